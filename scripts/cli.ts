@@ -1,0 +1,41 @@
+// `relaycheck <command>`: argument parsing and dispatch only; each command lives in its own
+// module and returns an exit code (0 ok, 1 verdict failure, 2 could not run).
+import { readFileSync } from 'node:fs';
+
+export type Command = (argv: string[]) => Promise<number>;
+
+// Commands are imported lazily so `relaycheck mock` does not pay for the suite's modules.
+const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  spec: {
+    summary: 'print what spec/ holds (schemas, relay dialects, features)',
+    load: async () => (await import('./commands/spec.ts')).specCommand,
+  },
+};
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function usage(): string {
+  const lines = Object.entries(commands).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `relaycheck ${version()}\n\nUsage: relaycheck <command> [options]\n\nCommands:\n${lines.join('\n')}\n\nRun 'relaycheck <command> --help' for a command's options.\n`;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(usage());
+    return name === undefined ? 2 : 0;
+  }
+  if (name === '--version' || name === '-v') {
+    process.stdout.write(`${version()}\n`);
+    return 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`relaycheck: unknown command '${name}'\n\n${usage()}`);
+    return 2;
+  }
+  return (await command.load())(rest);
+}
