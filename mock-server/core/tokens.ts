@@ -1,0 +1,135 @@
+// The ONE token-count approximation the mock uses everywhere (usage, max_tokens, logprobs).
+//
+// Token rule (a stand-in for GPT's BPE, not a reimplementation of it):
+//   * A word is a run of letters, digits and combining marks (any script except CJK). Words
+//     are cut into chunks of at most 4 code points: "tokenizer" → "toke" "nize" "r".
+//   * A single space (U+0020) directly before a word belongs to that word's first chunk, as
+//     in GPT's BPE where " word" is one token: "a word" → "a" " word".
+//   * Each CJK character (Han, Hiragana, Katakana, Hangul) is one token.
+//   * Any other whitespace run is one token (minus a final space that went to the next word):
+//     "a \n\n  b" → "a" " \n\n " " b".
+//   * Anything else (punctuation, symbols, emoji, a lone surrogate) is one token per code
+//     point; a surrogate pair is never split.
+// The split is lossless: tokenize(t).join('') === t for every string t.
+//
+// Prompt accounting (countMessageTokens): 3 tokens of reply priming, plus per message 4
+// tokens of overhead + the tokens of its text (string content, or the `text`/`refusal` of each
+// content part) + the tokens of `name` + the tokens of each tool call's name and arguments,
+// and a flat IMAGE_PART_TOKENS (85, OpenAI's low-detail image price) per image part.
+
+const CJK = String.raw`\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}`;
+// A word character is a letter/digit/mark that is not CJK (CJK chars are tokens of their own).
+const WORD_CHAR = String.raw`(?:(?![${CJK}])[\p{L}\p{N}\p{M}])`;
+
+// Alternatives are tried in order; the last one ([^]) takes any single code point, so every
+// position matches and the split covers the whole string.
+const TOKEN_SOURCE = [
+  String.raw` ?${WORD_CHAR}{1,4}`,
+  `[${CJK}]`,
+  // A whitespace run that ends with the space belonging to the next word: leave that space.
+  String.raw`\s+(?= ${WORD_CHAR})`,
+  String.raw`\s+`,
+  '[^]',
+].join('|');
+
+function tokenRegex(): RegExp {
+  // A fresh regex per call: a shared /g regex carries lastIndex state between callers.
+  return new RegExp(TOKEN_SOURCE, 'gu');
+}
+
+/** Split text into tokens (see the rule above). Lossless: the tokens join back to `text`. */
+export function tokenize(text: string): string[] {
+  return text.match(tokenRegex()) ?? [];
+}
+
+/** Number of tokens in `text`, without building the token array. */
+export function countTokens(text: string): number {
+  const re = tokenRegex();
+  let n = 0;
+  while (re.exec(text) !== null) n++;
+  return n;
+}
+
+/** The longest token prefix of `text` with at most `max` tokens (max < 0 counts as 0). */
+export function truncateTokens(text: string, max: number): { text: string; truncated: boolean } {
+  const limit = Math.max(0, Math.floor(max));
+  const re = tokenRegex();
+  let n = 0;
+  let end = 0;
+  while (re.exec(text) !== null) {
+    if (n === limit) return { text: text.slice(0, end), truncated: true };
+    n++;
+    end = re.lastIndex;
+  }
+  return { text, truncated: false };
+}
+
+/** Flat prompt cost of one image content part (OpenAI's price for a low-detail image). */
+export const IMAGE_PART_TOKENS = 85;
+/** Fixed overhead per message (role and framing tokens). */
+export const MESSAGE_OVERHEAD_TOKENS = 4;
+/** Tokens that prime the assistant's reply, counted once per prompt. */
+export const REPLY_PRIMING_TOKENS = 3;
+
+/** The structural part of a chat message the mock reads; everything is optional but role. */
+export interface MessageLike {
+  role: string;
+  content?: unknown;
+  name?: unknown;
+  tool_calls?: unknown;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * The visible text of a message's `content`: a string as is; for an array of parts, the
+ * `text` (or `refusal`) of each part joined with "\n"; null/undefined/other → "".
+ */
+export function contentText(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  const texts: string[] = [];
+  for (const part of content) {
+    if (!isRecord(part)) continue;
+    if (typeof part['text'] === 'string') texts.push(part['text']);
+    else if (typeof part['refusal'] === 'string') texts.push(part['refusal']);
+  }
+  return texts.join('\n');
+}
+
+function contentTokens(content: unknown): number {
+  if (typeof content === 'string') return countTokens(content);
+  if (!Array.isArray(content)) return 0;
+  let n = 0;
+  for (const part of content) {
+    if (!isRecord(part)) continue;
+    if (typeof part['text'] === 'string') n += countTokens(part['text']);
+    else if (typeof part['refusal'] === 'string') n += countTokens(part['refusal']);
+    else if (part['type'] === 'image_url') n += IMAGE_PART_TOKENS;
+  }
+  return n;
+}
+
+function toolCallTokens(toolCalls: unknown): number {
+  if (!Array.isArray(toolCalls)) return 0;
+  let n = 0;
+  for (const call of toolCalls) {
+    if (!isRecord(call) || !isRecord(call['function'])) continue;
+    const fn = call['function'];
+    if (typeof fn['name'] === 'string') n += countTokens(fn['name']);
+    if (typeof fn['arguments'] === 'string') n += countTokens(fn['arguments']);
+  }
+  return n;
+}
+
+/** Approximate prompt tokens of a chat history (rule in the header comment). */
+export function countMessageTokens(messages: readonly MessageLike[]): number {
+  let n = REPLY_PRIMING_TOKENS;
+  for (const m of messages) {
+    n += MESSAGE_OVERHEAD_TOKENS + contentTokens(m.content) + toolCallTokens(m.tool_calls);
+    if (typeof m.name === 'string') n += countTokens(m.name);
+  }
+  return n;
+}
