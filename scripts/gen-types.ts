@@ -20,16 +20,44 @@ type Json = unknown;
 function rewriteRefs(node: Json, file: SchemaFile, titles: Map<string, string>): Json {
   if (Array.isArray(node)) return node.map((n) => rewriteRefs(n, file, titles));
   if (typeof node !== 'object' || node === null) return node;
+  const { $ref, ...siblings } = node as Record<string, Json>;
+  if (typeof $ref === 'string' && Object.keys(siblings).length > 0) {
+    // `{$ref, description, ...}`: json-schema-to-typescript would clone the target into a
+    // second type (Usage1, ...). `allOf: [{$ref}]` means the same in 2020-12 and keeps one type.
+    const rest = rewriteRefs(siblings, file, titles) as Record<string, Json>;
+    const allOf = [{ $ref: resolveRef($ref, file, titles) }, ...((rest.allOf as Json[] | undefined) ?? [])];
+    return { ...rest, allOf };
+  }
   const out: Record<string, Json> = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === '$ref' && typeof value === 'string') {
       out[key] = resolveRef(value, file, titles);
+    } else if (CONDITIONAL.has(key)) {
+      // if/then/else only narrow what the object's own properties already declare (e.g. a
+      // message's per-role rules): validation-only, so left to ajv; kept, they would turn
+      // the type into an alias of an anonymous intersection (ChatMessage = ChatMessage1).
+    } else if (key === 'allOf' && Array.isArray(value)) {
+      const kept = value.map((n) => rewriteRefs(n, file, titles)).filter((n) => !isEmptyObject(n));
+      if (kept.length > 0) out[key] = kept;
     } else if (key !== '$id' && key !== '$schema') {
       out[key] = rewriteRefs(value, file, titles);
     }
   }
   return out;
 }
+
+const CONDITIONAL = new Set(['if', 'then', 'else']);
+
+function isEmptyObject(node: Json): boolean {
+  return typeof node === 'object' && node !== null && !Array.isArray(node) && Object.keys(node).length === 0;
+}
+
+/** A file whose root only annotates its $defs (e.g. common.schema.yaml) defines no type of its own. */
+function definesRootType(schema: Record<string, Json>): boolean {
+  return Object.keys(schema).some((key) => !ROOT_ANNOTATIONS.has(key));
+}
+
+const ROOT_ANNOTATIONS = new Set(['$schema', '$id', 'title', 'description', '$comment', '$defs']);
 
 function resolveRef(ref: string, file: SchemaFile, titles: Map<string, string>): string {
   const url = new URL(ref, file.id);
@@ -58,14 +86,15 @@ export async function renderTypes(): Promise<string> {
     for (const [name, schema] of Object.entries(($defs ?? {}) as Record<string, Json>)) {
       define(name, { title: name, ...(schema as object) }, `spec/${file.path}`);
     }
-    define(file.title, root, `spec/${file.path}`);
+    if (definesRootType(file.schema)) define(file.title, root, `spec/${file.path}`);
   }
+  const documents = files.filter((f) => definesRootType(f.schema));
   const root = {
     title: 'RelaycheckSpec',
     description: 'Every document type defined under spec/, by its schema title.',
     type: 'object',
     additionalProperties: false,
-    properties: Object.fromEntries(files.map((f) => [f.title, { $ref: `#/$defs/${f.title}` }])),
+    properties: Object.fromEntries(documents.map((f) => [f.title, { $ref: `#/$defs/${f.title}` }])),
     $defs: defs,
   };
   const source = await compile(root as JSONSchema, 'RelaycheckSpec', {
