@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import {
+  featureById,
+  featureGroups,
+  featureIds,
+  featureNeedsValues,
+  features,
+  loadFeatures,
+  readValidatedSpecYaml,
+  SpecDataError,
+} from '../../spec/features.ts';
+import { readSpecYaml, SPEC_DIR } from '../../spec/load.ts';
+import { validate } from '../../spec/validators.ts';
+
+// The ids the rest of the project is built around (the issue's minimum list).
+const REQUIRED_IDS = [
+  'models.list', 'auth', 'chat.basic', 'chat.metadata', 'stream.sse', 'stream.default',
+  'stream.include_usage', 'errors.status', 'errors.envelope', 'errors.in_band', 'max_tokens',
+  'max_completion_tokens', 'stop', 'n', 'seed', 'logprobs', 'params.unknown', 'params.range',
+  'response_format.json_object', 'response_format.json_schema', 'tools.call', 'tools.stream',
+  'tools.history', 'tool_choice.required', 'tool_choice.named', 'tool_choice.none',
+  'parallel_tool_calls', 'reasoning.content', 'reasoning.effort', 'usage.accounting',
+  'messages.developer_role', 'vision.image_url',
+];
+
+const IMPORTANCE_RANK = { core: 0, common: 1, optional: 2 } as const;
+
+describe('spec/features.yaml', () => {
+  it('validates against features.schema.yaml', () => {
+    const result = validate('features', readSpecYaml('features.yaml'));
+    expect(result.errors).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it('loads, typed and cached', () => {
+    const first = loadFeatures();
+    expect(loadFeatures()).toBe(first);
+    expect(first.features.length).toBeGreaterThanOrEqual(REQUIRED_IDS.length);
+  });
+
+  it('has unique ids', () => {
+    const ids = featureIds();
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('defines at least the minimum list of ids', () => {
+    const missing = REQUIRED_IDS.filter((id) => !featureIds().includes(id));
+    expect(missing).toEqual([]);
+  });
+
+  it('gives every feature a valid `needs`', () => {
+    const allowed = featureNeedsValues();
+    expect(allowed.sort()).toEqual(['model', 'reasoning-model', 'vision-model']);
+    for (const f of features()) expect(allowed, f.id).toContain(f.needs);
+    expect(featureById('reasoning.content').needs).toBe('reasoning-model');
+    expect(featureById('reasoning.effort').needs).toBe('reasoning-model');
+    expect(featureById('vision.image_url').needs).toBe('vision-model');
+  });
+
+  it('lists features grouped in group order, most important first within a group', () => {
+    const groups = featureGroups().map((g) => g.id);
+    const order = features().map((f) => groups.indexOf(f.group));
+    expect(order.every((g) => g >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    for (const g of groups) {
+      const ranks = features()
+        .filter((f) => f.group === g)
+        .map((f) => IMPORTANCE_RANK[f.importance]);
+      expect(ranks.length, `group ${g} is empty`).toBeGreaterThan(0);
+      expect([...ranks].sort((a, b) => a - b), `importance order in group ${g}`).toEqual(ranks);
+    }
+  });
+
+  it('cites seed documents that exist in spec/sources/, or says the feature is OpenAI-only', () => {
+    for (const f of features()) {
+      for (const s of f.sources) expect(existsSync(join(SPEC_DIR, 'sources', s)), `${f.id}: ${s}`).toBe(true);
+      if (f.sources.length === 0) expect(f.note ?? '', f.id).toMatch(/openai/i);
+    }
+  });
+
+  it('has a one-or-two sentence meaning and a pass criterion for every feature', () => {
+    for (const f of features()) {
+      expect(f.meaning.trim().length, f.id).toBeGreaterThan(20);
+      expect(f.passCriteria.trim().length, f.id).toBeGreaterThan(20);
+    }
+  });
+
+  it('throws a clear error naming the file and the instance path on invalid data', () => {
+    const bad = structuredClone(loadFeatures()) as unknown as { features: Array<Record<string, unknown>> };
+    bad.features[0]!.needs = 'gpu';
+    const result = validate('features', bad);
+    expect(result.valid).toBe(false);
+    expect(result.errors.map((e) => e.instancePath)).toContain('/features/0/needs');
+
+    // Validating a file against the wrong schema exercises the loader's error path.
+    expect(() => readValidatedSpecYaml('features.yaml', 'breaks')).toThrowError(SpecDataError);
+    expect(() => readValidatedSpecYaml('features.yaml', 'breaks')).toThrowError(
+      /spec\/features\.yaml does not match spec\/breaks\.schema\.yaml:\n {2}\/: must have required property 'categories'/,
+    );
+    expect(() => featureById('no.such.feature')).toThrowError(/unknown feature id 'no\.such\.feature'/);
+  });
+});
