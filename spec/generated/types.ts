@@ -3,10 +3,1012 @@
 // A test fails when this file drifts from the schemas.
 
 /**
+ * A Unix timestamp in seconds: at most 10 digits, so milliseconds fail. 000_1b8eda3972ec1219.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "UnixSeconds".
+ */
+export type UnixSeconds = number;
+/**
+ * Why generation stopped. stop, length: 000_1b8eda3972ec1219.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt; tool_calls, content_filter: 000_1b8eda3972ec1219.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt; function_call (legacy): 003_59293362b70f2692.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "FinishReason".
+ */
+export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "function_call";
+/**
+ * OpenAI's processing tier, or null. OpenAI contract; no seed document names it.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ServiceTier".
+ */
+export type ServiceTier = "auto" | "default" | "flex" | "scale" | "priority" | null;
+/**
+ * Who wrote a message. system/user/assistant: 000_1b8eda3972ec1219.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt; tool: 000_1b8eda3972ec1219.txt (tool-call example), 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt; developer: 004_6c191010bd871fd6.txt; function (legacy): 003_59293362b70f2692.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ChatRole".
+ */
+export type ChatRole = "system" | "user" | "assistant" | "tool" | "developer" | "function";
+/**
+ * How the model picks a tool. 000_1b8eda3972ec1219.txt, 004_6c191010bd871fd6.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ToolChoice".
+ */
+export type ToolChoice = ("none" | "auto" | "required") | NamedToolChoice;
+/**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "BreakCategoryId".
+ */
+export type BreakCategoryId = string;
+/**
+ * A stable kebab-case break id, e.g. "stop-ignored".
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "BreakId".
+ */
+export type BreakId = string;
+/**
+ * The verdicts a deterministic deviation can cause (a subset of the report's verdict vocabulary): partial (works with a deviation clients may trip on), ignored (accepted, no effect), rejected (clear 4xx refusal), broken (output that breaks clients).
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "BreakVerdict".
+ */
+export type BreakVerdict = "partial" | "ignored" | "rejected" | "broken";
+/**
+ * A feature group id, e.g. "structured-output".
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "FeatureGroupId".
+ */
+export type FeatureGroupId = string;
+/**
+ * A stable feature id: dot-separated lower-case words, e.g. "stream.include_usage". Never reuse a retired id for another meaning.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "FeatureId".
+ */
+export type FeatureId = string;
+/**
+ * How much clients depend on the feature. core: most clients break without it (plain chat, streaming, errors, auth). common: widely used SDK features (tools, usage, structured output). optional: used by few clients (logprobs, seed, n).
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "FeatureImportance".
+ */
+export type FeatureImportance = "core" | "common" | "optional";
+/**
+ * The file name of a seed document, copied verbatim under spec/sources/, e.g. "000_1b8eda3972ec1219.txt".
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "SpecSeedFile".
+ */
+export type SpecSeedFile = string;
+/**
+ * Which model the probe runs on: the chat model under test, a reasoning model (returns reasoning_content, accepts reasoning_effort), or a model that accepts image input. A feature whose model is not available is `skipped`.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "FeatureNeeds".
+ */
+export type FeatureNeeds = "model" | "reasoning-model" | "vision-model";
+/**
+ * An absolute URL path without a trailing slash, e.g. "/api/v1".
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "RelayPath".
+ */
+export type RelayPath = string;
+/**
+ * Exact text from the seed document, in its original language (compared after collapsing whitespace); several when the claim rests on several places.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "RelayQuote".
+ */
+export type RelayQuote = string | string[];
+/**
+ * supported: works as OpenAI documents it. partial: works with a deviation clients may trip on. ignored: accepted but had no effect. rejected: an honest 4xx refusal. broken: output that breaks clients. inconclusive: the model did not cooperate, so the feature could not be judged (the summary says why). error: could not measure (transport failure, timeout, 5xx after retries). skipped: not run (not configured, or a prerequisite failed).
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ReportVerdict".
+ */
+export type ReportVerdict =
+  "supported" | "partial" | "ignored" | "rejected" | "broken" | "inconclusive" | "error" | "skipped";
+
+/**
  * Every document type defined under spec/, by its schema title.
  */
 export interface RelaycheckSpec {
+  ChatCompletionChunk?: ChatCompletionChunk;
+  ChatCompletionRequest?: ChatCompletionRequest;
+  ChatCompletionResponse?: ChatCompletionResponse;
   ErrorResponse?: ErrorResponse;
+  Model?: Model;
+  ModelList?: ModelList;
+  BreakCatalogue?: BreakCatalogue;
+  FeatureCatalogue?: FeatureCatalogue;
+  RelayDialect?: RelayDialect;
+  RelaycheckReport?: RelaycheckReport;
+}
+/**
+ * One `data:` payload of a streamed answer (not the final `data: [DONE]`), field for field OpenAI's chat.completion.chunk object: any field OpenAI does not define is rejected, so a relay's extra field (e.g. aireiter's task_id) is a finding. Where usage goes (OpenAI: one extra chunk with empty choices; 000_1b8eda3972ec1219.txt: on the finish chunk) is a property of the whole stream, checked by the suite, not by this per-chunk schema. Sources: 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt (stream_options.include_usage).
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ChatCompletionChunk".
+ */
+export interface ChatCompletionChunk {
+  /**
+   * The completion id, the same on every chunk of one stream. 000_1b8eda3972ec1219.txt, 003_59293362b70f2692.txt.
+   */
+  id: string;
+  /**
+   * Always "chat.completion.chunk". 000_1b8eda3972ec1219.txt, 003_59293362b70f2692.txt.
+   */
+  object: "chat.completion.chunk";
+  /**
+   * Creation time in Unix seconds, the same on every chunk. 000_1b8eda3972ec1219.txt, 003_59293362b70f2692.txt.
+   */
+  created: UnixSeconds;
+  /**
+   * The model that answers. 000_1b8eda3972ec1219.txt, 003_59293362b70f2692.txt.
+   */
+  model: string;
+  /**
+   * The choices this chunk advances; empty on OpenAI's final usage chunk (with stream_options.include_usage). 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt (include_usage).
+   */
+  choices: ChatCompletionChunkChoice[];
+  /**
+   * Token accounting, or null: OpenAI sends null on every chunk but the extra usage chunk when include_usage is set. 000_1b8eda3972ec1219.txt (on the last frame), 004_6c191010bd871fd6.txt (include_usage).
+   */
+  usage?: Usage | null;
+  /**
+   * Backend configuration fingerprint. 004_6c191010bd871fd6.txt (on the non-streamed answer; OpenAI repeats it on chunks).
+   */
+  system_fingerprint?: string | null;
+  /**
+   * The processing tier. OpenAI contract; no seed document names it.
+   */
+  service_tier?: ServiceTier;
+  /**
+   * Random padding against length side channels, sent by default (see stream_options.include_obfuscation). OpenAI contract; no seed document names it.
+   */
+  obfuscation?: string;
+}
+/**
+ * One choice's increment. OpenAI always sends finish_reason (null until the last chunk of that choice). 000_1b8eda3972ec1219.txt, 003_59293362b70f2692.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ChatCompletionChunkChoice".
+ */
+export interface ChatCompletionChunkChoice {
+  /**
+   * Which choice this increments, from 0. 000_1b8eda3972ec1219.txt, 003_59293362b70f2692.txt.
+   */
+  index: number;
+  /**
+   * The increment. 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 003_59293362b70f2692.txt.
+   */
+  delta: ChatCompletionChunkDelta;
+  /**
+   * null until the choice ends, then why. 000_1b8eda3972ec1219.txt, 003_59293362b70f2692.txt.
+   */
+  finish_reason: FinishReason | null;
+  /**
+   * Log probabilities of this chunk's tokens, or null. OpenAI contract; no seed document names it.
+   */
+  logprobs?: ChoiceLogprobs | null;
+}
+/**
+ * What a chunk adds to a choice: first frame {"role": "assistant"}, text frames {"content": "..."}, tool-call frames, and {} on the finish frame (000_1b8eda3972ec1219.txt); 003_59293362b70f2692.txt sends role and content together in the first chunk. Every field is optional.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ChatCompletionChunkDelta".
+ */
+export interface ChatCompletionChunkDelta {
+  /**
+   * The author, on the first delta of a choice. 000_1b8eda3972ec1219.txt, 003_59293362b70f2692.txt.
+   */
+  role?: "developer" | "system" | "user" | "assistant" | "tool";
+  /**
+   * The next piece of text, or null. 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 003_59293362b70f2692.txt.
+   */
+  content?: string | null;
+  /**
+   * The next piece of reasoning (DeepSeek style), the streamed counterpart of message.reasoning_content named by 001_a4c3f304793eae99.txt and 004_6c191010bd871fd6.txt.
+   */
+  reasoning_content?: string | null;
+  /**
+   * The next piece of a refusal, or null. OpenAI contract; no seed document names it.
+   */
+  refusal?: string | null;
+  /**
+   * Pieces of tool calls, each tied to a call by index. 000_1b8eda3972ec1219.txt.
+   */
+  tool_calls?: ToolCallDelta[];
+  /**
+   * A piece of a legacy function call. 003_59293362b70f2692.txt (function_call finish reason).
+   */
+  function_call?: FunctionCallDelta;
+}
+/**
+ * A piece of one tool call: the first piece of an index carries id, type and function.name (arguments ""), later pieces only function.arguments text to append. 000_1b8eda3972ec1219.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ToolCallDelta".
+ */
+export interface ToolCallDelta {
+  /**
+   * Which tool call of the choice this piece belongs to, from 0 (required: clients assemble calls by it). 000_1b8eda3972ec1219.txt.
+   */
+  index: number;
+  /**
+   * The call id, on the first piece. 000_1b8eda3972ec1219.txt.
+   */
+  id?: string;
+  /**
+   * Always "function", on the first piece. 000_1b8eda3972ec1219.txt.
+   */
+  type?: "function";
+  /**
+   * The name (first piece) and a fragment of the arguments. 000_1b8eda3972ec1219.txt.
+   */
+  function?: FunctionCallDelta;
+}
+/**
+ * A piece of a function call: name on the first piece, then argument text to concatenate. 000_1b8eda3972ec1219.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "FunctionCallDelta".
+ */
+export interface FunctionCallDelta {
+  /**
+   * The function's name, on the first piece. 000_1b8eda3972ec1219.txt.
+   */
+  name?: string;
+  /**
+   * The next fragment of the JSON arguments string. 000_1b8eda3972ec1219.txt.
+   */
+  arguments?: string;
+}
+/**
+ * Log probabilities of a choice's tokens (the `logprobs` of a choice when requested). OpenAI contract; no seed document names it.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ChoiceLogprobs".
+ */
+export interface ChoiceLogprobs {
+  /**
+   * One entry per content token, or null. OpenAI contract; no seed document names it.
+   */
+  content: TokenLogprob[] | null;
+  /**
+   * One entry per refusal token, or null. OpenAI contract; no seed document names it.
+   */
+  refusal: TokenLogprob[] | null;
+}
+/**
+ * One generated token with its log probability and the most likely alternatives. OpenAI contract; no seed document names it.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "TokenLogprob".
+ */
+export interface TokenLogprob {
+  /**
+   * The token. OpenAI contract; no seed document names it.
+   */
+  token: string;
+  /**
+   * Its log probability (≤ 0). OpenAI contract; no seed document names it.
+   */
+  logprob: number;
+  /**
+   * The token's UTF-8 bytes, or null when it has none. OpenAI contract; no seed document names it.
+   */
+  bytes: number[] | null;
+  /**
+   * The top_logprobs most likely tokens at this position (as many as requested, up to 20). OpenAI contract; no seed document names it.
+   *
+   * @maxItems 20
+   */
+  top_logprobs: TopLogprob[];
+}
+/**
+ * One alternative token. OpenAI contract; no seed document names it.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "TopLogprob".
+ */
+export interface TopLogprob {
+  /**
+   * The token. OpenAI contract; no seed document names it.
+   */
+  token: string;
+  /**
+   * Its log probability (≤ 0). OpenAI contract; no seed document names it.
+   */
+  logprob: number;
+  /**
+   * The token's UTF-8 bytes, or null. OpenAI contract; no seed document names it.
+   */
+  bytes: number[] | null;
+}
+/**
+ * Token accounting. 000_1b8eda3972ec1219.txt (top level when not streaming, last frame when streaming), 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt (with the details objects).
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "Usage".
+ */
+export interface Usage {
+  /**
+   * Tokens in the prompt. 000_1b8eda3972ec1219.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+   */
+  prompt_tokens: number;
+  /**
+   * Tokens generated. 000_1b8eda3972ec1219.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+   */
+  completion_tokens: number;
+  /**
+   * prompt_tokens + completion_tokens (used for billing per 002_894dbf544ad4718f.txt). 000_1b8eda3972ec1219.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+   */
+  total_tokens: number;
+  /**
+   * Breakdown of prompt_tokens. 004_6c191010bd871fd6.txt.
+   */
+  prompt_tokens_details?: PromptTokensDetails;
+  /**
+   * Breakdown of completion_tokens. 004_6c191010bd871fd6.txt.
+   */
+  completion_tokens_details?: CompletionTokensDetails;
+}
+/**
+ * Breakdown of the prompt tokens. 004_6c191010bd871fd6.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "PromptTokensDetails".
+ */
+export interface PromptTokensDetails {
+  /**
+   * Prompt tokens served from the prompt cache. 004_6c191010bd871fd6.txt (001_a4c3f304793eae99.txt mentions automatic prompt caching).
+   */
+  cached_tokens?: number;
+  /**
+   * Audio tokens in the prompt. 004_6c191010bd871fd6.txt.
+   */
+  audio_tokens?: number;
+  /**
+   * Text tokens in the prompt. 004_6c191010bd871fd6.txt (an extension OpenAI's own object does not carry; kept because a seed names it).
+   */
+  text_tokens?: number;
+  /**
+   * Image tokens in the prompt. 004_6c191010bd871fd6.txt (an extension OpenAI's own object does not carry; kept because a seed names it).
+   */
+  image_tokens?: number;
+  /**
+   * Prompt tokens written to the cache. OpenAI contract; no seed document names it.
+   */
+  cache_write_tokens?: number;
+}
+/**
+ * Breakdown of the completion tokens. 004_6c191010bd871fd6.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "CompletionTokensDetails".
+ */
+export interface CompletionTokensDetails {
+  /**
+   * Tokens spent on hidden or visible reasoning. 004_6c191010bd871fd6.txt.
+   */
+  reasoning_tokens?: number;
+  /**
+   * Audio tokens generated. 004_6c191010bd871fd6.txt.
+   */
+  audio_tokens?: number;
+  /**
+   * Text tokens generated. 004_6c191010bd871fd6.txt (an extension OpenAI's own object does not carry; kept because a seed names it).
+   */
+  text_tokens?: number;
+  /**
+   * Predicted Outputs tokens that appeared in the completion. OpenAI contract; no seed document names it.
+   */
+  accepted_prediction_tokens?: number;
+  /**
+   * Predicted Outputs tokens that did not appear in the completion. OpenAI contract; no seed document names it.
+   */
+  rejected_prediction_tokens?: number;
+}
+/**
+ * The body of POST /v1/chat/completions, as OpenAI defines it and as the five seed documents describe it (000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt). Unknown top-level fields are rejected (OpenAI answers them with 400). Where the documents disagree with OpenAI (stream default, stop ignored, ...) this schema follows OpenAI and the relay's dialect file records the difference. `stream_options` is only allowed when `stream` is true (OpenAI: "The 'stream_options' parameter is only allowed when 'stream' is enabled."), reported at /stream_options.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ChatCompletionRequest".
+ */
+export interface ChatCompletionRequest {
+  /**
+   * The model id, e.g. gpt-4o-mini, claude-sonnet-4-5-20250929, deepseek/deepseek-r1 (jiekou's provider/model form). 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+   */
+  model: string;
+  /**
+   * The conversation so far, oldest first; at least one message. 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+   *
+   * @minItems 1
+   */
+  messages: ChatMessage[];
+  /**
+   * Sampling temperature, 0–2 (OpenAI default 1). 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+   */
+  temperature?: number | null;
+  /**
+   * Nucleus sampling mass, 0–1 (OpenAI default 1). 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+   */
+  top_p?: number | null;
+  /**
+   * How many choices to generate, an integer ≥ 1 (OpenAI default 1, and at most 128). 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+   */
+  n?: number | null;
+  /**
+   * Stream the answer as server-sent events. OpenAI's default is false; the seeds disagree on the default (000_1b8eda3972ec1219.txt says true; 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt and 004_6c191010bd871fd6.txt say false; 001_a4c3f304793eae99.txt recommends true).
+   */
+  stream?: boolean | null;
+  /**
+   * Streaming options; only allowed when stream is true. 004_6c191010bd871fd6.txt.
+   */
+  stream_options?: StreamOptions | null;
+  /**
+   * Up to 4 sequences where generation stops: a string or an array of at most 4 strings. 000_1b8eda3972ec1219.txt (max 4; documented as not honoured), 001_a4c3f304793eae99.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+   */
+  stop?: string | string[] | null;
+  /**
+   * Upper bound on generated tokens, an integer ≥ 1. 000_1b8eda3972ec1219.txt (min 1; wins over max_completion_tokens), 001_a4c3f304793eae99.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+   */
+  max_tokens?: number | null;
+  /**
+   * The newer name of max_tokens (including reasoning tokens), an integer ≥ 1. 000_1b8eda3972ec1219.txt, 004_6c191010bd871fd6.txt.
+   */
+  max_completion_tokens?: number | null;
+  /**
+   * Penalty for tokens already present, −2–2 (default 0). 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+   */
+  presence_penalty?: number | null;
+  /**
+   * Penalty by token frequency so far, −2–2 (default 0). 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+   */
+  frequency_penalty?: number | null;
+  /**
+   * Token id (as a decimal string) → bias from −100 to 100. 004_6c191010bd871fd6.txt.
+   */
+  logit_bias?: LogitBias | null;
+  /**
+   * Return the log probability of each output token. OpenAI contract; no seed document names it.
+   */
+  logprobs?: boolean | null;
+  /**
+   * How many most likely alternatives to return per token, 0–20 (needs logprobs: true). OpenAI contract; no seed document names it.
+   */
+  top_logprobs?: number | null;
+  /**
+   * An end-user identifier for abuse monitoring. 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+   */
+  user?: string;
+  /**
+   * Best-effort determinism: the same seed and parameters should give the same output. 000_1b8eda3972ec1219.txt, 004_6c191010bd871fd6.txt.
+   */
+  seed?: number | null;
+  /**
+   * The functions the model may call. 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 002_894dbf544ad4718f.txt, 004_6c191010bd871fd6.txt.
+   */
+  tools?: Tool[];
+  /**
+   * "none", "auto", "required", or {type: function, function: {name}} to force one tool. 000_1b8eda3972ec1219.txt (all four forms), 004_6c191010bd871fd6.txt (none, auto, required).
+   */
+  tool_choice?: ToolChoice;
+  /**
+   * Whether the model may call several tools in one turn (default true). 000_1b8eda3972ec1219.txt.
+   */
+  parallel_tool_calls?: boolean;
+  /**
+   * Output format: text, json_object or json_schema. 000_1b8eda3972ec1219.txt (all three; best-effort), 001_a4c3f304793eae99.txt (json_schema), 002_894dbf544ad4718f.txt (json_object), 004_6c191010bd871fd6.txt (json_schema).
+   */
+  response_format?: ResponseFormat;
+  /**
+   * Reasoning depth for reasoning models: low, medium or high (000_1b8eda3972ec1219.txt, 004_6c191010bd871fd6.txt); minimal is added from the OpenAI contract, which no seed document names.
+   */
+  reasoning_effort?: "minimal" | "low" | "medium" | "high" | null;
+  /**
+   * Output modalities: text and/or audio. 004_6c191010bd871fd6.txt.
+   */
+  modalities?: ("text" | "audio")[] | null;
+  /**
+   * Audio output parameters (voice, format), for modalities including audio. 004_6c191010bd871fd6.txt.
+   */
+  audio?: AudioOutputParams | null;
+  /**
+   * Legacy predecessor of tools. OpenAI contract; no seed document names it (the function role and function_call finish reason of 003_59293362b70f2692.txt belong to it).
+   *
+   * @minItems 1
+   */
+  functions?: FunctionDefinition[];
+  /**
+   * Legacy predecessor of tool_choice: "none", "auto" or {name}. OpenAI contract; no seed document names it (003_59293362b70f2692.txt names the function_call finish reason).
+   */
+  function_call?: ("none" | "auto") | FunctionCallOption;
+}
+/**
+ * One input message of `messages`. A single object whose `role` is an enum, so a bad role is reported at `/messages/N/role`; what each role may carry is narrowed by the `allOf` of `if role = X then ...` below (OpenAI's per-role message shapes): system/developer need `content` (string or text parts); user needs `content` (string, text and image parts); assistant's `content` is optional and may be null (as when it replays `tool_calls`), and only assistant messages take `tool_calls`, `function_call`, `reasoning_content`, `refusal` and `audio`; tool needs `content` and `tool_call_id`; function (legacy) needs `content` (string or null) and `name`. A field a role does not take is reported at its own path (e.g. `/messages/0/tool_call_id`), next to an `if` error at the message itself. Sources: 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ChatMessage".
+ */
+export interface ChatMessage {
+  /**
+   * The author: system, user, assistant, tool, developer or function. 000_1b8eda3972ec1219.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt (the only one to list developer); function only in 003_59293362b70f2692.txt.
+   */
+  role: ChatRole;
+  /**
+   * The text, or an array of content parts (text, image_url; refusal on assistant messages), or null on an assistant message that carries tool calls. 000_1b8eda3972ec1219.txt (null with tool_calls), 001_a4c3f304793eae99.txt and 003_59293362b70f2692.txt (content parts), 002_894dbf544ad4718f.txt, 004_6c191010bd871fd6.txt.
+   */
+  content?: string | null | (TextContentPart | ImageContentPart | RefusalContentPart)[];
+  /**
+   * The author's name (发送者名称), to tell participants of one role apart; required on role function. 004_6c191010bd871fd6.txt; the function role of 003_59293362b70f2692.txt needs it.
+   */
+  name?: string;
+  /**
+   * The calls an earlier assistant turn made, replayed in the history (assistant only). 000_1b8eda3972ec1219.txt, 004_6c191010bd871fd6.txt.
+   */
+  tool_calls?: ToolCall[];
+  /**
+   * The id of the call a tool message answers (tool only; required there). 000_1b8eda3972ec1219.txt, 004_6c191010bd871fd6.txt.
+   */
+  tool_call_id?: string;
+  /**
+   * An assistant turn's reasoning (推理內容), replayed in the history (assistant only). A DeepSeek-style extension the seed names on request messages: 004_6c191010bd871fd6.txt.
+   */
+  reasoning_content?: string | null;
+  /**
+   * The refusal an earlier assistant turn produced (assistant only). OpenAI contract; no seed document names it.
+   */
+  refusal?: string | null;
+  /**
+   * Legacy single function call of an earlier assistant turn (assistant only). Implied by 003_59293362b70f2692.txt, which names role function and finish_reason function_call.
+   */
+  function_call?: FunctionCall | null;
+  /**
+   * Reference ({id}) to an earlier assistant audio reply (assistant only). OpenAI contract; no seed document names it (004_6c191010bd871fd6.txt names audio output through modalities/audio).
+   */
+  audio?: AssistantAudioRef | null;
+}
+/**
+ * A text part of a message's content array. 001_a4c3f304793eae99.txt, 003_59293362b70f2692.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "TextContentPart".
+ */
+export interface TextContentPart {
+  /**
+   * Always "text". 001_a4c3f304793eae99.txt, 003_59293362b70f2692.txt.
+   */
+  type: "text";
+  /**
+   * The text. 001_a4c3f304793eae99.txt, 003_59293362b70f2692.txt.
+   */
+  text: string;
+}
+/**
+ * An image part of a user message (vision). 001_a4c3f304793eae99.txt (URL and base64 data URL, detail), 003_59293362b70f2692.txt (URL, detail high).
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ImageContentPart".
+ */
+export interface ImageContentPart {
+  /**
+   * Always "image_url". 001_a4c3f304793eae99.txt, 003_59293362b70f2692.txt.
+   */
+  type: "image_url";
+  /**
+   * The image and how closely to look at it. 001_a4c3f304793eae99.txt, 003_59293362b70f2692.txt.
+   */
+  image_url: ImageUrl;
+}
+/**
+ * The image of an image_url part. 001_a4c3f304793eae99.txt, 003_59293362b70f2692.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ImageUrl".
+ */
+export interface ImageUrl {
+  /**
+   * An http(s) URL or a `data:image/...;base64,...` data URL. 001_a4c3f304793eae99.txt (both forms), 003_59293362b70f2692.txt (URL).
+   */
+  url: string;
+  /**
+   * Image fidelity: auto, low or high (可选:high、low、auto). 001_a4c3f304793eae99.txt, 003_59293362b70f2692.txt.
+   */
+  detail?: "auto" | "low" | "high";
+}
+/**
+ * A refusal part of an assistant message's content array. OpenAI contract; no seed document names it.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "RefusalContentPart".
+ */
+export interface RefusalContentPart {
+  /**
+   * Always "refusal". OpenAI contract; no seed document names it.
+   */
+  type: "refusal";
+  /**
+   * The refusal text. OpenAI contract; no seed document names it.
+   */
+  refusal: string;
+}
+/**
+ * One function call made by the model (response message, or assistant message replayed in the history). 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 004_6c191010bd871fd6.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ToolCall".
+ */
+export interface ToolCall {
+  /**
+   * The call id a tool message answers with tool_call_id. 000_1b8eda3972ec1219.txt, 004_6c191010bd871fd6.txt.
+   */
+  id: string;
+  /**
+   * Always "function". 000_1b8eda3972ec1219.txt, 004_6c191010bd871fd6.txt.
+   */
+  type: "function";
+  /**
+   * The function called and its arguments. 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 004_6c191010bd871fd6.txt.
+   */
+  function: FunctionCall;
+}
+/**
+ * A function name with its arguments as a JSON string: the `function` of a tool call, and the legacy `function_call` of a message. 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 003_59293362b70f2692.txt (function_call), 004_6c191010bd871fd6.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "FunctionCall".
+ */
+export interface FunctionCall {
+  /**
+   * The function's name. 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 004_6c191010bd871fd6.txt.
+   */
+  name: string;
+  /**
+   * The arguments as a JSON-encoded string (not an object), e.g. "{\"city\": \"北京\"}". 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 004_6c191010bd871fd6.txt.
+   */
+  arguments: string;
+}
+/**
+ * Points at an earlier audio reply by id. OpenAI contract; no seed document names it.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "AssistantAudioRef".
+ */
+export interface AssistantAudioRef {
+  /**
+   * The id of ChatCompletionAudio. OpenAI contract; no seed document names it.
+   */
+  id: string;
+}
+/**
+ * Options for a streamed answer. 004_6c191010bd871fd6.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "StreamOptions".
+ */
+export interface StreamOptions {
+  /**
+   * Send one extra chunk with `choices: []` and the usage before `data: [DONE]` (OpenAI's placement; 000_1b8eda3972ec1219.txt puts usage on the last frame instead). 004_6c191010bd871fd6.txt.
+   */
+  include_usage?: boolean;
+  /**
+   * Whether chunks carry the random `obfuscation` padding field (OpenAI default true). OpenAI contract; no seed document names it.
+   */
+  include_obfuscation?: boolean;
+}
+/**
+ * Token id → bias, −100 (ban) to 100 (force). 004_6c191010bd871fd6.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "LogitBias".
+ */
+export interface LogitBias {
+  [k: string]: number | undefined;
+}
+/**
+ * A tool the model may call; only function tools. 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 002_894dbf544ad4718f.txt, 004_6c191010bd871fd6.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "Tool".
+ */
+export interface Tool {
+  /**
+   * Always "function". 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 002_894dbf544ad4718f.txt, 004_6c191010bd871fd6.txt.
+   */
+  type: "function";
+  /**
+   * The function's name, description and parameters. 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 002_894dbf544ad4718f.txt, 004_6c191010bd871fd6.txt.
+   */
+  function: FunctionDefinition;
+}
+/**
+ * A callable function. 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 002_894dbf544ad4718f.txt, 004_6c191010bd871fd6.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "FunctionDefinition".
+ */
+export interface FunctionDefinition {
+  /**
+   * The function name: letters, digits, _ and -, at most 64 (OpenAI's rule). 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 002_894dbf544ad4718f.txt, 004_6c191010bd871fd6.txt.
+   */
+  name: string;
+  /**
+   * What the function does, for the model. 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 002_894dbf544ad4718f.txt, 004_6c191010bd871fd6.txt.
+   */
+  description?: string;
+  /**
+   * The arguments as a JSON Schema object (free-form; `required` decides the mandatory arguments). 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 002_894dbf544ad4718f.txt, 004_6c191010bd871fd6.txt.
+   */
+  parameters?: {
+    [k: string]: unknown | undefined;
+  };
+  /**
+   * Enforce the parameters schema exactly. OpenAI contract; no seed document names it.
+   */
+  strict?: boolean | null;
+}
+/**
+ * Force one named function: {"type": "function", "function": {"name": "get_weather"}}. 000_1b8eda3972ec1219.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "NamedToolChoice".
+ */
+export interface NamedToolChoice {
+  /**
+   * Always "function". 000_1b8eda3972ec1219.txt.
+   */
+  type: "function";
+  /**
+   * The function to call. 000_1b8eda3972ec1219.txt.
+   */
+  function: FunctionCallOption;
+}
+/**
+ * Names one function (named tool_choice, legacy function_call). 000_1b8eda3972ec1219.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "FunctionCallOption".
+ */
+export interface FunctionCallOption {
+  /**
+   * The function's name. 000_1b8eda3972ec1219.txt.
+   */
+  name: string;
+}
+/**
+ * The output format. One object whose `type` is an enum, so a bad or missing type is reported at /response_format; `json_schema` is required with type json_schema and not allowed otherwise. 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 002_894dbf544ad4718f.txt, 004_6c191010bd871fd6.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ResponseFormat".
+ */
+export interface ResponseFormat {
+  /**
+   * text (default), json_object or json_schema. 000_1b8eda3972ec1219.txt (all three), 001_a4c3f304793eae99.txt (json_schema), 002_894dbf544ad4718f.txt (json_object).
+   */
+  type: "text" | "json_object" | "json_schema";
+  /**
+   * The schema the output must follow; required when type is json_schema (当 type 为 "json_schema" 时必填). 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 004_6c191010bd871fd6.txt.
+   */
+  json_schema?: JsonSchemaFormat;
+}
+/**
+ * A named JSON Schema for structured output. 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 004_6c191010bd871fd6.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "JsonSchemaFormat".
+ */
+export interface JsonSchemaFormat {
+  /**
+   * The format's name: letters, digits, _ and -, at most 64 (OpenAI's rule). 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt.
+   */
+  name: string;
+  /**
+   * What the format is for. OpenAI contract; no seed document names it.
+   */
+  description?: string;
+  /**
+   * The JSON Schema (an object, free-form) the output must satisfy; required here because 000_1b8eda3972ec1219.txt calls it mandatory for json_schema. 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt.
+   */
+  schema: {
+    [k: string]: unknown | undefined;
+  };
+  /**
+   * Enforce the schema exactly. 000_1b8eda3972ec1219.txt.
+   */
+  strict?: boolean | null;
+}
+/**
+ * Voice and file format of an audio answer. 004_6c191010bd871fd6.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "AudioOutputParams".
+ */
+export interface AudioOutputParams {
+  /**
+   * The voice, e.g. alloy. 004_6c191010bd871fd6.txt.
+   */
+  voice: string;
+  /**
+   * wav, aac, mp3, flac, opus or pcm16 (the enum is OpenAI's; the seed gives only a string). 004_6c191010bd871fd6.txt.
+   */
+  format: "wav" | "aac" | "mp3" | "flac" | "opus" | "pcm16";
+}
+/**
+ * A non-streamed answer of POST /v1/chat/completions, field for field OpenAI's chat.completion object: any field OpenAI does not define is rejected, so a relay's extra field (e.g. aireiter's task_id) is a finding. Sources: 000_1b8eda3972ec1219.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ChatCompletionResponse".
+ */
+export interface ChatCompletionResponse {
+  /**
+   * Unique completion id, e.g. chatcmpl-9vKqnMf3Ax8ZpRdTw2LsYe7b. 000_1b8eda3972ec1219.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+   */
+  id: string;
+  /**
+   * Always "chat.completion". 000_1b8eda3972ec1219.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+   */
+  object: "chat.completion";
+  /**
+   * Creation time in Unix seconds (10 digits; milliseconds are a deviation). 000_1b8eda3972ec1219.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+   */
+  created: UnixSeconds;
+  /**
+   * The model that answered. 000_1b8eda3972ec1219.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+   */
+  model: string;
+  /**
+   * The choices, one per n (000_1b8eda3972ec1219.txt: always exactly one). 000_1b8eda3972ec1219.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+   *
+   * @minItems 1
+   */
+  choices: ChatCompletionChoice[];
+  /**
+   * Token accounting. 000_1b8eda3972ec1219.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+   */
+  usage: Usage;
+  /**
+   * Backend configuration fingerprint (pairs with seed). 004_6c191010bd871fd6.txt.
+   */
+  system_fingerprint?: string | null;
+  /**
+   * The processing tier that served the request. OpenAI contract; no seed document names it.
+   */
+  service_tier?: ServiceTier;
+}
+/**
+ * One choice of a non-streamed answer. OpenAI always sends all four keys (logprobs is null unless requested). 000_1b8eda3972ec1219.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ChatCompletionChoice".
+ */
+export interface ChatCompletionChoice {
+  /**
+   * The choice's position, from 0. 000_1b8eda3972ec1219.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+   */
+  index: number;
+  /**
+   * The generated assistant message. 000_1b8eda3972ec1219.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+   */
+  message: ChatCompletionMessage;
+  /**
+   * Why generation stopped. 000_1b8eda3972ec1219.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+   */
+  finish_reason: FinishReason;
+  /**
+   * Token log probabilities, or null when not requested (the key is always sent). OpenAI contract; no seed document names it.
+   */
+  logprobs: ChoiceLogprobs | null;
+}
+/**
+ * The assistant message of a non-streamed choice. 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ChatCompletionMessage".
+ */
+export interface ChatCompletionMessage {
+  /**
+   * Always "assistant" (固定为 "assistant"). 000_1b8eda3972ec1219.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt.
+   */
+  role: "assistant";
+  /**
+   * The text, or null when the answer is only tool calls (工具调用时为 null). 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+   */
+  content: string | null;
+  /**
+   * The model's refusal, or null. OpenAI always sends it; optional here because the seeds never show it. OpenAI contract; no seed document names it.
+   */
+  refusal?: string | null;
+  /**
+   * The tools the model calls (present when it calls any). 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 004_6c191010bd871fd6.txt.
+   */
+  tool_calls?: ToolCall[];
+  /**
+   * Legacy single function call (finish_reason function_call). 003_59293362b70f2692.txt.
+   */
+  function_call?: FunctionCall | null;
+  /**
+   * The reasoning of a reasoning model (DeepSeek style). 001_a4c3f304793eae99.txt, 004_6c191010bd871fd6.txt.
+   */
+  reasoning_content?: string | null;
+  /**
+   * URL citations of web search models (OpenAI sends an empty array by default). OpenAI contract; no seed document names it.
+   */
+  annotations?: UrlCitationAnnotation[];
+  /**
+   * The audio answer when modalities include audio (audio output is named by 004_6c191010bd871fd6.txt); the object's shape is the OpenAI contract.
+   */
+  audio?: ChatCompletionAudio | null;
+}
+/**
+ * A URL cited by the answer. OpenAI contract; no seed document names it.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "UrlCitationAnnotation".
+ */
+export interface UrlCitationAnnotation {
+  /**
+   * Always "url_citation". OpenAI contract; no seed document names it.
+   */
+  type: "url_citation";
+  /**
+   * Where the citation sits and what it cites. OpenAI contract; no seed document names it.
+   */
+  url_citation: UrlCitation;
+}
+/**
+ * A cited URL and its span in the content. OpenAI contract; no seed document names it.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "UrlCitation".
+ */
+export interface UrlCitation {
+  /**
+   * First character of the citation. OpenAI contract; no seed document names it.
+   */
+  start_index: number;
+  /**
+   * Last character of the citation. OpenAI contract; no seed document names it.
+   */
+  end_index: number;
+  /**
+   * The page title. OpenAI contract; no seed document names it.
+   */
+  title: string;
+  /**
+   * The page URL. OpenAI contract; no seed document names it.
+   */
+  url: string;
+}
+/**
+ * An audio answer. Audio output is named by 004_6c191010bd871fd6.txt (modalities, audio); this shape is the OpenAI contract.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ChatCompletionAudio".
+ */
+export interface ChatCompletionAudio {
+  /**
+   * The audio's id, to refer to it in a later turn. OpenAI contract; no seed document names it.
+   */
+  id: string;
+  /**
+   * Base64 audio bytes in the requested format. OpenAI contract; no seed document names it.
+   */
+  data: string;
+  /**
+   * When the id stops being usable, Unix seconds. OpenAI contract; no seed document names it.
+   */
+  expires_at: number;
+  /**
+   * What the audio says. OpenAI contract; no seed document names it.
+   */
+  transcript: string;
 }
 /**
  * The OpenAI error envelope, returned with a non-2xx status. Defined by 003_59293362b70f2692.txt (apiyi, "错误响应示例" with code model_not_found); 002_894dbf544ad4718f.txt (AIone) and 000_1b8eda3972ec1219.txt (aireiter, HTTP 402) name the statuses but not the body.
@@ -15,6 +1017,9 @@ export interface RelaycheckSpec {
  * via the `definition` "ErrorResponse".
  */
 export interface ErrorResponse {
+  /**
+   * What went wrong. 003_59293362b70f2692.txt.
+   */
   error: ErrorObject;
 }
 /**
@@ -38,4 +1043,616 @@ export interface ErrorObject {
    * A machine-readable code such as model_not_found, or null. 003_59293362b70f2692.txt.
    */
   code: string | null;
+}
+/**
+ * One model: an entry of GET /v1/models and the body of GET /v1/models/{id}, field for field OpenAI's model object. The seeds name the listing endpoint (000_1b8eda3972ec1219.txt GET /api/v1/models, 001_a4c3f304793eae99.txt GET /openai/v1/models, 002_894dbf544ad4718f.txt "获取模型列表", ModelInfo) but none shows the object, so its fields are the OpenAI contract; a relay's extra or renamed field (created_at, ...) is a finding.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "Model".
+ */
+export interface Model {
+  /**
+   * The model id to pass as `model`, e.g. deepseek/deepseek-r1 (001_a4c3f304793eae99.txt) or gpt-4o-mini (000_1b8eda3972ec1219.txt). OpenAI contract; no seed document names the field itself.
+   */
+  id: string;
+  /**
+   * Always "model". OpenAI contract; no seed document names it.
+   */
+  object: "model";
+  /**
+   * When the model was created, Unix seconds. OpenAI contract; no seed document names it.
+   */
+  created: UnixSeconds;
+  /**
+   * The organisation that owns the model. OpenAI contract; no seed document names it.
+   */
+  owned_by: string;
+}
+/**
+ * The body of GET /v1/models, field for field OpenAI's list object. The endpoint is named by 000_1b8eda3972ec1219.txt (GET /api/v1/models), 001_a4c3f304793eae99.txt (GET /openai/v1/models) and 002_894dbf544ad4718f.txt ("获取模型列表", ModelListResponse); none shows the body, so its shape is the OpenAI contract.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ModelList".
+ */
+export interface ModelList {
+  /**
+   * Always "list". OpenAI contract; no seed document names it.
+   */
+  object: "list";
+  /**
+   * The models the key may use. 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 002_894dbf544ad4718f.txt name the listing; the item shape is the OpenAI contract.
+   */
+  data: Model[];
+}
+/**
+ * spec/breaks.yaml: the catalogue of breaks. A break is ONE named deviation from OpenAI's Chat Completions contract that the mock can switch on (in a relay dialect, by CLI flag or per request); breaks compose. `flips` states what the conformance suite must conclude when only that break is on, so every break doubles as a test that a probe can fail.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "BreakCatalogue".
+ */
+export interface BreakCatalogue {
+  /**
+   * Break categories, in display order.
+   *
+   * @minItems 1
+   */
+  categories: BreakCategory[];
+  /**
+   * Every break, grouped by category in the order of `categories`.
+   *
+   * @minItems 1
+   */
+  breaks: Break[];
+}
+/**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "BreakCategory".
+ */
+export interface BreakCategory {
+  id: BreakCategoryId;
+  title: string;
+}
+/**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "Break".
+ */
+export interface Break {
+  id: BreakId;
+  category: BreakCategoryId;
+  /**
+   * One line, what the mock does when the break is on.
+   */
+  description: string;
+  flips: BreakFlips;
+  /**
+   * A JSON Schema (2020-12, ajv strict) for the break's parameters, for parametrised breaks only. Dialects give values in a deviation's `with`.
+   */
+  params?: {
+    [k: string]: unknown | undefined;
+  };
+  /**
+   * The parameters used when the break is switched on without any (CLI flag, per request); `flips` holds for these values. With other values the dialect's `expect` says what the suite concludes.
+   */
+  defaults?: BreakParams;
+  /**
+   * True when other parameter values change which features flip (e.g. remapping the status of a refusal the suite provokes); false or absent when `flips` holds for any parameters.
+   */
+  flipsDependOnParams?: boolean;
+  /**
+   * Breaks that cannot be on together with this one (they set the same thing differently). Symmetric: listing it on one side is enough.
+   */
+  conflicts?: BreakId[];
+}
+/**
+ * Feature id (spec/features.yaml) to the verdict the suite must give when only this break is on; every feature not listed stays as it was (supported against the reference). Empty for spec-legal oddities a compliant client survives: the suite may warn, never flip.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "BreakFlips".
+ */
+export interface BreakFlips {
+  [k: string]: BreakVerdict | undefined;
+}
+/**
+ * Parameter values of a parametrised break (validated against the break's `params` JSON Schema).
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "BreakParams".
+ */
+export interface BreakParams {
+  [k: string]: unknown | undefined;
+}
+/**
+ * spec/features.yaml: the catalogue of features the conformance suite gives one verdict each. The ONE place feature ids are defined: the breaks (spec/breaks.yaml), the relay dialects (spec/relays/*.yaml), the suite and the report refer to features by these ids. File order is display order: groups in the order of `groups`, features grouped, most important first.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "FeatureCatalogue".
+ */
+export interface FeatureCatalogue {
+  /**
+   * The feature groups, in display order.
+   *
+   * @minItems 1
+   */
+  groups: FeatureGroup[];
+  /**
+   * Every feature, grouped by `group` in the order of `groups`.
+   *
+   * @minItems 1
+   */
+  features: Feature[];
+}
+/**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "FeatureGroup".
+ */
+export interface FeatureGroup {
+  id: FeatureGroupId;
+  /**
+   * Display name, e.g. "Structured output".
+   */
+  title: string;
+}
+/**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "Feature".
+ */
+export interface Feature {
+  id: FeatureId;
+  /**
+   * Short display name.
+   */
+  title: string;
+  group: FeatureGroupId;
+  importance: FeatureImportance;
+  /**
+   * What the feature means for a client, one or two sentences.
+   */
+  meaning: string;
+  /**
+   * What the probe checks to say `supported`, one short sentence.
+   */
+  passCriteria: string;
+  /**
+   * The seed documents that define or document the feature (spec/sources/). Empty when only OpenAI's contract defines it; `note` then says so.
+   */
+  sources: SpecSeedFile[];
+  /**
+   * Provenance or scope remarks; required (and must name OpenAI) when `sources` is empty.
+   */
+  note?: string;
+  needs: FeatureNeeds;
+}
+/**
+ * One file of spec/relays/ (the file stem is the id): a relay's documented dialect, applied to the mock as a profile. Everything the mock does differently from the reference (openai.yaml) is a break from spec/breaks.yaml listed in `deviations`, so a new relay is a new YAML file, never new code. Every claim quotes its seed document (spec/sources/); a quote belongs to the entry's `source`, or to the dialect's `source` when the entry has none.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "RelayDialect".
+ */
+export interface RelayDialect {
+  /**
+   * Equal to the file stem, e.g. "aireiter".
+   */
+  id: string;
+  /**
+   * Display name of the relay.
+   */
+  name: string;
+  /**
+   * True only for the reference dialect (OpenAI's contract, no deviations, no seed document); every other dialect has a `source` and quotes.
+   */
+  reference?: boolean;
+  /**
+   * The seed document this dialect is derived from.
+   */
+  source?: SpecSeedFile;
+  /**
+   * The relay's base URL as its document gives it. For reading only: nothing in the project calls it.
+   */
+  docsBaseUrl?: string;
+  /**
+   * Path prefix of the OpenAI-compatible API: the mock serves `{basePath}/chat/completions` and `{basePath}/models`.
+   */
+  basePath: RelayPath;
+  /**
+   * Other prefixes the document tells clients to use for the same API.
+   */
+  basePathAliases?: RelayPath[];
+  auth: RelayAuth;
+  /**
+   * The model ids the document names (the mock serves exactly these). The first plain chat model is the default model under test.
+   *
+   * @minItems 1
+   */
+  models: RelayModel[];
+  /**
+   * Endpoints beyond the OpenAI-compatible ones, e.g. a Claude-native API.
+   */
+  endpoints?: RelayEndpoint[];
+  /**
+   * Every documented deviation from OpenAI's contract, each as one break. Empty for a relay whose document states none.
+   */
+  deviations: RelayDeviation[];
+  expect: RelayExpect;
+  /**
+   * Documented facts that are not deviations (legal variations, advice, capabilities), each with its quote.
+   */
+  notes?: RelayNote[];
+}
+/**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "RelayAuth".
+ */
+export interface RelayAuth {
+  /**
+   * bearer: `Authorization: Bearer <key>`. api-key: the key alone in the `header` header (Azure style).
+   */
+  scheme: "bearer" | "api-key";
+  /**
+   * The header carrying the key for scheme api-key (default "api-key").
+   */
+  header?: string;
+  quote?: RelayQuote;
+  /**
+   * English gloss or caveat.
+   */
+  note?: string;
+}
+/**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "RelayModel".
+ */
+export interface RelayModel {
+  /**
+   * The model id exactly as requests send it, e.g. "deepseek/deepseek-r1".
+   */
+  id: string;
+  /**
+   * A reasoning model: the mock returns reasoning_content and honours reasoning_effort; the suite runs the reasoning features on it.
+   */
+  reasoning?: boolean;
+  /**
+   * Accepts image_url content parts; the suite runs vision features on it.
+   */
+  vision?: boolean;
+  rejects?: RelayModelRejects;
+  /**
+   * Where the document names the model (and its capability, if flagged).
+   */
+  quote?: RelayQuote;
+  note?: string;
+}
+/**
+ * Request parts this model refuses with OpenAI's own 400 (a model capability, like OpenAI's o1 models, not a relay deviation).
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "RelayModelRejects".
+ */
+export interface RelayModelRejects {
+  /**
+   * Request fields refused (400 unsupported_parameter).
+   */
+  params?: string[];
+  /**
+   * Message roles refused (400 unsupported_value).
+   */
+  roles?: ("system" | "developer" | "user" | "assistant" | "tool" | "function")[];
+  quote: RelayQuote;
+  note?: string;
+}
+/**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "RelayEndpoint".
+ */
+export interface RelayEndpoint {
+  /**
+   * Absolute path of the endpoint, e.g. "/v1/messages".
+   */
+  path: RelayPath;
+  /**
+   * anthropic-messages: Anthropic's Messages API (request with model, max_tokens, messages; response with content blocks, stop_reason, usage input/output tokens).
+   */
+  protocol: "anthropic-messages";
+  /**
+   * Headers the document sends to this endpoint besides auth, with its example value; the mock requires them to be present.
+   */
+  headers?: {
+    [k: string]: string | undefined;
+  };
+  /**
+   * Ids (from `models`) the document uses with this endpoint.
+   */
+  models?: string[];
+  quote: RelayQuote;
+  note?: string;
+}
+/**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "RelayDeviation".
+ */
+export interface RelayDeviation {
+  /**
+   * The break (spec/breaks.yaml) that reproduces the deviation.
+   */
+  break: BreakId;
+  /**
+   * Parameters of a parametrised break (the break's defaults otherwise).
+   */
+  with?: BreakParams;
+  source: SpecSeedFile;
+  quote: RelayQuote;
+  /**
+   * English gloss of the quote.
+   */
+  note?: string;
+}
+/**
+ * Feature id to the verdict the suite must give against the mock running this dialect, for the features the deviations change (together). Every other feature is implied: `supported`, or `skipped` when no listed model meets the feature's `needs`.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "RelayExpect".
+ */
+export interface RelayExpect {
+  [k: string]: BreakVerdict | undefined;
+}
+/**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "RelayNote".
+ */
+export interface RelayNote {
+  /**
+   * A feature id, or the dialect field the note backs (e.g. basePath).
+   */
+  about?: string;
+  source?: SpecSeedFile;
+  quote: RelayQuote;
+  /**
+   * English gloss, and why it is not a deviation.
+   */
+  note: string;
+}
+/**
+ * The machine-readable result of one relaycheck run: for every target (relay), one result per feature with a verdict, a one-line summary, the HTTP exchanges that justify it and a command that reproduces it. Secrets never appear: every header, URL and body recorded here went through the redactor (the key is shown as [REDACTED]). Bodies kept as evidence are capped at 65536 bytes (64 KiB) each (request body, response body, raw SSE text); a capped body is marked `truncated: true`.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "RelaycheckReport".
+ */
+export interface RelaycheckReport {
+  /**
+   * Bumped on any incompatible change of this document's shape.
+   */
+  schemaVersion: 1;
+  /**
+   * When the run finished, ISO 8601 with a time zone (Date.prototype.toISOString).
+   */
+  generatedAt: string;
+  tool: ReportTool;
+  targets: ReportTarget[];
+}
+/**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ReportTool".
+ */
+export interface ReportTool {
+  /**
+   * Always "relaycheck".
+   */
+  name: string;
+  /**
+   * The package version that produced the report.
+   */
+  version: string;
+}
+/**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ReportTarget".
+ */
+export interface ReportTarget {
+  /**
+   * The target's name as configured (not secret).
+   */
+  name: string;
+  /**
+   * The OpenAI-compatible base URL under test, redacted.
+   */
+  baseUrl: string;
+  /**
+   * The chat model used by the probes.
+   */
+  model: string;
+  /**
+   * The model used by reasoning probes, when configured.
+   */
+  reasoningModel?: string;
+  /**
+   * The model used by image-input probes, when configured.
+   */
+  visionModel?: string;
+  usage: ReportUsage;
+  /**
+   * Wall time spent on this target, retries and waits included.
+   */
+  durationMs: number;
+  results: ReportResult[];
+}
+/**
+ * What the run cost on this target: HTTP requests sent (each retry counts) and the tokens the relay reported in `usage` (0 when it reported none).
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ReportUsage".
+ */
+export interface ReportUsage {
+  requests: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+/**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ReportResult".
+ */
+export interface ReportResult {
+  /**
+   * The stable id of the feature checked, e.g. "stream.tool-calls".
+   */
+  feature: string;
+  verdict: ReportVerdict;
+  /**
+   * One sentence a person can act on.
+   */
+  summary: string;
+  /**
+   * The exchanges the verdict rests on, in the order they were made.
+   */
+  evidence: ReportExchange[];
+  /**
+   * A POSIX shell command (curl) that replays the decisive request; the key is read from an environment variable, never written out.
+   */
+  reproduce: string;
+  /**
+   * Spec-legal oddities worth knowing (they do not change the verdict).
+   */
+  warnings?: string[];
+  /**
+   * Feature-specific measurements (free-form JSON object).
+   */
+  details?: {
+    [k: string]: unknown | undefined;
+  };
+}
+/**
+ * One logical HTTP request and what came back (the final attempt when it was retried). Bodies are capped at 65536 bytes (64 KiB) each in evidence.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ReportExchange".
+ */
+export interface ReportExchange {
+  /**
+   * What this exchange was for, e.g. "baseline" or "with stop".
+   */
+  label?: string;
+  request: ReportExchangeRequest;
+  response?: ReportExchangeResponse;
+  /**
+   * Why the exchange did not complete normally, as "<kind>: <message>" (kinds: timeout, too-large, stream-too-long, network, redirect, invalid-utf8), e.g. a timeout, the size cap, a connection reset, a redirect that was not followed.
+   */
+  error?: string;
+  /**
+   * The kind of `error`, for grouping.
+   */
+  errorKind?: "timeout" | "too-large" | "stream-too-long" | "network" | "redirect" | "invalid-utf8";
+  timing: ReportTiming;
+  /**
+   * How many times the request was sent (1 + retries).
+   */
+  attempts: number;
+  /**
+   * The attempts that were retried, oldest first.
+   */
+  previousAttempts?: ReportPreviousAttempt[];
+  /**
+   * Transport observations that are not errors, e.g. a stream left open after [DONE], SSE served without a text/event-stream content type.
+   */
+  notes?: string[];
+}
+/**
+ * The request as sent, redacted. `body` (any JSON value) is the JSON body, or null when there was none or it was sent as raw text (see bodyRaw). Strings longer than 4096 characters in it (e.g. base64 images) are shortened, and a body still over 64 KiB is replaced by its truncated JSON text (a string) with `truncated: true`.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ReportExchangeRequest".
+ */
+export interface ReportExchangeRequest {
+  method: string;
+  /**
+   * Redacted (a key in a query string is masked).
+   */
+  url: string;
+  headers: ReportHeaders;
+  body: unknown;
+  /**
+   * The body as sent, when it was raw text rather than serialised JSON.
+   */
+  bodyRaw?: string;
+  /**
+   * True when the recorded body was shortened.
+   */
+  truncated?: boolean;
+}
+/**
+ * HTTP headers by lower-case name; secret-bearing values are masked.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ReportHeaders".
+ */
+export interface ReportHeaders {
+  [k: string]: string | undefined;
+}
+/**
+ * The response, redacted. `body` (any JSON value) is the parsed JSON when the body parsed, else its text; null for an empty body or an SSE stream, whose text is in rawSse (see bodyKind). Capped at 64 KiB: an over-long JSON body is replaced by its truncated text with `truncated: true`.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ReportExchangeResponse".
+ */
+export interface ReportExchangeResponse {
+  status: number;
+  headers: ReportHeaders;
+  body: unknown;
+  /**
+   * How `body` was read (a JSON string and a non-JSON text look alike).
+   */
+  bodyKind?: "json" | "text" | "sse" | "empty";
+  /**
+   * The raw text of a Server-Sent Events body, capped at 64 KiB.
+   */
+  rawSse?: string;
+  /**
+   * True when the body recorded here is not the whole body: the read cap stopped the download, the stream was cut, or the evidence cap shortened it.
+   */
+  truncated: boolean;
+  /**
+   * Body bytes actually received from the network.
+   */
+  bytes: number;
+}
+/**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ReportTiming".
+ */
+export interface ReportTiming {
+  /**
+   * When the final attempt started, ISO 8601.
+   */
+  startedAt?: string;
+  /**
+   * Duration of the final attempt, from sending to the end of the body.
+   */
+  ms: number;
+  /**
+   * From sending to the response headers of the final attempt.
+   */
+  firstByteMs?: number;
+  /**
+   * The whole logical exchange, retries and back-off waits included.
+   */
+  totalMs?: number;
+}
+/**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ReportPreviousAttempt".
+ */
+export interface ReportPreviousAttempt {
+  /**
+   * The status that caused the retry (absent for a connection error).
+   */
+  status?: number;
+  /**
+   * The connection error that caused the retry.
+   */
+  error?: string;
+  /**
+   * The Retry-After header sent with it, verbatim.
+   */
+  retryAfter?: string;
+  /**
+   * How long relaycheck waited before the next attempt.
+   */
+  waitMs: number;
 }

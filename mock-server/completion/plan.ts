@@ -1,0 +1,194 @@
+// The heart of the mock: from a validated request, decide what every choice says and why it
+// stops. Pure and deterministic: the same request always gives the same plan. Rendering the
+// plan as a JSON response or as stream chunks is done elsewhere (render-*.ts).
+import type { ChatCompletionRequest, ChoiceLogprobs, FinishReason, ToolCall, Usage } from '../../spec/generated/types.ts';
+import { interpretPrompt, lastUserText } from '../core/instructions.ts';
+import { generateInstance } from '../core/json-instance.ts';
+import { buildLogprobs } from '../core/logprobs.ts';
+import { generateProse, generateReasoning } from '../core/prose.ts';
+import { createRng, hashString, seedFrom, stableId, type Rng } from '../core/rng.ts';
+import { countMessageTokens, countTokens, tokenize, truncateTokens } from '../core/tokens.ts';
+import { invalidRequest, type ApiError } from '../http/api-error.ts';
+import type { MockLimits, MockModel } from '../options.ts';
+import { planToolCalls } from './tools.ts';
+
+export interface PlannedChoice {
+  index: number;
+  reasoning: string | null;
+  /** null when the choice is a tool call. */
+  content: string | null;
+  /** The content as tokens (streamed one per chunk; logprobs are per token). */
+  contentTokens: string[];
+  toolCalls: ToolCall[];
+  finishReason: FinishReason;
+  logprobs: ChoiceLogprobs | null;
+}
+
+export interface CompletionPlan {
+  id: string;
+  created: number;
+  model: string;
+  systemFingerprint: string;
+  choices: PlannedChoice[];
+  usage: Usage;
+}
+
+export interface PlanInput {
+  request: ChatCompletionRequest;
+  model: MockModel;
+  /** The raw request text: ids are derived from it. */
+  rawBody: string;
+  limits: MockLimits;
+  clock: (hash: number) => number;
+}
+
+export function planCompletion({ request, model, rawBody, limits, clock }: PlanInput): CompletionPlan | ApiError {
+  const requestHash = hashString(rawBody);
+  // The text depends only on what would change a real model's answer; max_tokens and stop
+  // only cut that same text, so "with" and "without" a limit can be compared.
+  const contentKey = hashString(
+    JSON.stringify([request.model, request.messages, request.tools, request.tool_choice, request.parallel_tool_calls, request.response_format, request.seed, request.reasoning_effort]),
+  );
+  const budget = request.max_tokens ?? request.max_completion_tokens ?? limits.maxGeneratedTokens;
+  const choices: PlannedChoice[] = [];
+  for (let index = 0; index < (request.n ?? 1); index++) {
+    const choice = planChoice(request, model, index, budget, createRng(seedFrom(contentKey, index)), `${requestHash}:${index}`, limits);
+    if (!('index' in choice)) return choice;
+    choices.push(choice);
+  }
+  return {
+    id: `chatcmpl-${stableId('', rawBody, 29)}`,
+    created: clock(requestHash),
+    model: request.model,
+    systemFingerprint: `fp_${stableId('', request.model, 10).toLowerCase()}`,
+    choices,
+    usage: usageOf(request, choices),
+  };
+}
+
+function planChoice(
+  request: ChatCompletionRequest,
+  model: MockModel,
+  index: number,
+  budget: number,
+  rng: Rng,
+  idSeed: string,
+  limits: MockLimits,
+): PlannedChoice | ApiError {
+  const userText = lastUserText(request.messages);
+  const reasoning = model.reasoning ? generateReasoning(rng, effortOf(request)) : null;
+  const reasoningCut = reasoning === null ? null : truncateTokens(reasoning, budget);
+  let remaining = budget - (reasoningCut ? countTokens(reasoningCut.text) : 0);
+
+  const last = request.messages[request.messages.length - 1];
+  const calls = planToolCalls({ request, userText, afterToolResult: last?.role === 'tool', rng, idSeed });
+  if (calls) {
+    let finishReason: FinishReason = 'tool_calls';
+    const kept: ToolCall[] = [];
+    for (const call of calls) {
+      const cut = truncateTokens(call.function.arguments, Math.max(remaining, 0));
+      remaining -= countTokens(cut.text);
+      kept.push({ ...call, function: { ...call.function, arguments: cut.text } });
+      if (cut.truncated) {
+        finishReason = 'length';
+        break;
+      }
+    }
+    return {
+      index,
+      reasoning: reasoningCut?.text ?? null,
+      content: null,
+      contentTokens: [],
+      toolCalls: kept,
+      finishReason,
+      logprobs: request.logprobs ? buildLogprobs([], 0, rng) : null,
+    };
+  }
+
+  const answer = answerText(request, userText, last?.role === 'tool' ? last : undefined, rng, limits);
+  if (typeof answer !== 'string') return answer;
+  const { text: stopped } = applyStop(answer, request.stop);
+  const cut = truncateTokens(stopped, Math.max(remaining, 0));
+  const truncatedReasoning = reasoningCut?.truncated ?? false;
+  const contentTokens = tokenize(cut.text);
+  return {
+    index,
+    reasoning: reasoningCut?.text ?? null,
+    content: cut.text,
+    contentTokens,
+    toolCalls: [],
+    finishReason: cut.truncated || truncatedReasoning ? 'length' : 'stop',
+    logprobs: request.logprobs ? buildLogprobs(contentTokens, request.top_logprobs ?? 0, rng) : null,
+  };
+}
+
+function effortOf(request: ChatCompletionRequest): 'low' | 'medium' | 'high' | undefined {
+  const effort = request.reasoning_effort;
+  return effort === 'minimal' ? 'low' : (effort ?? undefined);
+}
+
+/** What a compliant model would answer, before any stop sequence or token limit applies. */
+function answerText(
+  request: ChatCompletionRequest,
+  userText: string,
+  toolResult: { content?: unknown } | undefined,
+  rng: Rng,
+  limits: MockLimits,
+): string | ApiError {
+  const format = request.response_format;
+  if (format?.type === 'json_schema' && format.json_schema) {
+    const generated = generateInstance(format.json_schema.schema, rng, { maxNodes: limits.maxSchemaNodes });
+    if (!generated.ok) {
+      return invalidRequest(`Invalid schema for response_format '${format.json_schema.name}': ${generated.reason}.`, 'response_format', 'invalid_json_schema');
+    }
+    return JSON.stringify(generated.value);
+  }
+  const said = interpretPrompt(userText);
+  if (format?.type === 'json_object') {
+    if (said.kind !== 'prose' && isJsonObject(said.text)) return said.text;
+    return JSON.stringify({ answer: said.kind === 'prose' ? generateProse(rng, 12) : said.text });
+  }
+  if (said.kind !== 'prose') return said.text;
+  if (toolResult) return `Based on the tool result: ${String(typeof toolResult.content === 'string' ? toolResult.content : JSON.stringify(toolResult.content)).slice(0, 200)}`;
+  return generateProse(rng, rng.int(20, 60));
+}
+
+function isJsonObject(text: string): boolean {
+  try {
+    const value: unknown = JSON.parse(text);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+/** Cut before the earliest stop sequence; the sequence itself is not included. */
+export function applyStop(text: string, stop: string | string[] | null | undefined): { text: string; hitStop: boolean } {
+  const sequences = (typeof stop === 'string' ? [stop] : (stop ?? [])).filter((s) => s.length > 0);
+  let at = -1;
+  for (const s of sequences) {
+    const i = text.indexOf(s);
+    if (i >= 0 && (at < 0 || i < at)) at = i;
+  }
+  return at < 0 ? { text, hitStop: false } : { text: text.slice(0, at), hitStop: true };
+}
+
+function usageOf(request: ChatCompletionRequest, choices: readonly PlannedChoice[]): Usage {
+  const extras = (request.tools ? countTokens(JSON.stringify(request.tools)) : 0)
+    + (request.response_format?.json_schema ? countTokens(JSON.stringify(request.response_format.json_schema.schema)) : 0);
+  const prompt = countMessageTokens(request.messages) + extras;
+  let reasoning = 0;
+  let completion = 0;
+  for (const c of choices) {
+    const r = c.reasoning === null ? 0 : countTokens(c.reasoning);
+    reasoning += r;
+    completion += r + c.contentTokens.length + c.toolCalls.reduce((n, t) => n + countTokens(t.function.arguments), 0);
+  }
+  return {
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: prompt + completion,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: reasoning, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+  };
+}

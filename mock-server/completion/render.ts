@@ -1,0 +1,100 @@
+// A plan as OpenAI's two wire shapes: one chat.completion object, or the list of
+// chat.completion.chunk objects a stream carries. Pure: the SSE framing and the socket are
+// someone else's job.
+import type {
+  ChatCompletionChunk,
+  ChatCompletionChunkChoice,
+  ChatCompletionChunkDelta,
+  ChatCompletionResponse,
+  ChoiceLogprobs,
+} from '../../spec/generated/types.ts';
+import type { CompletionPlan, PlannedChoice } from './plan.ts';
+
+export function renderResponse(plan: CompletionPlan): ChatCompletionResponse {
+  return {
+    id: plan.id,
+    object: 'chat.completion',
+    created: plan.created,
+    model: plan.model,
+    choices: plan.choices.map((c) => ({
+      index: c.index,
+      message: {
+        role: 'assistant',
+        content: c.content,
+        refusal: null,
+        ...(c.reasoning !== null ? { reasoning_content: c.reasoning } : {}),
+        ...(c.toolCalls.length > 0 ? { tool_calls: c.toolCalls } : {}),
+      },
+      logprobs: c.logprobs,
+      finish_reason: c.finishReason,
+    })),
+    usage: plan.usage,
+    system_fingerprint: plan.systemFingerprint,
+  };
+}
+
+export interface ChunkOptions {
+  /** stream_options.include_usage: `usage: null` on every chunk, then one usage chunk. */
+  includeUsage: boolean;
+}
+
+/** Pieces of a tool call's arguments: a few per call, as providers stream them. */
+export function splitArguments(args: string): string[] {
+  if (args.length <= 8) return [args];
+  const size = Math.ceil(args.length / 4);
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i += size) out.push(args.slice(i, i + size));
+  return out;
+}
+
+type ChoiceDelta = Omit<ChatCompletionChunkChoice, 'index'>;
+
+/** One choice's deltas in order: role, reasoning, content or tool calls, finish. */
+function choiceDeltas(c: PlannedChoice): ChoiceDelta[] {
+  const out: ChoiceDelta[] = [];
+  const delta = (d: ChatCompletionChunkDelta, logprobs: ChoiceLogprobs | null = null): void => {
+    out.push({ delta: d, logprobs, finish_reason: null });
+  };
+  delta(c.reasoning !== null ? { role: 'assistant', content: null, reasoning_content: '' } : { role: 'assistant', content: '', refusal: null });
+  if (c.reasoning !== null) {
+    for (const piece of chunkText(c.reasoning)) delta({ reasoning_content: piece });
+  }
+  c.contentTokens.forEach((token, i) => {
+    const lp = c.logprobs?.content ? { content: c.logprobs.content.slice(i, i + 1), refusal: null } : null;
+    delta({ content: token }, lp);
+  });
+  c.toolCalls.forEach((call, index) => {
+    delta({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] });
+    for (const piece of splitArguments(call.function.arguments)) delta({ tool_calls: [{ index, function: { arguments: piece } }] });
+  });
+  out.push({ delta: {}, logprobs: null, finish_reason: c.finishReason });
+  return out;
+}
+
+/** Reasoning streams a few words per chunk: it is long and nobody reads it token by token. */
+function chunkText(text: string): string[] {
+  return text.match(/\S+\s*/g) ?? [text];
+}
+
+export function renderChunks(plan: CompletionPlan, options: ChunkOptions): ChatCompletionChunk[] {
+  const base = {
+    id: plan.id,
+    object: 'chat.completion.chunk' as const,
+    created: plan.created,
+    model: plan.model,
+    system_fingerprint: plan.systemFingerprint,
+  };
+  const usageField = options.includeUsage ? { usage: null } : {};
+  const perChoice = plan.choices.map(choiceDeltas);
+  const chunks: ChatCompletionChunk[] = [];
+  // Interleave choices by index, round-robin, the way OpenAI streams n > 1.
+  const longest = Math.max(...perChoice.map((d) => d.length));
+  for (let step = 0; step < longest; step++) {
+    perChoice.forEach((deltas, index) => {
+      const d = deltas[step];
+      if (d) chunks.push({ ...base, choices: [{ index, ...d }], ...usageField });
+    });
+  }
+  if (options.includeUsage) chunks.push({ ...base, choices: [], usage: plan.usage });
+  return chunks;
+}

@@ -1,0 +1,77 @@
+// createMockProvider(): the mock as an Express app (drive it with supertest, or embed it in
+// your own tests on port 0) plus start/stop and the request journal.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import { buildApp } from './http/app.ts';
+import { Journal } from './http/journal.ts';
+import { resolveOptions, type MockOptions } from './options.ts';
+
+export type { MockOptions, MockModel, MockLimits } from './options.ts';
+export type { JournalEntry } from './http/journal.ts';
+export { JOURNAL_PATH } from './http/app.ts';
+export { FAULT_HEADER } from './http/faults.ts';
+
+export interface StartOptions {
+  port?: number;
+  host?: string;
+}
+
+export interface MockProvider {
+  app: Express;
+  journal: Journal;
+  /** Where clients send requests, e.g. `/v1`. */
+  basePath: string;
+  start(options?: StartOptions): Promise<{ url: string; baseUrl: string; port: number }>;
+  stop(): Promise<void>;
+  /** The base URL (`http://127.0.0.1:PORT/v1`) once started. */
+  readonly baseUrl: string | undefined;
+}
+
+export function createMockProvider(options: MockOptions = {}): MockProvider {
+  const resolved = resolveOptions(options);
+  const journal = new Journal(resolved.journalSize);
+  const basePath = '/v1';
+  const app = buildApp({ options: resolved, journal, basePath });
+  let server: Server | undefined;
+  let baseUrl: string | undefined;
+
+  return {
+    app,
+    journal,
+    basePath,
+    get baseUrl() {
+      return baseUrl;
+    },
+    async start({ port = 0, host = '127.0.0.1' } = {}) {
+      if (server) throw new Error('the mock is already started');
+      const s = createServer(app);
+      // A client that never finishes sending its request is cut off.
+      s.requestTimeout = resolved.limits.requestTimeoutMs;
+      s.headersTimeout = Math.min(resolved.limits.requestTimeoutMs, 60_000);
+      await new Promise<void>((resolve, reject) => {
+        s.once('error', reject);
+        s.listen(port, host, () => {
+          s.off('error', reject);
+          resolve();
+        });
+      });
+      server = s;
+      const address = s.address() as AddressInfo;
+      const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      const url = `http://${hostPart}:${address.port}`;
+      baseUrl = `${url}${basePath}`;
+      return { url, baseUrl, port: address.port };
+    },
+    async stop() {
+      const s = server;
+      if (!s) return;
+      server = undefined;
+      baseUrl = undefined;
+      await new Promise<void>((resolve) => {
+        s.close(() => resolve());
+        s.closeAllConnections();
+      });
+    },
+  };
+}

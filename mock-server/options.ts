@@ -1,0 +1,82 @@
+// Everything a caller can configure on the mock, with the defaults in one place.
+import { NO_PACING, type Pacing } from './http/sse-writer.ts';
+
+export interface MockModel {
+  id: string;
+  /** Emits `reasoning_content` and accepts `reasoning_effort`. */
+  reasoning?: boolean;
+  /** Accepts image_url content parts. */
+  vision?: boolean;
+  ownedBy?: string;
+  /** Parameters and roles this model refuses with 400 (o1-style models). */
+  rejects?: { params?: string[]; roles?: string[] };
+}
+
+export interface MockLimits {
+  /** Request bodies larger than this get 413. */
+  maxBodyBytes: number;
+  maxMessages: number;
+  maxN: number;
+  /** Generated tokens per choice when the request sets no limit. */
+  maxGeneratedTokens: number;
+  /** Nodes of a generated JSON instance (response_format / tool arguments). */
+  maxSchemaNodes: number;
+  /** A client that has not sent its whole request by then is cut off. */
+  requestTimeoutMs: number;
+}
+
+export interface MockOptions {
+  models?: MockModel[];
+  /** Accepted API keys; omitted = any non-empty key. */
+  apiKeys?: string[];
+  pacing?: Partial<Pacing>;
+  limits?: Partial<MockLimits>;
+  /**
+   * `created` (seconds) for a response. Defaults to a value derived from the request's
+   * hash, so the same request gives the same bytes; pass `() => Math.floor(Date.now()/1000)`
+   * for wall-clock time.
+   */
+  clock?: (hash: number) => number;
+  /** Requests kept by the journal (0 disables it). */
+  journalSize?: number;
+}
+
+export const DEFAULT_MODELS: MockModel[] = [
+  { id: 'mock-model', vision: true, ownedBy: 'relaycheck' },
+  { id: 'mock-reasoner', reasoning: true, ownedBy: 'relaycheck' },
+];
+
+export const DEFAULT_LIMITS: MockLimits = {
+  maxBodyBytes: 4 * 1024 * 1024,
+  maxMessages: 2048,
+  maxN: 16,
+  maxGeneratedTokens: 4096,
+  maxSchemaNodes: 2000,
+  requestTimeoutMs: 15_000,
+};
+
+/** 2025-01-01T00:00:00Z: hash-derived `created` values fall in the year after it. */
+const EPOCH_2025 = 1_735_689_600;
+
+export const hashClock = (hash: number): number => EPOCH_2025 + (hash % 31_536_000);
+
+export interface ResolvedOptions {
+  models: Map<string, MockModel>;
+  apiKeys: Set<string> | undefined;
+  pacing: Pacing;
+  limits: MockLimits;
+  clock: (hash: number) => number;
+  journalSize: number;
+}
+
+export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
+  const models = new Map((options.models ?? DEFAULT_MODELS).map((m) => [m.id, m]));
+  return {
+    models,
+    apiKeys: options.apiKeys ? new Set(options.apiKeys) : undefined,
+    pacing: { ...NO_PACING, ...options.pacing },
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    clock: options.clock ?? hashClock,
+    journalSize: options.journalSize ?? 1000,
+  };
+}
