@@ -1,0 +1,151 @@
+// A small instruction grammar: probes are phrased for real LLMs ("Output exactly: ...",
+// "Count from 1 to 20"), and the mock must answer them the way a compliant model would, so a
+// probe that passes against the mock means the same thing as one that passes against a relay.
+// Rules are matched case-insensitively anywhere in the last user message; the first rule (in
+// GRAMMAR order) that matches wins; no match means free prose.
+
+import { generateInstance } from './json-instance.ts';
+import { createRng, hashString } from './rng.ts';
+import type { MessageLike } from './tokens.ts';
+import { contentText } from './tokens.ts';
+
+export type Interpretation =
+  | { kind: 'exact'; text: string }
+  | { kind: 'count'; from: number; to: number; text: string }
+  | { kind: 'json-keys'; keys: string[]; text: string }
+  | { kind: 'prose' };
+
+export interface GrammarRule {
+  kind: Interpretation['kind'];
+  pattern: string;
+  example: string;
+  /** The exact reply for the example, or a description for prose. */
+  output: string;
+}
+
+/** The rules in matching order, with examples (the docs and the tests both use this table). */
+export const GRAMMAR: readonly GrammarRule[] = [
+  {
+    kind: 'exact',
+    pattern: '(Output|Reply with|Respond with|Say|Print|Write|Return) exactly: X — X is the rest of the line (or the next non-empty line), trimmed, minus one pair of surrounding quotes or backticks',
+    example: 'Output exactly: alpha beta gamma delta',
+    output: 'alpha beta gamma delta',
+  },
+  {
+    kind: 'exact',
+    pattern: '(same rule, quoted value)',
+    example: 'Please reply with exactly: "OK"',
+    output: 'OK',
+  },
+  {
+    kind: 'count',
+    pattern: 'Count from A to B — integers A..B (descending if A > B) joined by ", "; "one per line" / "separated by newlines" joins with "\\n", "separated by spaces" with " "; at most 1000 numbers',
+    example: 'Count from 1 to 20, separated by commas.',
+    output: '1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20',
+  },
+  {
+    kind: 'json-keys',
+    pattern: 'mentions JSON and "keys|fields|properties K1, K2 and K3" — a compact JSON object with exactly those keys (quoted keys win over bare words); numeric-sounding keys get integers, others strings',
+    example: 'Return a JSON object with the keys "name" and "age".',
+    output: '{"name":"Alice Larsen","age":36}',
+  },
+  {
+    kind: 'prose',
+    pattern: 'anything else — deterministic English prose (prose.ts)',
+    example: 'Tell me about rivers.',
+    output: '(prose)',
+  },
+];
+
+const MAX_COUNT = 1000;
+
+const EXACT_RE = /\b(?:output|reply with|respond with|say|print|write|return)\s+exactly\s*:[ \t]*([^\n]*)(?:\n\s*([^\n]*))?/i;
+const COUNT_RE = /\bcount\s+from\s+(-?\d{1,15})\s+to\s+(-?\d{1,15})\b/i;
+const JSON_RE = /\bjson\b/i;
+const KEYS_RE = /\b(?:keys?|fields?|properties)\b\s*:?\s*([^.\n]*)/i;
+const QUOTE_PAIRS: readonly (readonly [string, string])[] = [['"', '"'], ["'", "'"], ['`', '`'], ['“', '”'], ['‘', '’']];
+// Words that end or pad a bare key list rather than name keys.
+const KEY_LIST_STOP = new Set(['only', 'that', 'which', 'where', 'with', 'whose', 'containing', 'for', 'in']);
+const NUMERIC_KEY = /(^|_)(age|count|year|quantity|number|num|total|score|rank|size|population)s?$/i;
+const KEY_LIST_SKIP = new Set(['and', 'or', 'the', 'named', 'called']);
+
+function stripQuotes(s: string): string {
+  for (const [open, close] of QUOTE_PAIRS) {
+    if (s.length >= open.length + close.length && s.startsWith(open) && s.endsWith(close)) {
+      return s.slice(open.length, s.length - close.length);
+    }
+  }
+  return s;
+}
+
+function exactRule(text: string): Interpretation | null {
+  const m = EXACT_RE.exec(text);
+  if (!m) return null;
+  const sameLine = (m[1] ?? '').trim();
+  const value = sameLine !== '' ? sameLine : (m[2] ?? '').trim();
+  return { kind: 'exact', text: stripQuotes(value) };
+}
+
+function countRule(text: string): Interpretation | null {
+  const m = COUNT_RE.exec(text);
+  if (!m) return null;
+  const from = Number(m[1]);
+  let to = Number(m[2]);
+  const dir = to >= from ? 1 : -1;
+  // Bound the work: a runaway "count to a million" gets its first 1000 numbers.
+  if (Math.abs(to - from) >= MAX_COUNT) to = from + dir * (MAX_COUNT - 1);
+  const sep = /one per line|each on (?:a |its own )?(?:new |separate )?line|separated by (?:new ?lines|line breaks)/i.test(text)
+    ? '\n'
+    : /separated by spaces/i.test(text) ? ' ' : ', ';
+  const nums: number[] = [];
+  for (let n = from; dir > 0 ? n <= to : n >= to; n += dir) nums.push(n);
+  return { kind: 'count', from, to, text: nums.join(sep) };
+}
+
+function parseKeyList(list: string): string[] {
+  const quoted = [...list.matchAll(/"([^"]+)"|'([^']+)'|`([^`]+)`|“([^”]+)”/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? m[4] ?? '');
+  if (quoted.length > 0) return [...new Set(quoted.filter((k) => k !== ''))];
+  const keys: string[] = [];
+  for (const word of list.split(/[\s,;]+/)) {
+    const w = word.replace(/[^\w-]/g, '');
+    if (w === '') continue;
+    if (KEY_LIST_STOP.has(w.toLowerCase())) break;
+    if (KEY_LIST_SKIP.has(w.toLowerCase())) continue;
+    if (!keys.includes(w)) keys.push(w);
+  }
+  return keys;
+}
+
+function jsonKeysRule(text: string): Interpretation | null {
+  if (!JSON_RE.test(text)) return null;
+  const m = KEYS_RE.exec(text);
+  if (!m) return null;
+  const keys = parseKeyList(m[1] ?? '').slice(0, 50);
+  if (keys.length === 0) return null;
+  const properties: Record<string, unknown> = {};
+  for (const k of keys) {
+    properties[k] = NUMERIC_KEY.test(k) ? { type: 'integer', minimum: 0 } : { type: 'string' };
+  }
+  // Seeded by the prompt alone, so the same question always gets the same object.
+  const r = generateInstance(
+    { type: 'object', properties, required: keys, additionalProperties: false },
+    createRng(hashString(text)),
+    { cheapDepth: 0 },
+  );
+  if (!r.ok) return null;
+  return { kind: 'json-keys', keys, text: JSON.stringify(r.value) };
+}
+
+/** How a compliant model would answer `text` (see GRAMMAR). */
+export function interpretPrompt(text: string): Interpretation {
+  return exactRule(text) ?? countRule(text) ?? jsonKeysRule(text) ?? { kind: 'prose' };
+}
+
+/** The text of the last user message ("" when there is none). */
+export function lastUserText(messages: readonly MessageLike[]): string {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i];
+    if (m?.role === 'user') return contentText(m.content);
+  }
+  return '';
+}
