@@ -54,16 +54,24 @@ export async function writeSse(
     // An absolute schedule, so timer lateness does not accumulate over a long stream.
     const start = performance.now() + pacing.firstTokenMs;
     const gap = pacing.tokensPerSecond > 0 ? 1000 / pacing.tokensPerSecond : 0;
+    let lastFlushed: Promise<void> = Promise.resolve();
     for (let i = 0; i < writes.length; i++) {
       if (closed.signal.aborted) return 'client-closed';
       if (faults.cutAfter !== undefined && i >= faults.cutAfter) {
+        // The response corks its socket until the next tick: destroying it before the writes
+        // so far have left would drop them, and "cut after N chunks" would send none.
+        await settled(lastFlushed, 1000, closed.signal);
         res.destroy();
         return 'cut';
       }
       const wait = start + i * gap - performance.now();
       if (wait > 1) await sleep(wait, closed.signal);
       if (closed.signal.aborted) return 'client-closed';
-      if (!res.write(writes[i]!)) await drained(res, closed.signal);
+      let ok = true;
+      lastFlushed = new Promise<void>((resolve) => {
+        ok = res.write(writes[i]!, () => resolve());
+      });
+      if (!ok) await drained(res, closed.signal);
     }
     if (closed.signal.aborted) return 'client-closed';
     res.end();
@@ -71,6 +79,20 @@ export async function writeSse(
   } finally {
     res.off('close', onClose);
   }
+}
+
+/** Resolves when `flushed` does, the client leaves, or after `ms`, whichever comes first. */
+function settled(flushed: Promise<void>, ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+    void flushed.then(done);
+  });
 }
 
 function drained(res: ServerResponse, signal: AbortSignal): Promise<void> {
