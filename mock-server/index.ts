@@ -9,7 +9,9 @@ import { resolveOptions, type MockOptions } from './options.ts';
 
 export type { MockOptions, MockModel, MockLimits } from './options.ts';
 export type { JournalEntry } from './http/journal.ts';
-export { JOURNAL_PATH } from './http/app.ts';
+export { BREAK_HEADER, JOURNAL_PATH } from './http/app.ts';
+export { describeBreaks } from './breaks/index.ts';
+export type { ActiveBreak } from '../spec/breaks.ts';
 export { FAULT_HEADER } from './http/faults.ts';
 
 export interface StartOptions {
@@ -20,7 +22,7 @@ export interface StartOptions {
 export interface MockProvider {
   app: Express;
   journal: Journal;
-  /** Where clients send requests, e.g. `/v1`. */
+  /** Where clients send requests, e.g. `/v1` (the profile's base path). */
   basePath: string;
   start(options?: StartOptions): Promise<{ url: string; baseUrl: string; port: number }>;
   stop(): Promise<void>;
@@ -31,8 +33,8 @@ export interface MockProvider {
 export function createMockProvider(options: MockOptions = {}): MockProvider {
   const resolved = resolveOptions(options);
   const journal = new Journal(resolved.journalSize);
-  const basePath = '/v1';
-  const app = buildApp({ options: resolved, journal, basePath });
+  const basePath = resolved.profile.basePaths[0]!;
+  const app = buildApp({ options: resolved, journal });
   let server: Server | undefined;
   let baseUrl: string | undefined;
 

@@ -1,5 +1,8 @@
 // Everything a caller can configure on the mock, with the defaults in one place.
+import type { ActiveBreak } from '../spec/breaks.ts';
+import { composeQuirks, type Quirks } from './breaks/index.ts';
 import { NO_PACING, type Pacing } from './http/sse-writer.ts';
+import { DEFAULT_PROFILE, loadProfile, type Profile } from './profile.ts';
 
 export interface MockModel {
   id: string;
@@ -26,6 +29,11 @@ export interface MockLimits {
 }
 
 export interface MockOptions {
+  /** A relay dialect from spec/relays/ (default `openai`, the faithful reference). */
+  profile?: string;
+  /** Extra breaks (single deviations) on top of the profile's, e.g. `[{ id: 'stop-ignored' }]`. */
+  breaks?: ActiveBreak[];
+  /** The models served; default: the profile's. */
   models?: MockModel[];
   /** Accepted API keys; omitted = any non-empty key. */
   apiKeys?: string[];
@@ -40,11 +48,6 @@ export interface MockOptions {
   /** Requests kept by the journal (0 disables it). */
   journalSize?: number;
 }
-
-export const DEFAULT_MODELS: MockModel[] = [
-  { id: 'mock-model', vision: true, ownedBy: 'relaycheck' },
-  { id: 'mock-reasoner', reasoning: true, ownedBy: 'relaycheck' },
-];
 
 export const DEFAULT_LIMITS: MockLimits = {
   maxBodyBytes: 4 * 1024 * 1024,
@@ -61,6 +64,11 @@ const EPOCH_2025 = 1_735_689_600;
 export const hashClock = (hash: number): number => EPOCH_2025 + (hash % 31_536_000);
 
 export interface ResolvedOptions {
+  profile: Profile;
+  /** The extra breaks (beyond the profile's). */
+  breaks: ActiveBreak[];
+  /** The profile's breaks plus the extra ones, composed. */
+  quirks: Quirks;
   models: Map<string, MockModel>;
   apiKeys: Set<string> | undefined;
   pacing: Pacing;
@@ -69,9 +77,14 @@ export interface ResolvedOptions {
   journalSize: number;
 }
 
+/** Throws (an ApiError naming the problem) for an unknown profile or break. */
 export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
-  const models = new Map((options.models ?? DEFAULT_MODELS).map((m) => [m.id, m]));
+  const profile = loadProfile(options.profile ?? DEFAULT_PROFILE);
+  const models = new Map((options.models ?? profile.models).map((m) => [m.id, m]));
   return {
+    profile,
+    breaks: options.breaks ?? [],
+    quirks: composeQuirks([...profile.breaks, ...(options.breaks ?? [])]),
     models,
     apiKeys: options.apiKeys ? new Set(options.apiKeys) : undefined,
     pacing: { ...NO_PACING, ...options.pacing },

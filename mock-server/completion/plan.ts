@@ -22,6 +22,10 @@ export interface PlannedChoice {
   toolCalls: ToolCall[];
   finishReason: FinishReason;
   logprobs: ChoiceLogprobs | null;
+  /** The stop sequence the content was cut at, if any. */
+  stoppedBy: string | null;
+  /** Counted in usage even if a relay hides the reasoning text. */
+  reasoningTokens: number;
 }
 
 export interface CompletionPlan {
@@ -40,9 +44,11 @@ export interface PlanInput {
   rawBody: string;
   limits: MockLimits;
   clock: (hash: number) => number;
+  /** Applied to each choice before usage is counted (relay dialects use it). */
+  adjustChoice?: (choice: PlannedChoice) => void;
 }
 
-export function planCompletion({ request, model, rawBody, limits, clock }: PlanInput): CompletionPlan | ApiError {
+export function planCompletion({ request, model, rawBody, limits, clock, adjustChoice }: PlanInput): CompletionPlan | ApiError {
   const requestHash = hashString(rawBody);
   // The text depends only on what would change a real model's answer; max_tokens and stop
   // only cut that same text, so "with" and "without" a limit can be compared.
@@ -54,6 +60,7 @@ export function planCompletion({ request, model, rawBody, limits, clock }: PlanI
   for (let index = 0; index < (request.n ?? 1); index++) {
     const choice = planChoice(request, model, index, budget, createRng(seedFrom(contentKey, index)), `${requestHash}:${index}`, limits);
     if (!('index' in choice)) return choice;
+    adjustChoice?.(choice);
     choices.push(choice);
   }
   return {
@@ -102,12 +109,14 @@ function planChoice(
       toolCalls: kept,
       finishReason,
       logprobs: request.logprobs ? buildLogprobs([], 0, rng) : null,
+      stoppedBy: null,
+      reasoningTokens: reasoningCut ? countTokens(reasoningCut.text) : 0,
     };
   }
 
   const answer = answerText(request, userText, last?.role === 'tool' ? last : undefined, rng, limits);
   if (typeof answer !== 'string') return answer;
-  const { text: stopped } = applyStop(answer, request.stop);
+  const { text: stopped, stoppedBy } = applyStop(answer, request.stop);
   const cut = truncateTokens(stopped, Math.max(remaining, 0));
   const truncatedReasoning = reasoningCut?.truncated ?? false;
   const contentTokens = tokenize(cut.text);
@@ -119,6 +128,8 @@ function planChoice(
     toolCalls: [],
     finishReason: cut.truncated || truncatedReasoning ? 'length' : 'stop',
     logprobs: request.logprobs ? buildLogprobs(contentTokens, request.top_logprobs ?? 0, rng) : null,
+    stoppedBy: cut.truncated ? null : stoppedBy,
+    reasoningTokens: reasoningCut ? countTokens(reasoningCut.text) : 0,
   };
 }
 
@@ -163,14 +174,28 @@ function isJsonObject(text: string): boolean {
 }
 
 /** Cut before the earliest stop sequence; the sequence itself is not included. */
-export function applyStop(text: string, stop: string | string[] | null | undefined): { text: string; hitStop: boolean } {
+export function applyStop(text: string, stop: string | string[] | null | undefined): { text: string; stoppedBy: string | null } {
   const sequences = (typeof stop === 'string' ? [stop] : (stop ?? [])).filter((s) => s.length > 0);
   let at = -1;
+  let stoppedBy: string | null = null;
   for (const s of sequences) {
     const i = text.indexOf(s);
-    if (i >= 0 && (at < 0 || i < at)) at = i;
+    if (i >= 0 && (at < 0 || i < at)) {
+      at = i;
+      stoppedBy = s;
+    }
   }
-  return at < 0 ? { text, hitStop: false } : { text: text.slice(0, at), hitStop: true };
+  return at < 0 ? { text, stoppedBy: null } : { text: text.slice(0, at), stoppedBy };
+}
+
+/** Replace a choice's content, keeping its tokens and logprobs consistent with it. */
+export function setContent(choice: PlannedChoice, text: string | null): void {
+  choice.content = text;
+  choice.contentTokens = text === null ? [] : tokenize(text);
+  if (choice.logprobs) {
+    const top = choice.logprobs.content?.[0]?.top_logprobs.length ?? 0;
+    choice.logprobs = buildLogprobs(choice.contentTokens, top, createRng(hashString(text ?? '')));
+  }
 }
 
 function usageOf(request: ChatCompletionRequest, choices: readonly PlannedChoice[]): Usage {
@@ -180,9 +205,8 @@ function usageOf(request: ChatCompletionRequest, choices: readonly PlannedChoice
   let reasoning = 0;
   let completion = 0;
   for (const c of choices) {
-    const r = c.reasoning === null ? 0 : countTokens(c.reasoning);
-    reasoning += r;
-    completion += r + c.contentTokens.length + c.toolCalls.reduce((n, t) => n + countTokens(t.function.arguments), 0);
+    reasoning += c.reasoningTokens;
+    completion += c.reasoningTokens + c.contentTokens.length + c.toolCalls.reduce((n, t) => n + countTokens(t.function.arguments), 0);
   }
   return {
     prompt_tokens: prompt,

@@ -13,6 +13,8 @@ export interface SseFraming {
   multilineData: boolean;
   /** Send the terminating `data: [DONE]`. */
   done: boolean;
+  /** An `event:` line before each data line (legal SSE; OpenAI sends none). */
+  eventName?: string;
 }
 
 export const OPENAI_FRAMING: SseFraming = {
@@ -37,8 +39,9 @@ function formatEvent(data: string, framing: SseFraming): string {
   const eol = framing.lineEnding;
   const prefix = framing.spaceAfterColon ? 'data: ' : 'data:';
   const comment = framing.comment === undefined ? '' : `: ${framing.comment}${eol}`;
+  const event = framing.eventName === undefined ? '' : `event:${framing.spaceAfterColon ? ' ' : ''}${framing.eventName}${eol}`;
   const lines = data.split('\n').map((line) => `${prefix}${line}${eol}`);
-  return `${comment}${lines.join('')}${eol}`;
+  return `${comment}${event}${lines.join('')}${eol}`;
 }
 
 /**

@@ -1,13 +1,17 @@
 // `relaycheck mock`: serve the mock provider until Ctrl-C.
 import { parseArgs } from 'node:util';
-import { createMockProvider } from '../../mock-server/index.ts';
-import { FAULT_HEADER, JOURNAL_PATH } from '../../mock-server/index.ts';
+import { relayIds } from '../../spec/relays.ts';
+import { BREAK_HEADER, createMockProvider, describeBreaks, FAULT_HEADER, JOURNAL_PATH } from '../../mock-server/index.ts';
+import { parseBreakList } from '../../mock-server/breaks/index.ts';
 
-const HELP = `Usage: relaycheck mock [--port 8080] [--host 127.0.0.1] [--api-key KEY ...]
-                      [--tokens-per-second N] [--first-token-ms N] [--latency-ms N]
+const HELP = `Usage: relaycheck mock [--port 8080] [--host 127.0.0.1] [--profile ID] [--break ID,ID]
+                      [--api-key KEY ...] [--tokens-per-second N] [--first-token-ms N] [--latency-ms N]
+       relaycheck mock --list-breaks
 
-Serves an OpenAI-compatible mock: POST /v1/chat/completions, GET /v1/models[/{id}].
-Models: mock-model (general, vision) and mock-reasoner (reasoning_content).
+Serves an OpenAI-compatible mock: POST <base>/chat/completions, GET <base>/models[/{id}].
+--profile   speak a documented relay's dialect: ${relayIds().join(', ')} (default openai,
+            the faithful reference: base /v1, models mock-model and mock-reasoner)
+--break     switch on single deviations (see --list-breaks); per request: header '${BREAK_HEADER}'
 Errors on demand: header '${FAULT_HEADER}: 429' (or 400/401/402/403/404/500/503,
 '429; retry-after=3', 'stream-error@N', 'stream-cut@N') or model 'mock-error-<status>'.
 Journal of received requests: GET ${JOURNAL_PATH}.
@@ -32,6 +36,9 @@ export async function mockCommand(argv: string[]): Promise<number> {
         'tokens-per-second': { type: 'string' },
         'first-token-ms': { type: 'string' },
         'latency-ms': { type: 'string' },
+        profile: { type: 'string', default: 'openai' },
+        break: { type: 'string', multiple: true },
+        'list-breaks': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -44,12 +51,18 @@ export async function mockCommand(argv: string[]): Promise<number> {
     process.stdout.write(HELP);
     return 0;
   }
+  if (values['list-breaks']) {
+    process.stdout.write(`${describeBreaks().join('\n')}\n`);
+    return 0;
+  }
   let provider;
   let port: number;
   try {
     port = nonNegative('port', values.port)!;
     if (!Number.isInteger(port) || port > 65535) throw new Error(`--port must be an integer 0-65535, got '${values.port}'`);
     provider = createMockProvider({
+      profile: values.profile,
+      breaks: parseBreakList((values.break ?? []).join(',')),
       apiKeys: values['api-key'],
       pacing: {
         tokensPerSecond: nonNegative('tokens-per-second', values['tokens-per-second']),
@@ -63,7 +76,8 @@ export async function mockCommand(argv: string[]): Promise<number> {
   }
   try {
     const { baseUrl } = await provider.start({ port, host: values.host });
-    process.stdout.write(`relaycheck mock listening on ${baseUrl}  (Ctrl-C to stop)\n`);
+    const profile = values.profile === 'openai' ? '' : ` speaking ${values.profile}'s dialect`;
+    process.stdout.write(`relaycheck mock listening on ${baseUrl}${profile}  (Ctrl-C to stop)\n`);
   } catch (err) {
     process.stderr.write(`relaycheck mock: could not listen on ${values.host}:${port}: ${(err as Error).message}\n`);
     return 2;

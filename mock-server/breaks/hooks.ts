@@ -1,0 +1,67 @@
+// What a break may change, stage by stage. A break is a handful of these hooks; the app runs
+// each stage through the active breaks in catalogue order. Hooks are pure functions of what
+// they are handed (they may mutate it: every stage hands them a fresh object).
+import type { BreakParams, ChatCompletionRequest, ErrorObject, Usage } from '../../spec/generated/types.ts';
+import type { PlannedChoice } from '../completion/plan.ts';
+import type { ApiError } from '../http/api-error.ts';
+import type { SseFraming } from '../stream/sse-format.ts';
+
+export type JsonObject = Record<string, unknown>;
+
+export interface StageContext {
+  /** The break's parameters (defaults filled in), for parametrised breaks. */
+  params: BreakParams | undefined;
+  /** The request as the "upstream" saw it (after the request stage). */
+  request: ChatCompletionRequest;
+  stream: boolean;
+  includeUsage: boolean;
+  usage: Usage;
+}
+
+/** The choice stage runs before usage exists. */
+export type ChoiceContext = Omit<StageContext, 'usage'>;
+
+/** How a stream goes on the wire, beyond the SSE framing of each event. */
+export interface StreamShape {
+  framing: SseFraming;
+  /** Cut the bytes into tiny writes at arbitrary offsets. */
+  splitWrites: boolean;
+  contentType: string;
+}
+
+/** A refusal before it is serialised; error hooks edit it. */
+export interface ErrorReply {
+  status: number;
+  headers: Record<string, string>;
+  error: Omit<ErrorObject, 'code'> & { code: string | number | null };
+  /** standard `{error}`; `object` top-level fields; `array` `[{error}]`; `text` the message; `empty` nothing. */
+  envelope: 'standard' | 'object' | 'array' | 'text' | 'empty';
+  /** Sent as the only event of a 200 SSE stream instead of an HTTP error. */
+  inBand: boolean;
+}
+
+export interface ErrorContext {
+  params: BreakParams | undefined;
+  /** The refused request asked for a stream (false when it was refused before its body was read). */
+  stream: boolean;
+  cause: ApiError;
+}
+
+export interface BreakImpl {
+  /** Serve requests whatever the key. */
+  acceptAnyKey?: true;
+  /** Before schema validation, on a copy of the parsed body. */
+  raw?(body: JsonObject, params: BreakParams | undefined): void;
+  /** After validation: refuse, or change what the relay forwards upstream. */
+  request?(request: ChatCompletionRequest, params: BreakParams | undefined): ApiError | void;
+  /** What the upstream model produced, per choice, before usage is counted. */
+  choice?(choice: PlannedChoice, ctx: ChoiceContext): void;
+  /** The non-streamed body. */
+  response?(body: JsonObject, ctx: StageContext): void;
+  /** The chunk list of a stream (a string item is sent as raw `data:` text). */
+  chunks?(chunks: (JsonObject | string)[], ctx: StageContext): (JsonObject | string)[];
+  stream?(shape: StreamShape, ctx: StageContext): void;
+  error?(reply: ErrorReply, ctx: ErrorContext): void;
+  /** GET /models: change the list, or refuse. */
+  models?(list: JsonObject, params: BreakParams | undefined): ApiError | void;
+}

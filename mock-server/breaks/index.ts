@@ -1,0 +1,128 @@
+// The break registry, and the composition of the active breaks into one function per
+// pipeline stage. Which breaks exist, what they flip and their parameters are data
+// (spec/breaks.yaml); only what each one does is code, here.
+import type { BreakParams } from '../../spec/generated/types.ts';
+import { breakById, breakIds, conflictingPairs, resolveBreakParams, type ActiveBreak } from '../../spec/breaks.ts';
+import { ApiError, invalidRequest } from '../http/api-error.ts';
+import { errorBreaks } from './errors.ts';
+import type { BreakImpl, ChoiceContext, ErrorContext, ErrorReply, JsonObject, StageContext, StreamShape } from './hooks.ts';
+import { metadataBreaks } from './metadata.ts';
+import { reasoningBreaks } from './reasoning.ts';
+import { requestBreaks } from './request.ts';
+import { streamBreaks } from './stream.ts';
+import { structuredBreaks } from './structured.ts';
+import { toolBreaks } from './tools.ts';
+import type { ChatCompletionRequest } from '../../spec/generated/types.ts';
+import type { PlannedChoice } from '../completion/plan.ts';
+
+export type { ChoiceContext, ErrorReply, JsonObject, StageContext, StreamShape } from './hooks.ts';
+export type { ActiveBreak } from '../../spec/breaks.ts';
+
+export const IMPLEMENTATIONS: Readonly<Record<string, BreakImpl>> = {
+  ...requestBreaks,
+  ...streamBreaks,
+  ...toolBreaks,
+  ...structuredBreaks,
+  ...reasoningBreaks,
+  ...errorBreaks,
+  ...metadataBreaks,
+};
+
+/** The active breaks composed, stage by stage, in catalogue order. */
+export interface Quirks {
+  ids: string[];
+  acceptAnyKey: boolean;
+  raw(body: JsonObject): void;
+  request(request: ChatCompletionRequest): ApiError | null;
+  choice(choice: PlannedChoice, ctx: Omit<ChoiceContext, 'params'>): void;
+  response(body: JsonObject, ctx: Omit<StageContext, 'params'>): void;
+  chunks(chunks: (JsonObject | string)[], ctx: Omit<StageContext, 'params'>): (JsonObject | string)[];
+  stream(shape: StreamShape, ctx: Omit<StageContext, 'params'>): void;
+  error(reply: ErrorReply, ctx: Omit<ErrorContext, 'params'>): void;
+  models(list: JsonObject): ApiError | null;
+}
+
+/**
+ * Resolve break ids (with optional parameters) into Quirks. Throws an ApiError (400) naming
+ * the problem for an unknown id, bad parameters or two breaks that cannot be on together.
+ */
+export function composeQuirks(active: readonly ActiveBreak[]): Quirks {
+  const known = new Set(breakIds());
+  const byId = new Map<string, BreakParams | undefined>();
+  for (const a of active) {
+    if (!known.has(a.id)) throw invalidRequest(`Unknown break '${a.id}'. 'relaycheck mock --list-breaks' lists them.`, null, 'unknown_break');
+    try {
+      byId.set(a.id, resolveBreakParams(a.id, a.params));
+    } catch (err) {
+      throw invalidRequest((err as Error).message, null, 'invalid_break');
+    }
+  }
+  const pairs = conflictingPairs([...byId.keys()]);
+  if (pairs.length > 0) {
+    throw invalidRequest(`These breaks cannot be on together: ${pairs.map((p) => p.join(' + ')).join(', ')}.`, null, 'conflicting_breaks');
+  }
+  // Catalogue order, so the same set always composes the same way.
+  const ordered = breakIds()
+    .filter((id) => byId.has(id))
+    .map((id) => ({ id, params: byId.get(id), impl: IMPLEMENTATIONS[id] ?? {} }));
+  const withHook = <K extends keyof BreakImpl>(hook: K) => ordered.filter((b) => b.impl[hook] !== undefined) as (typeof ordered[number] & { impl: Required<Pick<BreakImpl, K>> })[];
+
+  return {
+    ids: ordered.map((b) => b.id),
+    acceptAnyKey: ordered.some((b) => b.impl.acceptAnyKey),
+    raw(body) {
+      for (const b of withHook('raw')) b.impl.raw(body, b.params);
+    },
+    request(request) {
+      for (const b of withHook('request')) {
+        const refusal = b.impl.request(request, b.params);
+        if (refusal) return refusal;
+      }
+      return null;
+    },
+    choice(choice, ctx) {
+      for (const b of withHook('choice')) b.impl.choice(choice, { ...ctx, params: b.params });
+    },
+    response(body, ctx) {
+      for (const b of withHook('response')) b.impl.response(body, { ...ctx, params: b.params });
+    },
+    chunks(chunks, ctx) {
+      let out = chunks;
+      for (const b of withHook('chunks')) out = b.impl.chunks(out, { ...ctx, params: b.params });
+      return out;
+    },
+    stream(shape, ctx) {
+      for (const b of withHook('stream')) b.impl.stream(shape, { ...ctx, params: b.params });
+    },
+    error(reply, ctx) {
+      for (const b of withHook('error')) b.impl.error(reply, { ...ctx, params: b.params });
+    },
+    models(list) {
+      for (const b of withHook('models')) {
+        const refusal = b.impl.models(list, b.params);
+        if (refusal) return refusal;
+      }
+      return null;
+    },
+  };
+}
+
+export const NO_QUIRKS: Quirks = composeQuirks([]);
+
+/** `stop-ignored,extra-field` → active breaks with default parameters. */
+export function parseBreakList(list: string | undefined): ActiveBreak[] {
+  return (list ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map((id) => ({ id }));
+}
+
+/** One line per break, for `relaycheck mock --list-breaks`. */
+export function describeBreaks(): string[] {
+  return breakIds().map((id) => {
+    const b = breakById(id);
+    const flips = Object.entries(b.flips).map(([f, v]) => `${f}→${String(v)}`).join(', ');
+    return `${id.padEnd(31)} ${b.description}${flips ? `  [${flips}]` : ''}`;
+  });
+}

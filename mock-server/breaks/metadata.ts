@@ -1,0 +1,64 @@
+// Response metadata and usage, and the model list.
+import { routeNotFound } from '../http/api-error.ts';
+import type { BreakImpl, JsonObject } from './hooks.ts';
+import { bodyOf, choicesOf, isObject, objectChunks } from './json.ts';
+
+/** Apply `edit` to the response, or to every chunk of a stream. */
+function everywhere(edit: (item: JsonObject) => void): Pick<BreakImpl, 'response' | 'chunks'> {
+  return {
+    response: edit,
+    chunks(chunks) {
+      objectChunks(chunks).forEach(edit);
+      return chunks;
+    },
+  };
+}
+
+function mismatchTotal(item: JsonObject): void {
+  if (isObject(item.usage) && typeof item.usage.total_tokens === 'number') item.usage.total_tokens += 7;
+}
+
+export const metadataBreaks: Record<string, BreakImpl> = {
+  'model-rewritten': everywhere((item) => {
+    item.model = `${String(item.model)}-2024-08-06`;
+  }),
+  'created-millis': everywhere((item) => {
+    if (typeof item.created === 'number') item.created = item.created * 1000 + 417;
+  }),
+  'id-empty': everywhere((item) => {
+    item.id = '';
+  }),
+  'message-role-missing': {
+    response(body) {
+      for (const choice of choicesOf(body)) delete bodyOf(choice)?.role;
+    },
+  },
+  'extra-field': {
+    response(body, ctx) {
+      const { name, value, in: where } = ctx.params as { name: string; value: unknown; in: string[] };
+      if (where.includes('response')) body[name] = value;
+    },
+    chunks(chunks, ctx) {
+      const { name, value, in: where } = ctx.params as { name: string; value: unknown; in: string[] };
+      objectChunks(chunks).forEach((chunk, i) => {
+        if (where.includes('every-chunk') || (i === 0 && where.includes('first-chunk'))) chunk[name] = value;
+      });
+      return chunks;
+    },
+  },
+  'usage-total-mismatch': everywhere(mismatchTotal),
+  'models-list-nonstandard': {
+    models(list) {
+      if (!Array.isArray(list.data)) return;
+      list.data = list.data.filter(isObject).map((m) => ({ id: m.id, created_at: m.created }));
+    },
+  },
+  'models-list-empty': {
+    models(list) {
+      list.data = [];
+    },
+  },
+  'models-endpoint-missing': {
+    models: () => routeNotFound('GET', '/models'),
+  },
+};

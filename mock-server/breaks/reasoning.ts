@@ -1,0 +1,48 @@
+// Reasoning: where the thinking goes (or does not).
+import { setContent } from '../completion/plan.ts';
+import { invalidRequest } from '../http/api-error.ts';
+import type { BreakImpl, JsonObject } from './hooks.ts';
+import { bodyOf, choicesOf } from './json.ts';
+
+function rename(item: JsonObject | string): void {
+  for (const choice of choicesOf(item)) {
+    const body = bodyOf(choice);
+    if (!body || !('reasoning_content' in body)) continue;
+    body.reasoning = body.reasoning_content;
+    delete body.reasoning_content;
+  }
+}
+
+export const reasoningBreaks: Record<string, BreakImpl> = {
+  'reasoning-field-renamed': {
+    response: rename,
+    chunks(chunks) {
+      chunks.forEach(rename);
+      return chunks;
+    },
+  },
+  'reasoning-in-think-tags': {
+    choice(c) {
+      if (c.reasoning === null) return;
+      const reasoning = c.reasoning;
+      c.reasoning = null;
+      setContent(c, `<think>${reasoning}</think>${c.content ?? ''}`);
+    },
+  },
+  'reasoning-dropped': {
+    choice(c) {
+      c.reasoning = null;
+    },
+  },
+  'reasoning-effort-ignored': {
+    request(req) {
+      delete req.reasoning_effort;
+    },
+  },
+  'reasoning-effort-rejected': {
+    request: (req) =>
+      req.reasoning_effort != null
+        ? invalidRequest("Unsupported parameter: 'reasoning_effort' is not supported by this relay.", 'reasoning_effort', 'unsupported_parameter')
+        : undefined,
+  },
+};

@@ -1,0 +1,176 @@
+// Stream framing and streamed usage: how the chunks and their bytes go wrong.
+import { invalidRequest } from '../http/api-error.ts';
+import type { BreakImpl, JsonObject } from './hooks.ts';
+import { bodyOf, choicesOf, isObject, objectChunks } from './json.ts';
+
+const finishReasonOf = (chunk: JsonObject | string): unknown => choicesOf(chunk)[0]?.finish_reason;
+const isUsageChunk = (chunk: JsonObject | string): boolean =>
+  isObject(chunk) && isObject(chunk.usage) && (chunk.choices === null || (Array.isArray(chunk.choices) && chunk.choices.length === 0));
+
+/** Put usage on the last chunk that carries a finish_reason. */
+function usageOnLastFinish(chunks: (JsonObject | string)[], usage: unknown): void {
+  for (let i = chunks.length - 1; i >= 0; i--) {
+    const c = chunks[i]!;
+    if (isObject(c) && finishReasonOf(c) != null) {
+      c.usage = usage;
+      return;
+    }
+  }
+}
+
+export const streamBreaks: Record<string, BreakImpl> = {
+  'no-done': {
+    stream(shape) {
+      shape.framing.done = false;
+    },
+  },
+  'no-finish-chunk': {
+    chunks(chunks) {
+      return chunks.filter((c) => {
+        const choice = choicesOf(c)[0];
+        if (!choice || choice.finish_reason == null) return true;
+        choice.finish_reason = null;
+        return Object.keys(bodyOf(choice) ?? {}).length > 0;
+      });
+    },
+  },
+  'finish-repeated': {
+    chunks(chunks) {
+      for (const [i, c] of chunks.entries()) {
+        const choice = choicesOf(c)[0];
+        if (!choice || choice.finish_reason == null) continue;
+        // The latest earlier chunk of the same choice that carried something.
+        for (let j = i - 1; j >= 0; j--) {
+          const earlier = choicesOf(chunks[j]!)[0];
+          if (earlier && earlier.index === choice.index && Object.keys(bodyOf(earlier) ?? {}).length > 0) {
+            earlier.finish_reason = choice.finish_reason;
+            break;
+          }
+        }
+      }
+      return chunks;
+    },
+  },
+  'finish-reason-empty': {
+    chunks(chunks) {
+      for (const c of chunks) for (const choice of choicesOf(c)) if (choice.finish_reason === null) choice.finish_reason = '';
+      return chunks;
+    },
+  },
+  'chunk-id-changes': {
+    chunks(chunks) {
+      objectChunks(chunks).forEach((c, i) => (c.id = `${String(c.id)}-${i}`));
+      return chunks;
+    },
+  },
+  'role-missing': {
+    chunks(chunks) {
+      for (const c of chunks) for (const choice of choicesOf(c)) delete bodyOf(choice)?.role;
+      return chunks;
+    },
+  },
+  'deltas-cumulative': {
+    chunks(chunks) {
+      const sofar = new Map<unknown, string>();
+      for (const c of chunks) {
+        for (const choice of choicesOf(c)) {
+          const delta = bodyOf(choice);
+          if (typeof delta?.content !== 'string' || delta.content === '') continue;
+          const text = (sofar.get(choice.index) ?? '') + delta.content;
+          sofar.set(choice.index, text);
+          delta.content = text;
+        }
+      }
+      return chunks;
+    },
+  },
+  'sse-comment-as-data': {
+    chunks: (chunks) => [chunks[0]!, ': keep-alive', ...chunks.slice(1)],
+  },
+  'sse-wrong-content-type': {
+    stream(shape) {
+      shape.contentType = 'text/plain; charset=utf-8';
+    },
+  },
+  'sse-comments': {
+    stream(shape) {
+      shape.framing.comment = 'keep-alive';
+    },
+  },
+  'sse-no-space': {
+    stream(shape) {
+      shape.framing.spaceAfterColon = false;
+    },
+  },
+  'sse-crlf': {
+    stream(shape) {
+      shape.framing.lineEnding = '\r\n';
+    },
+  },
+  'sse-event-lines': {
+    stream(shape) {
+      shape.framing.eventName = 'message';
+    },
+  },
+  'sse-split-writes': {
+    stream(shape) {
+      shape.splitWrites = true;
+    },
+  },
+  'sse-multiline-data': {
+    stream(shape) {
+      shape.framing.multilineData = true;
+    },
+  },
+  'usage-missing': {
+    chunks(chunks) {
+      const kept = chunks.filter((c) => !isUsageChunk(c));
+      for (const c of objectChunks(kept)) delete c.usage;
+      return kept;
+    },
+  },
+  'usage-every-chunk': {
+    chunks(chunks, ctx) {
+      if (!ctx.includeUsage) return chunks;
+      // A running count, as relays that add usage to every chunk do.
+      let completion = 0;
+      for (const c of objectChunks(chunks)) {
+        if (isUsageChunk(c)) continue;
+        if (choicesOf(c).some((choice) => typeof bodyOf(choice)?.content === 'string' && bodyOf(choice)?.content !== '')) completion++;
+        const prompt = ctx.usage.prompt_tokens;
+        c.usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
+      }
+      return chunks;
+    },
+  },
+  'usage-on-finish-chunk': {
+    chunks(chunks, ctx) {
+      if (!ctx.includeUsage) return chunks;
+      const kept = chunks.filter((c) => !isUsageChunk(c));
+      usageOnLastFinish(kept, ctx.usage);
+      return kept;
+    },
+  },
+  'usage-duplicated': {
+    chunks(chunks, ctx) {
+      if (ctx.includeUsage) usageOnLastFinish(chunks, ctx.usage);
+      return chunks;
+    },
+  },
+  'usage-choices-null': {
+    chunks(chunks) {
+      for (const c of objectChunks(chunks)) if (isUsageChunk(c)) c.choices = null;
+      return chunks;
+    },
+  },
+  'usage-unasked': {
+    chunks(chunks, ctx) {
+      if (ctx.includeUsage) return chunks;
+      const first = objectChunks(chunks)[0] ?? {};
+      return [...chunks, { id: first.id, object: first.object, created: first.created, model: first.model, system_fingerprint: first.system_fingerprint, choices: [], usage: ctx.usage }];
+    },
+  },
+  'stream-options-rejected': {
+    request: (req) => (req.stream_options != null ? invalidRequest("Unsupported parameter: 'stream_options' is not supported by this relay.", 'stream_options', 'unsupported_parameter') : undefined),
+  },
+};

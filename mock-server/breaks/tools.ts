@@ -1,0 +1,130 @@
+// Tool calls: streamed deltas that clients cannot assemble, and tool parameters dropped.
+import { invalidRequest } from '../http/api-error.ts';
+import type { BreakImpl } from './hooks.ts';
+import { bodyOf, choicesOf, toolDeltasOf } from './json.ts';
+
+/** The first assistant message with tool calls whose content matches. */
+function historyIndex(messages: { role: string; tool_calls?: unknown[]; content?: unknown }[], empty: boolean): number {
+  return messages.findIndex((m) => m.role === 'assistant' && (m.tool_calls?.length ?? 0) > 0 && (empty ? m.content === '' : m.content == null));
+}
+
+export const toolBreaks: Record<string, BreakImpl> = {
+  'tool-index-missing': {
+    chunks(chunks) {
+      for (const c of chunks) for (const call of toolDeltasOf(c)) delete call.index;
+      return chunks;
+    },
+  },
+  'tool-index-from-1': {
+    chunks(chunks) {
+      for (const c of chunks) for (const call of toolDeltasOf(c)) if (typeof call.index === 'number') call.index += 1;
+      return chunks;
+    },
+  },
+  'tool-id-changes': {
+    chunks(chunks) {
+      let n = 0;
+      for (const c of chunks) {
+        for (const call of toolDeltasOf(c)) call.id = `call_relay${String(++n).padStart(4, '0')}`;
+      }
+      return chunks;
+    },
+  },
+  'tool-args-resent': {
+    chunks(chunks) {
+      // Every argument delta carries the whole string: concatenated they read `{..}{..}`.
+      const whole = new Map<string, string>();
+      for (const c of chunks) {
+        for (const choice of choicesOf(c)) {
+          const calls = bodyOf(choice)?.tool_calls;
+          if (!Array.isArray(calls)) continue;
+          for (const call of calls as { index?: number; function?: { arguments?: string } }[]) {
+            if (call.function?.arguments === undefined) continue;
+            const key = `${String(choice.index)}:${String(call.index)}`;
+            whole.set(key, (whole.get(key) ?? '') + call.function.arguments);
+          }
+        }
+      }
+      for (const c of chunks) {
+        for (const choice of choicesOf(c)) {
+          const calls = bodyOf(choice)?.tool_calls;
+          if (!Array.isArray(calls)) continue;
+          for (const call of calls as { index?: number; function?: { arguments?: string } }[]) {
+            if (call.function?.arguments === undefined || call.function.arguments === '') continue;
+            call.function.arguments = whole.get(`${String(choice.index)}:${String(call.index)}`) ?? '';
+          }
+        }
+      }
+      return chunks;
+    },
+  },
+  'tool-args-empty-string': {
+    choice(c) {
+      for (const call of c.toolCalls) if (call.function.arguments === '{}') call.function.arguments = '';
+    },
+  },
+  'tool-args-object': {
+    response(body) {
+      for (const choice of choicesOf(body)) {
+        const calls = bodyOf(choice)?.tool_calls;
+        if (!Array.isArray(calls)) continue;
+        for (const call of calls as { function: { arguments: unknown } }[]) {
+          try {
+            call.function.arguments = JSON.parse(String(call.function.arguments)) as unknown;
+          } catch {
+            /* not JSON: leave it */
+          }
+        }
+      }
+    },
+  },
+  'tool-finish-stop': {
+    choice(c) {
+      if (c.finishReason === 'tool_calls') c.finishReason = 'stop';
+    },
+  },
+  'tool-calls-empty-delta': {
+    chunks(chunks) {
+      for (const c of chunks) {
+        for (const choice of choicesOf(c)) if (choice.finish_reason === 'tool_calls') choice.delta = { tool_calls: [] };
+      }
+      return chunks;
+    },
+  },
+  'tools-stream-dropped': {
+    request(req) {
+      if (req.stream !== true) return;
+      delete req.tools;
+      delete req.tool_choice;
+      delete req.parallel_tool_calls;
+    },
+  },
+  'tool-choice-ignored': {
+    request(req) {
+      delete req.tool_choice;
+    },
+  },
+  'tool-choice-rejected': {
+    request: (req) =>
+      req.tool_choice !== undefined && req.tool_choice !== 'auto'
+        ? invalidRequest("Unsupported value: 'tool_choice' only accepts 'auto' on this relay.", 'tool_choice', 'unsupported_value')
+        : undefined,
+  },
+  'parallel-tool-calls-ignored': {
+    request(req) {
+      delete req.parallel_tool_calls;
+    },
+  },
+  'tool-history-null-rejected': {
+    request(req) {
+      const i = historyIndex(req.messages, false);
+      return i < 0 ? undefined : invalidRequest(`Invalid value for 'messages[${i}].content': expected a string, got null.`, `messages[${i}].content`, 'invalid_type');
+    },
+  },
+  'tool-history-empty-rejected': {
+    request(req) {
+      const i = historyIndex(req.messages, true);
+      return i < 0 ? undefined : invalidRequest(`Invalid value for 'messages[${i}].content': must not be empty.`, `messages[${i}].content`, 'invalid_value');
+    },
+  },
+};
