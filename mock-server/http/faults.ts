@@ -3,6 +3,8 @@
 //           x-mock-error: 429; retry-after=3
 //           x-mock-error: stream-error@3  → a stream that sends 3 chunks, then an in-band error event
 //           x-mock-error: stream-cut@3    → a stream whose connection is destroyed after 3 chunks
+//           x-mock-error: insufficient-quota → credit exhausted: OpenAI's 429 insufficient_quota
+//                                            (a relay dialect may remap its status, e.g. 402)
 //   model   mock-error-<status>           → the same as the header with that status
 import { ApiError } from './api-error.ts';
 
@@ -38,6 +40,12 @@ export function parseFault(header: string | undefined, model: unknown): Fault | 
   let spec = header?.trim();
   if (!spec && typeof model === 'string' && model.startsWith(FAULT_MODEL_PREFIX)) spec = model.slice(FAULT_MODEL_PREFIX.length);
   if (!spec) return null;
+  if (spec === 'insufficient-quota') {
+    return {
+      kind: 'status',
+      error: new ApiError(429, 'insufficient_quota', 'You exceeded your current quota, please check your plan and billing details.', null, 'insufficient_quota'),
+    };
+  }
   const stream = /^stream-(error|cut)@(\d{1,6})$/.exec(spec);
   if (stream) {
     const after = Number(stream[2]);
@@ -50,7 +58,7 @@ export function parseFault(header: string | undefined, model: unknown): Fault | 
   return new ApiError(
     400,
     'invalid_request_error',
-    `Unrecognised ${FAULT_HEADER} '${spec.slice(0, 40)}': use one of ${INJECTABLE_STATUSES.join(', ')} (optionally '; retry-after=N'), 'stream-error@N' or 'stream-cut@N'.`,
+    `Unrecognised ${FAULT_HEADER} '${spec.slice(0, 40)}': use one of ${INJECTABLE_STATUSES.join(', ')} (optionally '; retry-after=N'), 'insufficient-quota', 'stream-error@N' or 'stream-cut@N'.`,
     null,
     'invalid_fault',
   );
