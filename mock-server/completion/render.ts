@@ -55,7 +55,12 @@ function choiceDeltas(c: PlannedChoice): ChoiceDelta[] {
   const delta = (d: ChatCompletionChunkDelta, logprobs: ChoiceLogprobs | null = null): void => {
     out.push({ delta: d, logprobs, finish_reason: null });
   };
-  delta(c.reasoning !== null ? { role: 'assistant', content: null, reasoning_content: '' } : { role: 'assistant', content: '', refusal: null });
+  // OpenAI opens a text answer with content "" and a tool-call answer with content null, so
+  // the streamed message assembles to the same content as the non-streamed one.
+  const opening: ChatCompletionChunkDelta = c.reasoning !== null
+    ? { role: 'assistant', content: null, reasoning_content: '' }
+    : { role: 'assistant', content: c.content === null ? null : '', refusal: null };
+  delta(opening);
   if (c.reasoning !== null) {
     for (const piece of chunkText(c.reasoning)) delta({ reasoning_content: piece });
   }

@@ -9,6 +9,13 @@ export interface RawJsonBody {
 }
 
 export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<RawJsonBody> {
+  // No body at all (Content-Length: 0, or neither a length nor chunked encoding, as a bare
+  // `fetch(url, { method: 'POST' })` sends) is an empty request, whatever its type says.
+  const length = req.headers['content-length'];
+  if ((length !== undefined && Number(length) === 0) || (length === undefined && req.headers['transfer-encoding'] === undefined)) {
+    req.resume();
+    return Promise.reject(emptyBody());
+  }
   const type = (req.headers['content-type'] ?? '').toLowerCase();
   if (!type.includes('application/json') && !type.includes('+json')) {
     req.resume();
@@ -51,7 +58,7 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Ra
         return;
       }
       if (text.trim() === '') {
-        reject(invalidRequest('The request body is empty: send a JSON object.', null, 'invalid_json'));
+        reject(emptyBody());
         return;
       }
       try {
@@ -62,6 +69,10 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Ra
       }
     });
   });
+}
+
+function emptyBody(): ApiError {
+  return invalidRequest('The request body is empty: send a JSON object.', null, 'invalid_json');
 }
 
 function tooLarge(maxBytes: number): ApiError {
