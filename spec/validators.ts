@@ -45,6 +45,26 @@ export function validatorFor(name: SchemaName): ValidateFunction {
   return fn;
 }
 
+/** The compiled validator for one top-level `$defs` entry of a schema file (e.g. `common`, `ChatMessage`). */
+export function validatorForDef(name: SchemaName, def: string): ValidateFunction {
+  const key = `${name}#${def}`;
+  let fn = compiled.get(key);
+  if (!fn) {
+    const { ajv, files } = load();
+    const file = files.get(name);
+    if (!file) throw new Error(`no schema named '${name}' in spec/`);
+    fn = ajv.getSchema(`${file.id}#/$defs/${def}`);
+    if (!fn) throw new Error(`spec schema '${name}' has no $defs/${def}`);
+    compiled.set(key, fn);
+  }
+  return fn;
+}
+
+/** Every schema file, by stem. */
+export function schemaFiles(): SchemaFile[] {
+  return [...load().files.values()];
+}
+
 export function validate(name: SchemaName, value: unknown): ValidationResult {
   const fn = validatorFor(name);
   const valid = fn(value) as boolean;
