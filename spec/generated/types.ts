@@ -1467,6 +1467,10 @@ export interface ReportTarget {
    * The model used by image-input probes, when configured.
    */
   visionModel?: string;
+  /**
+   * Feature ids this target must support, copied from the config's `require`: the CI gate (and the JUnit report) fail when one of them is not `supported`.
+   */
+  require?: string[];
   usage: ReportUsage;
   /**
    * Wall time spent on this target, retries and waits included.
