@@ -2,7 +2,7 @@
 // request is translated onto the same planner as chat completions, so the answer is
 // computed the same way; only the wire shapes differ. Pure apart from the handler at the end.
 import type { Request, Response } from 'express';
-import type { ChatCompletionRequest, ChatMessage, Tool } from '../../spec/generated/types.ts';
+import type { ChatCompletionRequest, ChatMessage, RelayEndpoint, Tool } from '../../spec/generated/types.ts';
 import { planCompletion, type CompletionPlan } from '../completion/plan.ts';
 import { ApiError } from '../http/api-error.ts';
 import { readJsonBody } from '../http/read-body.ts';
@@ -102,12 +102,19 @@ export function renderMessageEvents(plan: CompletionPlan): string[] {
   return out;
 }
 
-/** The Express handler; `models` limits which models the endpoint serves. */
-export function messagesHandler(options: ResolvedOptions, models: readonly string[] | undefined) {
+/**
+ * The Express handler for a documented endpoint: only its models, and the headers its
+ * document requires (e.g. anthropic-version).
+ */
+export function messagesHandler(options: ResolvedOptions, endpoint: Pick<RelayEndpoint, 'models' | 'headers'>) {
+  const models = endpoint.models;
+  const required = Object.keys(endpoint.headers ?? {}).map((h) => h.toLowerCase());
   return async (req: Request, res: Response): Promise<void> => {
     try {
       const hasKey = /^Bearer\s+\S/i.test(req.headers.authorization ?? '') || typeof req.headers['x-api-key'] === 'string';
       if (!hasKey) throw anthropicError(401, 'authentication_error', 'x-api-key header is required');
+      const missing = required.find((h) => typeof req.headers[h] !== 'string');
+      if (missing) throw anthropicError(400, 'invalid_request_error', `${missing}: header is required`);
       const body = await readJsonBody(req, options.limits.maxBodyBytes);
       const request = toChatRequest(body.json);
       if (request instanceof ApiError) throw request;

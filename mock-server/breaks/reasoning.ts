@@ -26,6 +26,8 @@ export const reasoningBreaks: Record<string, BreakImpl> = {
       if (c.reasoning === null) return;
       const reasoning = c.reasoning;
       c.reasoning = null;
+      // The reasoning is content now: counted once, as content (not also as reasoning).
+      c.reasoningTokens = 0;
       setContent(c, `<think>${reasoning}</think>${c.content ?? ''}`);
     },
   },

@@ -7,15 +7,14 @@ const finishReasonOf = (chunk: JsonObject | string): unknown => choicesOf(chunk)
 const isUsageChunk = (chunk: JsonObject | string): boolean =>
   isObject(chunk) && isObject(chunk.usage) && (chunk.choices === null || (Array.isArray(chunk.choices) && chunk.choices.length === 0));
 
-/** Put usage on the last chunk that carries a finish_reason. */
+/**
+ * Put usage on the last chunk that carries a finish_reason (or, when no chunk does, as with
+ * no-finish-chunk, on the last chunk with a choice): a copy, so that later hooks editing one
+ * chunk's usage (usage-total-mismatch) do not edit the usage chunk's twice.
+ */
 function usageOnLastFinish(chunks: (JsonObject | string)[], usage: unknown): void {
-  for (let i = chunks.length - 1; i >= 0; i--) {
-    const c = chunks[i]!;
-    if (isObject(c) && finishReasonOf(c) != null) {
-      c.usage = usage;
-      return;
-    }
-  }
+  const last = chunks.findLast((c) => isObject(c) && finishReasonOf(c) != null) ?? chunks.findLast((c) => choicesOf(c).length > 0);
+  if (isObject(last)) last.usage = structuredClone(usage);
 }
 
 export const streamBreaks: Record<string, BreakImpl> = {

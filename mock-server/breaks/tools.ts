@@ -33,27 +33,27 @@ export const toolBreaks: Record<string, BreakImpl> = {
   'tool-args-resent': {
     chunks(chunks) {
       // Every argument delta carries the whole string: concatenated they read `{..}{..}`.
-      const whole = new Map<string, string>();
+      // A call is its `index`, or, when another break removed it, the run of deltas from the
+      // one naming the function.
+      type CallDelta = { index?: number; function?: { name?: string; arguments?: string } };
+      const deltas: { key: string; call: CallDelta }[] = [];
+      const ordinal = new Map<unknown, number>();
       for (const c of chunks) {
         for (const choice of choicesOf(c)) {
           const calls = bodyOf(choice)?.tool_calls;
           if (!Array.isArray(calls)) continue;
-          for (const call of calls as { index?: number; function?: { arguments?: string } }[]) {
-            if (call.function?.arguments === undefined) continue;
-            const key = `${String(choice.index)}:${String(call.index)}`;
-            whole.set(key, (whole.get(key) ?? '') + call.function.arguments);
+          for (const call of calls as CallDelta[]) {
+            if (call.function?.name !== undefined) ordinal.set(choice.index, (ordinal.get(choice.index) ?? -1) + 1);
+            const which = typeof call.index === 'number' ? `i${call.index}` : `n${String(ordinal.get(choice.index))}`;
+            deltas.push({ key: `${String(choice.index)}:${which}`, call });
           }
         }
       }
-      for (const c of chunks) {
-        for (const choice of choicesOf(c)) {
-          const calls = bodyOf(choice)?.tool_calls;
-          if (!Array.isArray(calls)) continue;
-          for (const call of calls as { index?: number; function?: { arguments?: string } }[]) {
-            if (call.function?.arguments === undefined || call.function.arguments === '') continue;
-            call.function.arguments = whole.get(`${String(choice.index)}:${String(call.index)}`) ?? '';
-          }
-        }
+      const whole = new Map<string, string>();
+      for (const { key, call } of deltas) whole.set(key, (whole.get(key) ?? '') + (call.function?.arguments ?? ''));
+      for (const { key, call } of deltas) {
+        if (call.function?.arguments === undefined || call.function.arguments === '') continue;
+        call.function.arguments = whole.get(key) ?? '';
       }
       return chunks;
     },

@@ -71,7 +71,7 @@ export function buildApp(ctx: AppContext): Express {
   });
   // Other protocols a relay documents (e.g. Anthropic's /v1/messages), at their own paths.
   for (const endpoint of ctx.options.profile.endpoints) {
-    app.post(endpoint.path, messagesHandler(ctx.options, endpoint.models));
+    app.post(endpoint.path, messagesHandler(ctx.options, endpoint));
   }
   for (const basePath of ctx.options.profile.basePaths) app.use(basePath, api);
 

@@ -35,6 +35,13 @@ export function statusError(status: number, retryAfterSeconds = 1): ApiError {
   return new ApiError(status, spec.type, spec.message, null, spec.code, headers);
 }
 
+/** The x-mock-error value that provokes a refusal with this OpenAI code or type, if any. */
+export function faultFor(condition: string): string | undefined {
+  if (condition === 'insufficient_quota') return 'insufficient-quota';
+  const status = INJECTABLE_STATUSES.find((s) => statusError(s).code === condition || statusError(s).type === condition);
+  return status === undefined ? undefined : String(status);
+}
+
 /** The fault a request asks for, null for none, or an ApiError when the header is malformed. */
 export function parseFault(header: string | undefined, model: unknown): Fault | ApiError | null {
   let spec = header?.trim();
