@@ -7,7 +7,8 @@ import { generateInstance } from '../core/json-instance.ts';
 import { buildLogprobs } from '../core/logprobs.ts';
 import { generateProse, generateReasoning } from '../core/prose.ts';
 import { createRng, hashString, seedFrom, stableId, type Rng } from '../core/rng.ts';
-import { countMessageTokens, countTokens, tokenize, truncateTokens } from '../core/tokens.ts';
+import { imageColour } from '../core/image.ts';
+import { contentText, countMessageTokens, countTokens, tokenize, truncateTokens } from '../core/tokens.ts';
 import { invalidRequest, type ApiError } from '../http/api-error.ts';
 import type { MockLimits, MockModel } from '../options.ts';
 import { planToolCalls } from './tools.ts';
@@ -154,7 +155,12 @@ function answerText(
     }
     return JSON.stringify(generated.value);
   }
-  const said = interpretPrompt(userText);
+  // A real model follows an instruction in the user's turn, else the latest system or
+  // developer instruction ("Whatever the user writes, reply with exactly: X").
+  let said = interpretPrompt(userText);
+  if (said.kind === 'prose') said = interpretPrompt(lastInstructionText(request.messages));
+  const colour = askedColour(request.messages[request.messages.length - 1], userText);
+  if (colour && said.kind === 'prose' && !format) return colour;
   if (format?.type === 'json_object') {
     if (said.kind !== 'prose' && isJsonObject(said.text)) return said.text;
     return JSON.stringify({ answer: said.kind === 'prose' ? generateProse(rng, 12) : said.text });
@@ -162,6 +168,25 @@ function answerText(
   if (said.kind !== 'prose') return said.text;
   if (toolResult) return `Based on the tool result: ${String(typeof toolResult.content === 'string' ? toolResult.content : JSON.stringify(toolResult.content)).slice(0, 200)}`;
   return generateProse(rng, rng.int(20, 60));
+}
+
+function lastInstructionText(messages: ChatCompletionRequest['messages']): string {
+  for (let i = messages.length - 1; i >= 0; i--) {
+    const m = messages[i]!;
+    if (m.role === 'system' || m.role === 'developer') return contentText(m.content);
+  }
+  return '';
+}
+
+/** "What colour is this image?" with an inline PNG: the colour's name, as a one-word answer. */
+function askedColour(last: ChatCompletionRequest['messages'][number] | undefined, userText: string): string | null {
+  if (last?.role !== 'user' || !Array.isArray(last.content) || !/\bcolou?r\b/i.test(userText)) return null;
+  for (const part of last.content) {
+    if (part.type !== 'image_url') continue;
+    const name = imageColour(part.image_url.url);
+    if (name) return `${name.charAt(0).toUpperCase()}${name.slice(1)}.`;
+  }
+  return null;
 }
 
 function isJsonObject(text: string): boolean {

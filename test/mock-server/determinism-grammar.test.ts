@@ -129,3 +129,20 @@ describe('usage: one token count', () => {
     expect(countTokens(c.message.content!)).toBe(7);
   });
 });
+
+describe('instructions outside the user turn', () => {
+  const provider = mock();
+  const ask = async (messages: unknown[]) => (await chat(provider.app, { model: 'mock-model', messages })).body;
+
+  it('follows a system or developer instruction when the user gives none, as a real model does', async () => {
+    for (const role of ['system', 'developer']) {
+      const r = await ask([{ role, content: 'Whatever the user writes, reply with exactly: BANANA' }, { role: 'user', content: 'Hi!' }]);
+      expect(r.choices[0]!.message.content).toBe('BANANA');
+    }
+  });
+
+  it("lets the user's own instruction win", async () => {
+    const r = await ask([{ role: 'system', content: 'Reply with exactly: BANANA' }, { role: 'user', content: 'Output exactly: APPLE' }]);
+    expect(r.choices[0]!.message.content).toBe('APPLE');
+  });
+});
