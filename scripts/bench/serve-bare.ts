@@ -1,0 +1,30 @@
+// Bench child: the baseline. A bare node:http server that drains each request and replays
+// the exact status, headers and body the mock produced for the bench request.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { send, serveControl, waitForConfig } from './child-control.ts';
+
+const recorded = await waitForConfig();
+const body = Buffer.from(recorded.bodyBase64, 'base64');
+// Built once: the same array of pairs and the same Buffer serve every request.
+const headers = recorded.headers.flat();
+const server = createServer((req, res) => {
+  req.on('end', () => {
+    res.writeHead(recorded.status, headers);
+    res.end(body);
+  });
+  req.resume();
+});
+server.keepAliveTimeout = 5000;
+await new Promise<void>((resolve, reject) => {
+  server.once('error', reject);
+  server.listen(0, '127.0.0.1', () => resolve());
+});
+serveControl(
+  () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }),
+);
+send({ type: 'ready', port: (server.address() as AddressInfo).port });
