@@ -10,9 +10,17 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'serve the OpenAI-compatible mock provider (default http://127.0.0.1:8080/v1)',
     load: async () => (await import('./commands/mock.ts')).mockCommand,
   },
+  run: {
+    summary: 'run the conformance suite against an OpenAI-compatible base URL (report.json + table)',
+    load: async () => (await import('./commands/run.ts')).runCommand,
+  },
   spec: {
     summary: 'print what spec/ holds (schemas, relay dialects, features)',
     load: async () => (await import('./commands/spec.ts')).specCommand,
+  },
+  report: {
+    summary: 'render report.json as Markdown, HTML and JUnit; gate CI on requirements and a baseline',
+    load: async () => (await import('./commands/report.ts')).reportCommand,
   },
 };
 

@@ -1,0 +1,201 @@
+// Basics: chat.basic, auth, chat.metadata, usage.accounting, models.list. The first four
+// read one shared exchange (the basic request), so they cost one request together.
+import type { ReportVerdict } from '../../spec/generated/types.ts';
+import { failure, isObject, isRefusal, quote, readReply, unusable, usageInt, type Completion, type JsonObject } from './read.ts';
+import { BASIC, PING } from './requests.ts';
+import { judgement, type Judgement, type Observed, type Probe, type RequestSpec } from './types.ts';
+
+export const BASIC_REQUEST: RequestSpec = { label: 'basic', body: BASIC };
+export const NO_KEY_REQUEST: RequestSpec = { label: 'no key', body: PING, auth: 'none', noRetry: true };
+export const WRONG_KEY_REQUEST: RequestSpec = { label: 'wrong key', body: PING, auth: 'wrong', noRetry: true };
+export const MODELS_REQUEST: RequestSpec = { label: 'models', method: 'GET', path: '/models' };
+
+const FINISH_REASONS = ['stop', 'length', 'tool_calls', 'content_filter', 'function_call'];
+/** Top-level fields of OpenAI's chat.completion; anything else is recorded as an extra. */
+const OPENAI_RESPONSE_FIELDS = new Set(['id', 'object', 'created', 'model', 'choices', 'usage', 'system_fingerprint', 'service_tier']);
+
+/** The basic exchange as a completion, or the judgement for features that only read it. */
+function basicCompletion(o: Observed | undefined, feature: string): Completion | Judgement {
+  const reply = readReply(o, { stream: false });
+  if (reply.kind === 'ok') return reply.completion;
+  if (reply.kind === 'failed') return judgement('error', `${feature}: could not measure, ${reply.reason}`);
+  return judgement('skipped', `${feature}: the basic request got no completion to read (see chat.basic)`);
+}
+
+export const chatBasic: Probe = {
+  feature: 'chat.basic',
+  needs: 'model',
+  steps: [[BASIC_REQUEST]],
+  judge(seen) {
+    const reply = readReply(seen['basic'], { stream: false });
+    if (reply.kind === 'refused' && reply.via2xx) {
+      return judgement('broken', `HTTP ${reply.status} with an error body instead of a completion: ${reply.message}`);
+    }
+    if (reply.kind !== 'ok') {
+      const u = unusable(reply, 'the basic chat request');
+      return judgement(u.verdict, u.summary, { warnings: u.warnings });
+    }
+    const c = reply.completion;
+    if (c.format === 'sse') return judgement('broken', 'a `stream: false` request was answered with an SSE stream');
+    const broken: string[] = [];
+    const partial: string[] = [];
+    const warnings: string[] = [];
+    if (c.top['object'] !== 'chat.completion') partial.push(`object is ${JSON.stringify(c.top['object'])}, not "chat.completion"`);
+    const raw = (c.top['choices'] as unknown[])[0];
+    const choice = c.choices[0];
+    if (!choice || !isObject(raw)) broken.push('`choices` is empty');
+    else {
+      if (!isObject(raw['message'])) broken.push('choices[0] has no `message`');
+      if (choice.role === undefined) partial.push('message.role is missing');
+      else if (choice.role !== 'assistant') partial.push(`message.role is ${JSON.stringify(choice.role)}, not "assistant"`);
+      if (typeof choice.contentRaw !== 'string') broken.push(`message.content is ${JSON.stringify(choice.contentRaw) ?? 'missing'}, not a string`);
+      if (!FINISH_REASONS.includes(String(choice.finishReason))) partial.push(`finish_reason is ${JSON.stringify(choice.finishReason)}`);
+      if (c.choices.length > 1) warnings.push(`${c.choices.length} choices although n was not set`);
+    }
+    const verdict: ReportVerdict = broken.length > 0 ? 'broken' : partial.length > 0 ? 'partial' : 'supported';
+    const problems = [...broken, ...partial];
+    const summary =
+      verdict === 'supported'
+        ? `HTTP 200 chat.completion: ${quote(choice!.content ?? '')} (finish_reason ${String(choice!.finishReason)})`
+        : `the completion is off: ${problems.join('; ')}`;
+    return judgement(verdict, summary, { warnings: [...warnings, ...reply.warnings] });
+  },
+};
+
+export const chatMetadata: Probe = {
+  feature: 'chat.metadata',
+  needs: 'model',
+  steps: [[BASIC_REQUEST]],
+  judge(seen, ctx) {
+    const c = basicCompletion(seen['basic'], 'chat.metadata');
+    if (!('top' in c)) return c;
+    const { id, created, model } = c.top;
+    const broken: string[] = [];
+    const partial: string[] = [];
+    if (typeof id !== 'string') partial.push(`id is ${JSON.stringify(id) ?? 'missing'}, not a string`);
+    else if (id === '') partial.push('id is an empty string');
+    if (typeof created !== 'number' || !Number.isInteger(created)) broken.push(`created is ${JSON.stringify(created) ?? 'missing'}, not an integer`);
+    else if (created >= 1e11) broken.push(`created is ${created}: milliseconds, not seconds`);
+    else if (created < 1e9) partial.push(`created is ${created}: not a Unix time in seconds`);
+    if (model !== ctx.model) partial.push(`model is ${JSON.stringify(model) ?? 'missing'}, not the requested ${JSON.stringify(ctx.model)}`);
+    const extraFields = Object.keys(c.top).filter((k) => !OPENAI_RESPONSE_FIELDS.has(k));
+    const details: Record<string, unknown> = { id, created, model, system_fingerprint: c.top['system_fingerprint'] ?? null };
+    if (extraFields.length > 0) details['extraFields'] = Object.fromEntries(extraFields.map((k) => [k, c.top[k]]));
+    const warnings = extraFields.length > 0 ? [`extra top-level fields (informational): ${extraFields.join(', ')}`] : [];
+    const problems = [...broken, ...partial];
+    if (problems.length === 0) {
+      return judgement('supported', `id ${quote(String(id), 40)}, created ${String(created)} (seconds), model ${quote(String(model), 40)} as requested`, { details, warnings });
+    }
+    return judgement(broken.length > 0 ? 'broken' : 'partial', `metadata off: ${problems.join('; ')}`, { details, warnings });
+  },
+};
+
+export const usageAccounting: Probe = {
+  feature: 'usage.accounting',
+  needs: 'model',
+  steps: [[BASIC_REQUEST]],
+  judge(seen) {
+    const c = basicCompletion(seen['basic'], 'usage.accounting');
+    if (!('top' in c)) return c;
+    const usage = c.usage;
+    if (!usage) return judgement('partial', 'the completion has no `usage`: token counts are missing');
+    const p = usageInt(usage, 'prompt_tokens');
+    const k = usageInt(usage, 'completion_tokens');
+    const t = usageInt(usage, 'total_tokens');
+    const details: Record<string, unknown> = { usage };
+    const missing = (['prompt_tokens', 'completion_tokens', 'total_tokens'] as const).filter((_, i) => [p, k, t][i] === undefined);
+    if (missing.length > 0) return judgement('partial', `usage lacks integer ${missing.join(', ')}`, { details });
+    if (t !== p! + k!) return judgement('partial', `total_tokens ${t} ≠ prompt_tokens ${p} + completion_tokens ${k}`, { details });
+    const extras = ['prompt_tokens_details', 'completion_tokens_details'].filter((d) => isObject(usage[d]));
+    return judgement('supported', `prompt ${p} + completion ${k} = total ${t}${extras.length > 0 ? ` (with ${extras.join(', ')})` : ''}`, { details });
+  },
+};
+
+type AuthOutcome = 'refused' | 'served' | 'error';
+
+function authOutcome(o: Observed | undefined): { outcome: AuthOutcome; text: string } {
+  const failed = failure(o);
+  if (failed !== undefined || !o) return { outcome: 'error', text: failed ?? 'no response' };
+  if (readReply(o, { stream: false }).kind === 'ok') return { outcome: 'served', text: `HTTP ${o.status} with a completion` };
+  return { outcome: 'refused', text: isRefusal(o) ? `HTTP ${o.status}` : `HTTP ${o.status} without a completion` };
+}
+
+export const auth: Probe = {
+  feature: 'auth',
+  needs: 'model',
+  steps: [[BASIC_REQUEST, NO_KEY_REQUEST, WRONG_KEY_REQUEST]],
+  judge(seen) {
+    const basic = readReply(seen['basic'], { stream: false });
+    if (basic.kind === 'failed') return judgement('error', `could not measure: the keyed request failed, ${basic.reason}`, { decisive: 'basic' });
+    if (basic.kind === 'refused' && (basic.status === 401 || basic.status === 403)) {
+      return judgement('error', `the configured key was refused (HTTP ${basic.status}: ${basic.message}); check the key and --auth`, { decisive: 'basic' });
+    }
+    if (basic.kind === 'invalid') return judgement('error', `could not measure: the keyed request got no usable answer (${basic.reason}; see chat.basic)`, { decisive: 'basic' });
+    if (basic.kind === 'refused') {
+      return judgement('inconclusive', `the request with the key was refused too (HTTP ${basic.status}: ${basic.message}), so refusals without it prove nothing`, { decisive: 'basic' });
+    }
+    const warnings: string[] = [];
+    const noKey = authOutcome(seen['no key']);
+    const wrongKey = authOutcome(seen['wrong key']);
+    const details = { noKey: noKey.text, wrongKey: wrongKey.text };
+    if (noKey.outcome === 'error' || wrongKey.outcome === 'error') {
+      return judgement('error', `could not measure: ${noKey.outcome === 'error' ? `no key: ${noKey.text}` : `wrong key: ${wrongKey.text}`}`, { details, warnings });
+    }
+    if (noKey.outcome === 'refused' && wrongKey.outcome === 'refused') {
+      return judgement('supported', `the key is required: no key → ${noKey.text}, wrong key → ${wrongKey.text}`, { details, warnings, decisive: 'wrong key' });
+    }
+    if (noKey.outcome === 'served' && wrongKey.outcome === 'served') {
+      return judgement('ignored', 'requests without a key and with a wrong key were both served: the key is not checked', { details, warnings, decisive: 'no key' });
+    }
+    const served = noKey.outcome === 'served' ? 'no key' : 'wrong key';
+    return judgement('partial', `a request with ${served === 'no key' ? 'no key' : 'a wrong key'} was served (the other was refused)`, { details, warnings, decisive: served });
+  },
+};
+
+function modelEntryProblems(entry: unknown): string[] {
+  if (!isObject(entry)) return ['an entry is not an object'];
+  const out: string[] = [];
+  if (typeof entry['id'] !== 'string') out.push('`id` missing');
+  if (entry['object'] !== 'model') out.push('`object: "model"` missing');
+  if (typeof entry['created'] !== 'number') out.push(`\`created\` missing${'created_at' in entry ? ' (`created_at` instead)' : ''}`);
+  if (typeof entry['owned_by'] !== 'string') out.push('`owned_by` missing');
+  return out;
+}
+
+export const modelsList: Probe = {
+  feature: 'models.list',
+  needs: 'model',
+  steps: [[MODELS_REQUEST]],
+  judge(seen, ctx) {
+    const o = seen['models'];
+    const failed = failure(o);
+    if (failed !== undefined || !o) return judgement('error', `GET /models: could not measure, ${failed ?? 'no response'}`);
+    const status = o.status!;
+    if (status >= 500) return judgement('error', `GET /models answered HTTP ${status}`);
+    if (status >= 400) return judgement('rejected', `GET /models answered HTTP ${status}: the model list is not served`);
+    const body = o.json;
+    let data: unknown[];
+    const partial: string[] = [];
+    if (isObject(body) && Array.isArray(body['data'])) {
+      data = body['data'];
+      if (body['object'] !== 'list') partial.push('`object: "list"` missing');
+    } else if (Array.isArray(body)) {
+      data = body;
+      partial.push('a bare array instead of {object: "list", data: [...]}');
+    } else {
+      return judgement('broken', `GET /models answered HTTP ${status} without a \`data\` list: ${quote(o.text, 80)}`);
+    }
+    const entryProblems = [...new Set(data.flatMap(modelEntryProblems))];
+    if (entryProblems.length > 0) partial.push(`entries: ${entryProblems.join(', ')}`);
+    const ids = data.filter(isObject).map((e: JsonObject) => e['id']);
+    const warnings: string[] = [];
+    if (data.length === 0) partial.push('the list is empty');
+    else if (!ids.includes(ctx.model)) partial.push(`the model under test ${JSON.stringify(ctx.model)} is not listed`);
+    for (const [role, id] of Object.entries(ctx.models)) {
+      if (role !== 'model' && id !== undefined && data.length > 0 && !ids.includes(id)) warnings.push(`the ${role} ${JSON.stringify(id)} is not listed`);
+    }
+    const details = { count: data.length, ids: ids.slice(0, 50) };
+    if (partial.length > 0) return judgement('partial', `the model list deviates: ${partial.join('; ')}`, { details, warnings });
+    return judgement('supported', `${data.length} model(s) in OpenAI's shape, ${JSON.stringify(ctx.model)} among them`, { details, warnings });
+  },
+};

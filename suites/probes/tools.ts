@@ -1,0 +1,351 @@
+// Tools: tools.call, tools.stream, tools.history, tool_choice.{required,named,none},
+// parallel_tool_calls. The plain tool-call request is shared: it is tools.call's, the
+// baseline of tool_choice.none and parallel_tool_calls, the non-streamed comparison of
+// tools.stream, and the source of the call tools.history replays.
+import type { ReportVerdict } from '../../spec/generated/types.ts';
+import { schemaProblems } from './json-schema.ts';
+import { firstCalls, firstText, isObject, quote, readReply, streamChunks, unusable, type Completion, type Reply, type ToolCallView } from './read.ts';
+import {
+  MADE_UP_CALL,
+  NO_PARALLEL_CALLS,
+  TIME_TOOL,
+  TOOL_CALL,
+  TOOL_CALL_STREAMED,
+  TOOL_CHOICE_AUTO_NO_TOOL,
+  TOOL_CHOICE_NAMED,
+  TOOL_CHOICE_NONE,
+  TOOL_CHOICE_REQUIRED,
+  TOOLS,
+  WEATHER_TOOL,
+  toolHistory,
+} from './requests.ts';
+import { judgement, type Judgement, type Observed, type Probe, type RequestSpec, type Seen } from './types.ts';
+
+export const TOOL_CALL_REQUEST: RequestSpec = { label: 'tool call', body: TOOL_CALL };
+
+const PARAMETERS: ReadonlyMap<string, unknown> = new Map(TOOLS.map((t) => [t.function.name, t.function.parameters]));
+
+interface CallFinding {
+  verdict: ReportVerdict;
+  text: string;
+}
+
+/** Problems of one tool call: shape, name, arguments (a JSON-object string valid against the parameters). */
+export function callFindings(call: ToolCallView, streamed: boolean): CallFinding[] {
+  const out: CallFinding[] = [];
+  const name = typeof call.name === 'string' ? call.name : undefined;
+  if (typeof call.id !== 'string' || call.id === '') out.push({ verdict: 'broken', text: 'a call without an id (its result cannot be sent back)' });
+  if (call.type !== 'function') out.push({ verdict: 'partial', text: `type is ${JSON.stringify(call.type) ?? 'missing'}, not "function"` });
+  if (name === undefined) {
+    out.push({ verdict: 'broken', text: 'a call without a function name' });
+    return out;
+  }
+  if (!PARAMETERS.has(name)) {
+    out.push({ verdict: 'broken', text: `a call to the undeclared function ${JSON.stringify(name)}` });
+    return out;
+  }
+  const args = call.arguments;
+  if (typeof args !== 'string') {
+    out.push({ verdict: 'broken', text: `${name}: arguments is a JSON ${Array.isArray(args) ? 'array' : typeof args}, not a JSON-encoded string` });
+    return out;
+  }
+  if (args.trim() === '') {
+    out.push({ verdict: 'broken', text: `${name}: arguments is an empty string, JSON.parse fails (expected "{}")` });
+    return out;
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(args);
+  } catch {
+    const resent = /^\s*\{[\s\S]*\}\s*\{[\s\S]*\}\s*$/.test(args);
+    out.push({
+      verdict: 'broken',
+      text: `${name}: ${streamed ? 'argument fragments concatenate to' : 'arguments is'} ${quote(args, 60)}, not one JSON object${resent ? ' (whole arguments resent in every delta?)' : ''}`,
+    });
+    return out;
+  }
+  if (!isObject(parsed)) {
+    out.push({ verdict: 'broken', text: `${name}: arguments parse to ${JSON.stringify(parsed)}, not an object` });
+    return out;
+  }
+  const problems = schemaProblems(PARAMETERS.get(name), parsed);
+  if (problems.length > 0) out.push({ verdict: 'partial', text: `${name}: arguments ${quote(args, 40)} do not match the parameters (${problems.join(', ')})` });
+  return out;
+}
+
+function describeCalls(calls: readonly ToolCallView[]): string {
+  return calls.map((c) => `${String(c.name)}(${typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments)})`).join(', ');
+}
+
+function finishFinding(finish: unknown): CallFinding | undefined {
+  if (finish === 'tool_calls') return undefined;
+  if (finish === 'stop') return { verdict: 'partial', text: 'finish_reason "stop" instead of "tool_calls" (clients gating on it miss the calls)' };
+  return { verdict: 'partial', text: `finish_reason ${JSON.stringify(finish)} instead of "tool_calls"` };
+}
+
+function verdictOf(findings: readonly CallFinding[]): ReportVerdict {
+  if (findings.some((f) => f.verdict === 'broken')) return 'broken';
+  if (findings.some((f) => f.verdict === 'partial')) return 'partial';
+  return 'supported';
+}
+
+function notServed(reply: Exclude<Reply, { kind: 'ok' }>, what: string, decisive?: string): Judgement {
+  const u = unusable(reply, what);
+  return judgement(u.verdict, u.summary, { warnings: u.warnings, ...(decisive !== undefined ? { decisive } : {}) });
+}
+
+/** The plain tool-call exchange's calls (undefined when it has no completion). */
+function plainCalls(seen: Seen): ToolCallView[] | undefined {
+  const reply = readReply(seen['tool call'], { stream: false });
+  return reply.kind === 'ok' ? firstCalls(reply.completion) : undefined;
+}
+
+export const toolsCall: Probe = {
+  feature: 'tools.call',
+  needs: 'model',
+  steps: [[TOOL_CALL_REQUEST]],
+  judge(seen) {
+    const reply = readReply(seen['tool call'], { stream: false });
+    if (reply.kind !== 'ok') return notServed(reply, 'the tool-call request');
+    const calls = firstCalls(reply.completion);
+    if (calls.length === 0) {
+      return judgement('inconclusive', `no tool call: the answer was text ${quote(firstText(reply.completion))} (the model did not use the tools, or the relay dropped them)`);
+    }
+    const findings = [...calls.flatMap((c) => callFindings(c, false))];
+    const finish = finishFinding(reply.completion.choices[0]?.finishReason);
+    if (finish) findings.push(finish);
+    const warnings = [...reply.warnings];
+    const content = firstText(reply.completion);
+    if (content.trim() !== '') warnings.push(`content ${quote(content, 40)} alongside the calls (usually null)`);
+    const verdict = verdictOf(findings);
+    const details = { calls: calls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments })) };
+    if (verdict === 'supported') return judgement('supported', `${calls.length} call(s): ${describeCalls(calls)}; finish_reason tool_calls`, { warnings, details });
+    return judgement(verdict, `tool calls deviate: ${findings.map((f) => f.text).join('; ')}`, { warnings, details });
+  },
+};
+
+/** Delta-level problems of a streamed tool call: index, first-delta fields, ids, empty lists. */
+export function toolDeltaFindings(o: Observed): { findings: CallFinding[]; deltas: number } {
+  const findings: CallFinding[] = [];
+  const firstOf = new Map<number, Record<string, unknown>>();
+  const changedIds = new Set<number>();
+  let deltas = 0;
+  let firstIndex: number | undefined;
+  for (const chunk of streamChunks(o)) {
+    const choices = Array.isArray(chunk['choices']) ? chunk['choices'] : [];
+    for (const choice of choices) {
+      if (!isObject(choice) || !isObject(choice['delta'])) continue;
+      const list = choice['delta']['tool_calls'];
+      if (list === undefined || list === null) continue;
+      if (!Array.isArray(list)) {
+        findings.push({ verdict: 'broken', text: '`delta.tool_calls` is not an array' });
+        continue;
+      }
+      if (list.length === 0) {
+        findings.push({ verdict: 'partial', text: 'a delta with an empty `tool_calls` list (clients reading tool_calls[0] throw)' });
+        continue;
+      }
+      for (const item of list) {
+        deltas++;
+        if (!isObject(item)) {
+          findings.push({ verdict: 'broken', text: 'a tool_calls item that is not an object' });
+          continue;
+        }
+        const index = item['index'];
+        if (typeof index !== 'number' || !Number.isInteger(index)) {
+          findings.push({ verdict: 'broken', text: 'tool_calls deltas without an integer `index` (SDKs cannot reassemble the calls)' });
+          continue;
+        }
+        firstIndex ??= index;
+        const fn = isObject(item['function']) ? item['function'] : {};
+        const first = firstOf.get(index);
+        if (!first) {
+          firstOf.set(index, item);
+          if (typeof item['id'] !== 'string' || item['id'] === '') findings.push({ verdict: 'broken', text: `the first delta of index ${index} has no id` });
+          if (typeof fn['name'] !== 'string') findings.push({ verdict: 'broken', text: `the first delta of index ${index} has no function name` });
+          if (item['type'] !== 'function') findings.push({ verdict: 'partial', text: `the first delta of index ${index} has no \`type: "function"\`` });
+        } else if (item['id'] !== undefined && item['id'] !== null && item['id'] !== first['id'] && !changedIds.has(index)) {
+          changedIds.add(index);
+          findings.push({ verdict: 'broken', text: `the id of call ${index} changes between deltas (${JSON.stringify(first['id'])} → ${JSON.stringify(item['id'])})` });
+        }
+      }
+    }
+  }
+  const indexes = [...firstOf.keys()].sort((a, b) => a - b);
+  if (indexes.length > 0 && (indexes[0] !== 0 || indexes.some((v, i) => v !== i))) {
+    findings.push({ verdict: 'broken', text: `tool call indexes are ${indexes.join(', ')}, not 0..${indexes.length - 1} (clients index an array with them)` });
+  } else if (firstIndex !== undefined && firstIndex !== 0) {
+    findings.push({ verdict: 'broken', text: `the first tool call has index ${firstIndex}, not 0` });
+  }
+  const unique = new Map(findings.map((f) => [f.text, f]));
+  return { findings: [...unique.values()], deltas };
+}
+
+export const toolsStream: Probe = {
+  feature: 'tools.stream',
+  needs: 'model',
+  steps: [[{ label: 'streamed tool call', body: TOOL_CALL_STREAMED }, TOOL_CALL_REQUEST]],
+  judge(seen) {
+    const o = seen['streamed tool call'];
+    const reply = readReply(o, { stream: true });
+    if (reply.kind !== 'ok') return notServed(reply, 'the streamed tool-call request', 'streamed tool call');
+    const warnings = [...reply.warnings];
+    if (o?.sse && !o.sse.chat.done) warnings.push('no [DONE] (judged by stream.sse)');
+    const calls = firstCalls(reply.completion);
+    const delta = o?.sse ? toolDeltaFindings(o) : { findings: [], deltas: 0 };
+    if (calls.length === 0 && delta.deltas === 0) {
+      const plain = plainCalls(seen);
+      if (plain && plain.length > 0) {
+        return judgement('ignored', `with stream: true the answer was text ${quote(firstText(reply.completion))}, while the same request unstreamed called ${plain.map((c) => String(c.name)).join(', ')}`, { warnings, decisive: 'streamed tool call' });
+      }
+      return judgement('inconclusive', 'no tool call, streamed or not: the model did not use the tools (or the relay dropped them)', { warnings, decisive: 'streamed tool call' });
+    }
+    // Reassembly problems are reported once, by the delta checks, when there are any.
+    const findings = [...delta.findings];
+    if (!findings.some((f) => f.verdict === 'broken')) findings.push(...calls.flatMap((c) => callFindings(c, true)));
+    const finishReason = reply.completion.choices[0]?.finishReason;
+    if (reply.completion.format === 'sse' && (finishReason === null || finishReason === '')) warnings.push('no finish_reason in the stream (judged by stream.sse)');
+    else {
+      const finish = finishFinding(finishReason);
+      if (finish) findings.push(finish);
+    }
+    const verdict = verdictOf(findings);
+    const details = { calls: calls.map((c) => ({ index: c.index, id: c.id, name: c.name, arguments: c.arguments })), toolCallDeltas: delta.deltas };
+    if (verdict === 'supported') {
+      return judgement('supported', `${calls.length} streamed call(s) reassemble: ${describeCalls(calls)}; indexes from 0, id/name first, finish_reason tool_calls`, { warnings, details, decisive: 'streamed tool call' });
+    }
+    return judgement(verdict, `streamed tool calls deviate: ${findings.map((f) => f.text).join('; ')}`, { warnings, details, decisive: 'streamed tool call' });
+  },
+};
+
+/** The calls to replay: the relay's own when it made some, else a made-up one. */
+function callsToReplay(seen: Seen): Record<string, unknown>[] {
+  const calls = plainCalls(seen) ?? [];
+  const usable = calls.filter((c) => typeof c.id === 'string' && c.id !== '' && typeof c.name === 'string');
+  if (usable.length === 0) return [MADE_UP_CALL];
+  return usable.map((c) => ({
+    id: c.id,
+    type: 'function',
+    function: { name: c.name, arguments: typeof c.arguments === 'string' && c.arguments.trim() !== '' ? c.arguments : JSON.stringify(c.arguments ?? {}) || '{}' },
+  }));
+}
+
+export const toolsHistory: Probe = {
+  feature: 'tools.history',
+  needs: 'model',
+  steps: [
+    [TOOL_CALL_REQUEST],
+    (seen) => {
+      const calls = callsToReplay(seen);
+      return [
+        { label: 'history, content null', body: toolHistory(calls, null) },
+        { label: 'history, content ""', body: toolHistory(calls, '') },
+      ];
+    },
+  ],
+  judge(seen) {
+    const warnings: string[] = [];
+    if ((plainCalls(seen) ?? []).length === 0) warnings.push('the tool-call request made no call, so a made-up call was replayed');
+    const withNull = readReply(seen['history, content null'], { stream: false });
+    const withEmpty = readReply(seen['history, content ""'], { stream: false });
+    for (const [reply, label] of [[withNull, 'history, content null'], [withEmpty, 'history, content ""']] as const) {
+      if (reply.kind === 'failed' || reply.kind === 'invalid') return notServed(reply, `the replay with ${label.slice(9)}`, label);
+    }
+    if (withNull.kind === 'refused') {
+      const alsoEmpty = withEmpty.kind === 'refused' ? '; with content "" too' : '; content "" works';
+      return judgement('rejected', `replaying an assistant tool call with content null was refused (HTTP ${withNull.status}: ${withNull.message})${alsoEmpty}`, { warnings, decisive: 'history, content null' });
+    }
+    if (withEmpty.kind === 'refused') {
+      return judgement('partial', `content null works, but content "" was refused (HTTP ${withEmpty.status}: ${withEmpty.message})`, { warnings, decisive: 'history, content ""' });
+    }
+    return judgement('supported', 'a tool call and its result replay with content null and with content ""', { warnings, decisive: 'history, content null' });
+  },
+};
+
+export const toolChoiceRequired: Probe = {
+  feature: 'tool_choice.required',
+  needs: 'model',
+  steps: [
+    [{ label: 'required', body: TOOL_CHOICE_REQUIRED }],
+    (seen) => {
+      const reply = readReply(seen['required'], { stream: false });
+      return reply.kind === 'ok' && firstCalls(reply.completion).length > 0 ? [{ label: 'auto', body: TOOL_CHOICE_AUTO_NO_TOOL }] : [];
+    },
+  ],
+  judge(seen) {
+    const reply = readReply(seen['required'], { stream: false });
+    if (reply.kind !== 'ok') return notServed(reply, 'tool_choice "required"', 'required');
+    const calls = firstCalls(reply.completion);
+    if (calls.length === 0) {
+      return judgement('ignored', `no tool call under tool_choice "required": the answer was text ${quote(firstText(reply.completion))}`, { decisive: 'required' });
+    }
+    const auto = readReply(seen['auto'], { stream: false });
+    if (auto.kind !== 'ok') return judgement('inconclusive', `a call came (${describeCalls(calls)}) but the comparison under auto failed`, { decisive: 'auto' });
+    if (firstCalls(auto.completion).length > 0) {
+      return judgement('inconclusive', 'the model calls a tool for this prompt even under auto, so "required" made no visible difference', { decisive: 'auto' });
+    }
+    return judgement('supported', `tool_choice "required" forced a call (${describeCalls(calls)}); under auto the answer was text`, { decisive: 'required' });
+  },
+};
+
+export const toolChoiceNamed: Probe = {
+  feature: 'tool_choice.named',
+  needs: 'model',
+  steps: [[{ label: 'named', body: TOOL_CHOICE_NAMED }]],
+  judge(seen) {
+    const reply = readReply(seen['named'], { stream: false });
+    if (reply.kind !== 'ok') return notServed(reply, 'tool_choice naming a function');
+    const named = TIME_TOOL.function.name;
+    const calls = firstCalls(reply.completion);
+    const names = calls.map((c) => c.name);
+    const warnings = reply.completion.choices[0]?.finishReason === 'stop' ? ['finish_reason "stop" on a forced call (OpenAI does this too)'] : [];
+    if (!names.includes(named)) {
+      return judgement('ignored', calls.length > 0
+        ? `tool_choice named ${named} but ${describeCalls(calls)} was called`
+        : `tool_choice named ${named} but no call came (text ${quote(firstText(reply.completion))})`, { warnings });
+    }
+    if (names.some((n) => n !== named)) {
+      return judgement('partial', `${named} was called, but so was ${names.filter((n) => n !== named).map(String).join(', ')}`, { warnings });
+    }
+    return judgement('supported', `the named ${named} was called although the prompt suits ${WEATHER_TOOL.function.name}`, { warnings });
+  },
+};
+
+function baselineCalls(seen: Seen): { calls?: ToolCallView[]; completion?: Completion } {
+  const reply = readReply(seen['tool call'], { stream: false });
+  return reply.kind === 'ok' ? { calls: firstCalls(reply.completion), completion: reply.completion } : {};
+}
+
+export const toolChoiceNone: Probe = {
+  feature: 'tool_choice.none',
+  needs: 'model',
+  steps: [[{ label: 'none', body: TOOL_CHOICE_NONE }, TOOL_CALL_REQUEST]],
+  judge(seen) {
+    const reply = readReply(seen['none'], { stream: false });
+    if (reply.kind !== 'ok') return notServed(reply, 'tool_choice "none"', 'none');
+    const calls = firstCalls(reply.completion);
+    if (calls.length > 0) return judgement('ignored', `tool_choice "none" still produced ${describeCalls(calls)}`, { decisive: 'none' });
+    const base = baselineCalls(seen);
+    if (!base.calls) return judgement('inconclusive', 'text came under "none", but the same request under auto failed, so there is nothing to compare', { decisive: 'none' });
+    if (base.calls.length === 0) return judgement('inconclusive', 'the model makes no call for this prompt even under auto, so "none" made no visible difference', { decisive: 'tool call' });
+    return judgement('supported', `text under "none" (${quote(firstText(reply.completion), 40)}) where auto called ${base.calls.map((c) => String(c.name)).join(', ')}`, { decisive: 'none' });
+  },
+};
+
+export const parallelToolCalls: Probe = {
+  feature: 'parallel_tool_calls',
+  needs: 'model',
+  steps: [[{ label: 'parallel_tool_calls false', body: NO_PARALLEL_CALLS }, TOOL_CALL_REQUEST]],
+  judge(seen) {
+    const reply = readReply(seen['parallel_tool_calls false'], { stream: false });
+    if (reply.kind !== 'ok') return notServed(reply, 'parallel_tool_calls false', 'parallel_tool_calls false');
+    const calls = firstCalls(reply.completion);
+    if (calls.length > 1) return judgement('ignored', `parallel_tool_calls false still gave ${calls.length} calls: ${describeCalls(calls)}`, { decisive: 'parallel_tool_calls false' });
+    const base = baselineCalls(seen);
+    if (!base.calls) return judgement('inconclusive', `${calls.length} call(s) with the flag, but the same request without it failed`, { decisive: 'parallel_tool_calls false' });
+    if (base.calls.length < 2) {
+      return judgement('inconclusive', `without the flag the model made ${base.calls.length} call(s), so limiting to one made no visible difference`, { decisive: 'tool call' });
+    }
+    return judgement('supported', `${calls.length} call with parallel_tool_calls false, ${base.calls.length} without it`, { decisive: 'parallel_tool_calls false' });
+  },
+};

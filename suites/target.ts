@@ -1,0 +1,187 @@
+// Targets: what the suite runs against. A target comes from command-line flags or from one
+// entry of a relaycheck.yaml config; its key is always read from an environment variable,
+// never from the command line or the config file.
+import { readFileSync } from 'node:fs';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { parse } from 'yaml';
+import { featureIds } from '../spec/features.ts';
+import { DEFAULT_KEY_ENV_VAR } from './transport/curl.ts';
+
+export type AuthScheme = 'bearer' | 'api-key';
+
+export interface TargetModels {
+  /** The chat model every general probe uses. */
+  model: string;
+  /** For reasoning.* probes; skipped without it. */
+  reasoning?: string;
+  /** For vision.image_url; skipped without it. */
+  vision?: string;
+}
+
+/** A target as configured: no secret in it. */
+export interface TargetConfig {
+  name: string;
+  baseUrl: string;
+  /** The environment variable holding the key. */
+  keyEnv: string;
+  models: TargetModels;
+  /** Extra headers; `${VAR}` in a value is read from the environment. */
+  headers: Record<string, string>;
+  auth: AuthScheme;
+  /** Feature ids this target must support (copied to the report for the CI gate). */
+  require?: string[];
+}
+
+/** A target ready to run: the key and header values resolved from the environment. */
+export interface Target extends TargetConfig {
+  apiKey: string;
+  /** Values taken from the environment (the key, expanded header values): masked everywhere. */
+  secrets: string[];
+}
+
+export interface RunConfig {
+  targets: TargetConfig[];
+  concurrency?: number;
+}
+
+/** A configuration problem: the message says what to fix. The CLI exits 2 on it. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const CONFIG_SCHEMA = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['targets'],
+  properties: {
+    concurrency: { type: 'integer', minimum: 1, maximum: 32 },
+    targets: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'baseUrl', 'models'],
+        properties: {
+          name: { type: 'string', minLength: 1, maxLength: 100 },
+          baseUrl: { type: 'string', pattern: '^https?://' },
+          keyEnv: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+          models: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['model'],
+            properties: {
+              model: { type: 'string', minLength: 1 },
+              reasoning: { type: 'string', minLength: 1 },
+              vision: { type: 'string', minLength: 1 },
+            },
+          },
+          headers: { type: 'object', additionalProperties: { type: 'string' } },
+          auth: { enum: ['bearer', 'api-key'] },
+          require: { type: 'array', uniqueItems: true, items: { type: 'string' } },
+        },
+      },
+    },
+  },
+} as const;
+
+const validateConfig = new Ajv2020({ strict: true, allErrors: true }).compile(CONFIG_SCHEMA);
+
+/** Parse and validate the text of a relaycheck.yaml (`file` names it in errors). */
+export function parseConfig(text: string, file = 'relaycheck.yaml'): RunConfig {
+  let value: unknown;
+  try {
+    value = parse(text);
+  } catch (e) {
+    throw new ConfigError(`${file}: not valid YAML: ${(e as Error).message}`);
+  }
+  if (!validateConfig(value)) {
+    const problems = (validateConfig.errors ?? []).map((e) => {
+      const extra = e.keyword === 'additionalProperties' ? ` ('${String((e.params as { additionalProperty?: unknown }).additionalProperty)}')` : '';
+      return `  ${e.instancePath === '' ? '/' : e.instancePath}: ${e.message ?? e.keyword}${extra}`;
+    });
+    throw new ConfigError(`${file} is invalid:\n${problems.join('\n')}`);
+  }
+  const raw = value as { concurrency?: number; targets: Array<Omit<TargetConfig, 'keyEnv' | 'headers' | 'auth'> & Partial<TargetConfig>> };
+  const targets = raw.targets.map((t) => {
+    checkBaseUrl(t.baseUrl, `${file}: target '${t.name}'`);
+    return {
+      name: t.name,
+      baseUrl: t.baseUrl,
+      keyEnv: t.keyEnv ?? DEFAULT_KEY_ENV_VAR,
+      models: { ...t.models },
+      headers: { ...(t.headers ?? {}) },
+      auth: t.auth ?? 'bearer',
+      ...(t.require !== undefined ? { require: [...t.require] } : {}),
+    } satisfies TargetConfig;
+  });
+  const known = featureIds();
+  for (const t of targets) {
+    const unknown = (t.require ?? []).filter((id) => !known.includes(id));
+    if (unknown.length > 0) throw new ConfigError(`${file}: target '${t.name}' requires unknown feature(s) ${unknown.join(', ')} (known: ${known.join(', ')})`);
+  }
+  const names = targets.map((t) => t.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup !== undefined) throw new ConfigError(`${file}: target name '${dup}' is used twice`);
+  return { targets, ...(raw.concurrency !== undefined ? { concurrency: raw.concurrency } : {}) };
+}
+
+export function loadConfigFile(path: string): RunConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new ConfigError(`cannot read ${path}: ${(e as Error).message}`);
+  }
+  return parseConfig(text, path);
+}
+
+export function checkBaseUrl(url: string, where = '--base-url'): void {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError(`${where}: '${url}' is not a URL`);
+  }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(`${where}: '${url}' is not an http(s) URL`);
+  if (parsed.username || parsed.password) throw new ConfigError(`${where}: put the key in an environment variable, not in the URL`);
+}
+
+/** `Name: value` from --header. */
+export function parseHeaderFlag(flag: string): [string, string] {
+  const colon = flag.indexOf(':');
+  const name = colon === -1 ? '' : flag.slice(0, colon).trim();
+  if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new ConfigError(`--header '${flag}': expected 'Name: value'`);
+  return [name, flag.slice(colon + 1).trim()];
+}
+
+/** A short default name for a target: the host (and port) of its base URL. */
+export function defaultTargetName(baseUrl: string): string {
+  try {
+    return new URL(baseUrl).host || 'target';
+  } catch {
+    return 'target';
+  }
+}
+
+/** Resolve the key and `${VAR}` header values from `env`; throws ConfigError naming what is missing. */
+export function resolveTarget(config: TargetConfig, env: Record<string, string | undefined>): Target {
+  const apiKey = env[config.keyEnv];
+  if (apiKey === undefined || apiKey.trim() === '') {
+    throw new ConfigError(`target '${config.name}': the environment variable ${config.keyEnv} is not set (the key is read from it, never from the command line)`);
+  }
+  const secrets = [apiKey.trim()];
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(config.headers)) {
+    if (/^(authorization|api-key)$/i.test(name)) {
+      throw new ConfigError(`target '${config.name}': the key is sent by relaycheck (keyEnv / --api-key-env and auth / --auth), not in an extra header (${name})`);
+    }
+    headers[name] = value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, v: string) => {
+      const found = env[v];
+      if (found === undefined) throw new ConfigError(`target '${config.name}': header ${name} uses \${${v}}, which is not set`);
+      secrets.push(found);
+      return found;
+    });
+  }
+  return { ...config, headers, apiKey: apiKey.trim(), secrets: secrets.filter((s) => s.length > 0) };
+}
