@@ -6,6 +6,10 @@ export type Command = (argv: string[]) => Promise<number>;
 
 // Commands are imported lazily so `relaycheck mock` does not pay for the suite's modules.
 const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  start: {
+    summary: 'the main job: run the suite against the built-in mock as every documented relay, offline',
+    load: async () => (await import('./commands/start.ts')).startCommand,
+  },
   mock: {
     summary: 'serve the OpenAI-compatible mock provider (default http://127.0.0.1:8080/v1)',
     load: async () => (await import('./commands/mock.ts')).mockCommand,

@@ -1,8 +1,13 @@
 // `relaycheck run`: run the conformance suite against one target (flags) or several
-// (--config), print progress and a table, write DIR/report.json. Exit 0 when the run
-// happened (whatever the verdicts), 2 when it could not (bad arguments or config, no key,
-// unreachable target, key refused).
+// (--config), print progress and a table, write DIR/report.json and its renderings, then
+// apply the CI gate. Exit 0 when requirements hold and nothing regressed, 1 when one does
+// not, 2 when the run could not happen (bad arguments or config, no key, unreachable
+// target, key refused).
+import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
+import { formatGate } from '../gate/index.ts';
+import { writeReportFiles } from '../render/index.ts';
+import { runGate } from './report.ts';
 import { featureGroups, features } from '../../spec/features.ts';
 import { buildReport, progressLine, renderTable, writeReport } from '../../suites/report.ts';
 import { runTarget } from '../../suites/runner.ts';
@@ -50,10 +55,19 @@ Run:
   --only IDS              comma-separated feature ids or groups (default: every feature)
   --concurrency N         requests in flight per target (default 4)
   --timeout-ms N          deadline of one request, and of one stream (default 30000)
-  --out DIR               where report.json is written (default ./relaycheck-report)
+  --out DIR               where report.json, report.md, report.html and junit.xml are
+                          written (default ./relaycheck-report)
+
+CI gate:
+  --require IDS           features every target must support (comma-separated; a config
+                          target may add its own 'require: [...]')
+  --baseline FILE         compare with the last accepted verdicts: a verdict that got worse
+                          fails the run, one that got better is reported
+  --update-baseline       accept this run's verdicts into --baseline
   -h, --help
 
-Exit status: 0 when the suite ran (whatever the verdicts), 2 when it could not.
+Exit status: 0 = ran, requirements hold, nothing regressed; 1 = a requirement failed or a
+verdict regressed (each is named with its summary); 2 = could not run.
 `;
 
 function fail(message: string): number {
@@ -157,6 +171,9 @@ export async function runCommand(argv: string[]): Promise<number> {
         concurrency: { type: 'string' },
         'timeout-ms': { type: 'string' },
         out: { type: 'string' },
+        require: { type: 'string', multiple: true },
+        baseline: { type: 'string' },
+        'update-baseline': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -194,19 +211,22 @@ export async function runCommand(argv: string[]): Promise<number> {
     ),
   );
   const report = buildReport(runs.map((r) => r.report));
-  let path: string;
+  const require = (values.require ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+  const { result: gate, baselineWritten } = runGate(report, { require, baseline: values.baseline, updateBaseline: values['update-baseline'] });
+  process.stdout.write(renderTable(report));
   try {
-    path = writeReport(p.out, report);
+    const path = writeReport(p.out, report);
+    const rendered = writeReportFiles(report, p.out, undefined, { require, gate });
+    process.stdout.write(`\nReport: ${path} (also ${rendered.map((f) => basename(f)).join(', ')})\n`);
   } catch (e) {
-    process.stdout.write(renderTable(report));
     return fail(`could not write the report to ${p.out}: ${(e as Error).message}`);
   }
-  process.stdout.write(renderTable(report));
-  process.stdout.write(`\nReport: ${path}\n`);
   const problems = runs.flatMap((r) => r.problems);
   if (problems.length > 0) {
     for (const problem of problems) process.stderr.write(`relaycheck run: could not run: ${problem}\n`);
     return 2;
   }
-  return 0;
+  if (gate.checked) (gate.exitCode === 0 ? process.stdout : process.stderr).write(formatGate(gate));
+  if (baselineWritten) process.stdout.write(`baseline updated: ${baselineWritten}\n`);
+  return gate.exitCode;
 }

@@ -7,21 +7,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BREAK_HEADER, createMockProvider, type MockProvider } from '../../mock-server/index.ts';
 import { breaks } from '../../spec/breaks.ts';
 import type { ReportTarget } from '../../spec/generated/types.ts';
-import { expectedVerdicts, loadRelays, modelsFor } from '../../spec/relays.ts';
+import { loadRelays } from '../../spec/relays.ts';
+import { runAgainstMock } from '../../suites/against-mock.ts';
 import { validate } from '../../spec/validators.ts';
 import { buildReport, renderTable } from '../../suites/report.ts';
 import { runTarget } from '../../suites/runner.ts';
 import { KEY, target } from './helpers.ts';
 
-/**
- * Features the faithful mock cannot pass yet, with the verdict it gets instead (reported to
- * the lead), e.g. `{ 'vision.image_url': 'inconclusive' }`. The tests fail when one starts
- * passing, so an entry gets removed as soon as the mock is fixed. Empty: the mock now obeys
- * system/developer instructions and names the colour of an inline PNG.
- */
-const KNOWN_MOCK_GAPS: Readonly<Record<string, string>> = {};
-/** Breaks whose flip the mock cannot show yet, for the same reasons (feature → verdict). */
-const GAP_BREAKS: Readonly<Record<string, Record<string, string>>> = {};
 
 const STREAMED = ['stream.sse', 'stream.default', 'stream.include_usage', 'errors.in_band', 'tools.stream', 'stop', 'n'];
 /**
@@ -58,7 +50,7 @@ afterAll(async () => {
 
 describe('the suite against the faithful mock', () => {
   it('says supported for every feature (but the known mock gaps)', () => {
-    const want = Object.fromEntries(faithful.results.map((r) => [r.feature, KNOWN_MOCK_GAPS[r.feature] ?? 'supported']));
+    const want = Object.fromEntries(faithful.results.map((r) => [r.feature, 'supported']));
     expect(differences(faithful.results, want)).toEqual([]);
     expect(faithful.results).toHaveLength(32);
   });
@@ -92,30 +84,15 @@ describe('every break flips exactly what spec/breaks.yaml says', () => {
     const features = run.report.results.map((r) => r.feature);
     for (const feature of Object.keys(b.flips)) expect(features).toContain(feature);
     const flips = b.flips as Record<string, string | undefined>;
-    const want = Object.fromEntries(features.map((f) => [f, GAP_BREAKS[b.id]?.[f] ?? flips[f] ?? KNOWN_MOCK_GAPS[f] ?? 'supported']));
+    const want = Object.fromEntries(features.map((f) => [f, flips[f] ?? 'supported']));
     expect(differences(run.report.results, want)).toEqual([]);
   });
 });
 
 describe('every relay dialect gets its expected verdicts', () => {
   it.concurrent.each(loadRelays().map((r) => [r.id, r] as const))('%s', async (_, relay) => {
-    const profiled = createMockProvider({ profile: relay.id, apiKeys: [KEY], journalSize: 0 });
-    const { baseUrl: url } = await profiled.start({ port: 0 });
-    try {
-      const [model, reasoning, vision] = (['model', 'reasoning-model', 'vision-model'] as const).map((n) => modelsFor(relay, n)[0]?.id);
-      const run = await runTarget(
-        target(url, {
-          name: relay.id,
-          auth: relay.auth.scheme === 'api-key' ? 'api-key' : 'bearer',
-          models: { model: model!, ...(reasoning ? { reasoning } : {}), ...(vision ? { vision } : {}) },
-        }),
-        { concurrency: 8 },
-      );
-      const expected = expectedVerdicts(relay) as Record<string, string>;
-      const want = Object.fromEntries(Object.entries(expected).map(([f, v]) => [f, v === 'supported' ? (KNOWN_MOCK_GAPS[f] ?? v) : v]));
-      expect(differences(run.report.results, want)).toEqual([]);
-    } finally {
-      await profiled.stop();
-    }
+    const run = await runAgainstMock(relay, { concurrency: 8 });
+    expect(run.problems).toEqual([]);
+    expect(run.mismatches).toEqual([]);
   });
 });
