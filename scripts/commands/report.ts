@@ -116,8 +116,17 @@ export function runGate(report: RelaycheckReport, options: GateRunOptions = {}):
   }
 }
 
-function splitIds(values: readonly string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+/** The gate's flags, shared by `report` and `run`. */
+export const GATE_FLAGS = {
+  require: { type: 'string', multiple: true },
+  baseline: { type: 'string' },
+  'update-baseline': { type: 'boolean' },
+} as const;
+
+/** Parsed gate flags as runGate options (`--require a,b --require c` → [a, b, c]). */
+export function gateOptions(values: { require?: string[]; baseline?: string; 'update-baseline'?: boolean }): GateRunOptions & { require: string[] } {
+  const require = (values.require ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+  return { require, baseline: values.baseline, updateBaseline: values['update-baseline'] };
 }
 
 export async function reportCommand(argv: string[]): Promise<number> {
@@ -132,9 +141,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
         html: { type: 'boolean' },
         junit: { type: 'boolean' },
         out: { type: 'string' },
-        require: { type: 'string', multiple: true },
-        baseline: { type: 'string' },
-        'update-baseline': { type: 'boolean' },
+        ...GATE_FLAGS,
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -160,12 +167,9 @@ export async function reportCommand(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const { result: gate, baselineWritten } = runGate(report, {
-    require: splitIds(values.require),
-    baseline: values.baseline,
-    updateBaseline: values['update-baseline'],
-  });
-  const options = { require: splitIds(values.require), gate };
+  const gateRun = gateOptions(values);
+  const { result: gate, baselineWritten } = runGate(report, gateRun);
+  const options = { require: gateRun.require, gate };
 
   const chosen = REPORT_FORMATS.filter((f) => values[f] === true);
   const formats: readonly ReportFormat[] = chosen.length > 0 ? chosen : REPORT_FORMATS;

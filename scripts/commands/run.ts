@@ -7,7 +7,7 @@ import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatGate } from '../gate/index.ts';
 import { writeReportFiles } from '../render/index.ts';
-import { runGate } from './report.ts';
+import { GATE_FLAGS, gateOptions, runGate } from './report.ts';
 import { featureGroups, features } from '../../spec/features.ts';
 import { buildReport, progressLine, renderTable, writeReport } from '../../suites/report.ts';
 import { runTarget } from '../../suites/runner.ts';
@@ -171,9 +171,7 @@ export async function runCommand(argv: string[]): Promise<number> {
         concurrency: { type: 'string' },
         'timeout-ms': { type: 'string' },
         out: { type: 'string' },
-        require: { type: 'string', multiple: true },
-        baseline: { type: 'string' },
-        'update-baseline': { type: 'boolean' },
+        ...GATE_FLAGS,
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -211,8 +209,9 @@ export async function runCommand(argv: string[]): Promise<number> {
     ),
   );
   const report = buildReport(runs.map((r) => r.report));
-  const require = (values.require ?? []).flatMap((v) => v.split(',')).map((s) => s.trim()).filter((s) => s !== '');
-  const { result: gate, baselineWritten } = runGate(report, { require, baseline: values.baseline, updateBaseline: values['update-baseline'] });
+  const gateRun = gateOptions(values);
+  const { require } = gateRun;
+  const { result: gate, baselineWritten } = runGate(report, gateRun);
   process.stdout.write(renderTable(report));
   try {
     const path = writeReport(p.out, report);
