@@ -136,3 +136,32 @@ describe('relaycheck run (in-process)', () => {
     expect(r.stderr).toContain("'extra'");
   });
 });
+
+describe('relaycheck run as a CI gate', () => {
+  const base = (): string[] => ['--base-url', baseUrl, '--model', 'mock-model', '--only', 'stop'];
+
+  it('exits 1 naming a required feature the relay does not honour, 0 when it does', async () => {
+    const out = join(dir, 'gate-require');
+    const ok = await inProcess([...base(), '--require', 'stop', '--out', out]);
+    expect(ok.code, ok.stderr).toBe(0);
+    const bad = await inProcess([...base(), '--header', `${BREAK_HEADER}: stop-ignored`, '--require', 'stop', '--out', out]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/stop/);
+    expect(bad.stderr).toContain('gamma');
+    // The report that explains the failure is still written, in every format.
+    for (const f of ['report.json', 'report.md', 'report.html', 'junit.xml']) expect(readFileSync(join(out, f), 'utf8').length).toBeGreaterThan(0);
+  });
+
+  it('with a baseline: a verdict that gets worse fails, --update-baseline accepts it', async () => {
+    const baseline = join(dir, 'baseline.yaml');
+    const out = join(dir, 'gate-baseline');
+    const accepted = await inProcess([...base(), '--baseline', baseline, '--update-baseline', '--out', out]);
+    expect(accepted.code, accepted.stderr).toBe(0);
+    expect(readFileSync(baseline, 'utf8')).toMatch(/stop: supported/);
+    const regressed = await inProcess([...base(), '--header', `${BREAK_HEADER}: stop-ignored`, '--baseline', baseline, '--out', out]);
+    expect(regressed.code).toBe(1);
+    expect(regressed.stderr).toMatch(/supported.*ignored|ignored.*supported/s);
+    const missing = await inProcess([...base(), '--baseline', join(dir, 'no-such-baseline.yaml'), '--out', out]);
+    expect(missing.code).toBe(2);
+  });
+});
