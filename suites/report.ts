@@ -3,8 +3,11 @@
 // a compact side-by-side table at the end.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { breaks } from '../spec/breaks.ts';
 import { features } from '../spec/features.ts';
 import type { RelaycheckReport, ReportResult, ReportTarget, ReportVerdict } from '../spec/generated/types.ts';
+import { loadClientReadiness } from './clients/data.ts';
+import { predictClientReadiness, readinessLine } from './readiness.ts';
 
 export const REPORT_FILE = 'report.json';
 
@@ -60,7 +63,8 @@ export function costLine(t: ReportTarget): string {
 
 /**
  * The compact table: one row per feature, one column per target (verdicts in capitals are
- * findings), the cost per target, then each finding's summary.
+ * findings), the cost per target, each finding's summary, then per target the client
+ * operations predicted to fail (suites/readiness.ts).
  */
 export function renderTable(report: RelaycheckReport): string {
   const targets = report.targets;
@@ -89,5 +93,12 @@ export function renderTable(report: RelaycheckReport): string {
       }),
   );
   if (findings.length > 0) lines.push('', 'Findings:', ...findings);
+  if (targets.length > 0) {
+    lines.push('', 'Client readiness (predicted from the verdicts; docs/CLIENTS.md):');
+    for (const t of targets) {
+      const prediction = predictClientReadiness(t.results, loadClientReadiness(), breaks());
+      lines.push(`  ${targets.length > 1 ? `[${t.name}] ` : ''}${clip(readinessLine(prediction), 300)}`);
+    }
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 // report.json → one self-contained HTML file (inline CSS and JS, nothing fetched): a summary
 // per target, the colour-coded matrix with filters by verdict and importance, and each cell
-// opening its evidence (request, response, raw SSE, headers) and curl reproducer.
+// opening its evidence (request, response, raw SSE, headers) and curl reproducer, then the
+// client operations predicted to fail on each target.
 //
 // Everything from the report is hostile: the static markup is built with escapeHtml, the
 // report itself is embedded as JSON in <script type="application/json"> with <, > and &
@@ -12,6 +13,7 @@ import type { RelaycheckReport, ReportTarget } from '../../spec/generated/types.
 import { describeFinding, gateHeadline } from '../gate/gate.ts';
 import { formatCount, formatDate, formatDuration, REQUIRED_MARK, type RenderOptions } from './markdown.ts';
 import { buildView, verdictCounts } from './model.ts';
+import { READINESS_CSS, readinessHtml } from './readiness.ts';
 import { escapeHtml as h, jsonForScript, oneLine } from './text.ts';
 import { MISSING, VERDICT_INFO, VERDICTS } from './verdicts.ts';
 
@@ -430,7 +432,7 @@ export function renderHtml(input: RelaycheckReport, options: HtmlOptions = {}): 
 <meta http-equiv="Content-Security-Policy" content="${h(csp)}">
 <meta name="referrer" content="no-referrer">
 <title>relaycheck report · ${h(targets.map((t) => t.name).join(', '))}</title>
-<style>${CSS}</style>
+<style>${CSS}${READINESS_CSS}</style>
 </head>
 <body>
 <main>
@@ -452,6 +454,7 @@ ${rows.join('\n')}
 </tbody>
 </table>
 <div class="legend">${legend}<span>${REQUIRED_MARK} required by the gate · click a cell for its evidence</span></div>
+${readinessHtml(targets)}
 </main>
 <div class="backdrop" id="backdrop" hidden></div>
 <aside class="drawer" id="drawer" hidden aria-label="Evidence"><div class="head"><button type="button" class="close" aria-label="Close">×</button></div><div class="body"></div></aside>

@@ -1,10 +1,11 @@
 // report.json → Markdown for a GitHub PR comment or $GITHUB_STEP_SUMMARY: the gate's
 // verdict (when one was run), a summary per target, the matrix (features × targets, one
 // symbol per verdict, with a legend) and, per target, every feature that is not supported
-// with its summary and curl reproducer.
+// with its summary and curl reproducer, then the client operations predicted to fail there.
 import type { RelaycheckReport, ReportTarget } from '../../spec/generated/types.ts';
 import { describeFinding, gateHeadline, type GateFinding, type GateResult } from '../gate/gate.ts';
 import { buildView, verdictCounts, type FeatureRow } from './model.ts';
+import { READINESS_NOTE, readinessMarkdown, targetReadiness } from './readiness.ts';
 import { escapeMarkdown, inlineCode, markdownFence } from './text.ts';
 import { MISSING, VERDICT_INFO, VERDICTS } from './verdicts.ts';
 
@@ -127,7 +128,7 @@ export function renderMarkdown(input: RelaycheckReport, options: MarkdownOptions
   out.push('', legend(anyRequired), '');
 
   // Per target: what is not supported, why, and how to see it again.
-  out.push('### Details', '');
+  out.push('### Details', '', `_Client readiness: ${READINESS_NOTE}_`, '');
   targets.forEach((t, i) => {
     out.push(`#### ${escapeMarkdown(t.name, 120)}`, '');
     const models = [`model ${inlineCode(t.model)}`];
@@ -158,6 +159,7 @@ export function renderMarkdown(input: RelaycheckReport, options: MarkdownOptions
     }
     if (items.length === 0) out.push('Every feature is supported.', '');
     else out.push(...items, '');
+    out.push(...readinessMarkdown(targetReadiness(t)));
   });
   return `${out.join('\n').replace(/\n{3,}/g, '\n\n').trimEnd()}\n`;
 }

@@ -57,6 +57,13 @@ export type BreakId = string;
  */
 export type BreakVerdict = "partial" | "ignored" | "rejected" | "broken";
 /**
+ * `<client>.<operation>`, e.g. "ai-sdk.stream-text".
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ClientOperationId".
+ */
+export type ClientOperationId = string;
+/**
  * A feature group id, e.g. "structured-output".
  *
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
@@ -125,6 +132,7 @@ export interface RelaycheckSpec {
   Model?: Model;
   ModelList?: ModelList;
   BreakCatalogue?: BreakCatalogue;
+  ClientReadiness?: ClientReadiness;
   FeatureCatalogue?: FeatureCatalogue;
   RelayDialect?: RelayDialect;
   RelaycheckReport?: RelaycheckReport;
@@ -1160,6 +1168,85 @@ export interface BreakFlips {
  */
 export interface BreakParams {
   [k: string]: unknown | undefined;
+}
+/**
+ * spec/clients.yaml: which operations of real client SDKs (openai, the Vercel AI SDK, LangChain JS) work against the built-in mock in each relay dialect and with each single break, as measured by `npx tsx scripts/clients/readiness.ts` (which also writes docs/CLIENTS.md). An operation absent from a row's `fails` worked. The report uses the break rows to predict, from a target's verdicts, which client operations will fail there.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ClientReadiness".
+ */
+export interface ClientReadiness {
+  packages: ClientPackageVersions;
+  /**
+   * The client operations measured, in display order.
+   *
+   * @minItems 1
+   */
+  operations: ClientOperationInfo[];
+  /**
+   * One row per relay dialect of spec/relays/, the reference (openai) first.
+   */
+  profiles: ClientReadinessRow[];
+  /**
+   * One row per break of spec/breaks.yaml (on the faithful dialect), in that order.
+   */
+  breaks: ClientReadinessRow[];
+}
+/**
+ * The npm packages measured and their installed versions, e.g. `openai: 6.49.0`.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ClientPackageVersions".
+ */
+export interface ClientPackageVersions {
+  [k: string]: string | undefined;
+}
+/**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ClientOperationInfo".
+ */
+export interface ClientOperationInfo {
+  id: ClientOperationId;
+  /**
+   * The client library.
+   */
+  client: "openai" | "ai-sdk" | "langchain";
+  /**
+   * What the operation does and what counts as working, one line.
+   */
+  operation: string;
+}
+/**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ClientReadinessRow".
+ */
+export interface ClientReadinessRow {
+  /**
+   * The relay dialect id (spec/relays/) or the break id (spec/breaks.yaml).
+   */
+  id: string;
+  /**
+   * The operations that did not work, by operation id; every other operation worked.
+   */
+  fails: {
+    [k: string]: ClientFailure | undefined;
+  };
+}
+/**
+ * Why an operation did not work.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ClientFailure".
+ */
+export interface ClientFailure {
+  /**
+   * The class of what was thrown: an SDK error (APICallError, RateLimitError, ...), a runtime error (TypeError, SyntaxError), ExpectationError (the call returned but not what an app expects) or OperationTimeout.
+   */
+  error: string;
+  /**
+   * Its message, one line (base URL, port and key removed), informational.
+   */
+  message: string;
 }
 /**
  * spec/features.yaml: the catalogue of features the conformance suite gives one verdict each. The ONE place feature ids are defined: the breaks (spec/breaks.yaml), the relay dialects (spec/relays/*.yaml), the suite and the report refer to features by these ids. File order is display order: groups in the order of `groups`, features grouped, most important first.

@@ -1,0 +1,109 @@
+// Client readiness in the report: from the verdicts measured on a target and the readiness
+// data (spec/clients.yaml: which client operations each single break makes fail against the
+// mock), which client operations are expected to work there, and which will or may fail.
+//
+// A PREDICTION from verdicts, not a measurement with the clients. Each break of
+// spec/breaks.yaml states the verdicts it flips; a target whose verdicts match ALL of a
+// break's flips (same feature, same non-supported verdict) may have that break's deviation.
+// Several breaks often give the same verdict (five give stream.sse "broken"), so:
+//   fails     every break that gives one of the target's verdicts makes the operation fail
+//   may-fail  some of the matching breaks make it fail, others not (the verdict alone cannot tell)
+//   works     no matching break makes it fail
+// Breaks that flip nothing (e.g. retry-after-dropped) are invisible to the suite and so to
+// this prediction; docs/CLIENTS.md lists them.
+import type { Break, ClientReadiness, ReportVerdict } from '../spec/generated/types.ts';
+
+export type ClientExpectation = 'works' | 'fails' | 'may-fail';
+
+export interface ReadinessReason {
+  /** The break whose flips the target's verdicts match. */
+  break: string;
+  /** The break's description: the deviation that would explain the verdict. */
+  description: string;
+  /** Its flips, which the target's verdicts match. */
+  flips: Array<{ feature: string; verdict: string }>;
+  /** How the operation failed against the mock with that break on. */
+  error: string;
+  message: string;
+}
+
+export interface OperationPrediction {
+  id: string;
+  client: string;
+  operation: string;
+  expectation: ClientExpectation;
+  /** Why it fails or may fail (empty when expected to work). */
+  reasons: ReadinessReason[];
+}
+
+export interface ReadinessPrediction {
+  operations: OperationPrediction[];
+  /** Ids of the breaks whose flips the target's verdicts match, in catalogue order. */
+  matchedBreaks: string[];
+}
+
+/** The part of a report result the prediction reads. */
+export interface VerdictLike {
+  feature: string;
+  verdict: ReportVerdict | string;
+}
+
+function flipsOf(b: Break): Array<{ feature: string; verdict: string }> {
+  return Object.entries(b.flips).map(([feature, verdict]) => ({ feature, verdict: String(verdict) }));
+}
+
+/** Pure: the expected outcome of every client operation of `readiness` on a target with `results`. */
+export function predictClientReadiness(
+  results: readonly VerdictLike[],
+  readiness: ClientReadiness,
+  catalogue: readonly Break[],
+): ReadinessPrediction {
+  const verdicts = new Map<string, string>();
+  for (const r of results) if (!verdicts.has(r.feature)) verdicts.set(r.feature, String(r.verdict));
+  const rows = new Map(readiness.breaks.map((row) => [row.id, row.fails]));
+
+  const matched = catalogue.filter((b) => {
+    const flips = flipsOf(b);
+    return flips.length > 0 && rows.has(b.id) && flips.every((f) => verdicts.get(f.feature) === f.verdict);
+  });
+  // For each matched "feature = verdict": every matched break that explains it.
+  const explaining = new Map<string, Break[]>();
+  for (const b of matched) {
+    for (const f of flipsOf(b)) {
+      const key = `${f.feature}=${f.verdict}`;
+      explaining.set(key, [...(explaining.get(key) ?? []), b]);
+    }
+  }
+  const fails = (b: Break, op: string) => rows.get(b.id)?.[op];
+
+  const operations = readiness.operations.map((op): OperationPrediction => {
+    const reasons = matched.flatMap((b): ReadinessReason[] => {
+      const failure = fails(b, op.id);
+      return failure ? [{ break: b.id, description: b.description, flips: flipsOf(b), error: failure.error, message: failure.message }] : [];
+    });
+    let expectation: ClientExpectation = 'works';
+    if (reasons.length > 0) {
+      const certain = [...explaining.values()].some((group) => group.every((b) => fails(b, op.id)));
+      expectation = certain ? 'fails' : 'may-fail';
+    }
+    return { id: op.id, client: op.client, operation: op.operation, expectation, reasons };
+  });
+  return { operations, matchedBreaks: matched.map((b) => b.id) };
+}
+
+/** "stream.sse broken, tools.stream broken": the verdicts a reason rests on. */
+export function reasonVerdicts(reason: ReadinessReason): string {
+  return reason.flips.map((f) => `${f.feature} ${f.verdict}`).join(', ');
+}
+
+/** One line for a terminal: how many operations are expected to fail or may fail. */
+export function readinessLine(prediction: ReadinessPrediction): string {
+  const failing = prediction.operations.filter((o) => o.expectation === 'fails').map((o) => o.id);
+  const maybe = prediction.operations.filter((o) => o.expectation === 'may-fail').map((o) => o.id);
+  const total = prediction.operations.length;
+  if (failing.length === 0 && maybe.length === 0) return `all ${total} client operations expected to work`;
+  const parts: string[] = [];
+  if (failing.length > 0) parts.push(`expected to fail: ${failing.join(', ')}`);
+  if (maybe.length > 0) parts.push(`may fail: ${maybe.join(', ')}`);
+  return `${total - failing.length - maybe.length}/${total} client operations expected to work; ${parts.join('; ')}`;
+}

@@ -1,0 +1,65 @@
+// spec/clients.yaml and docs/CLIENTS.md as committed: valid, complete (every operation,
+// dialect and break), measured with the installed SDKs, and the document in step with the data.
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { breakCategories, breakIds, breaks } from '../../spec/breaks.ts';
+import { loadRelays } from '../../spec/relays.ts';
+import { validate } from '../../spec/validators.ts';
+import { readSpecYaml } from '../../spec/load.ts';
+import { renderClientsDoc } from '../../scripts/clients/markdown.ts';
+import { installedPackageVersions, loadClientReadiness } from '../../suites/clients/data.ts';
+import { CLIENT_OPERATIONS, CLIENTS } from '../../suites/clients/index.ts';
+import { profileOrder } from '../../suites/clients/measure.ts';
+
+const REGENERATE = 'run npx tsx scripts/clients/readiness.ts';
+
+describe('spec/clients.yaml', () => {
+  const data = loadClientReadiness();
+
+  it('validates against spec/clients.schema.yaml', () => {
+    expect(validate('clients', readSpecYaml('clients.yaml')).errors).toEqual([]);
+  });
+
+  it('lists the operations of the registry, in its order, with their descriptions', () => {
+    expect(data.operations, REGENERATE).toEqual(CLIENT_OPERATIONS.map((o) => ({ id: o.id, client: o.client, operation: o.operation })));
+  });
+
+  it('has one row per relay dialect and per break, in display order, naming only known operations', () => {
+    expect(data.profiles.map((r) => r.id), REGENERATE).toEqual(profileOrder());
+    expect(data.breaks.map((r) => r.id), REGENERATE).toEqual(breakIds());
+    const ops = new Set(CLIENT_OPERATIONS.map((o) => o.id));
+    for (const row of [...data.profiles, ...data.breaks]) for (const op of Object.keys(row.fails)) expect(ops.has(op), `${row.id}: ${op}`).toBe(true);
+  });
+
+  it('was measured with the installed client packages', () => {
+    expect(data.packages, REGENERATE).toEqual(installedPackageVersions());
+  });
+
+  it('records that the faithful reference dialect fails no operation', () => {
+    expect(data.profiles[0]).toEqual({ id: 'openai', fails: {} });
+  });
+});
+
+describe('the client operations', () => {
+  it('have unique ids named <client>.<operation>, grouped by client in display order', () => {
+    const ids = CLIENT_OPERATIONS.map((o) => o.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const o of CLIENT_OPERATIONS) expect(o.id.startsWith(`${o.client}.`), o.id).toBe(true);
+    const order = CLIENT_OPERATIONS.map((o) => CLIENTS.indexOf(o.client));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+  });
+});
+
+describe('docs/CLIENTS.md', () => {
+  const doc = readFileSync(new URL('../../docs/CLIENTS.md', import.meta.url), 'utf8');
+
+  it('is what the readiness script renders from spec/clients.yaml', () => {
+    const rendered = renderClientsDoc({ data: loadClientReadiness(), breaks: breaks(), categories: breakCategories(), relays: loadRelays() });
+    expect(doc, REGENERATE).toBe(rendered);
+  });
+
+  it('has the operations × dialects table and names the package versions', () => {
+    expect(doc).toContain(`| Operation | ${profileOrder().map((id) => `\`${id}\``).join(' | ')} |`);
+    for (const [name, version] of Object.entries(installedPackageVersions())) expect(doc).toContain(`\`${name}@${version}\``);
+  });
+});

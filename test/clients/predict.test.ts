@@ -1,0 +1,140 @@
+// The client readiness prediction (suites/readiness.ts): pure, from verdicts and the
+// readiness data. Synthetic data pins the rules; the committed data checks it explains what
+// was measured on every relay dialect.
+import { describe, expect, it } from 'vitest';
+import { breaks } from '../../spec/breaks.ts';
+import type { Break, ClientReadiness } from '../../spec/generated/types.ts';
+import { expectedVerdicts, loadRelays } from '../../spec/relays.ts';
+import { loadClientReadiness } from '../../suites/clients/data.ts';
+import { predictClientReadiness, readinessLine, type VerdictLike } from '../../suites/readiness.ts';
+
+const fail = (error: string) => ({ error, message: `${error} message` });
+
+const DATA: ClientReadiness = {
+  packages: { sdk: '1.0.0' },
+  operations: [
+    { id: 'sdk.create', client: 'openai', operation: 'create' },
+    { id: 'sdk.stream', client: 'openai', operation: 'stream' },
+    { id: 'sdk.tools', client: 'openai', operation: 'tools' },
+  ],
+  profiles: [],
+  breaks: [
+    { id: 'sse-a', fails: { 'sdk.stream': fail('TypeError') } },
+    { id: 'sse-b', fails: { 'sdk.stream': fail('SyntaxError'), 'sdk.tools': fail('ExpectationError') } },
+    { id: 'default-true', fails: { 'sdk.create': fail('APICallError') } },
+    { id: 'two-flips', fails: { 'sdk.tools': fail('TypeError') } },
+    { id: 'invisible', fails: { 'sdk.create': fail('ExpectationError') } },
+    { id: 'harmless', fails: {} },
+  ],
+};
+
+const CATALOGUE: Break[] = [
+  { id: 'sse-a', category: 'stream', description: 'A', flips: { 'stream.sse': 'broken' } },
+  { id: 'sse-b', category: 'stream', description: 'B', flips: { 'stream.sse': 'broken' } },
+  { id: 'default-true', category: 'request', description: 'Streams by default.', flips: { 'stream.default': 'broken' } },
+  { id: 'two-flips', category: 'tools', description: 'Two', flips: { 'tools.call': 'broken', 'tools.stream': 'broken' } },
+  { id: 'invisible', category: 'errors', description: 'I', flips: {} },
+  { id: 'harmless', category: 'stream', description: 'H', flips: { 'stream.sse': 'partial' } },
+];
+
+const verdicts = (v: Record<string, string>): VerdictLike[] => Object.entries(v).map(([feature, verdict]) => ({ feature, verdict }));
+const expectations = (v: Record<string, string>) =>
+  Object.fromEntries(predictClientReadiness(verdicts(v), DATA, CATALOGUE).operations.map((o) => [o.id, o.expectation]));
+
+describe('predictClientReadiness', () => {
+  it('expects everything to work on a target with every feature supported', () => {
+    const p = predictClientReadiness(verdicts({ 'stream.sse': 'supported', 'stream.default': 'supported' }), DATA, CATALOGUE);
+    expect(p.matchedBreaks).toEqual([]);
+    expect(p.operations.map((o) => [o.id, o.expectation, o.reasons])).toEqual([
+      ['sdk.create', 'works', []],
+      ['sdk.stream', 'works', []],
+      ['sdk.tools', 'works', []],
+    ]);
+    expect(readinessLine(p)).toBe('all 3 client operations expected to work');
+  });
+
+  it('inherits the failing operations of the one break that gives a verdict, with its description as the reason', () => {
+    const p = predictClientReadiness(verdicts({ 'stream.default': 'broken' }), DATA, CATALOGUE);
+    expect(p.matchedBreaks).toEqual(['default-true']);
+    const create = p.operations.find((o) => o.id === 'sdk.create')!;
+    expect(create.expectation).toBe('fails');
+    expect(create.reasons).toEqual([
+      { break: 'default-true', description: 'Streams by default.', flips: [{ feature: 'stream.default', verdict: 'broken' }], error: 'APICallError', message: 'APICallError message' },
+    ]);
+    expect(readinessLine(p)).toBe('2/3 client operations expected to work; expected to fail: sdk.create');
+  });
+
+  it('says "fails" only when every break giving the verdict fails the operation, else "may fail"', () => {
+    // sse-a and sse-b both give stream.sse broken: both fail sdk.stream, only sse-b fails sdk.tools.
+    expect(expectations({ 'stream.sse': 'broken' })).toEqual({ 'sdk.create': 'works', 'sdk.stream': 'fails', 'sdk.tools': 'may-fail' });
+  });
+
+  it('needs the same verdict: a different non-supported verdict of the feature matches nothing', () => {
+    expect(expectations({ 'stream.sse': 'partial' })).toEqual({ 'sdk.create': 'works', 'sdk.stream': 'works', 'sdk.tools': 'works' });
+    expect(expectations({ 'stream.default': 'ignored' })['sdk.create']).toBe('works');
+    expect(expectations({ 'stream.default': 'skipped' })['sdk.create']).toBe('works');
+  });
+
+  it('matches a break only when all of its flips match', () => {
+    expect(expectations({ 'tools.call': 'broken' })['sdk.tools']).toBe('works');
+    expect(expectations({ 'tools.call': 'broken', 'tools.stream': 'broken' })['sdk.tools']).toBe('fails');
+  });
+
+  it('cannot see breaks that flip nothing', () => {
+    const p = predictClientReadiness(verdicts({}), DATA, CATALOGUE);
+    expect(p.matchedBreaks).not.toContain('invisible');
+    expect(p.operations.every((o) => o.expectation === 'works')).toBe(true);
+  });
+
+  it('ignores breaks the readiness data has no row for', () => {
+    const data = { ...DATA, breaks: DATA.breaks.filter((b) => b.id !== 'default-true') };
+    expect(predictClientReadiness(verdicts({ 'stream.default': 'broken' }), data, CATALOGUE).matchedBreaks).toEqual([]);
+  });
+});
+
+describe('the prediction from the committed data', () => {
+  const data = loadClientReadiness();
+
+  it('explains, from each relay dialect’s documented verdicts, every failure measured on it', () => {
+    for (const relay of loadRelays()) {
+      const expected = expectedVerdicts(relay);
+      const p = predictClientReadiness(
+        Object.entries(expected).map(([feature, verdict]) => ({ feature, verdict })),
+        data,
+        breaks(),
+      );
+      const predicted = p.operations.filter((o) => o.expectation !== 'works').map((o) => o.id);
+      const measured = Object.keys(data.profiles.find((r) => r.id === relay.id)!.fails);
+      expect(predicted, relay.id).toEqual(expect.arrayContaining(measured));
+      if (relay.reference) expect(predicted, 'the reference').toEqual([]);
+    }
+  });
+
+  it('predicts, for each break alone, that every operation it made fail fails or may fail', () => {
+    for (const b of breaks()) {
+      const row = data.breaks.find((r) => r.id === b.id)!;
+      if (Object.keys(b.flips).length === 0) continue;
+      const p = predictClientReadiness(
+        Object.entries(b.flips).map(([feature, verdict]) => ({ feature, verdict: String(verdict) })),
+        data,
+        breaks(),
+      );
+      for (const op of Object.keys(row.fails)) {
+        expect(p.operations.find((o) => o.id === op)!.expectation, `${b.id}: ${op}`).not.toBe('works');
+      }
+    }
+  });
+
+  it('on aireiter: non-streamed calls of the openai SDK and the AI SDK fail because stream defaults to true', () => {
+    const aireiter = loadRelays().find((r) => r.id === 'aireiter')!;
+    const p = predictClientReadiness(
+      Object.entries(expectedVerdicts(aireiter)).map(([feature, verdict]) => ({ feature, verdict })),
+      data,
+      breaks(),
+    );
+    const create = p.operations.find((o) => o.id === 'openai.create')!;
+    expect(create.expectation).toBe('fails');
+    expect(create.reasons.map((r) => r.break)).toEqual(['stream-default-true']);
+    expect(p.operations.find((o) => o.id === 'ai-sdk.stream-text')!.expectation).toBe('works');
+  });
+});
