@@ -3,7 +3,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import { buildApp } from './http/app.ts';
+import { buildApp, chatPaths } from './http/app.ts';
+import { chatCompletionsHandler } from './http/chat-handler.ts';
 import { Journal } from './http/journal.ts';
 import { resolveOptions, type MockOptions } from './options.ts';
 
@@ -34,7 +35,12 @@ export function createMockProvider(options: MockOptions = {}): MockProvider {
   const resolved = resolveOptions(options);
   const journal = new Journal(resolved.journalSize);
   const basePath = resolved.profile.basePaths[0]!;
-  const app = buildApp({ options: resolved, journal });
+  const ctx = { options: resolved, journal };
+  // One chat-completions handler, two ways in: the Express app routes to it, and the server
+  // start() creates sends it the exact chat paths directly, without Express on the way.
+  const chat = chatCompletionsHandler(ctx);
+  const app = buildApp(ctx, chat);
+  const chatPathSet = new Set(chatPaths(ctx));
   let server: Server | undefined;
   let baseUrl: string | undefined;
 
@@ -47,7 +53,11 @@ export function createMockProvider(options: MockOptions = {}): MockProvider {
     },
     async start({ port = 0, host = '127.0.0.1' } = {}) {
       if (server) throw new Error('the mock is already started');
-      const s = createServer(app);
+      const s = createServer((req, res) => {
+        // The handler answers its own errors; should that fail, the connection goes, not the server.
+        if (req.method === 'POST' && chatPathSet.has(req.url!)) chat(req, res).catch(() => res.destroy());
+        else app(req, res);
+      });
       // A client that never finishes sending its request is cut off.
       s.requestTimeout = resolved.limits.requestTimeoutMs;
       s.headersTimeout = Math.min(resolved.limits.requestTimeoutMs, 60_000);

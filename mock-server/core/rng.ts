@@ -38,29 +38,41 @@ export function seedFrom(...parts: readonly (string | number)[]): number {
   return hashString(parts.map(String).join('\u0000'));
 }
 
-/** mulberry32: tiny, fast, full 32-bit state, good enough for picking words and numbers. */
-export function createRng(seed: number): Rng {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
+/**
+ * mulberry32: tiny, fast, full 32-bit state, good enough for picking words and numbers.
+ * A class, not closures: several generators are made per request, and a method costs
+ * nothing per instance (under tsx, a named closure is also renamed on every call).
+ */
+class Mulberry32 implements Rng {
+  private state: number;
+
+  constructor(seed: number) {
+    this.state = seed >>> 0;
+  }
+
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int(min: number, max: number): number {
-      const lo = Math.ceil(min);
-      const hi = Math.floor(max);
-      if (hi <= lo) return lo;
-      return lo + Math.floor(next() * (hi - lo + 1));
-    },
-    pick<T>(arr: readonly T[]): T {
-      if (arr.length === 0) throw new RangeError('pick() from an empty array');
-      return arr[Math.floor(next() * arr.length)] as T;
-    },
-  };
+  }
+
+  int(min: number, max: number): number {
+    const lo = Math.ceil(min);
+    const hi = Math.floor(max);
+    if (hi <= lo) return lo;
+    return lo + Math.floor(this.next() * (hi - lo + 1));
+  }
+
+  pick<T>(arr: readonly T[]): T {
+    if (arr.length === 0) throw new RangeError('pick() from an empty array');
+    return arr[Math.floor(this.next() * arr.length)] as T;
+  }
+}
+
+export function createRng(seed: number): Rng {
+  return new Mulberry32(seed);
 }
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
@@ -70,8 +82,13 @@ const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
  * stableId('chatcmpl-', body, 29). Same input → same id; ids look like OpenAI's.
  */
 export function stableId(prefix: string, seedString: string, length: number): string {
-  const rng = createRng(hashString(seedString));
-  let out = prefix;
+  return prefix + idFromHash(hashString(seedString), length);
+}
+
+/** stableId's characters from an already computed hashString(seedString). */
+export function idFromHash(hash: number, length: number): string {
+  const rng = createRng(hash);
+  let out = '';
   for (let i = 0; i < length; i++) out += BASE62.charAt(rng.int(0, 61));
   return out;
 }

@@ -32,19 +32,22 @@ const TOKEN_SOURCE = [
   '[^]',
 ].join('|');
 
-function tokenRegex(): RegExp {
-  // A fresh regex per call: a shared /g regex carries lastIndex state between callers.
-  return new RegExp(TOKEN_SOURCE, 'gu');
-}
+// One regex for the module. A /g regex carries lastIndex between uses, so every use below
+// starts by setting it to 0; none of them can be interleaved with another (no callbacks, no
+// awaits inside a loop), so sharing it is safe. Building one per call cost more than the match.
+const TOKEN_RE = new RegExp(TOKEN_SOURCE, 'gu');
 
 /** Split text into tokens (see the rule above). Lossless: the tokens join back to `text`. */
 export function tokenize(text: string): string[] {
-  return text.match(tokenRegex()) ?? [];
+  // String#match with a /g regex starts at 0 and leaves lastIndex at 0.
+  TOKEN_RE.lastIndex = 0;
+  return text.match(TOKEN_RE) ?? [];
 }
 
 /** Number of tokens in `text`, without building the token array. */
 export function countTokens(text: string): number {
-  const re = tokenRegex();
+  const re = TOKEN_RE;
+  re.lastIndex = 0;
   let n = 0;
   while (re.exec(text) !== null) n++;
   return n;
@@ -53,7 +56,8 @@ export function countTokens(text: string): number {
 /** The longest token prefix of `text` with at most `max` tokens (max < 0 counts as 0). */
 export function truncateTokens(text: string, max: number): { text: string; truncated: boolean } {
   const limit = Math.max(0, Math.floor(max));
-  const re = tokenRegex();
+  const re = TOKEN_RE;
+  re.lastIndex = 0;
   let n = 0;
   let end = 0;
   while (re.exec(text) !== null) {

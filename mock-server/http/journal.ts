@@ -1,5 +1,8 @@
 // What the mock was sent, so app tests can assert on their own requests.
 // A bounded ring: a mock left running for days must not grow without limit.
+//
+// Recording is on every request's path, reading is rare: a record keeps references and a
+// number (no header copy, no date string), and the entries are shaped when they are listed.
 
 export interface JournalEntry {
   seq: number;
@@ -12,35 +15,72 @@ export interface JournalEntry {
   stream: boolean;
 }
 
-/** Headers that carry credentials are masked before they are stored. */
+type RawHeaders = Record<string, string | string[] | undefined>;
+
+export type JournalRecord = Omit<JournalEntry, 'seq' | 'at' | 'headers'> & {
+  /** Kept by reference and masked when listed: pass an object nobody changes afterwards (a request's headers). */
+  headers: RawHeaders;
+};
+
+interface Stored extends JournalRecord {
+  seq: number;
+  /** Date.now() when recorded. */
+  time: number;
+}
+
+/** Headers that carry credentials are masked: no listing ever shows them. */
 const SECRET_HEADER = /authorization|api-key|x-api-key|cookie|token|secret/i;
 
 export class Journal {
-  private entries: JournalEntry[] = [];
+  /** Oldest first from `head` once full; filled up to `capacity`, then overwritten in place. */
+  private ring: Stored[] = [];
+  private head = 0;
   private seq = 0;
+  private readonly capacity: number;
 
-  constructor(private readonly capacity: number) {}
+  constructor(capacity: number) {
+    this.capacity = Math.max(0, Math.floor(capacity));
+  }
 
-  record(entry: Omit<JournalEntry, 'seq' | 'at' | 'headers'> & { headers: Record<string, string | string[] | undefined> }): void {
+  record(entry: JournalRecord): void {
     if (this.capacity <= 0) return;
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(entry.headers)) {
-      if (value === undefined) continue;
-      headers[name] = SECRET_HEADER.test(name) ? '[REDACTED]' : Array.isArray(value) ? value.join(', ') : value;
+    const { method, path, headers, body, status, stream } = entry;
+    const stored: Stored = { method, path, headers, body, status, stream, seq: ++this.seq, time: Date.now() };
+    if (this.ring.length < this.capacity) {
+      this.ring.push(stored);
+    } else {
+      this.ring[this.head] = stored;
+      this.head = (this.head + 1) % this.capacity;
     }
-    this.entries.push({ ...entry, headers, seq: ++this.seq, at: new Date().toISOString() });
-    if (this.entries.length > this.capacity) this.entries.splice(0, this.entries.length - this.capacity);
   }
 
   list(): JournalEntry[] {
-    return [...this.entries];
+    const out: JournalEntry[] = [];
+    for (let i = 0; i < this.ring.length; i++) out.push(toEntry(this.ring[(this.head + i) % this.ring.length]!));
+    return out;
   }
 
   last(): JournalEntry | undefined {
-    return this.entries[this.entries.length - 1];
+    const n = this.ring.length;
+    return n === 0 ? undefined : toEntry(this.ring[(this.head + n - 1) % n]!);
   }
 
   clear(): void {
-    this.entries = [];
+    this.ring = [];
+    this.head = 0;
   }
+}
+
+function toEntry({ seq, time, method, path, headers, body, status, stream }: Stored): JournalEntry {
+  // The key order the journal has always listed its entries in.
+  return { method, path, headers: maskHeaders(headers), body, status, stream, seq, at: new Date(time).toISOString() };
+}
+
+function maskHeaders(raw: RawHeaders): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    headers[name] = SECRET_HEADER.test(name) ? '[REDACTED]' : Array.isArray(value) ? value.join(', ') : value;
+  }
+  return headers;
 }

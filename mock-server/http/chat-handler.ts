@@ -1,0 +1,158 @@
+// POST {basePath}/chat/completions as a plain node:http handler: no framework on the mock's
+// busiest path. The Express app routes to it (supertest on provider.app), and start()'s
+// server calls it directly; it is the one implementation of the endpoint. The order in which
+// a request is checked: breaks (x-mock-break), auth, body, faults, schema, the breaks'
+// refusals, the request's own rules; then the plan, bent by the breaks stage by stage.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ChatCompletionRequest } from '../../spec/generated/types.ts';
+import { validate } from '../../spec/validators.ts';
+import { composeQuirks, parseBreakList, type ChoiceContext, type JsonObject, type Quirks, type StreamShape } from '../breaks/index.ts';
+import { checkRequest } from '../completion/check.ts';
+import { planCompletion, type PlannedChoice } from '../completion/plan.ts';
+import { renderChunks, renderResponse } from '../completion/render.ts';
+import { createRng, hashString } from '../core/rng.ts';
+import type { ResolvedOptions } from '../options.ts';
+import { formatEvents, OPENAI_FRAMING, splitWrites } from '../stream/sse-format.ts';
+import { ApiError, fromSchemaErrors, unauthorized } from './api-error.ts';
+import { FAULT_HEADER, parseFault } from './faults.ts';
+import type { Journal } from './journal.ts';
+import { readJsonBody, type RawJsonBody } from './read-body.ts';
+import { sendError, sendJson, type ErrorState } from './reply.ts';
+import { writeSse } from './sse-writer.ts';
+
+/** Per-request breaks on top of the profile's, e.g. `x-mock-break: stop-ignored,n-ignored`. */
+export const BREAK_HEADER = 'x-mock-break';
+/** Bodies larger than this are journaled as a size only. */
+const JOURNAL_BODY_BYTES = 64 * 1024;
+
+export interface AppContext {
+  options: ResolvedOptions;
+  journal: Journal;
+}
+
+export type PlainHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+
+/** The profile's breaks, plus any the request names in its x-mock-break header. Throws an ApiError for a bad list. */
+export function selectQuirks(ctx: AppContext, req: IncomingMessage): Quirks {
+  const header = req.headers[BREAK_HEADER] as string | undefined;
+  const extra = header ? parseBreakList(header) : [];
+  if (extra.length === 0) return ctx.options.quirks;
+  return composeQuirks([...ctx.options.profile.breaks, ...ctx.options.breaks, ...extra]);
+}
+
+/** Why the request's credentials are refused, or null. */
+export function authError(ctx: AppContext, quirks: Quirks, req: IncomingMessage): ApiError | null {
+  if (quirks.acceptAnyKey) return null;
+  const match = /^Bearer\s+(\S.*)$/i.exec(req.headers.authorization ?? '');
+  if (!match) return unauthorized("You didn't provide an API key. Send it in the Authorization header as 'Bearer YOUR_KEY'.");
+  const key = match[1]!.trim();
+  if (ctx.options.apiKeys && !ctx.options.apiKeys.has(key)) {
+    // Never echo the key back: only its last four characters, as OpenAI does, and none of
+    // a key so short that four characters would be most of it.
+    return unauthorized(`Incorrect API key provided: ****${key.length >= 12 ? key.slice(-4) : ''}.`);
+  }
+  return null;
+}
+
+/**
+ * The breaks' choice stage as planCompletion's hook. Made here rather than inline in the call:
+ * tsx (esbuild's keepNames) names a closure written as an object property each time it is
+ * created, a defineProperty per request that showed in the profile.
+ */
+const choiceStage = (quirks: Quirks, stage: Omit<ChoiceContext, 'params'>) => (choice: PlannedChoice): void => quirks.choice(choice, stage);
+
+/** What the handler has learnt about a request so far. */
+interface ChatState extends ErrorState {
+  /** Set once the body has been read: only such requests are journaled. */
+  body?: RawJsonBody;
+}
+
+export function chatCompletionsHandler(ctx: AppContext): PlainHandler {
+  return async (req, res) => {
+    // The profile's own quirks bend the refusal of a bad x-mock-break list.
+    const state: ChatState = { quirks: ctx.options.quirks, stream: false };
+    try {
+      await chatCompletions(ctx, req, res, state);
+    } catch (err) {
+      sendError(err, req, res, state);
+    }
+    // Answered, cut or abandoned by the client: either way the request is over.
+    if (state.body) journal(ctx, req, res, state.body);
+  };
+}
+
+async function chatCompletions(ctx: AppContext, req: IncomingMessage, res: ServerResponse, state: ChatState): Promise<void> {
+  const { options } = ctx;
+  const quirks = selectQuirks(ctx, req);
+  state.quirks = quirks;
+  const refused = authError(ctx, quirks, req);
+  if (refused) throw refused;
+
+  const body = await readJsonBody(req, options.limits.maxBodyBytes);
+  state.body = body;
+  const sent = body.json as { model?: unknown; stream?: unknown } | null;
+  state.stream = sent?.stream === true;
+
+  const fault = parseFault(req.headers[FAULT_HEADER] as string | undefined, sent?.model);
+  if (fault instanceof ApiError) throw fault;
+  if (fault?.kind === 'status') throw fault.error;
+
+  // Breaks change what "upstream" sees, never what the journal recorded: work on a copy.
+  const bent = quirks.ids.length > 0 && typeof body.json === 'object' && body.json !== null ? (structuredClone(body.json) as JsonObject) : body.json;
+  if (bent !== body.json) quirks.raw(bent as JsonObject);
+  const checked = validate('chat-request', bent);
+  if (!checked.valid) throw fromSchemaErrors(checked.errors, bent);
+  const request = bent as ChatCompletionRequest;
+  const refusal = quirks.request(request);
+  if (refusal) throw refusal;
+  const stream = request.stream === true;
+  state.stream = stream;
+  const model = options.models.get(request.model);
+  const problem = checkRequest(request, model, options.limits);
+  if (problem) throw problem;
+
+  const includeUsage = request.stream_options?.include_usage === true;
+  const stage = { request, stream, includeUsage };
+  const plan = planCompletion({
+    request,
+    model: model!,
+    rawBody: body.text,
+    limits: options.limits,
+    clock: options.clock,
+    adjustChoice: choiceStage(quirks, stage),
+  });
+  if (plan instanceof ApiError) throw plan;
+  const output = { ...stage, usage: plan.usage };
+
+  if (options.pacing.latencyMs > 0) await new Promise((r) => setTimeout(r, options.pacing.latencyMs));
+  if (!stream) {
+    const response = renderResponse(plan) as unknown as JsonObject;
+    quirks.response(response, output);
+    sendJson(res, 200, response);
+    return;
+  }
+  let chunks: (JsonObject | string)[] = renderChunks(plan, { includeUsage }) as unknown as JsonObject[];
+  chunks = quirks.chunks(chunks, output);
+  const shape: StreamShape = { framing: { ...OPENAI_FRAMING }, splitWrites: false, contentType: 'text/event-stream; charset=utf-8' };
+  quirks.stream(shape, output);
+  let payloads: unknown[] = chunks;
+  if (fault?.kind === 'stream-error') {
+    payloads = [...chunks.slice(0, fault.after), fault.error.toBody()];
+    shape.framing.done = false;
+  }
+  const events = formatEvents(payloads, shape.framing);
+  const rng = createRng(hashString(body.text));
+  const writes = shape.splitWrites ? splitWrites(events, (max) => rng.int(0, max - 1)) : events;
+  // A cut asked for past the end still happens, before the last write ([DONE]): the fault is
+  // always seen.
+  const cut = fault?.kind === 'stream-cut' ? { cutAfter: Math.min(fault.after, writes.length - 1) } : {};
+  await writeSse(res, writes, options.pacing, cut, { 'Content-Type': shape.contentType });
+}
+
+function journal(ctx: AppContext, req: IncomingMessage, res: ServerResponse, { text, json }: RawJsonBody): void {
+  const body = text.length <= JOURNAL_BODY_BYTES ? json : { omitted: true, bytes: text.length };
+  const stream = typeof body === 'object' && body !== null && (body as { stream?: unknown }).stream === true;
+  // originalUrl: the whole path when an Express app (this one, or one it is mounted in) routed here.
+  const path = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '';
+  ctx.journal.record({ method: req.method ?? 'POST', path, headers: req.headers, body, status: res.statusCode, stream });
+}
