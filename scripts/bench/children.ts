@@ -39,11 +39,13 @@ export interface StartChildOptions {
   /** Sent right after spawning (the bare server waits for its config). */
   firstMessage?: object;
   readyTimeoutMs?: number;
+  /** Arguments for the child script (serve-mock.ts takes its MockOptions as JSON). */
+  args?: string[];
 }
 
 export async function startChild(name: string, file: string, opts: StartChildOptions = {}): Promise<ServerChild> {
   const script = fileURLToPath(new URL(file, import.meta.url));
-  const proc = fork(script, [], {
+  const proc = fork(script, opts.args ?? [], {
     cwd: REPO_ROOT,
     execArgv: ['--import', 'tsx', '--expose-gc', ...(opts.nodeArgs ?? [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

@@ -22,6 +22,8 @@ export interface LoadOptions {
   duration?: number;
   /** A fixed number of requests instead of a duration. */
   amount?: number;
+  /** The request body (default: the non-streaming bench request). */
+  body?: string;
 }
 
 export async function runLoad(server: Pick<ServerChild, 'url' | 'cpu'>, opts: LoadOptions): Promise<LoadResult> {
@@ -31,7 +33,7 @@ export async function runLoad(server: Pick<ServerChild, 'url' | 'cpu'>, opts: Lo
     url: `${server.url}${BENCH_PATH}`,
     method: 'POST',
     headers: BENCH_HEADERS,
-    body: BENCH_BODY,
+    body: opts.body ?? BENCH_BODY,
     connections: opts.connections,
     pipelining: 1,
     // Bounded either way: a fixed count, or a fixed time (with a hard cap on the count too).

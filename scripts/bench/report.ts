@@ -1,4 +1,5 @@
 // Writes docs/BENCHMARKS.md from one run: machine, date, method, figures, targets.
+import { renderExtras, type Extras } from './extras.ts';
 import type { MachineInfo } from './machine.ts';
 import type { MemoryResult } from './memory.ts';
 import type { HotSpot } from './profile.ts';
@@ -32,6 +33,8 @@ export interface ReportInput {
   totalSeconds: number;
   /** A steady-state CPU profile of the mock, if one was taken. */
   profile?: { seconds: number; connections: number; categories: HotSpot[]; functions: HotSpot[] };
+  /** Streaming, burst, pacing, suite and peers. */
+  extras?: Extras;
 }
 
 export function verdicts(throughput: ConcurrencyResult[], memory: MemoryResult, config: BenchConfig): Verdict[] {
@@ -68,7 +71,8 @@ export function renderReport(r: ReportInput): string {
   L.push('');
   L.push('| Target | Figure | Result |');
   L.push('| --- | --- | --- |');
-  for (const v of r.verdicts) L.push(`| ${v.target} | ${v.figure} | ${v.pass ? 'PASS' : 'FAIL'} |`);
+  const cell = (t: string): string => t.replace(/\|/g, '\\|');
+  for (const v of r.verdicts) L.push(`| ${cell(v.target)} | ${cell(v.figure)} | ${v.pass ? 'PASS' : 'FAIL'} |`);
   L.push('');
   L.push('## Throughput (non-streaming)');
   L.push('');
@@ -153,6 +157,7 @@ export function renderReport(r: ReportInput): string {
     L.push('`npx tsx scripts/bench/profile.ts`.');
     L.push('');
   }
+  if (r.extras) L.push(...renderExtras(r.extras));
   L.push('## Method');
   L.push('');
   L.push('- Request: `POST /v1/chat/completions`, model `mock-model`, a short system message and');
@@ -167,12 +172,15 @@ export function renderReport(r: ReportInput): string {
   L.push('- The load generator is autocannon\'s programmatic API in the parent process, keep-alive, no pipelining.');
   L.push('  On a 2-core machine it competes with the server for CPU and caps the bare side first (the bare');
   L.push('  child is partly idle), so the req/s ratio flatters the mock; the CPU ratio shows by how much.');
-  L.push('- Targets: ratio ≥ ' + c.ratioTarget + ' at every concurrency; heapUsed growth ≤ +' + Math.round((c.heapGrowthLimit - 1) * 100) + '%. The bench prints');
+  L.push('- Targets: ratio ≥ ' + c.ratioTarget + ' at every concurrency; heapUsed growth ≤ +' + Math.round((c.heapGrowthLimit - 1) * 100) + '%; streaming ratio ≥ 0.5;');
+  L.push('  burst ≥ 20,000 chunks/s; pacing error ≤ 10% at p95; suite with 500 ms latency ≤ 1.5 × rounds × 500 ms. The bench prints');
   L.push('  PASS/FAIL and never fails the process on a miss (these machines are noisy); it exits non-zero only');
   L.push('  if it could not run.');
   L.push('- Run: `npm run bench`. Knobs (environment): `BENCH_ROUNDS`, `BENCH_SECONDS`, `BENCH_WARMUP_SECONDS`,');
   L.push('  `BENCH_CONNECTIONS` (comma list), `BENCH_MEMORY_REQUESTS`, `BENCH_OUT` (report path),');
-  L.push('  `BENCH_PROFILE_SECONDS` (0 = no profile section), `BENCH_FLOOR=0` (no Express floor). Profiles of');
+  L.push('  `BENCH_PROFILE_SECONDS` (0 = no profile section), `BENCH_FLOOR=0` (no Express floor),');
+  L.push('  `BENCH_STREAM_SECONDS` (streaming and peer rounds), `BENCH_BURST_ROUNDS`, `BENCH_PACING_STREAMS`,');
+  L.push('  `BENCH_COLD_RUNS`, `BENCH_EXTRAS=0` (only the sections above the streaming one), `BENCH_PEERS=0`. Profiles of');
   L.push('  both servers under the same load (`PROFILE_CHILD=file.ts` profiles another server child instead of the mock):');
   L.push('  `npx tsx scripts/bench/profile.ts`.');
   L.push('');

@@ -14,6 +14,29 @@ export const BENCH_BODY = JSON.stringify({
   max_tokens: 50,
 });
 
+/** A streamed answer of about 50 chunks, usage in a final chunk (`stream_options.include_usage`). */
+export const STREAM_BODY = JSON.stringify({
+  model: 'mock-model',
+  messages: [
+    { role: 'system', content: 'You are a terse assistant. Follow the instruction exactly and add nothing.' },
+    { role: 'user', content: 'Count from 1 to 25' },
+  ],
+  max_tokens: 200,
+  stream: true,
+  stream_options: { include_usage: true },
+});
+
+/** A long stream for the burst: "Count from 1 to N", N picked at run time for ~1,000 chunks. */
+export function countBody(n: number): string {
+  return JSON.stringify({
+    model: 'mock-model',
+    messages: [{ role: 'user', content: `Count from 1 to ${n}` }],
+    max_tokens: 8000,
+    stream: true,
+    stream_options: { include_usage: true },
+  });
+}
+
 export const BENCH_HEADERS: Record<string, string> = {
   'content-type': 'application/json',
   authorization: 'Bearer sk-bench-0000',
@@ -22,9 +45,9 @@ export const BENCH_HEADERS: Record<string, string> = {
 /** Added by node:http on every response, so neither server replays them by hand. */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'date', 'transfer-encoding']);
 
-export function recordResponse(baseUrl: string, timeoutMs = 10_000): Promise<RecordedResponse & { raw: Array<[string, string]> }> {
+export function recordResponse(baseUrl: string, timeoutMs = 10_000, body: string = BENCH_BODY): Promise<RecordedResponse & { raw: Array<[string, string]> }> {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(`${baseUrl}${BENCH_PATH}`, { method: 'POST', headers: { ...BENCH_HEADERS, 'content-length': String(Buffer.byteLength(BENCH_BODY)) }, timeout: timeoutMs }, (res) => {
+    const req = httpRequest(`${baseUrl}${BENCH_PATH}`, { method: 'POST', headers: { ...BENCH_HEADERS, 'content-length': String(Buffer.byteLength(body)) }, timeout: timeoutMs }, (res) => {
       const parts: Buffer[] = [];
       res.on('data', (c: Buffer) => parts.push(c));
       res.on('error', reject);
@@ -41,6 +64,6 @@ export function recordResponse(baseUrl: string, timeoutMs = 10_000): Promise<Rec
     });
     req.on('timeout', () => req.destroy(new Error(`no answer from ${baseUrl} within ${timeoutMs} ms`)));
     req.on('error', reject);
-    req.end(BENCH_BODY);
+    req.end(body);
   });
 }

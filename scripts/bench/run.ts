@@ -9,7 +9,12 @@ import { measureMemory } from './memory.ts';
 import { analyse, profileChild } from './profile.ts';
 import type { RecordedResponse } from './protocol.ts';
 import { renderReport, verdicts, type BenchConfig, type ReportInput } from './report.ts';
-import { BENCH_BODY, recordResponse } from './request.ts';
+import { extraVerdicts, type Extras, type PeerResult } from './extras.ts';
+import { measurePeers, peerSpecs, scratchDir, startPeer, type PeerServer } from './peers.ts';
+import { BENCH_BODY, recordResponse, STREAM_BODY } from './request.ts';
+import { streamOnce } from './sse-client.ts';
+import { calibrateCount, measureBurst, measurePacing } from './streaming.ts';
+import { dependentRounds, measureColdStart, newKey, runSuite, startSuiteMock, type SuiteRun } from './suite.ts';
 import { measureThroughput } from './throughput.ts';
 
 type ReportProfile = NonNullable<ReportInput['profile']>;
@@ -37,6 +42,12 @@ const config: BenchConfig = {
 };
 const memoryRequests = intEnv('BENCH_MEMORY_REQUESTS', 100_000, 1_000, 1_000_000);
 const profileSeconds = intEnv('BENCH_PROFILE_SECONDS', 5, 0, 60);
+const streamSeconds = intEnv('BENCH_STREAM_SECONDS', 3, 1, 60);
+const burstRounds = intEnv('BENCH_BURST_ROUNDS', 3, 1, 20);
+const pacingStreams = intEnv('BENCH_PACING_STREAMS', 20, 1, 500);
+const coldRuns = intEnv('BENCH_COLD_RUNS', 3, 0, 20);
+const withExtras = process.env.BENCH_EXTRAS !== '0';
+const withPeers = process.env.BENCH_PEERS !== '0';
 /** Also measure the minimal Express app (reference only; BENCH_FLOOR=0 leaves it out). */
 const withFloor = process.env.BENCH_FLOOR !== '0';
 
@@ -52,9 +63,13 @@ async function main(): Promise<void> {
   const watchdog = setTimeout(() => {
     process.stderr.write('bench: over 10 minutes, giving up\n');
     for (const c of children) c.proc.kill('SIGKILL');
+    for (const p of peers) p.proc.kill('SIGKILL');
     process.exit(2);
   }, 10 * 60_000);
   watchdog.unref();
+  const peers: PeerServer[] = [];
+  const extras: Extras = { problems: [] };
+  const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
   try {
     log('bench: starting the mock child');
     const mock = await startChild('mock', './serve-mock.ts');
@@ -81,6 +96,31 @@ async function main(): Promise<void> {
     const throughput = await measureThroughput({ mock, bare, ...(floor ? { floor } : {}) }, { ...config, log });
     await Promise.all([bare.stop(), floor?.stop()]);
 
+    if (withExtras) {
+      // Streaming A/B: the same rotation for a ~50-chunk stream with include_usage.
+      const streamed = await recordResponse(mock.url, 10_000, STREAM_BODY);
+      const check = await streamOnce(mock.url, STREAM_BODY);
+      if (streamed.status !== 200 || !check.done) throw new Error(`the mock answered the streaming bench request with ${streamed.status}`);
+      const bareStream = await startChild('bare (stream)', './serve-bare.ts', { firstMessage: { type: 'config', response: replayConfig(streamed) } });
+      children.push(bareStream);
+      const replayedStream = await recordResponse(bareStream.url, 10_000, STREAM_BODY);
+      if (replayedStream.bodyBase64 !== streamed.bodyBase64) throw new Error('the bare server does not replay the mock\'s stream bytes');
+      const streamWarmup = 1;
+      log(`bench: streaming throughput (${check.chunks} chunks + [DONE]), ${config.rounds} rounds × ${streamSeconds} s per side (mock, bare), c=${config.connectionsList.join(',')}`);
+      const st = await measureThroughput({ mock, bare: bareStream }, { ...config, seconds: streamSeconds, warmupSeconds: streamWarmup, body: STREAM_BODY, log });
+      await bareStream.stop();
+      extras.streaming = {
+        throughput: st,
+        chunks: check.chunks,
+        bodyBytes: Buffer.from(streamed.bodyBase64, 'base64').length,
+        requestBytes: Buffer.byteLength(STREAM_BODY),
+        rounds: config.rounds,
+        seconds: streamSeconds,
+        warmupSeconds: streamWarmup,
+        target: 0.5,
+      };
+    }
+
     let profile: ReportProfile | undefined;
     if (profileSeconds > 0) {
       const connections = Math.max(...config.connectionsList);
@@ -93,6 +133,48 @@ async function main(): Promise<void> {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    }
+    if (withExtras) {
+      try {
+        log('bench: burst, 100 concurrent streams of ~1,000 chunks at zero pacing');
+        const cal = await calibrateCount(mock.url, 1000, log);
+        const burst = await measureBurst(mock.url, { streams: 100, countTo: cal.n, rounds: burstRounds, log });
+        extras.burst = { ...burst, target: 20_000, calibration: cal.tried };
+      } catch (e) {
+        extras.problems.push(`Streaming burst: ${errText(e)}`);
+      }
+    }
+
+    if (withExtras && withPeers) {
+      log('bench: peers (Prism, mock-llm) vs the mock, the same non-streaming request');
+      const scratch = scratchDir();
+      const results: PeerResult[] = [];
+      try {
+        for (const spec of peerSpecs(scratch.dir)) {
+          try {
+            const p = await startPeer(spec, 60_000);
+            peers.push(p);
+            results.push({ name: spec.name, describe: spec.describe, startMs: p.startMs, status: p.status, bodyBytes: p.bodyBytes, byConnections: [] });
+            log(`  ${spec.name}: ready after ${p.startMs.toFixed(0)} ms, answers ${p.status} with ${p.bodyBytes} bytes`);
+            if (p.status !== 200) throw new Error(`answers the bench request with HTTP ${p.status}`);
+          } catch (e) {
+            const r = results.find((x) => x.name === spec.name);
+            if (r) r.error = errText(e);
+            else results.push({ name: spec.name, describe: spec.describe, error: errText(e), byConnections: [] });
+            log(`  ${spec.name}: could not start: ${errText(e)}`);
+            const i = peers.findIndex((x) => x.name === spec.name);
+            if (i !== -1) await peers.splice(i, 1)[0]!.stop();
+          }
+        }
+        if (peers.length > 0) {
+          const m = await measurePeers(mock, peers, { connectionsList: config.connectionsList, rounds: config.rounds, seconds: streamSeconds, warmupSeconds: 1, log });
+          for (const r of results) r.byConnections = m.get(r.name) ?? [];
+        }
+      } finally {
+        await Promise.all(peers.map((p) => p.stop()));
+        scratch.remove();
+      }
+      extras.peers = { results, rounds: config.rounds, seconds: streamSeconds, mockRequestBytes: Buffer.byteLength(BENCH_BODY), mockBodyBytes: bodyBytes };
     }
     await mock.stop();
 
@@ -108,7 +190,54 @@ async function main(): Promise<void> {
     });
     await soak.stop();
 
-    const v = verdicts(throughput, memory, config);
+    if (withExtras) {
+      try {
+        log(`bench: pacing accuracy, ${pacingStreams} streams at 50 tokens/s`);
+        const paced = await startChild('mock (paced)', './serve-mock.ts', { args: [JSON.stringify({ pacing: { tokensPerSecond: 50 } })] });
+        children.push(paced);
+        const concurrency = 5;
+        const p = await measurePacing(paced.url, STREAM_BODY, { tokensPerSecond: 50, streams: pacingStreams, concurrency, log });
+        extras.pacing = { ...p, target: 0.1, concurrency };
+        await paced.stop();
+      } catch (e) {
+        extras.problems.push(`Pacing accuracy: ${errText(e)}`);
+      }
+      try {
+        const rounds = dependentRounds();
+        log(`bench: the suite against the mock (longest chain ${rounds.longestChain} + preflight = ${rounds.rounds} rounds)`);
+        const key = newKey();
+        const runs: SuiteRun[] = [];
+        const repeats = 3;
+        /** The run with the median wall time of `repeats`. */
+        const medianRun = async (url: string, latencyMs: number, concurrency: number | undefined): Promise<SuiteRun> => {
+          const xs: SuiteRun[] = [];
+          for (let i = 0; i < repeats; i++) xs.push(await runSuite(url, key, latencyMs, concurrency));
+          const r = xs.sort((a, b) => a.seconds - b.seconds)[Math.floor(repeats / 2)]!;
+          log(`  latency ${latencyMs} ms, concurrency ${r.concurrency}: ${xs.map((x) => (x.seconds * 1000).toFixed(0)).join(' / ')} ms, ${r.requests} requests`);
+          return r;
+        };
+        const fast = await startSuiteMock(key, 0, children);
+        await runSuite(fast.url, key, 0, undefined); // warm-up: module loading, JIT
+        runs.push(await medianRun(fast.url, 0, undefined));
+        let coldStart;
+        if (coldRuns > 0) {
+          try {
+            coldStart = await measureColdStart(fast.url, key, coldRuns, log);
+          } catch (e) {
+            extras.problems.push(`Cold start of relaycheck run: ${errText(e)}`);
+          }
+        }
+        await fast.stop();
+        const slow = await startSuiteMock(key, 500, children);
+        for (const c of [undefined, 64]) runs.push(await medianRun(slow.url, 500, c));
+        await slow.stop();
+        extras.suite = { runs, rounds, factor: 1.5, repeats, ...(coldStart ? { coldStart } : {}) };
+      } catch (e) {
+        extras.problems.push(`Suite timings: ${errText(e)}`);
+      }
+    }
+
+    const v = [...verdicts(throughput, memory, config), ...extraVerdicts(extras)];
     const totalSeconds = (performance.now() - t0) / 1000;
     const report = renderReport({
       date: new Date(),
@@ -120,6 +249,7 @@ async function main(): Promise<void> {
       recorded: { status: recorded.status, headers: recorded.headers, bodyBytes, requestBytes: Buffer.byteLength(BENCH_BODY) },
       totalSeconds,
       ...(profile ? { profile } : {}),
+      ...(withExtras ? { extras } : {}),
     });
     mkdirSync(dirname(outPath), { recursive: true });
     writeFileSync(outPath, report);
@@ -128,7 +258,7 @@ async function main(): Promise<void> {
     for (const x of v) log(`${x.pass ? 'PASS' : 'FAIL'}  ${x.target}: ${x.figure}`);
     log(`bench: ${totalSeconds.toFixed(0)} s; wrote ${outPath}`);
   } finally {
-    await Promise.all(children.map((c) => c.stop().catch(() => c.proc.kill('SIGKILL'))));
+    await Promise.all([...children.map((c) => c.stop().catch(() => c.proc.kill('SIGKILL'))), ...peers.map((p) => p.stop().catch(() => p.proc.kill('SIGKILL')))]);
     clearTimeout(watchdog);
   }
 }

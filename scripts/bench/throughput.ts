@@ -38,10 +38,12 @@ export interface ThroughputOptions {
   rounds: number;
   seconds: number;
   warmupSeconds: number;
+  /** The request body (default: the non-streaming bench request). */
+  body?: string;
   log: (line: string) => void;
 }
 
-function summarize(runs: LoadResult[]): SideSummary {
+export function summarize(runs: LoadResult[]): SideSummary {
   return {
     runs,
     rps: median(runs.map((r) => r.rps)),
@@ -65,11 +67,11 @@ export async function measureThroughput(
   const out: ConcurrencyResult[] = [];
   for (const connections of opts.connectionsList) {
     opts.log(`  c=${connections}: warm-up ${opts.warmupSeconds} s each`);
-    for (const [, child] of sides) await runLoad(child, { connections, duration: opts.warmupSeconds });
+    for (const [, child] of sides) await runLoad(child, { connections, duration: opts.warmupSeconds, ...(opts.body ? { body: opts.body } : {}) });
     const runs = new Map<string, LoadResult[]>(sides.map(([name]) => [name, []]));
     for (let round = 1; round <= opts.rounds; round++) {
       for (const [name, child] of sides) {
-        const r = await runLoad(child, { connections, duration: opts.seconds });
+        const r = await runLoad(child, { connections, duration: opts.seconds, ...(opts.body ? { body: opts.body } : {}) });
         runs.get(name)!.push(r);
         opts.log(`  c=${connections} round ${round}/${opts.rounds}  ${name.padEnd(5)}  ${line(r)}`);
       }
