@@ -1,6 +1,7 @@
 // Everything a caller can configure on the mock, with the defaults in one place.
 import type { ActiveBreak } from '../spec/breaks.ts';
 import { composeQuirks, type Quirks } from './breaks/index.ts';
+import { DEFAULT_MAX_JSON_DEPTH } from './http/read-body.ts';
 import { NO_PACING, type Pacing } from './http/sse-writer.ts';
 import { DEFAULT_PROFILE, loadProfile, type Profile } from './profile.ts';
 
@@ -18,13 +19,34 @@ export interface MockModel {
 export interface MockLimits {
   /** Request bodies larger than this get 413. */
   maxBodyBytes: number;
+  /** Arrays/objects nested deeper than this in a request body: 400 `json_too_deep`. */
+  maxJsonDepth: number;
+  /** More messages: 400 on `messages`. */
   maxMessages: number;
+  /** A larger `n`: 400 on `n`. */
   maxN: number;
-  /** Generated tokens per choice when the request sets no limit. */
+  /** More tools: 400 on `tools` (OpenAI's limit is 128). */
+  maxTools: number;
+  /**
+   * Generated tokens per choice (reasoning included): the budget when the request sets no
+   * max_tokens, and the cap when it asks for more (finish_reason `length`, like a model's
+   * own output limit).
+   */
   maxGeneratedTokens: number;
-  /** Nodes of a generated JSON instance (response_format / tool arguments). */
+  /**
+   * Generated tokens in one response, every choice and every top_logprobs alternative
+   * counted: with n choices and k top_logprobs each choice gets at most
+   * maxResponseTokens / (n × (1 + k)) (finish_reason `length` past it), so no request can
+   * ask for millions of chunks.
+   */
+  maxResponseTokens: number;
+  /** JSON values (objects, arrays, strings, numbers...) in one response_format or tool schema: 400 past it. */
+  maxSchemaValues: number;
+  /** Nesting (arrays/objects) of one response_format or tool schema: 400 past it. */
+  maxSchemaDepth: number;
+  /** Schema nodes visited to build one generated JSON instance (response_format / tool arguments) before giving up. */
   maxSchemaNodes: number;
-  /** A client that has not sent its whole request by then is cut off. */
+  /** A client that has not sent its whole request by then is answered 408 and cut off. */
   requestTimeoutMs: number;
 }
 
@@ -51,9 +73,14 @@ export interface MockOptions {
 
 export const DEFAULT_LIMITS: MockLimits = {
   maxBodyBytes: 4 * 1024 * 1024,
+  maxJsonDepth: DEFAULT_MAX_JSON_DEPTH,
   maxMessages: 2048,
   maxN: 16,
+  maxTools: 128,
   maxGeneratedTokens: 4096,
+  maxResponseTokens: 16_384,
+  maxSchemaValues: 10_000,
+  maxSchemaDepth: 32,
   maxSchemaNodes: 2000,
   requestTimeoutMs: 15_000,
 };
@@ -88,8 +115,18 @@ export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
     models,
     apiKeys: options.apiKeys ? new Set(options.apiKeys) : undefined,
     pacing: { ...NO_PACING, ...options.pacing },
-    limits: { ...DEFAULT_LIMITS, ...options.limits },
+    limits: resolveLimits(options.limits),
     clock: options.clock ?? hashClock,
     journalSize: options.journalSize ?? 1000,
   };
+}
+
+/** The defaults, with each limit the caller set to a number (undefined keeps the default). */
+export function resolveLimits(limits: Partial<MockLimits> = {}): MockLimits {
+  const out: MockLimits = { ...DEFAULT_LIMITS };
+  for (const key of Object.keys(DEFAULT_LIMITS) as (keyof MockLimits)[]) {
+    const value = limits[key];
+    if (typeof value === 'number' && !Number.isNaN(value)) out[key] = value;
+  }
+  return out;
 }

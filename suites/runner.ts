@@ -73,6 +73,8 @@ async function runProbe(probe: Probe, session: TargetSession, ctx: ProbeContext)
     }
     const j = probe.judge(seen as Seen, ctx);
     ({ verdict, summary, warnings, details, decisive } = j);
+    const overruled = transportOverrule(verdict, summary, used);
+    if (overruled) ({ verdict, summary, decisive } = overruled);
   } catch (e) {
     verdict = 'error';
     summary = `internal error in the ${probe.feature} probe: ${errorText(e)}`;
@@ -89,6 +91,36 @@ async function runProbe(probe: Probe, session: TargetSession, ctx: ProbeContext)
   if (warnings && warnings.length > 0) result.warnings = warnings.map((w) => session.redactor.text(w));
   if (details && Object.keys(details).length > 0) result.details = session.redactor.json(details) as Record<string, unknown>;
   return result;
+}
+
+/**
+ * Transport facts no judge may overlook, whatever the answer seemed to say: a redirect is
+ * never followed, so nothing was measured (`error`); an answer that is not valid UTF-8 is
+ * `broken` (strict clients fail to decode it; relaycheck read it with U+FFFD in place).
+ */
+export function transportOverrule(
+  verdict: ReportResult['verdict'],
+  summary: string,
+  used: ReadonlyArray<{ label: string; sent: Sent }>,
+): { verdict: ReportResult['verdict']; summary: string; decisive: string } | null {
+  if (verdict === 'broken' || verdict === 'error' || verdict === 'skipped') return null;
+  const redirected = used.find((u) => u.sent.result.error?.kind === 'redirect');
+  if (redirected) {
+    return {
+      verdict: 'error',
+      summary: `could not measure: ${redirected.label} was redirected (${redirected.sent.result.error!.message}); relaycheck never follows redirects`,
+      decisive: redirected.label,
+    };
+  }
+  const garbled = used.find((u) => u.sent.result.error?.kind === 'invalid-utf8');
+  if (garbled) {
+    return {
+      verdict: 'broken',
+      summary: `${garbled.label}: ${garbled.sent.result.error!.message}, which clients that decode strictly reject; read anyway: ${summary}`,
+      decisive: garbled.label,
+    };
+  }
+  return null;
 }
 
 function skipped(feature: string, summary: string): ReportResult {

@@ -2,6 +2,7 @@
 // other messages, or on limits. Pure: returns the first ApiError, or null.
 import type { ChatCompletionRequest, ChatMessage } from '../../spec/generated/types.ts';
 import { ApiError, invalidRequest, modelNotFound } from '../http/api-error.ts';
+import { measureJson } from '../core/json-limits.ts';
 import type { MockLimits, MockModel } from '../options.ts';
 
 const unsupported = (message: string, param: string): ApiError => invalidRequest(message, param, 'unsupported_parameter');
@@ -13,7 +14,33 @@ export function checkRequest(req: ChatCompletionRequest, model: MockModel | unde
     return invalidRequest(`Invalid 'messages': at most ${limits.maxMessages} messages are accepted by this mock.`, 'messages', 'array_above_max_length');
   }
   if ((req.n ?? 1) > limits.maxN) return invalidRequest(`Invalid 'n': at most ${limits.maxN} choices are accepted by this mock.`, 'n', 'integer_above_max_value');
-  return checkModelRules(req, model) ?? checkTools(req) ?? checkMessages(req.messages) ?? checkFormat(req);
+  if ((req.tools?.length ?? 0) > limits.maxTools) {
+    return invalidRequest(`Invalid 'tools': array too long. Expected an array with maximum length ${limits.maxTools}, but got an array with length ${req.tools!.length} instead.`, 'tools', 'array_above_max_length');
+  }
+  return checkSchemaLimits(req, limits) ?? checkModelRules(req, model) ?? checkTools(req) ?? checkMessages(req.messages) ?? checkFormat(req);
+}
+
+/** The schemas the mock generates JSON for (response_format, tool parameters) are bounded in size and depth. */
+function checkSchemaLimits(req: ChatCompletionRequest, limits: MockLimits): ApiError | null {
+  const bounds = { maxValues: limits.maxSchemaValues, maxDepth: limits.maxSchemaDepth };
+  const tooBig = (schema: unknown, what: string, param: string): ApiError | null => {
+    const m = measureJson(schema, bounds);
+    if (m.exceeded === null) return null;
+    const why = m.exceeded === 'values'
+      ? `it has more than ${limits.maxSchemaValues} JSON values (the mock's maxSchemaValues)`
+      : `it nests more than ${limits.maxSchemaDepth} levels deep (the mock's maxSchemaDepth)`;
+    return invalidRequest(`Invalid schema for ${what}: ${why}.`, param, 'schema_too_large');
+  };
+  const format = req.response_format;
+  if (format?.type === 'json_schema' && format.json_schema) {
+    const problem = tooBig(format.json_schema.schema, `response_format '${format.json_schema.name}'`, 'response_format');
+    if (problem) return problem;
+  }
+  for (const [i, tool] of (req.tools ?? []).entries()) {
+    const problem = tooBig(tool.function.parameters, `function '${tool.function.name}'`, `tools[${i}].function.parameters`);
+    if (problem) return problem;
+  }
+  return null;
 }
 
 function checkModelRules(req: ChatCompletionRequest, model: MockModel): ApiError | null {

@@ -2,16 +2,16 @@
 // stops. Pure and deterministic: the same request always gives the same plan. Rendering the
 // plan as a JSON response or as stream chunks is done elsewhere (render-*.ts).
 import type { ChatCompletionRequest, ChoiceLogprobs, FinishReason, ToolCall, Usage } from '../../spec/generated/types.ts';
-import { interpretPrompt, lastUserText } from '../core/instructions.ts';
+import { interpretPrompt, lastUserText, type Interpretation } from '../core/instructions.ts';
 import { generateInstance } from '../core/json-instance.ts';
 import { buildLogprobs } from '../core/logprobs.ts';
 import { generateProse, generateReasoning } from '../core/prose.ts';
-import { createRng, hashString, seedFrom, stableId, type Rng } from '../core/rng.ts';
+import { createRng, hashString, idFromHash, seedFrom, stableId, type Rng } from '../core/rng.ts';
 import { imageColour } from '../core/image.ts';
 import { contentText, countMessageTokens, countTokens, tokenize, truncateTokens } from '../core/tokens.ts';
 import { invalidRequest, type ApiError } from '../http/api-error.ts';
 import type { MockLimits, MockModel } from '../options.ts';
-import { planToolCalls } from './tools.ts';
+import { planToolCalls, selectTools, type ToolSelection } from './tools.ts';
 
 export interface PlannedChoice {
   index: number;
@@ -56,22 +56,66 @@ export function planCompletion({ request, model, rawBody, limits, clock, adjustC
   const contentKey = hashString(
     JSON.stringify([request.model, request.messages, request.tools, request.tool_choice, request.parallel_tool_calls, request.response_format, request.seed, request.reasoning_effort]),
   );
-  const budget = request.max_tokens ?? request.max_completion_tokens ?? limits.maxGeneratedTokens;
+  const budget = tokenBudget(request, limits);
+  const prompt = readPrompt(request);
   const choices: PlannedChoice[] = [];
   for (let index = 0; index < (request.n ?? 1); index++) {
-    const choice = planChoice(request, model, index, budget, createRng(seedFrom(contentKey, index)), `${requestHash}:${index}`, limits);
+    const choice = planChoice(request, model, index, budget, createRng(seedFrom(contentKey, index)), `${requestHash}:${index}`, limits, prompt);
     if (!('index' in choice)) return choice;
     adjustChoice?.(choice);
     choices.push(choice);
   }
   return {
-    id: `chatcmpl-${stableId('', rawBody, 29)}`,
+    id: `chatcmpl-${idFromHash(requestHash, 29)}`,
     created: clock(requestHash),
     model: request.model,
     systemFingerprint: `fp_${stableId('', request.model, 10).toLowerCase()}`,
     choices,
     usage: usageOf(request, choices),
   };
+}
+
+/**
+ * Tokens each choice may generate. maxGeneratedTokens is the model's own output limit: a
+ * request may ask for less, never for more; and one response carries at most
+ * maxResponseTokens over all its choices and top_logprobs alternatives (an
+ * "Output exactly: <3 MB>" with n: 16, top_logprobs: 20 and max_tokens: 1e9 would otherwise
+ * build millions of chunks).
+ */
+export function tokenBudget(request: ChatCompletionRequest, limits: MockLimits): number {
+  const asked = request.max_tokens ?? request.max_completion_tokens ?? limits.maxGeneratedTokens;
+  const perToken = 1 + (request.logprobs ? (request.top_logprobs ?? 0) : 0);
+  const share = Math.floor(limits.maxResponseTokens / ((request.n ?? 1) * perToken));
+  return Math.max(1, Math.min(asked, limits.maxGeneratedTokens, share));
+}
+
+/**
+ * What the prompt asks, read once per request: it is the same for every choice, and on a
+ * 4 MB prompt each reading costs tens of milliseconds, n times over.
+ */
+interface PromptReading {
+  userText: string;
+  last: ChatCompletionRequest['messages'][number] | undefined;
+  /** The tools to call (null: answer in text). */
+  tools: ToolSelection | null;
+  /** The instruction a compliant model follows: the user's, else the latest system/developer one. */
+  said: Interpretation;
+  /** "What colour is this image?" answered, if that is the question. */
+  colour: string | null;
+}
+
+function readPrompt(request: ChatCompletionRequest): PromptReading {
+  const userText = lastUserText(request.messages);
+  const last = request.messages[request.messages.length - 1];
+  const tools = selectTools(request, userText, last?.role === 'tool');
+  // Only a text answer reads the instruction (a json_schema answer ignores it).
+  const textAnswer = !tools && !(request.response_format?.type === 'json_schema' && request.response_format.json_schema);
+  let said: Interpretation = { kind: 'prose' };
+  if (textAnswer) {
+    said = interpretPrompt(userText);
+    if (said.kind === 'prose') said = interpretPrompt(lastInstructionText(request.messages));
+  }
+  return { userText, last, tools, said, colour: textAnswer ? askedColour(last, userText) : null };
 }
 
 function planChoice(
@@ -82,14 +126,14 @@ function planChoice(
   rng: Rng,
   idSeed: string,
   limits: MockLimits,
+  prompt: PromptReading,
 ): PlannedChoice | ApiError {
-  const userText = lastUserText(request.messages);
+  const { userText, last } = prompt;
   const reasoning = model.reasoning ? generateReasoning(rng, effortOf(request)) : null;
   const reasoningCut = reasoning === null ? null : truncateTokens(reasoning, budget);
   let remaining = budget - (reasoningCut ? countTokens(reasoningCut.text) : 0);
 
-  const last = request.messages[request.messages.length - 1];
-  const calls = planToolCalls({ request, userText, afterToolResult: last?.role === 'tool', rng, idSeed });
+  const calls = planToolCalls({ request, userText, afterToolResult: last?.role === 'tool', rng, idSeed, maxSchemaNodes: limits.maxSchemaNodes, selection: prompt.tools });
   if (calls) {
     let finishReason: FinishReason = 'tool_calls';
     const kept: ToolCall[] = [];
@@ -115,7 +159,7 @@ function planChoice(
     };
   }
 
-  const answer = answerText(request, userText, last?.role === 'tool' ? last : undefined, rng, limits);
+  const answer = answerText(request, prompt, last?.role === 'tool' ? last : undefined, rng, limits);
   if (typeof answer !== 'string') return answer;
   const { text: stopped, stoppedBy } = applyStop(answer, request.stop);
   const cut = truncateTokens(stopped, Math.max(remaining, 0));
@@ -142,7 +186,7 @@ function effortOf(request: ChatCompletionRequest): 'low' | 'medium' | 'high' | u
 /** What a compliant model would answer, before any stop sequence or token limit applies. */
 function answerText(
   request: ChatCompletionRequest,
-  userText: string,
+  prompt: PromptReading,
   toolResult: { content?: unknown } | undefined,
   rng: Rng,
   limits: MockLimits,
@@ -157,9 +201,7 @@ function answerText(
   }
   // A real model follows an instruction in the user's turn, else the latest system or
   // developer instruction ("Whatever the user writes, reply with exactly: X").
-  let said = interpretPrompt(userText);
-  if (said.kind === 'prose') said = interpretPrompt(lastInstructionText(request.messages));
-  const colour = askedColour(request.messages[request.messages.length - 1], userText);
+  const { said, colour } = prompt;
   if (colour && said.kind === 'prose' && !format) return colour;
   if (format?.type === 'json_object') {
     if (said.kind !== 'prose' && isJsonObject(said.text)) return said.text;

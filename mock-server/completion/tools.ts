@@ -3,6 +3,9 @@ import type { ChatCompletionRequest, Tool, ToolCall } from '../../spec/generated
 import { argumentsFor, extractHints } from '../core/json-instance.ts';
 import { stableId, type Rng } from '../core/rng.ts';
 
+/** Tool calls in one response, over all its choices (at least one per choice). */
+export const MAX_CALLS_PER_RESPONSE = 32;
+
 /** Words too common to mean "this message is about that tool". */
 const STOPWORDS = new Set(['the', 'and', 'for', 'get', 'set', 'with', 'from', 'this', 'that', 'what', 'your', 'you', 'are', 'can', 'please', 'given', 'current', 'return', 'returns']);
 
@@ -26,10 +29,24 @@ export interface ToolPlanInput {
   afterToolResult: boolean;
   rng: Rng;
   idSeed: string;
+  /** The generation budget of each call's arguments (MockLimits.maxSchemaNodes). */
+  maxSchemaNodes?: number;
+  /** selectTools(request, userText, afterToolResult), when the caller already has it (it is the same for every choice). */
+  selection?: ToolSelection | null;
 }
 
-/** The calls to make, or null to answer in text. */
-export function planToolCalls({ request, userText, afterToolResult, rng, idSeed }: ToolPlanInput): ToolCall[] | null {
+/** The tools a compliant model would call for this request, and the values the user named. */
+export interface ToolSelection {
+  chosen: Tool[];
+  /** extractHints(userText), the first few: one call per named value. */
+  hints: string[];
+}
+
+/** Hints that matter: at most this many calls per tool. */
+const CALLS_PER_TOOL = 4;
+
+/** Which tools to call, or null to answer in text. Pure and rng-free: one per request, whatever `n`. */
+export function selectTools(request: ChatCompletionRequest, userText: string, afterToolResult: boolean): ToolSelection | null {
   const tools = request.tools ?? [];
   const choice = request.tool_choice ?? 'auto';
   if (tools.length === 0 || choice === 'none') return null;
@@ -44,23 +61,33 @@ export function planToolCalls({ request, userText, afterToolResult, rng, idSeed 
     chosen = matchingTools(tools, userText);
   }
   if (chosen.length === 0) return null;
-
-  const parallel = request.parallel_tool_calls !== false;
   // "Weather in Paris and Tokyo" asks for one call per named value, as a real model does.
-  const hints = extractHints(userText);
+  return { chosen, hints: extractHints(userText, CALLS_PER_TOOL) };
+}
+
+/** The calls to make, or null to answer in text. */
+export function planToolCalls({ request, userText, afterToolResult, rng, idSeed, maxSchemaNodes, selection }: ToolPlanInput): ToolCall[] | null {
+  const selected = selection === undefined ? selectTools(request, userText, afterToolResult) : selection;
+  if (!selected) return null;
+  const { chosen, hints } = selected;
+  const parallel = request.parallel_tool_calls !== false;
   const calls: ToolCall[] = [];
+  // Each call's arguments are generated from a schema: bounded, like a real model's turn.
+  const most = parallel ? Math.max(1, Math.floor(MAX_CALLS_PER_RESPONSE / (request.n ?? 1))) : 1;
   for (const tool of chosen) {
-    const perTool = parallel && takesString(tool) ? Math.min(Math.max(hints.length, 1), 4) : 1;
-    for (let k = 0; k < perTool; k++) {
+    const perTool = parallel && takesString(tool) ? Math.min(Math.max(hints.length, 1), CALLS_PER_TOOL) : 1;
+    for (let k = 0; k < perTool && calls.length < most; k++) {
       const hint = hints[k];
+      // No hint at all: the user's text names nothing (extractHints found nothing in it), so
+      // there is nothing to give the generator.
       calls.push({
         id: `call_${stableId('', `${idSeed}:${calls.length}`, 24)}`,
         type: 'function',
-        function: { name: tool.function.name, arguments: argumentsFor(tool.function.parameters, rng, hint === undefined ? userText : JSON.stringify(hint)) },
+        function: { name: tool.function.name, arguments: argumentsFor(tool.function.parameters, rng, hint === undefined ? undefined : JSON.stringify(hint), maxSchemaNodes) },
       });
     }
   }
-  return parallel ? calls : calls.slice(0, 1);
+  return calls;
 }
 
 function takesString(tool: Tool): boolean {

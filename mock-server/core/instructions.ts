@@ -120,7 +120,8 @@ function jsonKeysRule(text: string): Interpretation | null {
   if (!JSON_RE.test(text)) return null;
   const m = KEYS_RE.exec(text);
   if (!m) return null;
-  const keys = parseKeyList(m[1] ?? '').slice(0, 50);
+  // At most 50 keys: a 4 KiB list holds them (a whole 4 MB line need not be parsed).
+  const keys = parseKeyList((m[1] ?? '').slice(0, 4096)).slice(0, 50);
   if (keys.length === 0) return null;
   const properties: Record<string, unknown> = {};
   for (const k of keys) {

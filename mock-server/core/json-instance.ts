@@ -47,6 +47,7 @@ const MAX_STRING = 4096; // longest string we agree to build for minLength
 const MAX_ARRAY = 1000; // largest minItems we agree to fill
 const MAX_OPTIONAL_PROPS = 4; // optional properties added per object (besides required)
 const ATTEMPTS = 3; // whole-generation retries when the final check fails
+const MAX_ENUM_TRIES = 64; // enum/const candidates checked against the whole schema
 
 /** Per-subschema item rules, kept apart because prefix/rest positions differ per member. */
 interface ItemSpec { prefix: readonly unknown[]; rest: unknown }
@@ -245,12 +246,24 @@ interface GenContext {
 interface Site {
   name?: string;
   allowHint?: boolean;
-  /** Values to avoid when choosing among enum/const (uniqueItems siblings). */
-  avoid?: readonly Json[];
+  /** Canonical keys (canonicalKey) of values to avoid when choosing among enum/const (uniqueItems siblings). */
+  avoid?: ReadonlySet<string>;
 }
 
 class Generator {
+  /** canonicalKey of every value of an enum array, computed once per array. */
+  private readonly enumKeys = new WeakMap<readonly unknown[], string[]>();
+
   constructor(private readonly ctx: GenContext) {}
+
+  private keysOf(values: readonly unknown[]): string[] {
+    let keys = this.enumKeys.get(values);
+    if (!keys) {
+      keys = values.map(canonicalKey);
+      this.enumKeys.set(values, keys);
+    }
+    return keys;
+  }
 
   private cheap(depth: number): boolean {
     return depth > this.ctx.cheapDepth || this.ctx.nodes > this.ctx.maxNodes / 2;
@@ -386,17 +399,26 @@ class Generator {
   }
 
   private genEnum(flat: Flat, origin: unknown, site: Site): GenerateResult {
-    const pool = flat.consts.length > 0 ? [flat.consts[0]] : [...(flat.enums[0] ?? [])];
-    const candidates = pool.filter((v) => flat.enums.every((e) => e.some((x) => deepEqual(x, v))));
+    const pool = flat.consts.length > 0 ? [flat.consts[0]] : (flat.enums[0] ?? []);
+    const poolKeys = this.keysOf(pool);
+    // Membership by canonical key, so a 10,000-value enum costs 10,000 steps, not 10,000².
+    const others = (flat.consts.length > 0 ? flat.enums : flat.enums.slice(1)).map((e) => new Set(this.keysOf(e)));
+    const candidates: unknown[] = [];
+    const taken: unknown[] = [];
     // Taken values go last rather than away: an enum item may legitimately repeat elsewhere.
-    const avoid = site.avoid ?? [];
-    candidates.sort((a, b) => Number(avoid.some((x) => deepEqual(x, a))) - Number(avoid.some((x) => deepEqual(x, b))));
-    const fresh = candidates.filter((v) => !avoid.some((x) => deepEqual(x, v))).length;
+    pool.forEach((v, i) => {
+      const key = poolKeys[i]!;
+      if (!others.every((set) => set.has(key))) return;
+      (site.avoid?.has(key) ? taken : candidates).push(v);
+    });
+    const fresh = candidates.length;
+    const ordered = [...candidates, ...taken];
     // Start at a random candidate so enums vary with the seed, then go round.
-    const span = fresh > 0 ? fresh : candidates.length;
+    const span = fresh > 0 ? fresh : ordered.length;
     const start = span > 0 ? this.ctx.rng.int(0, span - 1) : 0;
-    for (let i = 0; i < candidates.length; i++) {
-      const v = candidates[i < span ? (start + i) % span : i] as Json;
+    // Each try is a check against the whole schema: a bounded number of them.
+    for (let i = 0; i < Math.min(ordered.length, MAX_ENUM_TRIES); i++) {
+      const v = ordered[i < span ? (start + i) % span : i] as Json;
       if (this.check(origin, v)) return { ok: true, value: v };
     }
     return fail(flat.consts.length > 0 ? 'const does not satisfy the other constraints' : 'no enum value satisfies the other constraints');
@@ -528,19 +550,20 @@ class Generator {
     n = Math.min(n, maxItems);
     if (flat.contains.length > 0 && n === 0) return fail('contains needs an item but maxItems is 0');
     const out: Json[] = [];
+    const keys = new Set<string>(); // canonical keys of `out`, for uniqueItems
     for (let i = 0; i < n; i++) {
       const schemas = this.itemSchemas(flat, i);
       if (i === 0) schemas.push(...flat.contains);
       const origin = originOf(schemas);
       let value: Json | undefined;
       for (let attempt = 0; attempt < (flat.uniqueItems ? 6 : 1) && value === undefined; attempt++) {
-        const r = this.gen(origin, depth + 1, 0, { name: site.name, avoid: flat.uniqueItems ? out : [] });
+        const r = this.gen(origin, depth + 1, 0, { name: site.name, ...(flat.uniqueItems ? { avoid: keys } : {}) });
         if (!r.ok) {
           // A shorter array is still valid (unless item 0 was the one meeting `contains`).
           if (i >= minItems && (i > 0 || flat.contains.length === 0)) return { ok: true, value: out };
           return r;
         }
-        if (!flat.uniqueItems || !out.some((x) => deepEqual(x, r.value))) value = r.value;
+        if (!flat.uniqueItems || !keys.has(canonicalKey(r.value))) value = r.value;
       }
       if (value === undefined) {
         // Fewer distinct items may still be enough.
@@ -548,6 +571,7 @@ class Generator {
         return fail('could not produce enough distinct items for uniqueItems');
       }
       out.push(value);
+      if (flat.uniqueItems) keys.add(canonicalKey(value));
     }
     return { ok: true, value: out };
   }
@@ -641,6 +665,13 @@ class Generator {
     if (Object.keys(out).length < flat.minProperties) return fail('cannot reach minProperties');
     return { ok: true, value: out };
   }
+}
+
+/** A string equal for two JSON values exactly when deepEqual says they are (object keys sorted). */
+function canonicalKey(v: unknown): string {
+  if (typeof v !== 'object' || v === null) return JSON.stringify(v) ?? 'undefined';
+  return JSON.stringify(v, (_k, x: unknown) =>
+    isRecord(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x) ?? 'undefined';
 }
 
 function inferTypes(flat: Flat): JsonType[] {
@@ -791,33 +822,59 @@ const HINT_STOPWORDS = new Set([
 /**
  * Values a user message names explicitly: quoted strings first, then capitalised words or
  * runs of them ("New York"), skipping question words and the like. "What's the weather in
- * Paris?" → ["Paris"].
+ * Paris?" → ["Paris"]. `max`: only the first that many are wanted (the scan stops there).
  */
-export function extractHints(text: string): string[] {
+export function extractHints(text: string, max = Infinity): string[] {
   const out: string[] = [];
+  const seen = new Set<string>();
+  const add = (v: string): void => {
+    if (v && !seen.has(v)) {
+      seen.add(v);
+      out.push(v);
+    }
+  };
   const quoted = /"([^"\n]{1,200})"|“([^”\n]{1,200})”|(?<![\p{L}\p{N}])'([^'\n]{1,200})'(?![\p{L}\p{N}])|`([^`\n]{1,200})`/gu;
   for (const m of text.matchAll(quoted)) {
+    if (out.length >= max) return out;
     const v = (m[1] ?? m[2] ?? m[3] ?? m[4] ?? '').trim();
     if (v) out.push(v);
   }
+  for (const v of out) seen.add(v);
   // Capitalised runs ("New York"); a sentence's first word is capitalised anyway, so it only
   // counts after every mid-sentence candidate ("Weather for New York" → "New York" first).
   const caps = /\p{Lu}[\p{L}\p{M}'’-]*(?:[ \t]+\p{Lu}[\p{L}\p{M}'’-]*)*/gu;
   const initial: string[] = [];
   const clean = (w: string) => w.replace(/['’]s$/u, '');
-  for (const m of text.replace(quoted, ' ').matchAll(caps)) {
+  // Once, not per match: this loop must stay linear in the text (a message of 20,000
+  // capitalised words took seconds when each match re-scanned the text before it).
+  const unquoted = text.replace(quoted, ' ');
+  for (const m of unquoted.matchAll(caps)) {
+    if (out.length >= max) return out;
     const words = m[0].split(/\s+/);
-    const atStart = /(^|[.!?:]\s*|\n\s*)$/.test(text.replace(quoted, ' ').slice(0, m.index));
-    if (atStart) {
+    if (startsSentence(unquoted, m.index)) {
       const first = words.shift() ?? '';
       if (!HINT_STOPWORDS.has(first.toLowerCase())) initial.push(clean(first));
     }
     while (words.length > 0 && HINT_STOPWORDS.has((words[0] ?? '').toLowerCase())) words.shift();
-    const v = clean(words.join(' '));
-    if (v && !out.includes(v)) out.push(v);
+    add(clean(words.join(' ')));
   }
-  for (const v of initial) if (v && !out.includes(v)) out.push(v);
-  return out;
+  for (const v of initial) add(v);
+  return out.slice(0, max);
+}
+
+/**
+ * Whether `text[at]` starts a sentence: nothing before it, or only whitespace after a
+ * sentence end (. ! ? :) or a line break. Looks back over the whitespace run only.
+ */
+function startsSentence(text: string, at: number): boolean {
+  if (at === 0) return true;
+  let i = at;
+  let newline = false;
+  while (i > 0 && /\s/.test(text.charAt(i - 1))) {
+    if (text.charAt(i - 1) === '\n') newline = true;
+    i--;
+  }
+  return newline || (i > 0 && '.!?:'.includes(text.charAt(i - 1)));
 }
 
 /**
@@ -826,10 +883,10 @@ export function extractHints(text: string): string[] {
  * properties first, so get_weather(city) for "What's the weather in Paris?" gets
  * {"city":"Paris"}. No schema, or one nothing satisfies, gives "{}".
  */
-export function argumentsFor(parametersSchema: unknown, rng: Rng, hintText?: string): string {
+export function argumentsFor(parametersSchema: unknown, rng: Rng, hintText?: string, maxNodes?: number): string {
   if (parametersSchema === undefined || parametersSchema === null) return '{}';
   // Tool arguments are always an object, whatever a loose schema would allow.
   const wrapped = { allOf: [parametersSchema, { type: 'object' }] };
-  const r = run(wrapped, parametersSchema, rng, { stringHints: hintText ? extractHints(hintText) : [] });
+  const r = run(wrapped, parametersSchema, rng, { stringHints: hintText ? extractHints(hintText) : [], ...(maxNodes !== undefined ? { maxNodes } : {}) });
   return r.ok ? JSON.stringify(r.value) : '{}';
 }

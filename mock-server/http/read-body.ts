@@ -1,6 +1,8 @@
 // Reads a JSON request body ourselves instead of body-parser: we need the raw text (the
-// determinism hash is taken over it), a hard size cap, and our own error envelope.
+// determinism hash is taken over it), a hard size cap, a nesting cap, a deadline for slow
+// senders, and our own error envelope.
 import type { IncomingMessage } from 'node:http';
+import { jsonNestsDeeper } from '../core/json-limits.ts';
 import { ApiError, invalidRequest } from './api-error.ts';
 
 export interface RawJsonBody {
@@ -8,7 +10,29 @@ export interface RawJsonBody {
   json: unknown;
 }
 
-export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<RawJsonBody> {
+/** What readJsonBody enforces (the fields of the same name in MockLimits). */
+export interface BodyLimits {
+  /** A larger body is a 413. */
+  maxBodyBytes: number;
+  /** Arrays/objects nested deeper than this are a 400, before anything parses the body. */
+  maxJsonDepth: number;
+  /**
+   * A body not received in full within this many ms (from when it starts being read) is a
+   * 408 and the connection is closed. Default: the server's `requestTimeout`, if it has one.
+   */
+  requestTimeoutMs?: number;
+}
+
+/** Nesting accepted when the caller does not say: far above any real request (a tool schema nested 20 levels is ~45). */
+export const DEFAULT_MAX_JSON_DEPTH = 64;
+
+/**
+ * `limits` may be just the byte cap (the other limits then take their defaults) or the
+ * mock's MockLimits as they are.
+ */
+export function readJsonBody(req: IncomingMessage, limits: number | BodyLimits): Promise<RawJsonBody> {
+  const { maxBodyBytes: maxBytes, maxJsonDepth = DEFAULT_MAX_JSON_DEPTH } = typeof limits === 'number' ? { maxBodyBytes: limits } : limits;
+  const timeoutMs = (typeof limits === 'number' ? undefined : limits.requestTimeoutMs) ?? serverRequestTimeout(req);
   // No body at all (Content-Length: 0, or neither a length nor chunked encoding, as a bare
   // `fetch(url, { method: 'POST' })` sends) is an empty request, whatever its type says.
   const length = req.headers['content-length'];
@@ -32,11 +56,25 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Ra
     const parts: Buffer[] = [];
     let size = 0;
     let failed = false;
+    // A sender that never finishes (slowloris) is answered 408 and its connection closed
+    // after the answer, instead of holding a socket until the server's periodic check.
+    const timer = timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)
+      ? setTimeout(() => {
+        if (failed) return;
+        failed = true;
+        parts.length = 0;
+        reject(new ApiError(408, 'invalid_request_error', `The request body was not received within ${timeoutMs} ms.`, null, 'request_timeout', { Connection: 'close' }));
+      }, timeoutMs)
+      : undefined;
+    const settle = (): void => {
+      if (timer !== undefined) clearTimeout(timer);
+    };
     req.on('data', (chunk: Buffer) => {
       if (failed) return;
       size += chunk.length;
       if (size > maxBytes) {
         failed = true;
+        settle();
         parts.length = 0;
         reject(tooLarge(maxBytes));
         return;
@@ -44,10 +82,14 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Ra
       parts.push(chunk);
     });
     req.on('error', (err) => {
+      settle();
       if (!failed) reject(invalidRequest(`Could not read the request body: ${err.message}`));
       failed = true;
     });
+    // A client that leaves before sending everything: nobody is waiting for an answer.
+    req.on('close', settle);
     req.on('end', () => {
+      settle();
       if (failed) return;
       const buffer = Buffer.concat(parts, size);
       let text: string;
@@ -61,6 +103,10 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Ra
         reject(emptyBody());
         return;
       }
+      if (jsonNestsDeeper(text, maxJsonDepth)) {
+        reject(invalidRequest(`The request body nests arrays and objects more than ${maxJsonDepth} levels deep.`, null, 'json_too_deep'));
+        return;
+      }
       try {
         resolve({ text, json: JSON.parse(text) as unknown });
       } catch (err) {
@@ -69,6 +115,13 @@ export function readJsonBody(req: IncomingMessage, maxBytes: number): Promise<Ra
       }
     });
   });
+}
+
+/** The `requestTimeout` of the node:http server the request came in on (0 or absent: none). */
+function serverRequestTimeout(req: IncomingMessage): number | undefined {
+  const server = (req.socket as { server?: { requestTimeout?: unknown } } | undefined)?.server;
+  const ms = server?.requestTimeout;
+  return typeof ms === 'number' && ms > 0 ? ms : undefined;
 }
 
 function emptyBody(): ApiError {

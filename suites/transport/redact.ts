@@ -62,11 +62,29 @@ function formsOf(secret: string): string[] {
   return [...forms].filter((f) => f.length >= MIN_SECRET_LENGTH);
 }
 
+/**
+ * The secret with any of its characters escaped the way JSON (\u0073), URLs (%73) or HTML
+ * (&#115; &#x73;) may write them: an echo that escapes even one character must not survive.
+ */
+function escapedFormPattern(secret: string): string {
+  return [...secret]
+    .map((c) => {
+      const code = c.codePointAt(0)!;
+      const alternatives = [escapeRegExp(c), `&#0*${code};`, `&#[xX]0*${code.toString(16)};`];
+      if (code <= 0xffff) alternatives.push(`\\\\u${code.toString(16).padStart(4, '0')}`);
+      if (code < 0x80) alternatives.push(`%${code.toString(16).padStart(2, '0')}`);
+      return `(?:${alternatives.join('|')})`;
+    })
+    .join('');
+}
+
 export function createRedactor(secrets: readonly string[]): Redactor {
   const usable = [...new Set((Array.isArray(secrets) ? secrets : []).filter((s) => typeof s === 'string'))]
     .filter((s) => s.length >= MIN_SECRET_LENGTH);
   const forms = [...new Set(usable.flatMap(formsOf))].sort((a, b) => b.length - a.length);
-  const pattern = forms.length > 0 ? new RegExp(forms.map(escapeRegExp).join('|'), 'g') : undefined;
+  // Case-insensitive: header names come back lower-cased, and a relay may upper-case an echo.
+  const pattern = forms.length > 0 ? new RegExp(forms.map(escapeRegExp).join('|'), 'gi') : undefined;
+  const escaped = usable.length > 0 ? new RegExp(usable.map(escapedFormPattern).join('|'), 'gi') : undefined;
   // `Basic <base64>` with any user name: decode it and look for a secret inside.
   const basic = /\b(Basic\s+)([A-Za-z0-9+/_-]+={0,2})/gi;
 
@@ -80,7 +98,9 @@ export function createRedactor(secrets: readonly string[]): Redactor {
           return usable.some((secret) => decoded.includes(secret)) ? `${prefix}${REDACTED}` : whole;
         });
       }
-      return pattern ? s.replace(pattern, REDACTED) : s;
+      if (pattern) s = s.replace(pattern, REDACTED);
+      if (escaped && /\\u|%|&#/.test(s)) s = s.replace(escaped, REDACTED);
+      return s;
     } catch {
       return REDACTED;
     }
@@ -113,7 +133,8 @@ export function createRedactor(secrets: readonly string[]): Redactor {
         }
       }
       for (const [rawName, value] of entries) {
-        const name = rawName.toLowerCase();
+        // A relay may reflect the key in a header's name, too.
+        const name = text(rawName.toLowerCase());
         const masked = isSensitiveHeader(name) ? maskValue(name, value) : text(value);
         out[name] = name in out ? `${out[name]}, ${masked}` : masked;
       }
