@@ -53,7 +53,10 @@ export function createMockProvider(options: MockOptions = {}): MockProvider {
     },
     async start({ port = 0, host = '127.0.0.1' } = {}) {
       if (server) throw new Error('the mock is already started');
-      const s = createServer((req, res) => {
+      // Node checks request deadlines every connectionsCheckingInterval (30 s by default):
+      // check often enough that requestTimeoutMs means what it says.
+      const checkEvery = Math.max(100, Math.min(1000, resolved.limits.requestTimeoutMs));
+      const s = createServer({ connectionsCheckingInterval: checkEvery }, (req, res) => {
         // The handler answers its own errors; should that fail, the connection goes, not the server.
         if (req.method === 'POST' && chatPathSet.has(req.url!)) chat(req, res).catch(() => res.destroy());
         else app(req, res);

@@ -3,6 +3,7 @@
 // computed the same way; only the wire shapes differ. Pure apart from the handler at the end.
 import type { Request, Response } from 'express';
 import type { ChatCompletionRequest, ChatMessage, RelayEndpoint, Tool } from '../../spec/generated/types.ts';
+import { checkRequest } from '../completion/check.ts';
 import { planCompletion, type CompletionPlan } from '../completion/plan.ts';
 import { ApiError } from '../http/api-error.ts';
 import { readJsonBody } from '../http/read-body.ts';
@@ -61,9 +62,18 @@ const STOP_REASONS = { stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool
 function contentBlocks(plan: CompletionPlan): Record<string, unknown>[] {
   const choice = plan.choices[0]!;
   if (choice.toolCalls.length > 0) {
-    return choice.toolCalls.map((c) => ({ type: 'tool_use', id: c.id.replace(/^call_/, 'toolu_'), name: c.function.name, input: JSON.parse(c.function.arguments || '{}') as unknown }));
+    return choice.toolCalls.map((c) => ({ type: 'tool_use', id: c.id.replace(/^call_/, 'toolu_'), name: c.function.name, input: toolInput(c.function.arguments) }));
   }
   return [{ type: 'text', text: choice.content ?? '' }];
+}
+
+/** Anthropic sends tool input as an object; arguments cut by max_tokens are not JSON, so send what parses. */
+function toolInput(args: string): unknown {
+  try {
+    return JSON.parse(args || '{}') as unknown;
+  } catch {
+    return {};
+  }
 }
 
 export function renderMessage(plan: CompletionPlan): Record<string, unknown> {
@@ -115,11 +125,14 @@ export function messagesHandler(options: ResolvedOptions, endpoint: Pick<RelayEn
       if (!hasKey) throw anthropicError(401, 'authentication_error', 'x-api-key header is required');
       const missing = required.find((h) => typeof req.headers[h] !== 'string');
       if (missing) throw anthropicError(400, 'invalid_request_error', `${missing}: header is required`);
-      const body = await readJsonBody(req, options.limits.maxBodyBytes);
+      const body = await readJsonBody(req, options.limits);
       const request = toChatRequest(body.json);
       if (request instanceof ApiError) throw request;
       const model = options.models.get(request.model);
       if (!model || (models && !models.includes(request.model))) throw anthropicError(404, 'not_found_error', `model: ${request.model}`);
+      // The same limits as chat completions (messages, tools, schema size), in Anthropic's error shape.
+      const problem = checkRequest(request, model, options.limits);
+      if (problem) throw anthropicError(problem.status, problem.type, problem.message);
       const plan = planCompletion({ request, model, rawBody: body.text, limits: options.limits, clock: options.clock });
       if (plan instanceof ApiError) throw anthropicError(400, 'invalid_request_error', plan.message);
       if ((body.json as { stream?: unknown }).stream === true) {

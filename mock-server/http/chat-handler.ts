@@ -88,7 +88,7 @@ async function chatCompletions(ctx: AppContext, req: IncomingMessage, res: Serve
   const refused = authError(ctx, quirks, req);
   if (refused) throw refused;
 
-  const body = await readJsonBody(req, options.limits.maxBodyBytes);
+  const body = await readJsonBody(req, options.limits);
   state.body = body;
   const sent = body.json as { model?: unknown; stream?: unknown } | null;
   state.stream = sent?.stream === true;

@@ -21,7 +21,7 @@ function fakeRequest(text: string): IncomingMessage {
 const AUTH = { authorization: 'Bearer sk-limits-0123456789', 'content-type': 'application/json' };
 const LIMITS: Partial<MockLimits> = {
   maxBodyBytes: 2000,
-  maxJsonDepth: 8,
+  maxJsonDepth: 16,
   maxMessages: 3,
   maxN: 2,
   maxTools: 2,
@@ -105,6 +105,15 @@ describe('MockLimits, each enforced and configurable', () => {
       expect((await send(nest(63))).body.error.code).toBe('unknown_parameter');
     } finally {
       await plain.stop();
+    }
+    // A configured maxJsonDepth is honoured over HTTP too.
+    const shallow = createMockProvider({ limits: { maxJsonDepth: 8 } });
+    const { baseUrl: shallowUrl } = await shallow.start({ port: 0 });
+    try {
+      const r = await fetch(`${shallowUrl}/chat/completions`, { method: 'POST', headers: AUTH, body: JSON.stringify({ ...user('hi'), x: nest(8) }) });
+      expect(((await r.json()) as { error: { code: string } }).error.code).toBe('json_too_deep');
+    } finally {
+      await shallow.stop();
     }
     // readJsonBody enforces the configured value (MockLimits.maxJsonDepth).
     const read = (text: string, maxJsonDepth: number) => readJsonBody(fakeRequest(text), { maxBodyBytes: 10_000, maxJsonDepth });
