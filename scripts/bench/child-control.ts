@@ -1,6 +1,8 @@
 // Shared by the server children: answers the parent's memory, CPU and profiler probes over
 // IPC, and stops on request (or when the parent goes away), so no bench child outlives the run.
 import { writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Session } from 'node:inspector/promises';
 import type { ChildMessage, MemorySample, RecordedResponse } from './protocol.ts';
 import { isObject } from './protocol.ts';
@@ -85,4 +87,21 @@ export function serveControl(stop: () => Promise<void>): void {
   process.on('disconnect', shutdown);
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
+}
+
+/** Listen on a free loopback port, answer the parent's control messages, report ready. */
+export async function serveChild(server: Server): Promise<void> {
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  serveControl(
+    () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  );
+  send({ type: 'ready', port: (server.address() as AddressInfo).port });
 }

@@ -1,8 +1,7 @@
 // Bench child: the baseline. A bare node:http server that drains each request and replays
 // the exact status, headers and body the mock produced for the bench request.
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { send, serveControl, waitForConfig } from './child-control.ts';
+import { serveChild, waitForConfig } from './child-control.ts';
 
 const recorded = await waitForConfig();
 const body = Buffer.from(recorded.bodyBase64, 'base64');
@@ -33,16 +32,4 @@ const server = createServer((req, res) => {
   });
   req.resume();
 });
-server.keepAliveTimeout = 5000;
-await new Promise<void>((resolve, reject) => {
-  server.once('error', reject);
-  server.listen(0, '127.0.0.1', () => resolve());
-});
-serveControl(
-  () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-);
-send({ type: 'ready', port: (server.address() as AddressInfo).port });
+await serveChild(server);

@@ -3,9 +3,8 @@
 // doing no work of its own. mock ÷ this is what the mock's own code costs; this ÷ bare is
 // what Express costs before the mock does anything.
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { send, serveControl, waitForConfig } from './child-control.ts';
+import { serveChild, waitForConfig } from './child-control.ts';
 import { BENCH_PATH } from './request.ts';
 
 const recorded = await waitForConfig();
@@ -24,16 +23,4 @@ app.post(BENCH_PATH, (req, res) => {
 });
 
 const server = createServer(app);
-server.keepAliveTimeout = 5000;
-await new Promise<void>((resolve, reject) => {
-  server.once('error', reject);
-  server.listen(0, '127.0.0.1', () => resolve());
-});
-serveControl(
-  () =>
-    new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
-);
-send({ type: 'ready', port: (server.address() as AddressInfo).port });
+await serveChild(server);

@@ -239,6 +239,11 @@ function sendHeaders(request: ExchangeRequest, hasBody: boolean): Record<string,
   return headers;
 }
 
+/** An attempt that has received nothing yet. */
+function emptyOutcome(startedAt: AttemptOutcome['startedAt']): AttemptOutcome {
+  return { startedAt, ms: 0, body: new Uint8Array(0), bytes: 0, cut: false, retryableNetwork: false, events: [], notes: [] };
+}
+
 async function attemptOnce(
   request: ExchangeRequest,
   headers: Record<string, string>,
@@ -266,16 +271,7 @@ async function attemptOnce(
     clearTimeout(t);
     timers.delete(t);
   };
-  const outcome: AttemptOutcome = {
-    startedAt,
-    ms: 0,
-    body: new Uint8Array(0),
-    bytes: 0,
-    cut: false,
-    retryableNetwork: false,
-    events: [],
-    notes: [],
-  };
+  const outcome = emptyOutcome(startedAt);
   const overall = after(limits.timeoutMs, {
     kind: 'timeout',
     message: `no complete response within ${limits.timeoutMs} ms`,
@@ -433,17 +429,7 @@ export async function exchange(
   let attempts = 0;
   let outcome: AttemptOutcome;
   if (setupError !== undefined) {
-    outcome = {
-      startedAt: begin,
-      ms: 0,
-      body: new Uint8Array(0),
-      bytes: 0,
-      cut: false,
-      retryableNetwork: false,
-      events: [],
-      notes: [],
-      error: { kind: 'network', message: setupError },
-    };
+    outcome = { ...emptyOutcome(begin), error: { kind: 'network', message: setupError } };
   } else {
     for (;;) {
       attempts++;
