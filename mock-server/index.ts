@@ -61,9 +61,12 @@ export function createMockProvider(options: MockOptions = {}): MockProvider {
         if (req.method === 'POST' && chatPathSet.has(req.url!)) chat(req, res).catch(() => res.destroy());
         else app(req, res);
       });
-      // A client that never finishes sending its request is cut off.
-      s.requestTimeout = resolved.limits.requestTimeoutMs;
+      // A client that never finishes sending its request is cut off: headers by Node at
+      // requestTimeoutMs; a stalled body by the body reader at the same deadline, with a 408
+      // in OpenAI's envelope. Node's own whole-request timeout is only a backstop after it, so
+      // it never races the enveloped answer with a bare one.
       s.headersTimeout = Math.min(resolved.limits.requestTimeoutMs, 60_000);
+      s.requestTimeout = resolved.limits.requestTimeoutMs + 1000;
       await new Promise<void>((resolve, reject) => {
         s.once('error', reject);
         s.listen(port, host, () => {
