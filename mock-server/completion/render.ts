@@ -7,6 +7,7 @@ import type {
   ChatCompletionChunkDelta,
   ChatCompletionResponse,
   ChoiceLogprobs,
+  Usage,
 } from '../../spec/generated/types.ts';
 import type { CompletionPlan, PlannedChoice } from './plan.ts';
 
@@ -82,24 +83,33 @@ function chunkText(text: string): string[] {
 }
 
 export function renderChunks(plan: CompletionPlan, options: ChunkOptions): ChatCompletionChunk[] {
-  const base = {
-    id: plan.id,
-    object: 'chat.completion.chunk' as const,
-    created: plan.created,
-    model: plan.model,
-    system_fingerprint: plan.systemFingerprint,
-  };
-  const usageField = options.includeUsage ? { usage: null } : {};
   const perChoice = plan.choices.map(choiceDeltas);
   const chunks: ChatCompletionChunk[] = [];
   // Interleave choices by index, round-robin, the way OpenAI streams n > 1.
   const longest = Math.max(...perChoice.map((d) => d.length));
   for (let step = 0; step < longest; step++) {
-    perChoice.forEach((deltas, index) => {
-      const d = deltas[step];
-      if (d) chunks.push({ ...base, choices: [{ index, ...d }], ...usageField });
-    });
+    for (let index = 0; index < perChoice.length; index++) {
+      const d = perChoice[index]![step];
+      if (d) chunks.push(chunk(plan, [{ index, delta: d.delta, logprobs: d.logprobs, finish_reason: d.finish_reason }], options.includeUsage ? null : undefined));
+    }
   }
-  if (options.includeUsage) chunks.push({ ...base, choices: [], usage: plan.usage });
+  if (options.includeUsage) chunks.push(chunk(plan, [], plan.usage));
   return chunks;
+}
+
+/**
+ * One chunk, its keys in OpenAI's order; `usage` undefined leaves the key out. Written out
+ * rather than spread from a shared base: a stream has one per token.
+ */
+function chunk(plan: CompletionPlan, choices: ChatCompletionChunkChoice[], usage: Usage | null | undefined): ChatCompletionChunk {
+  const out: ChatCompletionChunk = {
+    id: plan.id,
+    object: 'chat.completion.chunk',
+    created: plan.created,
+    model: plan.model,
+    system_fingerprint: plan.systemFingerprint,
+    choices,
+  };
+  if (usage !== undefined) out.usage = usage;
+  return out;
 }

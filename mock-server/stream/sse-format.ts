@@ -26,18 +26,84 @@ export const OPENAI_FRAMING: SseFraming = {
 
 /** One SSE event per payload (a JSON-serialisable chunk, or a raw string sent as is). */
 export function formatEvents(payloads: readonly unknown[], framing: SseFraming = OPENAI_FRAMING): string[] {
-  const events = payloads.map((p) => formatEvent(typeof p === 'string' ? p : serialise(p, framing), framing));
+  const compact = framing.multilineData ? undefined : new CompactJson();
+  const events = payloads.map((p) => {
+    if (typeof p === 'string') return formatEvent(p, framing);
+    return formatEvent(compact ? compact.stringify(p) : JSON.stringify(p, null, 1), framing);
+  });
   if (framing.done) events.push(formatEvent('[DONE]', framing));
   return events;
 }
 
-function serialise(payload: unknown, framing: SseFraming): string {
-  return framing.multilineData ? JSON.stringify(payload, null, 1) : JSON.stringify(payload);
+/** How many leading keys of a chunk are worth serialising once per stream (id, object, created, model, system_fingerprint). */
+const HEAD_KEYS = 5;
+
+/**
+ * JSON.stringify for a stream's chunks, which all open with the same few fields (id, object,
+ * created, model, system_fingerprint): those are serialised once, from the first chunk, and
+ * reused while a chunk opens with the same keys and the same primitive values. Anything
+ * else (a break that renamed or changed a field) is serialised in full. Same bytes either way.
+ */
+export class CompactJson {
+  private headKeys: string[] | undefined;
+  private headValues: unknown[] = [];
+  private headJson = '';
+  private readonly keys = new Map<string, string>();
+
+  stringify(value: unknown): string {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return JSON.stringify(value);
+    const record = value as Record<string, unknown>;
+    const keys = Object.keys(record);
+    if (this.headKeys === undefined) this.learnHead(record, keys);
+    if (!this.opensWithHead(record, keys)) return JSON.stringify(value);
+    let out = this.headJson;
+    for (let i = HEAD_KEYS; i < keys.length; i++) {
+      const key = keys[i]!;
+      const field = record[key];
+      const json = field === null ? 'null' : JSON.stringify(field);
+      // What JSON.stringify leaves out of an object (undefined, functions), this leaves out too.
+      if (json !== undefined) out += `${this.keyJson(key)}${json}`;
+    }
+    return `${out}}`;
+  }
+
+  /** `,"key":`, per key name: a stream repeats the same two or three. */
+  private keyJson(key: string): string {
+    let json = this.keys.get(key);
+    if (json === undefined) {
+      json = `,${JSON.stringify(key)}:`;
+      this.keys.set(key, json);
+    }
+    return json;
+  }
+
+  private learnHead(record: Record<string, unknown>, keys: string[]): void {
+    const head = keys.slice(0, HEAD_KEYS);
+    const values = head.map((k) => record[k]);
+    if (head.length < HEAD_KEYS || !values.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) {
+      this.headKeys = [];
+      return;
+    }
+    this.headKeys = head;
+    this.headValues = values;
+    this.headJson = `{${head.map((k, i) => `${JSON.stringify(k)}:${JSON.stringify(values[i])}`).join(',')}`;
+  }
+
+  private opensWithHead(record: Record<string, unknown>, keys: string[]): boolean {
+    const head = this.headKeys!;
+    if (head.length === 0 || keys.length < HEAD_KEYS) return false;
+    for (let i = 0; i < HEAD_KEYS; i++) {
+      if (keys[i] !== head[i] || record[head[i]!] !== this.headValues[i]) return false;
+    }
+    return true;
+  }
 }
 
 function formatEvent(data: string, framing: SseFraming): string {
   const eol = framing.lineEnding;
   const prefix = framing.spaceAfterColon ? 'data: ' : 'data:';
+  // The common case (compact JSON, no comment or event line), without the split and join.
+  if (framing.comment === undefined && framing.eventName === undefined && !data.includes('\n')) return `${prefix}${data}${eol}${eol}`;
   const comment = framing.comment === undefined ? '' : `: ${framing.comment}${eol}`;
   const event = framing.eventName === undefined ? '' : `event:${framing.spaceAfterColon ? ' ' : ''}${framing.eventName}${eol}`;
   const lines = data.split('\n').map((line) => `${prefix}${line}${eol}`);
