@@ -22,8 +22,9 @@ const CJK = String.raw`\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Sc
 const WORD_CHAR = String.raw`(?:(?![${CJK}])[\p{L}\p{N}\p{M}])`;
 
 // Alternatives are tried in order; the last one ([^]) takes any single code point, so every
-// position matches and the split covers the whole string.
-const TOKEN_SOURCE = [
+// position matches and the split covers the whole string. This regex is the definition of the
+// rule; the ASCII scanner below is only a faster way to get the same answers.
+export const TOKEN_SOURCE = [
   String.raw` ?${WORD_CHAR}{1,4}`,
   `[${CJK}]`,
   // A whitespace run that ends with the space belonging to the next word: leave that space.
@@ -32,38 +33,115 @@ const TOKEN_SOURCE = [
   '[^]',
 ].join('|');
 
-// One regex for the module. A /g regex carries lastIndex between uses, so every use below
-// starts by setting it to 0; none of them can be interleaved with another (no callbacks, no
-// awaits inside a loop), so sharing it is safe. Building one per call cost more than the match.
+// One regex for the module. A /g regex carries lastIndex between uses, so every use sets it
+// first; none of them can be interleaved with another (no callbacks, no awaits inside a loop),
+// so sharing it is safe. Building one per call cost more than the match.
 const TOKEN_RE = new RegExp(TOKEN_SOURCE, 'gu');
+
+// Class of each ASCII char, taken from the rule's own pieces: WORD is [A-Za-z0-9], SPACE is
+// \t \n \v \f \r and space; no ASCII char is CJK, so everything else is a one-char token.
+const OTHER = 0;
+const WORD = 1;
+const SPACE = 2;
+const ASCII_CLASS = new Uint8Array(128);
+{
+  const word = new RegExp(`^${WORD_CHAR}$`, 'u');
+  for (let c = 0; c < 128; c++) {
+    const ch = String.fromCharCode(c);
+    ASCII_CLASS[c] = word.test(ch) ? WORD : /^\s$/.test(ch) ? SPACE : OTHER;
+  }
+}
+
+/**
+ * End of the word chunk whose first word char is at `i` (a word char), or -1 when a non-ASCII
+ * char could continue it ("café", "e\u0301") and only the regex can tell.
+ */
+function asciiWordEnd(text: string, i: number): number {
+  const stop = Math.min(i + 4, text.length);
+  let j = i + 1;
+  for (; j < stop; j++) {
+    const c = text.charCodeAt(j);
+    if (c >= 0x80) return -1;
+    if (ASCII_CLASS[c] !== WORD) return j;
+  }
+  return j;
+}
+
+/**
+ * End of the token starting at `i` when ASCII chars alone decide it, else -1. Every path that
+ * meets a char >= 0x80 where it could matter (a letter or mark continuing a word, a Unicode
+ * space continuing a run or lookahead) gives up rather than guess.
+ */
+function asciiTokenEnd(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c >= 0x80) return -1;
+  const cls = ASCII_CLASS[c];
+  if (cls === WORD) return asciiWordEnd(text, i);
+  if (cls === OTHER) return i + 1;
+  const n = text.length;
+  if (c === 0x20 && i + 1 < n) {
+    // " word": the space opens the word's first chunk.
+    const d = text.charCodeAt(i + 1);
+    if (d >= 0x80) return -1;
+    if (ASCII_CLASS[d] === WORD) return asciiWordEnd(text, i + 1);
+  }
+  let j = i + 1;
+  while (j < n) {
+    const d = text.charCodeAt(j);
+    if (d >= 0x80) return -1; // U+00A0, U+2028, ... may continue the run
+    if (ASCII_CLASS[d] !== SPACE) break;
+    j++;
+  }
+  // A run of 2+ ending in " " before a word char leaves that space to the word.
+  if (j - i >= 2 && j < n && text.charCodeAt(j - 1) === 0x20 && ASCII_CLASS[text.charCodeAt(j)] === WORD) {
+    return j - 1;
+  }
+  return j;
+}
+
+/** End of the token starting at `i` (i < text.length, on a token boundary). */
+function tokenEnd(text: string, i: number): number {
+  const end = asciiTokenEnd(text, i);
+  if (end >= 0) return end;
+  // Every position matches (the last alternative takes any code point), so the match found
+  // from i starts at i: one exec is exactly the regex's next token.
+  const re = TOKEN_RE;
+  re.lastIndex = i;
+  re.exec(text);
+  return re.lastIndex;
+}
 
 /** Split text into tokens (see the rule above). Lossless: the tokens join back to `text`. */
 export function tokenize(text: string): string[] {
-  // String#match with a /g regex starts at 0 and leaves lastIndex at 0.
-  TOKEN_RE.lastIndex = 0;
-  return text.match(TOKEN_RE) ?? [];
+  // Sized up front (a token is at least one char) and trimmed after: growing it by push made
+  // tokenize ~25% slower. Capped so a huge text doesn't allocate a huge sparse array.
+  const tokens = new Array<string>(Math.min(text.length, 4096));
+  let n = 0;
+  for (let i = 0; i < text.length; ) {
+    const end = tokenEnd(text, i);
+    tokens[n++] = text.slice(i, end);
+    i = end;
+  }
+  tokens.length = n;
+  return tokens;
 }
 
 /** Number of tokens in `text`, without building the token array. */
 export function countTokens(text: string): number {
-  const re = TOKEN_RE;
-  re.lastIndex = 0;
   let n = 0;
-  while (re.exec(text) !== null) n++;
+  for (let i = 0; i < text.length; n++) i = tokenEnd(text, i);
   return n;
 }
 
 /** The longest token prefix of `text` with at most `max` tokens (max < 0 counts as 0). */
 export function truncateTokens(text: string, max: number): { text: string; truncated: boolean } {
   const limit = Math.max(0, Math.floor(max));
-  const re = TOKEN_RE;
-  re.lastIndex = 0;
   let n = 0;
-  let end = 0;
-  while (re.exec(text) !== null) {
-    if (n === limit) return { text: text.slice(0, end), truncated: true };
+  let i = 0;
+  while (i < text.length) {
+    if (n === limit) return { text: text.slice(0, i), truncated: true };
+    i = tokenEnd(text, i);
     n++;
-    end = re.lastIndex;
   }
   return { text, truncated: false };
 }

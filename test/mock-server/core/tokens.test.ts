@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  IMAGE_PART_TOKENS, contentText, countMessageTokens, countTokens, tokenize, truncateTokens,
+  IMAGE_PART_TOKENS, TOKEN_SOURCE, contentText, countMessageTokens, countTokens, tokenize, truncateTokens,
 } from '../../../mock-server/core/tokens.ts';
 
 // Strings mixing the cases the rule distinguishes, plus arbitrary code points and lone surrogates.
@@ -42,6 +42,49 @@ describe('tokenize', () => {
     expect(tokenize('café')).toEqual(['café']);
     expect(tokenize('')).toEqual([]);
     expect(tokenize('alpha beta gamma delta')).toEqual(['alph', 'a', ' beta', ' gamm', 'a', ' delt', 'a']);
+  });
+});
+
+// The rule's definition: the regex alone, on a fresh instance (no shared lastIndex), with
+// truncation as "the first max tokens". The ASCII fast path must agree with it exactly.
+const tokenizeByRegex = (t: string): string[] => t.match(new RegExp(TOKEN_SOURCE, 'gu')) ?? [];
+function truncateByRegex(t: string, max: number): { text: string; truncated: boolean } {
+  const tokens = tokenizeByRegex(t);
+  const limit = Math.max(0, Math.floor(max));
+  return tokens.length > limit ? { text: tokens.slice(0, limit).join(''), truncated: true } : { text: t, truncated: false };
+}
+
+// ASCII where the scanner's decisions happen: runs of spaces/newlines next to words of every
+// length around the 4-char cut, digits, punctuation and the other ASCII controls.
+const asciiUnits = [' ', ' ', ' ', ' ', '\n', '\n', '\t', '\r', '\v', '\f', 'a', 'b', 'Z', 'x', '7', '0',
+  '.', ',', '-', '_', '"', '{', '\x00', '\x1f', '\x7f'];
+const asciiText = fc.string({ unit: fc.constantFrom(...asciiUnits), maxLength: 60 });
+// The same with the non-ASCII chars the fallback must catch: letters and marks that continue
+// a word (incl. \p{N} digits), spaces JS \s knows (NBSP, U+2028, BOM, ideographic space) and
+// ones it does not (NEL, ZWSP), CJK, emoji, lone surrogates.
+const nonAscii = ['é', 'ß', 'Ж', '\u0301', '٣', '²', 'ª', '\u00a0', '\u2028', '\u2029', '\ufeff', '\u3000',
+  '\u1680', '\u0085', '\u200b', '\u00ad', '日', 'カ', '한', '😀', '👍🏽', '\ud800', '\udc00', '—'];
+const sprinkled = fc.array(fc.oneof({ weight: 6, arbitrary: fc.constantFrom(...asciiUnits) }, { weight: 1, arbitrary: fc.constantFrom(...nonAscii) }), { maxLength: 60 })
+  .map((a) => a.join(''));
+const fullUnicode = fc.string({ unit: 'binary', maxLength: 40 });
+
+describe('ASCII fast path', () => {
+  const agrees = (text: fc.Arbitrary<string>) => () => {
+    fc.assert(fc.property(text, fc.integer({ min: -1, max: 25 }), (t, max) => {
+      const expected = tokenizeByRegex(t);
+      expect(tokenize(t)).toEqual(expected);
+      expect(countTokens(t)).toBe(expected.length);
+      expect(truncateTokens(t, max)).toEqual(truncateByRegex(t, max));
+    }), { numRuns: 2000 });
+  };
+  it('matches the regex on arbitrary unicode', agrees(fullUnicode));
+  it('matches the regex on space-heavy ASCII', agrees(asciiText));
+  it('matches the regex on ASCII with non-ASCII letters, spaces, CJK and emoji', agrees(sprinkled));
+
+  it('falls back where a non-ASCII char decides the token', () => {
+    for (const t of ['café', 'abc\u0301d', ' naïve', 'a\u00a0b', 'a \u00a0 b', 'x  é', 'x  日', 'x\n\u2028 y', 'ab²', 'a \u0085b']) {
+      expect(tokenize(t)).toEqual(tokenizeByRegex(t));
+    }
   });
 });
 
