@@ -69,10 +69,22 @@ export function planCompletion({ request, model, rawBody, limits, clock, adjustC
     id: `chatcmpl-${idFromHash(requestHash, 29)}`,
     created: clock(requestHash),
     model: request.model,
-    systemFingerprint: `fp_${stableId('', request.model, 10).toLowerCase()}`,
+    systemFingerprint: fingerprintOf(request.model),
     choices,
     usage: usageOf(request, choices),
   };
+}
+
+/** system_fingerprint per model name: derived from the name alone, so worked out once. */
+const fingerprints = new Map<string, string>();
+function fingerprintOf(model: string): string {
+  let fp = fingerprints.get(model);
+  if (fp === undefined) {
+    fp = `fp_${stableId('', model, 10).toLowerCase()}`;
+    // Only the mock's configured models reach here; the cap is a guard, not a policy.
+    if (fingerprints.size < 1000) fingerprints.set(model, fp);
+  }
+  return fp;
 }
 
 /**

@@ -141,12 +141,17 @@ async function chatCompletions(ctx: AppContext, req: IncomingMessage, res: Serve
     shape.framing.done = false;
   }
   const events = formatEvents(payloads, shape.framing);
-  const rng = createRng(hashString(body.text));
-  const writes = shape.splitWrites ? splitWrites(events, (max) => rng.int(0, max - 1)) : events;
+  const writes = shape.splitWrites ? splitAtRandom(events, body.text) : events;
   // A cut asked for past the end still happens, before the last write ([DONE]): the fault is
   // always seen.
   const cut = fault?.kind === 'stream-cut' ? { cutAfter: Math.min(fault.after, writes.length - 1) } : {};
   await writeSse(res, writes, options.pacing, cut, { 'Content-Type': shape.contentType });
+}
+
+/** The stream's bytes cut at offsets drawn from the request, so the same request is cut the same way. */
+function splitAtRandom(events: string[], rawBody: string): Buffer[] {
+  const rng = createRng(hashString(rawBody));
+  return splitWrites(events, (max) => rng.int(0, max - 1));
 }
 
 function journal(ctx: AppContext, req: IncomingMessage, res: ServerResponse, { text, json }: RawJsonBody): void {

@@ -23,6 +23,9 @@ export interface BodyLimits {
   requestTimeoutMs?: number;
 }
 
+/** Stateless between calls (no `stream: true`), so one decoder serves every request. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+
 /** Nesting accepted when the caller does not say: far above any real request (a tool schema nested 20 levels is ~45). */
 export const DEFAULT_MAX_JSON_DEPTH = 64;
 
@@ -91,10 +94,10 @@ export function readJsonBody(req: IncomingMessage, limits: number | BodyLimits):
     req.on('end', () => {
       settle();
       if (failed) return;
-      const buffer = Buffer.concat(parts, size);
+      const buffer = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
       let text: string;
       try {
-        text = new TextDecoder('utf-8', { fatal: true }).decode(buffer);
+        text = UTF8.decode(buffer);
       } catch {
         reject(invalidRequest('The request body is not valid UTF-8.', null, 'invalid_encoding'));
         return;
