@@ -155,9 +155,10 @@ function splitAtRandom(events: string[], rawBody: string): Buffer[] {
 }
 
 function journal(ctx: AppContext, req: IncomingMessage, res: ServerResponse, { text, json }: RawJsonBody): void {
-  const body = text.length <= JOURNAL_BODY_BYTES ? json : { omitted: true, bytes: text.length };
-  const stream = typeof body === 'object' && body !== null && (body as { stream?: unknown }).stream === true;
+  const kept = text.length <= JOURNAL_BODY_BYTES;
+  const bodyJson = kept ? text : JSON.stringify({ omitted: true, bytes: text.length });
+  const stream = kept && typeof json === 'object' && json !== null && (json as { stream?: unknown }).stream === true;
   // originalUrl: the whole path when an Express app (this one, or one it is mounted in) routed here.
   const path = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '';
-  ctx.journal.record({ method: req.method ?? 'POST', path, headers: req.headers, body, status: res.statusCode, stream });
+  ctx.journal.record({ method: req.method ?? 'POST', path, headers: req.headers, bodyJson, status: res.statusCode, stream });
 }
