@@ -22,25 +22,28 @@ export function checkRequest(req: ChatCompletionRequest, model: MockModel | unde
 
 /** The schemas the mock generates JSON for (response_format, tool parameters) are bounded in size and depth. */
 function checkSchemaLimits(req: ChatCompletionRequest, limits: MockLimits): ApiError | null {
-  const bounds = { maxValues: limits.maxSchemaValues, maxDepth: limits.maxSchemaDepth };
-  const tooBig = (schema: unknown, what: string, param: string): ApiError | null => {
-    const m = measureJson(schema, bounds);
-    if (m.exceeded === null) return null;
-    const why = m.exceeded === 'values'
-      ? `it has more than ${limits.maxSchemaValues} JSON values (the mock's maxSchemaValues)`
-      : `it nests more than ${limits.maxSchemaDepth} levels deep (the mock's maxSchemaDepth)`;
-    return invalidRequest(`Invalid schema for ${what}: ${why}.`, param, 'schema_too_large');
-  };
   const format = req.response_format;
   if (format?.type === 'json_schema' && format.json_schema) {
-    const problem = tooBig(format.json_schema.schema, `response_format '${format.json_schema.name}'`, 'response_format');
+    const problem = schemaTooBig(format.json_schema.schema, limits, `response_format '${format.json_schema.name}'`, 'response_format');
     if (problem) return problem;
   }
-  for (const [i, tool] of (req.tools ?? []).entries()) {
-    const problem = tooBig(tool.function.parameters, `function '${tool.function.name}'`, `tools[${i}].function.parameters`);
+  const tools = req.tools ?? [];
+  for (let i = 0; i < tools.length; i++) {
+    const problem = schemaTooBig(tools[i]!.function.parameters, limits, `function '${tools[i]!.function.name}'`, `tools[${i}].function.parameters`);
     if (problem) return problem;
   }
   return null;
+}
+
+// A module-level function, not a closure in checkSchemaLimits: under tsx (esbuild's keepNames)
+// a named closure is renamed with defineProperty every time it is created, once per request.
+function schemaTooBig(schema: unknown, limits: MockLimits, what: string, param: string): ApiError | null {
+  const m = measureJson(schema, { maxValues: limits.maxSchemaValues, maxDepth: limits.maxSchemaDepth });
+  if (m.exceeded === null) return null;
+  const why = m.exceeded === 'values'
+    ? `it has more than ${limits.maxSchemaValues} JSON values (the mock's maxSchemaValues)`
+    : `it nests more than ${limits.maxSchemaDepth} levels deep (the mock's maxSchemaDepth)`;
+  return invalidRequest(`Invalid schema for ${what}: ${why}.`, param, 'schema_too_large');
 }
 
 function checkModelRules(req: ChatCompletionRequest, model: MockModel): ApiError | null {

@@ -69,15 +69,12 @@ export function readJsonBody(req: IncomingMessage, limits: number | BodyLimits):
         reject(new ApiError(408, 'invalid_request_error', `The request body was not received within ${timeoutMs} ms.`, null, 'request_timeout', { Connection: 'close' }));
       }, timeoutMs)
       : undefined;
-    const settle = (): void => {
-      if (timer !== undefined) clearTimeout(timer);
-    };
     req.on('data', (chunk: Buffer) => {
       if (failed) return;
       size += chunk.length;
       if (size > maxBytes) {
         failed = true;
-        settle();
+        clearTimeout(timer);
         parts.length = 0;
         reject(tooLarge(maxBytes));
         return;
@@ -85,14 +82,14 @@ export function readJsonBody(req: IncomingMessage, limits: number | BodyLimits):
       parts.push(chunk);
     });
     req.on('error', (err) => {
-      settle();
+      clearTimeout(timer);
       if (!failed) reject(invalidRequest(`Could not read the request body: ${err.message}`));
       failed = true;
     });
     // A client that leaves before sending everything: nobody is waiting for an answer.
-    req.on('close', settle);
+    req.on('close', () => clearTimeout(timer));
     req.on('end', () => {
-      settle();
+      clearTimeout(timer);
       if (failed) return;
       const buffer = parts.length === 1 ? parts[0]! : Buffer.concat(parts, size);
       let text: string;

@@ -13,7 +13,11 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, ext
 
 /** res.send(text) with the given Content-Type. */
 export function sendText(res: ServerResponse, status: number, text: string, contentType: string, extra?: Record<string, string>): void {
-  res.writeHead(status, { ...extra, 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(text) });
+  // Flat [name, value, ...] pairs: node:http writes them in order without building a headers object.
+  const headers: Array<string | number> = [];
+  if (extra) for (const name of Object.keys(extra)) headers.push(name, extra[name]!);
+  headers.push('Content-Type', contentType, 'Content-Length', Buffer.byteLength(text));
+  res.writeHead(status, headers as string[]);
   res.end(text);
 }
 
