@@ -132,7 +132,8 @@ export function renderExtras(x: Extras): string[] {
     L.push(`| ${ms(p.expectedGapMs, 1)} | ${ms(p.meanGap, 2)} | ${ms(p.gapP50, 2)} | ${ms(p.gapP95, 2)} | ${pc(p.errP50)} | **${pc(p.errP95)}** | ${pc(p.errMax)} | ${p.durationError >= 0 ? '+' : ''}${pc(p.durationError)} |`);
     L.push('');
     L.push('The mock schedules writes on an absolute clock (`start + i × gap`), so a late timer does not accumulate; the per-gap');
-    L.push('error includes the client\'s own event-loop jitter on this shared 2-core machine.');
+    L.push('error includes the client\'s own event-loop jitter on this shared 2-core machine, and the tail is the processes waking');
+    L.push('late (see [PERFORMANCE.md](PERFORMANCE.md)), so the p95 varies from run to run around the target.');
     L.push('');
   }
   if (x.suite) {

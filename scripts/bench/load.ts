@@ -14,6 +14,8 @@ export interface LoadResult {
   seconds: number;
   /** The server child's CPU time (user + system) per completed request, µs. */
   cpuUs: number;
+  /** The system (kernel) part of cpuUs: socket syscalls, and waking the load generator. */
+  sysUs: number;
 }
 
 export interface LoadOptions {
@@ -55,5 +57,6 @@ export async function runLoad(server: Pick<ServerChild, 'url' | 'cpu'>, opts: Lo
     non2xx: result.non2xx,
     seconds,
     cpuUs: result.requests.total > 0 ? cpu / result.requests.total : Number.NaN,
+    sysUs: result.requests.total > 0 ? (cpuAfter.system - cpuBefore.system) / result.requests.total : Number.NaN,
   };
 }

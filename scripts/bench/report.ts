@@ -60,7 +60,8 @@ export function renderReport(r: ReportInput): string {
   L.push('');
   L.push('The mock\'s cost per request, measured against a bare `node:http` server that replays the');
   L.push('mock\'s own response bytes, in the same run. Absolute figures depend on the machine and its');
-  L.push('neighbours; the ratio is what the target is set on.');
+  L.push('neighbours; the ratio is what the target is set on. What the figures are made of, what was fixed');
+  L.push('and what is left: [PERFORMANCE.md](PERFORMANCE.md).');
   L.push('');
   L.push(`- Date: ${r.date.toISOString()}`);
   L.push(`- Machine: ${r.machine.cpuModel}, ${r.machine.cores} cores, ${r.machine.memory} RAM, ${r.machine.platform}`);
@@ -81,18 +82,20 @@ export function renderReport(r: ReportInput): string {
   L.push(`${c.warmupSeconds} s warm-up of each. Medians over the rounds; latency in ms (autocannon\'s histogram has 1 ms`);
   L.push('resolution). Ratio = median mock req/s ÷ median bare req/s; "paired" is the median of the per-round ratios.');
   L.push('');
-  L.push('| Concurrency | Mock req/s | Mock p50 / p99 | Bare req/s | Bare p50 / p99 | **Ratio** | Paired ratio | Mock / bare CPU µs per request | CPU ratio |');
-  L.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  L.push('| Concurrency | Mock req/s | Mock p50 / p99 | Bare req/s | Bare p50 / p99 | **Ratio** | Paired ratio | Mock / bare CPU µs per request | of which kernel | CPU ratio |');
+  L.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const t of r.throughput) {
     L.push(
-      `| ${t.connections} | ${fmt(t.mock.rps)} | ${t.mock.p50} / ${t.mock.p99} | ${fmt(t.bare.rps)} | ${t.bare.p50} / ${t.bare.p99} | **${t.ratio.toFixed(3)}** | ${t.pairedRatio.toFixed(3)} | ${fmt(t.mock.cpuUs)} / ${fmt(t.bare.cpuUs)} | ${t.cpuRatio.toFixed(3)} |`,
+      `| ${t.connections} | ${fmt(t.mock.rps)} | ${t.mock.p50} / ${t.mock.p99} | ${fmt(t.bare.rps)} | ${t.bare.p50} / ${t.bare.p99} | **${t.ratio.toFixed(3)}** | ${t.pairedRatio.toFixed(3)} | ${fmt(t.mock.cpuUs)} / ${fmt(t.bare.cpuUs)} | ${fmt(t.mock.sysUs)} / ${fmt(t.bare.sysUs)} | ${t.cpuRatio.toFixed(3)} |`,
     );
   }
   L.push('');
   L.push('CPU µs per request is the server child\'s own CPU time (user + system, `process.cpuUsage()`) over');
   L.push('the round, divided by the requests it answered; CPU ratio = bare ÷ mock. It does not depend on how');
   L.push('much of the machine the load generator took, so it is the steadier of the two figures; the target');
-  L.push('is judged on the req/s ratio, as the issue states it.');
+  L.push('is judged on the req/s ratio, as the issue states it. "Of which kernel" is the system part: the same');
+  L.push('syscalls on both sides, but a server slower than the load generator finds it asleep and pays for waking');
+  L.push('it on every response (see [PERFORMANCE.md](PERFORMANCE.md)).');
   L.push('');
   const withFloor = r.throughput.filter((t) => t.floor);
   if (withFloor.length > 0) {
@@ -182,7 +185,8 @@ export function renderReport(r: ReportInput): string {
   L.push('  `BENCH_STREAM_SECONDS` (streaming and peer rounds), `BENCH_BURST_ROUNDS`, `BENCH_PACING_STREAMS`,');
   L.push('  `BENCH_COLD_RUNS`, `BENCH_EXTRAS=0` (only the sections above the streaming one), `BENCH_PEERS=0`. Profiles of');
   L.push('  both servers under the same load (`PROFILE_CHILD=file.ts` profiles another server child instead of the mock):');
-  L.push('  `npx tsx scripts/bench/profile.ts`.');
+  L.push('  `npx tsx scripts/bench/profile.ts`. The cost of each stage of the request path without sockets:');
+  L.push('  `npx tsx scripts/bench/stages.ts`.');
   L.push('');
   return L.join('\n');
 }

@@ -31,7 +31,7 @@ const config: BenchConfig = {
   rounds: intEnv('BENCH_ROUNDS', 3, 1, 20),
   seconds: intEnv('BENCH_SECONDS', 5, 1, 60),
   warmupSeconds: intEnv('BENCH_WARMUP_SECONDS', 2, 1, 30),
-  connectionsList: (process.env.BENCH_CONNECTIONS ?? '10,100').split(',').map((s) => {
+  connectionsList: (process.env.BENCH_CONNECTIONS ?? '1,10,100').split(',').map((s) => {
     const n = Number(s.trim());
     if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error(`BENCH_CONNECTIONS: bad value '${s}'`);
     return n;

@@ -12,6 +12,8 @@ export interface SideSummary {
   p99: number;
   /** The server child's CPU time per request, µs. */
   cpuUs: number;
+  /** Its system (kernel) part, µs. */
+  sysUs: number;
   errors: number;
   non2xx: number;
 }
@@ -50,6 +52,7 @@ export function summarize(runs: LoadResult[]): SideSummary {
     p50: median(runs.map((r) => r.p50)),
     p99: median(runs.map((r) => r.p99)),
     cpuUs: median(runs.map((r) => r.cpuUs)),
+    sysUs: median(runs.map((r) => r.sysUs)),
     errors: runs.reduce((n, r) => n + r.errors, 0),
     non2xx: runs.reduce((n, r) => n + r.non2xx, 0),
   };
