@@ -73,29 +73,28 @@ await time('formatEvents', () => formatEvents(chunks));
 // response is built (headers, chunked framing) but never written anywhere.
 const mockHandler = chatCompletionsHandler({ options, journal: new Journal(options.journalSize) });
 const answer = JSON.stringify(response);
-/** What the bare replay does: drain the request, write fixed bytes. The floor of this harness. */
-const replayHandler = (req: IncomingMessage, res: ServerResponse): Promise<void> =>
-  new Promise((resolve) => {
-    req.on('end', () => {
-      res.writeHead(200, ['Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(Buffer.byteLength(answer))]);
-      res.end(answer);
-      resolve();
+/**
+ * What the bench's bare replay does, the floor of this harness: drain the request, then write
+ * fixed bytes, in one end() or (a stream) headers flushed and one write per event.
+ */
+function replay(headers: string[], events: string[] | undefined, body = ''): (req: IncomingMessage, res: ServerResponse) => Promise<void> {
+  return (req, res) =>
+    new Promise((resolve) => {
+      req.on('end', () => {
+        res.writeHead(200, headers);
+        if (events) {
+          res.flushHeaders();
+          for (const e of events) res.write(e);
+          res.end();
+        } else res.end(body);
+        resolve();
+      });
+      req.resume();
     });
-    req.resume();
-  });
-/** The same for a stream: headers flushed, one write per event, as the bench's bare replay does. */
+}
+const replayHandler = replay(['Content-Type', 'application/json; charset=utf-8', 'Content-Length', String(Buffer.byteLength(answer))], undefined, answer);
 const events = formatEvents(renderChunks(plan(STREAM_BODY), { includeUsage: true }));
-const replayStream = (req: IncomingMessage, res: ServerResponse): Promise<void> =>
-  new Promise((resolve) => {
-    req.on('end', () => {
-      res.writeHead(200, ['Content-Type', 'text/event-stream; charset=utf-8', 'Cache-Control', 'no-cache', 'Connection', 'keep-alive']);
-      res.flushHeaders();
-      for (const e of events) res.write(e);
-      res.end();
-      resolve();
-    });
-    req.resume();
-  });
+const replayStream = replay(['Content-Type', 'text/event-stream; charset=utf-8', 'Cache-Control', 'no-cache', 'Connection', 'keep-alive'], events);
 const socket = new Socket();
 async function handle(body: Buffer, handler = mockHandler): Promise<void> {
   const req = new IncomingMessage(socket);
