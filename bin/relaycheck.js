@@ -1,8 +1,6 @@
 #!/usr/bin/env node
-// The published entry point: TypeScript runs directly through tsx, so a fresh clone needs
-// no build step between `npm ci` and `npx relaycheck`.
-import { register } from 'tsx/esm/api';
+// The published entry point: the compiled CLI in dist/ (built by `npm run build`, which
+// `npm ci` runs through the prepare script).
+import { main } from '../dist/scripts/cli/main.js';
 
-register();
-const { main } = await import('../scripts/cli.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -3,17 +3,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import { buildApp, chatPaths } from './http/app.ts';
-import { chatCompletionsHandler } from './http/chat-handler.ts';
-import { Journal } from './http/journal.ts';
-import { resolveOptions, type MockOptions } from './options.ts';
+import { buildApp, chatPaths } from './http/app.js';
+import { chatCompletionsHandler } from './http/chat-handler.js';
+import { Journal } from './http/journal.js';
+import { resolveOptions, type MockOptions } from './options.js';
 
-export type { MockOptions, MockModel, MockLimits } from './options.ts';
-export type { JournalEntry } from './http/journal.ts';
-export { BREAK_HEADER, JOURNAL_PATH } from './http/app.ts';
-export { describeBreaks } from './breaks/index.ts';
-export type { ActiveBreak } from '../spec/breaks.ts';
-export { FAULT_HEADER } from './http/faults.ts';
+export type { MockOptions, MockModel, MockLimits } from './options.js';
+export type { JournalEntry } from './http/journal.js';
+export { BREAK_HEADER, JOURNAL_PATH } from './http/app.js';
+export { describeBreaks } from './breaks/index.js';
+export type { ActiveBreak } from '../spec/breaks.js';
+export { FAULT_HEADER } from './http/faults.js';
 
 export interface StartOptions {
   port?: number;

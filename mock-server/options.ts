@@ -1,9 +1,9 @@
 // Everything a caller can configure on the mock, with the defaults in one place.
-import type { ActiveBreak } from '../spec/breaks.ts';
-import { composeQuirks, type Quirks } from './breaks/index.ts';
-import { DEFAULT_MAX_JSON_DEPTH } from './http/read-body.ts';
-import { NO_PACING, type Pacing } from './http/sse-writer.ts';
-import { DEFAULT_PROFILE, loadProfile, type Profile } from './profile.ts';
+import type { ActiveBreak } from '../spec/breaks.js';
+import { composeQuirks, type Quirks } from './breaks/index.js';
+import { DEFAULT_MAX_JSON_DEPTH } from './http/read-body.js';
+import { NO_PACING, type Pacing } from './http/sse-writer.js';
+import { DEFAULT_PROFILE, loadProfile, type Profile } from './profile.js';
 
 export interface MockModel {
   id: string;

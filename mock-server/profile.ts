@@ -1,9 +1,9 @@
 // A relay dialect (spec/relays/<id>.yaml) as mock settings. Nothing here knows any relay by
 // name: a new relay is a new YAML file.
-import type { RelayDialect, RelayEndpoint } from '../spec/generated/types.ts';
-import type { ActiveBreak } from '../spec/breaks.ts';
-import { loadRelay, relayBreaks } from '../spec/relays.ts';
-import type { MockModel } from './options.ts';
+import type { RelayDialect, RelayEndpoint } from '../spec/generated/types.js';
+import type { ActiveBreak } from '../spec/breaks.js';
+import { loadRelay, relayBreaks } from '../spec/relays.js';
+import type { MockModel } from './options.js';
 
 export const DEFAULT_PROFILE = 'openai';
 

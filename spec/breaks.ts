@@ -2,9 +2,9 @@
 // Read once, validated against spec/breaks.schema.yaml, cross-checked against the feature
 // catalogue (flips must name known features), cached.
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
-import { assertNoProblems, groupingProblems, isFeatureId, readValidatedSpecYaml, SpecDataError } from './features.ts';
-import type { Break, BreakCatalogue, BreakCategory, BreakParams, BreakVerdict } from './generated/types.ts';
-import { readSpecYaml } from './load.ts';
+import { assertNoProblems, groupingProblems, isFeatureId, readValidatedSpecYaml, SpecDataError } from './features.js';
+import type { Break, BreakCatalogue, BreakCategory, BreakParams, BreakVerdict } from './generated/types.js';
+import { readSpecYaml } from './load.js';
 
 export const BREAKS_FILE = 'breaks.yaml';
 
@@ -26,7 +26,9 @@ function paramsValidator(b: Break): ValidateFunction | undefined {
     try {
       fn = paramsAjv.compile(b.params);
     } catch (err) {
-      throw new SpecDataError(`spec/${BREAKS_FILE}: break '${b.id}' has an invalid params schema: ${(err as Error).message}`);
+      throw new SpecDataError(
+        `spec/${BREAKS_FILE}: break '${b.id}' has an invalid params schema: ${(err as Error).message}`,
+      );
     }
     paramValidators.set(b.id, fn);
   }

@@ -1,8 +1,8 @@
 // The feature catalogue (spec/features.yaml): the one place feature ids are defined.
 // Read once, validated against spec/features.schema.yaml, checked for consistency, cached.
-import type { Feature, FeatureCatalogue, FeatureGroup, FeatureNeeds } from './generated/types.ts';
-import { readSpecYaml } from './load.ts';
-import { validate, type ValidationResult } from './validators.ts';
+import type { Feature, FeatureCatalogue, FeatureGroup, FeatureNeeds } from './generated/types.js';
+import { readSpecYaml } from './load.js';
+import { validate, type ValidationResult } from './validators.js';
 
 export const FEATURES_FILE = 'features.yaml';
 
@@ -122,7 +122,8 @@ export function isFeatureId(id: string): boolean {
 /** The feature with this id; throws naming the known ids when there is none. */
 export function featureById(id: string): Feature {
   const found = features().find((f) => f.id === id);
-  if (!found) throw new SpecDataError(`unknown feature id '${id}' (spec/${FEATURES_FILE} has: ${featureIds().join(', ')})`);
+  if (!found)
+    throw new SpecDataError(`unknown feature id '${id}' (spec/${FEATURES_FILE} has: ${featureIds().join(', ')})`);
   return found;
 }
 

@@ -9,8 +9,8 @@ import {
   resolveBreakParams,
   usesDefaultParams,
   type ActiveBreak,
-} from './breaks.ts';
-import { assertNoProblems, features, isFeatureId, readValidatedSpecYaml, SpecDataError } from './features.ts';
+} from './breaks.js';
+import { assertNoProblems, features, isFeatureId, readValidatedSpecYaml, SpecDataError } from './features.js';
 import type {
   BreakVerdict,
   FeatureNeeds,
@@ -18,8 +18,8 @@ import type {
   RelayModel,
   RelayQuote,
   SpecSeedFile,
-} from './generated/types.ts';
-import { listSpecFiles, readSpecYaml } from './load.ts';
+} from './generated/types.js';
+import { listSpecFiles, readSpecYaml } from './load.js';
 
 export const RELAYS_DIR = 'relays';
 const SUFFIX = '.yaml';
@@ -231,4 +231,3 @@ export function relayQuotes(relay: RelayDialect): RelayQuoteRef[] {
   (relay.notes ?? []).forEach((n, i) => add(`notes[${i}]${n.about ? ` (${n.about})` : ''}`, n.quote, n.source));
   return out;
 }
-

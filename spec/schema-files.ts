@@ -1,6 +1,6 @@
 // Which YAML files under spec/ are JSON Schemas, and how they refer to each other.
 // Shared by the type generator and the ajv registry so both see the same set.
-import { listSpecFiles, readSpecYaml } from './load.ts';
+import { listSpecFiles, readSpecYaml } from './load.js';
 
 export interface SchemaFile {
   /** Path relative to spec/, e.g. `schemas/chat-request.schema.yaml`. */

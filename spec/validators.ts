@@ -1,7 +1,7 @@
 // ajv, strict, JSON Schema 2020-12: every schema under spec/ is added once, and each
 // validator is compiled the first time it is asked for, then reused (never per request).
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
-import { loadSchemaFiles, type SchemaFile } from './schema-files.ts';
+import { loadSchemaFiles, type SchemaFile } from './schema-files.js';
 
 export type SchemaName = string;
 

@@ -1,11 +1,11 @@
 // The suite against the built-in mock speaking one relay's dialect: what `npm start` shows
 // and what the self-test asserts. The mock runs on a free loopback port with a throwaway key.
 import { randomBytes } from 'node:crypto';
-import type { RelayDialect, ReportTarget } from '../spec/generated/types.ts';
-import { expectedVerdicts, modelsFor } from '../spec/relays.ts';
-import { createMockProvider } from '../mock-server/index.ts';
-import { runTarget, type RunTargetOptions } from './runner.ts';
-import { DEFAULT_KEY_ENV_VAR } from './transport/curl.ts';
+import type { RelayDialect, ReportTarget } from '../spec/generated/types.js';
+import { expectedVerdicts, modelsFor } from '../spec/relays.js';
+import { createMockProvider } from '../mock-server/index.js';
+import { runTarget, type RunTargetOptions } from './runner.js';
+import { DEFAULT_KEY_ENV_VAR } from './transport/curl.js';
 
 export interface MockRun {
   relay: RelayDialect;
@@ -15,12 +15,17 @@ export interface MockRun {
   problems: string[];
 }
 
-export async function runAgainstMock(relay: RelayDialect, options: Omit<RunTargetOptions, 'now'> = {}): Promise<MockRun> {
+export async function runAgainstMock(
+  relay: RelayDialect,
+  options: Omit<RunTargetOptions, 'now'> = {},
+): Promise<MockRun> {
   const key = `sk-mock-${randomBytes(12).toString('hex')}`;
   const mock = createMockProvider({ profile: relay.id, apiKeys: [key], journalSize: 0 });
   const { baseUrl } = await mock.start({ port: 0, host: '127.0.0.1' });
   try {
-    const [model, reasoning, vision] = (['model', 'reasoning-model', 'vision-model'] as const).map((needs) => modelsFor(relay, needs)[0]?.id);
+    const [model, reasoning, vision] = (['model', 'reasoning-model', 'vision-model'] as const).map(
+      (needs) => modelsFor(relay, needs)[0]?.id,
+    );
     const run = await runTarget(
       {
         name: relay.id,

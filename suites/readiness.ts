@@ -11,7 +11,7 @@
 //   works     no matching break makes it fail
 // Breaks that flip nothing (e.g. retry-after-dropped) are invisible to the suite and so to
 // this prediction; docs/CLIENTS.md lists them.
-import type { Break, ClientReadiness, ReportVerdict } from '../spec/generated/types.ts';
+import type { Break, ClientReadiness, ReportVerdict } from '../spec/generated/types.js';
 
 export type ClientExpectation = 'works' | 'fails' | 'may-fail';
 
@@ -79,7 +79,17 @@ export function predictClientReadiness(
   const operations = readiness.operations.map((op): OperationPrediction => {
     const reasons = matched.flatMap((b): ReadinessReason[] => {
       const failure = fails(b, op.id);
-      return failure ? [{ break: b.id, description: b.description, flips: flipsOf(b), error: failure.error, message: failure.message }] : [];
+      return failure
+        ? [
+            {
+              break: b.id,
+              description: b.description,
+              flips: flipsOf(b),
+              error: failure.error,
+              message: failure.message,
+            },
+          ]
+        : [];
     });
     let expectation: ClientExpectation = 'works';
     if (reasons.length > 0) {

@@ -2,14 +2,14 @@
 // target's session (shared, at most `concurrency` in flight), rounds within a probe wait for
 // the rounds before, a probe reading another's exchange simply asks for the same request.
 // Builds the ReportTarget. Never throws: a failing probe is an `error` verdict.
-import { features } from '../spec/features.ts';
-import type { ReportExchange, ReportResult, ReportTarget } from '../spec/generated/types.ts';
-import { PROBES } from './probes/index.ts';
-import { MODELS_REQUEST } from './probes/basics.ts';
-import { errorMessage, oneLine } from './probes/read.ts';
-import type { ModelRole, Observed, Probe, ProbeContext, RequestSpec, Seen } from './probes/types.ts';
-import { TargetSession, type Sent, type SessionOptions } from './session.ts';
-import type { Target } from './target.ts';
+import { features } from '../spec/features.js';
+import type { ReportExchange, ReportResult, ReportTarget } from '../spec/generated/types.js';
+import { PROBES } from './probes/index.js';
+import { MODELS_REQUEST } from './probes/basics.js';
+import { errorMessage, oneLine } from './probes/read.js';
+import type { ModelRole, Observed, Probe, ProbeContext, RequestSpec, Seen } from './probes/types.js';
+import { TargetSession, type Sent, type SessionOptions } from './session.js';
+import type { Target } from './target.js';
 
 export interface RunTargetOptions extends SessionOptions {
   /** Feature ids to run (default: every feature). */
@@ -89,7 +89,8 @@ async function runProbe(probe: Probe, session: TargetSession, ctx: ProbeContext)
     reproduce: decisiveUse ? session.curl(decisiveUse.sent) : '',
   };
   if (warnings && warnings.length > 0) result.warnings = warnings.map((w) => session.redactor.text(w));
-  if (details && Object.keys(details).length > 0) result.details = session.redactor.json(details) as Record<string, unknown>;
+  if (details && Object.keys(details).length > 0)
+    result.details = session.redactor.json(details) as Record<string, unknown>;
   return result;
 }
 

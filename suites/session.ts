@@ -2,14 +2,20 @@
 // sends each distinct request once (probes asking for the same request share it, even while
 // it is in flight), keeps at most `concurrency` requests in flight, and counts what the run
 // cost (requests, including retries, and the tokens the relay reported).
-import { createLimiter, type Limiter } from './concurrency.ts';
-import { isObject, streamChunks, usageInt } from './probes/read.ts';
-import { WRONG_KEY } from './probes/requests.ts';
-import type { ModelRole, RequestSpec } from './probes/types.ts';
-import type { Target } from './target.ts';
-import { toCurl } from './transport/curl.ts';
-import { exchange, type ExchangeLimits, type ExchangeOptions, type ExchangeRequest, type ExchangeResult } from './transport/http.ts';
-import { createRedactor, type Redactor } from './transport/redact.ts';
+import { createLimiter, type Limiter } from './concurrency.js';
+import { isObject, streamChunks, usageInt } from './probes/read.js';
+import { WRONG_KEY } from './probes/requests.js';
+import type { ModelRole, RequestSpec } from './probes/types.js';
+import type { Target } from './target.js';
+import { toCurl } from './transport/curl.js';
+import {
+  exchange,
+  type ExchangeLimits,
+  type ExchangeOptions,
+  type ExchangeRequest,
+  type ExchangeResult,
+} from './transport/http.js';
+import { createRedactor, type Redactor } from './transport/redact.js';
 
 export interface SessionOptions {
   /** Requests in flight at once (default 4). */
@@ -36,7 +42,12 @@ export interface SessionUsage {
 /** Keys sorted, so equal bodies give equal cache keys whatever the property order. */
 function canonical(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(canonical);
-  if (isObject(v)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, canonical(v[k])]));
+  if (isObject(v))
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, canonical(v[k])]),
+    );
   return v;
 }
 
@@ -49,7 +60,10 @@ export function reportedUsage(result: ExchangeResult): { prompt: number; complet
     usage = result.json['usage'];
   }
   const nonNegative = (n: number | undefined): number => (n !== undefined && n > 0 ? n : 0);
-  return { prompt: nonNegative(usageInt(usage, 'prompt_tokens')), completion: nonNegative(usageInt(usage, 'completion_tokens')) };
+  return {
+    prompt: nonNegative(usageInt(usage, 'prompt_tokens')),
+    completion: nonNegative(usageInt(usage, 'completion_tokens')),
+  };
 }
 
 export class TargetSession {
@@ -81,7 +95,10 @@ export class TargetSession {
   }
 
   /** The HTTP request for a spec; `role` is the probe's model role (the spec's `model` wins). */
-  resolve(spec: RequestSpec, role: ModelRole): { request: ExchangeRequest; auth: NonNullable<RequestSpec['auth']>; key: string } {
+  resolve(
+    spec: RequestSpec,
+    role: ModelRole,
+  ): { request: ExchangeRequest; auth: NonNullable<RequestSpec['auth']>; key: string } {
     const method = spec.method ?? 'POST';
     const path = spec.path ?? '/chat/completions';
     const auth = spec.auth ?? 'key';
@@ -97,7 +114,8 @@ export class TargetSession {
       if (this.target.auth === 'api-key') headers['api-key'] = key;
       else headers['authorization'] = `Bearer ${key}`;
     }
-    const body: Record<string, unknown> | undefined = spec.body !== undefined && spec.bodyRaw === undefined ? { model, ...spec.body } : undefined;
+    const body: Record<string, unknown> | undefined =
+      spec.body !== undefined && spec.bodyRaw === undefined ? { model, ...spec.body } : undefined;
     const request: ExchangeRequest = {
       method,
       url: `${this.base}${path}`,
@@ -107,7 +125,15 @@ export class TargetSession {
       ...(spec.bodyRaw !== undefined ? { bodyRaw: spec.bodyRaw } : {}),
       ...(body?.['stream'] === true ? { expectStream: true } : {}),
     };
-    const key = JSON.stringify([method, path, auth, canonical(body ?? null), spec.bodyRaw ?? null, spec.repeat ?? 0, spec.noRetry === true]);
+    const key = JSON.stringify([
+      method,
+      path,
+      auth,
+      canonical(body ?? null),
+      spec.bodyRaw ?? null,
+      spec.repeat ?? 0,
+      spec.noRetry === true,
+    ]);
     return { request, auth, key };
   }
 
@@ -137,7 +163,8 @@ export class TargetSession {
   /** A curl command replaying a sent request; the key is read from the target's variable. */
   curl(sent: Sent): string {
     const headers: Record<string, string> = { ...this.target.headers };
-    if (sent.request.body !== undefined || sent.request.bodyRaw !== undefined) headers['content-type'] = 'application/json';
+    if (sent.request.body !== undefined || sent.request.bodyRaw !== undefined)
+      headers['content-type'] = 'application/json';
     const command = toCurl(
       {
         method: sent.request.method,

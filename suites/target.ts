@@ -4,8 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
-import { featureIds } from '../spec/features.ts';
-import { DEFAULT_KEY_ENV_VAR } from './transport/curl.ts';
+import { featureIds } from '../spec/features.js';
+import { DEFAULT_KEY_ENV_VAR } from './transport/curl.js';
 
 export type AuthScheme = 'bearer' | 'api-key';
 
@@ -97,12 +97,18 @@ export function parseConfig(text: string, file = 'relaycheck.yaml'): RunConfig {
   }
   if (!validateConfig(value)) {
     const problems = (validateConfig.errors ?? []).map((e) => {
-      const extra = e.keyword === 'additionalProperties' ? ` ('${String((e.params as { additionalProperty?: unknown }).additionalProperty)}')` : '';
+      const extra =
+        e.keyword === 'additionalProperties'
+          ? ` ('${String((e.params as { additionalProperty?: unknown }).additionalProperty)}')`
+          : '';
       return `  ${e.instancePath === '' ? '/' : e.instancePath}: ${e.message ?? e.keyword}${extra}`;
     });
     throw new ConfigError(`${file} is invalid:\n${problems.join('\n')}`);
   }
-  const raw = value as { concurrency?: number; targets: Array<Omit<TargetConfig, 'keyEnv' | 'headers' | 'auth'> & Partial<TargetConfig>> };
+  const raw = value as {
+    concurrency?: number;
+    targets: Array<Omit<TargetConfig, 'keyEnv' | 'headers' | 'auth'> & Partial<TargetConfig>>;
+  };
   const targets = raw.targets.map((t) => {
     checkBaseUrl(t.baseUrl, `${file}: target '${t.name}'`);
     return {
@@ -118,7 +124,10 @@ export function parseConfig(text: string, file = 'relaycheck.yaml'): RunConfig {
   const known = featureIds();
   for (const t of targets) {
     const unknown = (t.require ?? []).filter((id) => !known.includes(id));
-    if (unknown.length > 0) throw new ConfigError(`${file}: target '${t.name}' requires unknown feature(s) ${unknown.join(', ')} (known: ${known.join(', ')})`);
+    if (unknown.length > 0)
+      throw new ConfigError(
+        `${file}: target '${t.name}' requires unknown feature(s) ${unknown.join(', ')} (known: ${known.join(', ')})`,
+      );
   }
   const names = targets.map((t) => t.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
@@ -143,8 +152,10 @@ export function checkBaseUrl(url: string, where = '--base-url'): void {
   } catch {
     throw new ConfigError(`${where}: '${url}' is not a URL`);
   }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new ConfigError(`${where}: '${url}' is not an http(s) URL`);
-  if (parsed.username || parsed.password) throw new ConfigError(`${where}: put the key in an environment variable, not in the URL`);
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
+    throw new ConfigError(`${where}: '${url}' is not an http(s) URL`);
+  if (parsed.username || parsed.password)
+    throw new ConfigError(`${where}: put the key in an environment variable, not in the URL`);
 }
 
 /** `Name: value` from --header. */
@@ -168,17 +179,22 @@ export function defaultTargetName(baseUrl: string): string {
 export function resolveTarget(config: TargetConfig, env: Record<string, string | undefined>): Target {
   const apiKey = env[config.keyEnv];
   if (apiKey === undefined || apiKey.trim() === '') {
-    throw new ConfigError(`target '${config.name}': the environment variable ${config.keyEnv} is not set (the key is read from it, never from the command line)`);
+    throw new ConfigError(
+      `target '${config.name}': the environment variable ${config.keyEnv} is not set (the key is read from it, never from the command line)`,
+    );
   }
   const secrets = [apiKey.trim()];
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(config.headers)) {
     if (/^(authorization|api-key)$/i.test(name)) {
-      throw new ConfigError(`target '${config.name}': the key is sent by relaycheck (keyEnv / --api-key-env and auth / --auth), not in an extra header (${name})`);
+      throw new ConfigError(
+        `target '${config.name}': the key is sent by relaycheck (keyEnv / --api-key-env and auth / --auth), not in an extra header (${name})`,
+      );
     }
     headers[name] = value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, v: string) => {
       const found = env[v];
-      if (found === undefined) throw new ConfigError(`target '${config.name}': header ${name} uses \${${v}}, which is not set`);
+      if (found === undefined)
+        throw new ConfigError(`target '${config.name}': header ${name} uses \${${v}}, which is not set`);
       secrets.push(found);
       return found;
     });

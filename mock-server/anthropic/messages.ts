@@ -2,17 +2,18 @@
 // request is translated onto the same planner as chat completions, so the answer is
 // computed the same way; only the wire shapes differ. Pure apart from the handler at the end.
 import type { Request, Response } from 'express';
-import type { ChatCompletionRequest, ChatMessage, RelayEndpoint, Tool } from '../../spec/generated/types.ts';
-import { checkRequest } from '../completion/check.ts';
-import { planCompletion, type CompletionPlan } from '../completion/plan.ts';
-import { ApiError } from '../http/api-error.ts';
-import { readJsonBody } from '../http/read-body.ts';
-import { writeSse } from '../http/sse-writer.ts';
-import type { ResolvedOptions } from '../options.ts';
+import type { ChatCompletionRequest, ChatMessage, RelayEndpoint, Tool } from '../../spec/generated/types.js';
+import { checkRequest } from '../completion/check.js';
+import { planCompletion, type CompletionPlan } from '../completion/plan.js';
+import { ApiError } from '../http/api-error.js';
+import { readJsonBody } from '../http/read-body.js';
+import { writeSse } from '../http/sse-writer.js';
+import type { ResolvedOptions } from '../options.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-const anthropicError = (status: number, type: string, message: string): ApiError => new ApiError(status, type, message, null, null);
+const anthropicError = (status: number, type: string, message: string): ApiError =>
+  new ApiError(status, type, message, null, null);
 
 /** Anthropic's error body, not OpenAI's. */
 export function anthropicErrorBody(error: ApiError): unknown {
@@ -22,7 +23,10 @@ export function anthropicErrorBody(error: ApiError): unknown {
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
-  return content.filter(isObject).map((b) => (b.type === 'text' && typeof b.text === 'string' ? b.text : '')).join('');
+  return content
+    .filter(isObject)
+    .map((b) => (b.type === 'text' && typeof b.text === 'string' ? b.text : ''))
+    .join('');
 }
 
 /** An Anthropic request as the equivalent chat-completions request. */
@@ -33,7 +37,8 @@ export function toChatRequest(body: unknown): ChatCompletionRequest | ApiError {
   if (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens) || maxTokens < 1) {
     return anthropicError(400, 'invalid_request_error', 'max_tokens: Field required (a positive integer)');
   }
-  if (!Array.isArray(messages) || messages.length === 0) return anthropicError(400, 'invalid_request_error', 'messages: at least one message is required');
+  if (!Array.isArray(messages) || messages.length === 0)
+    return anthropicError(400, 'invalid_request_error', 'messages: at least one message is required');
   const out: ChatMessage[] = [];
   if (system !== undefined) out.push({ role: 'system', content: textOf(system) });
   for (const [i, m] of messages.entries()) {
@@ -45,7 +50,11 @@ export function toChatRequest(body: unknown): ChatCompletionRequest | ApiError {
   const chatTools: Tool[] | undefined = Array.isArray(tools)
     ? tools.filter(isObject).map((t) => ({
         type: 'function' as const,
-        function: { name: String(t.name), description: typeof t.description === 'string' ? t.description : undefined, parameters: isObject(t.input_schema) ? t.input_schema : {} },
+        function: {
+          name: String(t.name),
+          description: typeof t.description === 'string' ? t.description : undefined,
+          parameters: isObject(t.input_schema) ? t.input_schema : {},
+        },
       }))
     : undefined;
   return {
@@ -57,12 +66,23 @@ export function toChatRequest(body: unknown): ChatCompletionRequest | ApiError {
   };
 }
 
-const STOP_REASONS = { stop: 'end_turn', length: 'max_tokens', tool_calls: 'tool_use', content_filter: 'end_turn', function_call: 'tool_use' } as const;
+const STOP_REASONS = {
+  stop: 'end_turn',
+  length: 'max_tokens',
+  tool_calls: 'tool_use',
+  content_filter: 'end_turn',
+  function_call: 'tool_use',
+} as const;
 
 function contentBlocks(plan: CompletionPlan): Record<string, unknown>[] {
   const choice = plan.choices[0]!;
   if (choice.toolCalls.length > 0) {
-    return choice.toolCalls.map((c) => ({ type: 'tool_use', id: c.id.replace(/^call_/, 'toolu_'), name: c.function.name, input: toolInput(c.function.arguments) }));
+    return choice.toolCalls.map((c) => ({
+      type: 'tool_use',
+      id: c.id.replace(/^call_/, 'toolu_'),
+      name: c.function.name,
+      input: toolInput(c.function.arguments),
+    }));
   }
   return [{ type: 'text', text: choice.content ?? '' }];
 }
@@ -94,20 +114,53 @@ export function renderMessage(plan: CompletionPlan): Record<string, unknown> {
 export function renderMessageEvents(plan: CompletionPlan): string[] {
   const message = renderMessage(plan);
   const event = (name: string, data: unknown): string => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
-  const out = [event('message_start', { type: 'message_start', message: { ...message, content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: plan.usage.prompt_tokens, output_tokens: 0 } } })];
+  const out = [
+    event('message_start', {
+      type: 'message_start',
+      message: {
+        ...message,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { input_tokens: plan.usage.prompt_tokens, output_tokens: 0 },
+      },
+    }),
+  ];
   (message.content as Record<string, unknown>[]).forEach((block, index) => {
     if (block.type === 'text') {
-      out.push(event('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }));
+      out.push(
+        event('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }),
+      );
       for (const token of plan.choices[0]!.contentTokens) {
-        out.push(event('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'text_delta', text: token } }));
+        out.push(
+          event('content_block_delta', {
+            type: 'content_block_delta',
+            index,
+            delta: { type: 'text_delta', text: token },
+          }),
+        );
       }
     } else {
-      out.push(event('content_block_start', { type: 'content_block_start', index, content_block: { ...block, input: {} } }));
-      out.push(event('content_block_delta', { type: 'content_block_delta', index, delta: { type: 'input_json_delta', partial_json: JSON.stringify(block.input) } }));
+      out.push(
+        event('content_block_start', { type: 'content_block_start', index, content_block: { ...block, input: {} } }),
+      );
+      out.push(
+        event('content_block_delta', {
+          type: 'content_block_delta',
+          index,
+          delta: { type: 'input_json_delta', partial_json: JSON.stringify(block.input) },
+        }),
+      );
     }
     out.push(event('content_block_stop', { type: 'content_block_stop', index }));
   });
-  out.push(event('message_delta', { type: 'message_delta', delta: { stop_reason: message.stop_reason, stop_sequence: message.stop_sequence }, usage: { output_tokens: plan.usage.completion_tokens } }));
+  out.push(
+    event('message_delta', {
+      type: 'message_delta',
+      delta: { stop_reason: message.stop_reason, stop_sequence: message.stop_sequence },
+      usage: { output_tokens: plan.usage.completion_tokens },
+    }),
+  );
   out.push(event('message_stop', { type: 'message_stop' }));
   return out;
 }
@@ -121,7 +174,8 @@ export function messagesHandler(options: ResolvedOptions, endpoint: Pick<RelayEn
   const required = Object.keys(endpoint.headers ?? {}).map((h) => h.toLowerCase());
   return async (req: Request, res: Response): Promise<void> => {
     try {
-      const hasKey = /^Bearer\s+\S/i.test(req.headers.authorization ?? '') || typeof req.headers['x-api-key'] === 'string';
+      const hasKey =
+        /^Bearer\s+\S/i.test(req.headers.authorization ?? '') || typeof req.headers['x-api-key'] === 'string';
       if (!hasKey) throw anthropicError(401, 'authentication_error', 'x-api-key header is required');
       const missing = required.find((h) => typeof req.headers[h] !== 'string');
       if (missing) throw anthropicError(400, 'invalid_request_error', `${missing}: header is required`);
@@ -129,7 +183,8 @@ export function messagesHandler(options: ResolvedOptions, endpoint: Pick<RelayEn
       const request = toChatRequest(body.json);
       if (request instanceof ApiError) throw request;
       const model = options.models.get(request.model);
-      if (!model || (models && !models.includes(request.model))) throw anthropicError(404, 'not_found_error', `model: ${request.model}`);
+      if (!model || (models && !models.includes(request.model)))
+        throw anthropicError(404, 'not_found_error', `model: ${request.model}`);
       // The same limits as chat completions (messages, tools, schema size), in Anthropic's error shape.
       const problem = checkRequest(request, model, options.limits);
       if (problem) throw anthropicError(problem.status, problem.type, problem.message);

@@ -1,5 +1,5 @@
 // Errors: refusals with the wrong status, in-band, or in a shape clients cannot read.
-import type { BreakImpl } from './hooks.ts';
+import type { BreakImpl } from './hooks.js';
 
 export const errorBreaks: Record<string, BreakImpl> = {
   'errors-http-200': {
@@ -31,7 +31,8 @@ export const errorBreaks: Record<string, BreakImpl> = {
   'error-status': {
     error(reply, ctx) {
       const { condition, status } = (ctx.params ?? {}) as { condition?: string; status?: number };
-      if (status !== undefined && (reply.error.code === condition || reply.error.type === condition)) reply.status = status;
+      if (status !== undefined && (reply.error.code === condition || reply.error.type === condition))
+        reply.status = status;
     },
   },
   'error-envelope-nonstandard': {
@@ -66,7 +67,8 @@ export const errorBreaks: Record<string, BreakImpl> = {
   },
   'retry-after-dropped': {
     error(reply) {
-      for (const name of Object.keys(reply.headers)) if (name.toLowerCase() === 'retry-after') delete reply.headers[name];
+      for (const name of Object.keys(reply.headers))
+        if (name.toLowerCase() === 'retry-after') delete reply.headers[name];
     },
   },
 };

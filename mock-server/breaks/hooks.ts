@@ -1,10 +1,10 @@
 // What a break may change, stage by stage. A break is a handful of these hooks; the app runs
 // each stage through the active breaks in catalogue order. Hooks are pure functions of what
 // they are handed (they may mutate it: every stage hands them a fresh object).
-import type { BreakParams, ChatCompletionRequest, ErrorObject, Usage } from '../../spec/generated/types.ts';
-import type { PlannedChoice } from '../completion/plan.ts';
-import type { ApiError } from '../http/api-error.ts';
-import type { SseFraming } from '../stream/sse-format.ts';
+import type { BreakParams, ChatCompletionRequest, ErrorObject, Usage } from '../../spec/generated/types.js';
+import type { PlannedChoice } from '../completion/plan.js';
+import type { ApiError } from '../http/api-error.js';
+import type { SseFraming } from '../stream/sse-format.js';
 
 export type JsonObject = Record<string, unknown>;
 

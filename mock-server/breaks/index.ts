@@ -1,22 +1,30 @@
 // The break registry, and the composition of the active breaks into one function per
 // pipeline stage. Which breaks exist, what they flip and their parameters are data
 // (spec/breaks.yaml); only what each one does is code, here.
-import type { BreakParams } from '../../spec/generated/types.ts';
-import { breakById, breakIds, conflictingPairs, resolveBreakParams, type ActiveBreak } from '../../spec/breaks.ts';
-import { ApiError, invalidRequest } from '../http/api-error.ts';
-import { errorBreaks } from './errors.ts';
-import type { BreakImpl, ChoiceContext, ErrorContext, ErrorReply, JsonObject, StageContext, StreamShape } from './hooks.ts';
-import { metadataBreaks } from './metadata.ts';
-import { reasoningBreaks } from './reasoning.ts';
-import { requestBreaks } from './request.ts';
-import { streamBreaks } from './stream.ts';
-import { structuredBreaks } from './structured.ts';
-import { toolBreaks } from './tools.ts';
-import type { ChatCompletionRequest } from '../../spec/generated/types.ts';
-import type { PlannedChoice } from '../completion/plan.ts';
+import type { BreakParams } from '../../spec/generated/types.js';
+import { breakById, breakIds, conflictingPairs, resolveBreakParams, type ActiveBreak } from '../../spec/breaks.js';
+import { type ApiError, invalidRequest } from '../http/api-error.js';
+import { errorBreaks } from './errors.js';
+import type {
+  BreakImpl,
+  ChoiceContext,
+  ErrorContext,
+  ErrorReply,
+  JsonObject,
+  StageContext,
+  StreamShape,
+} from './hooks.js';
+import { metadataBreaks } from './metadata.js';
+import { reasoningBreaks } from './reasoning.js';
+import { requestBreaks } from './request.js';
+import { streamBreaks } from './stream.js';
+import { structuredBreaks } from './structured.js';
+import { toolBreaks } from './tools.js';
+import type { ChatCompletionRequest } from '../../spec/generated/types.js';
+import type { PlannedChoice } from '../completion/plan.js';
 
-export type { ChoiceContext, ErrorReply, JsonObject, StageContext, StreamShape } from './hooks.ts';
-export type { ActiveBreak } from '../../spec/breaks.ts';
+export type { ChoiceContext, ErrorReply, JsonObject, StageContext, StreamShape } from './hooks.js';
+export type { ActiveBreak } from '../../spec/breaks.js';
 
 export const IMPLEMENTATIONS: Readonly<Record<string, BreakImpl>> = {
   ...requestBreaks,
@@ -50,7 +58,12 @@ export function composeQuirks(active: readonly ActiveBreak[]): Quirks {
   const known = new Set(breakIds());
   const byId = new Map<string, BreakParams | undefined>();
   for (const a of active) {
-    if (!known.has(a.id)) throw invalidRequest(`Unknown break '${a.id}'. 'relaycheck mock --list-breaks' lists them.`, null, 'unknown_break');
+    if (!known.has(a.id))
+      throw invalidRequest(
+        `Unknown break '${a.id}'. 'relaycheck mock --list-breaks' lists them.`,
+        null,
+        'unknown_break',
+      );
     try {
       byId.set(a.id, resolveBreakParams(a.id, a.params));
     } catch (err) {
@@ -59,13 +72,20 @@ export function composeQuirks(active: readonly ActiveBreak[]): Quirks {
   }
   const pairs = conflictingPairs([...byId.keys()]);
   if (pairs.length > 0) {
-    throw invalidRequest(`These breaks cannot be on together: ${pairs.map((p) => p.join(' + ')).join(', ')}.`, null, 'conflicting_breaks');
+    throw invalidRequest(
+      `These breaks cannot be on together: ${pairs.map((p) => p.join(' + ')).join(', ')}.`,
+      null,
+      'conflicting_breaks',
+    );
   }
   // Catalogue order, so the same set always composes the same way.
   const ordered = breakIds()
     .filter((id) => byId.has(id))
     .map((id) => ({ id, params: byId.get(id), impl: IMPLEMENTATIONS[id] ?? {} }));
-  const withHook = <K extends keyof BreakImpl>(hook: K) => ordered.filter((b) => b.impl[hook] !== undefined) as (typeof ordered[number] & { impl: Required<Pick<BreakImpl, K>> })[];
+  const withHook = <K extends keyof BreakImpl>(hook: K) =>
+    ordered.filter((b) => b.impl[hook] !== undefined) as ((typeof ordered)[number] & {
+      impl: Required<Pick<BreakImpl, K>>;
+    })[];
 
   return {
     ids: ordered.map((b) => b.id),
@@ -122,7 +142,9 @@ export function parseBreakList(list: string | undefined): ActiveBreak[] {
 export function describeBreaks(): string[] {
   return breakIds().map((id) => {
     const b = breakById(id);
-    const flips = Object.entries(b.flips).map(([f, v]) => `${f}→${String(v)}`).join(', ');
+    const flips = Object.entries(b.flips)
+      .map(([f, v]) => `${f}→${String(v)}`)
+      .join(', ');
     return `${id.padEnd(31)} ${b.description}${flips ? `  [${flips}]` : ''}`;
   });
 }

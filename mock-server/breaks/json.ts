@@ -1,5 +1,5 @@
 // Small accessors for the loosely typed JSON the output-stage hooks rewrite.
-import type { JsonObject } from './hooks.ts';
+import type { JsonObject } from './hooks.js';
 
 export const isObject = (v: unknown): v is JsonObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -1,7 +1,7 @@
 // Response metadata and usage, and the model list.
-import { routeNotFound } from '../http/api-error.ts';
-import type { BreakImpl, JsonObject } from './hooks.ts';
-import { bodyOf, choicesOf, isObject, objectChunks } from './json.ts';
+import { routeNotFound } from '../http/api-error.js';
+import type { BreakImpl, JsonObject } from './hooks.js';
+import { bodyOf, choicesOf, isObject, objectChunks } from './json.js';
 
 /** Apply `edit` to the response, or to every chunk of a stream. */
 function everywhere(edit: (item: JsonObject) => void): Pick<BreakImpl, 'response' | 'chunks'> {

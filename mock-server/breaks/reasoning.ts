@@ -1,8 +1,8 @@
 // Reasoning: where the thinking goes (or does not).
-import { setContent } from '../completion/plan.ts';
-import { invalidRequest } from '../http/api-error.ts';
-import type { BreakImpl, JsonObject } from './hooks.ts';
-import { bodyOf, choicesOf } from './json.ts';
+import { setContent } from '../completion/plan.js';
+import { invalidRequest } from '../http/api-error.js';
+import type { BreakImpl, JsonObject } from './hooks.js';
+import { bodyOf, choicesOf } from './json.js';
 
 function rename(item: JsonObject | string): void {
   for (const choice of choicesOf(item)) {
@@ -44,7 +44,11 @@ export const reasoningBreaks: Record<string, BreakImpl> = {
   'reasoning-effort-rejected': {
     request: (req) =>
       req.reasoning_effort != null
-        ? invalidRequest("Unsupported parameter: 'reasoning_effort' is not supported by this relay.", 'reasoning_effort', 'unsupported_parameter')
+        ? invalidRequest(
+            "Unsupported parameter: 'reasoning_effort' is not supported by this relay.",
+            'reasoning_effort',
+            'unsupported_parameter',
+          )
         : undefined,
   },
 };

@@ -1,8 +1,8 @@
 // Request handling: parameters a relay ignores, refuses or mangles before "upstream" sees them.
-import { readSpecYaml } from '../../spec/load.ts';
-import { setContent } from '../completion/plan.ts';
-import { ApiError, invalidRequest } from '../http/api-error.ts';
-import type { BreakImpl } from './hooks.ts';
+import { readSpecYaml } from '../../spec/load.js';
+import { setContent } from '../completion/plan.js';
+import { ApiError, invalidRequest } from '../http/api-error.js';
+import type { BreakImpl } from './hooks.js';
 
 const unsupported = (param: string): ApiError =>
   invalidRequest(`Unsupported parameter: '${param}' is not supported by this relay.`, param, 'unsupported_parameter');
@@ -10,11 +10,14 @@ const unsupported = (param: string): ApiError =>
 let knownParams: Set<string> | undefined;
 /** The request schema's top-level properties: everything else is "unknown". */
 function requestParams(): Set<string> {
-  knownParams ??= new Set(Object.keys((readSpecYaml('schemas/chat-request.schema.yaml') as { properties: object }).properties));
+  knownParams ??= new Set(
+    Object.keys((readSpecYaml('schemas/chat-request.schema.yaml') as { properties: object }).properties),
+  );
   return knownParams;
 }
 
-const clamp = (v: unknown, lo: number, hi: number): unknown => (typeof v === 'number' ? Math.min(hi, Math.max(lo, v)) : v);
+const clamp = (v: unknown, lo: number, hi: number): unknown =>
+  typeof v === 'number' ? Math.min(hi, Math.max(lo, v)) : v;
 
 export const requestBreaks: Record<string, BreakImpl> = {
   'stream-default-true': {
@@ -82,7 +85,15 @@ export const requestBreaks: Record<string, BreakImpl> = {
   },
   'n-rejected': {
     request: (req) =>
-      (req.n ?? 1) > 1 ? new ApiError(422, 'invalid_request_error', "Unsupported value: 'n' must be 1 on this relay.", 'n', 'unsupported_value') : undefined,
+      (req.n ?? 1) > 1
+        ? new ApiError(
+            422,
+            'invalid_request_error',
+            "Unsupported value: 'n' must be 1 on this relay.",
+            'n',
+            'unsupported_value',
+          )
+        : undefined,
   },
   'seed-rejected': {
     request: (req) => (req.seed != null ? unsupported('seed') : undefined),
@@ -96,7 +107,13 @@ export const requestBreaks: Record<string, BreakImpl> = {
   'developer-role-rejected': {
     request(req) {
       const i = req.messages.findIndex((m) => m.role === 'developer');
-      return i < 0 ? undefined : invalidRequest(`Invalid value: 'developer' is not a supported role (messages[${i}].role).`, `messages[${i}].role`, 'invalid_value');
+      return i < 0
+        ? undefined
+        : invalidRequest(
+            `Invalid value: 'developer' is not a supported role (messages[${i}].role).`,
+            `messages[${i}].role`,
+            'invalid_value',
+          );
     },
   },
   'developer-role-dropped': {
@@ -114,8 +131,12 @@ export const requestBreaks: Record<string, BreakImpl> = {
   },
   'image-rejected': {
     request(req) {
-      const i = req.messages.findIndex((m) => Array.isArray(m.content) && m.content.some((p) => p.type === 'image_url'));
-      return i < 0 ? undefined : invalidRequest('Image inputs are not supported by this relay.', `messages[${i}].content`, 'invalid_value');
+      const i = req.messages.findIndex(
+        (m) => Array.isArray(m.content) && m.content.some((p) => p.type === 'image_url'),
+      );
+      return i < 0
+        ? undefined
+        : invalidRequest('Image inputs are not supported by this relay.', `messages[${i}].content`, 'invalid_value');
     },
   },
 };

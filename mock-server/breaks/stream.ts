@@ -1,11 +1,13 @@
 // Stream framing and streamed usage: how the chunks and their bytes go wrong.
-import { invalidRequest } from '../http/api-error.ts';
-import type { BreakImpl, JsonObject } from './hooks.ts';
-import { bodyOf, choicesOf, isObject, objectChunks } from './json.ts';
+import { invalidRequest } from '../http/api-error.js';
+import type { BreakImpl, JsonObject } from './hooks.js';
+import { bodyOf, choicesOf, isObject, objectChunks } from './json.js';
 
 const finishReasonOf = (chunk: JsonObject | string): unknown => choicesOf(chunk)[0]?.finish_reason;
 const isUsageChunk = (chunk: JsonObject | string): boolean =>
-  isObject(chunk) && isObject(chunk.usage) && (chunk.choices === null || (Array.isArray(chunk.choices) && chunk.choices.length === 0));
+  isObject(chunk) &&
+  isObject(chunk.usage) &&
+  (chunk.choices === null || (Array.isArray(chunk.choices) && chunk.choices.length === 0));
 
 /**
  * Put usage on the last chunk that carries a finish_reason (or, when no chunk does, as with
@@ -13,7 +15,8 @@ const isUsageChunk = (chunk: JsonObject | string): boolean =>
  * chunk's usage (usage-total-mismatch) do not edit the usage chunk's twice.
  */
 function usageOnLastFinish(chunks: (JsonObject | string)[], usage: unknown): void {
-  const last = chunks.findLast((c) => isObject(c) && finishReasonOf(c) != null) ?? chunks.findLast((c) => choicesOf(c).length > 0);
+  const last =
+    chunks.findLast((c) => isObject(c) && finishReasonOf(c) != null) ?? chunks.findLast((c) => choicesOf(c).length > 0);
   if (isObject(last)) last.usage = structuredClone(usage);
 }
 
@@ -52,7 +55,8 @@ export const streamBreaks: Record<string, BreakImpl> = {
   },
   'finish-reason-empty': {
     chunks(chunks) {
-      for (const c of chunks) for (const choice of choicesOf(c)) if (choice.finish_reason === null) choice.finish_reason = '';
+      for (const c of chunks)
+        for (const choice of choicesOf(c)) if (choice.finish_reason === null) choice.finish_reason = '';
       return chunks;
     },
   },
@@ -135,7 +139,10 @@ export const streamBreaks: Record<string, BreakImpl> = {
       let completion = 0;
       for (const c of objectChunks(chunks)) {
         if (isUsageChunk(c)) continue;
-        if (choicesOf(c).some((choice) => typeof bodyOf(choice)?.content === 'string' && bodyOf(choice)?.content !== '')) completion++;
+        if (
+          choicesOf(c).some((choice) => typeof bodyOf(choice)?.content === 'string' && bodyOf(choice)?.content !== '')
+        )
+          completion++;
         const prompt = ctx.usage.prompt_tokens;
         c.usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
       }
@@ -166,10 +173,28 @@ export const streamBreaks: Record<string, BreakImpl> = {
     chunks(chunks, ctx) {
       if (ctx.includeUsage) return chunks;
       const first = objectChunks(chunks)[0] ?? {};
-      return [...chunks, { id: first.id, object: first.object, created: first.created, model: first.model, system_fingerprint: first.system_fingerprint, choices: [], usage: ctx.usage }];
+      return [
+        ...chunks,
+        {
+          id: first.id,
+          object: first.object,
+          created: first.created,
+          model: first.model,
+          system_fingerprint: first.system_fingerprint,
+          choices: [],
+          usage: ctx.usage,
+        },
+      ];
     },
   },
   'stream-options-rejected': {
-    request: (req) => (req.stream_options != null ? invalidRequest("Unsupported parameter: 'stream_options' is not supported by this relay.", 'stream_options', 'unsupported_parameter') : undefined),
+    request: (req) =>
+      req.stream_options != null
+        ? invalidRequest(
+            "Unsupported parameter: 'stream_options' is not supported by this relay.",
+            'stream_options',
+            'unsupported_parameter',
+          )
+        : undefined,
   },
 };

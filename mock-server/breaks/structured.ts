@@ -1,13 +1,14 @@
 // Structured output: JSON mode answered the way a best-effort relay does.
-import { setContent } from '../completion/plan.ts';
-import { invalidRequest } from '../http/api-error.ts';
-import type { BreakImpl } from './hooks.ts';
-import { isObject } from './json.ts';
+import { setContent } from '../completion/plan.js';
+import { invalidRequest } from '../http/api-error.js';
+import type { BreakImpl } from './hooks.js';
+import { isObject } from './json.js';
 
 export const structuredBreaks: Record<string, BreakImpl> = {
   'json-fenced': {
     choice(c, ctx) {
-      if (ctx.request.response_format?.type === 'json_object' && c.content !== null) setContent(c, `\`\`\`json\n${c.content}\n\`\`\``);
+      if (ctx.request.response_format?.type === 'json_object' && c.content !== null)
+        setContent(c, `\`\`\`json\n${c.content}\n\`\`\``);
     },
   },
   'schema-not-enforced': {
@@ -18,7 +19,8 @@ export const structuredBreaks: Record<string, BreakImpl> = {
       try {
         const value: unknown = JSON.parse(c.content);
         if (!isObject(value)) return;
-        const missing = Array.isArray(required) && typeof required[0] === 'string' ? required[0] : Object.keys(value)[0];
+        const missing =
+          Array.isArray(required) && typeof required[0] === 'string' ? required[0] : Object.keys(value)[0];
         if (missing !== undefined) delete value[missing];
         setContent(c, JSON.stringify(value));
       } catch {
@@ -34,7 +36,11 @@ export const structuredBreaks: Record<string, BreakImpl> = {
   'json-schema-rejected': {
     request: (req) =>
       req.response_format?.type === 'json_schema'
-        ? invalidRequest("Invalid value: 'json_schema' response_format is unavailable on this relay.", 'response_format.type', 'unsupported_value')
+        ? invalidRequest(
+            "Invalid value: 'json_schema' response_format is unavailable on this relay.",
+            'response_format.type',
+            'unsupported_value',
+          )
         : undefined,
   },
 };

@@ -1,11 +1,13 @@
 // Tool calls: streamed deltas that clients cannot assemble, and tool parameters dropped.
-import { invalidRequest } from '../http/api-error.ts';
-import type { BreakImpl } from './hooks.ts';
-import { bodyOf, choicesOf, toolDeltasOf } from './json.ts';
+import { invalidRequest } from '../http/api-error.js';
+import type { BreakImpl } from './hooks.js';
+import { bodyOf, choicesOf, toolDeltasOf } from './json.js';
 
 /** The first assistant message with tool calls whose content matches. */
 function historyIndex(messages: { role: string; tool_calls?: unknown[]; content?: unknown }[], empty: boolean): number {
-  return messages.findIndex((m) => m.role === 'assistant' && (m.tool_calls?.length ?? 0) > 0 && (empty ? m.content === '' : m.content == null));
+  return messages.findIndex(
+    (m) => m.role === 'assistant' && (m.tool_calls?.length ?? 0) > 0 && (empty ? m.content === '' : m.content == null),
+  );
 }
 
 export const toolBreaks: Record<string, BreakImpl> = {
@@ -107,7 +109,11 @@ export const toolBreaks: Record<string, BreakImpl> = {
   'tool-choice-rejected': {
     request: (req) =>
       req.tool_choice !== undefined && req.tool_choice !== 'auto'
-        ? invalidRequest("Unsupported value: 'tool_choice' only accepts 'auto' on this relay.", 'tool_choice', 'unsupported_value')
+        ? invalidRequest(
+            "Unsupported value: 'tool_choice' only accepts 'auto' on this relay.",
+            'tool_choice',
+            'unsupported_value',
+          )
         : undefined,
   },
   'parallel-tool-calls-ignored': {
@@ -118,13 +124,25 @@ export const toolBreaks: Record<string, BreakImpl> = {
   'tool-history-null-rejected': {
     request(req) {
       const i = historyIndex(req.messages, false);
-      return i < 0 ? undefined : invalidRequest(`Invalid value for 'messages[${i}].content': expected a string, got null.`, `messages[${i}].content`, 'invalid_type');
+      return i < 0
+        ? undefined
+        : invalidRequest(
+            `Invalid value for 'messages[${i}].content': expected a string, got null.`,
+            `messages[${i}].content`,
+            'invalid_type',
+          );
     },
   },
   'tool-history-empty-rejected': {
     request(req) {
       const i = historyIndex(req.messages, true);
-      return i < 0 ? undefined : invalidRequest(`Invalid value for 'messages[${i}].content': must not be empty.`, `messages[${i}].content`, 'invalid_value');
+      return i < 0
+        ? undefined
+        : invalidRequest(
+            `Invalid value for 'messages[${i}].content': must not be empty.`,
+            `messages[${i}].content`,
+            'invalid_value',
+          );
     },
   },
 };

@@ -1,35 +1,74 @@
 // Rules OpenAI enforces that a JSON Schema cannot express: they depend on the model, on
 // other messages, or on limits. Pure: returns the first ApiError, or null.
-import type { ChatCompletionRequest, ChatMessage } from '../../spec/generated/types.ts';
-import { ApiError, invalidRequest, modelNotFound } from '../http/api-error.ts';
-import { measureJson } from '../core/json-limits.ts';
-import type { MockLimits, MockModel } from '../options.ts';
+import type { ChatCompletionRequest, ChatMessage } from '../../spec/generated/types.js';
+import { type ApiError, invalidRequest, modelNotFound } from '../http/api-error.js';
+import { measureJson } from '../core/json-limits.js';
+import type { MockLimits, MockModel } from '../options.js';
 
-const unsupported = (message: string, param: string): ApiError => invalidRequest(message, param, 'unsupported_parameter');
+const unsupported = (message: string, param: string): ApiError =>
+  invalidRequest(message, param, 'unsupported_parameter');
 
-export function checkRequest(req: ChatCompletionRequest, model: MockModel | undefined, limits: MockLimits): ApiError | null {
+export function checkRequest(
+  req: ChatCompletionRequest,
+  model: MockModel | undefined,
+  limits: MockLimits,
+): ApiError | null {
   if (!model) return modelNotFound(req.model);
-  if (req.messages.length === 0) return invalidRequest("Invalid 'messages': empty array. Expected an array with minimum length 1.", 'messages', 'empty_array');
+  if (req.messages.length === 0)
+    return invalidRequest(
+      "Invalid 'messages': empty array. Expected an array with minimum length 1.",
+      'messages',
+      'empty_array',
+    );
   if (req.messages.length > limits.maxMessages) {
-    return invalidRequest(`Invalid 'messages': at most ${limits.maxMessages} messages are accepted by this mock.`, 'messages', 'array_above_max_length');
+    return invalidRequest(
+      `Invalid 'messages': at most ${limits.maxMessages} messages are accepted by this mock.`,
+      'messages',
+      'array_above_max_length',
+    );
   }
-  if ((req.n ?? 1) > limits.maxN) return invalidRequest(`Invalid 'n': at most ${limits.maxN} choices are accepted by this mock.`, 'n', 'integer_above_max_value');
+  if ((req.n ?? 1) > limits.maxN)
+    return invalidRequest(
+      `Invalid 'n': at most ${limits.maxN} choices are accepted by this mock.`,
+      'n',
+      'integer_above_max_value',
+    );
   if ((req.tools?.length ?? 0) > limits.maxTools) {
-    return invalidRequest(`Invalid 'tools': array too long. Expected an array with maximum length ${limits.maxTools}, but got an array with length ${req.tools!.length} instead.`, 'tools', 'array_above_max_length');
+    return invalidRequest(
+      `Invalid 'tools': array too long. Expected an array with maximum length ${limits.maxTools}, but got an array with length ${req.tools!.length} instead.`,
+      'tools',
+      'array_above_max_length',
+    );
   }
-  return checkSchemaLimits(req, limits) ?? checkModelRules(req, model) ?? checkTools(req) ?? checkMessages(req.messages) ?? checkFormat(req);
+  return (
+    checkSchemaLimits(req, limits) ??
+    checkModelRules(req, model) ??
+    checkTools(req) ??
+    checkMessages(req.messages) ??
+    checkFormat(req)
+  );
 }
 
 /** The schemas the mock generates JSON for (response_format, tool parameters) are bounded in size and depth. */
 function checkSchemaLimits(req: ChatCompletionRequest, limits: MockLimits): ApiError | null {
   const format = req.response_format;
   if (format?.type === 'json_schema' && format.json_schema) {
-    const problem = schemaTooBig(format.json_schema.schema, limits, `response_format '${format.json_schema.name}'`, 'response_format');
+    const problem = schemaTooBig(
+      format.json_schema.schema,
+      limits,
+      `response_format '${format.json_schema.name}'`,
+      'response_format',
+    );
     if (problem) return problem;
   }
   const tools = req.tools ?? [];
   for (let i = 0; i < tools.length; i++) {
-    const problem = schemaTooBig(tools[i]!.function.parameters, limits, `function '${tools[i]!.function.name}'`, `tools[${i}].function.parameters`);
+    const problem = schemaTooBig(
+      tools[i]!.function.parameters,
+      limits,
+      `function '${tools[i]!.function.name}'`,
+      `tools[${i}].function.parameters`,
+    );
     if (problem) return problem;
   }
   return null;
@@ -40,9 +79,10 @@ function checkSchemaLimits(req: ChatCompletionRequest, limits: MockLimits): ApiE
 function schemaTooBig(schema: unknown, limits: MockLimits, what: string, param: string): ApiError | null {
   const m = measureJson(schema, { maxValues: limits.maxSchemaValues, maxDepth: limits.maxSchemaDepth });
   if (m.exceeded === null) return null;
-  const why = m.exceeded === 'values'
-    ? `it has more than ${limits.maxSchemaValues} JSON values (the mock's maxSchemaValues)`
-    : `it nests more than ${limits.maxSchemaDepth} levels deep (the mock's maxSchemaDepth)`;
+  const why =
+    m.exceeded === 'values'
+      ? `it has more than ${limits.maxSchemaValues} JSON values (the mock's maxSchemaValues)`
+      : `it nests more than ${limits.maxSchemaDepth} levels deep (the mock's maxSchemaDepth)`;
   return invalidRequest(`Invalid schema for ${what}: ${why}.`, param, 'schema_too_large');
 }
 
@@ -56,20 +96,35 @@ function checkModelRules(req: ChatCompletionRequest, model: MockModel): ApiError
   const roles = model.rejects?.roles ?? [];
   const badRole = req.messages.findIndex((m) => roles.includes(m.role));
   if (badRole >= 0) {
-    return invalidRequest(`Unsupported value: 'messages[${badRole}].role' does not support '${req.messages[badRole]!.role}' with this model.`, `messages[${badRole}].role`, 'unsupported_value');
+    return invalidRequest(
+      `Unsupported value: 'messages[${badRole}].role' does not support '${req.messages[badRole]!.role}' with this model.`,
+      `messages[${badRole}].role`,
+      'unsupported_value',
+    );
   }
   if (req.reasoning_effort != null && !model.reasoning) {
-    return unsupported("Unsupported parameter: 'reasoning_effort' is not supported with this model.", 'reasoning_effort');
+    return unsupported(
+      "Unsupported parameter: 'reasoning_effort' is not supported with this model.",
+      'reasoning_effort',
+    );
   }
   if (!model.vision) {
     for (const [i, m] of req.messages.entries()) {
       if (Array.isArray(m.content) && m.content.some((p) => p.type === 'image_url')) {
-        return invalidRequest('Invalid content type. image_url is only supported by certain models.', `messages[${i}].content`, 'invalid_value');
+        return invalidRequest(
+          'Invalid content type. image_url is only supported by certain models.',
+          `messages[${i}].content`,
+          'invalid_value',
+        );
       }
     }
   }
   if (req.top_logprobs != null && req.logprobs !== true) {
-    return invalidRequest("Invalid value for 'top_logprobs': 'logprobs' must be set to true when 'top_logprobs' is used.", 'top_logprobs', 'invalid_value');
+    return invalidRequest(
+      "Invalid value for 'top_logprobs': 'logprobs' must be set to true when 'top_logprobs' is used.",
+      'top_logprobs',
+      'invalid_value',
+    );
   }
   return null;
 }
@@ -77,13 +132,25 @@ function checkModelRules(req: ChatCompletionRequest, model: MockModel): ApiError
 function checkTools(req: ChatCompletionRequest): ApiError | null {
   const names = new Set((req.tools ?? []).map((t) => t.function.name));
   if (req.tool_choice !== undefined && names.size === 0) {
-    return invalidRequest("Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.", 'tool_choice', 'invalid_value');
+    return invalidRequest(
+      "Invalid value for 'tool_choice': 'tool_choice' is only allowed when 'tools' are specified.",
+      'tool_choice',
+      'invalid_value',
+    );
   }
   if (typeof req.tool_choice === 'object' && !names.has(req.tool_choice.function.name)) {
-    return invalidRequest(`Invalid value for 'tool_choice': no function named '${req.tool_choice.function.name}' was specified in the 'tools' parameter.`, 'tool_choice', 'invalid_value');
+    return invalidRequest(
+      `Invalid value for 'tool_choice': no function named '${req.tool_choice.function.name}' was specified in the 'tools' parameter.`,
+      'tool_choice',
+      'invalid_value',
+    );
   }
   if (req.parallel_tool_calls !== undefined && names.size === 0) {
-    return invalidRequest("Invalid value for 'parallel_tool_calls': only allowed when 'tools' are specified.", 'parallel_tool_calls', 'invalid_value');
+    return invalidRequest(
+      "Invalid value for 'parallel_tool_calls': only allowed when 'tools' are specified.",
+      'parallel_tool_calls',
+      'invalid_value',
+    );
   }
   return null;
 }
@@ -117,8 +184,16 @@ function checkMessages(messages: readonly ChatMessage[]): ApiError | null {
 
 function checkFormat(req: ChatCompletionRequest): ApiError | null {
   if (req.response_format?.type !== 'json_object') return null;
-  const mentionsJson = req.messages.some((m) => JSON.stringify(m.content ?? '').toLowerCase().includes('json'));
+  const mentionsJson = req.messages.some((m) =>
+    JSON.stringify(m.content ?? '')
+      .toLowerCase()
+      .includes('json'),
+  );
   return mentionsJson
     ? null
-    : invalidRequest("'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.", 'messages', 'invalid_value');
+    : invalidRequest(
+        "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.",
+        'messages',
+        'invalid_value',
+      );
 }

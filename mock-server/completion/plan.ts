@@ -1,17 +1,23 @@
 // The heart of the mock: from a validated request, decide what every choice says and why it
 // stops. Pure and deterministic: the same request always gives the same plan. Rendering the
 // plan as a JSON response or as stream chunks is done elsewhere (render-*.ts).
-import type { ChatCompletionRequest, ChoiceLogprobs, FinishReason, ToolCall, Usage } from '../../spec/generated/types.ts';
-import { interpretPrompt, lastUserText, type Interpretation } from '../core/instructions.ts';
-import { generateInstance } from '../core/json-instance.ts';
-import { buildLogprobs } from '../core/logprobs.ts';
-import { generateProse, generateReasoning } from '../core/prose.ts';
-import { createRng, hashString, idFromHash, seedFrom, stableId, type Rng } from '../core/rng.ts';
-import { imageColour } from '../core/image.ts';
-import { contentText, countMessageTokens, countTokens, tokenize, truncateTokens } from '../core/tokens.ts';
-import { invalidRequest, type ApiError } from '../http/api-error.ts';
-import type { MockLimits, MockModel } from '../options.ts';
-import { planToolCalls, selectTools, type ToolSelection } from './tools.ts';
+import type {
+  ChatCompletionRequest,
+  ChoiceLogprobs,
+  FinishReason,
+  ToolCall,
+  Usage,
+} from '../../spec/generated/types.js';
+import { interpretPrompt, lastUserText, type Interpretation } from '../core/instructions.js';
+import { generateInstance } from '../core/json-instance.js';
+import { buildLogprobs } from '../core/logprobs.js';
+import { generateProse, generateReasoning } from '../core/prose.js';
+import { createRng, hashString, idFromHash, seedFrom, stableId, type Rng } from '../core/rng.js';
+import { imageColour } from '../core/image.js';
+import { contentText, countMessageTokens, countTokens, tokenize, truncateTokens } from '../core/tokens.js';
+import { invalidRequest, type ApiError } from '../http/api-error.js';
+import type { MockLimits, MockModel } from '../options.js';
+import { planToolCalls, selectTools, type ToolSelection } from './tools.js';
 
 export interface PlannedChoice {
   index: number;
@@ -49,18 +55,43 @@ export interface PlanInput {
   adjustChoice?: (choice: PlannedChoice) => void;
 }
 
-export function planCompletion({ request, model, rawBody, limits, clock, adjustChoice }: PlanInput): CompletionPlan | ApiError {
+export function planCompletion({
+  request,
+  model,
+  rawBody,
+  limits,
+  clock,
+  adjustChoice,
+}: PlanInput): CompletionPlan | ApiError {
   const requestHash = hashString(rawBody);
   // The text depends only on what would change a real model's answer; max_tokens and stop
   // only cut that same text, so "with" and "without" a limit can be compared.
   const contentKey = hashString(
-    JSON.stringify([request.model, request.messages, request.tools, request.tool_choice, request.parallel_tool_calls, request.response_format, request.seed, request.reasoning_effort]),
+    JSON.stringify([
+      request.model,
+      request.messages,
+      request.tools,
+      request.tool_choice,
+      request.parallel_tool_calls,
+      request.response_format,
+      request.seed,
+      request.reasoning_effort,
+    ]),
   );
   const budget = tokenBudget(request, limits);
   const prompt = readPrompt(request);
   const choices: PlannedChoice[] = [];
   for (let index = 0; index < (request.n ?? 1); index++) {
-    const choice = planChoice(request, model, index, budget, createRng(seedFrom(contentKey, index)), `${requestHash}:${index}`, limits, prompt);
+    const choice = planChoice(
+      request,
+      model,
+      index,
+      budget,
+      createRng(seedFrom(contentKey, index)),
+      `${requestHash}:${index}`,
+      limits,
+      prompt,
+    );
     if (!('index' in choice)) return choice;
     adjustChoice?.(choice);
     choices.push(choice);
@@ -121,7 +152,8 @@ function readPrompt(request: ChatCompletionRequest): PromptReading {
   const last = request.messages[request.messages.length - 1];
   const tools = selectTools(request, userText, last?.role === 'tool');
   // Only a text answer reads the instruction (a json_schema answer ignores it).
-  const textAnswer = !tools && !(request.response_format?.type === 'json_schema' && request.response_format.json_schema);
+  const textAnswer =
+    !tools && !(request.response_format?.type === 'json_schema' && request.response_format.json_schema);
   let said: Interpretation = { kind: 'prose' };
   if (textAnswer) {
     said = interpretPrompt(userText);
@@ -145,7 +177,15 @@ function planChoice(
   const reasoningCut = reasoning === null ? null : truncateTokens(reasoning, budget);
   let remaining = budget - (reasoningCut ? countTokens(reasoningCut.text) : 0);
 
-  const calls = planToolCalls({ request, userText, afterToolResult: last?.role === 'tool', rng, idSeed, maxSchemaNodes: limits.maxSchemaNodes, selection: prompt.tools });
+  const calls = planToolCalls({
+    request,
+    userText,
+    afterToolResult: last?.role === 'tool',
+    rng,
+    idSeed,
+    maxSchemaNodes: limits.maxSchemaNodes,
+    selection: prompt.tools,
+  });
   if (calls) {
     let finishReason: FinishReason = 'tool_calls';
     const kept: ToolCall[] = [];
@@ -207,7 +247,11 @@ function answerText(
   if (format?.type === 'json_schema' && format.json_schema) {
     const generated = generateInstance(format.json_schema.schema, rng, { maxNodes: limits.maxSchemaNodes });
     if (!generated.ok) {
-      return invalidRequest(`Invalid schema for response_format '${format.json_schema.name}': ${generated.reason}.`, 'response_format', 'invalid_json_schema');
+      return invalidRequest(
+        `Invalid schema for response_format '${format.json_schema.name}': ${generated.reason}.`,
+        'response_format',
+        'invalid_json_schema',
+      );
     }
     return JSON.stringify(generated.value);
   }
@@ -220,7 +264,8 @@ function answerText(
     return JSON.stringify({ answer: said.kind === 'prose' ? generateProse(rng, 12) : said.text });
   }
   if (said.kind !== 'prose') return said.text;
-  if (toolResult) return `Based on the tool result: ${String(typeof toolResult.content === 'string' ? toolResult.content : JSON.stringify(toolResult.content)).slice(0, 200)}`;
+  if (toolResult)
+    return `Based on the tool result: ${String(typeof toolResult.content === 'string' ? toolResult.content : JSON.stringify(toolResult.content)).slice(0, 200)}`;
   return generateProse(rng, rng.int(20, 60));
 }
 
@@ -253,7 +298,10 @@ function isJsonObject(text: string): boolean {
 }
 
 /** Cut before the earliest stop sequence; the sequence itself is not included. */
-export function applyStop(text: string, stop: string | string[] | null | undefined): { text: string; stoppedBy: string | null } {
+export function applyStop(
+  text: string,
+  stop: string | string[] | null | undefined,
+): { text: string; stoppedBy: string | null } {
   const sequences = (typeof stop === 'string' ? [stop] : (stop ?? [])).filter((s) => s.length > 0);
   let at = -1;
   let stoppedBy: string | null = null;
@@ -278,20 +326,31 @@ export function setContent(choice: PlannedChoice, text: string | null): void {
 }
 
 function usageOf(request: ChatCompletionRequest, choices: readonly PlannedChoice[]): Usage {
-  const extras = (request.tools ? countTokens(JSON.stringify(request.tools)) : 0)
-    + (request.response_format?.json_schema ? countTokens(JSON.stringify(request.response_format.json_schema.schema)) : 0);
+  const extras =
+    (request.tools ? countTokens(JSON.stringify(request.tools)) : 0) +
+    (request.response_format?.json_schema
+      ? countTokens(JSON.stringify(request.response_format.json_schema.schema))
+      : 0);
   const prompt = countMessageTokens(request.messages) + extras;
   let reasoning = 0;
   let completion = 0;
   for (const c of choices) {
     reasoning += c.reasoningTokens;
-    completion += c.reasoningTokens + c.contentTokens.length + c.toolCalls.reduce((n, t) => n + countTokens(t.function.arguments), 0);
+    completion +=
+      c.reasoningTokens +
+      c.contentTokens.length +
+      c.toolCalls.reduce((n, t) => n + countTokens(t.function.arguments), 0);
   }
   return {
     prompt_tokens: prompt,
     completion_tokens: completion,
     total_tokens: prompt + completion,
     prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: reasoning, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: reasoning,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
   };
 }

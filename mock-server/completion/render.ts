@@ -8,8 +8,8 @@ import type {
   ChatCompletionResponse,
   ChoiceLogprobs,
   Usage,
-} from '../../spec/generated/types.ts';
-import type { CompletionPlan, PlannedChoice } from './plan.ts';
+} from '../../spec/generated/types.js';
+import type { CompletionPlan, PlannedChoice } from './plan.js';
 
 export function renderResponse(plan: CompletionPlan): ChatCompletionResponse {
   return {
@@ -58,9 +58,10 @@ function choiceDeltas(c: PlannedChoice): ChoiceDelta[] {
   };
   // OpenAI opens a text answer with content "" and a tool-call answer with content null, so
   // the streamed message assembles to the same content as the non-streamed one.
-  const opening: ChatCompletionChunkDelta = c.reasoning !== null
-    ? { role: 'assistant', content: null, reasoning_content: '' }
-    : { role: 'assistant', content: c.content === null ? null : '', refusal: null };
+  const opening: ChatCompletionChunkDelta =
+    c.reasoning !== null
+      ? { role: 'assistant', content: null, reasoning_content: '' }
+      : { role: 'assistant', content: c.content === null ? null : '', refusal: null };
   delta(opening);
   if (c.reasoning !== null) {
     for (const piece of chunkText(c.reasoning)) delta({ reasoning_content: piece });
@@ -70,8 +71,11 @@ function choiceDeltas(c: PlannedChoice): ChoiceDelta[] {
     delta({ content: token }, lp);
   });
   c.toolCalls.forEach((call, index) => {
-    delta({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] });
-    for (const piece of splitArguments(call.function.arguments)) delta({ tool_calls: [{ index, function: { arguments: piece } }] });
+    delta({
+      tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }],
+    });
+    for (const piece of splitArguments(call.function.arguments))
+      delta({ tool_calls: [{ index, function: { arguments: piece } }] });
   });
   out.push({ delta: {}, logprobs: null, finish_reason: c.finishReason });
   return out;
@@ -90,7 +94,14 @@ export function renderChunks(plan: CompletionPlan, options: ChunkOptions): ChatC
   for (let step = 0; step < longest; step++) {
     for (let index = 0; index < perChoice.length; index++) {
       const d = perChoice[index]![step];
-      if (d) chunks.push(chunk(plan, [{ index, delta: d.delta, logprobs: d.logprobs, finish_reason: d.finish_reason }], options.includeUsage ? null : undefined));
+      if (d)
+        chunks.push(
+          chunk(
+            plan,
+            [{ index, delta: d.delta, logprobs: d.logprobs, finish_reason: d.finish_reason }],
+            options.includeUsage ? null : undefined,
+          ),
+        );
     }
   }
   if (options.includeUsage) chunks.push(chunk(plan, [], plan.usage));
@@ -101,7 +112,11 @@ export function renderChunks(plan: CompletionPlan, options: ChunkOptions): ChatC
  * One chunk, its keys in OpenAI's order; `usage` undefined leaves the key out. Written out
  * rather than spread from a shared base: a stream has one per token.
  */
-function chunk(plan: CompletionPlan, choices: ChatCompletionChunkChoice[], usage: Usage | null | undefined): ChatCompletionChunk {
+function chunk(
+  plan: CompletionPlan,
+  choices: ChatCompletionChunkChoice[],
+  usage: Usage | null | undefined,
+): ChatCompletionChunk {
   const out: ChatCompletionChunk = {
     id: plan.id,
     object: 'chat.completion.chunk',

@@ -1,13 +1,33 @@
 // Which tools a compliant model would call, computed from the request. Pure.
-import type { ChatCompletionRequest, Tool, ToolCall } from '../../spec/generated/types.ts';
-import { argumentsFor, extractHints } from '../core/json-instance.ts';
-import { stableId, type Rng } from '../core/rng.ts';
+import type { ChatCompletionRequest, Tool, ToolCall } from '../../spec/generated/types.js';
+import { argumentsFor, extractHints } from '../core/json-instance.js';
+import { stableId, type Rng } from '../core/rng.js';
 
 /** Tool calls in one response, over all its choices (at least one per choice). */
 export const MAX_CALLS_PER_RESPONSE = 32;
 
 /** Words too common to mean "this message is about that tool". */
-const STOPWORDS = new Set(['the', 'and', 'for', 'get', 'set', 'with', 'from', 'this', 'that', 'what', 'your', 'you', 'are', 'can', 'please', 'given', 'current', 'return', 'returns']);
+const STOPWORDS = new Set([
+  'the',
+  'and',
+  'for',
+  'get',
+  'set',
+  'with',
+  'from',
+  'this',
+  'that',
+  'what',
+  'your',
+  'you',
+  'are',
+  'can',
+  'please',
+  'given',
+  'current',
+  'return',
+  'returns',
+]);
 
 function words(text: string): Set<string> {
   const out = new Set<string>();
@@ -46,7 +66,11 @@ export interface ToolSelection {
 const CALLS_PER_TOOL = 4;
 
 /** Which tools to call, or null to answer in text. Pure and rng-free: one per request, whatever `n`. */
-export function selectTools(request: ChatCompletionRequest, userText: string, afterToolResult: boolean): ToolSelection | null {
+export function selectTools(
+  request: ChatCompletionRequest,
+  userText: string,
+  afterToolResult: boolean,
+): ToolSelection | null {
   const tools = request.tools ?? [];
   const choice = request.tool_choice ?? 'auto';
   if (tools.length === 0 || choice === 'none') return null;
@@ -66,7 +90,15 @@ export function selectTools(request: ChatCompletionRequest, userText: string, af
 }
 
 /** The calls to make, or null to answer in text. */
-export function planToolCalls({ request, userText, afterToolResult, rng, idSeed, maxSchemaNodes, selection }: ToolPlanInput): ToolCall[] | null {
+export function planToolCalls({
+  request,
+  userText,
+  afterToolResult,
+  rng,
+  idSeed,
+  maxSchemaNodes,
+  selection,
+}: ToolPlanInput): ToolCall[] | null {
   const selected = selection === undefined ? selectTools(request, userText, afterToolResult) : selection;
   if (!selected) return null;
   const { chosen, hints } = selected;
@@ -83,7 +115,15 @@ export function planToolCalls({ request, userText, afterToolResult, rng, idSeed,
       calls.push({
         id: `call_${stableId('', `${idSeed}:${calls.length}`, 24)}`,
         type: 'function',
-        function: { name: tool.function.name, arguments: argumentsFor(tool.function.parameters, rng, hint === undefined ? undefined : JSON.stringify(hint), maxSchemaNodes) },
+        function: {
+          name: tool.function.name,
+          arguments: argumentsFor(
+            tool.function.parameters,
+            rng,
+            hint === undefined ? undefined : JSON.stringify(hint),
+            maxSchemaNodes,
+          ),
+        },
       });
     }
   }
@@ -91,7 +131,8 @@ export function planToolCalls({ request, userText, afterToolResult, rng, idSeed,
 }
 
 function takesString(tool: Tool): boolean {
-  const params = tool.function.parameters as { properties?: Record<string, { type?: unknown }>; required?: unknown } | undefined;
+  const params = tool.function.parameters as
+    { properties?: Record<string, { type?: unknown }>; required?: unknown } | undefined;
   const required = Array.isArray(params?.required) ? (params.required as unknown[]) : [];
   return required.some((name) => typeof name === 'string' && params?.properties?.[name]?.type === 'string');
 }

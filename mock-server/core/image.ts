@@ -10,9 +10,18 @@ const MAX_DATA_URL_CHARS = 2 * 1024 * 1024;
 const MAX_INFLATED_BYTES = 4 * 1024 * 1024;
 
 const NAMED: readonly [string, number, number, number][] = [
-  ['red', 220, 20, 20], ['green', 20, 160, 40], ['blue', 20, 40, 220], ['yellow', 240, 220, 30],
-  ['orange', 250, 140, 20], ['purple', 130, 40, 160], ['pink', 250, 150, 190], ['brown', 130, 80, 30],
-  ['black', 0, 0, 0], ['white', 255, 255, 255], ['gray', 128, 128, 128], ['cyan', 20, 210, 220],
+  ['red', 220, 20, 20],
+  ['green', 20, 160, 40],
+  ['blue', 20, 40, 220],
+  ['yellow', 240, 220, 30],
+  ['orange', 250, 140, 20],
+  ['purple', 130, 40, 160],
+  ['pink', 250, 150, 190],
+  ['brown', 130, 80, 30],
+  ['black', 0, 0, 0],
+  ['white', 255, 255, 255],
+  ['gray', 128, 128, 128],
+  ['cyan', 20, 210, 220],
 ];
 
 /** The nearest common colour name for an RGB value. */

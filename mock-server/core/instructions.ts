@@ -4,10 +4,10 @@
 // Rules are matched case-insensitively anywhere in the last user message; the first rule (in
 // GRAMMAR order) that matches wins; no match means free prose.
 
-import { generateInstance } from './json-instance.ts';
-import { createRng, hashString } from './rng.ts';
-import type { MessageLike } from './tokens.ts';
-import { contentText } from './tokens.ts';
+import { generateInstance } from './json-instance.js';
+import { createRng, hashString } from './rng.js';
+import type { MessageLike } from './tokens.js';
+import { contentText } from './tokens.js';
 
 export type Interpretation =
   | { kind: 'exact'; text: string }
@@ -27,7 +27,8 @@ export interface GrammarRule {
 export const GRAMMAR: readonly GrammarRule[] = [
   {
     kind: 'exact',
-    pattern: '(Output|Reply with|Respond with|Say|Print|Write|Return) exactly: X — X is the rest of the line (or the next non-empty line), trimmed, minus one pair of surrounding quotes or backticks',
+    pattern:
+      '(Output|Reply with|Respond with|Say|Print|Write|Return) exactly: X — X is the rest of the line (or the next non-empty line), trimmed, minus one pair of surrounding quotes or backticks',
     example: 'Output exactly: alpha beta gamma delta',
     output: 'alpha beta gamma delta',
   },
@@ -39,13 +40,15 @@ export const GRAMMAR: readonly GrammarRule[] = [
   },
   {
     kind: 'count',
-    pattern: 'Count from A to B — integers A..B (descending if A > B) joined by ", "; "one per line" / "separated by newlines" joins with "\\n", "separated by spaces" with " "; at most 1000 numbers',
+    pattern:
+      'Count from A to B — integers A..B (descending if A > B) joined by ", "; "one per line" / "separated by newlines" joins with "\\n", "separated by spaces" with " "; at most 1000 numbers',
     example: 'Count from 1 to 20, separated by commas.',
     output: '1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20',
   },
   {
     kind: 'json-keys',
-    pattern: 'mentions JSON and "keys|fields|properties K1, K2 and K3" — a compact JSON object with exactly those keys (quoted keys win over bare words); numeric-sounding keys get integers, others strings',
+    pattern:
+      'mentions JSON and "keys|fields|properties K1, K2 and K3" — a compact JSON object with exactly those keys (quoted keys win over bare words); numeric-sounding keys get integers, others strings',
     example: 'Return a JSON object with the keys "name" and "age".',
     output: '{"name":"Alice Larsen","age":36}',
   },
@@ -59,11 +62,18 @@ export const GRAMMAR: readonly GrammarRule[] = [
 
 const MAX_COUNT = 1000;
 
-const EXACT_RE = /\b(?:output|reply with|respond with|say|print|write|return)\s+exactly\s*:[ \t]*([^\n]*)(?:\n\s*([^\n]*))?/i;
+const EXACT_RE =
+  /\b(?:output|reply with|respond with|say|print|write|return)\s+exactly\s*:[ \t]*([^\n]*)(?:\n\s*([^\n]*))?/i;
 const COUNT_RE = /\bcount\s+from\s+(-?\d{1,15})\s+to\s+(-?\d{1,15})\b/i;
 const JSON_RE = /\bjson\b/i;
 const KEYS_RE = /\b(?:keys?|fields?|properties)\b\s*:?\s*([^.\n]*)/i;
-const QUOTE_PAIRS: readonly (readonly [string, string])[] = [['"', '"'], ["'", "'"], ['`', '`'], ['“', '”'], ['‘', '’']];
+const QUOTE_PAIRS: readonly (readonly [string, string])[] = [
+  ['"', '"'],
+  ["'", "'"],
+  ['`', '`'],
+  ['“', '”'],
+  ['‘', '’'],
+];
 // Words that end or pad a bare key list rather than name keys.
 const KEY_LIST_STOP = new Set(['only', 'that', 'which', 'where', 'with', 'whose', 'containing', 'for', 'in']);
 const NUMERIC_KEY = /(^|_)(age|count|year|quantity|number|num|total|score|rank|size|population)s?$/i;
@@ -94,16 +104,21 @@ function countRule(text: string): Interpretation | null {
   const dir = to >= from ? 1 : -1;
   // Bound the work: a runaway "count to a million" gets its first 1000 numbers.
   if (Math.abs(to - from) >= MAX_COUNT) to = from + dir * (MAX_COUNT - 1);
-  const sep = /one per line|each on (?:a |its own )?(?:new |separate )?line|separated by (?:new ?lines|line breaks)/i.test(text)
-    ? '\n'
-    : /separated by spaces/i.test(text) ? ' ' : ', ';
+  const sep =
+    /one per line|each on (?:a |its own )?(?:new |separate )?line|separated by (?:new ?lines|line breaks)/i.test(text)
+      ? '\n'
+      : /separated by spaces/i.test(text)
+        ? ' '
+        : ', ';
   const nums: number[] = [];
   for (let n = from; dir > 0 ? n <= to : n >= to; n += dir) nums.push(n);
   return { kind: 'count', from, to, text: nums.join(sep) };
 }
 
 function parseKeyList(list: string): string[] {
-  const quoted = [...list.matchAll(/"([^"]+)"|'([^']+)'|`([^`]+)`|“([^”]+)”/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? m[4] ?? '');
+  const quoted = [...list.matchAll(/"([^"]+)"|'([^']+)'|`([^`]+)`|“([^”]+)”/g)].map(
+    (m) => m[1] ?? m[2] ?? m[3] ?? m[4] ?? '',
+  );
   if (quoted.length > 0) return [...new Set(quoted.filter((k) => k !== ''))];
   const keys: string[] = [];
   for (const word of list.split(/[\s,;]+/)) {

@@ -12,14 +12,21 @@
 // minimum array lengths, cheapest branch first) below a depth or past half the budget, which
 // is what makes recursive schemas (trees, linked lists) terminate.
 
-import type { Rng } from './rng.ts';
-import { NOUN_WORDS, WORDS, generateSentence } from './prose.ts';
-import { sampleRegex } from './regex-sample.ts';
-import type { Json, JsonType } from './schema-check.ts';
+import type { Rng } from './rng.js';
+import { NOUN_WORDS, WORDS, generateSentence } from './prose.js';
+import { sampleRegex } from './regex-sample.js';
+import type { Json, JsonType } from './schema-check.js';
 import {
-  checkFormat, checkSchema, codePointLength, compilePattern, deepEqual, isKnownFormat, isMultipleOf,
-  isRecord, resolveRef,
-} from './schema-check.ts';
+  checkFormat,
+  checkSchema,
+  codePointLength,
+  compilePattern,
+  deepEqual,
+  isKnownFormat,
+  isMultipleOf,
+  isRecord,
+  resolveRef,
+} from './schema-check.js';
 
 export type { Json };
 
@@ -50,28 +57,45 @@ const ATTEMPTS = 3; // whole-generation retries when the final check fails
 const MAX_ENUM_TRIES = 64; // enum/const candidates checked against the whole schema
 
 /** Per-subschema item rules, kept apart because prefix/rest positions differ per member. */
-interface ItemSpec { prefix: readonly unknown[]; rest: unknown }
+interface ItemSpec {
+  prefix: readonly unknown[];
+  rest: unknown;
+}
 /** Per-subschema property rules, for the same reason (additionalProperties is relative). */
 interface ObjSpec {
   props: Readonly<Record<string, unknown>>;
   patterns: readonly (readonly [string, unknown])[];
   additional: unknown;
 }
-interface Cond { if: unknown; then: unknown; else: unknown }
+interface Cond {
+  if: unknown;
+  then: unknown;
+  else: unknown;
+}
 
 /** The merged constraints of one schema node (its keywords, $ref target and allOf members). */
 interface Flat {
   types: readonly JsonType[] | null; // null: not constrained
   enums: readonly (readonly unknown[])[];
   consts: readonly unknown[];
-  min: number; minEx: boolean; max: number; maxEx: boolean;
+  min: number;
+  minEx: boolean;
+  max: number;
+  maxEx: boolean;
   multipleOf: readonly number[];
-  minLength: number; maxLength: number;
-  patterns: readonly string[]; formats: readonly string[];
-  minItems: number; maxItems: number; uniqueItems: boolean;
-  items: readonly ItemSpec[]; contains: readonly unknown[];
-  objs: readonly ObjSpec[]; required: readonly string[];
-  minProperties: number; maxProperties: number;
+  minLength: number;
+  maxLength: number;
+  patterns: readonly string[];
+  formats: readonly string[];
+  minItems: number;
+  maxItems: number;
+  uniqueItems: boolean;
+  items: readonly ItemSpec[];
+  contains: readonly unknown[];
+  objs: readonly ObjSpec[];
+  required: readonly string[];
+  minProperties: number;
+  maxProperties: number;
   dependentRequired: readonly (readonly [string, readonly string[]])[];
   propertyNames: readonly unknown[];
   branchSets: readonly (readonly unknown[])[];
@@ -81,12 +105,32 @@ interface Flat {
 }
 
 const EMPTY: Flat = {
-  types: null, enums: [], consts: [],
-  min: -Infinity, minEx: false, max: Infinity, maxEx: false, multipleOf: [],
-  minLength: 0, maxLength: Infinity, patterns: [], formats: [],
-  minItems: 0, maxItems: Infinity, uniqueItems: false, items: [], contains: [],
-  objs: [], required: [], minProperties: 0, maxProperties: Infinity, dependentRequired: [], propertyNames: [],
-  branchSets: [], nots: [], conds: [],
+  types: null,
+  enums: [],
+  consts: [],
+  min: -Infinity,
+  minEx: false,
+  max: Infinity,
+  maxEx: false,
+  multipleOf: [],
+  minLength: 0,
+  maxLength: Infinity,
+  patterns: [],
+  formats: [],
+  minItems: 0,
+  maxItems: Infinity,
+  uniqueItems: false,
+  items: [],
+  contains: [],
+  objs: [],
+  required: [],
+  minProperties: 0,
+  maxProperties: Infinity,
+  dependentRequired: [],
+  propertyNames: [],
+  branchSets: [],
+  nots: [],
+  conds: [],
   hasTypeKeywords: { object: false, array: false, string: false, number: false },
 };
 
@@ -111,21 +155,32 @@ function mergeFlat(a: Flat, b: Flat): Flat | Fail {
   if (b.min > min || (b.min === min && b.minEx)) [min, minEx] = [b.min, b.minEx || (b.min === a.min && a.minEx)];
   if (b.max < max || (b.max === max && b.maxEx)) [max, maxEx] = [b.max, b.maxEx || (b.max === a.max && a.maxEx)];
   return {
-    types, consts, min, minEx, max, maxEx,
+    types,
+    consts,
+    min,
+    minEx,
+    max,
+    maxEx,
     enums: [...a.enums, ...b.enums],
     multipleOf: [...a.multipleOf, ...b.multipleOf],
-    minLength: Math.max(a.minLength, b.minLength), maxLength: Math.min(a.maxLength, b.maxLength),
-    patterns: [...a.patterns, ...b.patterns], formats: [...a.formats, ...b.formats],
-    minItems: Math.max(a.minItems, b.minItems), maxItems: Math.min(a.maxItems, b.maxItems),
+    minLength: Math.max(a.minLength, b.minLength),
+    maxLength: Math.min(a.maxLength, b.maxLength),
+    patterns: [...a.patterns, ...b.patterns],
+    formats: [...a.formats, ...b.formats],
+    minItems: Math.max(a.minItems, b.minItems),
+    maxItems: Math.min(a.maxItems, b.maxItems),
     uniqueItems: a.uniqueItems || b.uniqueItems,
-    items: [...a.items, ...b.items], contains: [...a.contains, ...b.contains],
-    objs: [...a.objs, ...b.objs], required: [...new Set([...a.required, ...b.required])],
+    items: [...a.items, ...b.items],
+    contains: [...a.contains, ...b.contains],
+    objs: [...a.objs, ...b.objs],
+    required: [...new Set([...a.required, ...b.required])],
     minProperties: Math.max(a.minProperties, b.minProperties),
     maxProperties: Math.min(a.maxProperties, b.maxProperties),
     dependentRequired: [...a.dependentRequired, ...b.dependentRequired],
     propertyNames: [...a.propertyNames, ...b.propertyNames],
     branchSets: [...a.branchSets, ...b.branchSets],
-    nots: [...a.nots, ...b.nots], conds: [...a.conds, ...b.conds],
+    nots: [...a.nots, ...b.nots],
+    conds: [...a.conds, ...b.conds],
     hasTypeKeywords: {
       object: a.hasTypeKeywords.object || b.hasTypeKeywords.object,
       array: a.hasTypeKeywords.array || b.hasTypeKeywords.array,
@@ -149,7 +204,10 @@ function ownFlat(s: Record<string, unknown>): Flat | Fail {
     types = [...new Set(list)];
     if (types.length === 0) return fail('empty type list');
   }
-  let min = -Infinity, minEx = false, max = Infinity, maxEx = false;
+  let min = -Infinity,
+    minEx = false,
+    max = Infinity,
+    maxEx = false;
   const minimum = num(s['minimum']);
   const maximum = num(s['maximum']);
   // Draft-04 booleans make minimum/maximum exclusive; later drafts use numbers.
@@ -207,21 +265,41 @@ function ownFlat(s: Record<string, unknown>): Flat | Fail {
     types,
     enums: Array.isArray(s['enum']) ? [s['enum']] : [],
     consts: Object.hasOwn(s, 'const') ? [s['const']] : [],
-    min, minEx, max, maxEx, multipleOf,
-    minLength: num(s['minLength']) ?? 0, maxLength: num(s['maxLength']) ?? Infinity,
-    patterns, formats: typeof s['format'] === 'string' ? [s['format']] : [],
-    minItems: num(s['minItems']) ?? 0, maxItems, uniqueItems: s['uniqueItems'] === true,
-    items, contains: s['contains'] !== undefined ? [s['contains']] : [],
-    objs, required: Array.isArray(s['required']) ? s['required'].filter((x): x is string => typeof x === 'string') : [],
-    minProperties: num(s['minProperties']) ?? 0, maxProperties: num(s['maxProperties']) ?? Infinity,
+    min,
+    minEx,
+    max,
+    maxEx,
+    multipleOf,
+    minLength: num(s['minLength']) ?? 0,
+    maxLength: num(s['maxLength']) ?? Infinity,
+    patterns,
+    formats: typeof s['format'] === 'string' ? [s['format']] : [],
+    minItems: num(s['minItems']) ?? 0,
+    maxItems,
+    uniqueItems: s['uniqueItems'] === true,
+    items,
+    contains: s['contains'] !== undefined ? [s['contains']] : [],
+    objs,
+    required: Array.isArray(s['required']) ? s['required'].filter((x): x is string => typeof x === 'string') : [],
+    minProperties: num(s['minProperties']) ?? 0,
+    maxProperties: num(s['maxProperties']) ?? Infinity,
     dependentRequired,
     propertyNames: s['propertyNames'] !== undefined ? [s['propertyNames']] : [],
     branchSets,
     nots: s['not'] !== undefined ? [s['not']] : [],
     conds: s['if'] !== undefined ? [{ if: s['if'], then: s['then'], else: s['else'] }] : [],
     hasTypeKeywords: {
-      object: has(s, 'properties', 'required', 'additionalProperties', 'patternProperties', 'minProperties',
-        'maxProperties', 'propertyNames', 'dependentRequired'),
+      object: has(
+        s,
+        'properties',
+        'required',
+        'additionalProperties',
+        'patternProperties',
+        'minProperties',
+        'maxProperties',
+        'propertyNames',
+        'dependentRequired',
+      ),
       array: has(s, 'items', 'prefixItems', 'minItems', 'maxItems', 'contains', 'uniqueItems'),
       string: has(s, 'minLength', 'maxLength', 'pattern', 'format'),
       number: has(s, 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'),
@@ -328,7 +406,8 @@ class Generator {
     const cheap = this.cheap(depth);
     // Real models rarely answer null when something else is allowed; in cheap mode null is
     // the cheapest way out of a recursion.
-    types = cheap ? [...types].sort((x, y) => Number(y === 'null') - Number(x === 'null'))
+    types = cheap
+      ? [...types].sort((x, y) => Number(y === 'null') - Number(x === 'null'))
       : [...types].sort((x, y) => Number(x === 'null') - Number(y === 'null'));
     let first: Fail | null = null;
     for (const t of types) {
@@ -340,16 +419,29 @@ class Generator {
     return first ?? fail('no type to generate');
   }
 
-  private genBranches(set: readonly unknown[], rest: Flat, origin: unknown, depth: number, hops: number, site: Site): GenerateResult {
+  private genBranches(
+    set: readonly unknown[],
+    rest: Flat,
+    origin: unknown,
+    depth: number,
+    hops: number,
+    site: Site,
+  ): GenerateResult {
     let order = set.map((s, i) => ({ s, i }));
     if (this.cheap(depth)) order = order.sort((a, b) => branchCost(a.s) - branchCost(b.s) || a.i - b.i);
     else order = order.sort((a, b) => Number(isNullSchema(a.s)) - Number(isNullSchema(b.s)) || a.i - b.i);
     let lastReason = 'no anyOf/oneOf branch can be satisfied';
     for (const { s } of order) {
       const bf = this.flatten(s, hops + 1);
-      if ('ok' in bf) { lastReason = bf.reason; continue; }
+      if ('ok' in bf) {
+        lastReason = bf.reason;
+        continue;
+      }
       const merged = mergeFlat(rest, bf);
-      if ('ok' in merged) { lastReason = merged.reason; continue; }
+      if ('ok' in merged) {
+        lastReason = merged.reason;
+        continue;
+      }
       const r = this.genFlat(merged, origin, depth, hops + 1, site);
       if (r.ok && this.check(origin, r.value)) return r;
       if (!r.ok) lastReason = r.reason;
@@ -421,18 +513,29 @@ class Generator {
       const v = ordered[i < span ? (start + i) % span : i] as Json;
       if (this.check(origin, v)) return { ok: true, value: v };
     }
-    return fail(flat.consts.length > 0 ? 'const does not satisfy the other constraints' : 'no enum value satisfies the other constraints');
+    return fail(
+      flat.consts.length > 0
+        ? 'const does not satisfy the other constraints'
+        : 'no enum value satisfies the other constraints',
+    );
   }
 
   private genType(t: JsonType, flat: Flat, depth: number, site: Site): GenerateResult {
     switch (t) {
-      case 'null': return { ok: true, value: null };
-      case 'boolean': return { ok: true, value: this.cheap(depth) ? false : this.ctx.rng.next() < 0.5 };
-      case 'integer': return this.genNumber(flat, true, site);
-      case 'number': return this.genNumber(flat, false, site);
-      case 'string': return this.genString(flat, site);
-      case 'array': return this.genArray(flat, depth, site);
-      case 'object': return this.genObject(flat, depth);
+      case 'null':
+        return { ok: true, value: null };
+      case 'boolean':
+        return { ok: true, value: this.cheap(depth) ? false : this.ctx.rng.next() < 0.5 };
+      case 'integer':
+        return this.genNumber(flat, true, site);
+      case 'number':
+        return this.genNumber(flat, false, site);
+      case 'string':
+        return this.genString(flat, site);
+      case 'array':
+        return this.genArray(flat, depth, site);
+      case 'object':
+        return this.genObject(flat, depth);
     }
   }
 
@@ -440,8 +543,11 @@ class Generator {
     const { min, minEx, max, maxEx } = flat;
     if (min > max || (min === max && (minEx || maxEx))) return fail(`empty numeric range (${min}..${max})`);
     const ok = (v: number): boolean =>
-      Number.isFinite(v) && (minEx ? v > min : v >= min) && (maxEx ? v < max : v <= max) &&
-      (!integer || Number.isInteger(v)) && flat.multipleOf.every((m) => isMultipleOf(v, m));
+      Number.isFinite(v) &&
+      (minEx ? v > min : v >= min) &&
+      (maxEx ? v < max : v <= max) &&
+      (!integer || Number.isInteger(v)) &&
+      flat.multipleOf.every((m) => isMultipleOf(v, m));
     const rng = this.ctx.rng;
     const [lo, hi] = [Number.isFinite(min) ? min : null, Number.isFinite(max) ? max : null];
     const typical = plausibleNumber(site.name, rng);
@@ -494,9 +600,12 @@ class Generator {
     const rng = this.ctx.rng;
     const fits = (s: string): boolean => {
       const n = codePointLength(s);
-      return n >= minLength && n <= maxLength &&
+      return (
+        n >= minLength &&
+        n <= maxLength &&
         flat.patterns.every((p) => compilePattern(p)?.test(s) === true) &&
-        flat.formats.every((f) => checkFormat(f, s));
+        flat.formats.every((f) => checkFormat(f, s))
+      );
     };
     // Pad or cut free text to the length bounds (never applied to pattern/format samples).
     const sized = (s: string): string => {
@@ -515,20 +624,32 @@ class Generator {
     const bounded = minLength > 0 || Number.isFinite(maxLength);
     for (const p of flat.patterns) {
       for (let i = 0; i < 8; i++) {
-        tries.push(() => sampleRegex(p, rng, bounded && i >= 2 ? rng.int(minLength, Math.min(maxLength, minLength + 12)) : undefined));
+        tries.push(() =>
+          sampleRegex(p, rng, bounded && i >= 2 ? rng.int(minLength, Math.min(maxLength, minLength + 12)) : undefined),
+        );
       }
     }
     if (flat.formats.length === 0 && flat.patterns.length === 0) {
-      tries.push(() => sized(plausibleString(site.name, rng)), () => sized(rng.pick(WORDS)));
+      tries.push(
+        () => sized(plausibleString(site.name, rng)),
+        () => sized(rng.pick(WORDS)),
+      );
     } else {
-      tries.push(() => plausibleString(site.name, rng), () => sized(plausibleString(site.name, rng)));
+      tries.push(
+        () => plausibleString(site.name, rng),
+        () => sized(plausibleString(site.name, rng)),
+      );
     }
     tries.push(() => sized(''));
     for (const t of tries) {
       const s = t();
       if (s !== null && fits(s)) return { ok: true, value: s };
     }
-    return fail(flat.patterns.length > 0 ? `could not produce a string matching ${flat.patterns.join(' and ')}` : 'could not produce a string for these constraints');
+    return fail(
+      flat.patterns.length > 0
+        ? `could not produce a string matching ${flat.patterns.join(' and ')}`
+        : 'could not produce a string for these constraints',
+    );
   }
 
   private itemSchemas(flat: Flat, i: number): unknown[] {
@@ -581,9 +702,15 @@ class Generator {
     const out: unknown[] = [];
     for (const spec of flat.objs) {
       let matched = false;
-      if (Object.hasOwn(spec.props, key)) { out.push(spec.props[key]); matched = true; }
+      if (Object.hasOwn(spec.props, key)) {
+        out.push(spec.props[key]);
+        matched = true;
+      }
       for (const [p, s] of spec.patterns) {
-        if (compilePattern(p)?.test(key)) { out.push(s); matched = true; }
+        if (compilePattern(p)?.test(key)) {
+          out.push(s);
+          matched = true;
+        }
       }
       if (!matched && spec.additional !== undefined) out.push(spec.additional);
     }
@@ -591,8 +718,10 @@ class Generator {
   }
 
   private keyAllowed(flat: Flat, key: string): boolean {
-    return !this.keySchemas(flat, key).includes(false) &&
-      flat.propertyNames.every((pn) => checkSchema(pn, key, this.ctx.root) === null);
+    return (
+      !this.keySchemas(flat, key).includes(false) &&
+      flat.propertyNames.every((pn) => checkSchema(pn, key, this.ctx.root) === null)
+    );
   }
 
   private genObject(flat: Flat, depth: number): GenerateResult {
@@ -635,14 +764,20 @@ class Generator {
     if (!cheap) {
       for (const k of optional) {
         if (optionalAdded >= MAX_OPTIONAL_PROPS || !room()) break;
-        if (rng.next() < 0.5) { tryAdd(k); optionalAdded++; }
+        if (rng.next() < 0.5) {
+          tryAdd(k);
+          optionalAdded++;
+        }
       }
     }
     // minProperties: more declared properties first, then invented ones where allowed.
     for (const k of optional) if (keys.length < flat.minProperties && room()) tryAdd(k);
     const inventable = flat.objs.flatMap((o) => o.patterns.map(([p]) => p));
     for (let i = 1; keys.length < flat.minProperties && i <= flat.minProperties + 8; i++) {
-      const candidates = [`extra_${i}`, ...inventable.map((p) => sampleRegex(p, rng)).filter((x): x is string => x !== null)];
+      const candidates = [
+        `extra_${i}`,
+        ...inventable.map((p) => sampleRegex(p, rng)).filter((x): x is string => x !== null),
+      ];
       const k = candidates.find((c) => !keys.includes(c) && this.keyAllowed(flat, c));
       if (k !== undefined) tryAdd(k);
     }
@@ -670,8 +805,17 @@ class Generator {
 /** A string equal for two JSON values exactly when deepEqual says they are (object keys sorted). */
 function canonicalKey(v: unknown): string {
   if (typeof v !== 'object' || v === null) return JSON.stringify(v) ?? 'undefined';
-  return JSON.stringify(v, (_k, x: unknown) =>
-    isRecord(x) ? Object.fromEntries(Object.keys(x).sort().map((k) => [k, x[k]])) : x) ?? 'undefined';
+  return (
+    JSON.stringify(v, (_k, x: unknown) =>
+      isRecord(x)
+        ? Object.fromEntries(
+            Object.keys(x)
+              .sort()
+              .map((k) => [k, x[k]]),
+          )
+        : x,
+    ) ?? 'undefined'
+  );
 }
 
 function inferTypes(flat: Flat): JsonType[] {
@@ -723,18 +867,30 @@ function formatExample(format: string, rng: Rng): string | null {
   const time = () => `${pad2(rng.int(0, 23))}:${pad2(rng.int(0, 59))}:${pad2(rng.int(0, 59))}`;
   const hex = (n: number) => Array.from({ length: n }, () => '0123456789abcdef'.charAt(rng.int(0, 15))).join('');
   switch (format) {
-    case 'date': return date();
-    case 'date-time': return `${date()}T${time()}Z`;
-    case 'time': return `${time()}Z`;
-    case 'email': return `${rng.pick(FIRST_NAMES).toLowerCase()}@example.com`;
-    case 'uri': return `https://example.com/${rng.pick(NOUN_WORDS)}`;
-    case 'uri-reference': return `/${rng.pick(NOUN_WORDS)}`;
-    case 'hostname': return `${rng.pick(NOUN_WORDS)}.example.com`;
-    case 'ipv4': return `192.0.2.${rng.int(1, 254)}`;
-    case 'ipv6': return `2001:db8::${rng.int(1, 0xfff).toString(16)}`;
-    case 'uuid': return `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'.charAt(rng.int(0, 3))}${hex(3)}-${hex(12)}`;
-    case 'duration': return `P${rng.int(1, 30)}D`;
-    default: return null;
+    case 'date':
+      return date();
+    case 'date-time':
+      return `${date()}T${time()}Z`;
+    case 'time':
+      return `${time()}Z`;
+    case 'email':
+      return `${rng.pick(FIRST_NAMES).toLowerCase()}@example.com`;
+    case 'uri':
+      return `https://example.com/${rng.pick(NOUN_WORDS)}`;
+    case 'uri-reference':
+      return `/${rng.pick(NOUN_WORDS)}`;
+    case 'hostname':
+      return `${rng.pick(NOUN_WORDS)}.example.com`;
+    case 'ipv4':
+      return `192.0.2.${rng.int(1, 254)}`;
+    case 'ipv6':
+      return `2001:db8::${rng.int(1, 0xfff).toString(16)}`;
+    case 'uuid':
+      return `${hex(8)}-${hex(4)}-4${hex(3)}-${'89ab'.charAt(rng.int(0, 3))}${hex(3)}-${hex(12)}`;
+    case 'duration':
+      return `P${rng.int(1, 30)}D`;
+    default:
+      return null;
   }
 }
 
@@ -787,7 +943,8 @@ function run(schema: unknown, root: unknown, rng: Rng, options: GenerateOptions)
     let last: Fail = fail('no attempt made');
     for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
       const gen = new Generator({
-        root, rng,
+        root,
+        rng,
         maxNodes: options.maxNodes ?? 2000,
         cheapDepth: options.cheapDepth ?? 6,
         maxDepth: options.maxDepth ?? 24,
@@ -813,10 +970,59 @@ export function generateInstance(schema: unknown, rng: Rng, options: GenerateOpt
 }
 
 const HINT_STOPWORDS = new Set([
-  'i', 'what', "what's", 'whats', 'where', 'how', 'when', 'who', 'why', 'which', 'please', 'can', 'could',
-  'would', 'will', 'is', 'are', 'do', 'does', 'tell', 'give', 'get', 'show', 'find', 'call', 'use', 'the',
-  'a', 'an', 'in', 'on', 'it', 'this', 'that', 'hi', 'hello', 'hey', 'let', 'make', 'check', 'look',
-  'search', 'and', 'or', 'then', 'also', 'now', 'today', 'tomorrow', 'json', 'ok', 'yes', 'no',
+  'i',
+  'what',
+  "what's",
+  'whats',
+  'where',
+  'how',
+  'when',
+  'who',
+  'why',
+  'which',
+  'please',
+  'can',
+  'could',
+  'would',
+  'will',
+  'is',
+  'are',
+  'do',
+  'does',
+  'tell',
+  'give',
+  'get',
+  'show',
+  'find',
+  'call',
+  'use',
+  'the',
+  'a',
+  'an',
+  'in',
+  'on',
+  'it',
+  'this',
+  'that',
+  'hi',
+  'hello',
+  'hey',
+  'let',
+  'make',
+  'check',
+  'look',
+  'search',
+  'and',
+  'or',
+  'then',
+  'also',
+  'now',
+  'today',
+  'tomorrow',
+  'json',
+  'ok',
+  'yes',
+  'no',
 ]);
 
 /**
@@ -833,7 +1039,8 @@ export function extractHints(text: string, max = Infinity): string[] {
       out.push(v);
     }
   };
-  const quoted = /"([^"\n]{1,200})"|“([^”\n]{1,200})”|(?<![\p{L}\p{N}])'([^'\n]{1,200})'(?![\p{L}\p{N}])|`([^`\n]{1,200})`/gu;
+  const quoted =
+    /"([^"\n]{1,200})"|“([^”\n]{1,200})”|(?<![\p{L}\p{N}])'([^'\n]{1,200})'(?![\p{L}\p{N}])|`([^`\n]{1,200})`/gu;
   for (const m of text.matchAll(quoted)) {
     if (out.length >= max) return out;
     const v = (m[1] ?? m[2] ?? m[3] ?? m[4] ?? '').trim();
@@ -887,6 +1094,9 @@ export function argumentsFor(parametersSchema: unknown, rng: Rng, hintText?: str
   if (parametersSchema === undefined || parametersSchema === null) return '{}';
   // Tool arguments are always an object, whatever a loose schema would allow.
   const wrapped = { allOf: [parametersSchema, { type: 'object' }] };
-  const r = run(wrapped, parametersSchema, rng, { stringHints: hintText ? extractHints(hintText) : [], ...(maxNodes !== undefined ? { maxNodes } : {}) });
+  const r = run(wrapped, parametersSchema, rng, {
+    stringHints: hintText ? extractHints(hintText) : [],
+    ...(maxNodes !== undefined ? { maxNodes } : {}),
+  });
   return r.ok ? JSON.stringify(r.value) : '{}';
 }

@@ -14,7 +14,8 @@ export function jsonNestsDeeper(text: string, maxDepth: number): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // a backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // a backslash: skip the escaped character
       else if (c === 0x22) inString = false;
       continue;
     }
@@ -63,7 +64,8 @@ export function measureJson(value: unknown, limits: { maxValues: number; maxDept
     if (depth > limits.maxDepth) return { values, depth, exceeded: 'depth' };
     const children = Array.isArray(v) ? v : Object.values(v as Record<string, unknown>);
     // A container can hold more children than the whole budget: no need to stack them all.
-    if (values + children.length > limits.maxValues) return { values: values + children.length, depth, exceeded: 'values' };
+    if (values + children.length > limits.maxValues)
+      return { values: values + children.length, depth, exceeded: 'values' };
     for (const child of children) stack.push({ v: child, d: inner });
   }
   return { values, depth, exceeded: null };

@@ -3,9 +3,9 @@
 // token is the first and most likely of its top_logprobs, alternatives are distinct and sorted
 // descending, and `bytes` is the token's UTF-8 encoding.
 
-import type { ChoiceLogprobs, TokenLogprob, TopLogprob } from '../../spec/generated/types.ts';
-import type { Rng } from './rng.ts';
-import { WORDS } from './prose.ts';
+import type { ChoiceLogprobs, TokenLogprob, TopLogprob } from '../../spec/generated/types.js';
+import type { Rng } from './rng.js';
+import { WORDS } from './prose.js';
 
 /** OpenAI accepts top_logprobs in 0..20. */
 export const MAX_TOP_LOGPROBS = 20;

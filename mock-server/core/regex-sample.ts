@@ -3,7 +3,7 @@
 // the caller still tests the candidate with the real RegExp, so an imperfect sample is only a
 // wasted try, never a wrong answer. Lookarounds and backreferences are not supported (null).
 
-import type { Rng } from './rng.ts';
+import type { Rng } from './rng.js';
 
 type Node =
   | { t: 'lit'; s: string }
@@ -34,13 +34,20 @@ function fromChars(chars: string): ClassItem {
 
 function escapeItem(c: string): ClassItem | null {
   switch (c) {
-    case 'd': return fromChars(DIGITS);
-    case 'w': return fromChars(WORD);
-    case 's': return fromChars(' \t');
-    case 'D': return { has: (x) => !DIGITS.includes(x), sample: 'a' };
-    case 'W': return { has: (x) => !WORD.includes(x), sample: '-' };
-    case 'S': return { has: (x) => !/\s/.test(x), sample: 'a' };
-    default: return null;
+    case 'd':
+      return fromChars(DIGITS);
+    case 'w':
+      return fromChars(WORD);
+    case 's':
+      return fromChars(' \t');
+    case 'D':
+      return { has: (x) => !DIGITS.includes(x), sample: 'a' };
+    case 'W':
+      return { has: (x) => !WORD.includes(x), sample: '-' };
+    case 'S':
+      return { has: (x) => !/\s/.test(x), sample: 'a' };
+    default:
+      return null;
   }
 }
 
@@ -222,11 +229,20 @@ function span(node: Node, memo: Map<Node, readonly [number, number]>): readonly 
   if (known) return known;
   let out: readonly [number, number];
   switch (node.t) {
-    case 'lit': out = [[...node.s].length, [...node.s].length]; break;
-    case 'set': out = [1, 1]; break;
+    case 'lit':
+      out = [[...node.s].length, [...node.s].length];
+      break;
+    case 'set':
+      out = [1, 1];
+      break;
     case 'seq': {
-      let lo = 0, hi = 0;
-      for (const n of node.items) { const [a, b] = span(n, memo); lo += a; hi += b; }
+      let lo = 0,
+        hi = 0;
+      for (const n of node.items) {
+        const [a, b] = span(n, memo);
+        lo += a;
+        hi += b;
+      }
       out = [lo, hi];
       break;
     }
@@ -249,23 +265,35 @@ class Emitter {
   readonly out: string[] = [];
   private length = 0; // code points emitted so far
   private readonly memo = new Map<Node, readonly [number, number]>();
-  constructor(private readonly rng: Rng, private readonly extra: number) {}
+  constructor(
+    private readonly rng: Rng,
+    private readonly extra: number,
+  ) {}
 
   /** Emit a sample of `node`, aiming for `want` code points when given (best effort). */
   emit(node: Node, want: number | undefined): void {
     const rng = this.rng;
     switch (node.t) {
-      case 'lit': this.push(node.s); return;
-      case 'set': this.push(node.pick(rng)); return;
+      case 'lit':
+        this.push(node.s);
+        return;
+      case 'set':
+        this.push(node.pick(rng));
+        return;
       case 'alt': {
-        const fitting = want === undefined ? [] : node.options.filter((o) => {
-          const [a, b] = span(o, this.memo);
-          return a <= want && want <= b;
-        });
+        const fitting =
+          want === undefined
+            ? []
+            : node.options.filter((o) => {
+                const [a, b] = span(o, this.memo);
+                return a <= want && want <= b;
+              });
         this.emit(rng.pick(fitting.length > 0 ? fitting : node.options), want);
         return;
       }
-      case 'seq': this.emitParts(node.items, want); return;
+      case 'seq':
+        this.emitParts(node.items, want);
+        return;
       case 'rep': {
         const [a, b] = span(node.node, this.memo);
         let k: number;
@@ -277,7 +305,10 @@ class Emitter {
           k = Math.min(Math.max(node.min, need), node.max, Math.max(node.min, a === 0 ? need : Math.floor(want / a)));
           k = Math.min(k, node.min + 1000);
         }
-        this.emitParts(Array.from({ length: k }, () => node.node), want);
+        this.emitParts(
+          Array.from({ length: k }, () => node.node),
+          want,
+        );
         return;
       }
     }
@@ -294,14 +325,22 @@ class Emitter {
     let remaining = want;
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i] as Node;
-      if (remaining === undefined) { this.emit(part, undefined); continue; }
-      let restMin = 0, restMax = 0;
-      for (let j = i + 1; j < parts.length; j++) { restMin += spans[j]?.[0] ?? 0; restMax += spans[j]?.[1] ?? 0; }
+      if (remaining === undefined) {
+        this.emit(part, undefined);
+        continue;
+      }
+      let restMin = 0,
+        restMax = 0;
+      for (let j = i + 1; j < parts.length; j++) {
+        restMin += spans[j]?.[0] ?? 0;
+        restMax += spans[j]?.[1] ?? 0;
+      }
       const [a, b] = spans[i] ?? [0, 0];
       const lo = Math.max(a, remaining - restMax);
       const hi = Math.min(b, remaining - restMin);
       // Infeasible: get as close as this part allows.
-      const target = lo <= hi ? (Number.isFinite(hi) ? this.rng.int(lo, hi) : lo) : Math.min(Math.max(remaining - restMin, a), b);
+      const target =
+        lo <= hi ? (Number.isFinite(hi) ? this.rng.int(lo, hi) : lo) : Math.min(Math.max(remaining - restMin, a), b);
       const before = this.length;
       this.emit(part, target);
       remaining -= this.length - before;

@@ -92,10 +92,16 @@ const FORMAT_CHECKS: Readonly<Record<string, (s: string) => boolean>> = {
     return m !== null && validDate(Number(m[1]), Number(m[2]), Number(m[3]));
   },
   time: (s) => new RegExp(`^${TIME}$`).test(s),
-  email: (s) => /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/.test(s),
+  email: (s) =>
+    /^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$/.test(
+      s,
+    ),
   uri: (s) => /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]*$/.test(s),
   'uri-reference': (s) => !/\s/.test(s),
-  hostname: (s) => /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(s),
+  hostname: (s) =>
+    /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/.test(
+      s,
+    ),
   ipv4: (s) => /^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/.test(s),
   ipv6: (s) => /^[0-9A-Fa-f:]+$/.test(s) && s.includes(':') && s.split('::').length <= 2,
   uuid: (s) => /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(s),
@@ -123,14 +129,22 @@ export type JsonType = 'null' | 'boolean' | 'integer' | 'number' | 'string' | 'a
 
 function hasType(v: unknown, t: unknown): boolean {
   switch (t) {
-    case 'null': return v === null;
-    case 'boolean': return typeof v === 'boolean';
-    case 'number': return typeof v === 'number' && Number.isFinite(v);
-    case 'integer': return typeof v === 'number' && Number.isFinite(v) && v % 1 === 0;
-    case 'string': return typeof v === 'string';
-    case 'array': return Array.isArray(v);
-    case 'object': return isRecord(v);
-    default: return false;
+    case 'null':
+      return v === null;
+    case 'boolean':
+      return typeof v === 'boolean';
+    case 'number':
+      return typeof v === 'number' && Number.isFinite(v);
+    case 'integer':
+      return typeof v === 'number' && Number.isFinite(v) && v % 1 === 0;
+    case 'string':
+      return typeof v === 'string';
+    case 'array':
+      return Array.isArray(v);
+    case 'object':
+      return isRecord(v);
+    default:
+      return false;
   }
 }
 
@@ -277,7 +291,12 @@ function checkArray(s: Record<string, unknown>, v: unknown[], root: unknown, pat
   return null;
 }
 
-function checkObject(s: Record<string, unknown>, v: Record<string, unknown>, root: unknown, path: string): string | null {
+function checkObject(
+  s: Record<string, unknown>,
+  v: Record<string, unknown>,
+  root: unknown,
+  path: string,
+): string | null {
   const at = path || '/';
   const keys = Object.keys(v);
   const minP = num(s['minProperties']);
@@ -285,7 +304,8 @@ function checkObject(s: Record<string, unknown>, v: Record<string, unknown>, roo
   if (minP !== undefined && keys.length < minP) return `${at}: fewer than minProperties`;
   if (maxP !== undefined && keys.length > maxP) return `${at}: more than maxProperties`;
   if (Array.isArray(s['required'])) {
-    for (const r of s['required']) if (typeof r === 'string' && !Object.hasOwn(v, r)) return `${at}: missing required ${r}`;
+    for (const r of s['required'])
+      if (typeof r === 'string' && !Object.hasOwn(v, r)) return `${at}: missing required ${r}`;
   }
   if (isRecord(s['dependentRequired'])) {
     for (const [k, deps] of Object.entries(s['dependentRequired'])) {

@@ -117,7 +117,7 @@ export function tokenize(text: string): string[] {
   // tokenize ~25% slower. Capped so a huge text doesn't allocate a huge sparse array.
   const tokens = new Array<string>(Math.min(text.length, 4096));
   let n = 0;
-  for (let i = 0; i < text.length; ) {
+  for (let i = 0; i < text.length;) {
     const end = tokenEnd(text, i);
     tokens[n++] = text.slice(i, end);
     i = end;

@@ -1,6 +1,6 @@
 // Errors the mock answers with, always in OpenAI's envelope. Pure: no Express here.
 import type { ErrorObject as AjvError } from 'ajv';
-import type { ErrorResponse } from '../../spec/generated/types.ts';
+import type { ErrorResponse } from '../../spec/generated/types.js';
 
 export class ApiError extends Error {
   constructor(
@@ -26,7 +26,13 @@ export const unauthorized = (message: string): ApiError =>
   new ApiError(401, 'authentication_error', message, null, 'invalid_api_key');
 
 export const modelNotFound = (model: string): ApiError =>
-  new ApiError(404, 'invalid_request_error', `The model '${model}' does not exist or you do not have access to it.`, 'model', 'model_not_found');
+  new ApiError(
+    404,
+    'invalid_request_error',
+    `The model '${model}' does not exist or you do not have access to it.`,
+    'model',
+    'model_not_found',
+  );
 
 export const routeNotFound = (method: string, path: string): ApiError =>
   new ApiError(404, 'invalid_request_error', `Unknown request URL: ${method} ${path}.`, null, 'unknown_url');
@@ -66,11 +72,18 @@ export function fromSchemaErrors(errors: readonly AjvError[], body: unknown): Ap
   const param = pointerToParam(base) || null;
   const value = base === '' ? body : valueAt(body, base);
   const where = param ?? 'the request body';
-  return invalidRequest(`Invalid value for '${where}': ${describeValue(value)} ${chosen.message ?? 'is invalid'}.`, param, 'invalid_value');
+  return invalidRequest(
+    `Invalid value for '${where}': ${describeValue(value)} ${chosen.message ?? 'is invalid'}.`,
+    param,
+    'invalid_value',
+  );
 }
 
 function depth(error: AjvError): number {
-  return error.instancePath.split('/').length + (error.keyword === 'additionalProperties' || error.keyword === 'required' ? 1 : 0);
+  return (
+    error.instancePath.split('/').length +
+    (error.keyword === 'additionalProperties' || error.keyword === 'required' ? 1 : 0)
+  );
 }
 
 function valueAt(root: unknown, pointer: string): unknown {

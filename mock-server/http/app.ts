@@ -1,14 +1,14 @@
 // The Express app: every route but the busiest one, POST {basePath}/chat/completions, which
 // is a plain node:http handler (./chat-handler.ts) that this app routes to as well.
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import type { Model, ModelList } from '../../spec/generated/types.ts';
-import { messagesHandler } from '../anthropic/messages.ts';
-import type { JsonObject } from '../breaks/index.ts';
-import { ApiError, routeNotFound } from './api-error.ts';
-import { authError, chatCompletionsHandler, selectQuirks, type AppContext, type PlainHandler } from './chat-handler.ts';
-import { sendError, sendJson, type ErrorState } from './reply.ts';
+import type { Model, ModelList } from '../../spec/generated/types.js';
+import { messagesHandler } from '../anthropic/messages.js';
+import type { JsonObject } from '../breaks/index.js';
+import { ApiError, routeNotFound } from './api-error.js';
+import { authError, chatCompletionsHandler, selectQuirks, type AppContext, type PlainHandler } from './chat-handler.js';
+import { sendError, sendJson, type ErrorState } from './reply.js';
 
-export { BREAK_HEADER, type AppContext } from './chat-handler.ts';
+export { BREAK_HEADER, type AppContext } from './chat-handler.js';
 export const JOURNAL_PATH = '/__mock/journal';
 /** `created` of every listed model: fixed, so /models is deterministic too. */
 const MODEL_CREATED = 1_735_689_600;
@@ -17,7 +17,8 @@ const MODEL_CREATED = 1_735_689_600;
 const state = (res: Response): Partial<ErrorState> => res.locals as Partial<ErrorState>;
 
 /** The chat path under each base path (the profile's, then its aliases). */
-export const chatPaths = (ctx: AppContext): string[] => ctx.options.profile.basePaths.map((base) => `${base}/chat/completions`);
+export const chatPaths = (ctx: AppContext): string[] =>
+  ctx.options.profile.basePaths.map((base) => `${base}/chat/completions`);
 
 export function buildApp(ctx: AppContext, chat: PlainHandler = chatCompletionsHandler(ctx)): Express {
   const app = express();
@@ -47,7 +48,8 @@ export function buildApp(ctx: AppContext, chat: PlainHandler = chatCompletionsHa
   api.get('/models/*id', (req, res) => {
     const id = ([] as string[]).concat((req.params as { id: string | string[] }).id).join('/');
     const model = ctx.options.models.get(id);
-    if (!model) throw new ApiError(404, 'invalid_request_error', `The model '${id}' does not exist`, 'model', 'model_not_found');
+    if (!model)
+      throw new ApiError(404, 'invalid_request_error', `The model '${id}' does not exist`, 'model', 'model_not_found');
     sendJson(res, 200, toModel(model));
   });
   // Other protocols a relay documents (e.g. Anthropic's /v1/messages), at their own paths.

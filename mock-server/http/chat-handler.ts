@@ -4,21 +4,28 @@
 // a request is checked: breaks (x-mock-break), auth, body, faults, schema, the breaks'
 // refusals, the request's own rules; then the plan, bent by the breaks stage by stage.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ChatCompletionRequest } from '../../spec/generated/types.ts';
-import { validate } from '../../spec/validators.ts';
-import { composeQuirks, parseBreakList, type ChoiceContext, type JsonObject, type Quirks, type StreamShape } from '../breaks/index.ts';
-import { checkRequest } from '../completion/check.ts';
-import { planCompletion, type PlannedChoice } from '../completion/plan.ts';
-import { renderChunks, renderResponse } from '../completion/render.ts';
-import { createRng, hashString } from '../core/rng.ts';
-import type { ResolvedOptions } from '../options.ts';
-import { formatEvents, OPENAI_FRAMING, splitWrites } from '../stream/sse-format.ts';
-import { ApiError, fromSchemaErrors, unauthorized } from './api-error.ts';
-import { FAULT_HEADER, parseFault } from './faults.ts';
-import type { Journal } from './journal.ts';
-import { readJsonBody, type RawJsonBody } from './read-body.ts';
-import { sendError, sendJson, type ErrorState } from './reply.ts';
-import { writeSse } from './sse-writer.ts';
+import type { ChatCompletionRequest } from '../../spec/generated/types.js';
+import { validate } from '../../spec/validators.js';
+import {
+  composeQuirks,
+  parseBreakList,
+  type ChoiceContext,
+  type JsonObject,
+  type Quirks,
+  type StreamShape,
+} from '../breaks/index.js';
+import { checkRequest } from '../completion/check.js';
+import { planCompletion, type PlannedChoice } from '../completion/plan.js';
+import { renderChunks, renderResponse } from '../completion/render.js';
+import { createRng, hashString } from '../core/rng.js';
+import type { ResolvedOptions } from '../options.js';
+import { formatEvents, OPENAI_FRAMING, splitWrites } from '../stream/sse-format.js';
+import { ApiError, fromSchemaErrors, unauthorized } from './api-error.js';
+import { FAULT_HEADER, parseFault } from './faults.js';
+import type { Journal } from './journal.js';
+import { readJsonBody, type RawJsonBody } from './read-body.js';
+import { sendError, sendJson, type ErrorState } from './reply.js';
+import { writeSse } from './sse-writer.js';
 
 /** Per-request breaks on top of the profile's, e.g. `x-mock-break: stop-ignored,n-ignored`. */
 export const BREAK_HEADER = 'x-mock-break';
@@ -44,7 +51,8 @@ export function selectQuirks(ctx: AppContext, req: IncomingMessage): Quirks {
 export function authError(ctx: AppContext, quirks: Quirks, req: IncomingMessage): ApiError | null {
   if (quirks.acceptAnyKey) return null;
   const match = /^Bearer\s+(\S.*)$/i.exec(req.headers.authorization ?? '');
-  if (!match) return unauthorized("You didn't provide an API key. Send it in the Authorization header as 'Bearer YOUR_KEY'.");
+  if (!match)
+    return unauthorized("You didn't provide an API key. Send it in the Authorization header as 'Bearer YOUR_KEY'.");
   const key = match[1]!.trim();
   if (ctx.options.apiKeys && !ctx.options.apiKeys.has(key)) {
     // Never echo the key back: only its last four characters, as OpenAI does, and none of
@@ -59,7 +67,10 @@ export function authError(ctx: AppContext, quirks: Quirks, req: IncomingMessage)
  * tsx (esbuild's keepNames) names a closure written as an object property each time it is
  * created, a defineProperty per request that showed in the profile.
  */
-const choiceStage = (quirks: Quirks, stage: Omit<ChoiceContext, 'params'>) => (choice: PlannedChoice): void => quirks.choice(choice, stage);
+const choiceStage =
+  (quirks: Quirks, stage: Omit<ChoiceContext, 'params'>) =>
+  (choice: PlannedChoice): void =>
+    quirks.choice(choice, stage);
 
 /** What the handler has learnt about a request so far. */
 interface ChatState extends ErrorState {
@@ -81,7 +92,12 @@ export function chatCompletionsHandler(ctx: AppContext): PlainHandler {
   };
 }
 
-async function chatCompletions(ctx: AppContext, req: IncomingMessage, res: ServerResponse, state: ChatState): Promise<void> {
+async function chatCompletions(
+  ctx: AppContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  state: ChatState,
+): Promise<void> {
   const { options } = ctx;
   const quirks = selectQuirks(ctx, req);
   state.quirks = quirks;
@@ -98,7 +114,10 @@ async function chatCompletions(ctx: AppContext, req: IncomingMessage, res: Serve
   if (fault?.kind === 'status') throw fault.error;
 
   // Breaks change what "upstream" sees, never what the journal recorded: work on a copy.
-  const bent = quirks.ids.length > 0 && typeof body.json === 'object' && body.json !== null ? (structuredClone(body.json) as JsonObject) : body.json;
+  const bent =
+    quirks.ids.length > 0 && typeof body.json === 'object' && body.json !== null
+      ? (structuredClone(body.json) as JsonObject)
+      : body.json;
   if (bent !== body.json) quirks.raw(bent as JsonObject);
   const checked = validate('chat-request', bent);
   if (!checked.valid) throw fromSchemaErrors(checked.errors, bent);
@@ -133,7 +152,11 @@ async function chatCompletions(ctx: AppContext, req: IncomingMessage, res: Serve
   }
   let chunks: (JsonObject | string)[] = renderChunks(plan, { includeUsage }) as unknown as JsonObject[];
   chunks = quirks.chunks(chunks, output);
-  const shape: StreamShape = { framing: { ...OPENAI_FRAMING }, splitWrites: false, contentType: 'text/event-stream; charset=utf-8' };
+  const shape: StreamShape = {
+    framing: { ...OPENAI_FRAMING },
+    splitWrites: false,
+    contentType: 'text/event-stream; charset=utf-8',
+  };
   quirks.stream(shape, output);
   let payloads: unknown[] = chunks;
   if (fault?.kind === 'stream-error') {
@@ -160,5 +183,12 @@ function journal(ctx: AppContext, req: IncomingMessage, res: ServerResponse, { t
   const stream = kept && typeof json === 'object' && json !== null && (json as { stream?: unknown }).stream === true;
   // originalUrl: the whole path when an Express app (this one, or one it is mounted in) routed here.
   const path = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '';
-  ctx.journal.record({ method: req.method ?? 'POST', path, headers: req.headers, bodyJson, status: res.statusCode, stream });
+  ctx.journal.record({
+    method: req.method ?? 'POST',
+    path,
+    headers: req.headers,
+    bodyJson,
+    status: res.statusCode,
+    stream,
+  });
 }

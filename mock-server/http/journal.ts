@@ -77,7 +77,16 @@ export class Journal {
 
 function toEntry({ seq, time, method, path, headers, bodyJson, status, stream }: Stored): JournalEntry {
   // The key order the journal has always listed its entries in.
-  return { method, path, headers: maskHeaders(headers), body: JSON.parse(bodyJson) as unknown, status, stream, seq, at: new Date(time).toISOString() };
+  return {
+    method,
+    path,
+    headers: maskHeaders(headers),
+    body: JSON.parse(bodyJson) as unknown,
+    status,
+    stream,
+    seq,
+    at: new Date(time).toISOString(),
+  };
 }
 
 function maskHeaders(raw: RawHeaders): Record<string, string> {

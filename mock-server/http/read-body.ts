@@ -2,8 +2,8 @@
 // determinism hash is taken over it), a hard size cap, a nesting cap, a deadline for slow
 // senders, and our own error envelope.
 import type { IncomingMessage } from 'node:http';
-import { jsonNestsDeeper } from '../core/json-limits.ts';
-import { ApiError, invalidRequest } from './api-error.ts';
+import { jsonNestsDeeper } from '../core/json-limits.js';
+import { ApiError, invalidRequest } from './api-error.js';
 
 export interface RawJsonBody {
   text: string;
@@ -34,12 +34,16 @@ export const DEFAULT_MAX_JSON_DEPTH = 64;
  * mock's MockLimits as they are.
  */
 export function readJsonBody(req: IncomingMessage, limits: number | BodyLimits): Promise<RawJsonBody> {
-  const { maxBodyBytes: maxBytes, maxJsonDepth = DEFAULT_MAX_JSON_DEPTH } = typeof limits === 'number' ? { maxBodyBytes: limits } : limits;
+  const { maxBodyBytes: maxBytes, maxJsonDepth = DEFAULT_MAX_JSON_DEPTH } =
+    typeof limits === 'number' ? { maxBodyBytes: limits } : limits;
   const timeoutMs = (typeof limits === 'number' ? undefined : limits.requestTimeoutMs) ?? serverRequestTimeout(req);
   // No body at all (Content-Length: 0, or neither a length nor chunked encoding, as a bare
   // `fetch(url, { method: 'POST' })` sends) is an empty request, whatever its type says.
   const length = req.headers['content-length'];
-  if ((length !== undefined && Number(length) === 0) || (length === undefined && req.headers['transfer-encoding'] === undefined)) {
+  if (
+    (length !== undefined && Number(length) === 0) ||
+    (length === undefined && req.headers['transfer-encoding'] === undefined)
+  ) {
     req.resume();
     return Promise.reject(emptyBody());
   }
@@ -47,7 +51,13 @@ export function readJsonBody(req: IncomingMessage, limits: number | BodyLimits):
   if (!type.includes('application/json') && !type.includes('+json')) {
     req.resume();
     return Promise.reject(
-      new ApiError(415, 'invalid_request_error', `Unsupported Content-Type '${type || '(none)'}': send application/json.`, null, 'unsupported_media_type'),
+      new ApiError(
+        415,
+        'invalid_request_error',
+        `Unsupported Content-Type '${type || '(none)'}': send application/json.`,
+        null,
+        'unsupported_media_type',
+      ),
     );
   }
   const declared = Number(req.headers['content-length']);
@@ -61,14 +71,24 @@ export function readJsonBody(req: IncomingMessage, limits: number | BodyLimits):
     let failed = false;
     // A sender that never finishes (slowloris) is answered 408 and its connection closed
     // after the answer, instead of holding a socket until the server's periodic check.
-    const timer = timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)
-      ? setTimeout(() => {
-        if (failed) return;
-        failed = true;
-        parts.length = 0;
-        reject(new ApiError(408, 'invalid_request_error', `The request body was not received within ${timeoutMs} ms.`, null, 'request_timeout', { Connection: 'close' }));
-      }, timeoutMs)
-      : undefined;
+    const timer =
+      timeoutMs !== undefined && timeoutMs > 0 && Number.isFinite(timeoutMs)
+        ? setTimeout(() => {
+            if (failed) return;
+            failed = true;
+            parts.length = 0;
+            reject(
+              new ApiError(
+                408,
+                'invalid_request_error',
+                `The request body was not received within ${timeoutMs} ms.`,
+                null,
+                'request_timeout',
+                { Connection: 'close' },
+              ),
+            );
+          }, timeoutMs)
+        : undefined;
     req.on('data', (chunk: Buffer) => {
       if (failed) return;
       size += chunk.length;
@@ -104,7 +124,13 @@ export function readJsonBody(req: IncomingMessage, limits: number | BodyLimits):
         return;
       }
       if (jsonNestsDeeper(text, maxJsonDepth)) {
-        reject(invalidRequest(`The request body nests arrays and objects more than ${maxJsonDepth} levels deep.`, null, 'json_too_deep'));
+        reject(
+          invalidRequest(
+            `The request body nests arrays and objects more than ${maxJsonDepth} levels deep.`,
+            null,
+            'json_too_deep',
+          ),
+        );
         return;
       }
       try {
@@ -129,5 +155,11 @@ function emptyBody(): ApiError {
 }
 
 function tooLarge(maxBytes: number): ApiError {
-  return new ApiError(413, 'invalid_request_error', `The request body exceeds the limit of ${maxBytes} bytes.`, null, 'request_too_large');
+  return new ApiError(
+    413,
+    'invalid_request_error',
+    `The request body exceeds the limit of ${maxBytes} bytes.`,
+    null,
+    'request_too_large',
+  );
 }

@@ -2,9 +2,9 @@
 // res.end sent before (the same headers, in the same order): the chat-completions handler
 // runs without Express, and the Express routes answer through these too.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ErrorReply, Quirks } from '../breaks/index.ts';
-import { formatEvents, OPENAI_FRAMING } from '../stream/sse-format.ts';
-import { ApiError } from './api-error.ts';
+import type { ErrorReply, Quirks } from '../breaks/index.js';
+import { formatEvents, OPENAI_FRAMING } from '../stream/sse-format.js';
+import { ApiError } from './api-error.js';
 
 /** res.json(body): `extra` headers first, then Content-Type and Content-Length. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, extra?: Record<string, string>): void {
@@ -12,7 +12,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, ext
 }
 
 /** res.send(text) with the given Content-Type. */
-export function sendText(res: ServerResponse, status: number, text: string, contentType: string, extra?: Record<string, string>): void {
+export function sendText(
+  res: ServerResponse,
+  status: number,
+  text: string,
+  contentType: string,
+  extra?: Record<string, string>,
+): void {
   // Flat [name, value, ...] pairs: node:http writes them in order without building a headers object.
   const headers: Array<string | number> = [];
   if (extra) for (const name of Object.keys(extra)) headers.push(name, extra[name]!);
@@ -74,7 +80,9 @@ function toApiError(err: unknown, req: IncomingMessage): ApiError {
     return new ApiError(status, 'invalid_request_error', 'The request could not be understood.', null, null);
   }
   const path = (req.url ?? '').split('?')[0];
-  process.stderr.write(`relaycheck mock: internal error on ${req.method} ${path}: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(
+    `relaycheck mock: internal error on ${req.method} ${path}: ${err instanceof Error ? err.message : String(err)}\n`,
+  );
   return new ApiError(500, 'server_error', 'The mock had an internal error while processing your request.', null, null);
 }
 

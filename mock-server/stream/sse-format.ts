@@ -80,7 +80,10 @@ export class CompactJson {
   private learnHead(record: Record<string, unknown>, keys: string[]): void {
     const head = keys.slice(0, HEAD_KEYS);
     const values = head.map((k) => record[k]);
-    if (head.length < HEAD_KEYS || !values.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))) {
+    if (
+      head.length < HEAD_KEYS ||
+      !values.every((v) => typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)))
+    ) {
       this.headKeys = [];
       return;
     }
@@ -103,9 +106,11 @@ function formatEvent(data: string, framing: SseFraming): string {
   const eol = framing.lineEnding;
   const prefix = framing.spaceAfterColon ? 'data: ' : 'data:';
   // The common case (compact JSON, no comment or event line), without the split and join.
-  if (framing.comment === undefined && framing.eventName === undefined && !data.includes('\n')) return `${prefix}${data}${eol}${eol}`;
+  if (framing.comment === undefined && framing.eventName === undefined && !data.includes('\n'))
+    return `${prefix}${data}${eol}${eol}`;
   const comment = framing.comment === undefined ? '' : `: ${framing.comment}${eol}`;
-  const event = framing.eventName === undefined ? '' : `event:${framing.spaceAfterColon ? ' ' : ''}${framing.eventName}${eol}`;
+  const event =
+    framing.eventName === undefined ? '' : `event:${framing.spaceAfterColon ? ' ' : ''}${framing.eventName}${eol}`;
   const lines = data.split('\n').map((line) => `${prefix}${line}${eol}`);
   return `${comment}${event}${lines.join('')}${eol}`;
 }

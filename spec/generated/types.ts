@@ -1170,7 +1170,7 @@ export interface BreakParams {
   [k: string]: unknown | undefined;
 }
 /**
- * spec/clients.yaml: which operations of real client SDKs (openai, the Vercel AI SDK, LangChain JS) work against the built-in mock in each relay dialect and with each single break, as measured by `npx tsx scripts/clients/readiness.ts` (which also writes docs/CLIENTS.md). An operation absent from a row's `fails` worked. The report uses the break rows to predict, from a target's verdicts, which client operations will fail there.
+ * spec/clients.yaml: which operations of real client SDKs (openai, the Vercel AI SDK, LangChain JS) work against the built-in mock in each relay dialect and with each single break, as measured by `npx tsx scripts/dev/clients/readiness.ts` (which also writes docs/CLIENTS.md). An operation absent from a row's `fails` worked. The report uses the break rows to predict, from a target's verdicts, which client operations will fail there.
  *
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
  * via the `definition` "ClientReadiness".

@@ -24,7 +24,12 @@ export const CLIENT_TITLES: Record<ClientId, string> = {
  * One client operation: throws when it does not work as an app developer expects.
  * `extraHeaders` go on every request (the SDKs' default headers), e.g. `x-mock-break`.
  */
-export type ClientOperationRun = (baseUrl: string, apiKey: string, model: string, extraHeaders: Record<string, string>) => Promise<void>;
+export type ClientOperationRun = (
+  baseUrl: string,
+  apiKey: string,
+  model: string,
+  extraHeaders: Record<string, string>,
+) => Promise<void>;
 
 export interface ClientOperation {
   /** Stable id, `<client>.<operation>`, e.g. `ai-sdk.stream-text`. */

@@ -1,9 +1,19 @@
 // Basics: chat.basic, auth, chat.metadata, usage.accounting, models.list. The first four
 // read one shared exchange (the basic request), so they cost one request together.
-import type { ReportVerdict } from '../../spec/generated/types.ts';
-import { failure, isObject, isRefusal, quote, readReply, unusable, usageInt, type Completion, type JsonObject } from './read.ts';
-import { BASIC, PING } from './requests.ts';
-import { judgement, type Judgement, type Observed, type Probe, type RequestSpec } from './types.ts';
+import type { ReportVerdict } from '../../spec/generated/types.js';
+import {
+  failure,
+  isObject,
+  isRefusal,
+  quote,
+  readReply,
+  unusable,
+  usageInt,
+  type Completion,
+  type JsonObject,
+} from './read.js';
+import { BASIC, PING } from './requests.js';
+import { judgement, type Judgement, type Observed, type Probe, type RequestSpec } from './types.js';
 
 export const BASIC_REQUEST: RequestSpec = { label: 'basic', body: BASIC };
 export const NO_KEY_REQUEST: RequestSpec = { label: 'no key', body: PING, auth: 'none', noRetry: true };
@@ -12,7 +22,16 @@ export const MODELS_REQUEST: RequestSpec = { label: 'models', method: 'GET', pat
 
 const FINISH_REASONS = ['stop', 'length', 'tool_calls', 'content_filter', 'function_call'];
 /** Top-level fields of OpenAI's chat.completion; anything else is recorded as an extra. */
-const OPENAI_RESPONSE_FIELDS = new Set(['id', 'object', 'created', 'model', 'choices', 'usage', 'system_fingerprint', 'service_tier']);
+const OPENAI_RESPONSE_FIELDS = new Set([
+  'id',
+  'object',
+  'created',
+  'model',
+  'choices',
+  'usage',
+  'system_fingerprint',
+  'service_tier',
+]);
 
 /** The basic exchange as a completion, or the judgement for features that only read it. */
 function basicCompletion(o: Observed | undefined, feature: string): Completion | Judgement {
@@ -40,16 +59,20 @@ export const chatBasic: Probe = {
     const broken: string[] = [];
     const partial: string[] = [];
     const warnings: string[] = [];
-    if (c.top['object'] !== 'chat.completion') partial.push(`object is ${JSON.stringify(c.top['object'])}, not "chat.completion"`);
+    if (c.top['object'] !== 'chat.completion')
+      partial.push(`object is ${JSON.stringify(c.top['object'])}, not "chat.completion"`);
     const raw = (c.top['choices'] as unknown[])[0];
     const choice = c.choices[0];
     if (!choice || !isObject(raw)) broken.push('`choices` is empty');
     else {
       if (!isObject(raw['message'])) broken.push('choices[0] has no `message`');
       if (choice.role === undefined) partial.push('message.role is missing');
-      else if (choice.role !== 'assistant') partial.push(`message.role is ${JSON.stringify(choice.role)}, not "assistant"`);
-      if (typeof choice.contentRaw !== 'string') broken.push(`message.content is ${JSON.stringify(choice.contentRaw) ?? 'missing'}, not a string`);
-      if (!FINISH_REASONS.includes(String(choice.finishReason))) partial.push(`finish_reason is ${JSON.stringify(choice.finishReason)}`);
+      else if (choice.role !== 'assistant')
+        partial.push(`message.role is ${JSON.stringify(choice.role)}, not "assistant"`);
+      if (typeof choice.contentRaw !== 'string')
+        broken.push(`message.content is ${JSON.stringify(choice.contentRaw) ?? 'missing'}, not a string`);
+      if (!FINISH_REASONS.includes(String(choice.finishReason)))
+        partial.push(`finish_reason is ${JSON.stringify(choice.finishReason)}`);
       if (c.choices.length > 1) warnings.push(`${c.choices.length} choices although n was not set`);
     }
     const verdict: ReportVerdict = broken.length > 0 ? 'broken' : partial.length > 0 ? 'partial' : 'supported';
@@ -74,19 +97,34 @@ export const chatMetadata: Probe = {
     const partial: string[] = [];
     if (typeof id !== 'string') partial.push(`id is ${JSON.stringify(id) ?? 'missing'}, not a string`);
     else if (id === '') partial.push('id is an empty string');
-    if (typeof created !== 'number' || !Number.isInteger(created)) broken.push(`created is ${JSON.stringify(created) ?? 'missing'}, not an integer`);
+    if (typeof created !== 'number' || !Number.isInteger(created))
+      broken.push(`created is ${JSON.stringify(created) ?? 'missing'}, not an integer`);
     else if (created >= 1e11) broken.push(`created is ${created}: milliseconds, not seconds`);
     else if (created < 1e9) partial.push(`created is ${created}: not a Unix time in seconds`);
-    if (model !== ctx.model) partial.push(`model is ${JSON.stringify(model) ?? 'missing'}, not the requested ${JSON.stringify(ctx.model)}`);
+    if (model !== ctx.model)
+      partial.push(`model is ${JSON.stringify(model) ?? 'missing'}, not the requested ${JSON.stringify(ctx.model)}`);
     const extraFields = Object.keys(c.top).filter((k) => !OPENAI_RESPONSE_FIELDS.has(k));
-    const details: Record<string, unknown> = { id, created, model, system_fingerprint: c.top['system_fingerprint'] ?? null };
+    const details: Record<string, unknown> = {
+      id,
+      created,
+      model,
+      system_fingerprint: c.top['system_fingerprint'] ?? null,
+    };
     if (extraFields.length > 0) details['extraFields'] = Object.fromEntries(extraFields.map((k) => [k, c.top[k]]));
-    const warnings = extraFields.length > 0 ? [`extra top-level fields (informational): ${extraFields.join(', ')}`] : [];
+    const warnings =
+      extraFields.length > 0 ? [`extra top-level fields (informational): ${extraFields.join(', ')}`] : [];
     const problems = [...broken, ...partial];
     if (problems.length === 0) {
-      return judgement('supported', `id ${quote(String(id), 40)}, created ${String(created)} (seconds), model ${quote(String(model), 40)} as requested`, { details, warnings });
+      return judgement(
+        'supported',
+        `id ${quote(String(id), 40)}, created ${String(created)} (seconds), model ${quote(String(model), 40)} as requested`,
+        { details, warnings },
+      );
     }
-    return judgement(broken.length > 0 ? 'broken' : 'partial', `metadata off: ${problems.join('; ')}`, { details, warnings });
+    return judgement(broken.length > 0 ? 'broken' : 'partial', `metadata off: ${problems.join('; ')}`, {
+      details,
+      warnings,
+    });
   },
 };
 
@@ -103,11 +141,18 @@ export const usageAccounting: Probe = {
     const k = usageInt(usage, 'completion_tokens');
     const t = usageInt(usage, 'total_tokens');
     const details: Record<string, unknown> = { usage };
-    const missing = (['prompt_tokens', 'completion_tokens', 'total_tokens'] as const).filter((_, i) => [p, k, t][i] === undefined);
+    const missing = (['prompt_tokens', 'completion_tokens', 'total_tokens'] as const).filter(
+      (_, i) => [p, k, t][i] === undefined,
+    );
     if (missing.length > 0) return judgement('partial', `usage lacks integer ${missing.join(', ')}`, { details });
-    if (t !== p! + k!) return judgement('partial', `total_tokens ${t} ≠ prompt_tokens ${p} + completion_tokens ${k}`, { details });
+    if (t !== p! + k!)
+      return judgement('partial', `total_tokens ${t} ≠ prompt_tokens ${p} + completion_tokens ${k}`, { details });
     const extras = ['prompt_tokens_details', 'completion_tokens_details'].filter((d) => isObject(usage[d]));
-    return judgement('supported', `prompt ${p} + completion ${k} = total ${t}${extras.length > 0 ? ` (with ${extras.join(', ')})` : ''}`, { details });
+    return judgement(
+      'supported',
+      `prompt ${p} + completion ${k} = total ${t}${extras.length > 0 ? ` (with ${extras.join(', ')})` : ''}`,
+      { details },
+    );
   },
 };
 
@@ -116,7 +161,8 @@ type AuthOutcome = 'refused' | 'served' | 'error';
 function authOutcome(o: Observed | undefined): { outcome: AuthOutcome; text: string } {
   const failed = failure(o);
   if (failed !== undefined || !o) return { outcome: 'error', text: failed ?? 'no response' };
-  if (readReply(o, { stream: false }).kind === 'ok') return { outcome: 'served', text: `HTTP ${o.status} with a completion` };
+  if (readReply(o, { stream: false }).kind === 'ok')
+    return { outcome: 'served', text: `HTTP ${o.status} with a completion` };
   return { outcome: 'refused', text: isRefusal(o) ? `HTTP ${o.status}` : `HTTP ${o.status} without a completion` };
 }
 
@@ -126,29 +172,59 @@ export const auth: Probe = {
   steps: [[BASIC_REQUEST, NO_KEY_REQUEST, WRONG_KEY_REQUEST]],
   judge(seen) {
     const basic = readReply(seen['basic'], { stream: false });
-    if (basic.kind === 'failed') return judgement('error', `could not measure: the keyed request failed, ${basic.reason}`, { decisive: 'basic' });
+    if (basic.kind === 'failed')
+      return judgement('error', `could not measure: the keyed request failed, ${basic.reason}`, { decisive: 'basic' });
     if (basic.kind === 'refused' && (basic.status === 401 || basic.status === 403)) {
-      return judgement('error', `the configured key was refused (HTTP ${basic.status}: ${basic.message}); check the key and --auth`, { decisive: 'basic' });
+      return judgement(
+        'error',
+        `the configured key was refused (HTTP ${basic.status}: ${basic.message}); check the key and --auth`,
+        { decisive: 'basic' },
+      );
     }
-    if (basic.kind === 'invalid') return judgement('error', `could not measure: the keyed request got no usable answer (${basic.reason}; see chat.basic)`, { decisive: 'basic' });
+    if (basic.kind === 'invalid')
+      return judgement(
+        'error',
+        `could not measure: the keyed request got no usable answer (${basic.reason}; see chat.basic)`,
+        { decisive: 'basic' },
+      );
     if (basic.kind === 'refused') {
-      return judgement('inconclusive', `the request with the key was refused too (HTTP ${basic.status}: ${basic.message}), so refusals without it prove nothing`, { decisive: 'basic' });
+      return judgement(
+        'inconclusive',
+        `the request with the key was refused too (HTTP ${basic.status}: ${basic.message}), so refusals without it prove nothing`,
+        { decisive: 'basic' },
+      );
     }
     const warnings: string[] = [];
     const noKey = authOutcome(seen['no key']);
     const wrongKey = authOutcome(seen['wrong key']);
     const details = { noKey: noKey.text, wrongKey: wrongKey.text };
     if (noKey.outcome === 'error' || wrongKey.outcome === 'error') {
-      return judgement('error', `could not measure: ${noKey.outcome === 'error' ? `no key: ${noKey.text}` : `wrong key: ${wrongKey.text}`}`, { details, warnings });
+      return judgement(
+        'error',
+        `could not measure: ${noKey.outcome === 'error' ? `no key: ${noKey.text}` : `wrong key: ${wrongKey.text}`}`,
+        { details, warnings },
+      );
     }
     if (noKey.outcome === 'refused' && wrongKey.outcome === 'refused') {
-      return judgement('supported', `the key is required: no key → ${noKey.text}, wrong key → ${wrongKey.text}`, { details, warnings, decisive: 'wrong key' });
+      return judgement('supported', `the key is required: no key → ${noKey.text}, wrong key → ${wrongKey.text}`, {
+        details,
+        warnings,
+        decisive: 'wrong key',
+      });
     }
     if (noKey.outcome === 'served' && wrongKey.outcome === 'served') {
-      return judgement('ignored', 'requests without a key and with a wrong key were both served: the key is not checked', { details, warnings, decisive: 'no key' });
+      return judgement(
+        'ignored',
+        'requests without a key and with a wrong key were both served: the key is not checked',
+        { details, warnings, decisive: 'no key' },
+      );
     }
     const served = noKey.outcome === 'served' ? 'no key' : 'wrong key';
-    return judgement('partial', `a request with ${served === 'no key' ? 'no key' : 'a wrong key'} was served (the other was refused)`, { details, warnings, decisive: served });
+    return judgement(
+      'partial',
+      `a request with ${served === 'no key' ? 'no key' : 'a wrong key'} was served (the other was refused)`,
+      { details, warnings, decisive: served },
+    );
   },
 };
 
@@ -157,7 +233,8 @@ function modelEntryProblems(entry: unknown): string[] {
   const out: string[] = [];
   if (typeof entry['id'] !== 'string') out.push('`id` missing');
   if (entry['object'] !== 'model') out.push('`object: "model"` missing');
-  if (typeof entry['created'] !== 'number') out.push(`\`created\` missing${'created_at' in entry ? ' (`created_at` instead)' : ''}`);
+  if (typeof entry['created'] !== 'number')
+    out.push(`\`created\` missing${'created_at' in entry ? ' (`created_at` instead)' : ''}`);
   if (typeof entry['owned_by'] !== 'string') out.push('`owned_by` missing');
   return out;
 }
@@ -169,10 +246,12 @@ export const modelsList: Probe = {
   judge(seen, ctx) {
     const o = seen['models'];
     const failed = failure(o);
-    if (failed !== undefined || !o) return judgement('error', `GET /models: could not measure, ${failed ?? 'no response'}`);
+    if (failed !== undefined || !o)
+      return judgement('error', `GET /models: could not measure, ${failed ?? 'no response'}`);
     const status = o.status!;
     if (status >= 500) return judgement('error', `GET /models answered HTTP ${status}`);
-    if (status >= 400) return judgement('rejected', `GET /models answered HTTP ${status}: the model list is not served`);
+    if (status >= 400)
+      return judgement('rejected', `GET /models answered HTTP ${status}: the model list is not served`);
     const body = o.json;
     let data: unknown[];
     const partial: string[] = [];
@@ -192,10 +271,16 @@ export const modelsList: Probe = {
     if (data.length === 0) partial.push('the list is empty');
     else if (!ids.includes(ctx.model)) partial.push(`the model under test ${JSON.stringify(ctx.model)} is not listed`);
     for (const [role, id] of Object.entries(ctx.models)) {
-      if (role !== 'model' && id !== undefined && data.length > 0 && !ids.includes(id)) warnings.push(`the ${role} ${JSON.stringify(id)} is not listed`);
+      if (role !== 'model' && id !== undefined && data.length > 0 && !ids.includes(id))
+        warnings.push(`the ${role} ${JSON.stringify(id)} is not listed`);
     }
     const details = { count: data.length, ids: ids.slice(0, 50) };
-    if (partial.length > 0) return judgement('partial', `the model list deviates: ${partial.join('; ')}`, { details, warnings });
-    return judgement('supported', `${data.length} model(s) in OpenAI's shape, ${JSON.stringify(ctx.model)} among them`, { details, warnings });
+    if (partial.length > 0)
+      return judgement('partial', `the model list deviates: ${partial.join('; ')}`, { details, warnings });
+    return judgement(
+      'supported',
+      `${data.length} model(s) in OpenAI's shape, ${JSON.stringify(ctx.model)} among them`,
+      { details, warnings },
+    );
   },
 };

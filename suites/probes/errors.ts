@@ -1,13 +1,18 @@
 // Errors: errors.status (the status of non-streamed refusals), errors.envelope (the shape of
 // every refusal body), errors.in_band (refusing a streamed request before SSE starts). The
 // wrong-key and no-key requests are auth's; their refusals are judged here too.
-import type { ReportVerdict } from '../../spec/generated/types.ts';
-import { NO_KEY_REQUEST, WRONG_KEY_REQUEST } from './basics.ts';
-import { errorMessage, failure, isObject, isRefusal, quote, readReply, streamChunks } from './read.ts';
-import { MALFORMED_JSON, PING, UNKNOWN_MODEL } from './requests.ts';
-import { judgement, worst, type Observed, type Probe, type RequestSpec } from './types.ts';
+import type { ReportVerdict } from '../../spec/generated/types.js';
+import { NO_KEY_REQUEST, WRONG_KEY_REQUEST } from './basics.js';
+import { errorMessage, failure, isObject, isRefusal, quote, readReply, streamChunks } from './read.js';
+import { MALFORMED_JSON, PING, UNKNOWN_MODEL } from './requests.js';
+import { judgement, worst, type Observed, type Probe, type RequestSpec } from './types.js';
 
-export const UNKNOWN_MODEL_REQUEST: RequestSpec = { label: 'unknown model', body: PING, model: { id: UNKNOWN_MODEL }, noRetry: true };
+export const UNKNOWN_MODEL_REQUEST: RequestSpec = {
+  label: 'unknown model',
+  body: PING,
+  model: { id: UNKNOWN_MODEL },
+  noRetry: true,
+};
 export const MALFORMED_REQUEST: RequestSpec = { label: 'malformed JSON', bodyRaw: MALFORMED_JSON, noRetry: true };
 export const STREAMED_UNKNOWN_MODEL_REQUEST: RequestSpec = {
   label: 'streamed unknown model',
@@ -42,7 +47,8 @@ function grouped(items: readonly { who: string; text: string }[], sep: string): 
 
 function statusFinding(check: StatusCheck, o: Observed | undefined, warnings: string[]): Finding | undefined {
   const failed = failure(o);
-  if (failed !== undefined || !o) return { verdict: 'error', text: `could not be measured (${failed ?? 'no response'})` };
+  if (failed !== undefined || !o)
+    return { verdict: 'error', text: `could not be measured (${failed ?? 'no response'})` };
   const status = o.status!;
   if (status >= 200 && status < 300) {
     if (readReply(o, { stream: false }).kind === 'ok') {
@@ -50,10 +56,12 @@ function statusFinding(check: StatusCheck, o: Observed | undefined, warnings: st
       warnings.push(`${check.what} was served a completion (not a refusal, so its status is not judged)`);
       return undefined;
     }
-    const body = o.text.trim() === '' ? 'an empty body' : isRefusal(o) ? 'an error body' : 'a body that is not a completion';
+    const body =
+      o.text.trim() === '' ? 'an empty body' : isRefusal(o) ? 'an error body' : 'a body that is not a completion';
     return { verdict: 'broken', text: `HTTP ${status} with ${body} (SDKs see success)` };
   }
-  if (status >= 500) return { verdict: 'partial', text: `HTTP ${status} (expected ${check.expected}; clients retry 5xx as transient)` };
+  if (status >= 500)
+    return { verdict: 'partial', text: `HTTP ${status} (expected ${check.expected}; clients retry 5xx as transient)` };
   if (status === check.expected) return { verdict: 'supported', text: `${status}` };
   if (status >= 400) return { verdict: 'partial', text: `HTTP ${status} (expected ${check.expected})` };
   return { verdict: 'broken', text: `HTTP ${status}` };
@@ -67,13 +75,19 @@ export const errorsStatus: Probe = {
     const warnings: string[] = [];
     const findings = STATUS_CHECKS.map((c) => ({ check: c, finding: statusFinding(c, seen[c.label], warnings) }));
     const judged = findings.filter((f): f is { check: StatusCheck; finding: Finding } => f.finding !== undefined);
-    if (judged.length === 0) return judgement('inconclusive', 'no request was refused, so no error status could be judged', { warnings });
+    if (judged.length === 0)
+      return judgement('inconclusive', 'no request was refused, so no error status could be judged', { warnings });
     const verdict = worst(...judged.map((f) => f.finding.verdict));
     const bad = judged.filter((f) => f.finding.verdict !== 'supported');
     const decisive = (bad[0] ?? judged[0]!).check.label;
     const details = Object.fromEntries(STATUS_CHECKS.map((c) => [c.label, seen[c.label]?.status ?? null]));
-    const say = (list: typeof judged): string => grouped(list.map((f) => ({ who: f.check.what, text: f.finding.text })), ' → ');
-    if (verdict === 'supported') return judgement('supported', `fitting statuses: ${say(judged)}`, { warnings, details, decisive });
+    const say = (list: typeof judged): string =>
+      grouped(
+        list.map((f) => ({ who: f.check.what, text: f.finding.text })),
+        ' → ',
+      );
+    if (verdict === 'supported')
+      return judgement('supported', `fitting statuses: ${say(judged)}`, { warnings, details, decisive });
     return judgement(verdict, say(bad), { warnings, details, decisive });
   },
 };
@@ -86,7 +100,8 @@ export function envelopeFinding(o: Observed, expectedCode?: string): Finding {
   if (Array.isArray(body)) return { verdict: 'partial', text: 'the envelope is wrapped in an array' };
   if (!isObject(body)) return { verdict: 'broken', text: `a JSON ${typeof body} instead of an object` };
   if (!('error' in body)) {
-    if (body['object'] === 'error' || 'message' in body) return { verdict: 'partial', text: 'error fields at the top level instead of inside `error`' };
+    if (body['object'] === 'error' || 'message' in body)
+      return { verdict: 'partial', text: 'error fields at the top level instead of inside `error`' };
     return { verdict: 'broken', text: `no \`error\` field: ${quote(JSON.stringify(body), 60)}` };
   }
   const e = body['error'];
@@ -98,8 +113,10 @@ export function envelopeFinding(o: Observed, expectedCode?: string): Finding {
   if (!('code' in e)) problems.push('no `code`');
   else if (typeof e['code'] === 'number') problems.push(`a numeric \`code\` (${e['code']})`);
   else if (e['code'] === '<nil>') problems.push('`code: "<nil>"`');
-  else if (e['code'] !== null && typeof e['code'] !== 'string') problems.push(`\`code\` is ${JSON.stringify(e['code'])}`);
-  else if (expectedCode !== undefined && e['code'] !== expectedCode) problems.push(`\`code\` ${JSON.stringify(e['code'])} (expected ${expectedCode})`);
+  else if (e['code'] !== null && typeof e['code'] !== 'string')
+    problems.push(`\`code\` is ${JSON.stringify(e['code'])}`);
+  else if (expectedCode !== undefined && e['code'] !== expectedCode)
+    problems.push(`\`code\` ${JSON.stringify(e['code'])} (expected ${expectedCode})`);
   if (problems.length > 0) return { verdict: 'partial', text: problems.join(', ') };
   return { verdict: 'supported', text: 'OpenAI envelope' };
 }
@@ -127,17 +144,31 @@ export const errorsEnvelope: Probe = {
       if (!o || failed !== undefined || readReply(o, { stream: false }).kind === 'ok') continue;
       const finding = envelopeFinding(o, source.code);
       judged.push({ label: source.label, who: source.what, finding });
-      if (/request.?id|req_?id|\(request id/i.test(errorMessage(o))) warnings.push(`the ${source.what} message carries a request id (messages are free text; informational)`);
+      if (/request.?id|req_?id|\(request id/i.test(errorMessage(o)))
+        warnings.push(`the ${source.what} message carries a request id (messages are free text; informational)`);
     }
-    if (judged.length === 0 && failures.length > 0) return judgement('error', `could not measure: ${failures[0]}`, { warnings });
-    if (judged.length === 0) return judgement('inconclusive', 'no refusal came back, so no error body could be judged', { warnings });
+    if (judged.length === 0 && failures.length > 0)
+      return judgement('error', `could not measure: ${failures[0]}`, { warnings });
+    if (judged.length === 0)
+      return judgement('inconclusive', 'no refusal came back, so no error body could be judged', { warnings });
     const verdict = worst(...judged.map((j) => j.finding.verdict));
     const bad = judged.filter((j) => j.finding.verdict !== 'supported');
     const decisive = (bad[0] ?? judged[0]!).label;
     if (verdict === 'supported') {
-      return judgement('supported', `${judged.length} refusal(s) in OpenAI's {"error": {message, type, param, code}} envelope, model_not_found for the unknown model`, { warnings, decisive });
+      return judgement(
+        'supported',
+        `${judged.length} refusal(s) in OpenAI's {"error": {message, type, param, code}} envelope, model_not_found for the unknown model`,
+        { warnings, decisive },
+      );
     }
-    return judgement(verdict, `error bodies deviate: ${grouped(bad.map((j) => ({ who: j.who, text: j.finding.text })), ': ')}`, { warnings, decisive });
+    return judgement(
+      verdict,
+      `error bodies deviate: ${grouped(
+        bad.map((j) => ({ who: j.who, text: j.finding.text })),
+        ': ',
+      )}`,
+      { warnings, decisive },
+    );
   },
 };
 
@@ -149,20 +180,40 @@ export const errorsInBand: Probe = {
     const o = seen['streamed unknown model'];
     if (!o || o.status === null) return judgement('error', `could not measure: ${failure(o) ?? 'no response'}`);
     const status = o.status;
-    if (status < 200 || status >= 300) return judgement('supported', `HTTP ${status} before any SSE: ${errorMessage(o)}`);
+    if (status < 200 || status >= 300)
+      return judgement('supported', `HTTP ${status} before any SSE: ${errorMessage(o)}`);
     if (o.sse) {
       if (o.sse.chat.errorEvents.length > 0 && streamChunks(o).length === 0) {
-        return judgement('partial', `HTTP ${status}, then an SSE stream holding \`data: {"error": ...}\`: clients get a generic error without status`);
+        return judgement(
+          'partial',
+          `HTTP ${status}, then an SSE stream holding \`data: {"error": ...}\`: clients get a generic error without status`,
+        );
       }
       if (readReply(o, { stream: true }).kind === 'ok') {
-        return judgement('inconclusive', 'the relay streamed a completion for the unknown model (a fallback model?), so no refusal could be observed');
+        return judgement(
+          'inconclusive',
+          'the relay streamed a completion for the unknown model (a fallback model?), so no refusal could be observed',
+        );
       }
-      return judgement('broken', `HTTP ${status} with a stream that carries neither chunks nor an error${o.error ? ` (${o.error.message})` : ''}`);
+      return judgement(
+        'broken',
+        `HTTP ${status} with a stream that carries neither chunks nor an error${o.error ? ` (${o.error.message})` : ''}`,
+      );
     }
-    if (o.text.trim() === '') return judgement('broken', `HTTP ${status} with an empty body for a refused stream: clients read an empty stream`);
+    if (o.text.trim() === '')
+      return judgement(
+        'broken',
+        `HTTP ${status} with an empty body for a refused stream: clients read an empty stream`,
+      );
     if (readReply(o, { stream: true }).kind === 'ok') {
-      return judgement('inconclusive', 'the relay answered the unknown model with a completion (a fallback model?), so no refusal could be observed');
+      return judgement(
+        'inconclusive',
+        'the relay answered the unknown model with a completion (a fallback model?), so no refusal could be observed',
+      );
     }
-    return judgement('broken', `HTTP ${status} with a JSON body where SSE was expected (${errorMessage(o)}): clients read an empty stream`);
+    return judgement(
+      'broken',
+      `HTTP ${status} with a JSON body where SSE was expected (${errorMessage(o)}): clients read an empty stream`,
+    );
   },
 };

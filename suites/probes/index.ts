@@ -1,13 +1,21 @@
 // Every probe, one per feature of spec/features.yaml (a test checks the two lists match).
-import { auth, chatBasic, chatMetadata, modelsList, usageAccounting } from './basics.ts';
-import { errorsEnvelope, errorsInBand, errorsStatus } from './errors.ts';
-import { logprobs, maxCompletionTokens, maxTokens, n, paramsRange, paramsUnknown, seed, stop } from './generation.ts';
-import { developerRole, visionImageUrl } from './inputs.ts';
-import { reasoningContent, reasoningEffort } from './reasoning.ts';
-import { streamDefault, streamIncludeUsage, streamSse } from './streaming.ts';
-import { jsonObject, jsonSchema } from './structured-output.ts';
-import { parallelToolCalls, toolChoiceNamed, toolChoiceNone, toolChoiceRequired, toolsCall, toolsHistory, toolsStream } from './tools.ts';
-import type { Probe } from './types.ts';
+import { auth, chatBasic, chatMetadata, modelsList, usageAccounting } from './basics.js';
+import { errorsEnvelope, errorsInBand, errorsStatus } from './errors.js';
+import { logprobs, maxCompletionTokens, maxTokens, n, paramsRange, paramsUnknown, seed, stop } from './generation.js';
+import { developerRole, visionImageUrl } from './inputs.js';
+import { reasoningContent, reasoningEffort } from './reasoning.js';
+import { streamDefault, streamIncludeUsage, streamSse } from './streaming.js';
+import { jsonObject, jsonSchema } from './structured-output.js';
+import {
+  parallelToolCalls,
+  toolChoiceNamed,
+  toolChoiceNone,
+  toolChoiceRequired,
+  toolsCall,
+  toolsHistory,
+  toolsStream,
+} from './tools.js';
+import type { Probe } from './types.js';
 
 export const PROBES: readonly Probe[] = [
   chatBasic,

@@ -22,7 +22,8 @@ export function schemaProblems(schema: unknown, value: unknown): string[] {
     const at = e.instancePath === '' ? '' : ` at ${e.instancePath}`;
     const p = e.params as { missingProperty?: string; additionalProperty?: string };
     if (e.keyword === 'required' && p.missingProperty) return `missing property '${p.missingProperty}'${at}`;
-    if (e.keyword === 'additionalProperties' && p.additionalProperty) return `unexpected property '${p.additionalProperty}'${at}`;
+    if (e.keyword === 'additionalProperties' && p.additionalProperty)
+      return `unexpected property '${p.additionalProperty}'${at}`;
     return `${e.message ?? e.keyword}${at}`;
   });
 }

@@ -1,7 +1,7 @@
 // Reading a relay's answer the way a client would: a chat completion (JSON, or a stream
 // assembled from its chunks), an honest refusal, a transport failure, or something no client
 // can use. Pure; shared by every judge so they all draw the same lines.
-import type { Observed } from './types.ts';
+import type { Observed } from './types.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -154,7 +154,13 @@ function choiceFromJson(c: JsonObject, position: number): ChoiceView {
     toolCalls: calls.map((t, i) => {
       const call = isObject(t) ? t : {};
       const fn = isObject(call['function']) ? call['function'] : {};
-      return { index: call['index'] ?? i, id: call['id'], type: call['type'], name: fn['name'], arguments: fn['arguments'] };
+      return {
+        index: call['index'] ?? i,
+        id: call['id'],
+        type: call['type'],
+        name: fn['name'],
+        arguments: fn['arguments'],
+      };
     }),
     finishReason: c['finish_reason'] ?? null,
     logprobs: c['logprobs'],
@@ -170,7 +176,10 @@ interface Acc {
 }
 
 /** Assemble a stream's chunks into choices, as SDK accumulators do (by choice index, then tool-call index). */
-export function assembleChunks(chunks: readonly JsonObject[]): { choices: ChoiceView[]; usage: JsonObject | undefined } {
+export function assembleChunks(chunks: readonly JsonObject[]): {
+  choices: ChoiceView[];
+  usage: JsonObject | undefined;
+} {
   const byIndex = new Map<number, Acc>();
   let usage: JsonObject | undefined;
   for (const chunk of chunks) {
@@ -182,7 +191,17 @@ export function assembleChunks(chunks: readonly JsonObject[]): { choices: Choice
       let acc = byIndex.get(index);
       if (!acc) {
         acc = {
-          view: { index, role: undefined, content: null, contentRaw: undefined, reasoningContent: null, reasoning: null, toolCalls: [], finishReason: null, logprobs: undefined },
+          view: {
+            index,
+            role: undefined,
+            content: null,
+            contentRaw: undefined,
+            reasoningContent: null,
+            reasoning: null,
+            toolCalls: [],
+            finishReason: null,
+            logprobs: undefined,
+          },
           content: [],
           reasoningContent: [],
           reasoning: [],
@@ -217,7 +236,8 @@ export function assembleChunks(chunks: readonly JsonObject[]): { choices: Choice
           if (typeof fn['arguments'] === 'string') call.arguments = `${String(call.arguments)}${fn['arguments']}`;
         }
       }
-      if (raw['finish_reason'] !== null && raw['finish_reason'] !== undefined) acc.view.finishReason = raw['finish_reason'];
+      if (raw['finish_reason'] !== null && raw['finish_reason'] !== undefined)
+        acc.view.finishReason = raw['finish_reason'];
       if (raw['logprobs'] !== null && raw['logprobs'] !== undefined) acc.view.logprobs = raw['logprobs'];
     }
   }
@@ -269,21 +289,37 @@ export function readReply(o: Observed | undefined, options: ReadOptions): Reply 
     const chunks = streamChunks(o);
     if (chunks.length === 0) {
       const nonJson = o.sse.chat.nonJson[0];
-      return { kind: 'invalid', reason: nonJson !== undefined ? `the stream holds no JSON chunk (first data: ${JSON.stringify(oneLine(nonJson, 60))})` : 'the stream holds no chunk' };
+      return {
+        kind: 'invalid',
+        reason:
+          nonJson !== undefined
+            ? `the stream holds no JSON chunk (first data: ${JSON.stringify(oneLine(nonJson, 60))})`
+            : 'the stream holds no chunk',
+      };
     }
-    if (!options.stream && !options.streamOmitted) warnings.push('answered a `stream: false` request with an SSE stream');
+    if (!options.stream && !options.streamOmitted)
+      warnings.push('answered a `stream: false` request with an SSE stream');
     const { choices, usage } = assembleChunks(chunks);
     if (choices.length === 0) return { kind: 'invalid', reason: 'the stream holds no choice' };
     return { kind: 'ok', completion: { format: 'sse', top: chunks[0]!, chunks, choices, usage }, warnings };
   }
   if (o.json === undefined) {
-    return { kind: 'invalid', reason: `HTTP ${status} with a body that is not JSON: ${JSON.stringify(oneLine(o.text, 60))}` };
+    return {
+      kind: 'invalid',
+      reason: `HTTP ${status} with a body that is not JSON: ${JSON.stringify(oneLine(o.text, 60))}`,
+    };
   }
   if (!isObject(o.json) || !Array.isArray(o.json['choices'])) {
-    return { kind: 'invalid', reason: `HTTP ${status} with JSON that is not a chat completion (no \`choices\` array): ${oneLine(JSON.stringify(o.json), 80)}` };
+    return {
+      kind: 'invalid',
+      reason: `HTTP ${status} with JSON that is not a chat completion (no \`choices\` array): ${oneLine(JSON.stringify(o.json), 80)}`,
+    };
   }
   if (options.stream) warnings.push('answered a `stream: true` request with a single JSON body (see stream.sse)');
-  const choices = o.json['choices'].filter(isObject).map(choiceFromJson).sort((a, b) => a.index - b.index);
+  const choices = o.json['choices']
+    .filter(isObject)
+    .map(choiceFromJson)
+    .sort((a, b) => a.index - b.index);
   const usage = isObject(o.json['usage']) ? o.json['usage'] : undefined;
   return { kind: 'ok', completion: { format: 'json', top: o.json, chunks: [], choices, usage }, warnings };
 }
@@ -326,7 +362,10 @@ export function quote(text: string, max = 60): string {
 }
 
 /** How a reply that is not a completion reads, as the verdict of a probe that wanted one. */
-export function unusable(reply: Exclude<Reply, { kind: 'ok' }>, what: string): { verdict: 'error' | 'rejected' | 'broken'; summary: string; warnings: string[] } {
+export function unusable(
+  reply: Exclude<Reply, { kind: 'ok' }>,
+  what: string,
+): { verdict: 'error' | 'rejected' | 'broken'; summary: string; warnings: string[] } {
   switch (reply.kind) {
     case 'failed':
       return { verdict: 'error', summary: `${what}: could not measure, ${reply.reason}`, warnings: [] };
@@ -334,7 +373,9 @@ export function unusable(reply: Exclude<Reply, { kind: 'ok' }>, what: string): {
       return {
         verdict: 'rejected',
         summary: `${what} was refused with HTTP ${reply.status}: ${reply.message}`,
-        warnings: reply.via2xx ? [`the refusal came with HTTP ${reply.status} instead of a 4xx (see errors.status)`] : [],
+        warnings: reply.via2xx
+          ? [`the refusal came with HTTP ${reply.status} instead of a 4xx (see errors.status)`]
+          : [],
       };
     case 'invalid':
       return { verdict: 'broken', summary: `${what}: ${reply.reason}`, warnings: [] };

@@ -8,7 +8,7 @@
 // max_tokens that still lets the probe decide; requests not about streaming say
 // `stream: false` explicitly. Reasoning-model requests set no temperature (o-series models
 // refuse any but the default).
-import { solidPngDataUrl } from './png.ts';
+import { solidPngDataUrl } from './png.js';
 
 export type Body = Record<string, unknown>;
 
@@ -36,13 +36,24 @@ export const COUNT_TO = 50;
 export const COUNT_PROMPT = `Count from 1 to ${COUNT_TO}, separated by commas.`;
 export const CAP = 5;
 export const MAX_TOKENS: Body = { messages: [user(COUNT_PROMPT)], stream: false, temperature: 0, max_tokens: CAP };
-export const MAX_COMPLETION_TOKENS: Body = { messages: [user(COUNT_PROMPT)], stream: false, temperature: 0, max_completion_tokens: CAP };
+export const MAX_COMPLETION_TOKENS: Body = {
+  messages: [user(COUNT_PROMPT)],
+  stream: false,
+  temperature: 0,
+  max_completion_tokens: CAP,
+};
 
 export const N_CHOICES: Body = { ...PING, n: 2 };
 export const N_CHOICES_STREAMED: Body = { ...PING, n: 2, stream: true };
 
 /** seed only matters when sampling: this probe alone samples (temperature 1). */
-export const SEEDED: Body = { messages: [user('Write a random four-word phrase.')], stream: false, temperature: 1, seed: 12345, max_tokens: 8 };
+export const SEEDED: Body = {
+  messages: [user('Write a random four-word phrase.')],
+  stream: false,
+  temperature: 1,
+  seed: 12345,
+  max_tokens: 8,
+};
 
 export const LOGPROBS: Body = { ...PING, logprobs: true, top_logprobs: 2 };
 
@@ -87,13 +98,23 @@ export const WEATHER_TOOL = {
 /** A tool without parameters: its arguments must be "{}", never "". */
 export const TIME_TOOL = {
   type: 'function',
-  function: { name: 'get_server_time', description: 'Time on the server', parameters: { type: 'object', properties: {} } },
+  function: {
+    name: 'get_server_time',
+    description: 'Time on the server',
+    parameters: { type: 'object', properties: {} },
+  },
 } as const;
 export const TOOLS = [WEATHER_TOOL, TIME_TOOL];
 
 /** Wants both tools: two calls when parallel calls are allowed. */
 export const TOOLS_PROMPT = 'What is the weather in Paris, and what time is it on the server? Use the tools.';
-export const TOOL_CALL: Body = { messages: [user(TOOLS_PROMPT)], tools: TOOLS, stream: false, temperature: 0, max_tokens: 60 };
+export const TOOL_CALL: Body = {
+  messages: [user(TOOLS_PROMPT)],
+  tools: TOOLS,
+  stream: false,
+  temperature: 0,
+  max_tokens: 60,
+};
 export const TOOL_CALL_STREAMED: Body = { ...TOOL_CALL, stream: true };
 export const TOOL_CHOICE_NONE: Body = { ...TOOL_CALL, tool_choice: 'none' };
 export const NO_PARALLEL_CALLS: Body = { ...TOOL_CALL, parallel_tool_calls: false };
@@ -110,23 +131,40 @@ export const TOOL_CHOICE_NAMED: Body = {
 
 /** Needs no tool: under auto the model answers in text. */
 export const NO_TOOL_PROMPT = 'Reply with exactly: hello';
-export const TOOL_CHOICE_AUTO_NO_TOOL: Body = { messages: [user(NO_TOOL_PROMPT)], tools: [TIME_TOOL], tool_choice: 'auto', stream: false, temperature: 0, max_tokens: 30 };
+export const TOOL_CHOICE_AUTO_NO_TOOL: Body = {
+  messages: [user(NO_TOOL_PROMPT)],
+  tools: [TIME_TOOL],
+  tool_choice: 'auto',
+  stream: false,
+  temperature: 0,
+  max_tokens: 30,
+};
 export const TOOL_CHOICE_REQUIRED: Body = { ...TOOL_CHOICE_AUTO_NO_TOOL, tool_choice: 'required' };
 
 /** What the tools "return" when a conversation is replayed. */
 export function toolResult(name: unknown): string {
-  return name === WEATHER_TOOL.function.name ? '{"city":"Paris","temperature_c":18,"sky":"cloudy"}' : '{"time":"12:00"}';
+  return name === WEATHER_TOOL.function.name
+    ? '{"city":"Paris","temperature_c":18,"sky":"cloudy"}'
+    : '{"time":"12:00"}';
 }
 
 /** A tool call to replay when the relay made none (tools.history still needs one). */
-export const MADE_UP_CALL = { id: 'call_relaycheck_0', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } };
+export const MADE_UP_CALL = {
+  id: 'call_relaycheck_0',
+  type: 'function',
+  function: { name: 'get_weather', arguments: '{"city":"Paris"}' },
+};
 
 export function toolHistory(calls: readonly Record<string, unknown>[], content: null | ''): Body {
   return {
     messages: [
       user(TOOLS_PROMPT),
       { role: 'assistant', content, tool_calls: calls },
-      ...calls.map((c) => ({ role: 'tool', tool_call_id: c['id'], content: toolResult((c['function'] as { name?: unknown } | undefined)?.name) })),
+      ...calls.map((c) => ({
+        role: 'tool',
+        tool_call_id: c['id'],
+        content: toolResult((c['function'] as { name?: unknown } | undefined)?.name),
+      })),
     ],
     tools: TOOLS,
     stream: false,
@@ -140,7 +178,10 @@ export function toolHistory(calls: readonly Record<string, unknown>[], content: 
 export const REASONING_PROMPT = 'Is 1001 a prime number? Answer yes or no.';
 /** Room for the reasoning (counted in the cap) and a short answer. */
 export const REASONING_CAP = 300;
-export function reasoningBody(effort: 'low' | 'high' | undefined, capParam: 'max_tokens' | 'max_completion_tokens'): Body {
+export function reasoningBody(
+  effort: 'low' | 'high' | undefined,
+  capParam: 'max_tokens' | 'max_completion_tokens',
+): Body {
   return {
     messages: [user(REASONING_PROMPT)],
     ...(effort !== undefined ? { reasoning_effort: effort } : {}),
@@ -167,7 +208,12 @@ export const IMAGE_COLOUR_WORDS = /\b(red|crimson|scarlet|rouge|rot|rojo)\b|红/
 export const IMAGE_DATA_URL = solidPngDataUrl([255, 0, 0]);
 export const IMAGE_QUESTION = 'What colour is this image? Answer with one word.';
 export const WITH_IMAGE: Body = {
-  messages: [user([{ type: 'text', text: IMAGE_QUESTION }, { type: 'image_url', image_url: { url: IMAGE_DATA_URL, detail: 'low' } }])],
+  messages: [
+    user([
+      { type: 'text', text: IMAGE_QUESTION },
+      { type: 'image_url', image_url: { url: IMAGE_DATA_URL, detail: 'low' } },
+    ]),
+  ],
   stream: false,
   temperature: 0,
   max_tokens: 10,

@@ -1,10 +1,21 @@
 // Streaming: stream.sse (framing: the one feature charged for SSE faults), stream.default,
 // stream.include_usage. stream.sse reads the streamed stop request (stop's own streamed
 // half), so framing costs no extra request.
-import type { ReportVerdict } from '../../spec/generated/types.ts';
-import { errorMessage, failure, isObject, isRefusal, oneLine, quote, readReply, streamChunks, unusable, type JsonObject } from './read.ts';
-import { JSON_BASELINE, STOP_STREAMED, STOP_STREAMED_USAGE } from './requests.ts';
-import { judgement, type Observed, type Probe, type RequestSpec } from './types.ts';
+import type { ReportVerdict } from '../../spec/generated/types.js';
+import {
+  errorMessage,
+  failure,
+  isObject,
+  isRefusal,
+  oneLine,
+  quote,
+  readReply,
+  streamChunks,
+  unusable,
+  type JsonObject,
+} from './read.js';
+import { JSON_BASELINE, STOP_STREAMED, STOP_STREAMED_USAGE } from './requests.js';
+import { judgement, type Observed, type Probe, type RequestSpec } from './types.js';
 
 export const STREAM_REQUEST: RequestSpec = { label: 'stream', body: STOP_STREAMED };
 export const STREAM_USAGE_REQUEST: RequestSpec = { label: 'stream with include_usage', body: STOP_STREAMED_USAGE };
@@ -22,7 +33,8 @@ export function sseWarnings(o: Observed): string[] {
   if (ob.noSpaceAfterColon > 0) out.push('`data:` without a space after the colon (spec-legal)');
   if (ob.multiLineData > 0) out.push('JSON split over several `data:` lines (spec-legal)');
   if (ob.eventFields > 0) out.push('`event:` lines (spec-legal)');
-  if (sse.chat.eventTypes.length > 0) out.push(`named events ${sse.chat.eventTypes.join(', ')} (clients listening for "message" miss them)`);
+  if (sse.chat.eventTypes.length > 0)
+    out.push(`named events ${sse.chat.eventTypes.join(', ')} (clients listening for "message" miss them)`);
   if (ob.bom) out.push('a byte-order mark at the start');
   if (ob.unterminatedLast) out.push('the last event has no terminating blank line');
   if (ob.unknownFields > 0) out.push(`${ob.unknownFields} line(s) with an unknown SSE field`);
@@ -49,9 +61,11 @@ export function framingProblems(o: Observed): { broken: string[]; partial: strin
   const broken: string[] = [];
   const partial: string[] = [];
   const sse = o.sse!;
-  if (o.contentType !== 'text/event-stream') partial.push(`Content-Type is ${JSON.stringify(o.contentType || '(none)')}, not text/event-stream`);
+  if (o.contentType !== 'text/event-stream')
+    partial.push(`Content-Type is ${JSON.stringify(o.contentType || '(none)')}, not text/event-stream`);
   if (sse.chat.nonJson.length > 0) broken.push(`data that is not JSON: ${quote(sse.chat.nonJson[0]!, 40)}`);
-  if (sse.chat.errorEvents.length > 0) broken.push(`an error event in the stream: ${oneLine(JSON.stringify(sse.chat.errorEvents[0]), 80)}`);
+  if (sse.chat.errorEvents.length > 0)
+    broken.push(`an error event in the stream: ${oneLine(JSON.stringify(sse.chat.errorEvents[0]), 80)}`);
   const raw = sse.chat.chunks;
   const chunks = streamChunks(o);
   if (raw.length !== chunks.length) broken.push('data events that are JSON but not objects');
@@ -60,7 +74,8 @@ export function framingProblems(o: Observed): { broken: string[]; partial: strin
     broken.push('no chunk');
     return { broken, partial, chunks: 0 };
   }
-  if (chunks.some((c) => c['object'] !== 'chat.completion.chunk')) partial.push('chunks without `object: "chat.completion.chunk"`');
+  if (chunks.some((c) => c['object'] !== 'chat.completion.chunk'))
+    partial.push('chunks without `object: "chat.completion.chunk"`');
   const ids = new Set(chunks.map((c) => JSON.stringify(c['id'])));
   if (ids.size > 1) partial.push(`${ids.size} different chunk ids in one stream`);
 
@@ -86,12 +101,14 @@ export function framingProblems(o: Observed): { broken: string[]; partial: strin
     const which = perChoice.size > 1 ? ` (choice ${index})` : '';
     if (deltas[0]?.['role'] !== 'assistant') partial.push(`the first delta has no \`role: "assistant"\`${which}`);
     const set = finishes.filter((f) => f !== null && f !== undefined);
-    if (set.some((f) => f === '')) broken.push(`\`finish_reason: ""\` instead of null on ${set.filter((f) => f === '').length} chunk(s)${which}`);
+    if (set.some((f) => f === ''))
+      broken.push(`\`finish_reason: ""\` instead of null on ${set.filter((f) => f === '').length} chunk(s)${which}`);
     const real = set.filter((f) => f !== '');
     if (real.length === 0) broken.push(`no chunk carries a finish_reason${which}`);
     else if (real.length > 1) partial.push(`finish_reason sent ${real.length} times${which}`);
     const texts = deltas.map((d) => d['content']).filter((t): t is string => typeof t === 'string' && t !== '');
-    if (cumulativeDeltas(texts)) broken.push(`each content delta repeats the whole text so far${which}: concatenation duplicates it`);
+    if (cumulativeDeltas(texts))
+      broken.push(`each content delta repeats the whole text so far${which}: concatenation duplicates it`);
   }
   return { broken: [...new Set(broken)], partial: [...new Set(partial)], chunks: chunks.length };
 }
@@ -110,25 +127,43 @@ export const streamSse: Probe = {
         return judgement(u.verdict, u.summary, { warnings: u.warnings });
       }
     }
-    if (o.error?.kind === 'stream-too-long') return judgement('broken', `the stream never ended: ${o.error.message}, no [DONE] (clients hang)`);
+    if (o.error?.kind === 'stream-too-long')
+      return judgement('broken', `the stream never ended: ${o.error.message}, no [DONE] (clients hang)`);
     if (o.error?.kind === 'timeout') return judgement('error', `could not measure: ${o.error.message}`);
-    if (o.error?.kind === 'too-large') return judgement('broken', `the stream was larger than the read cap: ${o.error.message}`);
+    if (o.error?.kind === 'too-large')
+      return judgement('broken', `the stream was larger than the read cap: ${o.error.message}`);
     const cut = o.error?.kind === 'network' ? [`the connection was cut mid-stream (${o.error.message})`] : [];
     if (!o.sse) {
       const reply = readReply(o, { stream: true });
-      if (reply.kind === 'ok') return judgement('broken', '`stream: true` was answered with a single JSON body, not SSE');
-      return judgement('broken', `\`stream: true\` was answered with HTTP ${o.status} ${o.contentType || '(no content type)'}, not SSE: ${quote(o.text, 60)}`);
+      if (reply.kind === 'ok')
+        return judgement('broken', '`stream: true` was answered with a single JSON body, not SSE');
+      return judgement(
+        'broken',
+        `\`stream: true\` was answered with HTTP ${o.status} ${o.contentType || '(no content type)'}, not SSE: ${quote(o.text, 60)}`,
+      );
     }
     const { broken, partial, chunks } = framingProblems(o);
     broken.unshift(...cut);
     const warnings = sseWarnings(o);
     const extra = new Set<string>();
-    for (const c of streamChunks(o)) for (const k of Object.keys(c)) if (!['id', 'object', 'created', 'model', 'choices', 'usage', 'system_fingerprint', 'service_tier'].includes(k)) extra.add(k);
+    for (const c of streamChunks(o))
+      for (const k of Object.keys(c))
+        if (!['id', 'object', 'created', 'model', 'choices', 'usage', 'system_fingerprint', 'service_tier'].includes(k))
+          extra.add(k);
     if (extra.size > 0) warnings.push(`extra chunk fields (informational): ${[...extra].join(', ')}`);
     const details = { chunks, observations: o.sse.observations };
-    if (broken.length > 0) return judgement('broken', `the stream breaks clients: ${[...broken, ...partial].join('; ')}`, { warnings, details });
-    if (partial.length > 0) return judgement('partial', `the stream deviates: ${partial.join('; ')}`, { warnings, details });
-    return judgement('supported', `${chunks} chunk(s) of text/event-stream, one id, role first, one finish_reason, then [DONE]`, { warnings, details });
+    if (broken.length > 0)
+      return judgement('broken', `the stream breaks clients: ${[...broken, ...partial].join('; ')}`, {
+        warnings,
+        details,
+      });
+    if (partial.length > 0)
+      return judgement('partial', `the stream deviates: ${partial.join('; ')}`, { warnings, details });
+    return judgement(
+      'supported',
+      `${chunks} chunk(s) of text/event-stream, one id, role first, one finish_reason, then [DONE]`,
+      { warnings, details },
+    );
   },
 };
 
@@ -139,15 +174,21 @@ export const streamDefault: Probe = {
   judge(seen) {
     const o = seen['stream omitted'];
     if (o?.sse) {
-      return judgement('broken', `without \`stream\`, the answer was an SSE stream (${o.sse.events.length} events): SDKs making a non-streamed call cannot read it`);
+      return judgement(
+        'broken',
+        `without \`stream\`, the answer was an SSE stream (${o.sse.events.length} events): SDKs making a non-streamed call cannot read it`,
+      );
     }
     const reply = readReply(o, { stream: false });
     if (reply.kind !== 'ok') {
       const u = unusable(reply, 'the request without `stream`');
       return judgement(u.verdict, u.summary, { warnings: u.warnings });
     }
-    const warnings = o!.contentType.includes('json') ? [] : [`Content-Type is ${JSON.stringify(o!.contentType)}, not application/json`];
-    if (reply.completion.top['object'] !== 'chat.completion') warnings.push(`object is ${JSON.stringify(reply.completion.top['object'])}`);
+    const warnings = o!.contentType.includes('json')
+      ? []
+      : [`Content-Type is ${JSON.stringify(o!.contentType)}, not application/json`];
+    if (reply.completion.top['object'] !== 'chat.completion')
+      warnings.push(`object is ${JSON.stringify(reply.completion.top['object'])}`);
     return judgement('supported', 'without `stream`, the answer is one JSON chat.completion body', { warnings });
   },
 };
@@ -161,19 +202,43 @@ interface UsageFinding {
 function askedUsage(o: Observed): UsageFinding {
   const chunks = streamChunks(o);
   const hasChoices = (c: JsonObject): boolean => Array.isArray(c['choices']) && c['choices'].length > 0;
-  const finishAt = chunks.findIndex((c) => Array.isArray(c['choices']) && c['choices'].some((ch) => isObject(ch) && ch['finish_reason'] !== null && ch['finish_reason'] !== undefined && ch['finish_reason'] !== ''));
+  const finishAt = chunks.findIndex(
+    (c) =>
+      Array.isArray(c['choices']) &&
+      c['choices'].some(
+        (ch) =>
+          isObject(ch) &&
+          ch['finish_reason'] !== null &&
+          ch['finish_reason'] !== undefined &&
+          ch['finish_reason'] !== '',
+      ),
+  );
   const withUsage = chunks.map((c, i) => ({ c, i })).filter(({ c }) => isObject(c['usage']));
-  if (withUsage.length === 0) return { verdict: 'ignored', text: 'no usage in the stream although stream_options.include_usage was true' };
+  if (withUsage.length === 0)
+    return { verdict: 'ignored', text: 'no usage in the stream although stream_options.include_usage was true' };
   if (withUsage.some(({ c }) => !Array.isArray(c['choices']))) {
-    return { verdict: 'broken', text: `the usage chunk has \`choices: ${JSON.stringify(withUsage.find(({ c }) => !Array.isArray(c['choices']))!.c['choices']) ?? 'missing'}\` instead of [] (clients iterating choices throw)` };
+    return {
+      verdict: 'broken',
+      text: `the usage chunk has \`choices: ${JSON.stringify(withUsage.find(({ c }) => !Array.isArray(c['choices']))!.c['choices']) ?? 'missing'}\` instead of [] (clients iterating choices throw)`,
+    };
   }
   const separate = withUsage.filter(({ c, i }) => !hasChoices(c) && (finishAt === -1 || i > finishAt));
   const onContent = withUsage.filter(({ c }) => hasChoices(c));
   const onFinish = onContent.filter(({ i }) => i === finishAt);
-  if (onContent.length > 1) return { verdict: 'partial', text: `usage on ${onContent.length} content chunks instead of null (clients summing usage overcount)` };
-  if (onFinish.length === 1 && separate.length > 0) return { verdict: 'partial', text: 'usage on the finish chunk and again in a separate chunk (clients adding both double count)' };
-  if (onFinish.length === 1) return { verdict: 'partial', text: 'usage on the finish chunk instead of a separate `choices: []` chunk after it' };
-  if (onContent.length === 1) return { verdict: 'partial', text: 'usage on a content chunk instead of a separate `choices: []` chunk' };
+  if (onContent.length > 1)
+    return {
+      verdict: 'partial',
+      text: `usage on ${onContent.length} content chunks instead of null (clients summing usage overcount)`,
+    };
+  if (onFinish.length === 1 && separate.length > 0)
+    return {
+      verdict: 'partial',
+      text: 'usage on the finish chunk and again in a separate chunk (clients adding both double count)',
+    };
+  if (onFinish.length === 1)
+    return { verdict: 'partial', text: 'usage on the finish chunk instead of a separate `choices: []` chunk after it' };
+  if (onContent.length === 1)
+    return { verdict: 'partial', text: 'usage on a content chunk instead of a separate `choices: []` chunk' };
   if (separate.length > 1) return { verdict: 'partial', text: `${separate.length} usage chunks instead of one` };
   if (separate.length === 0) return { verdict: 'partial', text: 'the usage chunk comes before the finish chunk' };
   return { verdict: 'supported', text: 'one `choices: []` chunk with usage after the finish chunk' };
@@ -190,7 +255,10 @@ export const streamIncludeUsage: Probe = {
       const u = unusable(reply, 'the stream with stream_options.include_usage');
       return judgement(u.verdict, u.summary, { warnings: u.warnings, decisive: 'stream with include_usage' });
     }
-    if (!asked?.sse) return judgement('inconclusive', 'the request with include_usage was not answered as a stream (see stream.sse)', { decisive: 'stream with include_usage' });
+    if (!asked?.sse)
+      return judgement('inconclusive', 'the request with include_usage was not answered as a stream (see stream.sse)', {
+        decisive: 'stream with include_usage',
+      });
     const warnings: string[] = [];
     if (!asked.sse.chat.done) warnings.push('no [DONE] (judged by stream.sse)');
     const findings: UsageFinding[] = [askedUsage(asked)];
@@ -198,15 +266,21 @@ export const streamIncludeUsage: Probe = {
     if (plain?.sse) {
       const unasked = streamChunks(plain).filter((c) => isObject(c['usage']));
       if (unasked.length > 0) {
-        findings.push({ verdict: 'partial', text: `usage sent although not asked (${unasked.length} chunk(s)${unasked.some((c) => Array.isArray(c['choices']) && c['choices'].length === 0) ? ', including a `choices: []` chunk' : ''})` });
+        findings.push({
+          verdict: 'partial',
+          text: `usage sent although not asked (${unasked.length} chunk(s)${unasked.some((c) => Array.isArray(c['choices']) && c['choices'].length === 0) ? ', including a `choices: []` chunk' : ''})`,
+        });
       }
     } else {
-      warnings.push(`the stream without include_usage could not be read: ${failure(plain) ?? (plain ? `HTTP ${plain.status} ${errorMessage(plain)}` : 'not made')}`);
+      warnings.push(
+        `the stream without include_usage could not be read: ${failure(plain) ?? (plain ? `HTTP ${plain.status} ${errorMessage(plain)}` : 'not made')}`,
+      );
     }
     const order: ReportVerdict[] = ['broken', 'ignored', 'partial', 'supported'];
     const verdict = order.find((v) => findings.some((f) => f.verdict === v)) ?? 'supported';
     const bad = findings.filter((f) => f.verdict !== 'supported');
-    const summary = bad.length === 0 ? `${findings[0]!.text}; no usage when not asked` : bad.map((f) => f.text).join('; ');
+    const summary =
+      bad.length === 0 ? `${findings[0]!.text}; no usage when not asked` : bad.map((f) => f.text).join('; ');
     const decisive = findings[0]!.verdict === 'supported' && bad.length > 0 ? 'stream' : 'stream with include_usage';
     return judgement(verdict, summary, { warnings, decisive });
   },

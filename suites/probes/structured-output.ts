@@ -1,11 +1,11 @@
 // Structured output: response_format json_object and json_schema. Both compare with the same
 // prompt sent without response_format (the stream.default request, shared), so "the model
 // wrote raw JSON anyway" is told apart from "the relay enforced it".
-import { schemaProblems } from './json-schema.ts';
-import { firstText, isObject, parseJson, quote, readReply, unfence, unusable } from './read.ts';
-import { CAT_SCHEMA, JSON_OBJECT, JSON_SCHEMA } from './requests.ts';
-import { STREAM_OMITTED_REQUEST } from './streaming.ts';
-import { judgement, type Judgement, type Probe, type Seen } from './types.ts';
+import { schemaProblems } from './json-schema.js';
+import { firstText, isObject, parseJson, quote, readReply, unfence, unusable } from './read.js';
+import { CAT_SCHEMA, JSON_OBJECT, JSON_SCHEMA } from './requests.js';
+import { STREAM_OMITTED_REQUEST } from './streaming.js';
+import { judgement, type Judgement, type Probe, type Seen } from './types.js';
 
 export type JsonContent =
   | { kind: 'object'; value: Record<string, unknown> }
@@ -18,7 +18,10 @@ export type JsonContent =
 export function jsonContent(text: string, finishReason: unknown): JsonContent {
   const trimmed = text.trim();
   const parsed = parseJson(trimmed);
-  if (parsed.ok) return isObject(parsed.value) ? { kind: 'object', value: parsed.value } : { kind: 'other-json', value: parsed.value };
+  if (parsed.ok)
+    return isObject(parsed.value)
+      ? { kind: 'object', value: parsed.value }
+      : { kind: 'other-json', value: parsed.value };
   const inner = unfence(trimmed);
   if (inner !== undefined) {
     const p = parseJson(inner);
@@ -56,7 +59,11 @@ function judgeJson(seen: Seen, label: string, what: string, validate?: (value: u
   const opts = { warnings, details, decisive: label };
   switch (content.kind) {
     case 'fenced':
-      return judgement('broken', `content is JSON inside a markdown code fence: JSON.parse(content) fails (${quote(text, 50)})`, opts);
+      return judgement(
+        'broken',
+        `content is JSON inside a markdown code fence: JSON.parse(content) fails (${quote(text, 50)})`,
+        opts,
+      );
     case 'truncated':
       return judgement('inconclusive', `the JSON was cut at max_tokens before it ended (${quote(text, 50)})`, opts);
     case 'prose':
@@ -65,13 +72,26 @@ function judgeJson(seen: Seen, label: string, what: string, validate?: (value: u
     case 'object': {
       const problems = validate ? validate(content.value) : content.kind === 'object' ? [] : ['not an object'];
       if (problems.length > 0) {
-        return judgement(validate ? 'broken' : 'partial', `content parses but ${validate ? 'does not match the schema' : 'is not a JSON object'}: ${problems.join(', ')} (${quote(text, 50)})`, opts);
+        return judgement(
+          validate ? 'broken' : 'partial',
+          `content parses but ${validate ? 'does not match the schema' : 'is not a JSON object'}: ${problems.join(', ')} (${quote(text, 50)})`,
+          opts,
+        );
       }
-      const baseAlso = rawJsonStart(base) && (!validate || (base!.kind === 'object' && validate(base!.value).length === 0));
+      const baseAlso =
+        rawJsonStart(base) && (!validate || (base!.kind === 'object' && validate(base!.value).length === 0));
       if (baseAlso) {
-        return judgement('inconclusive', `content ${quote(text, 40)} parses, but the model answers with ${validate ? 'schema-valid' : 'raw'} JSON even without response_format, so this run cannot show the relay honours it`, { ...opts, decisive: BASELINE });
+        return judgement(
+          'inconclusive',
+          `content ${quote(text, 40)} parses, but the model answers with ${validate ? 'schema-valid' : 'raw'} JSON even without response_format, so this run cannot show the relay honours it`,
+          { ...opts, decisive: BASELINE },
+        );
       }
-      return judgement('supported', `content parses as ${validate ? 'schema-valid ' : ''}JSON as is: ${quote(text, 60)}${base ? `; without response_format it was ${base.kind === 'fenced' ? 'fenced' : base.kind === 'prose' ? 'prose' : 'other'}` : ''}`, opts);
+      return judgement(
+        'supported',
+        `content parses as ${validate ? 'schema-valid ' : ''}JSON as is: ${quote(text, 60)}${base ? `; without response_format it was ${base.kind === 'fenced' ? 'fenced' : base.kind === 'prose' ? 'prose' : 'other'}` : ''}`,
+        opts,
+      );
     }
   }
 }
@@ -79,13 +99,24 @@ function judgeJson(seen: Seen, label: string, what: string, validate?: (value: u
 export const jsonObject: Probe = {
   feature: 'response_format.json_object',
   needs: 'model',
-  steps: [[{ label: 'json_object', body: JSON_OBJECT }, { ...STREAM_OMITTED_REQUEST, label: BASELINE }]],
+  steps: [
+    [
+      { label: 'json_object', body: JSON_OBJECT },
+      { ...STREAM_OMITTED_REQUEST, label: BASELINE },
+    ],
+  ],
   judge: (seen) => judgeJson(seen, 'json_object', 'response_format json_object'),
 };
 
 export const jsonSchema: Probe = {
   feature: 'response_format.json_schema',
   needs: 'model',
-  steps: [[{ label: 'json_schema', body: JSON_SCHEMA }, { ...STREAM_OMITTED_REQUEST, label: BASELINE }]],
-  judge: (seen) => judgeJson(seen, 'json_schema', 'response_format json_schema', (value) => schemaProblems(CAT_SCHEMA, value)),
+  steps: [
+    [
+      { label: 'json_schema', body: JSON_SCHEMA },
+      { ...STREAM_OMITTED_REQUEST, label: BASELINE },
+    ],
+  ],
+  judge: (seen) =>
+    judgeJson(seen, 'json_schema', 'response_format json_schema', (value) => schemaProblems(CAT_SCHEMA, value)),
 };

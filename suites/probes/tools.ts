@@ -2,9 +2,20 @@
 // parallel_tool_calls. The plain tool-call request is shared: it is tools.call's, the
 // baseline of tool_choice.none and parallel_tool_calls, the non-streamed comparison of
 // tools.stream, and the source of the call tools.history replays.
-import type { ReportVerdict } from '../../spec/generated/types.ts';
-import { schemaProblems } from './json-schema.ts';
-import { firstCalls, firstText, isObject, quote, readReply, streamChunks, unusable, type Completion, type Reply, type ToolCallView } from './read.ts';
+import type { ReportVerdict } from '../../spec/generated/types.js';
+import { schemaProblems } from './json-schema.js';
+import {
+  firstCalls,
+  firstText,
+  isObject,
+  quote,
+  readReply,
+  streamChunks,
+  unusable,
+  type Completion,
+  type Reply,
+  type ToolCallView,
+} from './read.js';
 import {
   MADE_UP_CALL,
   NO_PARALLEL_CALLS,
@@ -18,8 +29,8 @@ import {
   TOOLS,
   WEATHER_TOOL,
   toolHistory,
-} from './requests.ts';
-import { judgement, type Judgement, type Observed, type Probe, type RequestSpec, type Seen } from './types.ts';
+} from './requests.js';
+import { judgement, type Judgement, type Observed, type Probe, type RequestSpec, type Seen } from './types.js';
 
 export const TOOL_CALL_REQUEST: RequestSpec = { label: 'tool call', body: TOOL_CALL };
 
@@ -34,8 +45,10 @@ interface CallFinding {
 export function callFindings(call: ToolCallView, streamed: boolean): CallFinding[] {
   const out: CallFinding[] = [];
   const name = typeof call.name === 'string' ? call.name : undefined;
-  if (typeof call.id !== 'string' || call.id === '') out.push({ verdict: 'broken', text: 'a call without an id (its result cannot be sent back)' });
-  if (call.type !== 'function') out.push({ verdict: 'partial', text: `type is ${JSON.stringify(call.type) ?? 'missing'}, not "function"` });
+  if (typeof call.id !== 'string' || call.id === '')
+    out.push({ verdict: 'broken', text: 'a call without an id (its result cannot be sent back)' });
+  if (call.type !== 'function')
+    out.push({ verdict: 'partial', text: `type is ${JSON.stringify(call.type) ?? 'missing'}, not "function"` });
   if (name === undefined) {
     out.push({ verdict: 'broken', text: 'a call without a function name' });
     return out;
@@ -46,7 +59,10 @@ export function callFindings(call: ToolCallView, streamed: boolean): CallFinding
   }
   const args = call.arguments;
   if (typeof args !== 'string') {
-    out.push({ verdict: 'broken', text: `${name}: arguments is a JSON ${Array.isArray(args) ? 'array' : typeof args}, not a JSON-encoded string` });
+    out.push({
+      verdict: 'broken',
+      text: `${name}: arguments is a JSON ${Array.isArray(args) ? 'array' : typeof args}, not a JSON-encoded string`,
+    });
     return out;
   }
   if (args.trim() === '') {
@@ -69,17 +85,27 @@ export function callFindings(call: ToolCallView, streamed: boolean): CallFinding
     return out;
   }
   const problems = schemaProblems(PARAMETERS.get(name), parsed);
-  if (problems.length > 0) out.push({ verdict: 'partial', text: `${name}: arguments ${quote(args, 40)} do not match the parameters (${problems.join(', ')})` });
+  if (problems.length > 0)
+    out.push({
+      verdict: 'partial',
+      text: `${name}: arguments ${quote(args, 40)} do not match the parameters (${problems.join(', ')})`,
+    });
   return out;
 }
 
 function describeCalls(calls: readonly ToolCallView[]): string {
-  return calls.map((c) => `${String(c.name)}(${typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments)})`).join(', ');
+  return calls
+    .map((c) => `${String(c.name)}(${typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments)})`)
+    .join(', ');
 }
 
 function finishFinding(finish: unknown): CallFinding | undefined {
   if (finish === 'tool_calls') return undefined;
-  if (finish === 'stop') return { verdict: 'partial', text: 'finish_reason "stop" instead of "tool_calls" (clients gating on it miss the calls)' };
+  if (finish === 'stop')
+    return {
+      verdict: 'partial',
+      text: 'finish_reason "stop" instead of "tool_calls" (clients gating on it miss the calls)',
+    };
   return { verdict: 'partial', text: `finish_reason ${JSON.stringify(finish)} instead of "tool_calls"` };
 }
 
@@ -109,7 +135,10 @@ export const toolsCall: Probe = {
     if (reply.kind !== 'ok') return notServed(reply, 'the tool-call request');
     const calls = firstCalls(reply.completion);
     if (calls.length === 0) {
-      return judgement('inconclusive', `no tool call: the answer was text ${quote(firstText(reply.completion))} (the model did not use the tools, or the relay dropped them)`);
+      return judgement(
+        'inconclusive',
+        `no tool call: the answer was text ${quote(firstText(reply.completion))} (the model did not use the tools, or the relay dropped them)`,
+      );
     }
     const findings = [...calls.flatMap((c) => callFindings(c, false))];
     const finish = finishFinding(reply.completion.choices[0]?.finishReason);
@@ -119,7 +148,11 @@ export const toolsCall: Probe = {
     if (content.trim() !== '') warnings.push(`content ${quote(content, 40)} alongside the calls (usually null)`);
     const verdict = verdictOf(findings);
     const details = { calls: calls.map((c) => ({ id: c.id, name: c.name, arguments: c.arguments })) };
-    if (verdict === 'supported') return judgement('supported', `${calls.length} call(s): ${describeCalls(calls)}; finish_reason tool_calls`, { warnings, details });
+    if (verdict === 'supported')
+      return judgement('supported', `${calls.length} call(s): ${describeCalls(calls)}; finish_reason tool_calls`, {
+        warnings,
+        details,
+      });
     return judgement(verdict, `tool calls deviate: ${findings.map((f) => f.text).join('; ')}`, { warnings, details });
   },
 };
@@ -142,7 +175,10 @@ export function toolDeltaFindings(o: Observed): { findings: CallFinding[]; delta
         continue;
       }
       if (list.length === 0) {
-        findings.push({ verdict: 'partial', text: 'a delta with an empty `tool_calls` list (clients reading tool_calls[0] throw)' });
+        findings.push({
+          verdict: 'partial',
+          text: 'a delta with an empty `tool_calls` list (clients reading tool_calls[0] throw)',
+        });
         continue;
       }
       for (const item of list) {
@@ -153,7 +189,10 @@ export function toolDeltaFindings(o: Observed): { findings: CallFinding[]; delta
         }
         const index = item['index'];
         if (typeof index !== 'number' || !Number.isInteger(index)) {
-          findings.push({ verdict: 'broken', text: 'tool_calls deltas without an integer `index` (SDKs cannot reassemble the calls)' });
+          findings.push({
+            verdict: 'broken',
+            text: 'tool_calls deltas without an integer `index` (SDKs cannot reassemble the calls)',
+          });
           continue;
         }
         firstIndex ??= index;
@@ -161,19 +200,36 @@ export function toolDeltaFindings(o: Observed): { findings: CallFinding[]; delta
         const first = firstOf.get(index);
         if (!first) {
           firstOf.set(index, item);
-          if (typeof item['id'] !== 'string' || item['id'] === '') findings.push({ verdict: 'broken', text: `the first delta of index ${index} has no id` });
-          if (typeof fn['name'] !== 'string') findings.push({ verdict: 'broken', text: `the first delta of index ${index} has no function name` });
-          if (item['type'] !== 'function') findings.push({ verdict: 'partial', text: `the first delta of index ${index} has no \`type: "function"\`` });
-        } else if (item['id'] !== undefined && item['id'] !== null && item['id'] !== first['id'] && !changedIds.has(index)) {
+          if (typeof item['id'] !== 'string' || item['id'] === '')
+            findings.push({ verdict: 'broken', text: `the first delta of index ${index} has no id` });
+          if (typeof fn['name'] !== 'string')
+            findings.push({ verdict: 'broken', text: `the first delta of index ${index} has no function name` });
+          if (item['type'] !== 'function')
+            findings.push({
+              verdict: 'partial',
+              text: `the first delta of index ${index} has no \`type: "function"\``,
+            });
+        } else if (
+          item['id'] !== undefined &&
+          item['id'] !== null &&
+          item['id'] !== first['id'] &&
+          !changedIds.has(index)
+        ) {
           changedIds.add(index);
-          findings.push({ verdict: 'broken', text: `the id of call ${index} changes between deltas (${JSON.stringify(first['id'])} → ${JSON.stringify(item['id'])})` });
+          findings.push({
+            verdict: 'broken',
+            text: `the id of call ${index} changes between deltas (${JSON.stringify(first['id'])} → ${JSON.stringify(item['id'])})`,
+          });
         }
       }
     }
   }
   const indexes = [...firstOf.keys()].sort((a, b) => a - b);
   if (indexes.length > 0 && (indexes[0] !== 0 || indexes.some((v, i) => v !== i))) {
-    findings.push({ verdict: 'broken', text: `tool call indexes are ${indexes.join(', ')}, not 0..${indexes.length - 1} (clients index an array with them)` });
+    findings.push({
+      verdict: 'broken',
+      text: `tool call indexes are ${indexes.join(', ')}, not 0..${indexes.length - 1} (clients index an array with them)`,
+    });
   } else if (firstIndex !== undefined && firstIndex !== 0) {
     findings.push({ verdict: 'broken', text: `the first tool call has index ${firstIndex}, not 0` });
   }
@@ -196,25 +252,45 @@ export const toolsStream: Probe = {
     if (calls.length === 0 && delta.deltas === 0) {
       const plain = plainCalls(seen);
       if (plain && plain.length > 0) {
-        return judgement('ignored', `with stream: true the answer was text ${quote(firstText(reply.completion))}, while the same request unstreamed called ${plain.map((c) => String(c.name)).join(', ')}`, { warnings, decisive: 'streamed tool call' });
+        return judgement(
+          'ignored',
+          `with stream: true the answer was text ${quote(firstText(reply.completion))}, while the same request unstreamed called ${plain.map((c) => String(c.name)).join(', ')}`,
+          { warnings, decisive: 'streamed tool call' },
+        );
       }
-      return judgement('inconclusive', 'no tool call, streamed or not: the model did not use the tools (or the relay dropped them)', { warnings, decisive: 'streamed tool call' });
+      return judgement(
+        'inconclusive',
+        'no tool call, streamed or not: the model did not use the tools (or the relay dropped them)',
+        { warnings, decisive: 'streamed tool call' },
+      );
     }
     // Reassembly problems are reported once, by the delta checks, when there are any.
     const findings = [...delta.findings];
     if (!findings.some((f) => f.verdict === 'broken')) findings.push(...calls.flatMap((c) => callFindings(c, true)));
     const finishReason = reply.completion.choices[0]?.finishReason;
-    if (reply.completion.format === 'sse' && (finishReason === null || finishReason === '')) warnings.push('no finish_reason in the stream (judged by stream.sse)');
+    if (reply.completion.format === 'sse' && (finishReason === null || finishReason === ''))
+      warnings.push('no finish_reason in the stream (judged by stream.sse)');
     else {
       const finish = finishFinding(finishReason);
       if (finish) findings.push(finish);
     }
     const verdict = verdictOf(findings);
-    const details = { calls: calls.map((c) => ({ index: c.index, id: c.id, name: c.name, arguments: c.arguments })), toolCallDeltas: delta.deltas };
+    const details = {
+      calls: calls.map((c) => ({ index: c.index, id: c.id, name: c.name, arguments: c.arguments })),
+      toolCallDeltas: delta.deltas,
+    };
     if (verdict === 'supported') {
-      return judgement('supported', `${calls.length} streamed call(s) reassemble: ${describeCalls(calls)}; indexes from 0, id/name first, finish_reason tool_calls`, { warnings, details, decisive: 'streamed tool call' });
+      return judgement(
+        'supported',
+        `${calls.length} streamed call(s) reassemble: ${describeCalls(calls)}; indexes from 0, id/name first, finish_reason tool_calls`,
+        { warnings, details, decisive: 'streamed tool call' },
+      );
     }
-    return judgement(verdict, `streamed tool calls deviate: ${findings.map((f) => f.text).join('; ')}`, { warnings, details, decisive: 'streamed tool call' });
+    return judgement(verdict, `streamed tool calls deviate: ${findings.map((f) => f.text).join('; ')}`, {
+      warnings,
+      details,
+      decisive: 'streamed tool call',
+    });
   },
 };
 
@@ -226,7 +302,13 @@ function callsToReplay(seen: Seen): Record<string, unknown>[] {
   return usable.map((c) => ({
     id: c.id,
     type: 'function',
-    function: { name: c.name, arguments: typeof c.arguments === 'string' && c.arguments.trim() !== '' ? c.arguments : JSON.stringify(c.arguments ?? {}) || '{}' },
+    function: {
+      name: c.name,
+      arguments:
+        typeof c.arguments === 'string' && c.arguments.trim() !== ''
+          ? c.arguments
+          : JSON.stringify(c.arguments ?? {}) || '{}',
+    },
   }));
 }
 
@@ -245,20 +327,36 @@ export const toolsHistory: Probe = {
   ],
   judge(seen) {
     const warnings: string[] = [];
-    if ((plainCalls(seen) ?? []).length === 0) warnings.push('the tool-call request made no call, so a made-up call was replayed');
+    if ((plainCalls(seen) ?? []).length === 0)
+      warnings.push('the tool-call request made no call, so a made-up call was replayed');
     const withNull = readReply(seen['history, content null'], { stream: false });
     const withEmpty = readReply(seen['history, content ""'], { stream: false });
-    for (const [reply, label] of [[withNull, 'history, content null'], [withEmpty, 'history, content ""']] as const) {
-      if (reply.kind === 'failed' || reply.kind === 'invalid') return notServed(reply, `the replay with ${label.slice(9)}`, label);
+    for (const [reply, label] of [
+      [withNull, 'history, content null'],
+      [withEmpty, 'history, content ""'],
+    ] as const) {
+      if (reply.kind === 'failed' || reply.kind === 'invalid')
+        return notServed(reply, `the replay with ${label.slice(9)}`, label);
     }
     if (withNull.kind === 'refused') {
       const alsoEmpty = withEmpty.kind === 'refused' ? '; with content "" too' : '; content "" works';
-      return judgement('rejected', `replaying an assistant tool call with content null was refused (HTTP ${withNull.status}: ${withNull.message})${alsoEmpty}`, { warnings, decisive: 'history, content null' });
+      return judgement(
+        'rejected',
+        `replaying an assistant tool call with content null was refused (HTTP ${withNull.status}: ${withNull.message})${alsoEmpty}`,
+        { warnings, decisive: 'history, content null' },
+      );
     }
     if (withEmpty.kind === 'refused') {
-      return judgement('partial', `content null works, but content "" was refused (HTTP ${withEmpty.status}: ${withEmpty.message})`, { warnings, decisive: 'history, content ""' });
+      return judgement(
+        'partial',
+        `content null works, but content "" was refused (HTTP ${withEmpty.status}: ${withEmpty.message})`,
+        { warnings, decisive: 'history, content ""' },
+      );
     }
-    return judgement('supported', 'a tool call and its result replay with content null and with content ""', { warnings, decisive: 'history, content null' });
+    return judgement('supported', 'a tool call and its result replay with content null and with content ""', {
+      warnings,
+      decisive: 'history, content null',
+    });
   },
 };
 
@@ -269,7 +367,9 @@ export const toolChoiceRequired: Probe = {
     [{ label: 'required', body: TOOL_CHOICE_REQUIRED }],
     (seen) => {
       const reply = readReply(seen['required'], { stream: false });
-      return reply.kind === 'ok' && firstCalls(reply.completion).length > 0 ? [{ label: 'auto', body: TOOL_CHOICE_AUTO_NO_TOOL }] : [];
+      return reply.kind === 'ok' && firstCalls(reply.completion).length > 0
+        ? [{ label: 'auto', body: TOOL_CHOICE_AUTO_NO_TOOL }]
+        : [];
     },
   ],
   judge(seen) {
@@ -277,14 +377,29 @@ export const toolChoiceRequired: Probe = {
     if (reply.kind !== 'ok') return notServed(reply, 'tool_choice "required"', 'required');
     const calls = firstCalls(reply.completion);
     if (calls.length === 0) {
-      return judgement('ignored', `no tool call under tool_choice "required": the answer was text ${quote(firstText(reply.completion))}`, { decisive: 'required' });
+      return judgement(
+        'ignored',
+        `no tool call under tool_choice "required": the answer was text ${quote(firstText(reply.completion))}`,
+        { decisive: 'required' },
+      );
     }
     const auto = readReply(seen['auto'], { stream: false });
-    if (auto.kind !== 'ok') return judgement('inconclusive', `a call came (${describeCalls(calls)}) but the comparison under auto failed`, { decisive: 'auto' });
+    if (auto.kind !== 'ok')
+      return judgement('inconclusive', `a call came (${describeCalls(calls)}) but the comparison under auto failed`, {
+        decisive: 'auto',
+      });
     if (firstCalls(auto.completion).length > 0) {
-      return judgement('inconclusive', 'the model calls a tool for this prompt even under auto, so "required" made no visible difference', { decisive: 'auto' });
+      return judgement(
+        'inconclusive',
+        'the model calls a tool for this prompt even under auto, so "required" made no visible difference',
+        { decisive: 'auto' },
+      );
     }
-    return judgement('supported', `tool_choice "required" forced a call (${describeCalls(calls)}); under auto the answer was text`, { decisive: 'required' });
+    return judgement(
+      'supported',
+      `tool_choice "required" forced a call (${describeCalls(calls)}); under auto the answer was text`,
+      { decisive: 'required' },
+    );
   },
 };
 
@@ -298,16 +413,34 @@ export const toolChoiceNamed: Probe = {
     const named = TIME_TOOL.function.name;
     const calls = firstCalls(reply.completion);
     const names = calls.map((c) => c.name);
-    const warnings = reply.completion.choices[0]?.finishReason === 'stop' ? ['finish_reason "stop" on a forced call (OpenAI does this too)'] : [];
+    const warnings =
+      reply.completion.choices[0]?.finishReason === 'stop'
+        ? ['finish_reason "stop" on a forced call (OpenAI does this too)']
+        : [];
     if (!names.includes(named)) {
-      return judgement('ignored', calls.length > 0
-        ? `tool_choice named ${named} but ${describeCalls(calls)} was called`
-        : `tool_choice named ${named} but no call came (text ${quote(firstText(reply.completion))})`, { warnings });
+      return judgement(
+        'ignored',
+        calls.length > 0
+          ? `tool_choice named ${named} but ${describeCalls(calls)} was called`
+          : `tool_choice named ${named} but no call came (text ${quote(firstText(reply.completion))})`,
+        { warnings },
+      );
     }
     if (names.some((n) => n !== named)) {
-      return judgement('partial', `${named} was called, but so was ${names.filter((n) => n !== named).map(String).join(', ')}`, { warnings });
+      return judgement(
+        'partial',
+        `${named} was called, but so was ${names
+          .filter((n) => n !== named)
+          .map(String)
+          .join(', ')}`,
+        { warnings },
+      );
     }
-    return judgement('supported', `the named ${named} was called although the prompt suits ${WEATHER_TOOL.function.name}`, { warnings });
+    return judgement(
+      'supported',
+      `the named ${named} was called although the prompt suits ${WEATHER_TOOL.function.name}`,
+      { warnings },
+    );
   },
 };
 
@@ -324,11 +457,26 @@ export const toolChoiceNone: Probe = {
     const reply = readReply(seen['none'], { stream: false });
     if (reply.kind !== 'ok') return notServed(reply, 'tool_choice "none"', 'none');
     const calls = firstCalls(reply.completion);
-    if (calls.length > 0) return judgement('ignored', `tool_choice "none" still produced ${describeCalls(calls)}`, { decisive: 'none' });
+    if (calls.length > 0)
+      return judgement('ignored', `tool_choice "none" still produced ${describeCalls(calls)}`, { decisive: 'none' });
     const base = baselineCalls(seen);
-    if (!base.calls) return judgement('inconclusive', 'text came under "none", but the same request under auto failed, so there is nothing to compare', { decisive: 'none' });
-    if (base.calls.length === 0) return judgement('inconclusive', 'the model makes no call for this prompt even under auto, so "none" made no visible difference', { decisive: 'tool call' });
-    return judgement('supported', `text under "none" (${quote(firstText(reply.completion), 40)}) where auto called ${base.calls.map((c) => String(c.name)).join(', ')}`, { decisive: 'none' });
+    if (!base.calls)
+      return judgement(
+        'inconclusive',
+        'text came under "none", but the same request under auto failed, so there is nothing to compare',
+        { decisive: 'none' },
+      );
+    if (base.calls.length === 0)
+      return judgement(
+        'inconclusive',
+        'the model makes no call for this prompt even under auto, so "none" made no visible difference',
+        { decisive: 'tool call' },
+      );
+    return judgement(
+      'supported',
+      `text under "none" (${quote(firstText(reply.completion), 40)}) where auto called ${base.calls.map((c) => String(c.name)).join(', ')}`,
+      { decisive: 'none' },
+    );
   },
 };
 
@@ -340,12 +488,30 @@ export const parallelToolCalls: Probe = {
     const reply = readReply(seen['parallel_tool_calls false'], { stream: false });
     if (reply.kind !== 'ok') return notServed(reply, 'parallel_tool_calls false', 'parallel_tool_calls false');
     const calls = firstCalls(reply.completion);
-    if (calls.length > 1) return judgement('ignored', `parallel_tool_calls false still gave ${calls.length} calls: ${describeCalls(calls)}`, { decisive: 'parallel_tool_calls false' });
+    if (calls.length > 1)
+      return judgement(
+        'ignored',
+        `parallel_tool_calls false still gave ${calls.length} calls: ${describeCalls(calls)}`,
+        { decisive: 'parallel_tool_calls false' },
+      );
     const base = baselineCalls(seen);
-    if (!base.calls) return judgement('inconclusive', `${calls.length} call(s) with the flag, but the same request without it failed`, { decisive: 'parallel_tool_calls false' });
+    if (!base.calls)
+      return judgement(
+        'inconclusive',
+        `${calls.length} call(s) with the flag, but the same request without it failed`,
+        { decisive: 'parallel_tool_calls false' },
+      );
     if (base.calls.length < 2) {
-      return judgement('inconclusive', `without the flag the model made ${base.calls.length} call(s), so limiting to one made no visible difference`, { decisive: 'tool call' });
+      return judgement(
+        'inconclusive',
+        `without the flag the model made ${base.calls.length} call(s), so limiting to one made no visible difference`,
+        { decisive: 'tool call' },
+      );
     }
-    return judgement('supported', `${calls.length} call with parallel_tool_calls false, ${base.calls.length} without it`, { decisive: 'parallel_tool_calls false' });
+    return judgement(
+      'supported',
+      `${calls.length} call with parallel_tool_calls false, ${base.calls.length} without it`,
+      { decisive: 'parallel_tool_calls false' },
+    );
   },
 };

@@ -1,8 +1,8 @@
 // What a probe is: data describing the requests it needs, and a pure judge that turns what
 // came back into a verdict. The runner (suites/runner.ts) performs the requests; nothing in
 // suites/probes/ does I/O, so every judge can be unit-tested with hand-made exchanges.
-import type { FeatureNeeds, ReportVerdict } from '../../spec/generated/types.ts';
-import type { ExchangeResult } from '../transport/http.ts';
+import type { FeatureNeeds, ReportVerdict } from '../../spec/generated/types.js';
+import type { ExchangeResult } from '../transport/http.js';
 
 /** Which configured model a request is sent to (the values of a feature's `needs`). */
 export type ModelRole = FeatureNeeds;
@@ -39,7 +39,10 @@ export interface RequestSpec {
  * What a judge sees of one exchange: the transport's result, redacted. Hand-made in unit
  * tests (test/suites/helpers.ts builds them from raw bodies).
  */
-export type Observed = Pick<ExchangeResult, 'status' | 'headers' | 'contentType' | 'json' | 'text' | 'sse' | 'error' | 'truncated' | 'attempts'>;
+export type Observed = Pick<
+  ExchangeResult,
+  'status' | 'headers' | 'contentType' | 'json' | 'text' | 'sse' | 'error' | 'truncated' | 'attempts'
+>;
 
 /** The exchanges a probe made (and borrowed), by request label. */
 export type Seen = Readonly<Record<string, Observed | undefined>>;
@@ -89,7 +92,16 @@ export function judgement(
 }
 
 /** Verdicts from worst to best, for combining several checks of one feature. */
-const SEVERITY: readonly ReportVerdict[] = ['error', 'broken', 'rejected', 'ignored', 'partial', 'inconclusive', 'supported', 'skipped'];
+const SEVERITY: readonly ReportVerdict[] = [
+  'error',
+  'broken',
+  'rejected',
+  'ignored',
+  'partial',
+  'inconclusive',
+  'supported',
+  'skipped',
+];
 
 /** The worse of several verdicts (error before broken before rejected ... before supported). */
 export function worst(...verdicts: ReportVerdict[]): ReportVerdict {

@@ -1,6 +1,6 @@
 // A copy-pasteable POSIX shell command that replays a request with curl. The API key is
 // never written out: the command reads it from an environment variable.
-import { isSensitiveHeader, type Redactor } from './redact.ts';
+import { isSensitiveHeader, type Redactor } from './redact.js';
 
 export interface CurlRequest {
   method: string;

@@ -6,8 +6,8 @@ import type {
   ReportExchangeRequest,
   ReportExchangeResponse,
   ReportPreviousAttempt,
-} from '../../spec/generated/types.ts';
-import { createRedactor, secretsFromHeaders, type Redactor } from './redact.ts';
+} from '../../spec/generated/types.js';
+import { createRedactor, secretsFromHeaders, type Redactor } from './redact.js';
 import {
   SseParser,
   interpretChatStream,
@@ -15,7 +15,7 @@ import {
   type ChatStreamInterpretation,
   type SseEvent,
   type SseObservations,
-} from './sse.ts';
+} from './sse.js';
 
 export interface ExchangeRequest {
   method: string;
@@ -220,7 +220,10 @@ export function retryAfterMs(headers: Headers | undefined, now: number): number 
 }
 
 function looksLikeSse(text: string): boolean {
-  const first = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/).find((l) => l.trim() !== '');
+  const first = text
+    .replace(/^\uFEFF/, '')
+    .split(/\r\n|\r|\n/)
+    .find((l) => l.trim() !== '');
   return first !== undefined && /^(data|event|id|retry)?:/.test(first);
 }
 
@@ -241,7 +244,16 @@ function sendHeaders(request: ExchangeRequest, hasBody: boolean): Record<string,
 
 /** An attempt that has received nothing yet. */
 function emptyOutcome(startedAt: AttemptOutcome['startedAt']): AttemptOutcome {
-  return { startedAt, ms: 0, body: new Uint8Array(0), bytes: 0, cut: false, retryableNetwork: false, events: [], notes: [] };
+  return {
+    startedAt,
+    ms: 0,
+    body: new Uint8Array(0),
+    bytes: 0,
+    cut: false,
+    retryableNetwork: false,
+    events: [],
+    notes: [],
+  };
 }
 
 async function attemptOnce(
@@ -332,7 +344,11 @@ async function attemptOnce(
         try {
           r = await reader.read();
         } catch (e) {
-          if (!stop) outcome.error ??= { kind: 'network', message: `connection lost after ${outcome.bytes} body bytes: ${describeError(e)}` };
+          if (!stop)
+            outcome.error ??= {
+              kind: 'network',
+              message: `connection lost after ${outcome.bytes} body bytes: ${describeError(e)}`,
+            };
           outcome.cut = stop?.kind !== 'done-grace';
           break;
         }
@@ -420,7 +436,8 @@ export async function exchange(
     headers = sendHeaders(request, body !== undefined);
     const url = new URL(request.url);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') setupError = `unsupported URL scheme ${url.protocol}`;
-    else if (body !== undefined && /^(GET|HEAD)$/i.test(request.method)) setupError = `${request.method} cannot have a body`;
+    else if (body !== undefined && /^(GET|HEAD)$/i.test(request.method))
+      setupError = `${request.method} cannot have a body`;
   } catch (e) {
     setupError = `invalid request: ${describeError(e)}`;
   }

@@ -19,9 +19,7 @@ export interface Redactor {
 }
 
 export type HeadersLike =
-  | Headers
-  | Record<string, string | number | readonly string[] | undefined>
-  | Iterable<readonly [string, string]>;
+  Headers | Record<string, string | number | readonly string[] | undefined> | Iterable<readonly [string, string]>;
 
 /**
  * Header names whose value is always masked: the usual auth headers, plus any name that
@@ -79,8 +77,9 @@ function escapedFormPattern(secret: string): string {
 }
 
 export function createRedactor(secrets: readonly string[]): Redactor {
-  const usable = [...new Set((Array.isArray(secrets) ? secrets : []).filter((s) => typeof s === 'string'))]
-    .filter((s) => s.length >= MIN_SECRET_LENGTH);
+  const usable = [...new Set((Array.isArray(secrets) ? secrets : []).filter((s) => typeof s === 'string'))].filter(
+    (s) => s.length >= MIN_SECRET_LENGTH,
+  );
   const forms = [...new Set(usable.flatMap(formsOf))].sort((a, b) => b.length - a.length);
   // Case-insensitive: header names come back lower-cased, and a relay may upper-case an echo.
   const pattern = forms.length > 0 ? new RegExp(forms.map(escapeRegExp).join('|'), 'gi') : undefined;

@@ -82,7 +82,10 @@ export class SseParser {
 
   private readonly decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   // A second, fatal decoder only to notice invalid UTF-8; dropped after the first error.
-  private validator: InstanceType<typeof TextDecoder> | undefined = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  private validator: InstanceType<typeof TextDecoder> | undefined = new TextDecoder('utf-8', {
+    fatal: true,
+    ignoreBOM: true,
+  });
   private started = false;
   private ended = false;
   /** The current line so far (no terminator yet). */

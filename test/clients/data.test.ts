@@ -2,16 +2,17 @@
 // dialect and break), measured with the installed SDKs, and the document in step with the data.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { breakCategories, breakIds, breaks } from '../../spec/breaks.ts';
-import { loadRelays } from '../../spec/relays.ts';
-import { validate } from '../../spec/validators.ts';
-import { readSpecYaml } from '../../spec/load.ts';
-import { renderClientsDoc } from '../../scripts/clients/markdown.ts';
-import { installedPackageVersions, loadClientReadiness } from '../../suites/clients/data.ts';
-import { CLIENT_OPERATIONS, CLIENTS } from '../../suites/clients/index.ts';
-import { profileOrder } from '../../suites/clients/measure.ts';
+import { breakCategories, breakIds, breaks } from '../../spec/breaks.js';
+import { loadRelays } from '../../spec/relays.js';
+import { validate } from '../../spec/validators.js';
+import { readSpecYaml } from '../../spec/load.js';
+import { renderClientsDoc } from '../../scripts/dev/clients/markdown.js';
+import { installedPackageVersions } from '../../scripts/dev/clients/build-data.js';
+import { loadClientReadiness } from '../../suites/clients/data.js';
+import { CLIENT_OPERATIONS, CLIENTS } from '../../scripts/dev/clients/operations.js';
+import { profileOrder } from '../../scripts/dev/clients/measure.js';
 
-const REGENERATE = 'run npx tsx scripts/clients/readiness.ts';
+const REGENERATE = 'run npx tsx scripts/dev/clients/readiness.ts';
 
 describe('spec/clients.yaml', () => {
   const data = loadClientReadiness();
@@ -21,14 +22,23 @@ describe('spec/clients.yaml', () => {
   });
 
   it('lists the operations of the registry, in its order, with their descriptions', () => {
-    expect(data.operations, REGENERATE).toEqual(CLIENT_OPERATIONS.map((o) => ({ id: o.id, client: o.client, operation: o.operation })));
+    expect(data.operations, REGENERATE).toEqual(
+      CLIENT_OPERATIONS.map((o) => ({ id: o.id, client: o.client, operation: o.operation })),
+    );
   });
 
   it('has one row per relay dialect and per break, in display order, naming only known operations', () => {
-    expect(data.profiles.map((r) => r.id), REGENERATE).toEqual(profileOrder());
-    expect(data.breaks.map((r) => r.id), REGENERATE).toEqual(breakIds());
+    expect(
+      data.profiles.map((r) => r.id),
+      REGENERATE,
+    ).toEqual(profileOrder());
+    expect(
+      data.breaks.map((r) => r.id),
+      REGENERATE,
+    ).toEqual(breakIds());
     const ops = new Set(CLIENT_OPERATIONS.map((o) => o.id));
-    for (const row of [...data.profiles, ...data.breaks]) for (const op of Object.keys(row.fails)) expect(ops.has(op), `${row.id}: ${op}`).toBe(true);
+    for (const row of [...data.profiles, ...data.breaks])
+      for (const op of Object.keys(row.fails)) expect(ops.has(op), `${row.id}: ${op}`).toBe(true);
   });
 
   it('was measured with the installed client packages', () => {
@@ -54,12 +64,22 @@ describe('docs/CLIENTS.md', () => {
   const doc = readFileSync(new URL('../../docs/CLIENTS.md', import.meta.url), 'utf8');
 
   it('is what the readiness script renders from spec/clients.yaml', () => {
-    const rendered = renderClientsDoc({ data: loadClientReadiness(), breaks: breaks(), categories: breakCategories(), relays: loadRelays() });
+    const rendered = renderClientsDoc({
+      data: loadClientReadiness(),
+      breaks: breaks(),
+      categories: breakCategories(),
+      relays: loadRelays(),
+    });
     expect(doc, REGENERATE).toBe(rendered);
   });
 
   it('has the operations × dialects table and names the package versions', () => {
-    expect(doc).toContain(`| Operation | ${profileOrder().map((id) => `\`${id}\``).join(' | ')} |`);
-    for (const [name, version] of Object.entries(installedPackageVersions())) expect(doc).toContain(`\`${name}@${version}\``);
+    expect(doc).toContain(
+      `| Operation | ${profileOrder()
+        .map((id) => `\`${id}\``)
+        .join(' | ')} |`,
+    );
+    for (const [name, version] of Object.entries(installedPackageVersions()))
+      expect(doc).toContain(`\`${name}@${version}\``);
   });
 });

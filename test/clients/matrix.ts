@@ -2,10 +2,10 @@
 // mock, every relay dialect and every break, and compare with spec/clients.yaml. One file
 // per client so vitest spreads the matrix over its workers.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { breakIds } from '../../spec/breaks.ts';
-import { loadClientReadiness } from '../../suites/clients/data.ts';
-import { CLIENT_OPERATIONS, type ClientId } from '../../suites/clients/index.ts';
-import { measureMatrix, profileOrder, quietConsole, type Cell } from '../../suites/clients/measure.ts';
+import { breakIds } from '../../spec/breaks.js';
+import { loadClientReadiness } from '../../suites/clients/data.js';
+import { CLIENT_OPERATIONS, type ClientId } from '../../scripts/dev/clients/operations.js';
+import { measureMatrix, profileOrder, quietConsole, type Cell } from '../../scripts/dev/clients/measure.js';
 
 /** Operation id → error class, for the operations that did not work. */
 type Failures = Record<string, string>;
@@ -18,17 +18,19 @@ function failuresOf(cells: Cell[]): Failures {
 
 function recorded(kind: 'profiles' | 'breaks', id: string, ops: Set<string>): Failures {
   const row = loadClientReadiness()[kind].find((r) => r.id === id);
-  expect(row, `spec/clients.yaml has no ${kind} row '${id}': run npx tsx scripts/clients/readiness.ts`).toBeDefined();
+  expect(row, `spec/clients.yaml has no ${kind} row '${id}': run npx tsx scripts/dev/clients/readiness.ts`).toBeDefined();
   const out: Failures = {};
   for (const [op, f] of Object.entries(row!.fails)) if (f && ops.has(op)) out[op] = f.error;
   return out;
 }
 
-const STALE = 'differs from spec/clients.yaml; if the change is intended, run npx tsx scripts/clients/readiness.ts';
+const STALE = 'differs from spec/clients.yaml; if the change is intended, run npx tsx scripts/dev/clients/readiness.ts';
 
 /** The failures measured, with their messages, for an assertion's message. */
 function measuredText(cells: Cell[]): string {
-  const lines = cells.filter((c) => c.outcome.error !== undefined).map((c) => `${c.operation}: ${c.outcome.error}: ${c.outcome.message}`);
+  const lines = cells
+    .filter((c) => c.outcome.error !== undefined)
+    .map((c) => `${c.operation}: ${c.outcome.error}: ${c.outcome.message}`);
   return lines.length === 0 ? 'every operation worked' : lines.join('; ');
 }
 
@@ -62,13 +64,19 @@ export function describeClientMatrix(client: ClientId): void {
 
   describe(`${client}: each relay dialect gives the recorded outcomes`, () => {
     it.each(profileOrder())('%s', (id) => {
-      expect(failuresOf(column('profile', id)), `profile ${id} ${STALE} (measured: ${measuredText(column('profile', id))})`).toEqual(recorded('profiles', id, ids));
+      expect(
+        failuresOf(column('profile', id)),
+        `profile ${id} ${STALE} (measured: ${measuredText(column('profile', id))})`,
+      ).toEqual(recorded('profiles', id, ids));
     });
   });
 
   describe(`${client}: each break gives the recorded outcomes`, () => {
     it.each(breakIds())('%s', (id) => {
-      expect(failuresOf(column('break', id)), `break ${id} ${STALE} (measured: ${measuredText(column('break', id))})`).toEqual(recorded('breaks', id, ids));
+      expect(
+        failuresOf(column('break', id)),
+        `break ${id} ${STALE} (measured: ${measuredText(column('break', id))})`,
+      ).toEqual(recorded('breaks', id, ids));
     });
   });
 }

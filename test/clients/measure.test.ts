@@ -1,10 +1,21 @@
 // The plumbing of the readiness matrix: outcomes (class and a stable one-line message),
 // the per-operation time limit, the concurrency limit.
 import { describe, expect, it } from 'vitest';
-import { errorClass, errorMessage, mapLimit, OperationTimeout, runOperation } from '../../suites/clients/measure.ts';
-import { ExpectationError, type ClientOperation } from '../../suites/clients/types.ts';
+import {
+  errorClass,
+  errorMessage,
+  mapLimit,
+  OperationTimeout,
+  runOperation,
+} from '../../scripts/dev/clients/measure.js';
+import { ExpectationError, type ClientOperation } from '../../suites/clients/types.js';
 
-const TARGET = { baseUrl: 'http://127.0.0.1:40123/v1', apiKey: 'sk-relaycheck-0123456789abcdef', model: 'm', headers: {} };
+const TARGET = {
+  baseUrl: 'http://127.0.0.1:40123/v1',
+  apiKey: 'sk-relaycheck-0123456789abcdef',
+  model: 'm',
+  headers: {},
+};
 
 function op(run: ClientOperation['run']): ClientOperation {
   return { id: 'test.op', client: 'openai', operation: 'test', run };
@@ -21,17 +32,37 @@ describe('outcomes', () => {
   });
 
   it('keeps messages to one stable line: no base URL, port or key, at most 160 characters', () => {
-    const err = new Error(`POST ${TARGET.baseUrl}/chat/completions\nfailed with key ${TARGET.apiKey} at 127.0.0.1:40123 ${'x'.repeat(300)}`);
+    const err = new Error(
+      `POST ${TARGET.baseUrl}/chat/completions\nfailed with key ${TARGET.apiKey} at 127.0.0.1:40123 ${'x'.repeat(300)}`,
+    );
     const message = errorMessage(err, TARGET);
     expect(message).toMatch(/^POST <base-url>\/chat\/completions failed with key <key> at <host> x+…$/);
     expect(message).toHaveLength(160);
-    expect(errorMessage(new Error('Incorrect API key provided: ****cdef.'), TARGET)).toBe('Incorrect API key provided: ****.');
+    expect(errorMessage(new Error('Incorrect API key provided: ****cdef.'), TARGET)).toBe(
+      'Incorrect API key provided: ****.',
+    );
   });
 
   it('records works, a failure, and an operation that never settles', async () => {
-    expect(await runOperation(op(async () => {}), TARGET)).toEqual({});
-    expect(await runOperation(op(async () => { throw new ExpectationError('text is "x"'); }), TARGET)).toEqual({ error: 'ExpectationError', message: 'text is "x"' });
-    const hung = await runOperation(op(() => new Promise(() => {})), TARGET, 50);
+    expect(
+      await runOperation(
+        op(async () => {}),
+        TARGET,
+      ),
+    ).toEqual({});
+    expect(
+      await runOperation(
+        op(async () => {
+          throw new ExpectationError('text is "x"');
+        }),
+        TARGET,
+      ),
+    ).toEqual({ error: 'ExpectationError', message: 'text is "x"' });
+    const hung = await runOperation(
+      op(() => new Promise(() => {})),
+      TARGET,
+      50,
+    );
     expect(hung).toEqual({ error: OperationTimeout.name, message: 'no result within 0.05 s' });
   });
 });

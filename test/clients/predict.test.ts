@@ -2,11 +2,11 @@
 // readiness data. Synthetic data pins the rules; the committed data checks it explains what
 // was measured on every relay dialect.
 import { describe, expect, it } from 'vitest';
-import { breaks } from '../../spec/breaks.ts';
-import type { Break, ClientReadiness } from '../../spec/generated/types.ts';
-import { expectedVerdicts, loadRelays } from '../../spec/relays.ts';
-import { loadClientReadiness } from '../../suites/clients/data.ts';
-import { predictClientReadiness, readinessLine, type VerdictLike } from '../../suites/readiness.ts';
+import { breaks } from '../../spec/breaks.js';
+import type { Break, ClientReadiness } from '../../spec/generated/types.js';
+import { expectedVerdicts, loadRelays } from '../../spec/relays.js';
+import { loadClientReadiness } from '../../suites/clients/data.js';
+import { predictClientReadiness, readinessLine, type VerdictLike } from '../../suites/readiness.js';
 
 const fail = (error: string) => ({ error, message: `${error} message` });
 
@@ -31,19 +31,34 @@ const DATA: ClientReadiness = {
 const CATALOGUE: Break[] = [
   { id: 'sse-a', category: 'stream', description: 'A', flips: { 'stream.sse': 'broken' } },
   { id: 'sse-b', category: 'stream', description: 'B', flips: { 'stream.sse': 'broken' } },
-  { id: 'default-true', category: 'request', description: 'Streams by default.', flips: { 'stream.default': 'broken' } },
-  { id: 'two-flips', category: 'tools', description: 'Two', flips: { 'tools.call': 'broken', 'tools.stream': 'broken' } },
+  {
+    id: 'default-true',
+    category: 'request',
+    description: 'Streams by default.',
+    flips: { 'stream.default': 'broken' },
+  },
+  {
+    id: 'two-flips',
+    category: 'tools',
+    description: 'Two',
+    flips: { 'tools.call': 'broken', 'tools.stream': 'broken' },
+  },
   { id: 'invisible', category: 'errors', description: 'I', flips: {} },
   { id: 'harmless', category: 'stream', description: 'H', flips: { 'stream.sse': 'partial' } },
 ];
 
-const verdicts = (v: Record<string, string>): VerdictLike[] => Object.entries(v).map(([feature, verdict]) => ({ feature, verdict }));
+const verdicts = (v: Record<string, string>): VerdictLike[] =>
+  Object.entries(v).map(([feature, verdict]) => ({ feature, verdict }));
 const expectations = (v: Record<string, string>) =>
   Object.fromEntries(predictClientReadiness(verdicts(v), DATA, CATALOGUE).operations.map((o) => [o.id, o.expectation]));
 
 describe('predictClientReadiness', () => {
   it('expects everything to work on a target with every feature supported', () => {
-    const p = predictClientReadiness(verdicts({ 'stream.sse': 'supported', 'stream.default': 'supported' }), DATA, CATALOGUE);
+    const p = predictClientReadiness(
+      verdicts({ 'stream.sse': 'supported', 'stream.default': 'supported' }),
+      DATA,
+      CATALOGUE,
+    );
     expect(p.matchedBreaks).toEqual([]);
     expect(p.operations.map((o) => [o.id, o.expectation, o.reasons])).toEqual([
       ['sdk.create', 'works', []],
@@ -59,18 +74,32 @@ describe('predictClientReadiness', () => {
     const create = p.operations.find((o) => o.id === 'sdk.create')!;
     expect(create.expectation).toBe('fails');
     expect(create.reasons).toEqual([
-      { break: 'default-true', description: 'Streams by default.', flips: [{ feature: 'stream.default', verdict: 'broken' }], error: 'APICallError', message: 'APICallError message' },
+      {
+        break: 'default-true',
+        description: 'Streams by default.',
+        flips: [{ feature: 'stream.default', verdict: 'broken' }],
+        error: 'APICallError',
+        message: 'APICallError message',
+      },
     ]);
     expect(readinessLine(p)).toBe('2/3 client operations expected to work; expected to fail: sdk.create');
   });
 
   it('says "fails" only when every break giving the verdict fails the operation, else "may fail"', () => {
     // sse-a and sse-b both give stream.sse broken: both fail sdk.stream, only sse-b fails sdk.tools.
-    expect(expectations({ 'stream.sse': 'broken' })).toEqual({ 'sdk.create': 'works', 'sdk.stream': 'fails', 'sdk.tools': 'may-fail' });
+    expect(expectations({ 'stream.sse': 'broken' })).toEqual({
+      'sdk.create': 'works',
+      'sdk.stream': 'fails',
+      'sdk.tools': 'may-fail',
+    });
   });
 
   it('needs the same verdict: a different non-supported verdict of the feature matches nothing', () => {
-    expect(expectations({ 'stream.sse': 'partial' })).toEqual({ 'sdk.create': 'works', 'sdk.stream': 'works', 'sdk.tools': 'works' });
+    expect(expectations({ 'stream.sse': 'partial' })).toEqual({
+      'sdk.create': 'works',
+      'sdk.stream': 'works',
+      'sdk.tools': 'works',
+    });
     expect(expectations({ 'stream.default': 'ignored' })['sdk.create']).toBe('works');
     expect(expectations({ 'stream.default': 'skipped' })['sdk.create']).toBe('works');
   });

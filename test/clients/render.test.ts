@@ -1,11 +1,11 @@
 // The client readiness section of the reports: per target, in Markdown, HTML and the
 // terminal table, stated as a prediction from the verdicts.
 import { describe, expect, it } from 'vitest';
-import { renderHtml, renderMarkdown } from '../../scripts/render/index.ts';
-import { READINESS_NOTE, readinessMarkdown, targetReadiness } from '../../scripts/render/readiness.ts';
-import { CLIENT_OPERATIONS } from '../../suites/clients/index.ts';
-import { buildReport, renderTable } from '../../suites/report.ts';
-import { fixtureReport, report, target } from '../scripts/render-fixtures.ts';
+import { renderHtml, renderMarkdown } from '../../suites/report/render/index.js';
+import { READINESS_NOTE, readinessMarkdown, targetReadiness } from '../../suites/report/render/readiness.js';
+import { CLIENT_OPERATIONS } from '../../scripts/dev/clients/operations.js';
+import { buildReport, renderTable } from '../../suites/report/report-file.js';
+import { fixtureReport, report, target } from '../scripts/render-fixtures.js';
 
 /** The text of one target's details section. */
 function details(md: string, name: string): string {
@@ -35,9 +35,13 @@ describe('client readiness in the reports', () => {
     expect(md.split(READINESS_NOTE)).toHaveLength(2);
     const a = details(md, 'relay-a');
     expect(a).toContain('**Client readiness** (predicted from the verdicts): ');
-    expect(a).toMatch(/- ❌ `openai\.run-tools` \(openai Node SDK\) — expected to fail\n {2}- `tools\.call` broken, as with `tool-args-object`: /);
+    expect(a).toMatch(
+      /- ❌ `openai\.run-tools` \(openai Node SDK\) — expected to fail\n {2}- `tools\.call` broken, as with `tool-args-object`: /,
+    );
     expect(a).toContain('- 🟡 `langchain.stream` (LangChain JS) — may fail');
-    expect(details(md, '中转-c')).toContain(`**Client readiness** (predicted from the verdicts): all ${N} client operations expected to work.`);
+    expect(details(md, '中转-c')).toContain(
+      `**Client readiness** (predicted from the verdicts): all ${N} client operations expected to work.`,
+    );
     expect(readinessMarkdown(targetReadiness(fixture.targets[2]!))).toEqual([
       `**Client readiness** (predicted from the verdicts): all ${N} client operations expected to work.`,
       '',
@@ -54,7 +58,9 @@ describe('client readiness in the reports', () => {
     expect(section).toContain('<h3>relay-a</h3>');
     expect(section).toContain('<h3>中转-c</h3>');
     expect(section).toMatch(/<span class="pill v-broken">✗ expected to fail<\/span> <code>openai\.run-tools<\/code>/);
-    expect(section).toContain('as with <code>tool-args-object</code>: Send non-streamed `function.arguments` as a JSON object');
+    expect(section).toContain(
+      'as with <code>tool-args-object</code>: Send non-streamed `function.arguments` as a JSON object',
+    );
     const hostile = renderHtml(report([target('</h3><script>x</script>', { 'tools.call': 'broken' })]));
     expect(hostile).toContain('<h3>&lt;/h3&gt;&lt;script&gt;x&lt;/script&gt;</h3>');
   });
@@ -63,6 +69,8 @@ describe('client readiness in the reports', () => {
     const text = renderTable(buildReport([target('one'), target('two', { 'stream.default': 'broken' })]));
     expect(text).toContain('Client readiness (predicted from the verdicts; docs/CLIENTS.md):');
     expect(text).toContain(`[one] all ${N} client operations expected to work`);
-    expect(text).toContain(`[two] ${N - 5}/${N} client operations expected to work; expected to fail: openai.create, openai.parse, ai-sdk.generate-text`);
+    expect(text).toContain(
+      `[two] ${N - 5}/${N} client operations expected to work; expected to fail: openai.create, openai.parse, ai-sdk.generate-text`,
+    );
   });
 });

@@ -1,7 +1,7 @@
 // Hostile relays, as a fixture: each starts on 127.0.0.1 (port 0), answers GET /models
 // like a relay would (so the run gets past its preflight and every probe meets the hostile
 // behaviour), and misbehaves on everything else. Used by test/hardening/hostile-suite.test.ts
-// (small limits, so it is fast) and by scripts/reliability/run.ts (the matrix whose figures
+// (small limits, so it is fast) and by scripts/dev/reliability/run.ts (the matrix whose figures
 // go to docs/RELIABILITY.md).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -19,12 +19,18 @@ export type HostileKind =
 
 export const HOSTILE_KINDS: ReadonlyArray<{ kind: HostileKind; description: string }> = [
   { kind: 'endless-stream', description: 'an SSE stream that never ends (a chunk, then keep-alive comments forever)' },
-  { kind: 'huge-body', description: 'a 100 MB body (JSON, or SSE when a stream was asked for), written as fast as it is read' },
+  {
+    kind: 'huge-body',
+    description: 'a 100 MB body (JSON, or SSE when a stream was asked for), written as fast as it is read',
+  },
   { kind: 'byte-per-second', description: 'a valid answer, one byte per second' },
   { kind: 'invalid-utf8', description: 'a valid answer with invalid UTF-8 bytes in its text' },
   { kind: 'invalid-json', description: 'HTTP 200, application/json, a body cut in the middle of the JSON' },
   { kind: 'wrong-content-type', description: "HTTP 200 with a gateway's HTML page (text/html)" },
-  { kind: 'cross-origin-redirect', description: 'HTTP 307 to another origin (a second local server, which counts what reaches it)' },
+  {
+    kind: 'cross-origin-redirect',
+    description: 'HTTP 307 to another origin (a second local server, which counts what reaches it)',
+  },
   { kind: 'reset-mid-stream', description: 'headers and part of the answer, then a TCP reset' },
   { kind: 'never-answers', description: 'accepts the request and never answers (the socket stays open)' },
 ];
@@ -60,12 +66,24 @@ function completionText(content: string): string {
 }
 
 function chunkEvent(content: string): string {
-  const chunk = { id: 'chatcmpl-hostile', object: 'chat.completion.chunk', created: 1_750_000_000, model: 'mock-model', choices: [{ index: 0, delta: { content }, finish_reason: null }] };
+  const chunk = {
+    id: 'chatcmpl-hostile',
+    object: 'chat.completion.chunk',
+    created: 1_750_000_000,
+    model: 'mock-model',
+    choices: [{ index: 0, delta: { content }, finish_reason: null }],
+  };
   return `data: ${JSON.stringify(chunk)}\n\n`;
 }
 
 function streamText(content: string): string {
-  const role = { id: 'chatcmpl-hostile', object: 'chat.completion.chunk', created: 1_750_000_000, model: 'mock-model', choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }] };
+  const role = {
+    id: 'chatcmpl-hostile',
+    object: 'chat.completion.chunk',
+    created: 1_750_000_000,
+    model: 'mock-model',
+    choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }],
+  };
   const finish = { ...role, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] };
   return `data: ${JSON.stringify(role)}\n\n${chunkEvent(content)}data: ${JSON.stringify(finish)}\n\ndata: [DONE]\n\n`;
 }
@@ -120,7 +138,9 @@ const BEHAVIOURS: Record<Exclude<HostileKind, 'cross-origin-redirect'>, (x: Exch
       pump(x, HUGE_BODY_BYTES, () => event);
     } else {
       x.res.writeHead(200, { 'content-type': 'application/json' });
-      const head = Buffer.from('{"id":"chatcmpl-huge","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"');
+      const head = Buffer.from(
+        '{"id":"chatcmpl-huge","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"',
+      );
       const filler = Buffer.alloc(64 * 1024, 'a');
       let first = true;
       pump(x, HUGE_BODY_BYTES, () => {
@@ -132,7 +152,10 @@ const BEHAVIOURS: Record<Exclude<HostileKind, 'cross-origin-redirect'>, (x: Exch
   },
   'byte-per-second': (x) => {
     const text = Buffer.from(x.stream ? streamText('OK') : completionText('OK'));
-    x.res.writeHead(200, { 'content-type': x.stream ? 'text/event-stream' : 'application/json', 'content-length': text.length });
+    x.res.writeHead(200, {
+      'content-type': x.stream ? 'text/event-stream' : 'application/json',
+      'content-length': text.length,
+    });
     let at = 0;
     const next = (): void => {
       if (at >= text.length) return;
@@ -146,8 +169,15 @@ const BEHAVIOURS: Record<Exclude<HostileKind, 'cross-origin-redirect'>, (x: Exch
   'invalid-utf8': (x) => {
     const [before, after] = (x.stream ? streamText('@@') : completionText('@@')).split('@@') as [string, string];
     // A lone continuation byte, an overlong '/', a UTF-16 surrogate and a truncated emoji.
-    const body = Buffer.concat([Buffer.from(before), Buffer.from([0x80, 0xc0, 0xaf, 0xed, 0xa0, 0x80, 0xf0, 0x9f, 0xa6]), Buffer.from(after)]);
-    x.res.writeHead(200, { 'content-type': x.stream ? 'text/event-stream' : 'application/json', 'content-length': body.length });
+    const body = Buffer.concat([
+      Buffer.from(before),
+      Buffer.from([0x80, 0xc0, 0xaf, 0xed, 0xa0, 0x80, 0xf0, 0x9f, 0xa6]),
+      Buffer.from(after),
+    ]);
+    x.res.writeHead(200, {
+      'content-type': x.stream ? 'text/event-stream' : 'application/json',
+      'content-length': body.length,
+    });
     x.res.end(body);
     x.count(body.length);
   },
@@ -158,18 +188,25 @@ const BEHAVIOURS: Record<Exclude<HostileKind, 'cross-origin-redirect'>, (x: Exch
     x.count(body.length);
   },
   'wrong-content-type': (x) => {
-    const body = '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>';
+    const body =
+      '<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1><p>nginx</p></body></html>';
     x.res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     x.res.end(body);
     x.count(body.length);
   },
   'reset-mid-stream': (x) => {
     const text = x.stream ? streamText('OK') : completionText('OK');
-    x.res.writeHead(200, { 'content-type': x.stream ? 'text/event-stream' : 'application/json', 'content-length': Buffer.byteLength(text) });
+    x.res.writeHead(200, {
+      'content-type': x.stream ? 'text/event-stream' : 'application/json',
+      'content-length': Buffer.byteLength(text),
+    });
     const half = text.slice(0, Math.floor(text.length / 2));
     x.res.write(half, () => {
       // A TCP RST, not a polite FIN: what a crashing upstream or a middlebox sends.
-      setTimeout(() => (x.req.socket as Socket & { resetAndDestroy?: () => void }).resetAndDestroy?.() ?? x.req.socket.destroy(), 20);
+      setTimeout(
+        () => (x.req.socket as Socket & { resetAndDestroy?: () => void }).resetAndDestroy?.() ?? x.req.socket.destroy(),
+        20,
+      );
     });
     x.count(half.length);
   },

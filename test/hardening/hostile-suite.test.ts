@@ -8,14 +8,14 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ReportTarget } from '../../spec/generated/types.ts';
-import { validate } from '../../spec/validators.ts';
-import { writeReportFiles } from '../../scripts/render/index.ts';
-import { buildReport, writeReport } from '../../suites/report.ts';
-import { runTarget } from '../../suites/runner.ts';
-import type { ExchangeLimits } from '../../suites/transport/http.ts';
-import { KEY, target } from '../suites/helpers.ts';
-import { HUGE_BODY_BYTES, startHostile, type HostileKind, type HostileServer } from './hostile-servers.ts';
+import type { ReportTarget } from '../../spec/generated/types.js';
+import { validate } from '../../spec/validators.js';
+import { writeReportFiles } from '../../suites/report/render/index.js';
+import { buildReport, writeReport } from '../../suites/report/report-file.js';
+import { runTarget } from '../../suites/runner.js';
+import type { ExchangeLimits } from '../../suites/transport/http.js';
+import { KEY, target } from '../suites/helpers.js';
+import { HUGE_BODY_BYTES, startHostile, type HostileKind, type HostileServer } from './hostile-servers.js';
 
 const LIMITS: Partial<ExchangeLimits> = {
   timeoutMs: 1000,
@@ -76,7 +76,9 @@ function expectAllFailed(r: Run, summary: RegExp): void {
       expect(result.verdict).toBe('supported');
       continue;
     }
-    expect(['broken', 'error', 'skipped'], `${result.feature}: ${result.verdict} — ${result.summary}`).toContain(result.verdict);
+    expect(['broken', 'error', 'skipped'], `${result.feature}: ${result.verdict} — ${result.summary}`).toContain(
+      result.verdict,
+    );
     expect(result.summary, result.feature).not.toMatch(/\n/);
     expect(result.summary.length, result.feature).toBeGreaterThan(10);
     if (result.verdict === 'skipped') expect(result.summary).toMatch(/got no completion to read|see chat\.basic/);
@@ -88,7 +90,8 @@ function expectAllFailed(r: Run, summary: RegExp): void {
   for (const result of r.report.results) {
     for (const e of result.evidence) {
       expect(e.timing.ms, `${result.feature} ${e.label}`).toBeLessThan((LIMITS.timeoutMs ?? 0) + 1500);
-      if (e.response?.bodyKind === 'sse') expect(Buffer.byteLength(e.response.rawSse ?? '')).toBeLessThanOrEqual(64 * 1024 + 16);
+      if (e.response?.bodyKind === 'sse')
+        expect(Buffer.byteLength(e.response.rawSse ?? '')).toBeLessThanOrEqual(64 * 1024 + 16);
     }
   }
 }
@@ -115,7 +118,8 @@ describe('the suite against hostile relays', () => {
   it('invalid UTF-8 in otherwise valid answers: broken, whatever the answer seemed to say', async () => {
     const r = await run('invalid-utf8');
     expectAllFailed(r, /not valid UTF-8/);
-    for (const result of r.report.results) if (result.feature !== 'models.list') expect(result.verdict, result.feature).toBe('broken');
+    for (const result of r.report.results)
+      if (result.feature !== 'models.list') expect(result.verdict, result.feature).toBe('broken');
   });
 
   it("a wrong content type (a gateway's HTML page with HTTP 200): broken, saying it is not JSON", async () => {
@@ -127,7 +131,9 @@ describe('the suite against hostile relays', () => {
     const r = await run('cross-origin-redirect');
     expectAllFailed(r, /redirect.*never follows redirects/);
     expect(r.server.elsewhere).toEqual({ requests: 0, headers: [] });
-    for (const result of r.report.results) if (result.feature !== 'models.list') expect(result.verdict, `${result.feature}: ${result.summary}`).toBe('error');
+    for (const result of r.report.results)
+      if (result.feature !== 'models.list')
+        expect(result.verdict, `${result.feature}: ${result.summary}`).toBe('error');
   });
 
   it('a connection reset mid-answer: error (or broken for the stream features), never a crash', async () => {

@@ -5,11 +5,11 @@ import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonNestsDeeper, measureJson } from '../../mock-server/core/json-limits.ts';
-import { createMockProvider, type MockLimits, type MockProvider } from '../../mock-server/index.ts';
-import { DEFAULT_LIMITS } from '../../mock-server/options.ts';
-import { readJsonBody } from '../../mock-server/http/read-body.ts';
-import { validate } from '../../spec/validators.ts';
+import { jsonNestsDeeper, measureJson } from '../../mock-server/core/json-limits.js';
+import { createMockProvider, type MockLimits, type MockProvider } from '../../mock-server/index.js';
+import { DEFAULT_LIMITS } from '../../mock-server/options.js';
+import { readJsonBody } from '../../mock-server/http/read-body.js';
+import { validate } from '../../spec/validators.js';
 
 /** A request stream carrying `text` as a JSON body. */
 function fakeRequest(text: string): IncomingMessage {
@@ -45,10 +45,18 @@ beforeAll(async () => {
 });
 afterAll(() => mock.stop());
 
-const user = (content: string, extra: Record<string, unknown> = {}) => ({ model: 'mock-model', messages: [{ role: 'user', content }], ...extra });
+const user = (content: string, extra: Record<string, unknown> = {}) => ({
+  model: 'mock-model',
+  messages: [{ role: 'user', content }],
+  ...extra,
+});
 
 async function post(body: unknown): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${base}/chat/completions`, { method: 'POST', headers: AUTH, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const res = await fetch(`${base}/chat/completions`, {
+    method: 'POST',
+    headers: AUTH,
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: res.status, json: (await res.json()) as Record<string, unknown> };
 }
 
@@ -62,7 +70,11 @@ async function refused(body: unknown, status: number, code: string, param: strin
   return error.message;
 }
 
-type Choice = { finish_reason: string; message: { content: string | null; tool_calls?: { function: { arguments: string } }[] }; logprobs: { content: unknown[] } | null };
+type Choice = {
+  finish_reason: string;
+  message: { content: string | null; tool_calls?: { function: { arguments: string } }[] };
+  logprobs: { content: unknown[] } | null;
+};
 async function served(body: unknown): Promise<{ choices: Choice[]; usage: { completion_tokens: number } }> {
   const r = await post(body);
   expect(r.status, JSON.stringify(r.json)).toBe(200);
@@ -71,7 +83,8 @@ async function served(body: unknown): Promise<{ choices: Choice[]; usage: { comp
 }
 
 const nest = (depth: number): unknown => (depth === 0 ? 1 : [nest(depth - 1)]);
-const schemaOfDepth = (depth: number): unknown => (depth <= 1 ? { type: 'string' } : { type: 'object', properties: { a: schemaOfDepth(depth - 1) }, required: ['a'] });
+const schemaOfDepth = (depth: number): unknown =>
+  depth <= 1 ? { type: 'string' } : { type: 'object', properties: { a: schemaOfDepth(depth - 1) }, required: ['a'] };
 
 describe('MockLimits, each enforced and configurable', () => {
   it('the defaults are the documented ones', () => {
@@ -100,7 +113,12 @@ describe('MockLimits, each enforced and configurable', () => {
     const plain = createMockProvider();
     const { baseUrl } = await plain.start({ port: 0 });
     try {
-      const send = (x: unknown) => fetch(`${baseUrl}/chat/completions`, { method: 'POST', headers: AUTH, body: JSON.stringify({ ...user('hi'), x }) }).then(async (r) => ({ status: r.status, body: (await r.json()) as { error: { code: string } } }));
+      const send = (x: unknown) =>
+        fetch(`${baseUrl}/chat/completions`, {
+          method: 'POST',
+          headers: AUTH,
+          body: JSON.stringify({ ...user('hi'), x }),
+        }).then(async (r) => ({ status: r.status, body: (await r.json()) as { error: { code: string } } }));
       expect((await send(nest(64))).body.error.code).toBe('json_too_deep');
       expect((await send(nest(63))).body.error.code).toBe('unknown_parameter');
     } finally {
@@ -110,17 +128,24 @@ describe('MockLimits, each enforced and configurable', () => {
     const shallow = createMockProvider({ limits: { maxJsonDepth: 8 } });
     const { baseUrl: shallowUrl } = await shallow.start({ port: 0 });
     try {
-      const r = await fetch(`${shallowUrl}/chat/completions`, { method: 'POST', headers: AUTH, body: JSON.stringify({ ...user('hi'), x: nest(8) }) });
+      const r = await fetch(`${shallowUrl}/chat/completions`, {
+        method: 'POST',
+        headers: AUTH,
+        body: JSON.stringify({ ...user('hi'), x: nest(8) }),
+      });
       expect(((await r.json()) as { error: { code: string } }).error.code).toBe('json_too_deep');
     } finally {
       await shallow.stop();
     }
     // readJsonBody enforces the configured value (MockLimits.maxJsonDepth).
-    const read = (text: string, maxJsonDepth: number) => readJsonBody(fakeRequest(text), { maxBodyBytes: 10_000, maxJsonDepth });
+    const read = (text: string, maxJsonDepth: number) =>
+      readJsonBody(fakeRequest(text), { maxBodyBytes: 10_000, maxJsonDepth });
     await expect(read(JSON.stringify({ x: nest(7) }), 8)).resolves.toMatchObject({ json: { x: nest(7) } });
     await expect(read(JSON.stringify({ x: nest(8) }), 8)).rejects.toMatchObject({ status: 400, code: 'json_too_deep' });
     // Brackets inside strings are text, not nesting.
-    await expect(read(JSON.stringify({ x: '[[[[[[[[[[[[' }), 2)).resolves.toMatchObject({ json: { x: '[[[[[[[[[[[[' } });
+    await expect(read(JSON.stringify({ x: '[[[[[[[[[[[[' }), 2)).resolves.toMatchObject({
+      json: { x: '[[[[[[[[[[[[' },
+    });
   });
 
   it('maxMessages, maxN, maxTools: 400 naming the parameter', async () => {
@@ -129,7 +154,9 @@ describe('MockLimits, each enforced and configurable', () => {
     await refused(user('hi', { n: 3 }), 400, 'integer_above_max_value', 'n');
     const tool = (name: string) => ({ type: 'function', function: { name } });
     await refused(user('hi', { tools: [tool('a'), tool('b'), tool('c')] }), 400, 'array_above_max_length', 'tools');
-    expect((await served({ model: 'mock-model', messages: messages.slice(1), n: 2, tools: [tool('a'), tool('b')] })).choices).toHaveLength(2);
+    expect(
+      (await served({ model: 'mock-model', messages: messages.slice(1), n: 2, tools: [tool('a'), tool('b')] })).choices,
+    ).toHaveLength(2);
   });
 
   it('maxGeneratedTokens: the budget without max_tokens, and the cap when max_tokens asks for more', async () => {
@@ -152,11 +179,21 @@ describe('MockLimits, each enforced and configurable', () => {
   });
 
   it('maxSchemaValues and maxSchemaDepth: response_format and tool schemas past them are a 400', async () => {
-    const wide = { type: 'object', properties: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, { type: 'string' }])) };
+    const wide = {
+      type: 'object',
+      properties: Object.fromEntries(Array.from({ length: 10 }, (_, i) => [`k${i}`, { type: 'string' }])),
+    };
     const rf = (schema: unknown) => ({ response_format: { type: 'json_schema', json_schema: { name: 's', schema } } });
     expect(await refused(user('x', rf(wide)), 400, 'schema_too_large', 'response_format')).toContain('maxSchemaValues');
-    expect(await refused(user('x', rf(schemaOfDepth(3))), 400, 'schema_too_large', 'response_format')).toContain('maxSchemaDepth');
-    const tools = (parameters: unknown) => ({ tools: [{ type: 'function', function: { name: 'ok', parameters: { type: 'object' } } }, { type: 'function', function: { name: 'f', parameters } }] });
+    expect(await refused(user('x', rf(schemaOfDepth(3))), 400, 'schema_too_large', 'response_format')).toContain(
+      'maxSchemaDepth',
+    );
+    const tools = (parameters: unknown) => ({
+      tools: [
+        { type: 'function', function: { name: 'ok', parameters: { type: 'object' } } },
+        { type: 'function', function: { name: 'f', parameters } },
+      ],
+    });
     await refused(user('x', tools(wide)), 400, 'schema_too_large', 'tools[1].function.parameters');
     await refused(user('x', tools(schemaOfDepth(3))), 400, 'schema_too_large', 'tools[1].function.parameters');
     // Within both limits, served (cut by maxGeneratedTokens: 10).
@@ -166,7 +203,14 @@ describe('MockLimits, each enforced and configurable', () => {
   it('maxSchemaNodes: a schema that needs more generation work is a 400 for response_format', async () => {
     const props = Object.fromEntries(['a', 'b', 'c', 'd'].map((k) => [k, { type: 'string' }]));
     const schema = { type: 'object', properties: props, required: Object.keys(props) };
-    expect(await refused(user('x', { response_format: { type: 'json_schema', json_schema: { name: 's', schema } } }), 400, 'invalid_json_schema', 'response_format')).toContain('over 6 nodes');
+    expect(
+      await refused(
+        user('x', { response_format: { type: 'json_schema', json_schema: { name: 's', schema } } }),
+        400,
+        'invalid_json_schema',
+        'response_format',
+      ),
+    ).toContain('over 6 nodes');
   });
 
   it('requestTimeoutMs: a client that never finishes its body gets a 408 in the envelope, and its connection is closed', async () => {
@@ -177,7 +221,9 @@ describe('MockLimits, each enforced and configurable', () => {
       socket.on('data', (d) => (text += d.toString()));
       socket.on('close', () => resolve(text));
       socket.on('error', () => resolve(text));
-      socket.write(`POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk-x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"model":`);
+      socket.write(
+        `POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk-x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"model":`,
+      );
       setTimeout(() => socket.destroy(), 5000);
     });
     const ms = performance.now() - started;
@@ -200,15 +246,26 @@ describe('json-limits: nesting measured without recursion', () => {
         const text = JSON.stringify(value);
         const m = measureJson(value, { maxValues: Infinity, maxDepth: Infinity });
         expect(jsonNestsDeeper(text, max)).toBe(m.depth > max);
-        expect(measureJson(value, { maxValues: Infinity, maxDepth: max }).exceeded).toBe(m.depth > max ? 'depth' : null);
+        expect(measureJson(value, { maxValues: Infinity, maxDepth: max }).exceeded).toBe(
+          m.depth > max ? 'depth' : null,
+        );
       }),
       { numRuns: 300, seed: 20250606 },
     );
   });
 
   it('counts values up to the limit and stops there; a million-deep text costs nothing', () => {
-    expect(measureJson({ a: [1, 2, { b: null }] }, { maxValues: 100, maxDepth: 10 })).toEqual({ values: 6, depth: 3, exceeded: null });
-    expect(measureJson(Array.from({ length: 1000 }, () => 0), { maxValues: 10, maxDepth: 10 }).exceeded).toBe('values');
+    expect(measureJson({ a: [1, 2, { b: null }] }, { maxValues: 100, maxDepth: 10 })).toEqual({
+      values: 6,
+      depth: 3,
+      exceeded: null,
+    });
+    expect(
+      measureJson(
+        Array.from({ length: 1000 }, () => 0),
+        { maxValues: 10, maxDepth: 10 },
+      ).exceeded,
+    ).toBe('values');
     const started = performance.now();
     expect(jsonNestsDeeper('['.repeat(1_000_000), 64)).toBe(true);
     expect(jsonNestsDeeper(`"${'['.repeat(1_000_000)}"`, 64)).toBe(false);

@@ -10,12 +10,12 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMockProvider, type MockProvider } from '../../mock-server/index.ts';
-import { writeReportFiles } from '../../scripts/render/index.ts';
-import { buildReport, writeReport } from '../../suites/report.ts';
-import { runTarget } from '../../suites/runner.ts';
-import { createRedactor } from '../../suites/transport/redact.ts';
-import { target } from '../suites/helpers.ts';
+import { createMockProvider, type MockProvider } from '../../mock-server/index.js';
+import { writeReportFiles } from '../../suites/report/render/index.js';
+import { buildReport, writeReport } from '../../suites/report/report-file.js';
+import { runTarget } from '../../suites/runner.js';
+import { createRedactor } from '../../suites/transport/redact.js';
+import { target } from '../suites/helpers.js';
 
 const KEY = 'sk-relaycheck-HARD-9c41e07b3d2a';
 /** Every form of the key a person or a tool would recognise. */
@@ -46,7 +46,9 @@ const atElsewhere: Seen[] = [];
 const dir = mkdtempSync(join(tmpdir(), 'relaycheck-hard-secrets-'));
 
 function listen(server: Server): Promise<string> {
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)));
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
 }
 
 function readAll(stream: NodeJS.ReadableStream): Promise<Buffer> {
@@ -74,27 +76,40 @@ function leakyRelay(upstream: URL, otherOrigin: string): Server {
         res.end(`moved, bring ${key}`);
         return;
       }
-      const headers: Record<string, string | string[] | undefined> = { ...req.headers, authorization: 'Bearer upstream-key' };
+      const headers: Record<string, string | string[] | undefined> = {
+        ...req.headers,
+        authorization: 'Bearer upstream-key',
+      };
       delete headers['api-key'];
-      const up = httpRequest({ host: upstream.hostname, port: upstream.port, method: req.method, path: `${upstream.pathname}${req.url}`, headers }, (answer) => {
-        void readAll(answer).then((buffer) => {
-          let text = buffer.toString('utf8');
-          const echo: Record<string, string> = key ? { 'x-debug': key.toUpperCase(), [`x-seen-${key}`]: '1' } : {};
-          if ((answer.headers['content-type'] ?? '').includes('event-stream') && key) {
-            // The key split over two content deltas, and as the stream's event id.
-            const half = Math.floor(key.length / 2);
-            const delta = (content: string) => `id: ${key}\ndata: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 1, model: 'mock-model', choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
-            text = text.replace('data: ', `${delta(key.slice(0, half))}${delta(key.slice(half))}data: `);
-          } else if (key && text.startsWith('{')) {
-            // JSON-escaped: the parsed value is the key, the text is not.
-            text = `{"debug":"\\u0073${key.slice(1)}",${text.slice(1)}`;
-          }
-          const out = { ...answer.headers, ...echo, 'content-length': String(Buffer.byteLength(text)) };
-          delete out['transfer-encoding'];
-          res.writeHead(answer.statusCode ?? 502, out);
-          res.end(text);
-        });
-      });
+      const up = httpRequest(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: `${upstream.pathname}${req.url}`,
+          headers,
+        },
+        (answer) => {
+          void readAll(answer).then((buffer) => {
+            let text = buffer.toString('utf8');
+            const echo: Record<string, string> = key ? { 'x-debug': key.toUpperCase(), [`x-seen-${key}`]: '1' } : {};
+            if ((answer.headers['content-type'] ?? '').includes('event-stream') && key) {
+              // The key split over two content deltas, and as the stream's event id.
+              const half = Math.floor(key.length / 2);
+              const delta = (content: string) =>
+                `id: ${key}\ndata: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 1, model: 'mock-model', choices: [{ index: 0, delta: { content }, finish_reason: null }] })}\n\n`;
+              text = text.replace('data: ', `${delta(key.slice(0, half))}${delta(key.slice(half))}data: `);
+            } else if (key && text.startsWith('{')) {
+              // JSON-escaped: the parsed value is the key, the text is not.
+              text = `{"debug":"\\u0073${key.slice(1)}",${text.slice(1)}`;
+            }
+            const out = { ...answer.headers, ...echo, 'content-length': String(Buffer.byteLength(text)) };
+            delete out['transfer-encoding'];
+            res.writeHead(answer.statusCode ?? 502, out);
+            res.end(text);
+          });
+        },
+      );
       up.on('error', () => res.destroy());
       up.end(raw);
     });
@@ -117,10 +132,15 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await mock.stop();
-  await Promise.all([relay, elsewhere].map((s) => new Promise<void>((resolve) => {
-    s.close(() => resolve());
-    s.closeAllConnections();
-  })));
+  await Promise.all(
+    [relay, elsewhere].map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          s.close(() => resolve());
+          s.closeAllConnections();
+        }),
+    ),
+  );
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -133,7 +153,10 @@ describe('the key goes to the relay in its header and nowhere else, and is never
   for (const auth of ['bearer', 'api-key'] as const) {
     it(`with --auth ${auth}`, async () => {
       atRelay.length = 0;
-      const { report } = await runTarget(target(relayUrl, { apiKey: KEY, secrets: [KEY], auth }), { limits: { maxRetries: 0, timeoutMs: 5000, firstByteTimeoutMs: 5000, maxStreamMs: 5000 }, concurrency: 8 });
+      const { report } = await runTarget(target(relayUrl, { apiKey: KEY, secrets: [KEY], auth }), {
+        limits: { maxRetries: 0, timeoutMs: 5000, firstByteTimeoutMs: 5000, maxStreamMs: 5000 },
+        concurrency: 8,
+      });
 
       // Sent: only in the auth header, only to the relay.
       expect(atRelay.length).toBeGreaterThan(30);

@@ -1,10 +1,10 @@
 // A test per break of what a response says: structured output, reasoning, errors, metadata
 // and the model list. Each changes what it says (its scenario) and nothing else (the control
 // battery). The tables are in breaks/cases-output.ts, cases-errors.ts and cases-metadata.ts.
-import { errorCases } from './breaks/cases-errors.ts';
-import { metadataCases, modelsCases } from './breaks/cases-metadata.ts';
-import { reasoningCases, structuredCases } from './breaks/cases-output.ts';
-import { runBreakCases } from './breaks/harness.ts';
+import { errorCases } from './breaks/cases-errors.js';
+import { metadataCases, modelsCases } from './breaks/cases-metadata.js';
+import { reasoningCases, structuredCases } from './breaks/cases-output.js';
+import { runBreakCases } from './breaks/harness.js';
 
 runBreakCases('structured-output breaks', structuredCases);
 runBreakCases('reasoning breaks', reasoningCases);

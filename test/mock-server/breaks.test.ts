@@ -3,17 +3,17 @@
 // breaks-response.test.ts), breaks compose, and conflicting or unknown breaks are refused
 // with a 400 envelope.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { breakById, breakIds, conflictsOf } from '../../spec/breaks.ts';
-import { validate } from '../../spec/validators.ts';
-import { IMPLEMENTATIONS } from '../../mock-server/breaks/index.ts';
-import { ApiError } from '../../mock-server/http/api-error.ts';
-import { createMockProvider } from '../../mock-server/index.ts';
-import { errorCases } from './breaks/cases-errors.ts';
-import { metadataCases, modelsCases } from './breaks/cases-metadata.ts';
-import { reasoningCases, structuredCases } from './breaks/cases-output.ts';
-import { requestCases } from './breaks/cases-request.ts';
-import { streamCases } from './breaks/cases-stream.ts';
-import { toolCases } from './breaks/cases-tools.ts';
+import { breakById, breakIds, conflictsOf } from '../../spec/breaks.js';
+import { validate } from '../../spec/validators.js';
+import { IMPLEMENTATIONS } from '../../mock-server/breaks/index.js';
+import { ApiError } from '../../mock-server/http/api-error.js';
+import { createMockProvider } from '../../mock-server/index.js';
+import { errorCases } from './breaks/cases-errors.js';
+import { metadataCases, modelsCases } from './breaks/cases-metadata.js';
+import { reasoningCases, structuredCases } from './breaks/cases-output.js';
+import { requestCases } from './breaks/cases-request.js';
+import { streamCases } from './breaks/cases-stream.js';
+import { toolCases } from './breaks/cases-tools.js';
 import {
   BATTERY_ITEMS,
   battery,
@@ -32,7 +32,7 @@ import {
   type J,
   type Reply,
   type Running,
-} from './breaks/harness.ts';
+} from './breaks/harness.js';
 
 /** Each table, with the catalogue category it covers. */
 const TABLES: [string, BreakCases][] = [
@@ -77,7 +77,8 @@ describe('the break catalogue, its implementations and its tests', () => {
 
   it('every implementation key is a catalogue id, and every catalogue id is implemented', () => {
     expect(Object.keys(IMPLEMENTATIONS).sort()).toEqual([...breakIds()].sort());
-    for (const [id, impl] of Object.entries(IMPLEMENTATIONS)) expect(Object.keys(impl).length, `${id} has no hook`).toBeGreaterThan(0);
+    for (const [id, impl] of Object.entries(IMPLEMENTATIONS))
+      expect(Object.keys(impl).length, `${id} has no hook`).toBeGreaterThan(0);
   });
 });
 
@@ -119,7 +120,8 @@ describe('composing breaks', () => {
   it('each break composes with another that changes other battery items: each item comes out as its one break makes it', async () => {
     const ids = breakIds();
     await inBatches(ids, (id) => brokenBattery(id));
-    const refusing = (id: string): boolean => ALL_CASES[id]!.changes.some((item) => single.get(id)![item]!.status >= 400 && faithful[item]!.status < 400);
+    const refusing = (id: string): boolean =>
+      ALL_CASES[id]!.changes.some((item) => single.get(id)![item]!.status >= 400 && faithful[item]!.status < 400);
     // Pair the breaks off, each with a partner further on in the catalogue (a stride, so
     // partners spread over the categories) that it may be on with and that does not
     // interact with it; a break left over takes an already paired partner.
@@ -139,7 +141,11 @@ describe('composing breaks', () => {
     for (const [i, [a, b]] of pairs.entries()) {
       const [ra, rb, both] = [single.get(a)!, single.get(b)!, together[i]!];
       for (const item of BATTERY_ITEMS) {
-        const expected = ALL_CASES[a]!.changes.includes(item) ? ra[item]! : ALL_CASES[b]!.changes.includes(item) ? rb[item]! : faithful[item]!;
+        const expected = ALL_CASES[a]!.changes.includes(item)
+          ? ra[item]!
+          : ALL_CASES[b]!.changes.includes(item)
+            ? rb[item]!
+            : faithful[item]!;
         expectSame(both[item]!, expected, `${a} + ${b} on '${item}'`);
       }
     }
@@ -147,7 +153,11 @@ describe('composing breaks', () => {
 
   it('two breaks on the same stream both apply, in either order (role-missing + no-done)', async () => {
     const S = post(chat('Count from 1 to 4', STREAM_USAGE));
-    const [f, ab, ba] = await Promise.all([send(server, S), send(server, S, 'role-missing,no-done'), send(server, S, 'no-done, role-missing')]);
+    const [f, ab, ba] = await Promise.all([
+      send(server, S),
+      send(server, S, 'role-missing,no-done'),
+      send(server, S, 'no-done, role-missing'),
+    ]);
     expect(ab.text).toBe(ba.text);
     const expected = sse(f).chunks;
     delete expected[0].choices[0].delta.role;
@@ -172,16 +182,25 @@ describe('composing breaks', () => {
 
   it('tool-index-missing + tool-args-resent: each call still resends its own arguments', async () => {
     const T2 = post(chat('What is the weather in Paris and in Tokyo?', { tools: [WEATHER_TOOL], stream: true }));
-    const [resent, both] = await Promise.all([send(server, T2, 'tool-args-resent'), send(server, T2, 'tool-index-missing,tool-args-resent')]);
+    const [resent, both] = await Promise.all([
+      send(server, T2, 'tool-args-resent'),
+      send(server, T2, 'tool-index-missing,tool-args-resent'),
+    ]);
     const expected = sse(resent).chunks;
     for (const c of expected) for (const d of c.choices[0]?.delta?.tool_calls ?? []) delete d.index;
-    expect(new Set(expected.flatMap((c) => c.choices[0]?.delta?.tool_calls ?? []).map((d: J) => d.function.arguments))).toEqual(new Set(['', '{"city":"Paris"}', '{"city":"Tokyo"}']));
+    expect(
+      new Set(expected.flatMap((c) => c.choices[0]?.delta?.tool_calls ?? []).map((d: J) => d.function.arguments)),
+    ).toEqual(new Set(['', '{"city":"Paris"}', '{"city":"Tokyo"}']));
     expect(sse(both).chunks).toEqual(expected);
   });
 
   it('no-finish-chunk + usage-on-finish-chunk: with no finish chunk, usage is on the last chunk (not lost)', async () => {
     const S = post(chat('Count from 1 to 4', STREAM_USAGE));
-    const [f, noFinish, both] = await Promise.all([send(server, S), send(server, S, 'no-finish-chunk'), send(server, S, 'no-finish-chunk,usage-on-finish-chunk')]);
+    const [f, noFinish, both] = await Promise.all([
+      send(server, S),
+      send(server, S, 'no-finish-chunk'),
+      send(server, S, 'no-finish-chunk,usage-on-finish-chunk'),
+    ]);
     const expected = sse(noFinish).chunks;
     const usage = expected.pop().usage;
     expect(usage).toEqual(sse(f).chunks.at(-1).usage);
@@ -206,7 +225,10 @@ describe('composing breaks', () => {
     const started = await start({ breaks: [{ id: 'json-fenced' }, { id: 'usage-on-finish-chunk' }] });
     try {
       const items = battery();
-      const [viaStartup, viaHeader] = await Promise.all([runBattery(started, items), runBattery(server, items, 'json-fenced,usage-on-finish-chunk')]);
+      const [viaStartup, viaHeader] = await Promise.all([
+        runBattery(started, items),
+        runBattery(server, items, 'json-fenced,usage-on-finish-chunk'),
+      ]);
       for (const item of BATTERY_ITEMS) expectSame(viaStartup[item]!, viaHeader[item]!, item);
     } finally {
       await started.provider.stop();
@@ -267,9 +289,18 @@ describe('refusing breaks that cannot be on', () => {
   });
 
   it('parameters are refused for a break without them, and invalid parameters for one with them', () => {
-    expect(thrown(() => createMockProvider({ breaks: [{ id: 'stop-ignored', params: { x: 1 } }] })).code).toBe('invalid_break');
-    expect(thrown(() => createMockProvider({ breaks: [{ id: 'error-status', params: { condition: 'nope', status: 402 } }] })).code).toBe('invalid_break');
-    expect(thrown(() => createMockProvider({ breaks: [{ id: 'extra-field', params: { name: '1bad', value: 1, in: ['response'] } }] })).code).toBe('invalid_break');
+    expect(thrown(() => createMockProvider({ breaks: [{ id: 'stop-ignored', params: { x: 1 } }] })).code).toBe(
+      'invalid_break',
+    );
+    expect(
+      thrown(() => createMockProvider({ breaks: [{ id: 'error-status', params: { condition: 'nope', status: 402 } }] }))
+        .code,
+    ).toBe('invalid_break');
+    expect(
+      thrown(() =>
+        createMockProvider({ breaks: [{ id: 'extra-field', params: { name: '1bad', value: 1, in: ['response'] } }] }),
+      ).code,
+    ).toBe('invalid_break');
   });
 
   it('an empty or blank header switches nothing on', async () => {

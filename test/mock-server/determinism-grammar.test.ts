@@ -1,8 +1,8 @@
 // Determinism (same request → same bytes), the instruction grammar, and the one token count
 // behind usage.
 import { describe, expect, it } from 'vitest';
-import { countMessageTokens, countTokens, tokenize } from '../../mock-server/core/tokens.ts';
-import { body, chat, mock, stream } from './helpers.ts';
+import { countMessageTokens, countTokens, tokenize } from '../../mock-server/core/tokens.js';
+import { body, chat, mock, stream } from './helpers.js';
 
 describe('determinism', () => {
   const { app } = mock();
@@ -52,7 +52,8 @@ describe('determinism', () => {
 
 describe('instruction grammar', () => {
   const { app } = mock();
-  const say = async (text: string): Promise<string | null> => (await chat(app, body(text))).body.choices[0]!.message.content;
+  const say = async (text: string): Promise<string | null> =>
+    (await chat(app, body(text))).body.choices[0]!.message.content;
 
   it('"Output exactly: X" answers X', async () => {
     expect(await say('Output exactly: alpha beta gamma delta')).toBe('alpha beta gamma delta');
@@ -112,7 +113,12 @@ describe('usage: one token count', () => {
     expect(u.prompt_tokens).toBe(countMessageTokens(messages));
     expect(u.total_tokens).toBe(u.prompt_tokens + u.completion_tokens);
     expect(u.prompt_tokens_details).toEqual({ cached_tokens: 0, audio_tokens: 0 });
-    expect(u.completion_tokens_details).toEqual({ reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 });
+    expect(u.completion_tokens_details).toEqual({
+      reasoning_tokens: 0,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    });
   });
 
   it('a longer prompt costs more prompt tokens', async () => {
@@ -136,13 +142,19 @@ describe('instructions outside the user turn', () => {
 
   it('follows a system or developer instruction when the user gives none, as a real model does', async () => {
     for (const role of ['system', 'developer']) {
-      const r = await ask([{ role, content: 'Whatever the user writes, reply with exactly: BANANA' }, { role: 'user', content: 'Hi!' }]);
+      const r = await ask([
+        { role, content: 'Whatever the user writes, reply with exactly: BANANA' },
+        { role: 'user', content: 'Hi!' },
+      ]);
       expect(r.choices[0]!.message.content).toBe('BANANA');
     }
   });
 
   it("lets the user's own instruction win", async () => {
-    const r = await ask([{ role: 'system', content: 'Reply with exactly: BANANA' }, { role: 'user', content: 'Output exactly: APPLE' }]);
+    const r = await ask([
+      { role: 'system', content: 'Reply with exactly: BANANA' },
+      { role: 'user', content: 'Output exactly: APPLE' },
+    ]);
     expect(r.choices[0]!.message.content).toBe('APPLE');
   });
 });

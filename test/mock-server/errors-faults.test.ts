@@ -3,8 +3,22 @@
 import fc from 'fast-check';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { MockProvider } from '../../mock-server/index.ts';
-import { AUTH, CHAT, assemble, body, chat, expectError, expectNoInternals, expectSchema, fetchTimed, interpretStream, mock, post, streamRaw } from './helpers.ts';
+import type { MockProvider } from '../../mock-server/index.js';
+import {
+  AUTH,
+  CHAT,
+  assemble,
+  body,
+  chat,
+  expectError,
+  expectNoInternals,
+  expectSchema,
+  fetchTimed,
+  interpretStream,
+  mock,
+  post,
+  streamRaw,
+} from './helpers.js';
 
 const OK = body('Output exactly: fine');
 
@@ -12,7 +26,13 @@ describe('authentication', () => {
   const { app } = mock();
 
   it('a missing or malformed Authorization header is a 401 authentication_error', async () => {
-    const variants: Record<string, string>[] = [{}, { Authorization: 'Bearer ' }, { Authorization: 'Bearer' }, { Authorization: 'Basic dXNlcjpwYXNz' }, { Authorization: 'sk-no-scheme' }];
+    const variants: Record<string, string>[] = [
+      {},
+      { Authorization: 'Bearer ' },
+      { Authorization: 'Bearer' },
+      { Authorization: 'Basic dXNlcjpwYXNz' },
+      { Authorization: 'sk-no-scheme' },
+    ];
     for (const headers of variants) {
       expectError(await post(app, OK, headers), 401, { type: 'authentication_error', code: 'invalid_api_key' });
     }
@@ -36,7 +56,12 @@ describe('authentication', () => {
 
   it('the other /v1 routes are authenticated too', async () => {
     expectError(await request(app).get('/v1/models'), 401, { type: 'authentication_error' });
-    expectError(await request(mock({ apiKeys: ['k1'] }).app).get('/v1/models/mock-model').set({ Authorization: 'Bearer k2' }), 401);
+    expectError(
+      await request(mock({ apiKeys: ['k1'] }).app)
+        .get('/v1/models/mock-model')
+        .set({ Authorization: 'Bearer k2' }),
+      401,
+    );
   });
 });
 
@@ -44,7 +69,17 @@ describe('schema violations name the field', () => {
   const { app } = mock();
   const cases: [string, unknown, string][] = [
     ['a bad role', { model: 'mock-model', messages: [{ role: 'wizard', content: 'hi' }] }, 'messages[0].role'],
-    ['a bad role further down', { model: 'mock-model', messages: [{ role: 'user', content: 'hi' }, { role: 'robot', content: 'x' }] }, 'messages[1].role'],
+    [
+      'a bad role further down',
+      {
+        model: 'mock-model',
+        messages: [
+          { role: 'user', content: 'hi' },
+          { role: 'robot', content: 'x' },
+        ],
+      },
+      'messages[1].role',
+    ],
     ['temperature above 2', body('hi', { temperature: 5 }), 'temperature'],
     ['top_p as a string', body('hi', { top_p: 'high' }), 'top_p'],
     ['five stop sequences', body('hi', { stop: ['a', 'b', 'c', 'd', 'e'] }), 'stop'],
@@ -72,17 +107,31 @@ describe('transport-level bad input', () => {
   const { app } = mock({ limits: { maxBodyBytes: 300 } });
 
   it('an unknown model is a 404 model_not_found on param model', async () => {
-    expectError(await post(app, body('hi', { model: 'gpt-nonexistent' })), 404, { type: 'invalid_request_error', param: 'model', code: 'model_not_found' });
-    expectError(await post(app, body('hi', { model: 'gpt-nonexistent', stream: true })), 404, { code: 'model_not_found' });
+    expectError(await post(app, body('hi', { model: 'gpt-nonexistent' })), 404, {
+      type: 'invalid_request_error',
+      param: 'model',
+      code: 'model_not_found',
+    });
+    expectError(await post(app, body('hi', { model: 'gpt-nonexistent', stream: true })), 404, {
+      code: 'model_not_found',
+    });
   });
 
   it('malformed JSON is a 400', async () => {
-    const res = await request(app).post(CHAT).set(AUTH).set('Content-Type', 'application/json').send('{"model": "mock-model", "messages": [');
+    const res = await request(app)
+      .post(CHAT)
+      .set(AUTH)
+      .set('Content-Type', 'application/json')
+      .send('{"model": "mock-model", "messages": [');
     expectError(res, 400, { type: 'invalid_request_error' });
   });
 
   it('invalid UTF-8 is a 400', async () => {
-    const bytes = Buffer.concat([Buffer.from('{"model":"mock-model","messages":[{"role":"user","content":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}]}')]);
+    const bytes = Buffer.concat([
+      Buffer.from('{"model":"mock-model","messages":[{"role":"user","content":"'),
+      Buffer.from([0xff, 0xfe]),
+      Buffer.from('"}]}'),
+    ]);
     const res = await request(app).post(CHAT).set(AUTH).set('Content-Type', 'application/json').send(bytes);
     expectError(res, 400, { type: 'invalid_request_error' });
   });
@@ -97,12 +146,18 @@ describe('transport-level bad input', () => {
     expectError(res, 415);
     const form = await request(app).post(CHAT).set(AUTH).type('form').send({ model: 'mock-model' });
     expectError(form, 415);
-    const ok = await request(app).post(CHAT).set(AUTH).set('Content-Type', 'application/json; charset=utf-8').send(JSON.stringify(OK));
+    const ok = await request(app)
+      .post(CHAT)
+      .set(AUTH)
+      .set('Content-Type', 'application/json; charset=utf-8')
+      .send(JSON.stringify(OK));
     expect(ok.status).toBe(200);
   });
 
   it('an empty body is a 400, whether or not it claims to be JSON', async () => {
-    expectError(await request(app).post(CHAT).set(AUTH).set('Content-Type', 'application/json').send(''), 400, { type: 'invalid_request_error' });
+    expectError(await request(app).post(CHAT).set(AUTH).set('Content-Type', 'application/json').send(''), 400, {
+      type: 'invalid_request_error',
+    });
     expectError(await request(app).post(CHAT).set(AUTH).set('Content-Type', 'application/json').send('   \n'), 400);
     // No body at all (and so no content type), as `fetch(url, { method: 'POST' })` sends.
     expectError(await request(app).post(CHAT).set(AUTH), 400, { type: 'invalid_request_error' });
@@ -118,7 +173,15 @@ describe('transport-level bad input', () => {
   it('an image part to a model without vision is a 400 on that message', async () => {
     const payload = {
       model: 'mock-reasoner',
-      messages: [{ role: 'user', content: [{ type: 'text', text: 'what is this?' }, { type: 'image_url', image_url: { url: 'https://example.com/a.png' } }] }],
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'what is this?' },
+            { type: 'image_url', image_url: { url: 'https://example.com/a.png' } },
+          ],
+        },
+      ],
     };
     expectError(await post(app, payload), 400, { param: 'messages[0].content' });
     await chat(app, { ...payload, model: 'mock-model' });
@@ -130,12 +193,38 @@ describe('never a 500 or a stack trace', () => {
 
   it('awkward but valid-shaped requests: unsatisfiable or recursive schemas, odd tools', async () => {
     const payloads: unknown[] = [
-      body('hi', { response_format: { type: 'json_schema', json_schema: { name: 'r', schema: { $ref: '#/$defs/missing' } } } }),
-      body('hi', { response_format: { type: 'json_schema', json_schema: { name: 'r', schema: { type: 'object', required: ['a'], properties: { a: { $ref: '#' } } } } } }),
-      body('hi', { response_format: { type: 'json_schema', json_schema: { name: 'r', schema: { type: 'string', pattern: '(' } } } }),
-      body('hi', { response_format: { type: 'json_schema', json_schema: { name: 'r', schema: { type: 'array', minItems: 1e9 } } } }),
-      body('call the thing', { tools: [{ type: 'function', function: { name: 'thing', parameters: { type: 'object', properties: { x: { not: {} } }, required: ['x'] } } }], tool_choice: 'required' }),
-      body('call the thing', { tools: [{ type: 'function', function: { name: 'thing', parameters: { type: 'array' } } }], tool_choice: 'required', stream: true }),
+      body('hi', {
+        response_format: { type: 'json_schema', json_schema: { name: 'r', schema: { $ref: '#/$defs/missing' } } },
+      }),
+      body('hi', {
+        response_format: {
+          type: 'json_schema',
+          json_schema: { name: 'r', schema: { type: 'object', required: ['a'], properties: { a: { $ref: '#' } } } },
+        },
+      }),
+      body('hi', {
+        response_format: { type: 'json_schema', json_schema: { name: 'r', schema: { type: 'string', pattern: '(' } } },
+      }),
+      body('hi', {
+        response_format: { type: 'json_schema', json_schema: { name: 'r', schema: { type: 'array', minItems: 1e9 } } },
+      }),
+      body('call the thing', {
+        tools: [
+          {
+            type: 'function',
+            function: {
+              name: 'thing',
+              parameters: { type: 'object', properties: { x: { not: {} } }, required: ['x'] },
+            },
+          },
+        ],
+        tool_choice: 'required',
+      }),
+      body('call the thing', {
+        tools: [{ type: 'function', function: { name: 'thing', parameters: { type: 'array' } } }],
+        tool_choice: 'required',
+        stream: true,
+      }),
       body('Count from 1 to 999999999999', { max_tokens: 5 }),
       { model: 'mock-model', messages: [{ role: 'assistant', content: null }] },
       { model: 'mock-model', messages: [{ role: 'user', content: [] }] },
@@ -150,21 +239,36 @@ describe('never a 500 or a stack trace', () => {
 
   it('random bodies (property test): always < 500 and in the envelope when rejected', async () => {
     const field = fc.oneof(
-      fc.constant('model'), fc.constant('messages'), fc.constant('temperature'), fc.constant('n'), fc.constant('stop'),
-      fc.constant('max_tokens'), fc.constant('tools'), fc.constant('tool_choice'), fc.constant('response_format'),
-      fc.constant('logprobs'), fc.constant('top_logprobs'), fc.constant('seed'), fc.constant('stream'), fc.string({ maxLength: 8 }),
+      fc.constant('model'),
+      fc.constant('messages'),
+      fc.constant('temperature'),
+      fc.constant('n'),
+      fc.constant('stop'),
+      fc.constant('max_tokens'),
+      fc.constant('tools'),
+      fc.constant('tool_choice'),
+      fc.constant('response_format'),
+      fc.constant('logprobs'),
+      fc.constant('top_logprobs'),
+      fc.constant('seed'),
+      fc.constant('stream'),
+      fc.string({ maxLength: 8 }),
     );
     await fc.assert(
-      fc.asyncProperty(fc.dictionary(field, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }), fc.boolean(), async (extra, keepBase) => {
-        const payload = keepBase ? { ...body('Output exactly: x'), ...extra } : extra;
-        const res = await post(app, payload);
-        if (res.status >= 500) return false;
-        expectNoInternals(res.text);
-        if (res.status >= 400) expectSchema('error', res.body);
-        else if (res.headers['content-type']?.startsWith('application/json')) expectSchema('chat-response', res.body);
-        else interpretStream(String(res.text));
-        return true;
-      }),
+      fc.asyncProperty(
+        fc.dictionary(field, fc.jsonValue({ maxDepth: 3 }), { maxKeys: 5 }),
+        fc.boolean(),
+        async (extra, keepBase) => {
+          const payload = keepBase ? { ...body('Output exactly: x'), ...extra } : extra;
+          const res = await post(app, payload);
+          if (res.status >= 500) return false;
+          expectNoInternals(res.text);
+          if (res.status >= 400) expectSchema('error', res.body);
+          else if (res.headers['content-type']?.startsWith('application/json')) expectSchema('chat-response', res.body);
+          else interpretStream(String(res.text));
+          return true;
+        },
+      ),
       { numRuns: 150, seed: 20250101 },
     );
   });
@@ -208,7 +312,10 @@ describe('errors on demand: x-mock-error', () => {
   });
 
   it('stream-error@N: N chunks, then an in-band error event, and no [DONE]', async () => {
-    const s = await streamRaw(app, body('Tell me about rivers.', { stream: true }), { ...AUTH, 'x-mock-error': 'stream-error@3' });
+    const s = await streamRaw(app, body('Tell me about rivers.', { stream: true }), {
+      ...AUTH,
+      'x-mock-error': 'stream-error@3',
+    });
     expect(s.chunks).toHaveLength(3);
     expect(s.errorEvents).toHaveLength(1);
     expect((s.errorEvents[0] as { error: { type: string } }).error.type).toBe('server_error');
@@ -236,7 +343,11 @@ describe('errors on demand over a real connection', () => {
   afterAll(() => provider.stop());
 
   const postRaw = (init: RequestInit & { duplex?: 'half' }) =>
-    fetch(`${baseUrl}/chat/completions`, { method: 'POST', ...init, headers: { ...AUTH, ...(init.headers as Record<string, string>) } });
+    fetch(`${baseUrl}/chat/completions`, {
+      method: 'POST',
+      ...init,
+      headers: { ...AUTH, ...(init.headers as Record<string, string>) },
+    });
 
   it('a chunked upload (no Content-Length) over the limit is a 413; under it is served', async () => {
     const chunked = (text: string) =>
@@ -247,21 +358,49 @@ describe('errors on demand over a real connection', () => {
           controller.close();
         },
       });
-    const big = await postRaw({ headers: { 'Content-Type': 'application/json' }, body: chunked(JSON.stringify(body('x'.repeat(5000)))), duplex: 'half' });
-    expectError({ status: big.status, text: await big.clone().text(), body: await big.json(), headers: Object.fromEntries(big.headers) }, 413);
-    const small = await postRaw({ headers: { 'Content-Type': 'application/json' }, body: chunked(JSON.stringify(OK)), duplex: 'half' });
+    const big = await postRaw({
+      headers: { 'Content-Type': 'application/json' },
+      body: chunked(JSON.stringify(body('x'.repeat(5000)))),
+      duplex: 'half',
+    });
+    expectError(
+      {
+        status: big.status,
+        text: await big.clone().text(),
+        body: await big.json(),
+        headers: Object.fromEntries(big.headers),
+      },
+      413,
+    );
+    const small = await postRaw({
+      headers: { 'Content-Type': 'application/json' },
+      body: chunked(JSON.stringify(OK)),
+      duplex: 'half',
+    });
     expect(small.status).toBe(200);
   });
 
   it('a bare POST with no body (as fetch sends it) is a 400, not a 415', async () => {
     for (const init of [{}, { body: '' }]) {
       const res = await postRaw(init);
-      expectError({ status: res.status, text: await res.clone().text(), body: await res.json(), headers: Object.fromEntries(res.headers) }, 400, { type: 'invalid_request_error' });
+      expectError(
+        {
+          status: res.status,
+          text: await res.clone().text(),
+          body: await res.json(),
+          headers: Object.fromEntries(res.headers),
+        },
+        400,
+        { type: 'invalid_request_error' },
+      );
     }
   });
 
   it('stream-cut@N: N events arrive, then the connection is destroyed (no [DONE])', async () => {
-    const r = await fetchTimed(baseUrl, body('Tell me about rivers.', { stream: true }), { ...AUTH, 'x-mock-error': 'stream-cut@3' });
+    const r = await fetchTimed(baseUrl, body('Tell me about rivers.', { stream: true }), {
+      ...AUTH,
+      'x-mock-error': 'stream-cut@3',
+    });
     expect(r.status).toBe(200);
     expect(r.error).toBeDefined();
     const s = interpretStream(r.text);
@@ -272,7 +411,10 @@ describe('errors on demand over a real connection', () => {
   });
 
   it('stream-cut@N past the end of a short stream still cuts it before [DONE]', async () => {
-    const r = await fetchTimed(baseUrl, body('Output exactly: a b', { stream: true }), { ...AUTH, 'x-mock-error': 'stream-cut@1000' });
+    const r = await fetchTimed(baseUrl, body('Output exactly: a b', { stream: true }), {
+      ...AUTH,
+      'x-mock-error': 'stream-cut@1000',
+    });
     expect(r.status).toBe(200);
     expect(r.error).toBeDefined();
     const s = interpretStream(r.text);

@@ -6,16 +6,16 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import request from 'supertest';
 import { expect } from 'vitest';
 import type { Express } from 'express';
-import { createMockProvider, type MockOptions, type MockProvider } from '../../mock-server/index.ts';
+import { createMockProvider, type MockOptions, type MockProvider } from '../../mock-server/index.js';
 import type {
   ChatCompletionChunk,
   ChatCompletionResponse,
   ErrorResponse,
   TokenLogprob,
   Usage,
-} from '../../spec/generated/types.ts';
-import { validate } from '../../spec/validators.ts';
-import { interpretChatStream, parseSse, type SseEvent } from '../../suites/transport/sse.ts';
+} from '../../spec/generated/types.js';
+import { validate } from '../../spec/validators.js';
+import { interpretChatStream, parseSse, type SseEvent } from '../../suites/transport/sse.js';
 
 export const CHAT = '/v1/chat/completions';
 export const AUTH = { Authorization: 'Bearer sk-test-key-123456' };
@@ -43,11 +43,18 @@ type HeaderMap = Record<string, string>;
 
 /** POST a JSON body to the chat endpoint (with auth unless `headers` replaces it). */
 export function post(app: Express, payload: unknown, headers: HeaderMap = AUTH) {
-  return request(app).post(CHAT).set(headers).send(payload as object);
+  return request(app)
+    .post(CHAT)
+    .set(headers)
+    .send(payload as object);
 }
 
 /** A non-streaming completion that must succeed: 200, JSON, valid chat-response. */
-export async function chat(app: Express, payload: unknown, headers: HeaderMap = AUTH): Promise<{ body: ChatCompletionResponse; text: string }> {
+export async function chat(
+  app: Express,
+  payload: unknown,
+  headers: HeaderMap = AUTH,
+): Promise<{ body: ChatCompletionResponse; text: string }> {
   const res = await post(app, payload, headers);
   if (res.status !== 200) expect.fail(`expected 200, got ${res.status}: ${res.text}`);
   expect(res.headers['content-type']).toMatch(/^application\/json/);
@@ -120,7 +127,15 @@ export function interpretStream(raw: string, status = 200, headers: Record<strin
   expect(read.afterDone).toBe(0);
   for (const chunk of read.chunks) expectSchema('chat-chunk', chunk);
   for (const e of read.errorEvents) expectSchema('error', e);
-  return { status, headers, raw, events, chunks: read.chunks as ChatCompletionChunk[], done: read.done, errorEvents: read.errorEvents };
+  return {
+    status,
+    headers,
+    raw,
+    events,
+    chunks: read.chunks as ChatCompletionChunk[],
+    done: read.done,
+    errorEvents: read.errorEvents,
+  };
 }
 
 /** A stream that must be complete and well-formed: event-stream, [DONE], one id/created. */
@@ -171,7 +186,11 @@ export interface AssembledChoice {
  * not depend on the request: the role comes on the choice's first delta, nothing comes after
  * its finish chunk, and a tool call's first delta carries id, type and name.
  */
-export function assemble(chunks: readonly ChatCompletionChunk[]): { choices: AssembledChoice[]; usage: Usage | null; usageChunks: number } {
+export function assemble(chunks: readonly ChatCompletionChunk[]): {
+  choices: AssembledChoice[];
+  usage: Usage | null;
+  usageChunks: number;
+} {
   const byIndex = new Map<number, AssembledChoice>();
   let usage: Usage | null = null;
   let usageChunks = 0;
@@ -183,7 +202,20 @@ export function assemble(chunks: readonly ChatCompletionChunk[]): { choices: Ass
     for (const c of chunk.choices) {
       let a = byIndex.get(c.index);
       if (!a) {
-        a = { index: c.index, role: undefined, content: null, reasoning: null, toolCalls: [], finishReason: null, finishChunks: 0, roleChunks: 0, contentChunks: 0, logprobs: [], reasoningAt: [], contentAt: [] };
+        a = {
+          index: c.index,
+          role: undefined,
+          content: null,
+          reasoning: null,
+          toolCalls: [],
+          finishReason: null,
+          finishChunks: 0,
+          roleChunks: 0,
+          contentChunks: 0,
+          logprobs: [],
+          reasoningAt: [],
+          contentAt: [],
+        };
         byIndex.set(c.index, a);
         expect(c.delta.role, `choice ${c.index}: role on its first delta`).toBe('assistant');
       }
@@ -211,7 +243,13 @@ export function assemble(chunks: readonly ChatCompletionChunk[]): { choices: Ass
           expect(t.id, 'first delta of a tool call has an id').toEqual(expect.any(String));
           expect(t.type).toBe('function');
           expect(t.function?.name, 'first delta of a tool call has the name').toEqual(expect.any(String));
-          call = { id: t.id, type: t.type, name: t.function!.name!, arguments: t.function?.arguments ?? '', argumentPieces: 0 };
+          call = {
+            id: t.id,
+            type: t.type,
+            name: t.function!.name!,
+            arguments: t.function?.arguments ?? '',
+            argumentPieces: 0,
+          };
           a.toolCalls[t.index] = call;
         } else {
           expect(t.id, 'only the first delta of a call carries its id').toBeUndefined();
@@ -260,7 +298,12 @@ export interface TimedRead {
 }
 
 /** POST with fetch to a started mock and read the whole body, timing each piece. */
-export async function fetchTimed(baseUrl: string, payload: unknown, headers: Record<string, string> = AUTH, signal?: AbortSignal): Promise<TimedRead> {
+export async function fetchTimed(
+  baseUrl: string,
+  payload: unknown,
+  headers: Record<string, string> = AUTH,
+  signal?: AbortSignal,
+): Promise<TimedRead> {
   const start = performance.now();
   const res = await fetch(`${baseUrl}/chat/completions`, {
     method: 'POST',
@@ -278,5 +321,12 @@ export async function fetchTimed(baseUrl: string, payload: unknown, headers: Rec
   } catch (e) {
     error = e;
   }
-  return { status: res.status, headers: res.headers, pieces, text: pieces.map((p) => p.text).join(''), error, elapsed: since(start) };
+  return {
+    status: res.status,
+    headers: res.headers,
+    pieces,
+    text: pieces.map((p) => p.text).join(''),
+    error,
+    elapsed: since(start),
+  };
 }

@@ -1,9 +1,21 @@
 // The request journal, the models endpoints, and start/stop of a real server.
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import type { JournalEntry } from '../../mock-server/index.ts';
-import type { Model, ModelList } from '../../spec/generated/types.ts';
-import { AUTH, CHAT, body, chat, expectError, expectSchema, fetchTimed, mock, post, stream, streamRaw } from './helpers.ts';
+import type { JournalEntry } from '../../mock-server/index.js';
+import type { Model, ModelList } from '../../spec/generated/types.js';
+import {
+  AUTH,
+  CHAT,
+  body,
+  chat,
+  expectError,
+  expectSchema,
+  fetchTimed,
+  mock,
+  post,
+  stream,
+  streamRaw,
+} from './helpers.js';
 
 describe('journal', () => {
   it('GET /__mock/journal lists requests: method, path, body, status, stream; credentials masked', async () => {
@@ -65,7 +77,9 @@ describe('journal', () => {
   it('is bounded by journalSize, and journalSize 0 disables it', async () => {
     const small = mock({ journalSize: 2 });
     for (const word of ['one', 'two', 'three']) await chat(small.app, body(`Output exactly: ${word}`));
-    expect(small.journal.list().map((e) => (e.body as { messages: { content: string }[] }).messages[0]!.content)).toEqual(['Output exactly: two', 'Output exactly: three']);
+    expect(
+      small.journal.list().map((e) => (e.body as { messages: { content: string }[] }).messages[0]!.content),
+    ).toEqual(['Output exactly: two', 'Output exactly: three']);
     const off = mock({ journalSize: 0 });
     await chat(off.app, body('hi'));
     expect(off.journal.list()).toEqual([]);
@@ -85,7 +99,8 @@ describe('models', () => {
     expect(ids).toEqual(expect.arrayContaining(['mock-model', 'mock-reasoner']));
     expect(new Set(ids).size).toBe(ids.length);
     // Every listed model can be looked up by id.
-    for (const id of ids) expect((await request(app).get(`/v1/models/${id}`).set(AUTH)).body).toEqual(list.data.find((m) => m.id === id));
+    for (const id of ids)
+      expect((await request(app).get(`/v1/models/${id}`).set(AUTH)).body).toEqual(list.data.find((m) => m.id === id));
   });
 
   it('GET /v1/models/{id} returns that model', async () => {
@@ -97,11 +112,20 @@ describe('models', () => {
   });
 
   it('an unknown id is a 404 model_not_found', async () => {
-    expectError(await request(app).get('/v1/models/gpt-nothing').set(AUTH), 404, { type: 'invalid_request_error', param: 'model', code: 'model_not_found' });
+    expectError(await request(app).get('/v1/models/gpt-nothing').set(AUTH), 404, {
+      type: 'invalid_request_error',
+      param: 'model',
+      code: 'model_not_found',
+    });
   });
 
   it('ids may contain "/" (a configured org/name model), for listing, lookup and chat', async () => {
-    const { app: custom } = mock({ models: [{ id: 'org/name', ownedBy: 'org' }, { id: 'acme/deep/think', reasoning: true }] });
+    const { app: custom } = mock({
+      models: [
+        { id: 'org/name', ownedBy: 'org' },
+        { id: 'acme/deep/think', reasoning: true },
+      ],
+    });
     const list = (await request(custom).get('/v1/models').set(AUTH)).body as ModelList;
     expectSchema('models-list', list);
     expect(list.data.map((m) => m.id)).toEqual(['org/name', 'acme/deep/think']);

@@ -1,7 +1,7 @@
 // max_tokens / max_completion_tokens, stop sequences and n, streamed and not.
 import { describe, expect, it } from 'vitest';
-import { countTokens } from '../../mock-server/core/tokens.ts';
-import { assemble, body, chat, expectError, mock, post, stream } from './helpers.ts';
+import { countTokens } from '../../mock-server/core/tokens.js';
+import { assemble, body, chat, expectError, mock, post, stream } from './helpers.js';
 
 const PROSE = 'Tell me a long story about rivers.';
 
@@ -43,7 +43,10 @@ describe('token limits', () => {
   });
 
   it('an answer of exactly max_tokens tokens is complete, not cut', async () => {
-    const { body: r } = await chat(app, body('Output exactly: one two three', { max_tokens: countTokens('one two three') }));
+    const { body: r } = await chat(
+      app,
+      body('Output exactly: one two three', { max_tokens: countTokens('one two three') }),
+    );
     expect(r.choices[0]!.message.content).toBe('one two three');
     expect(r.choices[0]!.finish_reason).toBe('stop');
   });
@@ -60,7 +63,10 @@ describe('token limits', () => {
   });
 
   it('max_tokens below 1 is a 400 naming the field', async () => {
-    expectError(await post(app, body(PROSE, { max_tokens: 0 })), 400, { type: 'invalid_request_error', param: 'max_tokens' });
+    expectError(await post(app, body(PROSE, { max_tokens: 0 })), 400, {
+      type: 'invalid_request_error',
+      param: 'max_tokens',
+    });
   });
 });
 
@@ -102,7 +108,10 @@ describe('stop sequences', () => {
   });
 
   it('more than 4 sequences is a 400 with param "stop"', async () => {
-    expectError(await post(app, body(text, { stop: ['a', 'b', 'c', 'd', 'e'] })), 400, { type: 'invalid_request_error', param: 'stop' });
+    expectError(await post(app, body(text, { stop: ['a', 'b', 'c', 'd', 'e'] })), 400, {
+      type: 'invalid_request_error',
+      param: 'stop',
+    });
     await chat(app, body(text, { stop: ['a', 'b', 'c', 'd'] }));
   });
 
@@ -153,7 +162,10 @@ describe('n choices', () => {
   });
 
   it('n above the limit is a 400 with param "n"', async () => {
-    expectError(await post(mock({ limits: { maxN: 2 } }).app, body(PROSE, { n: 3 })), 400, { type: 'invalid_request_error', param: 'n' });
+    expectError(await post(mock({ limits: { maxN: 2 } }).app, body(PROSE, { n: 3 })), 400, {
+      type: 'invalid_request_error',
+      param: 'n',
+    });
     expectError(await post(app, body(PROSE, { n: 0 })), 400, { param: 'n' });
   });
 });

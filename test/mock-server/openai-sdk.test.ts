@@ -15,7 +15,7 @@ import { zodFunction, zodResponseFormat } from 'openai/helpers/zod';
 import type { ChatCompletionChunk, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { createMockProvider, FAULT_HEADER, type MockProvider } from '../../mock-server/index.ts';
+import { createMockProvider, FAULT_HEADER, type MockProvider } from '../../mock-server/index.js';
 
 const API_KEY = 'sk-test';
 const MODEL = 'mock-model';
@@ -63,7 +63,10 @@ async function thrown(fn: () => Promise<unknown>): Promise<unknown> {
 
 describe('chat.completions.create (non-stream)', () => {
   it('answers "Output exactly: hello world" with that text and consistent usage', async () => {
-    const completion = await client.chat.completions.create({ model: MODEL, messages: user('Output exactly: hello world') });
+    const completion = await client.chat.completions.create({
+      model: MODEL,
+      messages: user('Output exactly: hello world'),
+    });
 
     expect(completion.object).toBe('chat.completion');
     expect(completion.id).toMatch(/^chatcmpl-/);
@@ -142,7 +145,11 @@ describe('chat.completions.create (stream, for-await)', () => {
   }
 
   it('without include_usage no chunk carries usage', async () => {
-    const stream = await client.chat.completions.create({ model: MODEL, messages: user('Count from 1 to 3'), stream: true });
+    const stream = await client.chat.completions.create({
+      model: MODEL,
+      messages: user('Count from 1 to 3'),
+      stream: true,
+    });
     const chunks: ChatCompletionChunk[] = [];
     for await (const chunk of stream) chunks.push(chunk);
     expect(chunks.every((c) => c.usage == null)).toBe(true);
@@ -156,7 +163,9 @@ describe('chat.completions.stream helper with a tool call', () => {
     const stream = client.chat.completions.stream({
       model: MODEL,
       messages: user("What's the weather in Paris?"),
-      tools: [zodFunction({ name: 'get_weather', parameters: GetWeather, description: 'Get the current weather for a city' })],
+      tools: [
+        zodFunction({ name: 'get_weather', parameters: GetWeather, description: 'Get the current weather for a city' }),
+      ],
     });
 
     const chunks: ChatCompletionChunk[] = [];
@@ -202,7 +211,12 @@ describe('chat.completions.stream helper with a tool call', () => {
     expect([...assembled.keys()]).toEqual(calls.map((_, i) => i));
     calls.forEach((c, i) => {
       if (c.type !== 'function') throw new Error('unreachable');
-      expect(assembled.get(i)).toEqual({ id: c.id, type: 'function', name: c.function.name, arguments: c.function.arguments });
+      expect(assembled.get(i)).toEqual({
+        id: c.id,
+        type: 'function',
+        name: c.function.name,
+        arguments: c.function.arguments,
+      });
     });
 
     expect(doneEvents.map((e) => e.index)).toEqual(calls.map((_, i) => i));
@@ -253,7 +267,9 @@ describe('chat.completions.runTools (the SDK runs the function)', () => {
     // First turn: the model (mock) asked for the tool; the SDK ran it with exactly those arguments.
     const first = completions[0]!.choices[0]!;
     expect(first.finish_reason).toBe('tool_calls');
-    const generated = (first.message.tool_calls ?? []).map((c) => (c.type === 'function' ? JSON.parse(c.function.arguments) : null));
+    const generated = (first.message.tool_calls ?? []).map((c) =>
+      c.type === 'function' ? JSON.parse(c.function.arguments) : null,
+    );
     expect(generated.length).toBeGreaterThanOrEqual(1);
     expect(received).toEqual(generated);
     expect(received[0]).toMatchObject({ city: 'Paris' });
@@ -261,11 +277,16 @@ describe('chat.completions.runTools (the SDK runs the function)', () => {
     // Second request carried the tool result back.
     const requests = provider.journal.list().filter((e) => e.path === '/v1/chat/completions');
     expect(requests).toHaveLength(2);
-    const sent = (requests[1]!.body as { messages: { role: string; content?: unknown; tool_call_id?: string }[] }).messages;
+    const sent = (requests[1]!.body as { messages: { role: string; content?: unknown; tool_call_id?: string }[] })
+      .messages;
     const toolMessages = sent.filter((m) => m.role === 'tool');
     expect(toolMessages).toHaveLength(generated.length);
     expect(toolMessages[0]!.tool_call_id).toBe(first.message.tool_calls![0]!.id);
-    expect(JSON.parse(String(toolMessages[0]!.content))).toEqual({ city: 'Paris', temperature_c: 21, conditions: 'sunny' });
+    expect(JSON.parse(String(toolMessages[0]!.content))).toEqual({
+      city: 'Paris',
+      temperature_c: 21,
+      conditions: 'sunny',
+    });
 
     // Last turn: text, no tool calls.
     const last = final.choices[0]!;
@@ -274,7 +295,12 @@ describe('chat.completions.runTools (the SDK runs the function)', () => {
     expect(typeof last.message.content).toBe('string');
     expect(last.message.content).toContain('sunny');
     expect(await runner.finalContent()).toBe(last.message.content);
-    expect(runner.messages.map((m) => m.role)).toEqual(['user', 'assistant', ...generated.map(() => 'tool'), 'assistant']);
+    expect(runner.messages.map((m) => m.role)).toEqual([
+      'user',
+      'assistant',
+      ...generated.map(() => 'tool'),
+      'assistant',
+    ]);
   });
 
   it('works with a zodFunction tool: the callback gets zod-parsed arguments', async () => {
@@ -333,7 +359,9 @@ describe('chat.completions.parse with zodResponseFormat', () => {
     });
 
     // What went over the wire is a strict json_schema response_format.
-    const sent = provider.journal.last()!.body as { response_format: { type: string; json_schema: { name: string; strict?: boolean } } };
+    const sent = provider.journal.last()!.body as {
+      response_format: { type: string; json_schema: { name: string; strict?: boolean } };
+    };
     expect(sent.response_format.type).toBe('json_schema');
     expect(sent.response_format.json_schema.name).toBe('invoice');
     expect(sent.response_format.json_schema.strict).toBe(true);
@@ -402,7 +430,12 @@ describe('errors mapped to the SDK error classes', () => {
   });
 
   it('x-mock-error: 429 via defaultHeaders → RateLimitError with Retry-After', async () => {
-    const limited = new OpenAI({ baseURL: provider.baseUrl, apiKey: API_KEY, maxRetries: 0, defaultHeaders: { [FAULT_HEADER]: '429' } });
+    const limited = new OpenAI({
+      baseURL: provider.baseUrl,
+      apiKey: API_KEY,
+      maxRetries: 0,
+      defaultHeaders: { [FAULT_HEADER]: '429' },
+    });
     const err = await thrown(() => limited.chat.completions.create({ model: MODEL, messages: user('hi') }));
     expect(err).toBeInstanceOf(RateLimitError);
     const e = err as RateLimitError;
@@ -417,7 +450,10 @@ describe('errors mapped to the SDK error classes', () => {
     const retrying = new OpenAI({ baseURL: provider.baseUrl, apiKey: API_KEY, maxRetries: 1 });
     const started = performance.now();
     const err = await thrown(() =>
-      retrying.chat.completions.create({ model: MODEL, messages: user('hi') }, { headers: { [FAULT_HEADER]: '429; retry-after=1' } }),
+      retrying.chat.completions.create(
+        { model: MODEL, messages: user('hi') },
+        { headers: { [FAULT_HEADER]: '429; retry-after=1' } },
+      ),
     );
     const elapsed = performance.now() - started;
     expect(err).toBeInstanceOf(RateLimitError);
@@ -436,7 +472,9 @@ describe('errors mapped to the SDK error classes', () => {
   });
 
   it('a validation error → BadRequestError naming the param', async () => {
-    const err = await thrown(() => client.chat.completions.create({ model: MODEL, messages: user('hi'), temperature: 5 }));
+    const err = await thrown(() =>
+      client.chat.completions.create({ model: MODEL, messages: user('hi'), temperature: 5 }),
+    );
     expect(err).toBeInstanceOf(BadRequestError);
     const e = err as BadRequestError;
     expect(e.status).toBe(400);

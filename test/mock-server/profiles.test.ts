@@ -5,19 +5,19 @@
 // mock (profile openai) serving the same models: outside what its deviations may change
 // (the battery lists in breaks/cases-*.ts), it must answer byte-identically.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BreakParams, RelayDialect, RelayModel } from '../../spec/generated/types.ts';
-import { loadRelays, modelsFor, quoteList, relayBreaks } from '../../spec/relays.ts';
-import { validate } from '../../spec/validators.ts';
-import { composeQuirks, type ErrorReply } from '../../mock-server/breaks/index.ts';
-import { ApiError } from '../../mock-server/http/api-error.ts';
-import { faultFor } from '../../mock-server/http/faults.ts';
-import { profileFromDialect } from '../../mock-server/profile.ts';
-import { errorCases } from './breaks/cases-errors.ts';
-import { metadataCases, modelsCases } from './breaks/cases-metadata.ts';
-import { reasoningCases, structuredCases } from './breaks/cases-output.ts';
-import { requestCases } from './breaks/cases-request.ts';
-import { streamCases } from './breaks/cases-stream.ts';
-import { toolCases } from './breaks/cases-tools.ts';
+import type { BreakParams, RelayDialect, RelayModel } from '../../spec/generated/types.js';
+import { loadRelays, modelsFor, quoteList, relayBreaks } from '../../spec/relays.js';
+import { validate } from '../../spec/validators.js';
+import { composeQuirks, type ErrorReply } from '../../mock-server/breaks/index.js';
+import { ApiError } from '../../mock-server/http/api-error.js';
+import { faultFor } from '../../mock-server/http/faults.js';
+import { profileFromDialect } from '../../mock-server/profile.js';
+import { errorCases } from './breaks/cases-errors.js';
+import { metadataCases, modelsCases } from './breaks/cases-metadata.js';
+import { reasoningCases, structuredCases } from './breaks/cases-output.js';
+import { requestCases } from './breaks/cases-request.js';
+import { streamCases } from './breaks/cases-stream.js';
+import { toolCases } from './breaks/cases-tools.js';
 import {
   assembled,
   BATTERY_ITEMS,
@@ -41,11 +41,25 @@ import {
   type Reply,
   type Req,
   type Running,
-} from './breaks/harness.ts';
+} from './breaks/harness.js';
 
-const CASES: BreakCases = { ...requestCases, ...streamCases, ...toolCases, ...structuredCases, ...reasoningCases, ...errorCases, ...metadataCases, ...modelsCases };
+const CASES: BreakCases = {
+  ...requestCases,
+  ...streamCases,
+  ...toolCases,
+  ...structuredCases,
+  ...reasoningCases,
+  ...errorCases,
+  ...metadataCases,
+  ...modelsCases,
+};
 
-const IMAGE = { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==' } };
+const IMAGE = {
+  type: 'image_url',
+  image_url: {
+    url: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  },
+};
 
 /** A test name from a quote field: its first quote (the rest go in the assertion messages). */
 const named = (quote: unknown): string => {
@@ -58,7 +72,8 @@ const noteQuote = (relay: RelayDialect, about: string): unknown => relay.notes?.
 const ask = (model: string, text: string, extra: Record<string, unknown> = {}): Req => ({
   body: { model, messages: [user(text)], stream: false, ...extra },
 });
-const askStream = (model: string, text: string, extra: Record<string, unknown> = {}): Req => ask(model, text, { stream: true, ...extra });
+const askStream = (model: string, text: string, extra: Record<string, unknown> = {}): Req =>
+  ask(model, text, { stream: true, ...extra });
 
 // ------------------------------------------------------------------ deviations
 
@@ -91,7 +106,11 @@ const OPENAI_REFUSAL: Record<string, { status: number; type: string; code: strin
 const DEMOS: Record<string, (ctx: DemoContext) => Promise<void>> = {
   async 'stream-default-true'({ profile, reference, model, quotes }) {
     const body = { model, messages: [user('Output exactly: hello there')] };
-    const [p, r, pFalse] = await Promise.all([send(profile, { body }), send(reference, { body }), send(profile, { body: { ...body, stream: false } })]);
+    const [p, r, pFalse] = await Promise.all([
+      send(profile, { body }),
+      send(reference, { body }),
+      send(profile, { body: { ...body, stream: false } }),
+    ]);
     expect(isJsonReply(r), 'OpenAI answers with JSON').toBe(true);
     expect(isSseReply(p), `no stream field: SSE (${quotes.join(' / ')})`).toBe(true);
     expect(sse(p).done).toBe(true);
@@ -107,16 +126,22 @@ const DEMOS: Record<string, (ctx: DemoContext) => Promise<void>> = {
     ]);
     expect(json(r).choices[0].message.content).toBe('1, 2, 3, 4, ');
     expect(p.status, 'no error').toBe(200);
-    expect(json(p).choices[0].message.content, `does not stop at the sequence (${quotes.join(' / ')})`).toBe(json(pNone).choices[0].message.content);
+    expect(json(p).choices[0].message.content, `does not stop at the sequence (${quotes.join(' / ')})`).toBe(
+      json(pNone).choices[0].message.content,
+    );
     expect(json(p).choices[0].message.content).toContain('5, 6');
   },
 
   async 'json-fenced'({ profile, reference, model, quotes }) {
-    const req = ask(model, 'Return a JSON object with the keys "city" and "population".', { response_format: { type: 'json_object' } });
+    const req = ask(model, 'Return a JSON object with the keys "city" and "population".', {
+      response_format: { type: 'json_object' },
+    });
     const [p, r] = await Promise.all([send(profile, req), send(reference, req)]);
     const plain = json(r).choices[0].message.content as string;
     expect(JSON.parse(plain)).toEqual(expect.any(Object));
-    expect(json(p).choices[0].message.content, `a Markdown code block (${quotes.join(' / ')})`).toBe(`\`\`\`json\n${plain}\n\`\`\``);
+    expect(json(p).choices[0].message.content, `a Markdown code block (${quotes.join(' / ')})`).toBe(
+      `\`\`\`json\n${plain}\n\`\`\``,
+    );
   },
 
   async 'schema-not-enforced'({ profile, reference, model, quotes }) {
@@ -125,7 +150,10 @@ const DEMOS: Record<string, (ctx: DemoContext) => Promise<void>> = {
     const required = PERSON_FORMAT.json_schema.schema.required;
     expect(Object.keys(JSON.parse(json(r).choices[0].message.content as string))).toEqual(required);
     const got = JSON.parse(json(p).choices[0].message.content as string) as Record<string, unknown>;
-    expect(required.every((k) => k in got), `the schema is not honoured (${quotes.join(' / ')})`).toBe(false);
+    expect(
+      required.every((k) => k in got),
+      `the schema is not honoured (${quotes.join(' / ')})`,
+    ).toBe(false);
   },
 
   async 'usage-on-finish-chunk'({ profile, reference, model, quotes }) {
@@ -134,10 +162,15 @@ const DEMOS: Record<string, (ctx: DemoContext) => Promise<void>> = {
     const usage = sse(r).chunks.at(-1).usage;
     const chunks = sse(p).chunks;
     const last = chunks.at(-1);
-    expect(last.choices[0].finish_reason, `usage on the last frame, the finish chunk (${quotes.join(' / ')})`).toBe('stop');
+    expect(last.choices[0].finish_reason, `usage on the last frame, the finish chunk (${quotes.join(' / ')})`).toBe(
+      'stop',
+    );
     expect(last.choices[0].delta).toEqual({});
     expect(last.usage).toEqual(usage);
-    expect(chunks.some((c) => Array.isArray(c.choices) && c.choices.length === 0), 'no separate choices: [] chunk').toBe(false);
+    expect(
+      chunks.some((c) => Array.isArray(c.choices) && c.choices.length === 0),
+      'no separate choices: [] chunk',
+    ).toBe(false);
     expect(sse(p).done).toBe(true);
   },
 
@@ -165,7 +198,13 @@ const DEMOS: Record<string, (ctx: DemoContext) => Promise<void>> = {
     // OpenAI's own refusal for the condition, through the profile's breaks.
     const openai = OPENAI_REFUSAL[condition]!;
     const cause = new ApiError(openai.status, openai.type, 'refused', null, openai.code);
-    const reply: ErrorReply = { status: cause.status, headers: {}, error: { message: cause.message, type: cause.type, param: null, code: cause.code }, envelope: 'standard', inBand: false };
+    const reply: ErrorReply = {
+      status: cause.status,
+      headers: {},
+      error: { message: cause.message, type: cause.type, param: null, code: cause.code },
+      envelope: 'standard',
+      inBand: false,
+    };
     composeQuirks(profileFromDialect(relay).breaks).error(reply, { stream: false, cause });
     expect(reply, `OpenAI's ${openai.status} for ${condition} becomes ${status}, nothing else`).toEqual({
       status,
@@ -178,10 +217,16 @@ const DEMOS: Record<string, (ctx: DemoContext) => Promise<void>> = {
 
   async 'extra-field'({ profile, reference, model, params, quotes }) {
     const { name, value, in: where } = params as { name: string; value: unknown; in: string[] };
-    const [p, r, ps] = await Promise.all([send(profile, ask(model, 'hi')), send(reference, ask(model, 'hi')), send(profile, askStream(model, 'hi'))]);
+    const [p, r, ps] = await Promise.all([
+      send(profile, ask(model, 'hi')),
+      send(reference, ask(model, 'hi')),
+      send(profile, askStream(model, 'hi')),
+    ]);
     const field = (o: J): unknown => (name in o ? o[name] : '(absent)');
     expect(field(json(r))).toBe('(absent)');
-    expect(field(json(p)), `${name} on the response (${quotes.join(' / ')})`).toEqual(where.includes('response') ? value : '(absent)');
+    expect(field(json(p)), `${name} on the response (${quotes.join(' / ')})`).toEqual(
+      where.includes('response') ? value : '(absent)',
+    );
     sse(ps).chunks.forEach((c, i) => {
       const on = where.includes('every-chunk') || (i === 0 && where.includes('first-chunk'));
       expect(field(c), `${name} on chunk ${i}`).toEqual(on ? value : '(absent)');
@@ -212,7 +257,8 @@ function expectOpenAIShape(item: BatteryItem, r: Reply): void {
         expect(JSON.parse(c.message.tool_calls[0].function.arguments as string)).toEqual(expect.any(Object));
       }
       if (item === 'json_object') expect(JSON.parse(c.message.content as string)).toEqual(expect.any(Object));
-      if (item === 'json_schema') expect(Object.keys(JSON.parse(c.message.content as string))).toEqual(PERSON_FORMAT.json_schema.schema.required);
+      if (item === 'json_schema')
+        expect(Object.keys(JSON.parse(c.message.content as string))).toEqual(PERSON_FORMAT.json_schema.schema.required);
       if (item === 'reasoning') expect(c.message.reasoning_content).toEqual(expect.any(String));
       break;
     }
@@ -270,7 +316,11 @@ for (const relay of loadRelays()) {
 
     it(`serves the OpenAI routes under ${bases.join(' and ')}${named(noteQuote(relay, 'basePath'))}${named(noteQuote(relay, 'basePathAliases'))}`, async () => {
       expect(profile.provider.basePath).toBe(relay.basePath);
-      const replies = await Promise.all(bases.map((base) => send(profile, { ...ask(chatModel, 'Output exactly: ok'), absolutePath: `${base}/chat/completions` })));
+      const replies = await Promise.all(
+        bases.map((base) =>
+          send(profile, { ...ask(chatModel, 'Output exactly: ok'), absolutePath: `${base}/chat/completions` }),
+        ),
+      );
       for (const r of replies) {
         expect(r.status, r.text).toBe(200);
         expect(json(r).choices[0].message.content).toBe('ok');
@@ -285,7 +335,10 @@ for (const relay of loadRelays()) {
 
     it(`authenticates with ${relay.auth.scheme}${named(relay.auth.quote)}`, async () => {
       expect(relay.auth.scheme, 'only bearer auth has a test').toBe('bearer');
-      const [none, bearer] = await Promise.all([send(profile, { ...ask(chatModel, 'hi'), auth: false }), send(profile, { ...ask(chatModel, 'hi'), headers: { authorization: `Bearer ${KEY}` } })]);
+      const [none, bearer] = await Promise.all([
+        send(profile, { ...ask(chatModel, 'hi'), auth: false }),
+        send(profile, { ...ask(chatModel, 'hi'), headers: { authorization: `Bearer ${KEY}` } }),
+      ]);
       expect(errorOf(none, 401).code).toBe('invalid_api_key');
       expect(bearer.status).toBe(200);
     });
@@ -297,7 +350,13 @@ for (const relay of loadRelays()) {
     });
 
     for (const m of relay.models) {
-      const traits = [m.reasoning ? 'reasons' : '', m.vision ? 'sees images' : 'no images', m.rejects ? `refuses ${[...(m.rejects.params ?? []), ...(m.rejects.roles ?? []).map((r) => `role ${r}`)].join(', ')}` : ''].filter(Boolean);
+      const traits = [
+        m.reasoning ? 'reasons' : '',
+        m.vision ? 'sees images' : 'no images',
+        m.rejects
+          ? `refuses ${[...(m.rejects.params ?? []), ...(m.rejects.roles ?? []).map((r) => `role ${r}`)].join(', ')}`
+          : '',
+      ].filter(Boolean);
       const facts = `${named(m.quote)}${named(m.rejects?.quote)}${m.reasoning ? named(noteQuote(relay, 'reasoning.content')) : ''}${m.vision ? named(noteQuote(relay, 'vision.image_url')) : ''}`;
       it(`model ${m.id}: ${traits.join('; ')}${facts}`, async () => {
         await checkModel(profile, m);
@@ -311,7 +370,10 @@ for (const relay of loadRelays()) {
       });
       it(`${endpoint.path} requires the documented headers (${Object.keys(endpoint.headers ?? {}).join(', ')})`, async () => {
         const model = endpoint.models?.[0] ?? chatModel;
-        const r = await send(profile, { absolutePath: endpoint.path, body: { model, max_tokens: 100, messages: [user('hi')] } });
+        const r = await send(profile, {
+          absolutePath: endpoint.path,
+          body: { model, max_tokens: 100, messages: [user('hi')] },
+        });
         expect(Object.keys(endpoint.headers ?? {}).length).toBeGreaterThan(0);
         expect(r.status).toBe(400);
         expect(json(r)).toMatchObject({ type: 'error', error: { type: 'invalid_request_error' } });
@@ -323,7 +385,10 @@ for (const relay of loadRelays()) {
       const quotes = quoteList(d.quote);
       it(`deviation ${d.break}${d.with ? ` ${JSON.stringify(d.with)}` : ''}${named(d.quote)}`, async () => {
         const demo = DEMOS[d.break];
-        if (!demo) expect.fail(`profiles.test.ts has no demonstration of the break '${d.break}' (${relay.id} documents it: ${quotes.join(' / ')})`);
+        if (!demo)
+          expect.fail(
+            `profiles.test.ts has no demonstration of the break '${d.break}' (${relay.id} documents it: ${quotes.join(' / ')})`,
+          );
         await demo({ profile, reference, relay, model: chatModel, params: active[i]!.params, quotes });
       });
     });
@@ -380,7 +445,15 @@ async function checkModel(profile: Running, m: RelayModel): Promise<void> {
   }
   // The parameters a model refuses are still accepted by the others.
   if (!m.rejects) {
-    const r = await send(profile, ask(m.id, 'hi', { temperature: 0.7, top_p: 0.5, frequency_penalty: 0.1, messages: [{ role: 'system', content: 'Be brief.' }, user('hi')] }));
+    const r = await send(
+      profile,
+      ask(m.id, 'hi', {
+        temperature: 0.7,
+        top_p: 0.5,
+        frequency_penalty: 0.1,
+        messages: [{ role: 'system', content: 'Be brief.' }, user('hi')],
+      }),
+    );
     expect(r.status, r.text).toBe(200);
   }
 }
@@ -390,7 +463,9 @@ async function checkModel(profile: Running, m: RelayModel): Promise<void> {
 async function checkAnthropic(profile: Running, relay: RelayDialect, index: number): Promise<void> {
   const endpoint = relay.endpoints![index]!;
   const model = endpoint.models?.[0] ?? relay.models[0]!.id;
-  const headers = Object.fromEntries(Object.entries(endpoint.headers ?? {}).filter((e): e is [string, string] => e[1] !== undefined));
+  const headers = Object.fromEntries(
+    Object.entries(endpoint.headers ?? {}).filter((e): e is [string, string] => e[1] !== undefined),
+  );
   const body = { model, max_tokens: 1000, messages: [user('Output exactly: Hello, Claude!')] };
   const at = (extra: Partial<Req>): Req => ({ absolutePath: endpoint.path, body, headers, ...extra });
   const others = relay.models.map((m) => m.id).filter((id) => endpoint.models && !endpoint.models.includes(id));
@@ -403,7 +478,14 @@ async function checkAnthropic(profile: Running, relay: RelayDialect, index: numb
 
   expect(msg.status, msg.text).toBe(200);
   const m = json(msg);
-  expect(m).toMatchObject({ type: 'message', role: 'assistant', model, content: [{ type: 'text', text: 'Hello, Claude!' }], stop_reason: 'end_turn', stop_sequence: null });
+  expect(m).toMatchObject({
+    type: 'message',
+    role: 'assistant',
+    model,
+    content: [{ type: 'text', text: 'Hello, Claude!' }],
+    stop_reason: 'end_turn',
+    stop_sequence: null,
+  });
   expect(m.id).toMatch(/^msg_/);
   expect(m.usage).toEqual({ input_tokens: expect.any(Number), output_tokens: expect.any(Number) });
 
@@ -415,10 +497,16 @@ async function checkAnthropic(profile: Running, relay: RelayDialect, index: numb
   expect(names[1]).toBe('content_block_start');
   expect(new Set(names.slice(2, -3))).toEqual(new Set(['content_block_delta']));
   for (const e of events) expect(JSON.parse(e.data).type, 'each event names its type in its data').toBe(e.event);
-  const text = events.filter((e) => e.event === 'content_block_delta').map((e) => JSON.parse(e.data).delta.text as string).join('');
+  const text = events
+    .filter((e) => e.event === 'content_block_delta')
+    .map((e) => JSON.parse(e.data).delta.text as string)
+    .join('');
   expect(text).toBe('Hello, Claude!');
   expect(JSON.parse(events.at(-2)!.data).delta.stop_reason).toBe('end_turn');
-  expect(events.some((e) => e.data === '[DONE]'), "no OpenAI [DONE]").toBe(false);
+  expect(
+    events.some((e) => e.data === '[DONE]'),
+    'no OpenAI [DONE]',
+  ).toBe(false);
 
   expect(noKey.status).toBe(401);
   expect(json(noKey)).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });

@@ -1,10 +1,11 @@
 // The reasoning model (reasoning_content, reasoning_effort, reasoning_tokens) and logprobs.
 import { describe, expect, it } from 'vitest';
-import { countTokens } from '../../mock-server/core/tokens.ts';
-import type { ChatCompletionResponse, TokenLogprob } from '../../spec/generated/types.ts';
-import { assemble, body, chat, expectError, mock, post, stream } from './helpers.ts';
+import { countTokens } from '../../mock-server/core/tokens.js';
+import type { ChatCompletionResponse, TokenLogprob } from '../../spec/generated/types.js';
+import { assemble, body, chat, expectError, mock, post, stream } from './helpers.js';
 
-const reasoner = (text: string, extra: Record<string, unknown> = {}) => body(text, { model: 'mock-reasoner', ...extra });
+const reasoner = (text: string, extra: Record<string, unknown> = {}) =>
+  body(text, { model: 'mock-reasoner', ...extra });
 const reasoningOf = (r: ChatCompletionResponse): string => {
   const m = r.choices[0]!.message as { reasoning_content?: unknown };
   expect(typeof m.reasoning_content).toBe('string');
@@ -59,9 +60,12 @@ describe('reasoning (mock-reasoner)', () => {
   });
 
   it('no effort means medium', async () => {
-    const none = (await chat(app, reasoner('Count from 1 to 3'))).body.usage!.completion_tokens_details!.reasoning_tokens!;
-    const low = (await chat(app, reasoner('Count from 1 to 3', { reasoning_effort: 'low' }))).body.usage!.completion_tokens_details!.reasoning_tokens!;
-    const high = (await chat(app, reasoner('Count from 1 to 3', { reasoning_effort: 'high' }))).body.usage!.completion_tokens_details!.reasoning_tokens!;
+    const none = (await chat(app, reasoner('Count from 1 to 3'))).body.usage!.completion_tokens_details!
+      .reasoning_tokens!;
+    const low = (await chat(app, reasoner('Count from 1 to 3', { reasoning_effort: 'low' }))).body.usage!
+      .completion_tokens_details!.reasoning_tokens!;
+    const high = (await chat(app, reasoner('Count from 1 to 3', { reasoning_effort: 'high' }))).body.usage!
+      .completion_tokens_details!.reasoning_tokens!;
     expect(none).toBeGreaterThan(low);
     expect(none).toBeLessThan(high);
   });
@@ -74,7 +78,10 @@ describe('reasoning (mock-reasoner)', () => {
   });
 
   it('reasoning_effort on mock-model is a 400 naming reasoning_effort; a bad effort is a 400 too', async () => {
-    expectError(await post(app, body('hi', { reasoning_effort: 'high' })), 400, { type: 'invalid_request_error', param: 'reasoning_effort' });
+    expectError(await post(app, body('hi', { reasoning_effort: 'high' })), 400, {
+      type: 'invalid_request_error',
+      param: 'reasoning_effort',
+    });
     expectError(await post(app, reasoner('hi', { reasoning_effort: 'extreme' })), 400, { param: 'reasoning_effort' });
   });
 });
@@ -112,19 +119,25 @@ describe('logprobs', () => {
   });
 
   it.each([1, 5, 20])('top_logprobs %i gives that many alternatives per token', async (top) => {
-    const { body: r } = await chat(app, body('Output exactly: héllo wörld, 世界 🙂 done', { logprobs: true, top_logprobs: top }));
+    const { body: r } = await chat(
+      app,
+      body('Output exactly: héllo wörld, 世界 🙂 done', { logprobs: true, top_logprobs: top }),
+    );
     const c = r.choices[0]!;
     expect(c.message.content).toBe('héllo wörld, 世界 🙂 done');
     expectConsistent(c.logprobs!.content!, c.message.content!, top);
   });
 
   it('top_logprobs outside 0..20, or without logprobs, is a 400 naming top_logprobs', async () => {
-    expectError(await post(app, body('hi', { logprobs: true, top_logprobs: 21 })), 400, { type: 'invalid_request_error', param: 'top_logprobs' });
+    expectError(await post(app, body('hi', { logprobs: true, top_logprobs: 21 })), 400, {
+      type: 'invalid_request_error',
+      param: 'top_logprobs',
+    });
     expectError(await post(app, body('hi', { logprobs: true, top_logprobs: -1 })), 400, { param: 'top_logprobs' });
     expectError(await post(app, body('hi', { top_logprobs: 2 })), 400, { param: 'top_logprobs' });
   });
 
-  it('streamed: each content chunk carries its token\'s logprobs; they join to the content', async () => {
+  it("streamed: each content chunk carries its token's logprobs; they join to the content", async () => {
     const payload = body('Tell me about rivers.', { logprobs: true, top_logprobs: 3 });
     const plain = (await chat(app, payload)).body.choices[0]!;
     const s = await stream(app, { ...payload, stream: true });
@@ -135,7 +148,8 @@ describe('logprobs', () => {
     for (const chunk of s.chunks) {
       const choice = chunk.choices[0]!;
       const piece = choice.delta.content;
-      if (typeof piece === 'string' && piece !== '') expect(choice.logprobs!.content!.map((t) => t.token).join('')).toBe(piece);
+      if (typeof piece === 'string' && piece !== '')
+        expect(choice.logprobs!.content!.map((t) => t.token).join('')).toBe(piece);
       else expect(choice.logprobs ?? null).toBeNull();
     }
   });

@@ -1,9 +1,9 @@
 // The streamed form: framing, role/content/finish deltas, include_usage, [DONE], and pacing
 // (lower bounds only: timers may be late, never early).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { countTokens } from '../../mock-server/core/tokens.ts';
-import type { MockProvider } from '../../mock-server/index.ts';
-import { assemble, body, chat, expectError, fetchTimed, interpretStream, mock, post, stream } from './helpers.ts';
+import { countTokens } from '../../mock-server/core/tokens.js';
+import type { MockProvider } from '../../mock-server/index.js';
+import { assemble, body, chat, expectError, fetchTimed, interpretStream, mock, post, stream } from './helpers.js';
 
 const PROSE = 'Tell me about rivers.';
 
@@ -83,7 +83,10 @@ describe('stream shape', () => {
   });
 
   it('stream_options without stream is a 400 naming stream_options', async () => {
-    expectError(await post(app, body(PROSE, { stream_options: { include_usage: true } })), 400, { type: 'invalid_request_error', param: 'stream_options' });
+    expectError(await post(app, body(PROSE, { stream_options: { include_usage: true } })), 400, {
+      type: 'invalid_request_error',
+      param: 'stream_options',
+    });
   });
 });
 
@@ -130,7 +133,9 @@ describe('pacing (started server, lower bounds only)', () => {
     const r = await fetchTimed(urls.latent!, body('Output exactly: hi'));
     expect(r.status).toBe(200);
     expect(r.elapsed).toBeGreaterThanOrEqual(130);
-    expect((JSON.parse(r.text) as { choices: { message: { content: string } }[] }).choices[0]!.message.content).toBe('hi');
+    expect((JSON.parse(r.text) as { choices: { message: { content: string } }[] }).choices[0]!.message.content).toBe(
+      'hi',
+    );
   });
 
   it('a client that goes away mid-stream does not break the server', async () => {

@@ -1,6 +1,6 @@
 // response_format: text, json_object and json_schema (checked with an independent ajv).
 import { describe, expect, it } from 'vitest';
-import { assemble, body, chat, expectError, expectValidAgainst, mock, post, stream } from './helpers.ts';
+import { assemble, body, chat, expectError, expectValidAgainst, mock, post, stream } from './helpers.js';
 
 const jsonSchema = (schema: object, strict?: boolean) => ({
   type: 'json_schema' as const,
@@ -15,7 +15,9 @@ function undeclaredKeys(schema: Record<string, unknown>, value: unknown, path = 
   }
   if (typeof value !== 'object' || value === null) return [];
   const props = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
-  return Object.entries(value).flatMap(([k, v]) => (k in props ? undeclaredKeys(props[k]!, v, `${path}.${k}`) : [`${path}.${k}`]));
+  return Object.entries(value).flatMap(([k, v]) =>
+    k in props ? undeclaredKeys(props[k]!, v, `${path}.${k}`) : [`${path}.${k}`],
+  );
 }
 
 const person = {
@@ -30,7 +32,11 @@ const person = {
       type: 'object',
       additionalProperties: false,
       required: ['street', 'city', 'zip'],
-      properties: { street: { type: 'string' }, city: { type: 'string' }, zip: { type: 'string', pattern: '^[0-9]{5}$' } },
+      properties: {
+        street: { type: 'string' },
+        city: { type: 'string' },
+        zip: { type: 'string', pattern: '^[0-9]{5}$' },
+      },
     },
     hobbies: { type: 'array', items: { type: 'string' }, minItems: 1, maxItems: 5 },
     status: { type: 'string', enum: ['active', 'inactive'] },
@@ -43,7 +49,10 @@ describe('response_format json_schema', () => {
   it('the content is an instance valid against the schema, for many seeds', async () => {
     const answers = new Set<string>();
     for (let seed = 0; seed < 10; seed++) {
-      const { body: r } = await chat(app, body('Describe a person.', { response_format: jsonSchema(person, true), seed }));
+      const { body: r } = await chat(
+        app,
+        body('Describe a person.', { response_format: jsonSchema(person, true), seed }),
+      );
       const content = r.choices[0]!.message.content!;
       expectValidAgainst(person, JSON.parse(content));
       expect(r.choices[0]!.finish_reason).toBe('stop');
@@ -60,7 +69,11 @@ describe('response_format json_schema', () => {
       properties: {
         title: { type: 'string' },
         meta: { type: 'object', required: ['n'], properties: { n: { type: 'integer' }, note: { type: 'string' } } },
-        items: { type: 'array', minItems: 2, items: { type: 'object', required: ['id'], properties: { id: { type: 'integer' } } } },
+        items: {
+          type: 'array',
+          minItems: 2,
+          items: { type: 'object', required: ['id'], properties: { id: { type: 'integer' } } },
+        },
       },
     };
     for (let seed = 0; seed < 8; seed++) {
@@ -88,11 +101,17 @@ describe('response_format json_schema', () => {
   });
 
   it('an unsatisfiable schema is a 400 on response_format; a missing json_schema names it', async () => {
-    expectError(await post(app, body('x', { response_format: jsonSchema({ type: 'integer', minimum: 5, maximum: 1 }) })), 400, {
-      type: 'invalid_request_error',
-      param: 'response_format',
+    expectError(
+      await post(app, body('x', { response_format: jsonSchema({ type: 'integer', minimum: 5, maximum: 1 }) })),
+      400,
+      {
+        type: 'invalid_request_error',
+        param: 'response_format',
+      },
+    );
+    expectError(await post(app, body('x', { response_format: { type: 'json_schema' } })), 400, {
+      param: 'response_format.json_schema',
     });
-    expectError(await post(app, body('x', { response_format: { type: 'json_schema' } })), 400, { param: 'response_format.json_schema' });
   });
 });
 
@@ -100,14 +119,20 @@ describe('response_format json_object', () => {
   const { app } = mock();
 
   it('answers a JSON object when the prompt mentions json', async () => {
-    const { body: r } = await chat(app, body('Tell me about rivers, in JSON.', { response_format: { type: 'json_object' } }));
+    const { body: r } = await chat(
+      app,
+      body('Tell me about rivers, in JSON.', { response_format: { type: 'json_object' } }),
+    );
     const value: unknown = JSON.parse(r.choices[0]!.message.content!);
     expect(typeof value === 'object' && value !== null && !Array.isArray(value)).toBe(true);
     expect(Object.keys(value as object).length).toBeGreaterThan(0);
   });
 
   it('honours the keys the prompt asks for', async () => {
-    const { body: r } = await chat(app, body('Return a JSON object with the keys "name" and "age".', { response_format: { type: 'json_object' } }));
+    const { body: r } = await chat(
+      app,
+      body('Return a JSON object with the keys "name" and "age".', { response_format: { type: 'json_object' } }),
+    );
     const value = JSON.parse(r.choices[0]!.message.content!) as Record<string, unknown>;
     expect(Object.keys(value).sort()).toEqual(['age', 'name']);
     expect(typeof value.name).toBe('string');
@@ -115,7 +140,10 @@ describe('response_format json_object', () => {
   });
 
   it('an "Output exactly" that is not an object still comes back as an object', async () => {
-    const { body: r } = await chat(app, body('Reply in json. Output exactly: hello', { response_format: { type: 'json_object' } }));
+    const { body: r } = await chat(
+      app,
+      body('Reply in json. Output exactly: hello', { response_format: { type: 'json_object' } }),
+    );
     const value: unknown = JSON.parse(r.choices[0]!.message.content!);
     expect(typeof value === 'object' && value !== null && !Array.isArray(value)).toBe(true);
     expect(JSON.stringify(value)).toContain('hello');
@@ -146,11 +174,14 @@ describe('response_format text', () => {
   it('is the same answer as no response_format at all', async () => {
     const a = (await chat(app, body('Output exactly: plain words', { response_format: { type: 'text' } }))).body;
     expect(a.choices[0]!.message.content).toBe('plain words');
-    const prose = (await chat(app, body('Tell me about rivers.', { response_format: { type: 'text' } }))).body.choices[0]!.message.content!;
+    const prose = (await chat(app, body('Tell me about rivers.', { response_format: { type: 'text' } }))).body
+      .choices[0]!.message.content!;
     expect(() => JSON.parse(prose)).toThrow();
   });
 
   it('an unknown type is a 400 naming response_format.type', async () => {
-    expectError(await post(app, body('x', { response_format: { type: 'yaml' } })), 400, { param: 'response_format.type' });
+    expectError(await post(app, body('x', { response_format: { type: 'yaml' } })), 400, {
+      param: 'response_format.type',
+    });
   });
 });

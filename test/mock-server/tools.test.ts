@@ -1,9 +1,9 @@
 // Tool calling: when the mock calls, which tools, arguments valid against the parameters
 // schema (checked with an independent ajv), and the streamed form of the calls.
 import { describe, expect, it } from 'vitest';
-import { countTokens } from '../../mock-server/core/tokens.ts';
-import type { ChatCompletionResponse, Tool } from '../../spec/generated/types.ts';
-import { assemble, body, chat, expectError, expectValidAgainst, mock, post, stream } from './helpers.ts';
+import { countTokens } from '../../mock-server/core/tokens.js';
+import type { ChatCompletionResponse, Tool } from '../../spec/generated/types.js';
+import { assemble, body, chat, expectError, expectValidAgainst, mock, post, stream } from './helpers.js';
 
 const weatherParams = {
   type: 'object',
@@ -14,8 +14,18 @@ const weatherParams = {
   required: ['city'],
   additionalProperties: false,
 };
-const weather: Tool = { type: 'function', function: { name: 'get_weather', description: 'Get the weather forecast for a city', parameters: weatherParams } };
-const stocks: Tool = { type: 'function', function: { name: 'stock_price', description: 'Look up the share price of a company ticker', parameters: { type: 'object', properties: { ticker: { type: 'string' } }, required: ['ticker'] } } };
+const weather: Tool = {
+  type: 'function',
+  function: { name: 'get_weather', description: 'Get the weather forecast for a city', parameters: weatherParams },
+};
+const stocks: Tool = {
+  type: 'function',
+  function: {
+    name: 'stock_price',
+    description: 'Look up the share price of a company ticker',
+    parameters: { type: 'object', properties: { ticker: { type: 'string' } }, required: ['ticker'] },
+  },
+};
 
 // Nested objects, arrays, enums, required, numeric bounds, additionalProperties: false.
 const bookingParams = {
@@ -34,7 +44,10 @@ const bookingParams = {
           type: 'object',
           additionalProperties: false,
           required: ['email'],
-          properties: { email: { type: 'string', format: 'email' }, phone: { type: 'string', pattern: '^\\+[0-9]{6,12}$' } },
+          properties: {
+            email: { type: 'string', format: 'email' },
+            phone: { type: 'string', pattern: '^\\+[0-9]{6,12}$' },
+          },
         },
       },
     },
@@ -49,13 +62,20 @@ const bookingParams = {
         type: 'object',
         additionalProperties: false,
         required: ['beds', 'view'],
-        properties: { beds: { type: 'integer', minimum: 1, maximum: 4 }, view: { enum: ['sea', 'city', 'garden', null] }, notes: { type: 'array', items: { type: 'string' }, maxItems: 2 } },
+        properties: {
+          beds: { type: 'integer', minimum: 1, maximum: 4 },
+          view: { enum: ['sea', 'city', 'garden', null] },
+          notes: { type: 'array', items: { type: 'string' }, maxItems: 2 },
+        },
       },
     },
     tags: { type: 'array', items: { type: 'string', enum: ['late-checkout', 'pets', 'quiet'] }, uniqueItems: true },
   },
 };
-const booking: Tool = { type: 'function', function: { name: 'book_hotel', description: 'Book a hotel stay', parameters: bookingParams } };
+const booking: Tool = {
+  type: 'function',
+  function: { name: 'book_hotel', description: 'Book a hotel stay', parameters: bookingParams },
+};
 
 const callsOf = (r: ChatCompletionResponse) => r.choices[0]!.message.tool_calls ?? [];
 
@@ -115,7 +135,10 @@ describe('tool_choice auto', () => {
   it('parallel calls, one per named value; parallel_tool_calls: false makes one', async () => {
     const ask = 'What is the weather in Paris and in Tokyo?';
     const parallel = callsOf((await chat(app, body(ask, { tools: [weather] }))).body);
-    expect(parallel.map((c) => (JSON.parse(c.function.arguments) as { city: string }).city)).toEqual(['Paris', 'Tokyo']);
+    expect(parallel.map((c) => (JSON.parse(c.function.arguments) as { city: string }).city)).toEqual([
+      'Paris',
+      'Tokyo',
+    ]);
     expect(new Set(parallel.map((c) => c.id)).size).toBe(2);
     for (const c of parallel) expectValidAgainst(weatherParams, JSON.parse(c.function.arguments));
 
@@ -136,14 +159,20 @@ describe('tool_choice none / required / named', () => {
   const { app } = mock();
 
   it('none: text even when a tool is relevant', async () => {
-    const { body: r } = await chat(app, body("What's the weather in Paris?", { tools: [weather], tool_choice: 'none' }));
+    const { body: r } = await chat(
+      app,
+      body("What's the weather in Paris?", { tools: [weather], tool_choice: 'none' }),
+    );
     expect(r.choices[0]!.message.tool_calls).toBeUndefined();
     expect(r.choices[0]!.message.content).toEqual(expect.any(String));
     expect(r.choices[0]!.finish_reason).toBe('stop');
   });
 
   it('required: a call even when nothing is relevant', async () => {
-    const { body: r } = await chat(app, body('Output exactly: hello', { tools: [weather, stocks], tool_choice: 'required' }));
+    const { body: r } = await chat(
+      app,
+      body('Output exactly: hello', { tools: [weather, stocks], tool_choice: 'required' }),
+    );
     expect(r.choices[0]!.finish_reason).toBe('tool_calls');
     expect(r.choices[0]!.message.content).toBeNull();
     expect(callsOf(r).length).toBeGreaterThanOrEqual(1);
@@ -154,7 +183,13 @@ describe('tool_choice none / required / named', () => {
   });
 
   it('named: that tool only, even when another is the relevant one', async () => {
-    const { body: r } = await chat(app, body("What's the weather in Paris?", { tools: [weather, stocks], tool_choice: { type: 'function', function: { name: 'stock_price' } } }));
+    const { body: r } = await chat(
+      app,
+      body("What's the weather in Paris?", {
+        tools: [weather, stocks],
+        tool_choice: { type: 'function', function: { name: 'stock_price' } },
+      }),
+    );
     const calls = callsOf(r);
     expect(calls.length).toBeGreaterThanOrEqual(1);
     for (const c of calls) expect(c.function.name).toBe('stock_price');
@@ -168,10 +203,19 @@ describe('tool_choice none / required / named', () => {
   });
 
   it('bad combinations are 400s naming the field', async () => {
-    expectError(await post(app, body('hi', { tool_choice: 'auto' })), 400, { type: 'invalid_request_error', param: 'tool_choice' });
-    expectError(await post(app, body('hi', { tools: [weather], tool_choice: { type: 'function', function: { name: 'nope' } } })), 400, { param: 'tool_choice' });
+    expectError(await post(app, body('hi', { tool_choice: 'auto' })), 400, {
+      type: 'invalid_request_error',
+      param: 'tool_choice',
+    });
+    expectError(
+      await post(app, body('hi', { tools: [weather], tool_choice: { type: 'function', function: { name: 'nope' } } })),
+      400,
+      { param: 'tool_choice' },
+    );
     expectError(await post(app, body('hi', { parallel_tool_calls: true })), 400, { param: 'parallel_tool_calls' });
-    expectError(await post(app, body('hi', { tools: [{ type: 'function', function: { name: 'bad name!' } }] })), 400, { param: 'tools[0].function.name' });
+    expectError(await post(app, body('hi', { tools: [{ type: 'function', function: { name: 'bad name!' } }] })), 400, {
+      param: 'tools[0].function.name',
+    });
     const orphan = {
       model: 'mock-model',
       messages: [
@@ -189,7 +233,10 @@ describe('arguments validate against the parameters schema', () => {
   it('nested objects, arrays, enums, required, numeric bounds, additionalProperties false — across seeds', async () => {
     const seen = new Set<string>();
     for (let seed = 0; seed < 12; seed++) {
-      const { body: r } = await chat(app, body('Book a hotel for me', { tools: [booking], tool_choice: 'required', seed }));
+      const { body: r } = await chat(
+        app,
+        body('Book a hotel for me', { tools: [booking], tool_choice: 'required', seed }),
+      );
       const calls = callsOf(r);
       expect(calls).toHaveLength(1);
       const args: unknown = JSON.parse(calls[0]!.function.arguments);
@@ -207,10 +254,21 @@ describe('arguments validate against the parameters schema', () => {
       properties: {
         query: { type: 'string' },
         limit: { type: ['integer', 'null'], minimum: 1, maximum: 50 },
-        filters: { type: 'array', items: { type: 'object', additionalProperties: false, required: ['field', 'op'], properties: { field: { type: 'string' }, op: { type: 'string', enum: ['eq', 'lt', 'gt'] } } } },
+        filters: {
+          type: 'array',
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['field', 'op'],
+            properties: { field: { type: 'string' }, op: { type: 'string', enum: ['eq', 'lt', 'gt'] } },
+          },
+        },
       },
     };
-    const tool: Tool = { type: 'function', function: { name: 'search_docs', description: 'Search the documents', parameters: params, strict: true } };
+    const tool: Tool = {
+      type: 'function',
+      function: { name: 'search_docs', description: 'Search the documents', parameters: params, strict: true },
+    };
     for (let seed = 0; seed < 5; seed++) {
       const { body: r } = await chat(app, body('Search the documents for "river bridges"', { tools: [tool], seed }));
       const args = JSON.parse(callsOf(r)[0]!.function.arguments) as { query: string };
@@ -252,7 +310,14 @@ describe('streamed tool calls', () => {
   });
 
   it('nested schema arguments survive being streamed in pieces', async () => {
-    const s = await stream(app, body('Book a hotel for me', { tools: [booking], tool_choice: { type: 'function', function: { name: 'book_hotel' } }, stream: true }));
+    const s = await stream(
+      app,
+      body('Book a hotel for me', {
+        tools: [booking],
+        tool_choice: { type: 'function', function: { name: 'book_hotel' } },
+        stream: true,
+      }),
+    );
     const call = assemble(s.chunks).choices[0]!.toolCalls[0]!;
     expect(call.argumentPieces).toBeGreaterThanOrEqual(2);
     expectValidAgainst(bookingParams, JSON.parse(call.arguments));

@@ -34,7 +34,9 @@ describe('relaycheck mock (CLI)', () => {
       body: JSON.stringify({ model: 'mock-model', messages: [{ role: 'user', content: 'Output exactly: ready' }] }),
     });
     expect(res.status).toBe(200);
-    expect(((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content).toBe('ready');
+    expect(((await res.json()) as { choices: { message: { content: string } }[] }).choices[0]!.message.content).toBe(
+      'ready',
+    );
     child.kill('SIGINT');
     const [code] = (await once(child, 'exit')) as [number | null];
     expect(code).toBe(0);

@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ReportVerdict } from '../../spec/generated/types.ts';
-import { runGate } from '../../scripts/commands/report.ts';
+import type { ReportVerdict } from '../../spec/generated/types.js';
+import { runGate } from '../../scripts/cli/commands/report.js';
 import {
   baselineFromReport,
   BaselineError,
@@ -14,9 +14,9 @@ import {
   parseBaseline,
   serializeBaseline,
   type Baseline,
-} from '../../scripts/gate/index.ts';
-import { isMeasured, verdictRank, VERDICTS } from '../../scripts/render/index.ts';
-import { report, target } from './render-fixtures.ts';
+} from '../../suites/report/gate/index.js';
+import { isMeasured, verdictRank, VERDICTS } from '../../suites/report/render/index.js';
+import { report, target } from './render-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'relaycheck-gate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -26,7 +26,12 @@ function baseline(targets: Record<string, Record<string, ReportVerdict>>): Basel
 }
 
 const one = (verdicts: Record<string, ReportVerdict>, extra = {}) =>
-  report([target('relay-a', verdicts, { summaries: { stop: 'output continues past "gamma"', seed: 'same seed, same answer' }, ...extra })]);
+  report([
+    target('relay-a', verdicts, {
+      summaries: { stop: 'output continues past "gamma"', seed: 'same seed, same answer' },
+      ...extra,
+    }),
+  ]);
 
 describe('verdict order', () => {
   it('ranks the verdicts that judged the relay, and leaves inconclusive, error, skipped unranked', () => {
@@ -48,7 +53,14 @@ describe('evaluateGate: requirements', () => {
     const r = evaluateGate(rep, { require: ['seed'] });
     expect(r.exitCode).toBe(1);
     expect(r.failures).toEqual([
-      expect.objectContaining({ kind: 'requirement', target: 'relay-a', feature: 'stop', verdict: 'ignored', summary: 'output continues past "gamma"', requiredBy: 'target' }),
+      expect.objectContaining({
+        kind: 'requirement',
+        target: 'relay-a',
+        feature: 'stop',
+        verdict: 'ignored',
+        summary: 'output continues past "gamma"',
+        requiredBy: 'target',
+      }),
     ]);
     const text = formatGate(r);
     expect(text).toContain('FAILED');
@@ -61,7 +73,10 @@ describe('evaluateGate: requirements', () => {
     }
     const rep = one({});
     rep.targets[0]!.results = rep.targets[0]!.results.filter((x) => x.feature !== 'stop');
-    expect(evaluateGate(rep, { require: ['stop'] }).failures[0]).toMatchObject({ verdict: 'missing', summary: 'no result in the report' });
+    expect(evaluateGate(rep, { require: ['stop'] }).failures[0]).toMatchObject({
+      verdict: 'missing',
+      summary: 'no result in the report',
+    });
   });
 
   it('cannot judge (2) an unknown required feature id', () => {
@@ -81,8 +96,12 @@ describe('evaluateGate: baseline', () => {
   it('fails (1) on a verdict that got worse, naming it with its summary', () => {
     const r = evaluateGate(one({ stop: 'ignored' }), { baseline: baseline({ 'relay-a': { stop: 'supported' } }) });
     expect(r.exitCode).toBe(1);
-    expect(r.failures).toEqual([expect.objectContaining({ kind: 'regression', feature: 'stop', previous: 'supported', verdict: 'ignored' })]);
-    expect(formatGate(r)).toContain('relay-a: stop (stop sequences) regressed supported → ignored: output continues past "gamma"');
+    expect(r.failures).toEqual([
+      expect.objectContaining({ kind: 'regression', feature: 'stop', previous: 'supported', verdict: 'ignored' }),
+    ]);
+    expect(formatGate(r)).toContain(
+      'relay-a: stop (stop sequences) regressed supported → ignored: output continues past "gamma"',
+    );
   });
 
   it('counts every step down the order as a regression (partial → rejected → ignored → broken)', () => {
@@ -96,7 +115,9 @@ describe('evaluateGate: baseline', () => {
   it('reports an improvement and passes (0)', () => {
     const r = evaluateGate(one({}), { baseline: baseline({ 'relay-a': { seed: 'ignored' } }) });
     expect(r.exitCode).toBe(0);
-    expect(r.improvements).toEqual([expect.objectContaining({ kind: 'improvement', feature: 'seed', previous: 'ignored', verdict: 'supported' })]);
+    expect(r.improvements).toEqual([
+      expect.objectContaining({ kind: 'improvement', feature: 'seed', previous: 'ignored', verdict: 'supported' }),
+    ]);
     expect(formatGate(r)).toContain('relay-a: seed (seed) improved ignored → supported: same seed, same answer');
   });
 
@@ -104,7 +125,9 @@ describe('evaluateGate: baseline', () => {
     for (const v of ['error', 'inconclusive', 'skipped'] as const) {
       const r = evaluateGate(one({ stop: v }), { baseline: baseline({ 'relay-a': { stop: 'supported' } }) });
       expect(r.exitCode).toBe(0);
-      expect(r.notes.filter((n) => n.kind !== 'new')).toEqual([expect.objectContaining({ kind: 'unmeasured', feature: 'stop', previous: 'supported', verdict: v })]);
+      expect(r.notes.filter((n) => n.kind !== 'new')).toEqual([
+        expect.objectContaining({ kind: 'unmeasured', feature: 'stop', previous: 'supported', verdict: v }),
+      ]);
     }
   });
 
@@ -113,8 +136,12 @@ describe('evaluateGate: baseline', () => {
       baseline: baseline({ 'relay-a': { stop: 'error' }, gone: {} }),
     });
     expect(r.exitCode).toBe(0);
-    expect(r.notes.find((n) => n.kind === 'new' && n.target === 'relay-new')!.summary).toBe('no baseline for this target yet');
-    expect(r.notes.find((n) => n.kind === 'new' && n.target === 'relay-a')!.summary).toMatch(/^no baseline yet for 31 features: chat\.basic, auth, /);
+    expect(r.notes.find((n) => n.kind === 'new' && n.target === 'relay-new')!.summary).toBe(
+      'no baseline for this target yet',
+    );
+    expect(r.notes.find((n) => n.kind === 'new' && n.target === 'relay-a')!.summary).toMatch(
+      /^no baseline yet for 31 features: chat\.basic, auth, /,
+    );
     expect(r.notes.filter((n) => n.kind === 'gone').map((n) => n.target)).toEqual(['gone']);
   });
 
@@ -122,17 +149,30 @@ describe('evaluateGate: baseline', () => {
     const b = baseline({ 'relay-a': { stop: 'supported' } });
     const r = evaluateGate(one({ stop: 'broken' }), { baseline: b, acceptChanges: true });
     expect(r.exitCode).toBe(0);
-    expect(r.notes.filter((n) => n.kind !== 'new')).toEqual([expect.objectContaining({ kind: 'accepted', feature: 'stop' })]);
-    expect(evaluateGate(one({ stop: 'broken' }), { baseline: b, acceptChanges: true, require: ['stop'] }).exitCode).toBe(1);
+    expect(r.notes.filter((n) => n.kind !== 'new')).toEqual([
+      expect.objectContaining({ kind: 'accepted', feature: 'stop' }),
+    ]);
+    expect(
+      evaluateGate(one({ stop: 'broken' }), { baseline: b, acceptChanges: true, require: ['stop'] }).exitCode,
+    ).toBe(1);
   });
 });
 
 describe('baseline file', () => {
   it('builds from a report, keeping the last measured verdict over error/inconclusive/skipped', () => {
     const previous = baseline({ 'relay-a': { stop: 'supported', seed: 'partial' } });
-    const b = baselineFromReport(one({ stop: 'error', seed: 'broken', n: 'skipped' }), previous, new Date('2025-06-02T00:00:00Z'));
+    const b = baselineFromReport(
+      one({ stop: 'error', seed: 'broken', n: 'skipped' }),
+      previous,
+      new Date('2025-06-02T00:00:00Z'),
+    );
     expect(b.updatedAt).toBe('2025-06-02T00:00:00.000Z');
-    expect(b.targets['relay-a']).toMatchObject({ stop: 'supported', seed: 'broken', n: 'skipped', 'chat.basic': 'supported' });
+    expect(b.targets['relay-a']).toMatchObject({
+      stop: 'supported',
+      seed: 'broken',
+      n: 'skipped',
+      'chat.basic': 'supported',
+    });
   });
 
   it('round-trips through YAML and JSON', () => {
@@ -145,7 +185,9 @@ describe('baseline file', () => {
   it('rejects a malformed baseline with a message naming the problem', () => {
     expect(() => parseBaseline('targets: [1, 2', 'b.yaml')).toThrow(BaselineError);
     expect(() => parseBaseline('- a\n- b', 'b.yaml')).toThrow(/expected a mapping/);
-    expect(() => parseBaseline('version: 1\ntargets:\n  relay-a:\n    stop: great\n', 'b.yaml')).toThrow(/targets\.relay-a\.stop: "great" is not a verdict/);
+    expect(() => parseBaseline('version: 1\ntargets:\n  relay-a:\n    stop: great\n', 'b.yaml')).toThrow(
+      /targets\.relay-a\.stop: "great" is not a verdict/,
+    );
     expect(() => parseBaseline('version: 2\ntargets: {}\n', 'b.yaml')).toThrow(/version must be 1/);
   });
 });

@@ -1,8 +1,8 @@
 // The README documents the mock's grammar: keep it in step with the code's own table.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { GRAMMAR } from '../../mock-server/core/instructions.ts';
-import { INJECTABLE_STATUSES } from '../../mock-server/http/faults.ts';
+import { GRAMMAR } from '../../mock-server/core/instructions.js';
+import { INJECTABLE_STATUSES } from '../../mock-server/http/faults.js';
 
 const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
 

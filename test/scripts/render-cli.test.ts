@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { reportCommand } from '../../scripts/commands/report.ts';
-import { featureIds } from '../../spec/features.ts';
-import { fixtureReport, report, target } from './render-fixtures.ts';
+import { reportCommand } from '../../scripts/cli/commands/report.js';
+import { featureIds } from '../../spec/features.js';
+import { fixtureReport, report, target } from './render-fixtures.js';
 
 const BIN = fileURLToPath(new URL('../../bin/relaycheck.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'relaycheck-report-'));
@@ -53,19 +53,24 @@ describe('relaycheck report (CLI, spawned)', () => {
     const out = join(dir, 'out-fixture');
     const { code, stderr } = await relaycheck(['report', input, '--out', out, '--md']);
     expect(code).toBe(1);
-    expect(stderr).toContain('relay-a: stream.sse (SSE streaming) is required but partial: stream ends without data: [DONE]');
+    expect(stderr).toContain(
+      'relay-a: stream.sse (SSE streaming) is required but partial: stream ends without data: [DONE]',
+    );
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('**Gate ❌ failed**');
     expect(existsSync(join(out, 'report.html'))).toBe(false);
   });
-
 });
 
 /** The same command in-process (faster than a process per case): exit code and captured output. */
 async function inProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+  vi.spyOn(process.stdout, 'write').mockImplementation(
+    (chunk: string | Uint8Array) => ((stdout += String(chunk)), true),
+  );
+  vi.spyOn(process.stderr, 'write').mockImplementation(
+    (chunk: string | Uint8Array) => ((stderr += String(chunk)), true),
+  );
   try {
     const code = await reportCommand(args);
     return { code, stdout, stderr };
@@ -88,13 +93,28 @@ describe('relaycheck report (in-process)', () => {
 
   it('gates on a baseline: --update-baseline writes it, a regression then exits 1, a bad one exits 2', async () => {
     const baseline = join(dir, 'baseline.yaml');
-    const first = await inProcess([write('base.json', clean), '--junit', '--out', join(dir, 'o1'), '--baseline', baseline, '--update-baseline']);
+    const first = await inProcess([
+      write('base.json', clean),
+      '--junit',
+      '--out',
+      join(dir, 'o1'),
+      '--baseline',
+      baseline,
+      '--update-baseline',
+    ]);
     expect(first.code).toBe(0);
     expect(first.stdout).toContain(`baseline updated: ${baseline}`);
     expect(readFileSync(baseline, 'utf8')).toContain('seed: ignored');
 
     const worse = report([target('relay-a', { seed: 'broken' }), target('relay-b')]);
-    const second = await inProcess([write('worse.json', worse), '--junit', '--out', join(dir, 'o2'), '--baseline', baseline]);
+    const second = await inProcess([
+      write('worse.json', worse),
+      '--junit',
+      '--out',
+      join(dir, 'o2'),
+      '--baseline',
+      baseline,
+    ]);
     expect(second.code).toBe(1);
     expect(second.stderr).toContain('relay-a: seed (seed) regressed ignored → broken');
 

@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { parseConfig } from '../../suites/target.ts';
-import { parseBaseline } from '../../scripts/gate/index.ts';
+import { parseConfig } from '../../suites/target.js';
+import { parseBaseline } from '../../suites/report/gate/index.js';
 
 const read = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
@@ -30,7 +30,18 @@ describe('examples/', () => {
     const text = read('examples/relaycheck-nightly.yml');
     const wf = parse(text) as {
       on: { schedule: { cron: string }[] };
-      jobs: Record<string, { steps: { run?: string; uses?: string; if?: string; env?: Record<string, string>; with?: Record<string, unknown> }[] }>;
+      jobs: Record<
+        string,
+        {
+          steps: {
+            run?: string;
+            uses?: string;
+            if?: string;
+            env?: Record<string, string>;
+            with?: Record<string, unknown>;
+          }[];
+        }
+      >;
     };
     expect(wf.on.schedule[0]!.cron).toMatch(/^\S+ \S+ \* \* \*$/);
     const steps = Object.values(wf.jobs)[0]!.steps;

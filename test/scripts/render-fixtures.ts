@@ -1,13 +1,13 @@
 // Small reports built in code for the renderer, gate and `relaycheck report` tests: three
 // targets, every verdict, and evidence full of hostile strings.
-import { featureIds } from '../../spec/features.ts';
+import { featureIds } from '../../spec/features.js';
 import type {
   RelaycheckReport,
   ReportExchange,
   ReportResult,
   ReportTarget,
   ReportVerdict,
-} from '../../spec/generated/types.ts';
+} from '../../spec/generated/types.js';
 
 export const HOSTILE = '</script><img src=x onerror=alert(1)>';
 export const CDATA_END = 'x]]>y';
@@ -19,7 +19,9 @@ export function curl(path = '/chat/completions', body: unknown = { model: 'm', m
   return `curl -sS https://relay.example/v1${path} \\\n  -H "Authorization: Bearer $RELAYCHECK_API_KEY" \\\n  -H 'content-type: application/json' \\\n  --data-raw '${JSON.stringify(body)}'`;
 }
 
-export function exchange(extra: { sse?: string; body?: unknown; label?: string; status?: number } = {}): ReportExchange {
+export function exchange(
+  extra: { sse?: string; body?: unknown; label?: string; status?: number } = {},
+): ReportExchange {
   const streaming = extra.sse !== undefined;
   const body = extra.body ?? { choices: [{ message: { role: 'assistant', content: `${CJK} ${HOSTILE}` } }] };
   return {
@@ -47,7 +49,12 @@ export function exchange(extra: { sse?: string; body?: unknown; label?: string; 
   };
 }
 
-export function result(feature: string, verdict: ReportVerdict, summary?: string, evidence?: ReportExchange[]): ReportResult {
+export function result(
+  feature: string,
+  verdict: ReportVerdict,
+  summary?: string,
+  evidence?: ReportExchange[],
+): ReportResult {
   return {
     feature,
     verdict,
@@ -60,7 +67,10 @@ export function result(feature: string, verdict: ReportVerdict, summary?: string
 export function target(
   name: string,
   verdicts: Record<string, ReportVerdict> = {},
-  extra: Partial<ReportTarget> & { summaries?: Record<string, string>; evidence?: Record<string, ReportExchange[]> } = {},
+  extra: Partial<ReportTarget> & {
+    summaries?: Record<string, string>;
+    evidence?: Record<string, ReportExchange[]>;
+  } = {},
 ): ReportTarget {
   const { summaries = {}, evidence = {}, ...rest } = extra;
   return {
@@ -75,7 +85,12 @@ export function target(
 }
 
 export function report(targets: ReportTarget[]): RelaycheckReport {
-  return { schemaVersion: 1, generatedAt: '2025-06-01T03:12:00.000Z', tool: { name: 'relaycheck', version: '0.1.0' }, targets };
+  return {
+    schemaVersion: 1,
+    generatedAt: '2025-06-01T03:12:00.000Z',
+    tool: { name: 'relaycheck', version: '0.1.0' },
+    targets,
+  };
 }
 
 /** Verdicts of the three fixture targets (everything else supported). */
@@ -109,7 +124,9 @@ export function fixtureReport(): RelaycheckReport {
       },
     }),
     target('relay-b', VERDICTS_B, {
-      summaries: { 'reasoning.content': `reasoning leaked into content: ${CJK} | pipe *star* [link](https://evil.example)` },
+      summaries: {
+        'reasoning.content': `reasoning leaked into content: ${CJK} | pipe *star* [link](https://evil.example)`,
+      },
       evidence: {
         'reasoning.content': [exchange({ sse: hostileSse, label: `stream ${HOSTILE}` })],
         'tools.stream': [exchange({ status: 502, body: `${HOSTILE} ${CDATA_END} ${CONTROLS}` })],

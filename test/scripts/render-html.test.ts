@@ -1,10 +1,10 @@
 // The HTML report: one self-contained file, nothing fetched, every string from the report
 // escaped, the report data embedded as JSON that parses back to the report.
 import { describe, expect, it } from 'vitest';
-import { featureIds } from '../../spec/features.ts';
-import { renderHtml } from '../../scripts/render/index.ts';
-import { evaluateGate } from '../../scripts/gate/index.ts';
-import { CDATA_END, fixtureReport, HOSTILE, report, target } from './render-fixtures.ts';
+import { featureIds } from '../../spec/features.js';
+import { renderHtml } from '../../suites/report/render/index.js';
+import { evaluateGate } from '../../suites/report/gate/index.js';
+import { CDATA_END, fixtureReport, HOSTILE, report, target } from './render-fixtures.js';
 
 function embeddedJson(html: string): { report: unknown; featureCount: number } {
   const m = /<script type="application\/json" id="relaycheck-data">([\s\S]*?)<\/script>/.exec(html);
@@ -67,7 +67,8 @@ describe('renderHtml', () => {
       expect(html).toContain(`data-verdict="${v}"`);
       expect(html).toMatch(new RegExp(`\\.v-${v}\\{background:`));
     }
-    for (const i of ['core', 'common', 'optional']) expect(html).toContain(`data-importance="${i}" aria-pressed="true"`);
+    for (const i of ['core', 'common', 'optional'])
+      expect(html).toContain(`data-importance="${i}" aria-pressed="true"`);
   });
 
   it('summarises each target: supported count, requests and tokens', () => {

@@ -1,9 +1,9 @@
 // The JUnit report: well-formed XML 1.0, one testcase per target × feature, the verdict →
 // outcome mapping, and required features failing unless supported.
 import { describe, expect, it } from 'vitest';
-import { featureIds } from '../../spec/features.ts';
-import { junitOutcome, renderJunit } from '../../scripts/render/index.ts';
-import { CDATA_END, fixtureReport, report, target } from './render-fixtures.ts';
+import { featureIds } from '../../spec/features.js';
+import { junitOutcome, renderJunit } from '../../suites/report/render/index.js';
+import { CDATA_END, fixtureReport, report, target } from './render-fixtures.js';
 
 interface XmlElement {
   name: string;
@@ -13,12 +13,23 @@ interface XmlElement {
 }
 
 const ENTITY = /&(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);/g;
-// eslint-disable-next-line no-control-regex
-const ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const ILLEGAL =
+  // eslint-disable-next-line no-control-regex -- matching controls is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function unescape(s: string): string {
   return s.replace(ENTITY, (_, e: string) =>
-    e === 'amp' ? '&' : e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'quot' ? '"' : e === 'apos' ? "'" : String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)),
+    e === 'amp'
+      ? '&'
+      : e === 'lt'
+        ? '<'
+        : e === 'gt'
+          ? '>'
+          : e === 'quot'
+            ? '"'
+            : e === 'apos'
+              ? "'"
+              : String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)),
   );
 }
 
@@ -69,7 +80,9 @@ describe('renderJunit', () => {
   const doc = parseXml(renderJunit(fixture));
   const cases = all(doc, 'testcase');
   const caseOf = (suite: string, id: string): XmlElement =>
-    all(doc, 'testsuite').find((s) => s.attrs.name === suite)!.children.find((c) => c.name === 'testcase' && c.attrs.name!.startsWith(`${id} — `))!;
+    all(doc, 'testsuite')
+      .find((s) => s.attrs.name === suite)!
+      .children.find((c) => c.name === 'testcase' && c.attrs.name!.startsWith(`${id} — `))!;
 
   it('is well-formed XML with one testsuite per target and one testcase per target × feature', () => {
     expect(doc.name).toBe('testsuites');
@@ -87,7 +100,9 @@ describe('renderJunit', () => {
     expect(all(doc, 'failure')).toHaveLength(7);
     expect(all(doc, 'skipped')).toHaveLength(2);
     expect([doc.attrs.failures, doc.attrs.skipped]).toEqual(['7', '2']);
-    expect(caseOf('relay-a', 'stream.sse').children[0]!.attrs.message).toBe('partial (required): stream ends without data: [DONE]');
+    expect(caseOf('relay-a', 'stream.sse').children[0]!.attrs.message).toBe(
+      'partial (required): stream ends without data: [DONE]',
+    );
   });
 
   it('passes partial and inconclusive with the summary in system-out', () => {
@@ -118,10 +133,27 @@ describe('renderJunit', () => {
   });
 
   it('maps every verdict as documented', () => {
-    expect(['supported', 'partial', 'inconclusive'].map((v) => junitOutcome(v as 'partial', false))).toEqual(['pass', 'pass', 'pass']);
-    expect(['ignored', 'broken', 'error'].map((v) => junitOutcome(v as 'broken', false))).toEqual(['failure', 'failure', 'failure']);
-    expect(['rejected', 'skipped', 'missing'].map((v) => junitOutcome(v as 'skipped', false))).toEqual(['skipped', 'skipped', 'skipped']);
-    expect(['partial', 'inconclusive', 'skipped', 'missing'].map((v) => junitOutcome(v as 'partial', true))).toEqual(['failure', 'failure', 'failure', 'failure']);
+    expect(['supported', 'partial', 'inconclusive'].map((v) => junitOutcome(v as 'partial', false))).toEqual([
+      'pass',
+      'pass',
+      'pass',
+    ]);
+    expect(['ignored', 'broken', 'error'].map((v) => junitOutcome(v as 'broken', false))).toEqual([
+      'failure',
+      'failure',
+      'failure',
+    ]);
+    expect(['rejected', 'skipped', 'missing'].map((v) => junitOutcome(v as 'skipped', false))).toEqual([
+      'skipped',
+      'skipped',
+      'skipped',
+    ]);
+    expect(['partial', 'inconclusive', 'skipped', 'missing'].map((v) => junitOutcome(v as 'partial', true))).toEqual([
+      'failure',
+      'failure',
+      'failure',
+      'failure',
+    ]);
     expect(junitOutcome('supported', true)).toBe('pass');
   });
 

@@ -1,18 +1,23 @@
 // The Markdown report: matrix rows in catalogue order, one symbol per verdict, a legend,
 // per-target details, and nothing a hostile server wrote can become markup.
 import { describe, expect, it } from 'vitest';
-import { featureIds, features } from '../../spec/features.ts';
-import { validate } from '../../spec/validators.ts';
-import { evaluateGate } from '../../scripts/gate/index.ts';
-import { renderMarkdown, VERDICT_INFO, VERDICTS } from '../../scripts/render/index.ts';
-import { fixtureReport, HOSTILE, report, result, target, VERDICTS_A, VERDICTS_B } from './render-fixtures.ts';
+import { featureIds, features } from '../../spec/features.js';
+import { validate } from '../../spec/validators.js';
+import { evaluateGate } from '../../suites/report/gate/index.js';
+import { renderMarkdown, VERDICT_INFO, VERDICTS } from '../../suites/report/render/index.js';
+import { fixtureReport, HOSTILE, report, result, target, VERDICTS_A, VERDICTS_B } from './render-fixtures.js';
 
 /** The matrix rows: [feature id, importance, ...cells] in document order. */
 function matrixRows(md: string): string[][] {
   return md
     .split('\n')
     .filter((l) => /^\| (?!\*\*)[^|]*`[^`]+` \|/.test(l))
-    .map((l) => l.slice(1, -1).split(' | ').map((c) => c.trim()))
+    .map((l) =>
+      l
+        .slice(1, -1)
+        .split(' | ')
+        .map((c) => c.trim()),
+    )
     .map(([label, importance, ...cells]) => [/`([^`]+)`/.exec(label!)![1]!, importance!, ...cells]);
 }
 
@@ -40,7 +45,16 @@ describe('renderMarkdown', () => {
 
   it('groups the rows under the catalogue’s group titles, in order', () => {
     const titles = [...md.matchAll(/^\| \*\*([^*]+)\*\* \| \|/gm)].map((m) => m[1]);
-    expect(titles).toEqual(['Basics', 'Streaming', 'Errors', 'Tools', 'Generation controls', 'Structured output', 'Reasoning', 'Inputs']);
+    expect(titles).toEqual([
+      'Basics',
+      'Streaming',
+      'Errors',
+      'Tools',
+      'Generation controls',
+      'Structured output',
+      'Reasoning',
+      'Inputs',
+    ]);
   });
 
   it('shows each target as a column with the symbol of its verdict (★ when required)', () => {
@@ -91,7 +105,11 @@ describe('renderMarkdown', () => {
 
   it('renders [REDACTED] evidence as is and masks anything still looking like a key', () => {
     const r = report([
-      target('t', { auth: 'broken' }, { summaries: { auth: 'the relay echoed Authorization: Bearer sk-live0123456789abcdefXYZ and [REDACTED]' } }),
+      target(
+        't',
+        { auth: 'broken' },
+        { summaries: { auth: 'the relay echoed Authorization: Bearer sk-live0123456789abcdefXYZ and [REDACTED]' } },
+      ),
     ]);
     const out = renderMarkdown(r);
     expect(out).not.toContain('sk-live0123456789abcdefXYZ');

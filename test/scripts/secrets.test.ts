@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMockProvider, type MockProvider } from '../../mock-server/index.ts';
+import { createMockProvider, type MockProvider } from '../../mock-server/index.js';
 
 const BIN = fileURLToPath(new URL('../../bin/relaycheck.js', import.meta.url));
 const FAKE_KEY = 'sk-relaycheck-FAKE-7d3f9a1c2b5e';
@@ -27,15 +27,30 @@ function startLeakyRelay(target: URL): Promise<string> {
   leaky = createServer((req, res) => {
     const key = (req.headers.authorization ?? '').replace(/^Bearer\s+/i, '');
     const upstream = httpRequest(
-      { host: target.hostname, port: target.port, method: req.method, path: `${target.pathname}${req.url}`, headers: req.headers },
+      {
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: `${target.pathname}${req.url}`,
+        headers: req.headers,
+      },
       (up) => {
         const chunks: Buffer[] = [];
         up.on('data', (c: Buffer) => chunks.push(c));
         up.on('end', () => {
           let body = Buffer.concat(chunks).toString('utf8');
           const status = up.statusCode ?? 502;
-          if (status >= 400) body = JSON.stringify({ error: { message: `Invalid key ${key} (base64 ${Buffer.from(key).toString('base64')})`, type: 'invalid_request_error', param: null, code: null } });
-          else if (!(up.headers['content-type'] ?? '').includes('event-stream')) body = body.replace('"model":', `"debug":"served for ${key}","model":`);
+          if (status >= 400)
+            body = JSON.stringify({
+              error: {
+                message: `Invalid key ${key} (base64 ${Buffer.from(key).toString('base64')})`,
+                type: 'invalid_request_error',
+                param: null,
+                code: null,
+              },
+            });
+          else if (!(up.headers['content-type'] ?? '').includes('event-stream'))
+            body = body.replace('"model":', `"debug":"served for ${key}","model":`);
           const headers = { ...up.headers, 'x-debug-key': key, 'content-length': String(Buffer.byteLength(body)) };
           delete headers['transfer-encoding'];
           res.writeHead(status, headers);
@@ -46,12 +61,17 @@ function startLeakyRelay(target: URL): Promise<string> {
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
-  return new Promise((resolve) => leaky.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(leaky.address() as AddressInfo).port}`)));
+  return new Promise((resolve) =>
+    leaky.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(leaky.address() as AddressInfo).port}`)),
+  );
 }
 
 function cli(args: string[]): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, RELAYCHECK_API_KEY: FAKE_KEY }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, RELAYCHECK_API_KEY: FAKE_KEY },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -60,7 +80,9 @@ function cli(args: string[]): Promise<{ code: number | null; out: string }> {
 }
 
 function filesUnder(root: string): string[] {
-  return readdirSync(root, { withFileTypes: true, recursive: true }).filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  return readdirSync(root, { withFileTypes: true, recursive: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
 }
 
 beforeAll(async () => {
@@ -78,20 +100,44 @@ afterAll(async () => {
 
 describe('the key never leaks', () => {
   it('not from run, report or their files, even when the relay echoes it back', async () => {
-    const run = await cli(['run', '--base-url', baseUrl, '--model', 'mock-model', '--reasoning-model', 'mock-reasoner', '--vision-model', 'mock-model', '--out', join(dir, 'run')]);
+    const run = await cli([
+      'run',
+      '--base-url',
+      baseUrl,
+      '--model',
+      'mock-model',
+      '--reasoning-model',
+      'mock-reasoner',
+      '--vision-model',
+      'mock-model',
+      '--out',
+      join(dir, 'run'),
+    ]);
     expect(run.code, run.out).toBe(0);
     const report = await cli(['report', join(dir, 'run', 'report.json'), '--out', join(dir, 'merged')]);
     expect(report.code, report.out).toBe(0);
 
     const files = filesUnder(dir);
-    const expected = [['merged', 'junit.xml'], ['merged', 'report.html'], ['merged', 'report.md'], ['run', 'junit.xml'], ['run', 'report.html'], ['run', 'report.json'], ['run', 'report.md']];
+    const expected = [
+      ['merged', 'junit.xml'],
+      ['merged', 'report.html'],
+      ['merged', 'report.md'],
+      ['run', 'junit.xml'],
+      ['run', 'report.html'],
+      ['run', 'report.json'],
+      ['run', 'report.md'],
+    ];
     expect(files.sort()).toEqual(expected.map((parts) => join(dir, ...parts)));
     // The relay really did echo it: otherwise this test would prove nothing.
     const evidence = readFileSync(join(dir, 'run', 'report.json'), 'utf8');
     expect(evidence).toContain('x-debug-key');
     expect(evidence).toContain('Invalid key');
 
-    for (const [where, text] of [['run output', run.out], ['report output', report.out], ...files.map((f) => [f, readFileSync(f, 'utf8')])] as const) {
+    for (const [where, text] of [
+      ['run output', run.out],
+      ['report output', report.out],
+      ...files.map((f) => [f, readFileSync(f, 'utf8')]),
+    ] as const) {
       for (const form of FORMS) expect(text.includes(form), `${form} in ${where}`).toBe(false);
     }
     // Reproducers name the variable instead.

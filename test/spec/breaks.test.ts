@@ -11,40 +11,80 @@ import {
   resolveBreakParams,
   usesDefaultParams,
   validateBreakParams,
-} from '../../spec/breaks.ts';
-import { featureIds } from '../../spec/features.ts';
-import { readSpecYaml } from '../../spec/load.ts';
-import { loadRelays } from '../../spec/relays.ts';
-import { loadSchemaFiles } from '../../spec/schema-files.ts';
-import { validate } from '../../spec/validators.ts';
+} from '../../spec/breaks.js';
+import { featureIds } from '../../spec/features.js';
+import { readSpecYaml } from '../../spec/load.js';
+import { loadRelays } from '../../spec/relays.js';
+import { loadSchemaFiles } from '../../spec/schema-files.js';
+import { validate } from '../../spec/validators.js';
 
 // Every deviation named in the issue (digest of probes.md), which the mock must offer.
 const REQUIRED_IDS = [
   // request side
-  'stop-ignored', 'stop-included', 'n-ignored', 'max-tokens-ignored', 'max-completion-tokens-ignored',
-  'no-length-finish', 'tool-choice-ignored', 'parallel-tool-calls-ignored', 'response-format-ignored',
-  'logprobs-ignored', 'unknown-params-stripped', 'stream-default-true', 'any-key-accepted',
+  'stop-ignored',
+  'stop-included',
+  'n-ignored',
+  'max-tokens-ignored',
+  'max-completion-tokens-ignored',
+  'no-length-finish',
+  'tool-choice-ignored',
+  'parallel-tool-calls-ignored',
+  'response-format-ignored',
+  'logprobs-ignored',
+  'unknown-params-stripped',
+  'stream-default-true',
+  'any-key-accepted',
   // stream framing and usage
-  'no-done', 'sse-comments', 'sse-no-space', 'sse-crlf', 'sse-split-writes', 'sse-multiline-data',
-  'chunk-id-changes', 'finish-repeated', 'usage-missing', 'usage-every-chunk', 'usage-on-finish-chunk',
-  'usage-choices-null', 'deltas-cumulative',
+  'no-done',
+  'sse-comments',
+  'sse-no-space',
+  'sse-crlf',
+  'sse-split-writes',
+  'sse-multiline-data',
+  'chunk-id-changes',
+  'finish-repeated',
+  'usage-missing',
+  'usage-every-chunk',
+  'usage-on-finish-chunk',
+  'usage-choices-null',
+  'deltas-cumulative',
   // tool calls
-  'tool-index-missing', 'tool-index-from-1', 'tool-args-resent', 'tool-finish-stop',
+  'tool-index-missing',
+  'tool-index-from-1',
+  'tool-args-resent',
+  'tool-finish-stop',
   // structured output
-  'json-fenced', 'schema-not-enforced',
+  'json-fenced',
+  'schema-not-enforced',
   // reasoning
-  'reasoning-field-renamed', 'reasoning-in-think-tags', 'reasoning-dropped',
+  'reasoning-field-renamed',
+  'reasoning-in-think-tags',
+  'reasoning-dropped',
   // errors
-  'errors-http-200', 'errors-in-band-sse', 'unknown-model-503', 'error-envelope-nonstandard',
-  'error-bare-string', 'retry-after-dropped',
+  'errors-http-200',
+  'errors-in-band-sse',
+  'unknown-model-503',
+  'error-envelope-nonstandard',
+  'error-bare-string',
+  'retry-after-dropped',
   // metadata
-  'model-rewritten', 'created-millis', 'id-empty',
+  'model-rewritten',
+  'created-millis',
+  'id-empty',
   // parametrised
-  'extra-field', 'error-status',
+  'extra-field',
+  'error-status',
 ];
 
 // Spec-legal SSE that a compliant client survives: the suite may warn, never flip.
-const BENIGN_FRAMING = ['sse-comments', 'sse-no-space', 'sse-crlf', 'sse-split-writes', 'sse-multiline-data', 'sse-event-lines'];
+const BENIGN_FRAMING = [
+  'sse-comments',
+  'sse-no-space',
+  'sse-crlf',
+  'sse-split-writes',
+  'sse-multiline-data',
+  'sse-event-lines',
+];
 
 function reportVerdicts(): string[] | undefined {
   for (const file of loadSchemaFiles()) {

@@ -5,9 +5,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { SPEC_DIR, listSpecFiles, readSpecYaml } from '../../spec/load.ts';
-import { schemaNames } from '../../spec/validators.ts';
-import { SEED_FILES, errorsOf, pathsOf, validatorOf } from './helpers.ts';
+import { SPEC_DIR, listSpecFiles, readSpecYaml } from '../../spec/load.js';
+import { schemaNames } from '../../spec/validators.js';
+import { SEED_FILES, errorsOf, pathsOf, validatorOf } from './helpers.js';
 
 interface Example {
   source: string;
@@ -32,7 +32,21 @@ const RELAY_OF_SEED: Record<string, string> = {
   '003_59293362b70f2692.txt': 'apiyi',
   '004_6c191010bd871fd6.txt': 'aiid',
 };
-const KEYS = new Set(['source', 'lines', 'origin', 'schema', 'def', 'partial', 'description', 'valid', 'reason', 'errorsAt', 'body', 'events', 'items']);
+const KEYS = new Set([
+  'source',
+  'lines',
+  'origin',
+  'schema',
+  'def',
+  'partial',
+  'description',
+  'valid',
+  'reason',
+  'errorsAt',
+  'body',
+  'events',
+  'items',
+]);
 
 const files = listSpecFiles('examples', '.yaml');
 const examples = files.map((file) => [file, readSpecYaml(`examples/${file}`) as Example] as const);
@@ -83,7 +97,9 @@ describe('spec/examples', () => {
       expect(example.errorsAt).toBeUndefined();
     } else {
       expect(example.reason, 'an invalid example says why in one sentence').toMatch(/^[^\n]+\.$/);
-      expect(Array.isArray(example.errorsAt) && example.errorsAt.length > 0, 'errorsAt lists the failing paths').toBe(true);
+      expect(Array.isArray(example.errorsAt) && example.errorsAt.length > 0, 'errorsAt lists the failing paths').toBe(
+        true,
+      );
     }
   });
 
@@ -111,7 +127,10 @@ describe('spec/examples provenance (spec/sources)', () => {
 
   it.each(cited)('%s copies its keys and strings from the cited lines', (_, example) => {
     const [from, to = from] = example.lines!.split('-').map(Number) as [number, number?];
-    const text = readFileSync(join(SOURCES, example.source), 'utf8').split('\n').slice(from - 1, to).join('\n');
+    const text = readFileSync(join(SOURCES, example.source), 'utf8')
+      .split('\n')
+      .slice(from - 1, to)
+      .join('\n');
     const missing: string[] = [];
     const walk = (node: unknown, isKey = false): void => {
       if (typeof node === 'string') {

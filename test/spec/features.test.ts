@@ -10,19 +10,44 @@ import {
   loadFeatures,
   readValidatedSpecYaml,
   SpecDataError,
-} from '../../spec/features.ts';
-import { readSpecYaml, SPEC_DIR } from '../../spec/load.ts';
-import { validate } from '../../spec/validators.ts';
+} from '../../spec/features.js';
+import { readSpecYaml, SPEC_DIR } from '../../spec/load.js';
+import { validate } from '../../spec/validators.js';
 
 // The ids the rest of the project is built around (the issue's minimum list).
 const REQUIRED_IDS = [
-  'models.list', 'auth', 'chat.basic', 'chat.metadata', 'stream.sse', 'stream.default',
-  'stream.include_usage', 'errors.status', 'errors.envelope', 'errors.in_band', 'max_tokens',
-  'max_completion_tokens', 'stop', 'n', 'seed', 'logprobs', 'params.unknown', 'params.range',
-  'response_format.json_object', 'response_format.json_schema', 'tools.call', 'tools.stream',
-  'tools.history', 'tool_choice.required', 'tool_choice.named', 'tool_choice.none',
-  'parallel_tool_calls', 'reasoning.content', 'reasoning.effort', 'usage.accounting',
-  'messages.developer_role', 'vision.image_url',
+  'models.list',
+  'auth',
+  'chat.basic',
+  'chat.metadata',
+  'stream.sse',
+  'stream.default',
+  'stream.include_usage',
+  'errors.status',
+  'errors.envelope',
+  'errors.in_band',
+  'max_tokens',
+  'max_completion_tokens',
+  'stop',
+  'n',
+  'seed',
+  'logprobs',
+  'params.unknown',
+  'params.range',
+  'response_format.json_object',
+  'response_format.json_schema',
+  'tools.call',
+  'tools.stream',
+  'tools.history',
+  'tool_choice.required',
+  'tool_choice.named',
+  'tool_choice.none',
+  'parallel_tool_calls',
+  'reasoning.content',
+  'reasoning.effort',
+  'usage.accounting',
+  'messages.developer_role',
+  'vision.image_url',
 ];
 
 const IMPORTANCE_RANK = { core: 0, common: 1, optional: 2 } as const;
@@ -69,7 +94,10 @@ describe('spec/features.yaml', () => {
         .filter((f) => f.group === g)
         .map((f) => IMPORTANCE_RANK[f.importance]);
       expect(ranks.length, `group ${g} is empty`).toBeGreaterThan(0);
-      expect([...ranks].sort((a, b) => a - b), `importance order in group ${g}`).toEqual(ranks);
+      expect(
+        [...ranks].sort((a, b) => a - b),
+        `importance order in group ${g}`,
+      ).toEqual(ranks);
     }
   });
 

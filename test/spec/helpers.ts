@@ -1,7 +1,7 @@
 // Test-side access to the schemas, through spec/validators.ts (the registry the mock and the
 // suite use): whole files, or single top-level $defs.
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
-import { schemaFiles as allSchemaFiles, validatorFor, validatorForDef } from '../../spec/validators.ts';
+import { schemaFiles as allSchemaFiles, validatorFor, validatorForDef } from '../../spec/validators.js';
 
 /** The seed documents every spec/ description must cite (or say it follows OpenAI only). */
 export const SEED_FILES = [

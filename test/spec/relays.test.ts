@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { breakById, breakVerdicts, usesDefaultParams, validateBreakParams } from '../../spec/breaks.ts';
-import { featureIds } from '../../spec/features.ts';
-import { listSpecFiles, readSpecYaml, SPEC_DIR } from '../../spec/load.ts';
+import { breakById, breakVerdicts, usesDefaultParams, validateBreakParams } from '../../spec/breaks.js';
+import { featureIds } from '../../spec/features.js';
+import { listSpecFiles, readSpecYaml, SPEC_DIR } from '../../spec/load.js';
 import {
   expectedVerdicts,
   impliedFlips,
@@ -15,8 +15,8 @@ import {
   relayBreaks,
   relayIds,
   relayQuotes,
-} from '../../spec/relays.ts';
-import { validate } from '../../spec/validators.ts';
+} from '../../spec/relays.js';
+import { validate } from '../../spec/validators.js';
 
 const DIALECTS = ['aiid', 'aione', 'aireiter', 'apiyi', 'jiekou', 'openai'];
 const SEEDS = [
@@ -41,7 +41,9 @@ function sourceText(file: string): string {
 
 describe('spec/sources/', () => {
   it('holds the five seed documents the spec is derived from', () => {
-    const files = readdirSync(join(SPEC_DIR, 'sources')).filter((f) => f.endsWith('.txt')).sort();
+    const files = readdirSync(join(SPEC_DIR, 'sources'))
+      .filter((f) => f.endsWith('.txt'))
+      .sort();
     expect(files).toEqual(SEEDS);
     for (const f of files) expect(sourceText(f).length, f).toBeGreaterThan(1000);
   });
@@ -145,9 +147,10 @@ describe('spec/relays/*.yaml', () => {
     for (const relay of loadRelays()) {
       for (const q of relayQuotes(relay)) {
         expect(SEEDS, `${relay.id} ${q.where}: unknown source`).toContain(q.source);
-        expect(sourceText(q.source).includes(normalise(q.quote)), `${relay.id} ${q.where}: not in ${q.source}: ${q.quote}`).toBe(
-          true,
-        );
+        expect(
+          sourceText(q.source).includes(normalise(q.quote)),
+          `${relay.id} ${q.where}: not in ${q.source}: ${q.quote}`,
+        ).toBe(true);
         count++;
       }
     }
@@ -160,7 +163,10 @@ describe('spec/relays/*.yaml', () => {
       expect(quoteList(relay.auth.quote).length, `${relay.id}: auth`).toBeGreaterThan(0);
       for (const m of relay.models) {
         const quotes = quoteList(m.quote);
-        expect(quotes.some((q) => q.includes(m.id)), `${relay.id}: no quote names model ${m.id}`).toBe(true);
+        expect(
+          quotes.some((q) => q.includes(m.id)),
+          `${relay.id}: no quote names model ${m.id}`,
+        ).toBe(true);
       }
       for (const d of relay.deviations) {
         expect(d.source, `${relay.id}: ${d.break}`).toBe(relay.source);
@@ -200,7 +206,9 @@ describe('spec/relays/*.yaml', () => {
       'stream.include_usage': 'partial',
       n: 'ignored',
     });
-    expect(usesDefaultParams('error-status', aireiter.deviations.find((d) => d.break === 'error-status')?.with)).toBe(true);
+    expect(usesDefaultParams('error-status', aireiter.deviations.find((d) => d.break === 'error-status')?.with)).toBe(
+      true,
+    );
 
     const jiekou = loadRelay('jiekou');
     for (const m of jiekou.models) expect(m.id, 'jiekou ids are provider/model').toMatch(/^[\w.-]+\/[\w.-]+$/);
@@ -209,7 +217,11 @@ describe('spec/relays/*.yaml', () => {
 
     const apiyi = loadRelay('apiyi');
     expect(apiyi.endpoints).toEqual([
-      expect.objectContaining({ path: '/v1/messages', protocol: 'anthropic-messages', headers: { 'anthropic-version': '2023-06-01' } }),
+      expect.objectContaining({
+        path: '/v1/messages',
+        protocol: 'anthropic-messages',
+        headers: { 'anthropic-version': '2023-06-01' },
+      }),
     ]);
     const o1 = apiyi.models.find((m) => m.id === 'o1-preview');
     expect(o1?.rejects?.params).toEqual(['temperature', 'top_p', 'frequency_penalty']);

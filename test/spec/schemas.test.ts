@@ -3,9 +3,9 @@
 // enums and shapes hold (each invalid case must fail exactly where the mock will point).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { GENERATED_FILE, renderTypes } from '../../scripts/gen-types.ts';
-import { schemaNames, validatorFor } from '../../spec/validators.ts';
-import { OPENAI_ONLY, SEED_FILES, errorsOf, pathsOf, schemaFiles, validatorOf } from './helpers.ts';
+import { GENERATED_FILE, renderTypes } from '../../scripts/dev/gen-types.js';
+import { schemaNames, validatorFor } from '../../spec/validators.js';
+import { OPENAI_ONLY, SEED_FILES, errorsOf, pathsOf, schemaFiles, validatorOf } from './helpers.js';
 
 const OURS = ['chat-request', 'chat-response', 'chat-chunk', 'common', 'model', 'models-list', 'error'];
 const inSchemasDir = () => schemaFiles().filter((f) => f.path.startsWith('schemas/'));
@@ -69,7 +69,10 @@ describe('schema files', () => {
     const files = inSchemasDir();
     expect(files.length).toBeGreaterThanOrEqual(OURS.length);
     for (const file of files) walk(file.schema, `spec/${file.path}#`);
-    expect(missing, 'properties whose description cites no seed file nor "OpenAI contract; no seed document names it"').toEqual([]);
+    expect(
+      missing,
+      'properties whose description cites no seed file nor "OpenAI contract; no seed document names it"',
+    ).toEqual([]);
   });
 });
 
@@ -83,8 +86,17 @@ describe('generated types', () => {
   it('names the main documents', () => {
     const source = readFileSync(GENERATED_FILE, 'utf8');
     for (const name of [
-      'ChatCompletionRequest', 'ChatCompletionResponse', 'ChatCompletionChunk', 'ChatMessage',
-      'ChatCompletionMessage', 'ToolCall', 'ToolCallDelta', 'Usage', 'ModelList', 'Model', 'ErrorResponse',
+      'ChatCompletionRequest',
+      'ChatCompletionResponse',
+      'ChatCompletionChunk',
+      'ChatMessage',
+      'ChatCompletionMessage',
+      'ToolCall',
+      'ToolCallDelta',
+      'Usage',
+      'ModelList',
+      'Model',
+      'ErrorResponse',
     ]) {
       expect(source, name).toMatch(new RegExp(`export (interface|type) ${name}\\b`));
     }
@@ -123,14 +135,25 @@ const validRequests: Array<[string, Record<string, unknown>]> = [
   ['tools with tool_choice none', { tools: [weatherTool], tool_choice: 'none' }],
   ['tool_choice auto', { tools: [weatherTool], tool_choice: 'auto' }],
   ['tool_choice required', { tools: [weatherTool], tool_choice: 'required' }],
-  ['tool_choice naming a function', { tools: [weatherTool], tool_choice: { type: 'function', function: { name: 'get_weather' } } }],
+  [
+    'tool_choice naming a function',
+    { tools: [weatherTool], tool_choice: { type: 'function', function: { name: 'get_weather' } } },
+  ],
   ['parallel_tool_calls false', { tools: [weatherTool], parallel_tool_calls: false }],
-  ['a strict tool', { tools: [{ type: 'function', function: { name: 'f', strict: true, parameters: { type: 'object' } } }] }],
+  [
+    'a strict tool',
+    { tools: [{ type: 'function', function: { name: 'f', strict: true, parameters: { type: 'object' } } }] },
+  ],
   ['response_format text', { response_format: { type: 'text' } }],
   ['response_format json_object', { response_format: { type: 'json_object' } }],
   [
     'response_format json_schema',
-    { response_format: { type: 'json_schema', json_schema: { name: 'x', description: 'd', strict: true, schema: { type: 'object' } } } },
+    {
+      response_format: {
+        type: 'json_schema',
+        json_schema: { name: 'x', description: 'd', strict: true, schema: { type: 'object' } },
+      },
+    },
   ],
   ['legacy functions and function_call', { functions: [{ name: 'f' }], function_call: { name: 'f' } }],
   ['legacy function_call auto', { functions: [{ name: 'f' }], function_call: 'auto' }],
@@ -140,8 +163,20 @@ const validRequests: Array<[string, Record<string, unknown>]> = [
       messages: [
         { role: 'developer', content: 'be brief' },
         { role: 'system', content: [{ type: 'text', text: 'be kind' }] },
-        { role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA', detail: 'low' } }] },
-        { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"北京"}' } }] },
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'look' },
+            { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA', detail: 'low' } },
+          ],
+        },
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"北京"}' } },
+          ],
+        },
         { role: 'tool', tool_call_id: 'call_1', content: '25°C' },
         { role: 'assistant', content: '', reasoning_content: 'thinking', refusal: null },
         { role: 'assistant', content: null, function_call: { name: 'f', arguments: '{}' } },
@@ -150,8 +185,24 @@ const validRequests: Array<[string, Record<string, unknown>]> = [
       ],
     },
   ],
-  ['image detail auto and high', { messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x/y.png', detail: 'auto' } }, { type: 'image_url', image_url: { url: 'https://x/z.png', detail: 'high' } }] }] }],
-  ['assistant content with a refusal part', { messages: [{ role: 'assistant', content: [{ type: 'refusal', refusal: 'no' }] }] }],
+  [
+    'image detail auto and high',
+    {
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'image_url', image_url: { url: 'https://x/y.png', detail: 'auto' } },
+            { type: 'image_url', image_url: { url: 'https://x/z.png', detail: 'high' } },
+          ],
+        },
+      ],
+    },
+  ],
+  [
+    'assistant content with a refusal part',
+    { messages: [{ role: 'assistant', content: [{ type: 'refusal', refusal: 'no' }] }] },
+  ],
 ];
 
 const invalidRequests: Array<[string, Record<string, unknown>, string[]]> = [
@@ -182,19 +233,55 @@ const invalidRequests: Array<[string, Record<string, unknown>, string[]]> = [
   ['audio without format', { audio: { voice: 'alloy' } }, ['/audio']],
   ['tool_choice "always"', { tool_choice: 'always' }, ['/tool_choice']],
   ['tool_choice naming no function', { tool_choice: { type: 'function' } }, ['/tool_choice']],
-  ['tool_choice of another type', { tool_choice: { type: 'custom', function: { name: 'f' } } }, ['/tool_choice', '/tool_choice/type']],
+  [
+    'tool_choice of another type',
+    { tool_choice: { type: 'custom', function: { name: 'f' } } },
+    ['/tool_choice', '/tool_choice/type'],
+  ],
   ['a tool of type custom', { tools: [{ type: 'custom', function: { name: 'f' } }] }, ['/tools/0/type']],
   ['a tool without function', { tools: [{ type: 'function' }] }, ['/tools/0']],
-  ['a tool name with spaces', { tools: [{ type: 'function', function: { name: 'get weather' } }] }, ['/tools/0/function/name']],
-  ['tool parameters not an object', { tools: [{ type: 'function', function: { name: 'f', parameters: 'x' } }] }, ['/tools/0/function/parameters']],
+  [
+    'a tool name with spaces',
+    { tools: [{ type: 'function', function: { name: 'get weather' } }] },
+    ['/tools/0/function/name'],
+  ],
+  [
+    'tool parameters not an object',
+    { tools: [{ type: 'function', function: { name: 'f', parameters: 'x' } }] },
+    ['/tools/0/function/parameters'],
+  ],
   ['parallel_tool_calls a string', { parallel_tool_calls: 'no' }, ['/parallel_tool_calls']],
-  ['response_format without type', { response_format: { json_schema: { name: 'x', schema: { type: 'object' } } } }, ['/response_format']],
+  [
+    'response_format without type',
+    { response_format: { json_schema: { name: 'x', schema: { type: 'object' } } } },
+    ['/response_format'],
+  ],
   ['response_format of an unknown type', { response_format: { type: 'yaml' } }, ['/response_format/type']],
-  ['response_format json_schema without json_schema', { response_format: { type: 'json_schema' } }, ['/response_format']],
-  ['response_format json_schema without schema', { response_format: { type: 'json_schema', json_schema: { name: 'x' } } }, ['/response_format/json_schema']],
-  ['response_format json_schema without name', { response_format: { type: 'json_schema', json_schema: { schema: { type: 'object' } } } }, ['/response_format/json_schema']],
-  ['response_format json_object with a json_schema', { response_format: { type: 'json_object', json_schema: { name: 'x', schema: {} } } }, ['/response_format/json_schema']],
-  ['response_format json_schema whose schema is a string', { response_format: { type: 'json_schema', json_schema: { name: 'x', schema: 'object' } } }, ['/response_format/json_schema/schema']],
+  [
+    'response_format json_schema without json_schema',
+    { response_format: { type: 'json_schema' } },
+    ['/response_format'],
+  ],
+  [
+    'response_format json_schema without schema',
+    { response_format: { type: 'json_schema', json_schema: { name: 'x' } } },
+    ['/response_format/json_schema'],
+  ],
+  [
+    'response_format json_schema without name',
+    { response_format: { type: 'json_schema', json_schema: { schema: { type: 'object' } } } },
+    ['/response_format/json_schema'],
+  ],
+  [
+    'response_format json_object with a json_schema',
+    { response_format: { type: 'json_object', json_schema: { name: 'x', schema: {} } } },
+    ['/response_format/json_schema'],
+  ],
+  [
+    'response_format json_schema whose schema is a string',
+    { response_format: { type: 'json_schema', json_schema: { name: 'x', schema: 'object' } } },
+    ['/response_format/json_schema/schema'],
+  ],
   ['seed 1.5', { seed: 1.5 }, ['/seed']],
   ['user a number', { user: 1 }, ['/user']],
 ];
@@ -204,17 +291,46 @@ const invalidMessages: Array<[string, unknown, string[]]> = [
   ['a missing role', { content: 'hi' }, ['/messages/0']],
   ['a user message without content', { role: 'user' }, ['/messages/0']],
   ['a user message with null content', { role: 'user', content: null }, ['/messages/0/content']],
-  ['a system message with an image part', { role: 'system', content: [{ type: 'image_url', image_url: { url: 'https://x' } }] }, ['/messages/0/content', '/messages/0/content/0', '/messages/0/content/0/type']],
+  [
+    'a system message with an image part',
+    { role: 'system', content: [{ type: 'image_url', image_url: { url: 'https://x' } }] },
+    ['/messages/0/content', '/messages/0/content/0', '/messages/0/content/0/type'],
+  ],
   ['a user message with tool_calls', { role: 'user', content: 'x', tool_calls: [] }, ['/messages/0/tool_calls']],
   ['a user message with tool_call_id', { role: 'user', content: 'x', tool_call_id: 'c' }, ['/messages/0/tool_call_id']],
   ['a tool message without tool_call_id', { role: 'tool', content: 'x' }, ['/messages/0']],
   ['a tool message with a name', { role: 'tool', content: 'x', tool_call_id: 'c', name: 'n' }, ['/messages/0/name']],
-  ['an assistant message with tool_call_id', { role: 'assistant', content: 'x', tool_call_id: 'c' }, ['/messages/0/tool_call_id']],
+  [
+    'an assistant message with tool_call_id',
+    { role: 'assistant', content: 'x', tool_call_id: 'c' },
+    ['/messages/0/tool_call_id'],
+  ],
   ['a function message without name', { role: 'function', content: 'x' }, ['/messages/0']],
   ['an unknown message field', { role: 'user', content: 'x', task_id: 'x' }, ['/messages/0']],
-  ['an image part with a bad detail', { role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x', detail: 'max' } }] }, ['/messages/0/content', '/messages/0/content/0', '/messages/0/content/0/image_url/detail', '/messages/0/content/0/type']],
-  ['a tool call with object arguments', { role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: {} } }] }, ['/messages/0/tool_calls/0/function/arguments']],
-  ['a tool call without id', { role: 'assistant', content: null, tool_calls: [{ type: 'function', function: { name: 'f', arguments: '{}' } }] }, ['/messages/0/tool_calls/0']],
+  [
+    'an image part with a bad detail',
+    { role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x', detail: 'max' } }] },
+    [
+      '/messages/0/content',
+      '/messages/0/content/0',
+      '/messages/0/content/0/image_url/detail',
+      '/messages/0/content/0/type',
+    ],
+  ],
+  [
+    'a tool call with object arguments',
+    {
+      role: 'assistant',
+      content: null,
+      tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: {} } }],
+    },
+    ['/messages/0/tool_calls/0/function/arguments'],
+  ],
+  [
+    'a tool call without id',
+    { role: 'assistant', content: null, tool_calls: [{ type: 'function', function: { name: 'f', arguments: '{}' } }] },
+    ['/messages/0/tool_calls/0'],
+  ],
 ];
 
 describe('chat-request', () => {
@@ -232,14 +348,29 @@ describe('chat-request', () => {
   });
 
   it('reports a bad role only at /messages/N/role, as an enum error the mock turns into param messages[N].role', () => {
-    const errors = errorsOf({ ...base, messages: [{ role: 'user', content: 'a' }, { role: 'bot', content: 'b' }] }, 'chat-request');
+    const errors = errorsOf(
+      {
+        ...base,
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'bot', content: 'b' },
+        ],
+      },
+      'chat-request',
+    );
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ instancePath: '/messages/1/role', keyword: 'enum' });
   });
 
   it('names an unknown top-level field in the additionalProperties error', () => {
     const errors = errorsOf({ ...base, foo: 1 }, 'chat-request');
-    expect(errors).toEqual([expect.objectContaining({ instancePath: '', keyword: 'additionalProperties', params: { additionalProperty: 'foo' } })]);
+    expect(errors).toEqual([
+      expect.objectContaining({
+        instancePath: '',
+        keyword: 'additionalProperties',
+        params: { additionalProperty: 'foo' },
+      }),
+    ]);
   });
 });
 
@@ -249,22 +380,97 @@ describe('chat-request', () => {
 const message = { role: 'assistant', content: 'hi' };
 const choice = { index: 0, message, finish_reason: 'stop', logprobs: null };
 const usage = { prompt_tokens: 3, completion_tokens: 2, total_tokens: 5 };
-const response = { id: 'chatcmpl-1', object: 'chat.completion', created: 1741680000, model: 'gpt-4o-mini', choices: [choice], usage };
-const token = { token: 'hi', logprob: -0.1, bytes: [104, 105], top_logprobs: [{ token: 'hi', logprob: -0.1, bytes: null }] };
+const response = {
+  id: 'chatcmpl-1',
+  object: 'chat.completion',
+  created: 1741680000,
+  model: 'gpt-4o-mini',
+  choices: [choice],
+  usage,
+};
+const token = {
+  token: 'hi',
+  logprob: -0.1,
+  bytes: [104, 105],
+  top_logprobs: [{ token: 'hi', logprob: -0.1, bytes: null }],
+};
 
 describe('chat-response', () => {
   it.each<[string, Record<string, unknown>]>([
     ['the minimum', {}],
-    ['OpenAI\'s full shape', {
-      system_fingerprint: 'fp_1', service_tier: 'default',
-      choices: [{ ...choice, message: { ...message, refusal: null, annotations: [] }, logprobs: { content: [token], refusal: null } }],
-      usage: { ...usage, prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 }, completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 } },
-    }],
-    ['aiid\'s usage details', { usage: { ...usage, prompt_tokens_details: { cached_tokens: 1, text_tokens: 1, audio_tokens: 0, image_tokens: 0 }, completion_tokens_details: { text_tokens: 2, audio_tokens: 0, reasoning_tokens: 0 } } }],
-    ['a tool call with content null', { choices: [{ ...choice, finish_reason: 'tool_calls', message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{}' } }] } }] }],
+    [
+      "OpenAI's full shape",
+      {
+        system_fingerprint: 'fp_1',
+        service_tier: 'default',
+        choices: [
+          {
+            ...choice,
+            message: { ...message, refusal: null, annotations: [] },
+            logprobs: { content: [token], refusal: null },
+          },
+        ],
+        usage: {
+          ...usage,
+          prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+          completion_tokens_details: {
+            reasoning_tokens: 0,
+            audio_tokens: 0,
+            accepted_prediction_tokens: 0,
+            rejected_prediction_tokens: 0,
+          },
+        },
+      },
+    ],
+    [
+      "aiid's usage details",
+      {
+        usage: {
+          ...usage,
+          prompt_tokens_details: { cached_tokens: 1, text_tokens: 1, audio_tokens: 0, image_tokens: 0 },
+          completion_tokens_details: { text_tokens: 2, audio_tokens: 0, reasoning_tokens: 0 },
+        },
+      },
+    ],
+    [
+      'a tool call with content null',
+      {
+        choices: [
+          {
+            ...choice,
+            finish_reason: 'tool_calls',
+            message: {
+              role: 'assistant',
+              content: null,
+              tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{}' } }],
+            },
+          },
+        ],
+      },
+    ],
     ['reasoning_content', { choices: [{ ...choice, message: { ...message, reasoning_content: 'because' } }] }],
-    ['a legacy function call', { choices: [{ ...choice, finish_reason: 'function_call', message: { role: 'assistant', content: null, function_call: { name: 'f', arguments: '{}' } } }] }],
-    ['every finish reason', { choices: ['stop', 'length', 'tool_calls', 'content_filter', 'function_call'].map((r, index) => ({ ...choice, index, finish_reason: r })) }],
+    [
+      'a legacy function call',
+      {
+        choices: [
+          {
+            ...choice,
+            finish_reason: 'function_call',
+            message: { role: 'assistant', content: null, function_call: { name: 'f', arguments: '{}' } },
+          },
+        ],
+      },
+    ],
+    [
+      'every finish reason',
+      {
+        choices: ['stop', 'length', 'tool_calls', 'content_filter', 'function_call'].map((r, index) => ({
+          ...choice,
+          index,
+          finish_reason: r,
+        })),
+      },
+    ],
   ])('accepts %s', (_, patch) => {
     expect(errorsOf({ ...response, ...patch }, 'chat-response')).toEqual([]);
   });
@@ -279,11 +485,34 @@ describe('chat-response', () => {
     ['no choices', { choices: [] }, ['/choices']],
     ['content missing', { choices: [{ ...choice, message: { role: 'assistant' } }] }, ['/choices/0/message']],
     ['role user', { choices: [{ ...choice, message: { ...message, role: 'user' } }] }, ['/choices/0/message/role']],
-    ['an OpenRouter-style reasoning field', { choices: [{ ...choice, message: { ...message, reasoning: 'x' } }] }, ['/choices/0/message']],
-    ['tool-call arguments as an object', { choices: [{ ...choice, message: { role: 'assistant', content: null, tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: {} } }] } }] }, ['/choices/0/message/tool_calls/0/function/arguments']],
+    [
+      'an OpenRouter-style reasoning field',
+      { choices: [{ ...choice, message: { ...message, reasoning: 'x' } }] },
+      ['/choices/0/message'],
+    ],
+    [
+      'tool-call arguments as an object',
+      {
+        choices: [
+          {
+            ...choice,
+            message: {
+              role: 'assistant',
+              content: null,
+              tool_calls: [{ id: 'c', type: 'function', function: { name: 'f', arguments: {} } }],
+            },
+          },
+        ],
+      },
+      ['/choices/0/message/tool_calls/0/function/arguments'],
+    ],
     ['created in milliseconds', { created: 1741680000000 }, ['/created']],
     ['object chat.completion.chunk', { object: 'chat.completion.chunk' }, ['/object']],
-    ['an unknown usage detail', { usage: { ...usage, prompt_tokens_details: { cache_hits: 1 } } }, ['/usage/prompt_tokens_details']],
+    [
+      'an unknown usage detail',
+      { usage: { ...usage, prompt_tokens_details: { cache_hits: 1 } } },
+      ['/usage/prompt_tokens_details'],
+    ],
     ['usage without total_tokens', { usage: { prompt_tokens: 1, completion_tokens: 1 } }, ['/usage']],
     ['logprobs without refusal', { choices: [{ ...choice, logprobs: { content: [token] } }] }, ['/choices/0/logprobs']],
   ])('rejects %s', (_, patch, at) => {
@@ -302,17 +531,46 @@ describe('chat-chunk', () => {
     ['a finish frame', { choices: [chunkChoice({}, 'stop')] }],
     ['the usage chunk with empty choices', { choices: [], usage }],
     ['usage on the finish chunk (aireiter)', { choices: [chunkChoice({}, 'stop')], usage }],
-    ['a first tool-call piece', { choices: [chunkChoice({ tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'f', arguments: '' } }] })] }],
-    ['a later tool-call piece', { choices: [chunkChoice({ tool_calls: [{ index: 0, function: { arguments: '{"a"' } }] })] }],
+    [
+      'a first tool-call piece',
+      {
+        choices: [
+          chunkChoice({
+            tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'f', arguments: '' } }],
+          }),
+        ],
+      },
+    ],
+    [
+      'a later tool-call piece',
+      { choices: [chunkChoice({ tool_calls: [{ index: 0, function: { arguments: '{"a"' } }] })] },
+    ],
     ['reasoning_content', { choices: [chunkChoice({ reasoning_content: 'hmm' })] }],
-    ['OpenAI\'s extra keys', { choices: [{ ...chunkChoice({ content: 'x', refusal: null }), logprobs: null }], system_fingerprint: 'fp', service_tier: 'default', obfuscation: 'abc', usage: null }],
+    [
+      "OpenAI's extra keys",
+      {
+        choices: [{ ...chunkChoice({ content: 'x', refusal: null }), logprobs: null }],
+        system_fingerprint: 'fp',
+        service_tier: 'default',
+        obfuscation: 'abc',
+        usage: null,
+      },
+    ],
   ])('accepts %s', (_, patch) => {
     expect(errorsOf({ ...chunk, ...patch }, 'chat-chunk')).toEqual([]);
   });
 
   it.each<[string, Record<string, unknown>, string[]]>([
-    ['a tool-call piece without index', { choices: [chunkChoice({ tool_calls: [{ id: 'c', type: 'function', function: { name: 'f' } }] })] }, ['/choices/0/delta/tool_calls/0']],
-    ['a tool-call index -1', { choices: [chunkChoice({ tool_calls: [{ index: -1 }] })] }, ['/choices/0/delta/tool_calls/0/index']],
+    [
+      'a tool-call piece without index',
+      { choices: [chunkChoice({ tool_calls: [{ id: 'c', type: 'function', function: { name: 'f' } }] })] },
+      ['/choices/0/delta/tool_calls/0'],
+    ],
+    [
+      'a tool-call index -1',
+      { choices: [chunkChoice({ tool_calls: [{ index: -1 }] })] },
+      ['/choices/0/delta/tool_calls/0/index'],
+    ],
     ['finish_reason ""', { choices: [chunkChoice({}, '')] }, ['/choices/0/finish_reason']],
     ['no finish_reason key', { choices: [{ index: 0, delta: {} }] }, ['/choices/0']],
     ['choices null', { choices: null }, ['/choices']],
@@ -328,7 +586,7 @@ describe('chat-chunk', () => {
 describe('model and models-list', () => {
   const model = { id: 'gpt-4o-mini', object: 'model', created: 1686935002, owned_by: 'openai' };
 
-  it('accepts OpenAI\'s shapes', () => {
+  it("accepts OpenAI's shapes", () => {
     expect(errorsOf(model, 'model')).toEqual([]);
     expect(errorsOf({ object: 'list', data: [model] }, 'models-list')).toEqual([]);
     expect(errorsOf({ object: 'list', data: [] }, 'models-list')).toEqual([]);

@@ -4,18 +4,25 @@
 //   x-mock-break), the suite gives exactly that break's `flips` and `supported` elsewhere;
 // - each relay dialect of spec/relays/ gets the verdicts it expects.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BREAK_HEADER, createMockProvider, type MockProvider } from '../../mock-server/index.ts';
-import { breaks } from '../../spec/breaks.ts';
-import type { ReportTarget } from '../../spec/generated/types.ts';
-import { loadRelays } from '../../spec/relays.ts';
-import { runAgainstMock } from '../../suites/against-mock.ts';
-import { validate } from '../../spec/validators.ts';
-import { buildReport, renderTable } from '../../suites/report.ts';
-import { runTarget } from '../../suites/runner.ts';
-import { KEY, target } from './helpers.ts';
+import { BREAK_HEADER, createMockProvider, type MockProvider } from '../../mock-server/index.js';
+import { breaks } from '../../spec/breaks.js';
+import type { ReportTarget } from '../../spec/generated/types.js';
+import { loadRelays } from '../../spec/relays.js';
+import { runAgainstMock } from '../../suites/against-mock.js';
+import { validate } from '../../spec/validators.js';
+import { buildReport, renderTable } from '../../suites/report/report-file.js';
+import { runTarget } from '../../suites/runner.js';
+import { KEY, target } from './helpers.js';
 
-
-const STREAMED = ['stream.sse', 'stream.default', 'stream.include_usage', 'errors.in_band', 'tools.stream', 'stop', 'n'];
+const STREAMED = [
+  'stream.sse',
+  'stream.default',
+  'stream.include_usage',
+  'errors.in_band',
+  'tools.stream',
+  'stop',
+  'n',
+];
 /**
  * To stay fast, a break runs the features its category can reach, not the whole catalogue;
  * request-handling breaks are diverse and run everything (`undefined`).
@@ -23,16 +30,34 @@ const STREAMED = ['stream.sse', 'stream.default', 'stream.include_usage', 'error
 const SCOPE: Readonly<Record<string, readonly string[] | undefined>> = {
   request: undefined,
   stream: STREAMED,
-  tools: ['tools.call', 'tools.stream', 'tools.history', 'tool_choice.required', 'tool_choice.named', 'tool_choice.none', 'parallel_tool_calls'],
+  tools: [
+    'tools.call',
+    'tools.stream',
+    'tools.history',
+    'tool_choice.required',
+    'tool_choice.named',
+    'tool_choice.none',
+    'parallel_tool_calls',
+  ],
   'structured-output': ['response_format.json_object', 'response_format.json_schema', 'stream.default'],
   reasoning: ['reasoning.content', 'reasoning.effort'],
-  errors: ['errors.status', 'errors.envelope', 'errors.in_band', 'auth', 'params.unknown', 'params.range', 'models.list'],
+  errors: [
+    'errors.status',
+    'errors.envelope',
+    'errors.in_band',
+    'auth',
+    'params.unknown',
+    'params.range',
+    'models.list',
+  ],
   metadata: ['chat.basic', 'chat.metadata', 'usage.accounting', ...STREAMED],
   models: ['models.list', 'chat.basic', 'auth'],
 };
 
 function differences(results: ReportTarget['results'], want: Record<string, string | undefined>): string[] {
-  return results.filter((r) => r.verdict !== want[r.feature]).map((r) => `${r.feature}: got ${r.verdict}, want ${want[r.feature]} (${r.summary})`);
+  return results
+    .filter((r) => r.verdict !== want[r.feature])
+    .map((r) => `${r.feature}: got ${r.verdict}, want ${want[r.feature]} (${r.summary})`);
 }
 
 let mock: MockProvider;
@@ -64,7 +89,9 @@ describe('the suite against the faithful mock', () => {
       expect(r.evidence.length, r.feature).toBeGreaterThan(0);
       expect(r.reproduce, r.feature).toMatch(/^curl -sS/);
     }
-    expect(faithful.results.find((r) => r.feature === 'chat.basic')!.reproduce).toContain('Authorization: Bearer $RELAYCHECK_API_KEY');
+    expect(faithful.results.find((r) => r.feature === 'chat.basic')!.reproduce).toContain(
+      'Authorization: Bearer $RELAYCHECK_API_KEY',
+    );
     expect(faithful.results.find((r) => r.feature === 'auth')!.reproduce).toContain('sk-relaycheck-wrong-key');
   });
   it('writes a report that validates against spec/report.schema.yaml, with the key nowhere', () => {
@@ -80,7 +107,10 @@ describe('the suite against the faithful mock', () => {
 describe('every break flips exactly what spec/breaks.yaml says', () => {
   it.concurrent.each(breaks().map((b) => [b.id, b] as const))('%s', async (_, b) => {
     const only = SCOPE[b.category];
-    const run = await runTarget(target(baseUrl, { name: b.id, headers: { [BREAK_HEADER]: b.id } }), { concurrency: 8, ...(only ? { only } : {}) });
+    const run = await runTarget(target(baseUrl, { name: b.id, headers: { [BREAK_HEADER]: b.id } }), {
+      concurrency: 8,
+      ...(only ? { only } : {}),
+    });
     const features = run.report.results.map((r) => r.feature);
     for (const feature of Object.keys(b.flips)) expect(features).toContain(feature);
     const flips = b.flips as Record<string, string | undefined>;

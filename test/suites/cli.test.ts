@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { BREAK_HEADER, createMockProvider, type MockProvider } from '../../mock-server/index.ts';
-import type { RelaycheckReport } from '../../spec/generated/types.ts';
-import { validate } from '../../spec/validators.ts';
-import { runCommand } from '../../scripts/commands/run.ts';
-import { KEY } from './helpers.ts';
+import { BREAK_HEADER, createMockProvider, type MockProvider } from '../../mock-server/index.js';
+import type { RelaycheckReport } from '../../spec/generated/types.js';
+import { validate } from '../../spec/validators.js';
+import { runCommand } from '../../scripts/cli/commands/run.js';
+import { KEY } from './helpers.js';
 
 const run = promisify(execFile);
 const BIN = new URL('../../bin/relaycheck.js', import.meta.url).pathname;
@@ -28,11 +28,18 @@ afterAll(async () => {
 });
 
 /** runCommand in-process, with stdout/stderr captured and an environment of our choosing. */
-async function inProcess(argv: string[], env: Record<string, string | undefined> = { RELAYCHECK_API_KEY: KEY }): Promise<{ code: number; stdout: string; stderr: string }> {
+async function inProcess(
+  argv: string[],
+  env: Record<string, string | undefined> = { RELAYCHECK_API_KEY: KEY },
+): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: unknown) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: unknown) => ((stderr += String(chunk)), true));
+  const out = vi
+    .spyOn(process.stdout, 'write')
+    .mockImplementation((chunk: unknown) => ((stdout += String(chunk)), true));
+  const err = vi
+    .spyOn(process.stderr, 'write')
+    .mockImplementation((chunk: unknown) => ((stderr += String(chunk)), true));
   const saved = { ...process.env };
   for (const [k, v] of Object.entries(env)) {
     if (v === undefined) delete process.env[k];
@@ -56,7 +63,22 @@ describe('relaycheck run (bin/relaycheck.js)', () => {
     const out = join(dir, 'full');
     const { stdout, stderr } = await run(
       process.execPath,
-      [BIN, 'run', '--base-url', baseUrl, '--model', 'mock-model', '--reasoning-model', 'mock-reasoner', '--vision-model', 'mock-model', '--out', out, '--name', 'mock'],
+      [
+        BIN,
+        'run',
+        '--base-url',
+        baseUrl,
+        '--model',
+        'mock-model',
+        '--reasoning-model',
+        'mock-reasoner',
+        '--vision-model',
+        'mock-model',
+        '--out',
+        out,
+        '--name',
+        'mock',
+      ],
       { env: { ...process.env, RELAYCHECK_API_KEY: KEY }, timeout: 20_000 },
     );
     expect(stdout).toMatch(/feature\s+mock/);
@@ -81,13 +103,24 @@ describe('relaycheck run (in-process)', () => {
     expect(flag.stderr).toContain('never from the command line');
     expect((await inProcess(['--model', 'm'])).stderr).toContain('--base-url is required');
     expect((await inProcess(['--base-url', 'ftp://x', '--model', 'm'])).code).toBe(2);
-    expect((await inProcess(['--base-url', baseUrl, '--model', 'm', '--only', 'nope'])).stderr).toContain("unknown feature or group 'nope'");
+    expect((await inProcess(['--base-url', baseUrl, '--model', 'm', '--only', 'nope'])).stderr).toContain(
+      "unknown feature or group 'nope'",
+    );
     expect((await inProcess(['--base-url', baseUrl, '--model', 'm', '--concurrency', '0'])).code).toBe(2);
   });
 
   it('exit 2 when the target cannot be reached; the report is still written', async () => {
     const out = join(dir, 'unreachable');
-    const r = await inProcess(['--base-url', 'http://127.0.0.1:1/v1', '--model', 'm', '--only', 'chat.basic', '--out', out]);
+    const r = await inProcess([
+      '--base-url',
+      'http://127.0.0.1:1/v1',
+      '--model',
+      'm',
+      '--only',
+      'chat.basic',
+      '--out',
+      out,
+    ]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('could not be reached');
     expect(JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')).targets[0].results[0].verdict).toBe('error');
@@ -112,7 +145,10 @@ describe('relaycheck run (in-process)', () => {
       ].join('\n'),
     );
     const out = join(dir, 'config');
-    const r = await inProcess(['--config', config, '--only', 'stop,basics', '--out', out], { RELAYCHECK_API_KEY: KEY, OTHER_KEY: KEY });
+    const r = await inProcess(['--config', config, '--only', 'stop,basics', '--out', out], {
+      RELAYCHECK_API_KEY: KEY,
+      OTHER_KEY: KEY,
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/feature\s+faithful\s+stop-ignored/);
     expect(r.stdout).toMatch(/stop\s+supported\s+IGNORED/);
@@ -122,7 +158,14 @@ describe('relaycheck run (in-process)', () => {
     expect(validate('report', report).errors).toEqual([]);
     expect(report.targets.map((t) => t.name)).toEqual(['faithful', 'stop-ignored']);
     expect(report.targets[0]!.require).toEqual(['stop']);
-    expect(report.targets[1]!.results.map((x) => x.feature)).toEqual(['chat.basic', 'auth', 'chat.metadata', 'usage.accounting', 'models.list', 'stop']);
+    expect(report.targets[1]!.results.map((x) => x.feature)).toEqual([
+      'chat.basic',
+      'auth',
+      'chat.metadata',
+      'usage.accounting',
+      'models.list',
+      'stop',
+    ]);
     expect(report.targets[1]!.results.find((x) => x.feature === 'stop')!.reproduce).toContain('$OTHER_KEY');
     for (const s of [r.stdout, r.stderr, text]) expect(s).not.toContain(KEY);
   });
@@ -144,12 +187,21 @@ describe('relaycheck run as a CI gate', () => {
     const out = join(dir, 'gate-require');
     const ok = await inProcess([...base(), '--require', 'stop', '--out', out]);
     expect(ok.code, ok.stderr).toBe(0);
-    const bad = await inProcess([...base(), '--header', `${BREAK_HEADER}: stop-ignored`, '--require', 'stop', '--out', out]);
+    const bad = await inProcess([
+      ...base(),
+      '--header',
+      `${BREAK_HEADER}: stop-ignored`,
+      '--require',
+      'stop',
+      '--out',
+      out,
+    ]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/stop/);
     expect(bad.stderr).toContain('gamma');
     // The report that explains the failure is still written, in every format.
-    for (const f of ['report.json', 'report.md', 'report.html', 'junit.xml']) expect(readFileSync(join(out, f), 'utf8').length).toBeGreaterThan(0);
+    for (const f of ['report.json', 'report.md', 'report.html', 'junit.xml'])
+      expect(readFileSync(join(out, f), 'utf8').length).toBeGreaterThan(0);
   });
 
   it('with a baseline: a verdict that gets worse fails, --update-baseline accepts it', async () => {
@@ -158,7 +210,15 @@ describe('relaycheck run as a CI gate', () => {
     const accepted = await inProcess([...base(), '--baseline', baseline, '--update-baseline', '--out', out]);
     expect(accepted.code, accepted.stderr).toBe(0);
     expect(readFileSync(baseline, 'utf8')).toMatch(/stop: supported/);
-    const regressed = await inProcess([...base(), '--header', `${BREAK_HEADER}: stop-ignored`, '--baseline', baseline, '--out', out]);
+    const regressed = await inProcess([
+      ...base(),
+      '--header',
+      `${BREAK_HEADER}: stop-ignored`,
+      '--baseline',
+      baseline,
+      '--out',
+      out,
+    ]);
     expect(regressed.code).toBe(1);
     expect(regressed.stderr).toMatch(/supported.*ignored|ignored.*supported/s);
     const missing = await inProcess([...base(), '--baseline', join(dir, 'no-such-baseline.yaml'), '--out', out]);

@@ -2,15 +2,23 @@
 // integration tests.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Observed, Seen } from '../../suites/probes/types.ts';
-import { interpretChatStream, parseSse } from '../../suites/transport/sse.ts';
-import type { Target } from '../../suites/target.ts';
+import type { Observed, Seen } from '../../suites/probes/types.js';
+import { interpretChatStream, parseSse } from '../../suites/transport/sse.js';
+import type { Target } from '../../suites/target.js';
 
 export const KEY = 'sk-relaycheck-SECRET-1234';
 
 /** A JSON answer. */
 export function json(body: unknown, status = 200, contentType = 'application/json'): Observed {
-  return { status, headers: { 'content-type': contentType }, contentType, json: body, text: JSON.stringify(body), truncated: false, attempts: 1 };
+  return {
+    status,
+    headers: { 'content-type': contentType },
+    contentType,
+    json: body,
+    text: JSON.stringify(body),
+    truncated: false,
+    attempts: 1,
+  };
 }
 
 /** A non-JSON answer (or an empty one). */
@@ -33,13 +41,27 @@ export function sse(raw: string, status = 200, contentType = 'text/event-stream'
 }
 
 /** A transport failure. */
-export function failed(kind: NonNullable<Observed['error']>['kind'] = 'network', message = 'connect ECONNREFUSED'): Observed {
-  return { status: null, headers: {}, contentType: '', text: '', error: { kind, message }, truncated: true, attempts: 1 };
+export function failed(
+  kind: NonNullable<Observed['error']>['kind'] = 'network',
+  message = 'connect ECONNREFUSED',
+): Observed {
+  return {
+    status: null,
+    headers: {},
+    contentType: '',
+    text: '',
+    error: { kind, message },
+    truncated: true,
+    attempts: 1,
+  };
 }
 
 /** SSE text from chunk objects (each one `data:` event), ending with [DONE] unless told. */
 export function sseOf(chunks: readonly unknown[], done = true): string {
-  return chunks.map((c) => `data: ${typeof c === 'string' ? c : JSON.stringify(c)}\n\n`).join('') + (done ? 'data: [DONE]\n\n' : '');
+  return (
+    chunks.map((c) => `data: ${typeof c === 'string' ? c : JSON.stringify(c)}\n\n`).join('') +
+    (done ? 'data: [DONE]\n\n' : '')
+  );
 }
 
 export interface CompletionShape {
@@ -89,7 +111,10 @@ export function toolCall(name: string, args: unknown, id = `call_${name}`): Reco
 }
 
 /** Chunks of a plain streamed answer: role, the pieces of text, a finish chunk. */
-export function textChunks(pieces: readonly string[], options: { id?: string; finish?: string; index?: number } = {}): Record<string, unknown>[] {
+export function textChunks(
+  pieces: readonly string[],
+  options: { id?: string; finish?: string; index?: number } = {},
+): Record<string, unknown>[] {
   const base = { id: options.id ?? 'chatcmpl-s', object: 'chat.completion.chunk', created: 1_750_000_000, model: 'm' };
   const index = options.index ?? 0;
   return [
@@ -118,7 +143,9 @@ export function target(baseUrl: string, overrides: Partial<Target> = {}): Target
 }
 
 /** A throwaway local HTTP server on port 0. */
-export async function localServer(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<{ url: string; close: () => Promise<void> }> {
+export async function localServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

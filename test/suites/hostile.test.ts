@@ -2,14 +2,20 @@
 // never crash or hang, and say broken/error with clear summaries.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ReportTarget } from '../../spec/generated/types.ts';
-import { validate } from '../../spec/validators.ts';
-import { buildReport } from '../../suites/report.ts';
-import { runTarget } from '../../suites/runner.ts';
-import type { ExchangeLimits } from '../../suites/transport/http.ts';
-import { KEY, localServer, target } from './helpers.ts';
+import type { ReportTarget } from '../../spec/generated/types.js';
+import { validate } from '../../spec/validators.js';
+import { buildReport } from '../../suites/report/report-file.js';
+import { runTarget } from '../../suites/runner.js';
+import type { ExchangeLimits } from '../../suites/transport/http.js';
+import { KEY, localServer, target } from './helpers.js';
 
-const LIMITS: Partial<ExchangeLimits> = { timeoutMs: 1000, firstByteTimeoutMs: 500, maxStreamMs: 150, doneGraceMs: 100, maxRetries: 0 };
+const LIMITS: Partial<ExchangeLimits> = {
+  timeoutMs: 1000,
+  firstByteTimeoutMs: 500,
+  maxStreamMs: 150,
+  doneGraceMs: 100,
+  maxRetries: 0,
+};
 const closers: Array<() => Promise<void>> = [];
 afterAll(async () => {
   await Promise.all(closers.map((c) => c()));
@@ -36,14 +42,17 @@ async function runAgainst(handler: (req: IncomingMessage, res: ServerResponse) =
   return report;
 }
 
-const verdicts = (r: ReportTarget): Record<string, string> => Object.fromEntries(r.results.map((x) => [x.feature, x.verdict]));
+const verdicts = (r: ReportTarget): Record<string, string> =>
+  Object.fromEntries(r.results.map((x) => [x.feature, x.verdict]));
 const result = (r: ReportTarget, feature: string) => r.results.find((x) => x.feature === feature)!;
 
 describe('hostile servers', () => {
   it('a stream that never ends: stream.sse broken, everything else error', async () => {
     const report = await runAgainst((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.write(`data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { role: 'assistant', content: 'hi' }, finish_reason: null }] })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ id: 'x', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [{ index: 0, delta: { role: 'assistant', content: 'hi' }, finish_reason: null }] })}\n\n`,
+      );
       const keepAlive = setInterval(() => res.write(': still here\n\n'), 50);
       res.on('close', () => clearInterval(keepAlive));
     });
@@ -60,17 +69,38 @@ describe('hostile servers', () => {
       res.end('{"id": "chatcmpl-1", "choices": [');
     });
     const v = verdicts(report);
-    for (const f of ['chat.basic', 'models.list', 'stream.sse', 'stream.default', 'errors.status', 'errors.envelope', 'errors.in_band', 'tools.call', 'stop', 'params.unknown']) {
+    for (const f of [
+      'chat.basic',
+      'models.list',
+      'stream.sse',
+      'stream.default',
+      'errors.status',
+      'errors.envelope',
+      'errors.in_band',
+      'tools.call',
+      'stop',
+      'params.unknown',
+    ]) {
       expect(v[f], f).toBe('broken');
     }
-    for (const [feature, verdict] of Object.entries(v)) expect(['broken', 'error', 'skipped'], feature).toContain(verdict);
+    for (const [feature, verdict] of Object.entries(v))
+      expect(['broken', 'error', 'skipped'], feature).toContain(verdict);
     expect(result(report, 'chat.basic').summary).toContain('not JSON');
   });
 
   it('HTTP 200 with {"error": ...} everywhere: chat.basic and the status features broken, nothing supported but the envelope', async () => {
     const report = await runAgainst((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: 'no channel available for this model', type: 'server_error', param: null, code: 'no_channel' } }));
+      res.end(
+        JSON.stringify({
+          error: {
+            message: 'no channel available for this model',
+            type: 'server_error',
+            param: null,
+            code: 'no_channel',
+          },
+        }),
+      );
     });
     const v = verdicts(report);
     expect(v['chat.basic']).toBe('broken');
@@ -87,14 +117,17 @@ describe('hostile servers', () => {
     const report = await runAgainst((req, res) => {
       if (req.url?.endsWith('/models')) {
         res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ object: 'list', data: [{ id: 'mock-model', object: 'model', created: 1, owned_by: 'x' }] }));
+        res.end(
+          JSON.stringify({ object: 'list', data: [{ id: 'mock-model', object: 'model', created: 1, owned_by: 'x' }] }),
+        );
         return;
       }
       req.socket.destroy();
     });
     const v = verdicts(report);
     expect(v['models.list']).toBe('supported');
-    for (const [feature, verdict] of Object.entries(v)) if (feature !== 'models.list') expect(['error', 'broken'], feature).toContain(verdict);
+    for (const [feature, verdict] of Object.entries(v))
+      if (feature !== 'models.list') expect(['error', 'broken'], feature).toContain(verdict);
     expect(result(report, 'chat.basic').summary).toContain('could not measure');
   });
 
@@ -104,9 +137,20 @@ describe('hostile servers', () => {
       res.end('{"object":"list","data":[]}');
     });
     closers.push(server.close);
-    const throwing = { feature: 'chat.basic', needs: 'model' as const, steps: [[{ label: 'x', body: {} }]], judge: () => { throw new Error('judge bug'); } };
+    const throwing = {
+      feature: 'chat.basic',
+      needs: 'model' as const,
+      steps: [[{ label: 'x', body: {} }]],
+      judge: () => {
+        throw new Error('judge bug');
+      },
+    };
     const run = await runTarget(target(server.url), { limits: LIMITS, only: ['chat.basic'], probes: [throwing] });
-    expect(run.report.results[0]).toMatchObject({ feature: 'chat.basic', verdict: 'error', summary: 'internal error in the chat.basic probe: judge bug' });
+    expect(run.report.results[0]).toMatchObject({
+      feature: 'chat.basic',
+      verdict: 'error',
+      summary: 'internal error in the chat.basic probe: judge bug',
+    });
   });
 
   it('an unreachable target stops early with one clear problem', async () => {
@@ -129,7 +173,16 @@ describe('hostile servers', () => {
   it('a refused key (401 on GET /models) stops early', async () => {
     const server = await localServer((_req, res) => {
       res.writeHead(401, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ error: { message: 'Incorrect API key provided', type: 'invalid_request_error', param: null, code: 'invalid_api_key' } }));
+      res.end(
+        JSON.stringify({
+          error: {
+            message: 'Incorrect API key provided',
+            type: 'invalid_request_error',
+            param: null,
+            code: 'invalid_api_key',
+          },
+        }),
+      );
     });
     closers.push(server.close);
     const run = await runTarget(target(server.url), { limits: LIMITS });

@@ -1,39 +1,64 @@
 // Targets and config, the per-target session (sharing, limits, counting, reproducers), the
 // concurrency limiter and the report's text forms.
 import { describe, expect, it } from 'vitest';
-import type { ReportTarget } from '../../spec/generated/types.ts';
-import { createLimiter } from '../../suites/concurrency.ts';
-import { buildReport, progressLine, renderTable } from '../../suites/report.ts';
-import { TargetSession } from '../../suites/session.ts';
-import { ConfigError, parseConfig, parseHeaderFlag, resolveTarget } from '../../suites/target.ts';
-import { KEY, completion, localServer, target } from './helpers.ts';
+import type { ReportTarget } from '../../spec/generated/types.js';
+import { createLimiter } from '../../suites/concurrency.js';
+import { buildReport, progressLine, renderTable } from '../../suites/report/report-file.js';
+import { TargetSession } from '../../suites/session.js';
+import { ConfigError, parseConfig, parseHeaderFlag, resolveTarget } from '../../suites/target.js';
+import { KEY, completion, localServer, target } from './helpers.js';
 
 describe('config and targets', () => {
   it('parses targets with defaults', () => {
-    const c = parseConfig('concurrency: 2\ntargets:\n  - name: a\n    baseUrl: https://relay.example/v1\n    models: { model: m, vision: v }\n');
+    const c = parseConfig(
+      'concurrency: 2\ntargets:\n  - name: a\n    baseUrl: https://relay.example/v1\n    models: { model: m, vision: v }\n',
+    );
     expect(c).toEqual({
       concurrency: 2,
-      targets: [{ name: 'a', baseUrl: 'https://relay.example/v1', keyEnv: 'RELAYCHECK_API_KEY', models: { model: 'm', vision: 'v' }, headers: {}, auth: 'bearer' }],
+      targets: [
+        {
+          name: 'a',
+          baseUrl: 'https://relay.example/v1',
+          keyEnv: 'RELAYCHECK_API_KEY',
+          models: { model: 'm', vision: 'v' },
+          headers: {},
+          auth: 'bearer',
+        },
+      ],
     });
   });
   it('refuses duplicate names, unknown required features, credentials in the URL, bad YAML', () => {
-    const two = 'targets:\n  - { name: a, baseUrl: "http://x/v1", models: { model: m } }\n  - { name: a, baseUrl: "http://y/v1", models: { model: m } }\n';
+    const two =
+      'targets:\n  - { name: a, baseUrl: "http://x/v1", models: { model: m } }\n  - { name: a, baseUrl: "http://y/v1", models: { model: m } }\n';
     expect(() => parseConfig(two)).toThrow(/used twice/);
-    expect(() => parseConfig('targets:\n  - { name: a, baseUrl: "http://x/v1", models: { model: m }, require: [nope] }\n')).toThrow(/unknown feature/);
-    expect(() => parseConfig('targets:\n  - { name: a, baseUrl: "http://u:p@x/v1", models: { model: m } }\n')).toThrow(/not in the URL/);
+    expect(() =>
+      parseConfig('targets:\n  - { name: a, baseUrl: "http://x/v1", models: { model: m }, require: [nope] }\n'),
+    ).toThrow(/unknown feature/);
+    expect(() => parseConfig('targets:\n  - { name: a, baseUrl: "http://u:p@x/v1", models: { model: m } }\n')).toThrow(
+      /not in the URL/,
+    );
     expect(() => parseConfig('targets: [')).toThrow(ConfigError);
   });
   it('parses --header and resolves ${VAR} values and the key from the environment, as secrets', () => {
     expect(parseHeaderFlag('X-Title: relay check')).toEqual(['X-Title', 'relay check']);
     expect(() => parseHeaderFlag('no colon')).toThrow(ConfigError);
-    const config = { name: 't', baseUrl: 'http://x/v1', keyEnv: 'K', models: { model: 'm' }, headers: { 'X-Org': '${ORG}' }, auth: 'bearer' as const };
+    const config = {
+      name: 't',
+      baseUrl: 'http://x/v1',
+      keyEnv: 'K',
+      models: { model: 'm' },
+      headers: { 'X-Org': '${ORG}' },
+      auth: 'bearer' as const,
+    };
     const t = resolveTarget(config, { K: ' sk-1234 ', ORG: 'org-secret' });
     expect(t.apiKey).toBe('sk-1234');
     expect(t.headers).toEqual({ 'X-Org': 'org-secret' });
     expect(t.secrets).toEqual(['sk-1234', 'org-secret']);
     expect(() => resolveTarget(config, { ORG: 'x' })).toThrow(/K is not set/);
     expect(() => resolveTarget(config, { K: 'sk-1234' })).toThrow(/ORG/);
-    expect(() => resolveTarget({ ...config, headers: { Authorization: 'Bearer x' } }, { K: 'sk-1234' })).toThrow(/not in an extra header \(Authorization\)/);
+    expect(() => resolveTarget({ ...config, headers: { Authorization: 'Bearer x' } }, { K: 'sk-1234' })).toThrow(
+      /not in an extra header \(Authorization\)/,
+    );
   });
 });
 
@@ -102,8 +127,20 @@ describe('TargetSession', () => {
   it('builds curl reproducers: the key from its variable, a wrong key written out, api-key auth, no body secrets', async () => {
     const t = target('http://relay.example/v1/', { keyEnv: 'MY_KEY', headers: { 'X-Title': 'rc', 'X-Token': KEY } });
     const session = new TargetSession(t);
-    const fake = { status: 200, headers: {}, contentType: '', text: '', truncated: false, attempts: 1, bytes: 0, evidence: {} as never };
-    const sent = (auth: 'key' | 'none' | 'wrong') => ({ ...session.resolve({ label: 'l', body: { messages: [{ role: 'user', content: KEY }] }, auth }, 'model'), result: fake });
+    const fake = {
+      status: 200,
+      headers: {},
+      contentType: '',
+      text: '',
+      truncated: false,
+      attempts: 1,
+      bytes: 0,
+      evidence: {} as never,
+    };
+    const sent = (auth: 'key' | 'none' | 'wrong') => ({
+      ...session.resolve({ label: 'l', body: { messages: [{ role: 'user', content: KEY }] }, auth }, 'model'),
+      result: fake,
+    });
     const keyed = session.curl(sent('key'));
     expect(keyed).toContain('curl -sS http://relay.example/v1/chat/completions');
     expect(keyed).toContain('-H "Authorization: Bearer $MY_KEY"');
@@ -113,7 +150,9 @@ describe('TargetSession', () => {
     expect(session.curl(sent('wrong'))).toContain("-H 'Authorization: Bearer sk-relaycheck-wrong-key");
     const apiKey = new TargetSession({ ...t, auth: 'api-key' });
     expect(apiKey.resolve({ label: 'l', body: {} }, 'model').request.headers['api-key']).toBe(KEY);
-    expect(apiKey.curl({ ...apiKey.resolve({ label: 'l', body: {} }, 'model'), result: fake })).toContain('-H "api-key: $MY_KEY"');
+    expect(apiKey.curl({ ...apiKey.resolve({ label: 'l', body: {} }, 'model'), result: fake })).toContain(
+      '-H "api-key: $MY_KEY"',
+    );
   });
 });
 
@@ -126,7 +165,13 @@ describe('report text', () => {
     durationMs: 1200,
     results: [
       { feature: 'chat.basic', verdict: 'supported', summary: 'ok', evidence: [], reproduce: '' },
-      { feature: 'stop', verdict, summary: verdict === 'ignored' ? 'stop ignored: output contains "gamma" after the stop sequence' : 'fine', evidence: [], reproduce: '' },
+      {
+        feature: 'stop',
+        verdict,
+        summary: verdict === 'ignored' ? 'stop ignored: output contains "gamma" after the stop sequence' : 'fine',
+        evidence: [],
+        reproduce: '',
+      },
     ],
   });
   it('puts targets side by side, with costs and findings', () => {
@@ -135,6 +180,8 @@ describe('report text', () => {
     expect(text).toMatch(/stop\s+supported\s+IGNORED/);
     expect(text).toContain('3 requests, 15 tokens (10 prompt + 5 completion), 1.2 s');
     expect(text).toContain('[two] stop ignored: output contains "gamma"');
-    expect(progressLine('two', targetReport('two', 'ignored').results[1]!)).toMatch(/^\[two\] stop\s+ignored\s+stop ignored/);
+    expect(progressLine('two', targetReport('two', 'ignored').results[1]!)).toMatch(
+      /^\[two\] stop\s+ignored\s+stop ignored/,
+    );
   });
 });

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { features } from '../../spec/features.ts';
-import { PROBES } from '../../suites/probes/index.ts';
-import { assembleChunks, isRefusal, readReply, unfence } from '../../suites/probes/read.ts';
-import type { RequestSpec } from '../../suites/probes/types.ts';
-import { failed, json, ok, sse, sseOf, text, textChunks } from './helpers.ts';
+import { features } from '../../spec/features.js';
+import { PROBES } from '../../suites/probes/index.js';
+import { assembleChunks, isRefusal, readReply, unfence } from '../../suites/probes/read.js';
+import type { RequestSpec } from '../../suites/probes/types.js';
+import { failed, json, ok, sse, sseOf, text, textChunks } from './helpers.js';
 
 describe('the probe catalogue', () => {
   it('has exactly one probe per feature of spec/features.yaml, with the same needs', () => {
@@ -14,7 +14,10 @@ describe('the probe catalogue', () => {
   });
   it('labels are unique within a probe', () => {
     for (const p of PROBES) {
-      const labels = p.steps.filter((s): s is readonly RequestSpec[] => Array.isArray(s)).flat().map((r) => r.label);
+      const labels = p.steps
+        .filter((s): s is readonly RequestSpec[] => Array.isArray(s))
+        .flat()
+        .map((r) => r.label);
       expect(new Set(labels).size, p.feature).toBe(labels.length);
     }
   });
@@ -23,8 +26,16 @@ describe('the probe catalogue', () => {
 describe('readReply', () => {
   it('tells completions, refusals, failures and garbage apart', () => {
     expect(readReply(ok(), { stream: false }).kind).toBe('ok');
-    expect(readReply(json({ error: { message: 'no' } }, 400), { stream: false })).toMatchObject({ kind: 'refused', status: 400, message: 'no', via2xx: false });
-    expect(readReply(json({ error: { message: 'no' } }), { stream: false })).toMatchObject({ kind: 'refused', via2xx: true });
+    expect(readReply(json({ error: { message: 'no' } }, 400), { stream: false })).toMatchObject({
+      kind: 'refused',
+      status: 400,
+      message: 'no',
+      via2xx: false,
+    });
+    expect(readReply(json({ error: { message: 'no' } }), { stream: false })).toMatchObject({
+      kind: 'refused',
+      via2xx: true,
+    });
     expect(readReply(json({ error: 'x' }, 502), { stream: false }).kind).toBe('failed');
     expect(readReply(failed('timeout', 't'), { stream: false }).kind).toBe('failed');
     expect(readReply(text('<html>', 200, 'text/html'), { stream: false }).kind).toBe('invalid');
@@ -51,16 +62,38 @@ describe('readReply', () => {
 describe('assembleChunks', () => {
   it('reassembles any split of the text, interleaved choices and tool-call fragments', () => {
     fc.assert(
-      fc.property(fc.array(fc.string(), { maxLength: 12 }), fc.array(fc.string({ minLength: 1 }), { minLength: 1, maxLength: 6 }), (pieces, argPieces) => {
-        const a = textChunks(pieces, { index: 0 });
-        const b = textChunks([...pieces].reverse(), { index: 1 });
-        const interleaved = a.flatMap((c, i) => [c, ...(b[i] ? [b[i]!] : [])]);
-        const tool = argPieces.map((p, i) => ({ choices: [{ index: 2, delta: { tool_calls: [{ index: 0, ...(i === 0 ? { id: 'c', type: 'function', function: { name: 'f', arguments: p } } : { function: { arguments: p } }) }] } }] }));
-        const { choices } = assembleChunks([...interleaved, ...tool]);
-        expect(choices[0]!.content).toBe(pieces.join(''));
-        expect(choices[1]!.content).toBe([...pieces].reverse().join(''));
-        expect(choices[2]!.toolCalls).toEqual([{ index: 0, id: 'c', type: 'function', name: 'f', arguments: argPieces.join('') }]);
-      }),
+      fc.property(
+        fc.array(fc.string(), { maxLength: 12 }),
+        fc.array(fc.string({ minLength: 1 }), { minLength: 1, maxLength: 6 }),
+        (pieces, argPieces) => {
+          const a = textChunks(pieces, { index: 0 });
+          const b = textChunks([...pieces].reverse(), { index: 1 });
+          const interleaved = a.flatMap((c, i) => [c, ...(b[i] ? [b[i]!] : [])]);
+          const tool = argPieces.map((p, i) => ({
+            choices: [
+              {
+                index: 2,
+                delta: {
+                  tool_calls: [
+                    {
+                      index: 0,
+                      ...(i === 0
+                        ? { id: 'c', type: 'function', function: { name: 'f', arguments: p } }
+                        : { function: { arguments: p } }),
+                    },
+                  ],
+                },
+              },
+            ],
+          }));
+          const { choices } = assembleChunks([...interleaved, ...tool]);
+          expect(choices[0]!.content).toBe(pieces.join(''));
+          expect(choices[1]!.content).toBe([...pieces].reverse().join(''));
+          expect(choices[2]!.toolCalls).toEqual([
+            { index: 0, id: 'c', type: 'function', name: 'f', arguments: argPieces.join('') },
+          ]);
+        },
+      ),
     );
   });
   it('keeps the last usage of a stream', () => {

@@ -16,7 +16,7 @@ import {
   type BreakCases,
   type J,
   type Reply,
-} from './harness.ts';
+} from './harness.js';
 
 const HI = 'Output exactly: hi';
 /** Unknown model, non-streamed and streamed: 404 model_not_found. */
@@ -86,7 +86,10 @@ export const errorCases: BreakCases = {
   'errors-in-band-sse': {
     scenario: [ES, E400S, E, E400, OK],
     check([fs, f400s, f, f400, fOk], [bs, b400s, b, b400, bOk]) {
-      for (const [br, fr] of [[bs!, fs!], [b400s!, f400s!]] as const) {
+      for (const [br, fr] of [
+        [bs!, fs!],
+        [b400s!, f400s!],
+      ] as const) {
         errorOf(fr, fr.status);
         expect(br.status).toBe(200);
         expect(isSseReply(br)).toBe(true);
@@ -138,10 +141,20 @@ export const errorCases: BreakCases = {
     more: {
       'remaps a condition matched by error type or code (insufficient_quota, rate_limit_exceeded)': async () => {
         const faithful = await start();
-        const quota = await start({ breaks: [{ id: 'error-status', params: { condition: 'insufficient_quota', status: 418 } }] });
-        const rate = await start({ breaks: [{ id: 'error-status', params: { condition: 'rate_limit_exceeded', status: 503 } }] });
+        const quota = await start({
+          breaks: [{ id: 'error-status', params: { condition: 'insufficient_quota', status: 418 } }],
+        });
+        const rate = await start({
+          breaks: [{ id: 'error-status', params: { condition: 'rate_limit_exceeded', status: 503 } }],
+        });
         try {
-          const [f402, f429, q402, q429, r429] = await Promise.all([send(faithful, E402), send(faithful, E429), send(quota, E402), send(quota, E429), send(rate, E429)]);
+          const [f402, f429, q402, q429, r429] = await Promise.all([
+            send(faithful, E402),
+            send(faithful, E429),
+            send(quota, E402),
+            send(quota, E429),
+            send(rate, E429),
+          ]);
           expect(errorOf(f402, 402).code).toBe('insufficient_quota');
           expectRefusal(q402, f402, 418, (x) => x, 'insufficient_quota → 418');
           expectSame(q429, f429, 'rate limits untouched');
@@ -163,7 +176,15 @@ export const errorCases: BreakCases = {
   'error-code-numeric': {
     scenario: [...REFUSALS, OK],
     check(f, b) {
-      REFUSALS.forEach((_, i) => expectRefusal(b[i]!, f[i]!, f[i]!.status, (x) => ({ error: { ...x.error, code: f[i]!.status } }), `refusal ${i}`));
+      REFUSALS.forEach((_, i) =>
+        expectRefusal(
+          b[i]!,
+          f[i]!,
+          f[i]!.status,
+          (x) => ({ error: { ...x.error, code: f[i]!.status } }),
+          `refusal ${i}`,
+        ),
+      );
       expectSame(b.at(-1)!, f.at(-1)!, 'a success is untouched');
     },
     changes: ['error', 'error-stream'],
@@ -189,7 +210,10 @@ export const errorCases: BreakCases = {
     check([f, f7, fe, fOk], [b, b7, be, bOk]) {
       expect(f!.headers['retry-after']).toBe('1');
       expect(f7!.headers['retry-after']).toBe('7');
-      for (const [br, fr] of [[b!, f!], [b7!, f7!]] as const) {
+      for (const [br, fr] of [
+        [b!, f!],
+        [b7!, f7!],
+      ] as const) {
         const { 'retry-after': _r, ...rest } = fr.headers;
         expect(br.status).toBe(429);
         expect(br.headers, 'no Retry-After, nothing else').toEqual(rest);
@@ -201,4 +225,3 @@ export const errorCases: BreakCases = {
     changes: [],
   },
 };
-

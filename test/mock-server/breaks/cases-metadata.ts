@@ -15,7 +15,7 @@ import {
   type BreakCases,
   type J,
   type Reply,
-} from './harness.ts';
+} from './harness.js';
 
 const HI = 'Output exactly: alpha beta gamma';
 const P = post(chat(HI));
@@ -85,7 +85,9 @@ export const metadataCases: BreakCases = {
     scenario: [P, S],
     check([f, fs], [b, bs]) {
       const body = json(f!);
-      expect(JSON.stringify(json(b!)), 'added at the end of the body').toBe(JSON.stringify({ ...body, task_id: 'task_mock' }));
+      expect(JSON.stringify(json(b!)), 'added at the end of the body').toBe(
+        JSON.stringify({ ...body, task_id: 'task_mock' }),
+      );
       const list = chunks(fs!);
       list[0].task_id = 'task_mock';
       expect(chunks(bs!), 'on the first chunk only').toEqual(list);
@@ -94,10 +96,21 @@ export const metadataCases: BreakCases = {
     more: {
       'takes its name, value and places from parameters (every-chunk, response only)': async () => {
         const faithful = await start();
-        const every = await start({ breaks: [{ id: 'extra-field', params: { name: 'provider', value: { id: 7 }, in: ['every-chunk'] } }] });
-        const response = await start({ breaks: [{ id: 'extra-field', params: { name: 'x_trace', value: 'abc', in: ['response'] } }] });
+        const every = await start({
+          breaks: [{ id: 'extra-field', params: { name: 'provider', value: { id: 7 }, in: ['every-chunk'] } }],
+        });
+        const response = await start({
+          breaks: [{ id: 'extra-field', params: { name: 'x_trace', value: 'abc', in: ['response'] } }],
+        });
         try {
-          const [f, fs, e, es, r, rs] = await Promise.all([send(faithful, P), send(faithful, S), send(every, P), send(every, S), send(response, P), send(response, S)]);
+          const [f, fs, e, es, r, rs] = await Promise.all([
+            send(faithful, P),
+            send(faithful, S),
+            send(every, P),
+            send(every, S),
+            send(response, P),
+            send(response, S),
+          ]);
           expectSame(e, f, 'every-chunk: the non-streamed body is untouched');
           expect(chunks(es)).toEqual(chunks(fs).map((c) => ({ ...c, provider: { id: 7 } })));
           expect(json(r)).toEqual({ ...json(f), x_trace: 'abc' });

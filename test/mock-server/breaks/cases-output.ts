@@ -1,6 +1,6 @@
 // Structured output and reasoning: each break's scenario and the exact change it must make.
 import { expect } from 'vitest';
-import { tokenize } from '../../../mock-server/core/tokens.ts';
+import { tokenize } from '../../../mock-server/core/tokens.js';
 import {
   answer,
   assembled,
@@ -16,7 +16,7 @@ import {
   type BreakCases,
   type J,
   type Reply,
-} from './harness.ts';
+} from './harness.js';
 
 const JSON_OBJECT = { response_format: { type: 'json_object' } };
 const JO = post(chat(JSON_OBJECT_PROMPT, JSON_OBJECT));
@@ -70,7 +70,12 @@ export const structuredCases: BreakCases = {
 
   'response-format-ignored': {
     // A prompt that says JSON without naming keys: only response_format makes the answer JSON.
-    scenario: [post(chat('Tell me about rivers, in JSON.', JSON_OBJECT)), post(chat('Tell me about rivers, in JSON.')), JS, post(chat('Describe a person.'))],
+    scenario: [
+      post(chat('Tell me about rivers, in JSON.', JSON_OBJECT)),
+      post(chat('Tell me about rivers, in JSON.')),
+      JS,
+      post(chat('Describe a person.')),
+    ],
     check([fo, foNone, fs, fsNone], [bo, , bs]) {
       expect(JSON.parse(json(fo!).choices[0].message.content as string)).toEqual(expect.any(Object));
       expect(answer(bo!), 'json_object: as without response_format').toEqual(answer(foNone!));
@@ -145,7 +150,11 @@ export const reasoningCases: BreakCases = {
   },
 
   'reasoning-dropped': {
-    scenario: [R, RS, post(reasoning({ reasoning_effort: 'low', stream: true, stream_options: { include_usage: true } }))],
+    scenario: [
+      R,
+      RS,
+      post(reasoning({ reasoning_effort: 'low', stream: true, stream_options: { include_usage: true } })),
+    ],
     check([f, fs, fu], [b, bs, bu]) {
       const expected = json(f!);
       delete expected.choices[0].message.reasoning_content;

@@ -3,7 +3,7 @@
 // broken answer with the faithful answer to the request without it (`answer` leaves out id
 // and created, which derive from the request's bytes).
 import { expect } from 'vitest';
-import { tokenize } from '../../../mock-server/core/tokens.ts';
+import { tokenize } from '../../../mock-server/core/tokens.js';
 import {
   answer,
   assembled,
@@ -21,11 +21,16 @@ import {
   type BreakCases,
   type J,
   type Reply,
-} from './harness.ts';
+} from './harness.js';
 
 const COUNT = 'Count from 1 to 20';
 const HI = 'Output exactly: alpha beta gamma';
-const IMAGE = { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==' } };
+const IMAGE = {
+  type: 'image_url',
+  image_url: {
+    url: 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+  },
+};
 
 const body0 = (r: Reply): J => json(r);
 const message0 = (r: Reply): J => json(r).choices[0].message;
@@ -102,7 +107,10 @@ export const requestCases: BreakCases = {
   },
 
   'params-range-unchecked': {
-    scenario: OUT_OF_RANGE.flatMap(([param, bad, clamped, more]) => [post(chat(HI, { ...more, [param]: bad })), post(chat(HI, { ...more, [param]: clamped }))]),
+    scenario: OUT_OF_RANGE.flatMap(([param, bad, clamped, more]) => [
+      post(chat(HI, { ...more, [param]: bad })),
+      post(chat(HI, { ...more, [param]: clamped })),
+    ]),
     check(f, b) {
       OUT_OF_RANGE.forEach(([param], i) => {
         expect(errorOf(f[2 * i]!, 400).param, `${param} out of range is refused faithfully`).toBe(param);
@@ -114,7 +122,11 @@ export const requestCases: BreakCases = {
   },
 
   'max-tokens-ignored': {
-    scenario: [post(chat(COUNT, { max_tokens: 5 })), post(chat(COUNT)), post(chat(COUNT, { max_completion_tokens: 5 }))],
+    scenario: [
+      post(chat(COUNT, { max_tokens: 5 })),
+      post(chat(COUNT)),
+      post(chat(COUNT, { max_completion_tokens: 5 })),
+    ],
     check([f, fFull, fMct], [b, , bMct]) {
       expect(body0(f!).choices[0].finish_reason).toBe('length');
       sameAnswer(b!, fFull!, 'the full answer, as without max_tokens');
@@ -124,7 +136,11 @@ export const requestCases: BreakCases = {
   },
 
   'max-completion-tokens-ignored': {
-    scenario: [post(chat(COUNT, { max_completion_tokens: 5 })), post(chat(COUNT)), post(chat(COUNT, { max_tokens: 5 }))],
+    scenario: [
+      post(chat(COUNT, { max_completion_tokens: 5 })),
+      post(chat(COUNT)),
+      post(chat(COUNT, { max_tokens: 5 })),
+    ],
     check([f, fFull, fMt], [b, , bMt]) {
       expect(body0(f!).choices[0].finish_reason).toBe('length');
       sameAnswer(b!, fFull!, 'the full answer, as without max_completion_tokens');
@@ -137,14 +153,22 @@ export const requestCases: BreakCases = {
     scenario: [post(chat(COUNT, { max_completion_tokens: 5 })), post(chat(COUNT, { max_tokens: 5 }))],
     check([f, fMt], [b, bMt]) {
       expect(f!.status).toBe(200);
-      expect(errorOf(b!, 400)).toMatchObject({ param: 'max_completion_tokens', code: 'unsupported_parameter', type: 'invalid_request_error' });
+      expect(errorOf(b!, 400)).toMatchObject({
+        param: 'max_completion_tokens',
+        code: 'unsupported_parameter',
+        type: 'invalid_request_error',
+      });
       expectSame(bMt!, fMt!);
     },
     changes: [],
   },
 
   'no-length-finish': {
-    scenario: [post(chat(COUNT, { max_tokens: 5 })), post(chat(COUNT, { max_tokens: 5, stream: true })), post(chat(COUNT))],
+    scenario: [
+      post(chat(COUNT, { max_tokens: 5 })),
+      post(chat(COUNT, { max_tokens: 5, stream: true })),
+      post(chat(COUNT)),
+    ],
     check([f, fs, fFull], [b, bs, bFull]) {
       const expected = body0(f!);
       expect(expected.choices[0].finish_reason).toBe('length');
@@ -160,7 +184,12 @@ export const requestCases: BreakCases = {
   },
 
   'stop-ignored': {
-    scenario: [post(chat(COUNT, { stop: '5' })), post(chat(COUNT)), post(chat(COUNT, { stop: ['5'], stream: true })), post(chat(COUNT, { stream: true }))],
+    scenario: [
+      post(chat(COUNT, { stop: '5' })),
+      post(chat(COUNT)),
+      post(chat(COUNT, { stop: ['5'], stream: true })),
+      post(chat(COUNT, { stream: true })),
+    ],
     check([f, fFull, fs, fsFull], [b, , bs]) {
       expect(message0(f!).content).toBe('1, 2, 3, 4, ');
       sameAnswer(b!, fFull!, 'as if no stop had been sent');
@@ -188,7 +217,11 @@ export const requestCases: BreakCases = {
   },
 
   'stop-ignored-streaming': {
-    scenario: [post(chat(COUNT, { stop: '5' })), post(chat(COUNT, { stop: '5', stream: true })), post(chat(COUNT, { stream: true }))],
+    scenario: [
+      post(chat(COUNT, { stop: '5' })),
+      post(chat(COUNT, { stop: '5', stream: true })),
+      post(chat(COUNT, { stream: true })),
+    ],
     check([f, , fsFull], [b, bs]) {
       expectSame(b!, f!, 'non-streamed: stop honoured');
       sameAnswer(bs!, fsFull!, 'streamed: as if no stop had been sent');
@@ -197,7 +230,12 @@ export const requestCases: BreakCases = {
   },
 
   'n-ignored': {
-    scenario: [post(chat('Tell me about rivers.', { n: 3 })), post(chat('Tell me about rivers.', { n: 3, stream: true })), post(chat('Tell me about rivers.')), post(chat('Tell me about rivers.', { stream: true }))],
+    scenario: [
+      post(chat('Tell me about rivers.', { n: 3 })),
+      post(chat('Tell me about rivers.', { n: 3, stream: true })),
+      post(chat('Tell me about rivers.')),
+      post(chat('Tell me about rivers.', { stream: true })),
+    ],
     check([f, fs, f1, fs1], [b, bs]) {
       expect(body0(f!).choices).toHaveLength(3);
       expect(assembled(fs!)).toHaveLength(3);
@@ -229,7 +267,12 @@ export const requestCases: BreakCases = {
   },
 
   'logprobs-ignored': {
-    scenario: [post(chat(HI, { logprobs: true, top_logprobs: 2 })), post(chat(HI)), post(chat(HI, { logprobs: true, stream: true })), post(chat(HI, { stream: true }))],
+    scenario: [
+      post(chat(HI, { logprobs: true, top_logprobs: 2 })),
+      post(chat(HI)),
+      post(chat(HI, { logprobs: true, stream: true })),
+      post(chat(HI, { stream: true })),
+    ],
     check([f, fNo, fs, fsNo], [b, , bs]) {
       expect(body0(f!).choices[0].logprobs).not.toBeNull();
       expect(body0(b!).choices[0].logprobs).toBeNull();
@@ -284,7 +327,10 @@ export const requestCases: BreakCases = {
   },
 
   'image-rejected': {
-    scenario: [post(chat([{ type: 'text', text: 'Describe this image.' }, IMAGE])), post(chat([{ type: 'text', text: 'Describe this image.' }]))],
+    scenario: [
+      post(chat([{ type: 'text', text: 'Describe this image.' }, IMAGE])),
+      post(chat([{ type: 'text', text: 'Describe this image.' }])),
+    ],
     check([f, fText], [b, bText]) {
       expect(f!.status).toBe(200);
       expect(errorOf(b!, 400)).toMatchObject({ param: 'messages[0].content', type: 'invalid_request_error' });

@@ -17,7 +17,7 @@ import {
   type BreakCases,
   type J,
   type Reply,
-} from './harness.ts';
+} from './harness.js';
 
 const COUNT = 'Count from 1 to 6';
 /** Streamed with include_usage. */
@@ -59,7 +59,9 @@ export const streamCases: BreakCases = {
     check(f, b) {
       f.forEach((fr, i) => {
         expect(fr.text.endsWith('data: [DONE]\n\n')).toBe(true);
-        expect(b[i]!.text, 'the same bytes without the final [DONE]').toBe(fr.text.slice(0, -'data: [DONE]\n\n'.length));
+        expect(b[i]!.text, 'the same bytes without the final [DONE]').toBe(
+          fr.text.slice(0, -'data: [DONE]\n\n'.length),
+        );
         expect(sse(b[i]!).done).toBe(false);
       });
     },
@@ -190,11 +192,19 @@ export const streamCases: BreakCases = {
     // Read off a raw socket: each server write is one HTTP chunk. The bytes are the same, so
     // the battery (which compares bytes) sees no change.
     scenario: [
-      post(chat('Output exactly: 你好，世界 — ünïcödé ✓ 🙂 Grüße aus Köln, ça va? 你好，世界 — ünïcödé ✓ 🙂', { stream: true }), { raw: true }),
+      post(
+        chat('Output exactly: 你好，世界 — ünïcödé ✓ 🙂 Grüße aus Köln, ça va? 你好，世界 — ünïcödé ✓ 🙂', {
+          stream: true,
+        }),
+        { raw: true },
+      ),
     ],
     check([f], [b]) {
       expect(b!.text, 'the same bytes').toBe(f!.text);
-      expect(f!.writes!.map((w) => w.toString('utf8')), 'faithfully one write per event').toEqual(rawEvents(f!.text));
+      expect(
+        f!.writes!.map((w) => w.toString('utf8')),
+        'faithfully one write per event',
+      ).toEqual(rawEvents(f!.text));
       const writes = b!.writes!;
       expect(writes.length).toBeGreaterThan(f!.writes!.length);
       for (const w of writes) expect(w.length).toBeLessThanOrEqual(24);
@@ -202,7 +212,10 @@ export const streamCases: BreakCases = {
       // continuation byte of a character that goes on in the next write.
       const splitsCharacter = writes.slice(0, -1).some((w, i) => (writes[i + 1]![0]! & 0xc0) === 0x80 && w.length > 0);
       expect(splitsCharacter, 'some write splits a multi-byte character').toBe(true);
-      expect(writes.slice(0, -1).some((w) => !w.toString('latin1').endsWith('\n\n')), 'some write splits an event').toBe(true);
+      expect(
+        writes.slice(0, -1).some((w) => !w.toString('latin1').endsWith('\n\n')),
+        'some write splits an event',
+      ).toBe(true);
     },
     changes: [],
   },
@@ -303,7 +316,15 @@ export const streamCases: BreakCases = {
       const usage = chunks(f!).at(-1).usage;
       const expected = [
         ...faithful,
-        { id: first.id, object: first.object, created: first.created, model: first.model, system_fingerprint: first.system_fingerprint, choices: [], usage },
+        {
+          id: first.id,
+          object: first.object,
+          created: first.created,
+          model: first.model,
+          system_fingerprint: first.system_fingerprint,
+          choices: [],
+          usage,
+        },
       ];
       expect(chunks(b0!), 'the usage chunk appended, as if asked').toEqual(expected);
       expect(sse(b0!).done).toBe(true);

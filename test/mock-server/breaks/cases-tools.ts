@@ -1,6 +1,6 @@
 // Tool calls: each break's scenario and the exact change it must make.
 import { expect } from 'vitest';
-import { countTokens } from '../../../mock-server/core/tokens.ts';
+import { countTokens } from '../../../mock-server/core/tokens.js';
 import {
   answer,
   assembled,
@@ -18,7 +18,7 @@ import {
   type BreakCases,
   type J,
   type Reply,
-} from './harness.ts';
+} from './harness.js';
 
 const TOOLS = { tools: [WEATHER_TOOL] };
 /** Non-streamed and streamed tool calls. */
@@ -29,7 +29,8 @@ const TWO = 'What is the weather in Paris and in Tokyo?';
 const T2 = post(chat(TWO, { ...TOOLS, stream: true }));
 
 const chunks = (r: Reply): J[] => sse(r).chunks;
-const toolDeltas = (list: J[]): J[] => list.flatMap((c) => (c.choices ?? []).flatMap((ch: J) => ch.delta?.tool_calls ?? []));
+const toolDeltas = (list: J[]): J[] =>
+  list.flatMap((c) => (c.choices ?? []).flatMap((ch: J) => ch.delta?.tool_calls ?? []));
 const callsOf = (r: Reply): J[] => json(r).choices[0].message.tool_calls ?? [];
 
 /** A finished tool turn to replay: the assistant's call with `content`, then the result. */
@@ -39,7 +40,13 @@ function history(content: unknown): J {
     tools: [WEATHER_TOOL],
     messages: [
       user(WEATHER_PROMPT),
-      { role: 'assistant', content, tool_calls: [{ id: 'call_abc', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } }] },
+      {
+        role: 'assistant',
+        content,
+        tool_calls: [
+          { id: 'call_abc', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } },
+        ],
+      },
       { role: 'tool', tool_call_id: 'call_abc', content: '{"temperature_c":21}' },
     ],
   };
@@ -137,7 +144,10 @@ export const toolCases: BreakCases = {
   'tool-args-object': {
     scenario: [TN, post(chat(TWO, TOOLS)), T],
     check([f, f2, fs], [b, b2, bs]) {
-      for (const [fr, br] of [[f!, b!], [f2!, b2!]] as const) {
+      for (const [fr, br] of [
+        [f!, b!],
+        [f2!, b2!],
+      ] as const) {
         const expected = json(fr);
         for (const c of expected.choices[0].message.tool_calls) c.function.arguments = JSON.parse(c.function.arguments);
         expect(json(br)).toEqual(expected);
@@ -193,11 +203,20 @@ export const toolCases: BreakCases = {
       post(chat(WEATHER_PROMPT, TOOLS)),
       post(chat('Tell me about rivers.', { ...TOOLS, tool_choice: 'required' })),
       post(chat('Tell me about rivers.', TOOLS)),
-      post(chat(WEATHER_PROMPT, { tools: [WEATHER_TOOL, TIME_TOOL], tool_choice: { type: 'function', function: { name: 'get_time' } } })),
+      post(
+        chat(WEATHER_PROMPT, {
+          tools: [WEATHER_TOOL, TIME_TOOL],
+          tool_choice: { type: 'function', function: { name: 'get_time' } },
+        }),
+      ),
       post(chat(WEATHER_PROMPT, { tools: [WEATHER_TOOL, TIME_TOOL] })),
     ],
     check(f, b) {
-      for (const [i, what] of [[0, 'none'], [2, 'required'], [4, 'named']] as const) {
+      for (const [i, what] of [
+        [0, 'none'],
+        [2, 'required'],
+        [4, 'named'],
+      ] as const) {
         expect(answer(f[i]!), `${what} has an effect faithfully`).not.toEqual(answer(f[i + 1]!));
         sameAnswer(b[i]!, f[i + 1]!, `tool_choice ${what} behaves as auto`);
       }

@@ -5,13 +5,20 @@
 // is not listed as changing is byte-identical (and that every listed item does change).
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BreakParams } from '../../../spec/generated/types.ts';
-import { breakById } from '../../../spec/breaks.ts';
-import { validate } from '../../../spec/validators.ts';
-import { BREAK_HEADER, createMockProvider, FAULT_HEADER, type MockOptions, type MockProvider } from '../../../mock-server/index.ts';
-import { interpretChatStream, parseSse, type SseEvent, type SseObservations } from '../../../suites/transport/sse.ts';
+import type { BreakParams } from '../../../spec/generated/types.js';
+import { breakById } from '../../../spec/breaks.js';
+import { validate } from '../../../spec/validators.js';
+import {
+  BREAK_HEADER,
+  createMockProvider,
+  FAULT_HEADER,
+  type MockOptions,
+  type MockProvider,
+} from '../../../mock-server/index.js';
+import { interpretChatStream, parseSse, type SseEvent, type SseObservations } from '../../../suites/transport/sse.js';
 
 /** Loose JSON, for assertions on replies (which the checks take apart by hand). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test-only, never crosses a shipped boundary
 export type J = any;
 
 export { BREAK_HEADER, FAULT_HEADER };
@@ -91,8 +98,17 @@ export async function send(server: Running, req: Req, breaks?: string): Promise<
 /** HTTP/1.1 over a bare socket, so the chunked framing (one chunk per server write) is seen. */
 function sendRaw(server: Running, req: Req, breaks: string | undefined): Promise<Reply> {
   const body = req.body === undefined ? '' : JSON.stringify(req.body);
-  const headers = { ...requestHeaders(req, breaks), host: `127.0.0.1:${server.port}`, connection: 'close', 'content-length': String(Buffer.byteLength(body)) };
-  const head = `${req.method ?? (req.body === undefined ? 'GET' : 'POST')} ${urlPath(server, req)} HTTP/1.1\r\n${Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
+  const headers = {
+    ...requestHeaders(req, breaks),
+    host: `127.0.0.1:${server.port}`,
+    connection: 'close',
+    'content-length': String(Buffer.byteLength(body)),
+  };
+  const head = `${req.method ?? (req.body === undefined ? 'GET' : 'POST')} ${urlPath(server, req)} HTTP/1.1\r\n${Object.entries(
+    headers,
+  )
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join('')}\r\n`;
   return new Promise((resolve, reject) => {
     const socket = connect(server.port, '127.0.0.1');
     const parts: Buffer[] = [];
@@ -166,7 +182,14 @@ export interface ReadStream {
 export function sse(r: Reply): ReadStream {
   const { events, observations } = parseSse(r.text);
   const read = interpretChatStream(events);
-  return { events, observations, chunks: read.chunks as J[], done: read.done, nonJson: read.nonJson, errorEvents: read.errorEvents as J[] };
+  return {
+    events,
+    observations,
+    chunks: read.chunks as J[],
+    done: read.done,
+    nonJson: read.nonJson,
+    errorEvents: read.errorEvents as J[],
+  };
 }
 
 /** Events of a faithful stream, one string each (`data: ...\n\n`). */
@@ -197,11 +220,17 @@ export function assembled(r: Reply): J[] {
   const byIndex = new Map<number, J>();
   for (const chunk of sse(r).chunks) {
     for (const c of (chunk.choices ?? []) as J[]) {
-      const a = byIndex.get(c.index) ?? { content: null, reasoning_content: null, tool_calls: [] as J[], finish_reason: null };
+      const a = byIndex.get(c.index) ?? {
+        content: null,
+        reasoning_content: null,
+        tool_calls: [] as J[],
+        finish_reason: null,
+      };
       byIndex.set(c.index, a);
       const d = c.delta ?? {};
       if (typeof d.content === 'string') a.content = (a.content ?? '') + d.content;
-      if (typeof d.reasoning_content === 'string') a.reasoning_content = (a.reasoning_content ?? '') + d.reasoning_content;
+      if (typeof d.reasoning_content === 'string')
+        a.reasoning_content = (a.reasoning_content ?? '') + d.reasoning_content;
       for (const t of (d.tool_calls ?? []) as J[]) {
         const call = (a.tool_calls[t.index] ??= { id: t.id, name: t.function?.name, arguments: '' });
         call.arguments += t.function?.arguments ?? '';
@@ -226,7 +255,11 @@ export function errorOf(r: Reply, status: number): J {
 
 /** Reply `b` is byte-identical to `f` (status, headers, body). */
 export function expectSame(b: Reply, f: Reply, what = ''): void {
-  expect({ status: b.status, headers: b.headers, text: b.text }, what).toEqual({ status: f.status, headers: f.headers, text: f.text });
+  expect({ status: b.status, headers: b.headers, text: b.text }, what).toEqual({
+    status: f.status,
+    headers: f.headers,
+    text: f.text,
+  });
 }
 
 // ------------------------------------------------------------------ request builders
@@ -237,7 +270,11 @@ export const REASONER = 'mock-reasoner';
 export const TEXT_ONLY_MODEL = 'gpt-4o-mini';
 
 export const user = (content: unknown): J => ({ role: 'user', content });
-export const chat = (text: unknown, extra: Record<string, unknown> = {}, model = MODEL): J => ({ model, messages: [user(text)], ...extra });
+export const chat = (text: unknown, extra: Record<string, unknown> = {}, model = MODEL): J => ({
+  model,
+  messages: [user(text)],
+  ...extra,
+});
 export const post = (body: unknown, more: Partial<Req> = {}): Req => ({ body, ...more });
 export const STREAM_USAGE = { stream: true, stream_options: { include_usage: true } };
 
@@ -246,11 +283,19 @@ export const WEATHER_TOOL = {
   function: {
     name: 'get_weather',
     description: 'Get the current weather for a city',
-    parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'], additionalProperties: false },
+    parameters: {
+      type: 'object',
+      properties: { city: { type: 'string' } },
+      required: ['city'],
+      additionalProperties: false,
+    },
   },
 };
 /** A tool without parameters. */
-export const TIME_TOOL = { type: 'function', function: { name: 'get_time', description: 'The time of day on the server' } };
+export const TIME_TOOL = {
+  type: 'function',
+  function: { name: 'get_time', description: 'The time of day on the server' },
+};
 
 export const WEATHER_PROMPT = 'What is the weather in Paris?';
 
@@ -271,14 +316,27 @@ export const JSON_OBJECT_PROMPT = 'Return a JSON object with the keys "name" and
 
 // ------------------------------------------------------------------ the control battery
 
-export const BATTERY_ITEMS = ['plain', 'stream', 'tool', 'tool-stream', 'json_object', 'json_schema', 'reasoning', 'error', 'error-stream', 'models'] as const;
+export const BATTERY_ITEMS = [
+  'plain',
+  'stream',
+  'tool',
+  'tool-stream',
+  'json_object',
+  'json_schema',
+  'reasoning',
+  'error',
+  'error-stream',
+  'models',
+] as const;
 export type BatteryItem = (typeof BATTERY_ITEMS)[number];
 
 /**
  * Representative requests, as clients send them (no `stream` unless streaming). The
  * reasoning item needs a reasoning model; without one it is left out.
  */
-export function battery(models: { chat: string; reasoner?: string } = { chat: MODEL, reasoner: REASONER }): Partial<Record<BatteryItem, Req>> {
+export function battery(
+  models: { chat: string; reasoner?: string } = { chat: MODEL, reasoner: REASONER },
+): Partial<Record<BatteryItem, Req>> {
   const m = models.chat;
   return {
     plain: post(chat('Output exactly: The quick brown fox jumps over the lazy dog.', {}, m)),
@@ -287,15 +345,23 @@ export function battery(models: { chat: string; reasoner?: string } = { chat: MO
     'tool-stream': post(chat(WEATHER_PROMPT, { tools: [WEATHER_TOOL], stream: true }, m)),
     json_object: post(chat(JSON_OBJECT_PROMPT, { response_format: { type: 'json_object' } }, m)),
     json_schema: post(chat('Describe a person.', { response_format: PERSON_FORMAT }, m)),
-    ...(models.reasoner ? { reasoning: post(chat('Output exactly: 42', { reasoning_effort: 'low' }, models.reasoner)) } : {}),
+    ...(models.reasoner
+      ? { reasoning: post(chat('Output exactly: 42', { reasoning_effort: 'low' }, models.reasoner)) }
+      : {}),
     error: post(chat('Hello', {}, 'no-such-model')),
     'error-stream': post(chat('Hello', { stream: true }, 'no-such-model')),
     models: { method: 'GET', path: '/models' },
   };
 }
 
-export async function runBattery(server: Running, items: Partial<Record<BatteryItem, Req>>, breaks?: string): Promise<Partial<Record<BatteryItem, Reply>>> {
-  const entries = await Promise.all(Object.entries(items).map(async ([k, req]) => [k, await send(server, req, breaks)] as const));
+export async function runBattery(
+  server: Running,
+  items: Partial<Record<BatteryItem, Req>>,
+  breaks?: string,
+): Promise<Partial<Record<BatteryItem, Reply>>> {
+  const entries = await Promise.all(
+    Object.entries(items).map(async ([k, req]) => [k, await send(server, req, breaks)] as const),
+  );
   return Object.fromEntries(entries) as Partial<Record<BatteryItem, Reply>>;
 }
 
@@ -342,7 +408,10 @@ export function runBreakCases(title: string, cases: BreakCases): void {
           let b: Reply[];
           if (c.startup) {
             const faithful = await start(c.startup.options ?? {});
-            const broken = await start({ ...c.startup.options, breaks: [{ id, ...(c.startup.params ? { params: c.startup.params } : {}) }] });
+            const broken = await start({
+              ...c.startup.options,
+              breaks: [{ id, ...(c.startup.params ? { params: c.startup.params } : {}) }],
+            });
             extra.push(faithful, broken);
             f = await Promise.all(c.scenario.map((r) => send(faithful, r)));
             b = await Promise.all(c.scenario.map((r) => send(broken, r)));
@@ -360,7 +429,10 @@ export function runBreakCases(title: string, cases: BreakCases): void {
             const f = faithfulBattery[item]!;
             const b = broken[item]!;
             if (c.changes.includes(item)) {
-              expect({ status: b.status, headers: b.headers, text: b.text }, `${id} is listed as changing '${item}' but does not`).not.toEqual({
+              expect(
+                { status: b.status, headers: b.headers, text: b.text },
+                `${id} is listed as changing '${item}' but does not`,
+              ).not.toEqual({
                 status: f.status,
                 headers: f.headers,
                 text: f.text,

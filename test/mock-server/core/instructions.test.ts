@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { GRAMMAR, interpretPrompt, lastUserText } from '../../../mock-server/core/instructions.ts';
+import { GRAMMAR, interpretPrompt, lastUserText } from '../../../mock-server/core/instructions.js';
 
 describe('GRAMMAR examples', () => {
   for (const rule of GRAMMAR) {
@@ -27,13 +27,21 @@ describe('exact rule', () => {
   });
 
   it('wins over a count rule appearing earlier in the text', () => {
-    expect(interpretPrompt('Count from 1 to 3. No wait. Output exactly: done')).toEqual({ kind: 'exact', text: 'done' });
+    expect(interpretPrompt('Count from 1 to 3. No wait. Output exactly: done')).toEqual({
+      kind: 'exact',
+      text: 'done',
+    });
   });
 });
 
 describe('count rule', () => {
   it('counts up, down, with separators', () => {
-    expect(interpretPrompt('count from 1 to 5')).toMatchObject({ kind: 'count', from: 1, to: 5, text: '1, 2, 3, 4, 5' });
+    expect(interpretPrompt('count from 1 to 5')).toMatchObject({
+      kind: 'count',
+      from: 1,
+      to: 5,
+      text: '1, 2, 3, 4, 5',
+    });
     expect(interpretPrompt('Count from 3 to -1')).toMatchObject({ text: '3, 2, 1, 0, -1' });
     expect(interpretPrompt('Count from 1 to 3, one per line.')).toMatchObject({ text: '1\n2\n3' });
     expect(interpretPrompt('Count from 1 to 3 separated by spaces')).toMatchObject({ text: '1 2 3' });
@@ -73,12 +81,14 @@ describe('prose fallback and lastUserText', () => {
   });
 
   it('reads the last user message, string or parts', () => {
-    expect(lastUserText([
-      { role: 'user', content: 'first' },
-      { role: 'assistant', content: 'x' },
-      { role: 'user', content: [{ type: 'text', text: 'Output exactly: ok' }] },
-      { role: 'tool', content: 'result' },
-    ])).toBe('Output exactly: ok');
+    expect(
+      lastUserText([
+        { role: 'user', content: 'first' },
+        { role: 'assistant', content: 'x' },
+        { role: 'user', content: [{ type: 'text', text: 'Output exactly: ok' }] },
+        { role: 'tool', content: 'result' },
+      ]),
+    ).toBe('Output exactly: ok');
     expect(lastUserText([{ role: 'system', content: 's' }])).toBe('');
   });
 });

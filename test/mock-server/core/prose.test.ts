@@ -1,37 +1,50 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { REASONING_TOKENS, WORDS, generateProse, generateReasoning, generateSentence } from '../../../mock-server/core/prose.ts';
-import { createRng } from '../../../mock-server/core/rng.ts';
-import { countTokens } from '../../../mock-server/core/tokens.ts';
+import {
+  REASONING_TOKENS,
+  WORDS,
+  generateProse,
+  generateReasoning,
+  generateSentence,
+} from '../../../mock-server/core/prose.js';
+import { createRng } from '../../../mock-server/core/rng.js';
+import { countTokens } from '../../../mock-server/core/tokens.js';
 
 const seed = fc.integer({ min: 0, max: 0xffffffff });
 
 describe('generateSentence', () => {
   it('has 6–14 vocabulary words, a capital first letter and a final period', () => {
     const vocab = new Set([...WORDS, 'an', 'and']);
-    fc.assert(fc.property(seed, (s) => {
-      const sentence = generateSentence(createRng(s));
-      expect(sentence).toMatch(/^[A-Z][a-z ]*\.$/);
-      const words = sentence.slice(0, -1).toLowerCase().split(' ');
-      expect(words.length).toBeGreaterThanOrEqual(6);
-      expect(words.length).toBeLessThanOrEqual(14);
-      for (const w of words) expect(vocab.has(w)).toBe(true);
-    }), { numRuns: 300 });
+    fc.assert(
+      fc.property(seed, (s) => {
+        const sentence = generateSentence(createRng(s));
+        expect(sentence).toMatch(/^[A-Z][a-z ]*\.$/);
+        const words = sentence.slice(0, -1).toLowerCase().split(' ');
+        expect(words.length).toBeGreaterThanOrEqual(6);
+        expect(words.length).toBeLessThanOrEqual(14);
+        for (const w of words) expect(vocab.has(w)).toBe(true);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 
 describe('generateProse', () => {
   it('reaches the target with whole sentences, overshooting by less than one sentence', () => {
-    fc.assert(fc.property(seed, fc.integer({ min: 0, max: 200 }), (s, target) => {
-      const text = generateProse(createRng(s), target);
-      const n = countTokens(text);
-      expect(n).toBeGreaterThanOrEqual(Math.max(target, 1));
-      expect(text.endsWith('.')).toBe(true);
-      const sentences = text.split(/(?<=\.) /);
-      const last = sentences.at(-1) ?? '';
-      // Without its last sentence the text was still short of the target (else it would stop).
-      if (sentences.length > 1) expect(countTokens(text.slice(0, text.length - last.length - 1))).toBeLessThan(target);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(seed, fc.integer({ min: 0, max: 200 }), (s, target) => {
+        const text = generateProse(createRng(s), target);
+        const n = countTokens(text);
+        expect(n).toBeGreaterThanOrEqual(Math.max(target, 1));
+        expect(text.endsWith('.')).toBe(true);
+        const sentences = text.split(/(?<=\.) /);
+        const last = sentences.at(-1) ?? '';
+        // Without its last sentence the text was still short of the target (else it would stop).
+        if (sentences.length > 1)
+          expect(countTokens(text.slice(0, text.length - last.length - 1))).toBeLessThan(target);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('is deterministic per seed and varies across seeds', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { checkSchema, codePointLength, isMultipleOf, resolveRef } from '../../../mock-server/core/schema-check.ts';
-import { generateInstance } from '../../../mock-server/core/json-instance.ts';
-import { createRng } from '../../../mock-server/core/rng.ts';
-import { ajvErrors } from './ajv.ts';
-import { satisfiableSchema } from './schema-arbitrary.ts';
+import { checkSchema, codePointLength, isMultipleOf, resolveRef } from '../../../mock-server/core/schema-check.js';
+import { generateInstance } from '../../../mock-server/core/json-instance.js';
+import { createRng } from '../../../mock-server/core/rng.js';
+import { ajvErrors } from './ajv.js';
+import { satisfiableSchema } from './schema-arbitrary.js';
 
 // Ajv's deep-equal (const/enum/uniqueItems) throws on objects with a "valueOf" or "toString"
 // key that fast-check likes to generate; such values say nothing about checkSchema.
@@ -19,17 +19,25 @@ function ajvVerdict(schema: unknown, value: unknown): 'valid' | 'invalid' | 'cra
 // The generator trusts checkSchema as its last line of defence, so it must agree with Ajv.
 describe('checkSchema agrees with Ajv', () => {
   it('on generated schemas, for valid and random values', () => {
-    fc.assert(fc.property(satisfiableSchema, fc.jsonValue({ maxDepth: 3 }), fc.integer({ min: 0, max: 1e9 }), (schema, random, seed) => {
-      const generated = generateInstance(schema, createRng(seed));
-      const values = generated.ok ? [random, generated.value] : [random];
-      for (const v of values) {
-        // fast-check's -0 and Ajv agree; JSON round-trip drops what JSON cannot carry.
-        const value: unknown = JSON.parse(JSON.stringify(v) ?? 'null');
-        const ajv = ajvVerdict(schema, value);
-        if (ajv === 'crash') continue;
-        expect(checkSchema(schema, value) === null, JSON.stringify(value)).toBe(ajv === 'valid');
-      }
-    }), { numRuns: 150 });
+    fc.assert(
+      fc.property(
+        satisfiableSchema,
+        fc.jsonValue({ maxDepth: 3 }),
+        fc.integer({ min: 0, max: 1e9 }),
+        (schema, random, seed) => {
+          const generated = generateInstance(schema, createRng(seed));
+          const values = generated.ok ? [random, generated.value] : [random];
+          for (const v of values) {
+            // fast-check's -0 and Ajv agree; JSON round-trip drops what JSON cannot carry.
+            const value: unknown = JSON.parse(JSON.stringify(v) ?? 'null');
+            const ajv = ajvVerdict(schema, value);
+            if (ajv === 'crash') continue;
+            expect(checkSchema(schema, value) === null, JSON.stringify(value)).toBe(ajv === 'valid');
+          }
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 });
 
@@ -53,7 +61,9 @@ describe('checkSchema details', () => {
     expect(resolveRef(root, '#/$defs/nope').ok).toBe(false);
     expect(resolveRef(root, 'other.json#/x').ok).toBe(false);
     expect(checkSchema({ $ref: '#' }, 1)).toMatch(/loop/);
-    expect(checkSchema({ type: 'object', properties: { n: { $ref: '#/$defs/a~1b' } }, ...root }, { n: 'x' })).toMatch(/\/n/);
+    expect(checkSchema({ type: 'object', properties: { n: { $ref: '#/$defs/a~1b' } }, ...root }, { n: 'x' })).toMatch(
+      /\/n/,
+    );
   });
 
   it('checks if/then/else, dependentRequired, contains and propertyNames', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { auth, chatBasic, chatMetadata, modelsList, usageAccounting } from '../../../suites/probes/basics.ts';
-import { CTX, completion, failed, json, ok, seen, text } from '../helpers.ts';
+import { auth, chatBasic, chatMetadata, modelsList, usageAccounting } from '../../../suites/probes/basics.js';
+import { CTX, completion, failed, json, ok, seen, text } from '../helpers.js';
 
 describe('chat.basic', () => {
   it('supported: a well-formed completion', () => {
@@ -16,19 +16,28 @@ describe('chat.basic', () => {
   it('broken: no choice, non-string content, HTTP 200 with an error body, SSE for stream:false', () => {
     expect(chatBasic.judge(seen({ basic: json({ ...completion(), choices: [] }) }), CTX).verdict).toBe('broken');
     expect(chatBasic.judge(seen({ basic: ok({ content: null }) }), CTX).verdict).toBe('broken');
-    expect(chatBasic.judge(seen({ basic: json({ error: { message: 'upstream down' } }) }), CTX)).toMatchObject({ verdict: 'broken' });
-    expect(chatBasic.judge(seen({ basic: text('{not json', 200, 'application/json') }), CTX).summary).toContain('not JSON');
+    expect(chatBasic.judge(seen({ basic: json({ error: { message: 'upstream down' } }) }), CTX)).toMatchObject({
+      verdict: 'broken',
+    });
+    expect(chatBasic.judge(seen({ basic: text('{not json', 200, 'application/json') }), CTX).summary).toContain(
+      'not JSON',
+    );
   });
   it('rejected (4xx) and error (transport, 5xx)', () => {
     expect(chatBasic.judge(seen({ basic: json({ error: { message: 'no' } }, 400) }), CTX).verdict).toBe('rejected');
-    expect(chatBasic.judge(seen({ basic: failed('timeout', 'no response headers within 20000 ms') }), CTX).verdict).toBe('error');
+    expect(
+      chatBasic.judge(seen({ basic: failed('timeout', 'no response headers within 20000 ms') }), CTX).verdict,
+    ).toBe('error');
     expect(chatBasic.judge(seen({ basic: json({ error: { message: 'down' } }, 503) }), CTX).verdict).toBe('error');
   });
 });
 
 describe('chat.metadata', () => {
   it('supported; extra fields recorded, not judged', () => {
-    const j = chatMetadata.judge(seen({ basic: ok({ extra: { task_id: 'task_1', system_fingerprint: 'fp_1' } }) }), CTX);
+    const j = chatMetadata.judge(
+      seen({ basic: ok({ extra: { task_id: 'task_1', system_fingerprint: 'fp_1' } }) }),
+      CTX,
+    );
     expect(j.verdict).toBe('supported');
     expect(j.details).toMatchObject({ extraFields: { task_id: 'task_1' }, system_fingerprint: 'fp_1' });
     expect(j.warnings?.join()).toContain('task_id');
@@ -53,7 +62,10 @@ describe('usage.accounting', () => {
     expect(usageAccounting.judge(seen({ basic: ok() }), CTX).verdict).toBe('supported');
   });
   it('partial on a mismatch (usage-total-mismatch) or no usage', () => {
-    const j = usageAccounting.judge(seen({ basic: ok({ usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 20 } }) }), CTX);
+    const j = usageAccounting.judge(
+      seen({ basic: ok({ usage: { prompt_tokens: 10, completion_tokens: 2, total_tokens: 20 } }) }),
+      CTX,
+    );
     expect(j.verdict).toBe('partial');
     expect(j.summary).toContain('total_tokens 20');
     expect(usageAccounting.judge(seen({ basic: ok({ usage: null }) }), CTX).verdict).toBe('partial');
@@ -61,13 +73,19 @@ describe('usage.accounting', () => {
 });
 
 describe('auth', () => {
-  const refused = json({ error: { message: 'Incorrect API key', type: 'authentication_error', param: null, code: 'invalid_api_key' } }, 401);
+  const refused = json(
+    { error: { message: 'Incorrect API key', type: 'authentication_error', param: null, code: 'invalid_api_key' } },
+    401,
+  );
   it('supported: no key and a wrong key are both refused', () => {
     const j = auth.judge(seen({ basic: ok(), 'no key': refused, 'wrong key': refused }), CTX);
     expect(j.verdict).toBe('supported');
   });
   it('refusals with any status (even 200 with an error body) count: their status is errors.status business', () => {
-    const j = auth.judge(seen({ basic: ok(), 'no key': json({ error: { message: 'x' } }), 'wrong key': text('', 200) }), CTX);
+    const j = auth.judge(
+      seen({ basic: ok(), 'no key': json({ error: { message: 'x' } }), 'wrong key': text('', 200) }),
+      CTX,
+    );
     expect(j.verdict).toBe('supported');
   });
   it('ignored when both are served (any-key-accepted); partial when one is', () => {
@@ -76,22 +94,34 @@ describe('auth', () => {
     expect(j).toMatchObject({ verdict: 'partial', decisive: 'wrong key' });
   });
   it('error when the configured key itself is refused; inconclusive when everything is refused', () => {
-    expect(auth.judge(seen({ basic: refused, 'no key': refused, 'wrong key': refused }), CTX).summary).toContain('configured key was refused');
-    expect(auth.judge(seen({ basic: json({ error: { message: 'x' } }, 400), 'no key': refused, 'wrong key': refused }), CTX).verdict).toBe('inconclusive');
+    expect(auth.judge(seen({ basic: refused, 'no key': refused, 'wrong key': refused }), CTX).summary).toContain(
+      'configured key was refused',
+    );
+    expect(
+      auth.judge(seen({ basic: json({ error: { message: 'x' } }, 400), 'no key': refused, 'wrong key': refused }), CTX)
+        .verdict,
+    ).toBe('inconclusive');
   });
 });
 
 describe('models.list', () => {
   const entry = (id: string) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'x' });
   it('supported when the model under test is listed in OpenAI shape', () => {
-    expect(modelsList.judge(seen({ models: json({ object: 'list', data: [entry('m')] }) }), CTX).verdict).toBe('supported');
+    expect(modelsList.judge(seen({ models: json({ object: 'list', data: [entry('m')] }) }), CTX).verdict).toBe(
+      'supported',
+    );
   });
   it('partial: nonstandard entries (models-list-nonstandard), empty list, model not listed', () => {
-    const nonstandard = modelsList.judge(seen({ models: json({ object: 'list', data: [{ id: 'm', created_at: 1 }] }) }), CTX);
+    const nonstandard = modelsList.judge(
+      seen({ models: json({ object: 'list', data: [{ id: 'm', created_at: 1 }] }) }),
+      CTX,
+    );
     expect(nonstandard.verdict).toBe('partial');
     expect(nonstandard.summary).toContain('created_at');
     expect(modelsList.judge(seen({ models: json({ object: 'list', data: [] }) }), CTX).summary).toContain('empty');
-    expect(modelsList.judge(seen({ models: json({ object: 'list', data: [entry('other')] }) }), CTX).summary).toContain('not listed');
+    expect(modelsList.judge(seen({ models: json({ object: 'list', data: [entry('other')] }) }), CTX).summary).toContain(
+      'not listed',
+    );
   });
   it('rejected on 404 (models-endpoint-missing); broken without a data list', () => {
     expect(modelsList.judge(seen({ models: json({ error: {} }, 404) }), CTX).verdict).toBe('rejected');

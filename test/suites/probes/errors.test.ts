@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { envelopeFinding, errorsEnvelope, errorsInBand, errorsStatus } from '../../../suites/probes/errors.ts';
-import { CTX, failed, json, ok, seen, sse, sseOf, text, textChunks } from '../helpers.ts';
+import { envelopeFinding, errorsEnvelope, errorsInBand, errorsStatus } from '../../../suites/probes/errors.js';
+import { CTX, failed, json, ok, seen, sse, sseOf, text, textChunks } from '../helpers.js';
 
-const envelope = (code: string | null, message = 'nope') => ({ error: { message, type: 'invalid_request_error', param: null, code } });
+const envelope = (code: string | null, message = 'nope') => ({
+  error: { message, type: 'invalid_request_error', param: null, code },
+});
 const refusals = (unknown = 404, malformed = 400, wrong = 401) => ({
   'unknown model': json(envelope('model_not_found'), unknown),
   'malformed JSON': json(envelope(null), malformed),
@@ -15,7 +17,10 @@ describe('errors.status', () => {
     expect(errorsStatus.judge(seen(refusals()), CTX).verdict).toBe('supported');
   });
   it('partial: unknown model as 503 (unknown-model-503), blanket 500, another 4xx', () => {
-    expect(errorsStatus.judge(seen(refusals(503)), CTX)).toMatchObject({ verdict: 'partial', decisive: 'unknown model' });
+    expect(errorsStatus.judge(seen(refusals(503)), CTX)).toMatchObject({
+      verdict: 'partial',
+      decisive: 'unknown model',
+    });
     expect(errorsStatus.judge(seen(refusals(500, 500, 500)), CTX).summary).toContain('retry');
     expect(errorsStatus.judge(seen(refusals(404, 400, 403)), CTX).summary).toContain('HTTP 403 (expected 401)');
   });
@@ -40,34 +45,56 @@ describe('errors.envelope', () => {
     expect(errorsEnvelope.judge(seen(refusals(200, 200, 200)), CTX).verdict).toBe('supported');
   });
   it('partial: top-level fields, an array, code "<nil>", numeric code, another code', () => {
-    expect(envelopeFinding(json({ object: 'error', message: 'x', type: 't', param: null, code: null }, 400)).verdict).toBe('partial');
+    expect(
+      envelopeFinding(json({ object: 'error', message: 'x', type: 't', param: null, code: null }, 400)).verdict,
+    ).toBe('partial');
     expect(envelopeFinding(json([envelope(null)], 400)).text).toContain('array');
     expect(envelopeFinding(json(envelope('<nil>'), 400)).text).toContain('<nil>');
-    expect(envelopeFinding(json({ error: { message: 'x', type: 't', param: null, code: 404 } }, 404)).text).toContain('numeric');
-    expect(envelopeFinding(json(envelope('model_missing'), 404), 'model_not_found').text).toContain('expected model_not_found');
+    expect(envelopeFinding(json({ error: { message: 'x', type: 't', param: null, code: 404 } }, 404)).text).toContain(
+      'numeric',
+    );
+    expect(envelopeFinding(json(envelope('model_missing'), 404), 'model_not_found').text).toContain(
+      'expected model_not_found',
+    );
   });
   it('broken: plain text (error-bare-string), empty body (errors-empty-200)', () => {
-    expect(errorsEnvelope.judge(seen({ ...refusals(), 'unknown model': text('model not found', 404) }), CTX).verdict).toBe('broken');
+    expect(
+      errorsEnvelope.judge(seen({ ...refusals(), 'unknown model': text('model not found', 404) }), CTX).verdict,
+    ).toBe('broken');
     expect(envelopeFinding(text('', 200)).verdict).toBe('broken');
   });
   it('a request id appended to messages only warns', () => {
-    const j = errorsEnvelope.judge(seen({ ...refusals(), 'malformed JSON': json(envelope(null, 'bad json (request id: 20250101123456789)'), 400) }), CTX);
+    const j = errorsEnvelope.judge(
+      seen({ ...refusals(), 'malformed JSON': json(envelope(null, 'bad json (request id: 20250101123456789)'), 400) }),
+      CTX,
+    );
     expect(j.verdict).toBe('supported');
     expect(j.warnings?.join()).toContain('request id');
   });
   it('inconclusive when nothing was refused', () => {
-    expect(errorsEnvelope.judge(seen({ 'unknown model': ok(), 'malformed JSON': ok(), 'wrong key': ok(), 'no key': ok() }), CTX).verdict).toBe('inconclusive');
+    expect(
+      errorsEnvelope.judge(
+        seen({ 'unknown model': ok(), 'malformed JSON': ok(), 'wrong key': ok(), 'no key': ok() }),
+        CTX,
+      ).verdict,
+    ).toBe('inconclusive');
   });
 });
 
 describe('errors.in_band', () => {
   const label = 'streamed unknown model';
   it('supported: a non-2xx before any SSE (503 included: its class is errors.status business)', () => {
-    expect(errorsInBand.judge(seen({ [label]: json(envelope('model_not_found'), 404) }), CTX).verdict).toBe('supported');
-    expect(errorsInBand.judge(seen({ [label]: json(envelope('model_not_found'), 503) }), CTX).verdict).toBe('supported');
+    expect(errorsInBand.judge(seen({ [label]: json(envelope('model_not_found'), 404) }), CTX).verdict).toBe(
+      'supported',
+    );
+    expect(errorsInBand.judge(seen({ [label]: json(envelope('model_not_found'), 503) }), CTX).verdict).toBe(
+      'supported',
+    );
   });
   it('partial: HTTP 200 then data: {"error"} (errors-in-band-sse)', () => {
-    expect(errorsInBand.judge(seen({ [label]: sse(sseOf([envelope('model_not_found')])) }), CTX).verdict).toBe('partial');
+    expect(errorsInBand.judge(seen({ [label]: sse(sseOf([envelope('model_not_found')])) }), CTX).verdict).toBe(
+      'partial',
+    );
   });
   it('broken: HTTP 200 with a JSON error or an empty body', () => {
     expect(errorsInBand.judge(seen({ [label]: json(envelope('model_not_found')) }), CTX).verdict).toBe('broken');

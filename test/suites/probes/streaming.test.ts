@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { cumulativeDeltas, streamDefault, streamIncludeUsage, streamSse } from '../../../suites/probes/streaming.ts';
-import { CTX, failed, json, ok, seen, sse, sseOf, textChunks } from '../helpers.ts';
+import { cumulativeDeltas, streamDefault, streamIncludeUsage, streamSse } from '../../../suites/probes/streaming.js';
+import { CTX, failed, json, ok, seen, sse, sseOf, textChunks } from '../helpers.js';
 
 const good = textChunks(['alph', 'a', ' beta', ' ']);
-const judgeSse = (raw: string, contentType?: string) => streamSse.judge(seen({ stream: sse(raw, 200, contentType) }), CTX);
+const judgeSse = (raw: string, contentType?: string) =>
+  streamSse.judge(seen({ stream: sse(raw, 200, contentType) }), CTX);
 
 describe('stream.sse', () => {
   it('supported: OpenAI framing', () => {
@@ -20,26 +21,47 @@ describe('stream.sse', () => {
   it('broken: no [DONE] (no-done), no finish chunk, finish_reason "" (finish-reason-empty), cumulative deltas, a comment re-wrapped as data', () => {
     expect(judgeSse(sseOf(good, false)).summary).toContain('[DONE]');
     expect(judgeSse(sseOf(good.slice(0, -1))).summary).toContain('no chunk carries a finish_reason');
-    const empty = good.map((c, i) => (i < good.length - 1 ? { ...c, choices: [{ ...(c['choices'] as object[])[0], finish_reason: '' }] } : c));
+    const empty = good.map((c, i) =>
+      i < good.length - 1 ? { ...c, choices: [{ ...(c['choices'] as object[])[0], finish_reason: '' }] } : c,
+    );
     expect(judgeSse(sseOf(empty))).toMatchObject({ verdict: 'broken' });
-    expect(judgeSse(sseOf(textChunks(['alph', 'alpha', 'alpha beta', 'alpha beta ']))).summary).toContain('repeats the whole text');
+    expect(judgeSse(sseOf(textChunks(['alph', 'alpha', 'alpha beta', 'alpha beta ']))).summary).toContain(
+      'repeats the whole text',
+    );
     expect(judgeSse(`data: : keep-alive\n\n${sseOf(good)}`).summary).toContain('not JSON');
   });
   it('partial: chunk ids change (chunk-id-changes), role missing (role-missing), finish repeated (finish-repeated), wrong content type', () => {
     expect(judgeSse(sseOf(good.map((c, i) => ({ ...c, id: `c${i}` })))).summary).toContain('different chunk ids');
-    const noRole = [{ ...good[0], choices: [{ index: 0, delta: { content: '' }, finish_reason: null }] }, ...good.slice(1)];
+    const noRole = [
+      { ...good[0], choices: [{ index: 0, delta: { content: '' }, finish_reason: null }] },
+      ...good.slice(1),
+    ];
     expect(judgeSse(sseOf(noRole))).toMatchObject({ verdict: 'partial' });
     const last = good.length - 1;
-    const repeated = [...good.slice(0, last - 1), { ...good[last - 1], choices: [{ index: 0, delta: { content: ' ' }, finish_reason: 'stop' }] }, good[last]];
+    const repeated = [
+      ...good.slice(0, last - 1),
+      { ...good[last - 1], choices: [{ index: 0, delta: { content: ' ' }, finish_reason: 'stop' }] },
+      good[last],
+    ];
     expect(judgeSse(sseOf(repeated)).summary).toContain('finish_reason sent 2 times');
     expect(judgeSse(sseOf(good), 'text/plain').summary).toContain('text/plain');
   });
   it('an empty usage chunk in a stream that did not ask for it is not stream.sse business', () => {
-    const usage = { id: 'chatcmpl-s', object: 'chat.completion.chunk', created: 1, model: 'm', choices: [], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } };
+    const usage = {
+      id: 'chatcmpl-s',
+      object: 'chat.completion.chunk',
+      created: 1,
+      model: 'm',
+      choices: [],
+      usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+    };
     expect(judgeSse(sseOf([...good, usage])).verdict).toBe('supported');
   });
   it('a stream that never ends is broken; a JSON body is broken; a 4xx is rejected; a connection failure is error', () => {
-    const never = { ...sse(sseOf(good.slice(0, 2), false)), error: { kind: 'stream-too-long' as const, message: 'stream still open after 300 ms' } };
+    const never = {
+      ...sse(sseOf(good.slice(0, 2), false)),
+      error: { kind: 'stream-too-long' as const, message: 'stream still open after 300 ms' },
+    };
     expect(streamSse.judge(seen({ stream: never }), CTX).summary).toContain('never ended');
     expect(streamSse.judge(seen({ stream: ok() }), CTX).verdict).toBe('broken');
     expect(streamSse.judge(seen({ stream: ok() }), CTX).summary).toContain('single JSON body');
@@ -90,7 +112,17 @@ describe('stream.include_usage', () => {
     expect(judge([...withNull, { ...base, choices: null, usage }]).verdict).toBe('broken');
   });
   it('rejected when stream_options is refused (stream-options-rejected)', () => {
-    const refused = json({ error: { message: 'stream_options is not supported', type: 'invalid_request_error', param: 'stream_options', code: null } }, 400);
+    const refused = json(
+      {
+        error: {
+          message: 'stream_options is not supported',
+          type: 'invalid_request_error',
+          param: 'stream_options',
+          code: null,
+        },
+      },
+      400,
+    );
     const j = streamIncludeUsage.judge(seen({ stream: sse(sseOf(good)), 'stream with include_usage': refused }), CTX);
     expect(j.verdict).toBe('rejected');
   });

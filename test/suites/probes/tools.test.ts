@@ -8,14 +8,24 @@ import {
   toolsCall,
   toolsHistory,
   toolsStream,
-} from '../../../suites/probes/tools.ts';
-import { CTX, json, ok, seen, sse, sseOf, toolCall } from '../helpers.ts';
+} from '../../../suites/probes/tools.js';
+import { CTX, json, ok, seen, sse, sseOf, toolCall } from '../helpers.js';
 
 const weather = toolCall('get_weather', '{"city":"Paris"}', 'call_w');
 const time = toolCall('get_server_time', '{}', 'call_t');
 const calls = (list: unknown[], finish = 'tool_calls') => ok({ content: null, toolCalls: list, finish });
 const text = (content = 'It is sunny.') => ok({ content });
-const refused = json({ error: { message: "tool_choice 'required' is not supported", type: 'invalid_request_error', param: 'tool_choice', code: null } }, 400);
+const refused = json(
+  {
+    error: {
+      message: "tool_choice 'required' is not supported",
+      type: 'invalid_request_error',
+      param: 'tool_choice',
+      code: null,
+    },
+  },
+  400,
+);
 
 describe('tools.call', () => {
   it('supported: two well-formed calls, finish_reason tool_calls', () => {
@@ -24,12 +34,21 @@ describe('tools.call', () => {
     expect(j.summary).toContain('get_weather({"city":"Paris"})');
   });
   it('broken: "" for a no-parameter tool (tool-args-empty-string), arguments as an object (tool-args-object)', () => {
-    expect(toolsCall.judge(seen({ 'tool call': calls([weather, toolCall('get_server_time', '')]) }), CTX).summary).toContain('empty string');
-    expect(toolsCall.judge(seen({ 'tool call': calls([toolCall('get_weather', { city: 'Paris' })]) }), CTX)).toMatchObject({ verdict: 'broken' });
+    expect(
+      toolsCall.judge(seen({ 'tool call': calls([weather, toolCall('get_server_time', '')]) }), CTX).summary,
+    ).toContain('empty string');
+    expect(
+      toolsCall.judge(seen({ 'tool call': calls([toolCall('get_weather', { city: 'Paris' })]) }), CTX),
+    ).toMatchObject({ verdict: 'broken' });
   });
   it('partial: finish_reason stop (tool-finish-stop); arguments not matching the parameters', () => {
     expect(toolsCall.judge(seen({ 'tool call': calls([weather], 'stop') }), CTX).verdict).toBe('partial');
-    expect(callFindings({ index: 0, id: 'c', type: 'function', name: 'get_weather', arguments: '{"town":"Paris"}' }, false)[0]!.text).toContain("missing property 'city'");
+    expect(
+      callFindings(
+        { index: 0, id: 'c', type: 'function', name: 'get_weather', arguments: '{"town":"Paris"}' },
+        false,
+      )[0]!.text,
+    ).toContain("missing property 'city'");
   });
   it('inconclusive when the model answers in text', () => {
     expect(toolsCall.judge(seen({ 'tool call': text() }), CTX).verdict).toBe('inconclusive');
@@ -38,23 +57,48 @@ describe('tools.call', () => {
 
 describe('tools.stream', () => {
   const base = { id: 'chatcmpl-t', object: 'chat.completion.chunk', created: 1, model: 'm' };
-  const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({ ...base, choices: [{ index: 0, delta, finish_reason: finish }] });
-  const item = (index: number | undefined, extra: Record<string, unknown>, args: string) => ({ ...(index === undefined ? {} : { index }), ...extra, function: { ...(extra['name'] ? { name: extra['name'] } : {}), arguments: args } });
-  const head = (index: number | undefined, id: string, name: string) => ({ ...(index === undefined ? {} : { index }), id, type: 'function', function: { name, arguments: '' } });
-  function stream(options: { from?: number; noIndex?: boolean; changingId?: boolean; resend?: boolean; emptyArgs?: boolean; finish?: string; emptyList?: boolean } = {}) {
+  const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({
+    ...base,
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  });
+  const item = (index: number | undefined, extra: Record<string, unknown>, args: string) => ({
+    ...(index === undefined ? {} : { index }),
+    ...extra,
+    function: { ...(extra['name'] ? { name: extra['name'] } : {}), arguments: args },
+  });
+  const head = (index: number | undefined, id: string, name: string) => ({
+    ...(index === undefined ? {} : { index }),
+    id,
+    type: 'function',
+    function: { name, arguments: '' },
+  });
+  function stream(
+    options: {
+      from?: number;
+      noIndex?: boolean;
+      changingId?: boolean;
+      resend?: boolean;
+      emptyArgs?: boolean;
+      finish?: string;
+      emptyList?: boolean;
+    } = {},
+  ) {
     const i0 = options.noIndex ? undefined : (options.from ?? 0);
     const i1 = options.noIndex ? undefined : (options.from ?? 0) + 1;
     const weatherArgs = options.resend ? ['{"city":"Paris"}', '{"city":"Paris"}'] : ['{"city":', '"Paris"}'];
     return [
       chunk({ role: 'assistant', content: null }),
       chunk({ tool_calls: [head(i0, 'call_w', 'get_weather')] }),
-      ...weatherArgs.map((a, k) => chunk({ tool_calls: [item(i0, options.changingId ? { id: `call_w${k}` } : {}, a)] })),
+      ...weatherArgs.map((a, k) =>
+        chunk({ tool_calls: [item(i0, options.changingId ? { id: `call_w${k}` } : {}, a)] }),
+      ),
       chunk({ tool_calls: [head(i1, 'call_t', 'get_server_time')] }),
       chunk({ tool_calls: [item(i1, {}, options.emptyArgs ? '' : '{}')] }),
       chunk(options.emptyList ? { tool_calls: [] } : {}, options.finish ?? 'tool_calls'),
     ];
   }
-  const judge = (chunks: unknown[], plain = calls([weather, time])) => toolsStream.judge(seen({ 'streamed tool call': sse(sseOf(chunks)), 'tool call': plain }), CTX);
+  const judge = (chunks: unknown[], plain = calls([weather, time])) =>
+    toolsStream.judge(seen({ 'streamed tool call': sse(sseOf(chunks)), 'tool call': plain }), CTX);
 
   it('supported: indexes from 0, id/name first, fragments forming one object each', () => {
     const j = judge(stream());
@@ -90,14 +134,19 @@ describe('tools.stream', () => {
 
 describe('tools.history', () => {
   const replay = (nullReply: ReturnType<typeof ok>, emptyReply: ReturnType<typeof ok>) =>
-    toolsHistory.judge(seen({ 'tool call': calls([weather]), 'history, content null': nullReply, 'history, content ""': emptyReply }), CTX);
+    toolsHistory.judge(
+      seen({ 'tool call': calls([weather]), 'history, content null': nullReply, 'history, content ""': emptyReply }),
+      CTX,
+    );
   it('supported / rejected (tool-history-null-rejected) / partial (tool-history-empty-rejected)', () => {
     expect(replay(text(), text()).verdict).toBe('supported');
     expect(replay(refused, text())).toMatchObject({ verdict: 'rejected', decisive: 'history, content null' });
     expect(replay(text(), refused)).toMatchObject({ verdict: 'partial', decisive: 'history, content ""' });
   });
   it('replays the relay’s own calls, or a made-up one when none came', () => {
-    const step = toolsHistory.steps[1] as unknown as (s: ReturnType<typeof seen>) => Array<{ body?: Record<string, unknown> }>;
+    const step = toolsHistory.steps[1] as unknown as (
+      s: ReturnType<typeof seen>,
+    ) => Array<{ body?: Record<string, unknown> }>;
     const own = step(seen({ 'tool call': calls([weather, time]) }));
     expect(JSON.stringify(own[0]!.body)).toContain('call_t');
     expect((own[0]!.body!['messages'] as unknown[]).length).toBe(4);
@@ -107,8 +156,12 @@ describe('tools.history', () => {
 
 describe('tool_choice', () => {
   it('required: supported only when auto answers in text; ignored without a call; rejected on 400', () => {
-    expect(toolChoiceRequired.judge(seen({ required: calls([time]), auto: text('hello') }), CTX).verdict).toBe('supported');
-    expect(toolChoiceRequired.judge(seen({ required: calls([time]), auto: calls([time]) }), CTX).verdict).toBe('inconclusive');
+    expect(toolChoiceRequired.judge(seen({ required: calls([time]), auto: text('hello') }), CTX).verdict).toBe(
+      'supported',
+    );
+    expect(toolChoiceRequired.judge(seen({ required: calls([time]), auto: calls([time]) }), CTX).verdict).toBe(
+      'inconclusive',
+    );
     expect(toolChoiceRequired.judge(seen({ required: text('hello') }), CTX).verdict).toBe('ignored');
     expect(toolChoiceRequired.judge(seen({ required: refused }), CTX).verdict).toBe('rejected');
   });
@@ -124,8 +177,12 @@ describe('tool_choice', () => {
     expect(toolChoiceNamed.judge(seen({ named: calls([time, weather]) }), CTX).verdict).toBe('partial');
   });
   it('none: supported when auto calls; ignored when a call comes anyway; inconclusive when auto does not call', () => {
-    expect(toolChoiceNone.judge(seen({ none: text(), 'tool call': calls([weather, time]) }), CTX).verdict).toBe('supported');
-    expect(toolChoiceNone.judge(seen({ none: calls([weather]), 'tool call': calls([weather, time]) }), CTX).verdict).toBe('ignored');
+    expect(toolChoiceNone.judge(seen({ none: text(), 'tool call': calls([weather, time]) }), CTX).verdict).toBe(
+      'supported',
+    );
+    expect(
+      toolChoiceNone.judge(seen({ none: calls([weather]), 'tool call': calls([weather, time]) }), CTX).verdict,
+    ).toBe('ignored');
     expect(toolChoiceNone.judge(seen({ none: text(), 'tool call': text() }), CTX).verdict).toBe('inconclusive');
   });
 });
@@ -133,10 +190,17 @@ describe('tool_choice', () => {
 describe('parallel_tool_calls', () => {
   const label = 'parallel_tool_calls false';
   it('supported: one call with false, two without', () => {
-    expect(parallelToolCalls.judge(seen({ [label]: calls([weather]), 'tool call': calls([weather, time]) }), CTX).verdict).toBe('supported');
+    expect(
+      parallelToolCalls.judge(seen({ [label]: calls([weather]), 'tool call': calls([weather, time]) }), CTX).verdict,
+    ).toBe('supported');
   });
   it('ignored: two calls anyway (parallel-tool-calls-ignored); inconclusive: one call without the flag too', () => {
-    expect(parallelToolCalls.judge(seen({ [label]: calls([weather, time]), 'tool call': calls([weather, time]) }), CTX).verdict).toBe('ignored');
-    expect(parallelToolCalls.judge(seen({ [label]: calls([weather]), 'tool call': calls([weather]) }), CTX).verdict).toBe('inconclusive');
+    expect(
+      parallelToolCalls.judge(seen({ [label]: calls([weather, time]), 'tool call': calls([weather, time]) }), CTX)
+        .verdict,
+    ).toBe('ignored');
+    expect(
+      parallelToolCalls.judge(seen({ [label]: calls([weather]), 'tool call': calls([weather]) }), CTX).verdict,
+    ).toBe('inconclusive');
   });
 });

@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { shellQuote, toCurl } from '../../../suites/transport/curl.ts';
-import { createRedactor } from '../../../suites/transport/redact.ts';
+import { shellQuote, toCurl } from '../../../suites/transport/curl.js';
+import { createRedactor } from '../../../suites/transport/redact.js';
 
 const KEY = 'sk-test-0123456789abcdef';
 
@@ -92,7 +92,11 @@ describe('toCurl', () => {
     method: 'POST',
     url: 'https://relay.example/v1/chat/completions',
     headers: { Authorization: `Bearer ${KEY}`, 'Content-Type': 'application/json', 'X-Trace': "it's" },
-    body: { model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: "Don't say 'hi' $HOME `ls` \\ \"q\"\n中文" }] },
+    body: {
+      model: 'gpt-4o-mini',
+      stream: true,
+      messages: [{ role: 'user', content: "Don't say 'hi' $HOME `ls` \\ \"q\"\n中文" }],
+    },
   };
 
   it('is a streaming curl with the key from the environment, never the literal key', () => {
@@ -103,7 +107,11 @@ describe('toCurl', () => {
     expect(words.slice(0, 3)).toEqual(['curl', '-sS', '-N']);
     expect(words).not.toContain('-X');
     expect(words).toContain('https://relay.example/v1/chat/completions');
-    expect(argAfter(words, '-H')).toEqual(['Authorization: Bearer k1', 'Content-Type: application/json', "X-Trace: it's"]);
+    expect(argAfter(words, '-H')).toEqual([
+      'Authorization: Bearer k1',
+      'Content-Type: application/json',
+      "X-Trace: it's",
+    ]);
     expect(JSON.parse(argAfter(words, '--data-raw')[0]!)).toEqual(streaming.body);
   });
 
@@ -127,7 +135,11 @@ describe('toCurl', () => {
 
   it('drops secret-bearing and already-redacted headers; refuses odd env var names', () => {
     const cmd = toCurl(
-      { method: 'GET', url: 'https://x/v1/models', headers: { 'x-api-key': KEY, 'x-other': 'v [REDACTED]', accept: 'application/json' } },
+      {
+        method: 'GET',
+        url: 'https://x/v1/models',
+        headers: { 'x-api-key': KEY, 'x-other': 'v [REDACTED]', accept: 'application/json' },
+      },
       { keyEnvVar: '$(rm -rf /)' },
     );
     expect(cmd).not.toContain(KEY);
@@ -138,7 +150,10 @@ describe('toCurl', () => {
   });
 
   it('authScheme none sends no key; -X when the method is not inferred; raw bodies verbatim', () => {
-    const cmd = toCurl({ method: 'delete', url: 'https://x/a', headers: {}, bodyRaw: "{not json'" }, { authScheme: 'none' });
+    const cmd = toCurl(
+      { method: 'delete', url: 'https://x/a', headers: {}, bodyRaw: "{not json'" },
+      { authScheme: 'none' },
+    );
     const words = shellWords(cmd, {});
     expect(argAfter(words, '-X')).toEqual(['DELETE']);
     expect(argAfter(words, '-H')).toEqual([]);
@@ -147,7 +162,10 @@ describe('toCurl', () => {
 
   it('applies the redactor to the URL and body', () => {
     const r = createRedactor([KEY]);
-    const cmd = toCurl({ method: 'POST', url: `https://x/a?key=${KEY}`, headers: {}, body: { k: KEY } }, { redactor: r });
+    const cmd = toCurl(
+      { method: 'POST', url: `https://x/a?key=${KEY}`, headers: {}, body: { k: KEY } },
+      { redactor: r },
+    );
     expect(cmd).not.toContain(KEY);
   });
 

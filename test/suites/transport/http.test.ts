@@ -2,10 +2,10 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ReportExchange } from '../../../spec/generated/types.ts';
-import { validate } from '../../../spec/validators.ts';
-import { DEFAULT_LIMITS, exchange, retryAfterMs, type ExchangeResult } from '../../../suites/transport/http.ts';
-import { createRedactor } from '../../../suites/transport/redact.ts';
+import type { ReportExchange } from '../../../spec/generated/types.js';
+import { validate } from '../../../spec/validators.js';
+import { DEFAULT_LIMITS, exchange, retryAfterMs, type ExchangeResult } from '../../../suites/transport/http.js';
+import { createRedactor } from '../../../suites/transport/redact.js';
 
 const KEY = 'sk-test-9f8e7d6c5b4a3210';
 const AUTH = { authorization: `Bearer ${KEY}` };
@@ -53,7 +53,13 @@ const routes: Record<string, Handler> = {
   '/echo': async (req, res) => {
     const body = await readBody(req);
     res.writeHead(200, { 'content-type': 'application/json', 'x-echo': String(req.headers.authorization) });
-    res.end(JSON.stringify({ received: JSON.parse(body || 'null'), headers: req.headers, note: `your key is ${req.headers.authorization}` }));
+    res.end(
+      JSON.stringify({
+        received: JSON.parse(body || 'null'),
+        headers: req.headers,
+        note: `your key is ${req.headers.authorization}`,
+      }),
+    );
   },
   '/sse': (_req, res) => {
     sseHead(res);
@@ -264,7 +270,11 @@ describe('exchange', () => {
 
   it('500 three times: gives up after maxRetries with exponential back-off', async () => {
     const { sleep, waits } = fakeSleep();
-    const r = await exchange({ method: 'GET', url: `${base}/always500`, headers: {} }, { ...small, maxRetries: 2 }, { sleep });
+    const r = await exchange(
+      { method: 'GET', url: `${base}/always500`, headers: {} },
+      { ...small, maxRetries: 2 },
+      { sleep },
+    );
     expect(r.status).toBe(500);
     expect(r.attempts).toBe(3);
     expect(hits.get('always500')).toBe(3);
@@ -277,7 +287,11 @@ describe('exchange', () => {
     const { server, base: dead } = await listen(() => undefined);
     await close(server);
     const { sleep, waits } = fakeSleep();
-    const r = await exchange({ method: 'GET', url: `${dead}/x`, headers: AUTH }, { ...small, maxRetries: 1 }, { sleep });
+    const r = await exchange(
+      { method: 'GET', url: `${dead}/x`, headers: AUTH },
+      { ...small, maxRetries: 1 },
+      { sleep },
+    );
     expect(r.status).toBeNull();
     expect(r.attempts).toBe(2);
     expect(waits).toEqual([500]);
@@ -338,7 +352,10 @@ describe('exchange', () => {
   });
 
   it('firstByteTimeoutMs bounds the wait for headers', async () => {
-    const r = await exchange({ method: 'GET', url: `${base}/hang`, headers: {} }, { timeoutMs: 5_000, firstByteTimeoutMs: 100 });
+    const r = await exchange(
+      { method: 'GET', url: `${base}/hang`, headers: {} },
+      { timeoutMs: 5_000, firstByteTimeoutMs: 100 },
+    );
     expect(r.error?.kind).toBe('timeout');
     expect(r.error?.message).toMatch(/headers within 100 ms/);
   });
@@ -441,11 +458,16 @@ describe('retryAfterMs', () => {
     const { sleep, waits } = fakeSleep();
     const fakeFetch: typeof fetch = async () => {
       calls++;
-      if (calls === 1) return new Response('{}', { status: 503, headers: { 'retry-after': 'Wed, 01 Jan 2025 00:00:03 GMT' } });
+      if (calls === 1)
+        return new Response('{}', { status: 503, headers: { 'retry-after': 'Wed, 01 Jan 2025 00:00:03 GMT' } });
       if (calls === 2) return new Response('{}', { status: 429, headers: { 'retry-after': '3600' } });
       return new Response('{"ok":true}', { status: 200, headers: { 'content-type': 'application/json' } });
     };
-    const r = await exchange({ method: 'GET', url: 'https://relay.invalid/v1/models', headers: {} }, {}, { sleep, now: () => now, fetch: fakeFetch });
+    const r = await exchange(
+      { method: 'GET', url: 'https://relay.invalid/v1/models', headers: {} },
+      {},
+      { sleep, now: () => now, fetch: fakeFetch },
+    );
     expect(r.attempts).toBe(3);
     expect(waits).toEqual([3000, DEFAULT_LIMITS.maxRetryDelayMs]);
     expect(r.json).toEqual({ ok: true });

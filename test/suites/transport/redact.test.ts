@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { REDACTED, createRedactor, isSensitiveHeader, secretsFromHeaders } from '../../../suites/transport/redact.ts';
+import { REDACTED, createRedactor, isSensitiveHeader, secretsFromHeaders } from '../../../suites/transport/redact.js';
 
 const KEY = 'sk-live-abc/123+XYZ==';
 
@@ -97,7 +97,16 @@ describe('createRedactor', () => {
 
 describe('helpers', () => {
   it('isSensitiveHeader', () => {
-    for (const h of ['authorization', 'Api-Key', 'x-api-key', 'cookie', 'x-goog-api-key', 'x-auth-thing', 'x-secret', 'openai-token']) {
+    for (const h of [
+      'authorization',
+      'Api-Key',
+      'x-api-key',
+      'cookie',
+      'x-goog-api-key',
+      'x-auth-thing',
+      'x-secret',
+      'openai-token',
+    ]) {
       expect(isSensitiveHeader(h), h).toBe(true);
     }
     for (const h of ['content-type', 'accept', 'x-request-id', 'x-ratelimit-limit-tokens']) {

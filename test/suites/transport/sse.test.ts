@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { SseParser, interpretChatStream, parseSse, type SseEvent } from '../../../suites/transport/sse.ts';
+import { SseParser, interpretChatStream, parseSse, type SseEvent } from '../../../suites/transport/sse.js';
 
 const enc = new TextEncoder();
 
@@ -91,7 +91,10 @@ describe('SSE parser: quirks relays send', () => {
 
   it('event:, id:, retry: fields and unknown fields', () => {
     const p = new SseParser();
-    const events = [...p.feed('event: delta\nid: 7\nretry: 1500\nfoo: bar\ndata: x\n\ndata: y\n\nretry: soon\n\n'), ...p.end()];
+    const events = [
+      ...p.feed('event: delta\nid: 7\nretry: 1500\nfoo: bar\ndata: x\n\ndata: y\n\nretry: soon\n\n'),
+      ...p.end(),
+    ];
     expect(events).toEqual([
       { event: 'delta', data: 'x', id: '7' },
       { event: 'message', data: 'y', id: '7' },
@@ -163,7 +166,10 @@ describe('SSE parser: events split at any byte', () => {
   });
 
   it('same events fed one byte at a time', () => {
-    const got = feedSplit(bytes, Array.from({ length: bytes.length }, (_, i) => i));
+    const got = feedSplit(
+      bytes,
+      Array.from({ length: bytes.length }, (_, i) => i),
+    );
     expect(got.events).toEqual(expected.events);
     expect(got.observations).toEqual(expected.observations);
   });
@@ -180,6 +186,7 @@ describe('SSE parser: events split at any byte', () => {
 describe('SSE parser: properties', () => {
   const value = fc
     .string({ unit: 'grapheme', maxLength: 12 })
+    // eslint-disable-next-line no-control-regex -- NUL is what is being stripped
     .map((s) => s.replace(/[\r\n\u0000]/g, '').replace(/^\uFEFF/, ''));
   const name = fc.stringMatching(/^[a-z][a-z_.-]{0,8}$/);
   const eventArb = fc.record({
@@ -196,7 +203,10 @@ describe('SSE parser: properties', () => {
 
   type Ev = { event?: string | undefined; id?: string | undefined; dataLines: string[] };
 
-  function serialise(events: Ev[], q: { endings: string[]; spaces: boolean[]; comments: boolean[]; terminated: boolean }): string {
+  function serialise(
+    events: Ev[],
+    q: { endings: string[]; spaces: boolean[]; comments: boolean[]; terminated: boolean },
+  ): string {
     let out = '';
     let n = 0;
     let prevEnding = '';
@@ -255,7 +265,10 @@ describe('SSE parser: properties', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), fc.array(fc.nat(), { maxLength: 6 }), (bytes, cutSeeds) => {
         const whole = parseSse([bytes]);
-        const split = feedSplit(bytes, cutSeeds.map((c) => c % (bytes.length + 1)));
+        const split = feedSplit(
+          bytes,
+          cutSeeds.map((c) => c % (bytes.length + 1)),
+        );
         expect(split.events).toEqual(whole.events);
         expect(split.observations).toEqual(whole.observations);
       }),
@@ -264,7 +277,23 @@ describe('SSE parser: properties', () => {
   });
 
   it('random SSE-ish text never throws', () => {
-    const piece = fc.constantFrom('data', 'data:', 'data: ', ':', 'event:', 'id:', 'retry:', '\r', '\n', '\r\n', 'x', '中', ' ', '[DONE]', '{}');
+    const piece = fc.constantFrom(
+      'data',
+      'data:',
+      'data: ',
+      ':',
+      'event:',
+      'id:',
+      'retry:',
+      '\r',
+      '\n',
+      '\r\n',
+      'x',
+      '中',
+      ' ',
+      '[DONE]',
+      '{}',
+    );
     fc.assert(
       fc.property(fc.array(piece, { maxLength: 40 }), (pieces) => {
         const p = new SseParser();

@@ -1,0 +1,104 @@
+// `relaycheck mock`: serve the mock provider until Ctrl-C.
+import { parseArgs } from 'node:util';
+import { relayIds } from '../../../spec/relays.js';
+import {
+  BREAK_HEADER,
+  createMockProvider,
+  describeBreaks,
+  FAULT_HEADER,
+  JOURNAL_PATH,
+} from '../../../mock-server/index.js';
+import { parseBreakList } from '../../../mock-server/breaks/index.js';
+
+const HELP = `Usage: relaycheck mock [--port 8080] [--host 127.0.0.1] [--profile ID] [--break ID,ID]
+                      [--api-key KEY ...] [--tokens-per-second N] [--first-token-ms N] [--latency-ms N]
+       relaycheck mock --list-breaks
+
+Serves an OpenAI-compatible mock: POST <base>/chat/completions, GET <base>/models[/{id}].
+--profile   speak a documented relay's dialect: ${relayIds().join(', ')} (default openai,
+            the faithful reference: base /v1, models mock-model and mock-reasoner)
+--break     switch on single deviations (see --list-breaks); per request: header '${BREAK_HEADER}'
+Errors on demand: header '${FAULT_HEADER}: 429' (or 400/401/402/403/404/500/503,
+'429; retry-after=3', 'stream-error@N', 'stream-cut@N') or model 'mock-error-<status>'.
+Journal of received requests: GET ${JOURNAL_PATH}.
+`;
+
+function nonNegative(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got '${value}'`);
+  return n;
+}
+
+export async function mockCommand(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        port: { type: 'string', default: '8080' },
+        host: { type: 'string', default: '127.0.0.1' },
+        'api-key': { type: 'string', multiple: true },
+        'tokens-per-second': { type: 'string' },
+        'first-token-ms': { type: 'string' },
+        'latency-ms': { type: 'string' },
+        profile: { type: 'string', default: 'openai' },
+        break: { type: 'string', multiple: true },
+        'list-breaks': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    process.stderr.write(`relaycheck mock: ${(err as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  if (values['list-breaks']) {
+    process.stdout.write(`${describeBreaks().join('\n')}\n`);
+    return 0;
+  }
+  let provider;
+  let port: number;
+  try {
+    port = nonNegative('port', values.port)!;
+    if (!Number.isInteger(port) || port > 65535)
+      throw new Error(`--port must be an integer 0-65535, got '${values.port}'`);
+    provider = createMockProvider({
+      profile: values.profile,
+      breaks: parseBreakList((values.break ?? []).join(',')),
+      apiKeys: values['api-key'],
+      pacing: {
+        tokensPerSecond: nonNegative('tokens-per-second', values['tokens-per-second']),
+        firstTokenMs: nonNegative('first-token-ms', values['first-token-ms']),
+        latencyMs: nonNegative('latency-ms', values['latency-ms']),
+      },
+    });
+  } catch (err) {
+    process.stderr.write(`relaycheck mock: ${(err as Error).message}\n`);
+    return 2;
+  }
+  try {
+    const { baseUrl } = await provider.start({ port, host: values.host });
+    const profile = values.profile === 'openai' ? '' : ` speaking ${values.profile}'s dialect`;
+    process.stdout.write(`relaycheck mock listening on ${baseUrl}${profile}  (Ctrl-C to stop)\n`);
+  } catch (err) {
+    process.stderr.write(`relaycheck mock: could not listen on ${values.host}:${port}: ${(err as Error).message}\n`);
+    return 2;
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+  await provider.stop();
+  process.stdout.write('relaycheck mock stopped\n');
+  return 0;
+}

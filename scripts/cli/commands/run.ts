@@ -1,0 +1,251 @@
+// `relaycheck run`: run the conformance suite against one target (flags) or several
+// (--config), print progress and a table, write DIR/report.json and its renderings, then
+// apply the CI gate. Exit 0 when requirements hold and nothing regressed, 1 when one does
+// not, 2 when the run could not happen (bad arguments or config, no key, unreachable
+// target, key refused).
+import { basename } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatGate } from '../../../suites/report/gate/index.js';
+import { writeReportFiles } from '../../../suites/report/render/index.js';
+import { GATE_FLAGS, gateOptions, runGate } from './report.js';
+import { featureGroups, features } from '../../../spec/features.js';
+import { buildReport, progressLine, renderTable, writeReport } from '../../../suites/report/report-file.js';
+import { runTarget } from '../../../suites/runner.js';
+import {
+  ConfigError,
+  checkBaseUrl,
+  defaultTargetName,
+  loadConfigFile,
+  parseHeaderFlag,
+  resolveTarget,
+  type AuthScheme,
+  type Target,
+  type TargetConfig,
+} from '../../../suites/target.js';
+import { DEFAULT_KEY_ENV_VAR } from '../../../suites/transport/curl.js';
+import type { ExchangeLimits } from '../../../suites/transport/http.js';
+
+const HELP = `Usage: relaycheck run --base-url URL --model ID [options]
+       relaycheck run --config relaycheck.yaml [options]
+
+Runs the conformance suite against an OpenAI-compatible base URL and reports, per feature,
+a verdict (supported, partial, ignored, rejected, broken, inconclusive, error, skipped) with
+evidence and a curl reproducer.
+
+Target:
+  --base-url URL          the OpenAI-compatible base URL, e.g. https://api.openai.com/v1
+  --model ID              the chat model the probes use
+  --reasoning-model ID    a reasoning model (reasoning.* probes; skipped without it)
+  --vision-model ID       a model that accepts images (vision.image_url; skipped without it)
+  --api-key-env VAR       the environment variable holding the key (default ${DEFAULT_KEY_ENV_VAR});
+                          the key is never taken from the command line
+  --auth bearer|api-key   send the key as 'Authorization: Bearer' (default) or 'api-key'
+  --header 'Name: value'  an extra header (repeatable); \${VAR} in the value reads the environment
+  --name NAME             the target's name in the report (default: the URL's host)
+  --config FILE           a YAML file listing several targets, run concurrently:
+                            targets:
+                              - name: my-relay
+                                baseUrl: https://relay.example/v1
+                                keyEnv: MY_RELAY_KEY
+                                models: { model: gpt-4o-mini, reasoning: o3-mini, vision: gpt-4o }
+                                headers: { X-Title: relaycheck }
+                                auth: bearer
+
+Run:
+  --only IDS              comma-separated feature ids or groups (default: every feature)
+  --concurrency N         requests in flight per target (default 4)
+  --timeout-ms N          deadline of one request, and of one stream (default 30000)
+  --out DIR               where report.json, report.md, report.html and junit.xml are
+                          written (default ./relaycheck-report)
+
+CI gate:
+  --require IDS           features every target must support (comma-separated; a config
+                          target may add its own 'require: [...]')
+  --baseline FILE         compare with the last accepted verdicts: a verdict that got worse
+                          fails the run, one that got better is reported
+  --update-baseline       accept this run's verdicts into --baseline
+  -h, --help
+
+Exit status: 0 = ran, requirements hold, nothing regressed; 1 = a requirement failed or a
+verdict regressed (each is named with its summary); 2 = could not run.
+`;
+
+function fail(message: string): number {
+  process.stderr.write(`relaycheck run: ${message}\n`);
+  return 2;
+}
+
+function positiveInt(name: string, value: string | undefined, max: number): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new ConfigError(`--${name} must be an integer from 1 to ${max}, got '${value}'`);
+  return n;
+}
+
+/** Feature ids from --only (ids or group ids, comma-separated). */
+export function resolveOnly(value: string | undefined): string[] | undefined {
+  if (value === undefined) return undefined;
+  const all = features();
+  const groups = featureGroups().map((g) => g.id);
+  const out = new Set<string>();
+  for (const item of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')) {
+    if (all.some((f) => f.id === item)) out.add(item);
+    else if (groups.includes(item)) for (const f of all.filter((f) => f.group === item)) out.add(f.id);
+    else
+      throw new ConfigError(
+        `--only: unknown feature or group '${item}' (features: ${all.map((f) => f.id).join(', ')}; groups: ${groups.join(', ')})`,
+      );
+  }
+  if (out.size === 0) throw new ConfigError('--only: no feature given');
+  return [...out];
+}
+
+interface Plan {
+  targets: TargetConfig[];
+  concurrency: number;
+  only: string[] | undefined;
+  out: string;
+  limits: Partial<ExchangeLimits>;
+}
+
+function plan(values: Record<string, string | string[] | boolean | undefined>): Plan {
+  const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const only = resolveOnly(str('only'));
+  const timeout = positiveInt('timeout-ms', str('timeout-ms'), 600_000);
+  const limits: Partial<ExchangeLimits> =
+    timeout === undefined ? {} : { timeoutMs: timeout, firstByteTimeoutMs: timeout, maxStreamMs: timeout };
+  let concurrency = positiveInt('concurrency', str('concurrency'), 32);
+  let targets: TargetConfig[];
+  const config = str('config');
+  if (config !== undefined) {
+    for (const flag of ['base-url', 'model', 'reasoning-model', 'vision-model', 'api-key-env', 'auth', 'name']) {
+      if (values[flag] !== undefined)
+        throw new ConfigError(`--${flag} cannot be combined with --config (set it in the file)`);
+    }
+    if (values['header'] !== undefined)
+      throw new ConfigError('--header cannot be combined with --config (set headers in the file)');
+    const loaded = loadConfigFile(config);
+    targets = loaded.targets;
+    concurrency ??= loaded.concurrency;
+  } else {
+    const baseUrl = str('base-url');
+    const model = str('model');
+    if (baseUrl === undefined) throw new ConfigError('--base-url is required (or --config)');
+    if (model === undefined) throw new ConfigError('--model is required');
+    checkBaseUrl(baseUrl);
+    const auth = str('auth') ?? 'bearer';
+    if (auth !== 'bearer' && auth !== 'api-key')
+      throw new ConfigError(`--auth must be bearer or api-key, got '${auth}'`);
+    const keyEnv = str('api-key-env') ?? DEFAULT_KEY_ENV_VAR;
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(keyEnv))
+      throw new ConfigError(`--api-key-env expects a variable name, got '${keyEnv}'`);
+    const headers: Record<string, string> = {};
+    for (const h of (values['header'] as string[] | undefined) ?? []) {
+      const [name, value] = parseHeaderFlag(h);
+      headers[name] = value;
+    }
+    const reasoning = str('reasoning-model');
+    const vision = str('vision-model');
+    targets = [
+      {
+        name: str('name') ?? defaultTargetName(baseUrl),
+        baseUrl,
+        keyEnv,
+        models: {
+          model,
+          ...(reasoning !== undefined ? { reasoning } : {}),
+          ...(vision !== undefined ? { vision } : {}),
+        },
+        headers,
+        auth: auth as AuthScheme,
+      },
+    ];
+  }
+  return { targets, concurrency: concurrency ?? 4, only, out: str('out') ?? 'relaycheck-report', limits };
+}
+
+export async function runCommand(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        'base-url': { type: 'string' },
+        model: { type: 'string' },
+        'reasoning-model': { type: 'string' },
+        'vision-model': { type: 'string' },
+        'api-key-env': { type: 'string' },
+        header: { type: 'string', multiple: true },
+        auth: { type: 'string' },
+        name: { type: 'string' },
+        config: { type: 'string' },
+        only: { type: 'string' },
+        concurrency: { type: 'string' },
+        'timeout-ms': { type: 'string' },
+        out: { type: 'string' },
+        ...GATE_FLAGS,
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (e) {
+    // Never echo a stray value back: it may be a key pasted on the command line.
+    const message = /^Unexpected argument/.test((e as Error).message)
+      ? 'unexpected positional argument (not shown)'
+      : (e as Error).message;
+    const hint = /--api-key\b|--key\b/.test(argv.join(' '))
+      ? '\nThe key is read from an environment variable (--api-key-env, default RELAYCHECK_API_KEY), never from the command line.'
+      : '';
+    return fail(`${message}${hint}\n\n${HELP}`);
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+
+  let p: Plan;
+  let targets: Target[];
+  try {
+    p = plan(values);
+    targets = p.targets.map((t) => resolveTarget(t, process.env));
+  } catch (e) {
+    if (e instanceof ConfigError) return fail(e.message);
+    throw e;
+  }
+
+  const runs = await Promise.all(
+    targets.map((target) =>
+      runTarget(target, {
+        concurrency: p.concurrency,
+        limits: p.limits,
+        ...(p.only ? { only: p.only } : {}),
+        onResult: (r) => process.stderr.write(`${progressLine(target.name, r)}\n`),
+      }),
+    ),
+  );
+  const report = buildReport(runs.map((r) => r.report));
+  const gateRun = gateOptions(values);
+  const { require } = gateRun;
+  const { result: gate, baselineWritten } = runGate(report, gateRun);
+  process.stdout.write(renderTable(report));
+  try {
+    const path = writeReport(p.out, report);
+    const rendered = writeReportFiles(report, p.out, undefined, { require, gate });
+    process.stdout.write(`\nReport: ${path} (also ${rendered.map((f) => basename(f)).join(', ')})\n`);
+  } catch (e) {
+    return fail(`could not write the report to ${p.out}: ${(e as Error).message}`);
+  }
+  const problems = runs.flatMap((r) => r.problems);
+  if (problems.length > 0) {
+    for (const problem of problems) process.stderr.write(`relaycheck run: could not run: ${problem}\n`);
+    return 2;
+  }
+  if (gate.checked) (gate.exitCode === 0 ? process.stdout : process.stderr).write(formatGate(gate));
+  if (baselineWritten) process.stdout.write(`baseline updated: ${baselineWritten}\n`);
+  return gate.exitCode;
+}

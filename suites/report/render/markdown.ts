@@ -1,0 +1,174 @@
+// report.json → Markdown for a GitHub PR comment or $GITHUB_STEP_SUMMARY: the gate's
+// verdict (when one was run), a summary per target, the matrix (features × targets, one
+// symbol per verdict, with a legend) and, per target, every feature that is not supported
+// with its summary and curl reproducer, then the client operations predicted to fail there.
+import type { RelaycheckReport, ReportTarget } from '../../../spec/generated/types.js';
+import { describeFinding, gateHeadline, type GateFinding, type GateResult } from '../gate/gate.js';
+import { buildView, verdictCounts, type FeatureRow } from './model.js';
+import { READINESS_NOTE, readinessMarkdown, targetReadiness } from './readiness.js';
+import { escapeMarkdown, inlineCode, markdownFence } from './text.js';
+import { MISSING, VERDICT_INFO, VERDICTS } from './verdicts.js';
+
+export interface RenderOptions {
+  /** Features every target must support (the gate's --require); marked ★, and failures in JUnit. */
+  require?: readonly string[];
+  /** The gate's result, shown at the top (Markdown) when it checked anything. */
+  gate?: GateResult;
+}
+
+export interface MarkdownOptions extends RenderOptions {
+  /** Longer reproducers are cut (GitHub comments hold 65536 characters); default 2000. */
+  maxReproduceChars?: number;
+}
+
+export const REQUIRED_MARK = '★';
+
+function code(id: string): string {
+  return /^[\w.:/-]+$/.test(id) ? `\`${id}\`` : escapeMarkdown(id);
+}
+
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '–';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  const m = Math.floor(s / 60);
+  return m < 60 ? `${m}m ${s % 60}s` : `${Math.floor(m / 60)}h ${m % 60}m`;
+}
+
+export function formatCount(n: number): string {
+  return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–';
+}
+
+/** "2025-06-01 03:12 UTC" (the report's own string when it does not parse). */
+export function formatDate(iso: string): string {
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  return `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function gateSection(gate: GateResult): string[] {
+  const icon = gate.exitCode === 0 ? '✅' : gate.exitCode === 1 ? '❌' : '⚠️';
+  const word = gate.exitCode === 0 ? 'passed' : gate.exitCode === 1 ? 'failed' : 'could not run';
+  const out = [`**Gate ${icon} ${word}** — ${escapeMarkdown(gateHeadline(gate))}`, ''];
+  const list = (title: string, findings: GateFinding[]): void => {
+    if (findings.length === 0) return;
+    out.push(`${title}:`, '', ...findings.map((f) => `- ${escapeMarkdown(describeFinding(f), 600)}`), '');
+  };
+  for (const p of gate.problems) out.push(`- ${escapeMarkdown(p)}`);
+  if (gate.problems.length > 0) out.push('');
+  list('Failing', gate.failures);
+  list('Improved', gate.improvements);
+  list('Notes (not failing)', gate.notes);
+  return out;
+}
+
+function targetSummaryTable(targets: ReportTarget[], total: number): string[] {
+  const rows = targets.map((t) => {
+    const c = verdictCounts(t);
+    const problems = VERDICTS.filter((v) => v !== 'supported' && c[v] > 0)
+      .map((v) => `${VERDICT_INFO[v].emoji} ${c[v]}`)
+      .join(' ');
+    const tokens = `${formatCount(t.usage.promptTokens)} + ${formatCount(t.usage.completionTokens)}`;
+    return `| **${escapeMarkdown(t.name, 80)}** | ${escapeMarkdown(t.model, 80)} | ${c.supported}/${total} | ${problems || '—'} | ${formatCount(t.usage.requests)} | ${tokens} | ${formatDuration(t.durationMs)} |`;
+  });
+  return [
+    '| Target | Model | Supported | Other verdicts | Requests | Tokens (prompt + completion) | Time |',
+    '|:--|:--|--:|:--|--:|--:|--:|',
+    ...rows,
+  ];
+}
+
+function legend(withRequired: boolean): string {
+  const items = VERDICTS.map((v) => `${VERDICT_INFO[v].emoji} ${v}`);
+  items.push(`${MISSING.emoji} no result`);
+  if (withRequired) items.push(`${REQUIRED_MARK} required by the gate`);
+  return `**Legend:** ${items.join(' · ')}`;
+}
+
+function featureLabel(f: FeatureRow): string {
+  return f.known ? `${escapeMarkdown(f.title, 80)} ${code(f.id)}` : code(f.id);
+}
+
+export function renderMarkdown(input: RelaycheckReport, options: MarkdownOptions = {}): string {
+  const view = buildView(input, options.require);
+  const { report, targets } = view;
+  const maxRepro = options.maxReproduceChars ?? 2000;
+  const anyRequired = targets.some((_, i) => view.required(i).size > 0);
+  const out: string[] = [];
+
+  out.push('## relaycheck compatibility report', '');
+  out.push(
+    `${escapeMarkdown(report.tool.name)} ${escapeMarkdown(report.tool.version)} · generated ${escapeMarkdown(formatDate(report.generatedAt))} · ` +
+      `${targets.length} target${targets.length === 1 ? '' : 's'} × ${view.features.length} features`,
+    '',
+  );
+  if (options.gate?.checked) out.push(...gateSection(options.gate));
+  if (targets.length === 0) {
+    out.push('_The report has no target._', '');
+    return `${out.join('\n')}\n`;
+  }
+  out.push(...targetSummaryTable(targets, view.features.length), '');
+
+  // The matrix.
+  const header = `| Feature | Importance | ${targets.map((t) => escapeMarkdown(t.name, 40)).join(' | ')} |`;
+  const align = `|:--|:--|${targets.map(() => ':-:').join('|')}|`;
+  out.push(header, align);
+  for (const group of view.groups) {
+    out.push(`| **${escapeMarkdown(group.title)}** | |${targets.map(() => ' ').join('|')}|`);
+    for (const f of group.features) {
+      const cells = targets.map((_, i) => {
+        const r = view.result(i, f.id);
+        const symbol = r ? VERDICT_INFO[r.verdict].emoji : MISSING.emoji;
+        return view.required(i).has(f.id) ? `${symbol}${REQUIRED_MARK}` : symbol;
+      });
+      out.push(`| ${featureLabel(f)} | ${f.known ? f.importance : 'unknown'} | ${cells.join(' | ')} |`);
+    }
+  }
+  out.push('', legend(anyRequired), '');
+
+  // Per target: what is not supported, why, and how to see it again.
+  out.push('### Details', '', `_Client readiness: ${READINESS_NOTE}_`, '');
+  targets.forEach((t, i) => {
+    out.push(`#### ${escapeMarkdown(t.name, 120)}`, '');
+    const models = [`model ${inlineCode(t.model)}`];
+    if (t.reasoningModel) models.push(`reasoning ${inlineCode(t.reasoningModel)}`);
+    if (t.visionModel) models.push(`vision ${inlineCode(t.visionModel)}`);
+    out.push(`${inlineCode(t.baseUrl)} · ${models.join(' · ')}`, '');
+    const items: string[] = [];
+    for (const f of view.features) {
+      const r = view.result(i, f.id);
+      if (r?.verdict === 'supported') continue;
+      const required = view.required(i).has(f.id) ? ` ${REQUIRED_MARK} required` : '';
+      if (!r) {
+        items.push(
+          `- ${MISSING.emoji} **${escapeMarkdown(f.title, 80)}** ${code(f.id)}${required} — no result in the report`,
+        );
+        continue;
+      }
+      items.push(
+        `- ${VERDICT_INFO[r.verdict].emoji} **${escapeMarkdown(f.title, 80)}** ${code(f.id)} · ${r.verdict}${required} — ${escapeMarkdown(r.summary)}`,
+      );
+      const repro = r.reproduce.trim();
+      if (repro !== '' && r.verdict !== 'skipped') {
+        const cut = repro.length > maxRepro;
+        const shown = cut ? `${repro.slice(0, maxRepro)}…` : repro;
+        items.push('  <details><summary>Reproduce</summary>', '');
+        items.push(
+          ...markdownFence(shown, 'sh')
+            .split('\n')
+            .map((l) => `  ${l}`),
+        );
+        if (cut) items.push('', '  _Shortened: the full command is in report.json and report.html._');
+        items.push('', '  </details>', '');
+      }
+    }
+    if (items.length === 0) out.push('Every feature is supported.', '');
+    else out.push(...items, '');
+    out.push(...readinessMarkdown(targetReadiness(t)));
+  });
+  return `${out
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trimEnd()}\n`;
+}

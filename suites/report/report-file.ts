@@ -1,0 +1,116 @@
+// The report: one RelaycheckReport for every target of a run (spec/report.schema.yaml),
+// written as DIR/report.json, and its text forms: a progress line per finished feature and
+// a compact side-by-side table at the end.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { packageVersion } from '../../spec/load.js';
+import { breaks } from '../../spec/breaks.js';
+import { features } from '../../spec/features.js';
+import type { RelaycheckReport, ReportResult, ReportTarget, ReportVerdict } from '../../spec/generated/types.js';
+import { loadClientReadiness } from '../clients/data.js';
+import { predictClientReadiness, readinessLine } from '../readiness.js';
+
+export const REPORT_FILE = 'report.json';
+
+export const toolVersion = packageVersion;
+
+export function buildReport(targets: ReportTarget[], generatedAt: Date = new Date()): RelaycheckReport {
+  return {
+    schemaVersion: 1,
+    generatedAt: generatedAt.toISOString(),
+    tool: { name: 'relaycheck', version: toolVersion() },
+    targets,
+  };
+}
+
+/** Write DIR/report.json (creating DIR); returns the file's path. */
+export function writeReport(dir: string, report: RelaycheckReport): string {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, REPORT_FILE);
+  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+  return path;
+}
+
+/** One line per finished feature, for stderr. */
+export function progressLine(target: string, result: ReportResult): string {
+  return `[${target}] ${result.feature.padEnd(28)} ${result.verdict.padEnd(12)} ${result.summary}`;
+}
+
+const MARK: Record<ReportVerdict, string> = {
+  supported: 'supported',
+  partial: 'PARTIAL',
+  ignored: 'IGNORED',
+  rejected: 'REJECTED',
+  broken: 'BROKEN',
+  inconclusive: 'inconclusive',
+  error: 'ERROR',
+  skipped: 'skipped',
+};
+
+function pad(cells: string[], widths: number[]): string {
+  return cells
+    .map((c, i) => c.padEnd(widths[i]!))
+    .join('  ')
+    .trimEnd();
+}
+
+function clip(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`;
+}
+
+export function costLine(t: ReportTarget): string {
+  const u = t.usage;
+  return `${u.requests} requests, ${u.promptTokens + u.completionTokens} tokens (${u.promptTokens} prompt + ${u.completionTokens} completion), ${(t.durationMs / 1000).toFixed(1)} s`;
+}
+
+/**
+ * The compact table: one row per feature, one column per target (verdicts in capitals are
+ * findings), the cost per target, each finding's summary, then per target the client
+ * operations predicted to fail (suites/readiness.ts).
+ */
+export function renderTable(report: RelaycheckReport): string {
+  const targets = report.targets;
+  const order = features().map((f) => f.id);
+  const ids = order.filter((id) => targets.some((t) => t.results.some((r) => r.feature === id)));
+  const header = ['feature', ...targets.map((t) => clip(t.name, 24))];
+  const rows = ids.map((id) => [
+    id,
+    ...targets.map((t) => {
+      const r = t.results.find((x) => x.feature === id);
+      return r ? MARK[r.verdict] : '-';
+    }),
+  ]);
+  const widths = header.map((_, i) => Math.max(header[i]!.length, ...rows.map((r) => r[i]!.length)));
+  const lines = [
+    pad(header, widths),
+    pad(
+      widths.map((w) => '-'.repeat(w)),
+      widths,
+    ),
+    ...rows.map((r) => pad(r, widths)),
+  ];
+  lines.push('');
+  for (const t of targets) {
+    const counts = new Map<ReportVerdict, number>();
+    for (const r of t.results) counts.set(r.verdict, (counts.get(r.verdict) ?? 0) + 1);
+    const tally = [...counts].map(([v, n]) => `${n} ${v}`).join(', ');
+    lines.push(`${t.name} (${t.model}): ${tally}; cost ${costLine(t)}`);
+  }
+  const findings = targets.flatMap((t) =>
+    t.results
+      .filter((r) => r.verdict !== 'supported' && r.verdict !== 'skipped')
+      .map((r) => {
+        const line = r.summary.startsWith(`${r.feature} `) ? r.summary : `${r.feature} ${r.verdict}: ${r.summary}`;
+        return `  ${targets.length > 1 ? `[${t.name}] ` : ''}${clip(line, 180)}`;
+      }),
+  );
+  if (findings.length > 0) lines.push('', 'Findings:', ...findings);
+  if (targets.length > 0) {
+    lines.push('', 'Client readiness (predicted from the verdicts; docs/CLIENTS.md):');
+    for (const t of targets) {
+      const prediction = predictClientReadiness(t.results, loadClientReadiness(), breaks());
+      lines.push(`  ${targets.length > 1 ? `[${t.name}] ` : ''}${clip(readinessLine(prediction), 300)}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

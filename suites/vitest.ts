@@ -1,0 +1,50 @@
+// `relaycheck/vitest`: the catalogue as vitest tests, one per feature, so conformance runs
+// inside a team's own test run. The suite runs once (on the first test that needs it); each
+// feature's test then passes, fails or is skipped by the verdict table, and fails with the
+// verdict's summary as its message.
+import { describe, test } from 'vitest';
+import { features } from '../spec/features.js';
+import type { ReportResult } from '../spec/generated/types.js';
+import { junitOutcome } from './report/render/junit.js';
+import { runSuite, type SuiteRun, type SuiteTarget } from './index.js';
+import type { RunTargetOptions } from './runner.js';
+
+export interface ConformanceOptions extends SuiteTarget {
+  /** Feature ids to register (default: the whole catalogue). */
+  only?: readonly string[];
+  /** Feature ids that must be `supported`; any other verdict fails their test. */
+  require?: readonly string[];
+  /** The describe block's title (default `relaycheck: NAME`). */
+  title?: string;
+  /** Per-test timeout in ms (default 120 s: the first test waits for the whole run). */
+  timeoutMs?: number;
+  /** Passed to the runner (concurrency, limits). */
+  run?: Omit<RunTargetOptions, 'only' | 'onResult'>;
+}
+
+/** Why a feature's test failed: the verdict, then its summary (what a CI test tab shows). */
+export function failureMessage(result: ReportResult): string {
+  return `${result.feature}: ${result.verdict}: ${result.summary}`;
+}
+
+/** Registers one vitest test per feature inside a describe block. Call it at a test file's top level. */
+export function describeConformance(options: ConformanceOptions): void {
+  const only = options.only ? new Set(options.only) : undefined;
+  const required = new Set(options.require ?? []);
+  const selected = features().filter((f) => !only || only.has(f.id));
+  let run: Promise<SuiteRun> | undefined;
+  const results = (): Promise<SuiteRun> =>
+    (run ??= runSuite(options, { ...options.run, only: selected.map((f) => f.id) }));
+  const title = options.title ?? `relaycheck: ${options.name ?? options.baseUrl}`;
+  describe(title, () => {
+    for (const feature of selected) {
+      test(`${feature.id}: ${feature.title}`, { timeout: options.timeoutMs ?? 120_000 }, async (ctx) => {
+        const result = (await results()).target.results.find((r) => r.feature === feature.id);
+        if (!result) throw new Error(`${feature.id}: no result in the run`);
+        const outcome = junitOutcome(result.verdict, required.has(feature.id));
+        if (outcome === 'skipped') ctx.skip(`${result.verdict}: ${result.summary}`);
+        if (outcome === 'failure') throw new Error(failureMessage(result));
+      });
+    }
+  });
+}
