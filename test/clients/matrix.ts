@@ -18,7 +18,10 @@ function failuresOf(cells: Cell[]): Failures {
 
 function recorded(kind: 'profiles' | 'breaks', id: string, ops: Set<string>): Failures {
   const row = loadClientReadiness()[kind].find((r) => r.id === id);
-  expect(row, `spec/clients.yaml has no ${kind} row '${id}': run npx tsx scripts/dev/clients/readiness.ts`).toBeDefined();
+  expect(
+    row,
+    `spec/clients.yaml has no ${kind} row '${id}': run npx tsx scripts/dev/clients/readiness.ts`,
+  ).toBeDefined();
   const out: Failures = {};
   for (const [op, f] of Object.entries(row!.fails)) if (f && ops.has(op)) out[op] = f.error;
   return out;
