@@ -43,19 +43,26 @@ export async function writeSse(
   faults: StreamFaults = {},
   headers: Record<string, string> = {},
 ): Promise<StreamOutcome> {
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache',
+    Connection: 'keep-alive',
+    ...headers,
+  });
+  const gapMs = pacing.tokensPerSecond > 0 ? 1000 / pacing.tokensPerSecond : 0;
+  const cut = faults.cutAfter !== undefined;
+  const batches = planWrites(writes, { gapMs, coalesce: faults.keepWrites !== true, cutAfter: faults.cutAfter });
+  // Unpaced and whole: one write and the end, nothing to wait for, so no close listener either.
+  if (!cut && batches.length === 1 && pacing.firstTokenMs <= 1) {
+    if (res.destroyed) return 'client-closed';
+    res.write(batches[0]!.data);
+    res.end();
+    return 'complete';
+  }
   const closed = new AbortController();
   const onClose = (): void => closed.abort();
   res.on('close', onClose);
   try {
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache',
-      Connection: 'keep-alive',
-      ...headers,
-    });
-    const gapMs = pacing.tokensPerSecond > 0 ? 1000 / pacing.tokensPerSecond : 0;
-    const cut = faults.cutAfter !== undefined;
-    const batches = planWrites(writes, { gapMs, coalesce: faults.keepWrites !== true, cutAfter: faults.cutAfter });
     // An absolute schedule, so timer lateness does not accumulate over a long stream.
     const start = performance.now() + pacing.firstTokenMs;
     // Headers go ahead only when the first event has to wait; otherwise they leave with it.
