@@ -60,6 +60,8 @@ export interface MockOptions {
   /** Accepted API keys; omitted = any non-empty key. */
   apiKeys?: string[];
   pacing?: Partial<Pacing>;
+  /** Content tokens per streamed delta (default 1, as OpenAI); a positive integer. */
+  chunkTokens?: number;
   limits?: Partial<MockLimits>;
   /**
    * `created` (seconds) for a response. Defaults to a value derived from the request's
@@ -99,6 +101,7 @@ export interface ResolvedOptions {
   models: Map<string, MockModel>;
   apiKeys: Set<string> | undefined;
   pacing: Pacing;
+  chunkTokens: number;
   limits: MockLimits;
   clock: (hash: number) => number;
   journalSize: number;
@@ -115,10 +118,17 @@ export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
     models,
     apiKeys: options.apiKeys ? new Set(options.apiKeys) : undefined,
     pacing: { ...NO_PACING, ...options.pacing },
+    chunkTokens: resolveChunkTokens(options.chunkTokens),
     limits: resolveLimits(options.limits),
     clock: options.clock ?? hashClock,
     journalSize: options.journalSize ?? 1000,
   };
+}
+
+function resolveChunkTokens(n: number | undefined): number {
+  if (n === undefined) return 1;
+  if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error(`chunkTokens must be an integer 1-1000, got ${n}`);
+  return n;
 }
 
 /** The defaults, with each limit the caller set to a number (undefined keeps the default). */

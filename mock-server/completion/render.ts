@@ -37,6 +37,8 @@ export function renderResponse(plan: CompletionPlan): ChatCompletionResponse {
 export interface ChunkOptions {
   /** stream_options.include_usage: `usage: null` on every chunk, then one usage chunk. */
   includeUsage: boolean;
+  /** Content tokens per delta (default 1, as OpenAI); some providers send several. */
+  chunkTokens?: number;
 }
 
 /** Pieces of a tool call's arguments: a few per call, as providers stream them. */
@@ -51,7 +53,7 @@ export function splitArguments(args: string): string[] {
 type ChoiceDelta = Omit<ChatCompletionChunkChoice, 'index'>;
 
 /** One choice's deltas in order: role, reasoning, content or tool calls, finish. */
-function choiceDeltas(c: PlannedChoice): ChoiceDelta[] {
+function choiceDeltas(c: PlannedChoice, chunkTokens: number): ChoiceDelta[] {
   const out: ChoiceDelta[] = [];
   const delta = (d: ChatCompletionChunkDelta, logprobs: ChoiceLogprobs | null = null): void => {
     out.push({ delta: d, logprobs, finish_reason: null });
@@ -66,10 +68,14 @@ function choiceDeltas(c: PlannedChoice): ChoiceDelta[] {
   if (c.reasoning !== null) {
     for (const piece of chunkText(c.reasoning)) delta({ reasoning_content: piece });
   }
-  c.contentTokens.forEach((token, i) => {
-    const lp = c.logprobs?.content ? { content: c.logprobs.content.slice(i, i + 1), refusal: null } : null;
-    delta({ content: token }, lp);
-  });
+  const tokens = c.contentTokens;
+  for (let i = 0; i < tokens.length; i += chunkTokens) {
+    const end = Math.min(i + chunkTokens, tokens.length);
+    const content = end === i + 1 ? tokens[i]! : tokens.slice(i, end).join('');
+    // One logprobs entry per token, as OpenAI does when it groups tokens.
+    const lp = c.logprobs?.content ? { content: c.logprobs.content.slice(i, end), refusal: null } : null;
+    delta({ content }, lp);
+  }
   c.toolCalls.forEach((call, index) => {
     delta({
       tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }],
@@ -87,7 +93,8 @@ function chunkText(text: string): string[] {
 }
 
 export function renderChunks(plan: CompletionPlan, options: ChunkOptions): ChatCompletionChunk[] {
-  const perChoice = plan.choices.map(choiceDeltas);
+  const chunkTokens = Math.max(1, Math.floor(options.chunkTokens ?? 1));
+  const perChoice = plan.choices.map((c) => choiceDeltas(c, chunkTokens));
   const chunks: ChatCompletionChunk[] = [];
   // Interleave choices by index, round-robin, the way OpenAI streams n > 1.
   const longest = Math.max(...perChoice.map((d) => d.length));

@@ -150,7 +150,10 @@ async function chatCompletions(
     sendJson(res, 200, response);
     return;
   }
-  let chunks: (JsonObject | string)[] = renderChunks(plan, { includeUsage }) as unknown as JsonObject[];
+  let chunks: (JsonObject | string)[] = renderChunks(plan, {
+    includeUsage,
+    chunkTokens: options.chunkTokens,
+  }) as unknown as JsonObject[];
   chunks = quirks.chunks(chunks, output);
   const shape: StreamShape = {
     framing: { ...OPENAI_FRAMING },
@@ -168,7 +171,22 @@ async function chatCompletions(
   // A cut asked for past the end still happens, before the last write ([DONE]): the fault is
   // always seen.
   const cut = fault?.kind === 'stream-cut' ? { cutAfter: Math.min(fault.after, writes.length - 1) } : {};
-  await writeSse(res, writes, options.pacing, cut, { 'Content-Type': shape.contentType });
+  await writeSse(
+    res,
+    writes,
+    chunkPacing(options),
+    { ...cut, keepWrites: shape.splitWrites },
+    {
+      'Content-Type': shape.contentType,
+    },
+  );
+}
+
+/** tokensPerSecond counts tokens: with several tokens per chunk, the chunks come that much less often. */
+function chunkPacing({ pacing, chunkTokens }: ResolvedOptions): ResolvedOptions['pacing'] {
+  return chunkTokens > 1 && pacing.tokensPerSecond > 0
+    ? { ...pacing, tokensPerSecond: pacing.tokensPerSecond / chunkTokens }
+    : pacing;
 }
 
 /** The stream's bytes cut at offsets drawn from the request, so the same request is cut the same way. */

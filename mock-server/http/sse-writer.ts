@@ -1,6 +1,7 @@
 // The one place that writes a stream to a socket: timing, backpressure, client disconnects
 // and injected faults live here, so the builders stay pure.
 import type { ServerResponse } from 'node:http';
+import { planWrites } from '../stream/write-plan.js';
 
 export interface Pacing {
   /** Delay before the first byte of the response, in ms. */
@@ -16,6 +17,8 @@ export const NO_PACING: Pacing = { latencyMs: 0, firstTokenMs: 0, tokensPerSecon
 export interface StreamFaults {
   /** Destroy the connection after this many writes (a stream cut mid-way). */
   cutAfter?: number;
+  /** Send each write on its own, even unpaced (sse-split-writes: the boundaries are the fault). */
+  keepWrites?: boolean;
 }
 
 export type StreamOutcome = 'complete' | 'client-closed' | 'cut';
@@ -40,46 +43,56 @@ export async function writeSse(
   faults: StreamFaults = {},
   headers: Record<string, string> = {},
 ): Promise<StreamOutcome> {
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache',
+    Connection: 'keep-alive',
+    ...headers,
+  });
+  const gapMs = pacing.tokensPerSecond > 0 ? 1000 / pacing.tokensPerSecond : 0;
+  const cut = faults.cutAfter !== undefined;
+  const batches = planWrites(writes, { gapMs, coalesce: faults.keepWrites !== true, cutAfter: faults.cutAfter });
+  // Unpaced and whole: one write and the end, nothing to wait for, so no close listener either.
+  if (!cut && batches.length === 1 && pacing.firstTokenMs <= 1) {
+    if (res.destroyed) return 'client-closed';
+    res.write(batches[0]!.data);
+    res.end();
+    return 'complete';
+  }
   const closed = new AbortController();
   const onClose = (): void => closed.abort();
   res.on('close', onClose);
   try {
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache',
-      Connection: 'keep-alive',
-      ...headers,
-    });
-    res.flushHeaders();
     // An absolute schedule, so timer lateness does not accumulate over a long stream.
     const start = performance.now() + pacing.firstTokenMs;
-    const gap = pacing.tokensPerSecond > 0 ? 1000 / pacing.tokensPerSecond : 0;
+    // Headers go ahead only when the first event has to wait; otherwise they leave with it.
+    if (pacing.firstTokenMs > 1 || batches.length !== 1) res.flushHeaders();
     let lastFlushed: Promise<void> = Promise.resolve();
-    for (let i = 0; i < writes.length; i++) {
+    for (const batch of batches) {
       if (closed.signal.aborted) return 'client-closed';
-      if (faults.cutAfter !== undefined && i >= faults.cutAfter) {
-        // The response corks its socket until the next tick: destroying it before the writes
-        // so far have left would drop them, and "cut after N chunks" would send none.
-        await settled(lastFlushed, 1000, closed.signal);
-        res.destroy();
-        return 'cut';
-      }
-      const wait = start + i * gap - performance.now();
+      const wait = start + batch.atMs - performance.now();
       if (wait > 1) await sleep(wait, closed.signal);
       if (closed.signal.aborted) return 'client-closed';
       let ok: boolean;
       // Only a cut waits for its writes to leave: a callback and a promise per write cost
       // more than the write itself on an unpaced stream.
-      if (faults.cutAfter === undefined) ok = res.write(writes[i]!);
+      if (!cut) ok = res.write(batch.data);
       else {
         ok = true;
         lastFlushed = new Promise<void>((resolve) => {
-          ok = res.write(writes[i]!, () => resolve());
+          ok = res.write(batch.data, () => resolve());
         });
       }
       if (!ok) await drained(res, closed.signal);
     }
     if (closed.signal.aborted) return 'client-closed';
+    if (cut) {
+      // The response corks its socket until the next tick: destroying it before the writes
+      // so far have left would drop them, and "cut after N chunks" would send none.
+      await settled(lastFlushed, 1000, closed.signal);
+      res.destroy();
+      return 'cut';
+    }
     res.end();
     return 'complete';
   } finally {

@@ -29,7 +29,10 @@ export function formatEvents(payloads: readonly unknown[], framing: SseFraming =
   const compact = framing.multilineData ? undefined : new CompactJson();
   const events = payloads.map((p) => {
     if (typeof p === 'string') return formatEvent(p, framing);
-    return formatEvent(compact ? compact.stringify(p) : JSON.stringify(p, null, 1), framing);
+    // Compact JSON never holds a raw newline (JSON.stringify escapes them): no need to look.
+    return compact
+      ? formatEvent(compact.stringify(p), framing, true)
+      : formatEvent(JSON.stringify(p, null, 1), framing);
   });
   if (framing.done) events.push(formatEvent('[DONE]', framing));
   return events;
@@ -60,7 +63,7 @@ export class CompactJson {
     for (let i = HEAD_KEYS; i < keys.length; i++) {
       const key = keys[i]!;
       const field = record[key];
-      const json = field === null ? 'null' : JSON.stringify(field);
+      const json = field === null ? 'null' : (contentChoicesJson(field) ?? JSON.stringify(field));
       // What JSON.stringify leaves out of an object (undefined, functions), this leaves out too.
       if (json !== undefined) out += `${this.keyJson(key)}${json}`;
     }
@@ -102,11 +105,42 @@ export class CompactJson {
   }
 }
 
-function formatEvent(data: string, framing: SseFraming): string {
+/**
+ * JSON.stringify of the `choices` of a plain content chunk, `[{"index":i,"delta":{"content":"…"},
+ * "logprobs":null,"finish_reason":null}]`, without walking it: most of a stream is such chunks.
+ * Undefined for anything else (other keys, another order, other values), which goes the slow way.
+ */
+function contentChoicesJson(field: unknown): string | undefined {
+  if (!Array.isArray(field) || field.length !== 1) return undefined;
+  const choice = field[0] as Record<string, unknown> | null;
+  if (typeof choice !== 'object' || choice === null || Array.isArray(choice)) return undefined;
+  const { index, delta } = choice;
+  if (typeof index !== 'number' || !Number.isSafeInteger(index) || Object.is(index, -0)) return undefined;
+  if (choice.logprobs !== null || choice.finish_reason !== null) return undefined;
+  if (typeof delta !== 'object' || delta === null || Array.isArray(delta)) return undefined;
+  const content = (delta as Record<string, unknown>).content;
+  if (typeof content !== 'string') return undefined;
+  const keys = Object.keys(choice);
+  if (
+    keys.length !== 4 ||
+    keys[0] !== 'index' ||
+    keys[1] !== 'delta' ||
+    keys[2] !== 'logprobs' ||
+    keys[3] !== 'finish_reason'
+  )
+    return undefined;
+  const deltaKeys = Object.keys(delta);
+  if (deltaKeys.length !== 1 || Object.getPrototypeOf(delta) !== Object.prototype) return undefined;
+  if (Object.getPrototypeOf(choice) !== Object.prototype || Object.getPrototypeOf(field) !== Array.prototype)
+    return undefined;
+  return `[{"index":${index},"delta":{"content":${JSON.stringify(content)}},"logprobs":null,"finish_reason":null}]`;
+}
+
+function formatEvent(data: string, framing: SseFraming, oneLine = false): string {
   const eol = framing.lineEnding;
   const prefix = framing.spaceAfterColon ? 'data: ' : 'data:';
   // The common case (compact JSON, no comment or event line), without the split and join.
-  if (framing.comment === undefined && framing.eventName === undefined && !data.includes('\n'))
+  if (framing.comment === undefined && framing.eventName === undefined && (oneLine || !data.includes('\n')))
     return `${prefix}${data}${eol}${eol}`;
   const comment = framing.comment === undefined ? '' : `: ${framing.comment}${eol}`;
   const event =

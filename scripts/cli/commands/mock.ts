@@ -12,6 +12,7 @@ import { parseBreakList } from '../../../mock-server/breaks/index.js';
 
 const HELP = `Usage: relaycheck mock [--port 8080] [--host 127.0.0.1] [--profile ID] [--break ID,ID]
                       [--api-key KEY ...] [--tokens-per-second N] [--first-token-ms N] [--latency-ms N]
+                      [--chunk-tokens N]
        relaycheck mock --list-breaks
 
 Serves an OpenAI-compatible mock: POST <base>/chat/completions, GET <base>/models[/{id}].
@@ -20,6 +21,7 @@ Serves an OpenAI-compatible mock: POST <base>/chat/completions, GET <base>/model
 --break     switch on single deviations (see --list-breaks); per request: header '${BREAK_HEADER}'
 Errors on demand: header '${FAULT_HEADER}: 429' (or 400/401/402/403/404/500/503,
 '429; retry-after=3', 'stream-error@N', 'stream-cut@N') or model 'mock-error-<status>'.
+--chunk-tokens  content tokens per streamed delta (default 1, as OpenAI; some providers send several)
 Journal of received requests: GET ${JOURNAL_PATH}.
 `;
 
@@ -27,6 +29,14 @@ function nonNegative(name: string, value: string | undefined): number | undefine
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} must be a non-negative number, got '${value}'`);
+  return n;
+}
+
+function chunkTokens(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    throw new Error(`--chunk-tokens must be an integer 1-1000, got '${value}'`);
   return n;
 }
 
@@ -42,6 +52,7 @@ export async function mockCommand(argv: string[]): Promise<number> {
         'tokens-per-second': { type: 'string' },
         'first-token-ms': { type: 'string' },
         'latency-ms': { type: 'string' },
+        'chunk-tokens': { type: 'string' },
         profile: { type: 'string', default: 'openai' },
         break: { type: 'string', multiple: true },
         'list-breaks': { type: 'boolean' },
@@ -76,6 +87,7 @@ export async function mockCommand(argv: string[]): Promise<number> {
         firstTokenMs: nonNegative('first-token-ms', values['first-token-ms']),
         latencyMs: nonNegative('latency-ms', values['latency-ms']),
       },
+      chunkTokens: chunkTokens(values['chunk-tokens']),
     });
   } catch (err) {
     process.stderr.write(`relaycheck mock: ${(err as Error).message}\n`);

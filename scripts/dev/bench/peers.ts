@@ -59,7 +59,31 @@ export function peerSpecs(scratch: string): PeerSpec[] {
   ];
 }
 
-function version(pkg: string): string {
+/**
+ * @copilotkit/aimock with one catch-all fixture (`match: {}`) whose content is the mock's own
+ * answer to the prompt, so both send the same text; `chunkChars` is its --chunk-size.
+ */
+export function aimockSpec(fixtureFile: string, chunkChars: number): PeerSpec {
+  return {
+    name: 'aimock',
+    describe: `@copilotkit/aimock ${version('@copilotkit/aimock')}: \`llmock -h 127.0.0.1 -p PORT -f fixture.json -c ${chunkChars} --log-level silent\`, one catch-all fixture answering the mock's own text`,
+    script: join(REPO_ROOT, 'node_modules/@copilotkit/aimock/dist/cli.js'),
+    args: (port) => [
+      '-h',
+      '127.0.0.1',
+      '-p',
+      String(port),
+      '-f',
+      fixtureFile,
+      '-c',
+      String(chunkChars),
+      '--log-level',
+      'silent',
+    ],
+  };
+}
+
+export function version(pkg: string): string {
   try {
     return (
       JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', pkg, 'package.json'), 'utf8')) as { version: string }

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { REPO_ROOT, startChild, type ServerChild } from './children.js';
 import { runLoad } from './load.js';
-import { recordResponse } from './request.js';
+import { BENCH_BODY, recordResponse, STREAM_BODY } from './request.js';
 import { fmt } from './stats.js';
 
 interface ProfileNode {
@@ -128,10 +128,11 @@ export async function profileChild(
   seconds: number,
   connections: number,
   warmupSeconds = 2,
+  body?: string,
 ): Promise<CpuProfile> {
-  if (warmupSeconds > 0) await runLoad(child, { connections, duration: warmupSeconds });
+  if (warmupSeconds > 0) await runLoad(child, { connections, duration: warmupSeconds, ...(body ? { body } : {}) });
   await child.profileStart();
-  const r = await runLoad(child, { connections, duration: seconds });
+  const r = await runLoad(child, { connections, duration: seconds, ...(body ? { body } : {}) });
   const path = join(dir, `${label}.cpuprofile`);
   await child.profileStop(path);
   process.stdout.write(
@@ -161,7 +162,9 @@ async function main(): Promise<void> {
       : './serve-mock.ts';
     const mock = await startChild('mock', target);
     children.push(mock);
-    const recorded = await recordResponse(mock.url);
+    // PROFILE_STREAM=1: the streamed bench request instead of the JSON one.
+    const body = process.env.PROFILE_STREAM === '1' ? STREAM_BODY : BENCH_BODY;
+    const recorded = await recordResponse(mock.url, 10_000, body);
     const bare = await startChild('bare', './serve-bare.ts', { firstMessage: { type: 'config', response: recorded } });
     children.push(bare);
     // Both sides, steady state only: the profiler is started after a warm-up, over IPC.
@@ -170,7 +173,7 @@ async function main(): Promise<void> {
       ['bare', bare],
     ];
     for (const [label, child] of sides) {
-      const a = analyse(await profileChild(label, child, dir, seconds, connections), n);
+      const a = analyse(await profileChild(label, child, dir, seconds, connections, 2, body), n);
       process.stdout.write(`\n=== ${label}: ${a.totalMs.toFixed(0)} ms sampled ===`);
       print(`${label}, by category (self time)`, a.categories);
       print(`${label}, by place (self time)`, a.places);

@@ -14,17 +14,20 @@ export const BENCH_BODY = JSON.stringify({
   max_tokens: 50,
 });
 
-/** A streamed answer of about 50 chunks, usage in a final chunk (`stream_options.include_usage`). */
-export const STREAM_BODY = JSON.stringify({
+/** The streamed bench prompt: about 100 chunks and 27 KB with usage in a final chunk (`stream_options.include_usage`). */
+const STREAM_PROMPT = {
   model: 'mock-model',
   messages: [
     { role: 'system', content: 'You are a terse assistant. Follow the instruction exactly and add nothing.' },
-    { role: 'user', content: 'Count from 1 to 25' },
+    { role: 'user', content: 'Count from 1 to 50.' },
   ],
-  max_tokens: 200,
-  stream: true,
-  stream_options: { include_usage: true },
-});
+  max_tokens: 400,
+};
+
+export const STREAM_BODY = JSON.stringify({ ...STREAM_PROMPT, stream: true, stream_options: { include_usage: true } });
+
+/** The same prompt answered in one JSON body (the aimock comparison sends both). */
+export const STREAM_PROMPT_JSON_BODY = JSON.stringify(STREAM_PROMPT);
 
 /** A long stream for the burst: "Count from 1 to N", N picked at run time for ~1,000 chunks. */
 export function countBody(n: number): string {

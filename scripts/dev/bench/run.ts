@@ -10,6 +10,7 @@ import { analyse, profileChild } from './profile.js';
 import type { RecordedResponse } from './protocol.js';
 import { renderReport, verdicts, type BenchConfig, type ReportInput } from './report.js';
 import { extraVerdicts, type Extras, type PeerResult } from './extras.js';
+import { measureAimock } from './aimock.js';
 import { measurePeers, peerSpecs, scratchDir, startPeer, type PeerServer } from './peers.js';
 import { BENCH_BODY, recordResponse, STREAM_BODY } from './request.js';
 import { streamOnce } from './sse-client.js';
@@ -32,12 +33,13 @@ const config: BenchConfig = {
   rounds: intEnv('BENCH_ROUNDS', 3, 1, 20),
   seconds: intEnv('BENCH_SECONDS', 5, 1, 60),
   warmupSeconds: intEnv('BENCH_WARMUP_SECONDS', 2, 1, 30),
-  connectionsList: (process.env.BENCH_CONNECTIONS ?? '1,10,100').split(',').map((s) => {
+  connectionsList: (process.env.BENCH_CONNECTIONS ?? '1,10,50').split(',').map((s) => {
     const n = Number(s.trim());
     if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error(`BENCH_CONNECTIONS: bad value '${s}'`);
     return n;
   }),
   ratioTarget: 0.6,
+  loadedRatioTarget: 0.45,
   heapGrowthLimit: 1.2,
   memoryConnections: 50,
 };
@@ -49,6 +51,8 @@ const pacingStreams = intEnv('BENCH_PACING_STREAMS', 20, 1, 500);
 const coldRuns = intEnv('BENCH_COLD_RUNS', 3, 0, 20);
 const withExtras = process.env.BENCH_EXTRAS !== '0';
 const withPeers = process.env.BENCH_PEERS !== '0';
+/** The aimock comparison (BENCH_AIMOCK=0 leaves it out). */
+const withAimock = process.env.BENCH_AIMOCK !== '0';
 /** Also measure the minimal Express app (reference only; BENCH_FLOOR=0 leaves it out). */
 const withFloor = process.env.BENCH_FLOOR !== '0';
 
@@ -66,11 +70,11 @@ async function main(): Promise<void> {
   const children: ServerChild[] = [];
   // A hard ceiling on the whole run: whatever hangs, the children go and the process ends.
   const watchdog = setTimeout(() => {
-    process.stderr.write('bench: over 10 minutes, giving up\n');
+    process.stderr.write('bench: over 15 minutes, giving up\n');
     for (const c of children) c.proc.kill('SIGKILL');
     for (const p of peers) p.proc.kill('SIGKILL');
     process.exit(2);
-  }, 10 * 60_000);
+  }, 15 * 60_000);
   watchdog.unref();
   const peers: PeerServer[] = [];
   const extras: Extras = { problems: [] };
@@ -166,6 +170,27 @@ async function main(): Promise<void> {
         extras.burst = { ...burst, target: 20_000, calibration: cal.tried };
       } catch (e) {
         extras.problems.push(`Streaming burst: ${errText(e)}`);
+      }
+    }
+
+    if (withExtras && withAimock) {
+      log('bench: aimock vs the mock, the same prompt, JSON and streamed');
+      const scratch = scratchDir();
+      try {
+        extras.aimock = await measureAimock(mock, scratch.dir, {
+          connectionsList: config.connectionsList,
+          rounds: config.rounds,
+          seconds: streamSeconds,
+          warmupSeconds: 1,
+          log,
+          children,
+          peers,
+        });
+      } catch (e) {
+        extras.problems.push(`aimock comparison: ${errText(e)}`);
+      } finally {
+        await Promise.all(peers.splice(0).map((p) => p.stop()));
+        scratch.remove();
       }
     }
 

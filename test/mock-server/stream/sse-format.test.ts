@@ -40,6 +40,44 @@ describe("CompactJson: a stream's repeated head serialised once, the same bytes 
     );
   });
 
+  it("matches JSON.stringify on content chunks' choices, the fast path and every near miss of it", () => {
+    const delta = fc.oneof(
+      fc.record({ content: fc.string({ unit: 'grapheme', maxLength: 12 }) }),
+      fc.record({ content: fc.constantFrom(null, 1, '\n', '"', '\u2028', '\ud800') }),
+      fc.record({ content: fc.string({ maxLength: 3 }), role: fc.constant('assistant') }),
+      fc.record({ role: fc.constant('assistant'), content: fc.string({ maxLength: 3 }) }),
+      fc.constant({}),
+    );
+    const choice = fc.oneof(
+      fc.record({
+        index: fc.constantFrom(0, 1, 15, -0, 1.5, -1, Number.MAX_SAFE_INTEGER + 2, Number.NaN),
+        delta,
+        logprobs: fc.constantFrom(null, undefined, { content: [] }),
+        finish_reason: fc.constantFrom(null, 'stop', undefined),
+      }),
+      // The same keys in another order, or one more.
+      fc.record({ delta, index: fc.nat(3), logprobs: fc.constant(null), finish_reason: fc.constant(null) }),
+      fc.record({
+        index: fc.nat(3),
+        delta,
+        logprobs: fc.constant(null),
+        finish_reason: fc.constant(null),
+        extra: fc.constant(1),
+      }),
+    );
+    const choices = fc.oneof(fc.tuple(choice), fc.array(choice, { maxLength: 3 }));
+    fc.assert(
+      fc.property(fc.array(choices, { minLength: 1, maxLength: 6 }), (list) => {
+        const compact = new CompactJson();
+        for (const c of list) {
+          const chunk = { ...head, choices: c, usage: null };
+          expect(compact.stringify(chunk)).toBe(JSON.stringify(chunk));
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('leaves out undefined fields after the head, as JSON.stringify does', () => {
     const compact = new CompactJson();
     const chunks = [
