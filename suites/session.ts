@@ -177,6 +177,7 @@ export class TargetSession {
       {
         keyEnvVar: this.target.keyEnv,
         authScheme: sent.auth === 'key' ? this.target.auth : 'none',
+        ...(this.target.secretHeaders ? { secretHeaders: this.target.secretHeaders } : {}),
         redactor: this.redactor,
       },
     );

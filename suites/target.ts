@@ -6,6 +6,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { featureIds } from '../spec/features.js';
 import { DEFAULT_KEY_ENV_VAR } from './transport/curl.js';
+import { isSensitiveHeader } from './transport/redact.js';
 
 export type AuthScheme = 'bearer' | 'api-key';
 
@@ -27,6 +28,12 @@ export interface TargetConfig {
   models: TargetModels;
   /** Extra headers; `${VAR}` in a value is read from the environment. */
   headers: Record<string, string>;
+  /**
+   * Environment variables (used in `headers`) whose values are secrets: masked in every
+   * output, and written as `$VAR` in curl reproducers. See isSecretEnvName for the names
+   * that count as secret without being listed.
+   */
+  secretEnv?: string[];
   auth: AuthScheme;
   /** Feature ids this target must support (copied to the report for the CI gate). */
   require?: string[];
@@ -35,8 +42,13 @@ export interface TargetConfig {
 /** A target ready to run: the key and header values resolved from the environment. */
 export interface Target extends TargetConfig {
   apiKey: string;
-  /** Values taken from the environment (the key, expanded header values): masked everywhere. */
+  /** The secrets (the key, values of secret environment variables): masked everywhere. */
   secrets: string[];
+  /**
+   * Headers whose value holds a secret, by name: the configured template (`Bearer ${VAR}`),
+   * so a reproducer can read the secret from the environment instead of printing it.
+   */
+  secretHeaders?: Record<string, string>;
 }
 
 export interface RunConfig {
@@ -77,6 +89,11 @@ const CONFIG_SCHEMA = {
             },
           },
           headers: { type: 'object', additionalProperties: { type: 'string' } },
+          secretEnv: {
+            type: 'array',
+            uniqueItems: true,
+            items: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+          },
           auth: { enum: ['bearer', 'api-key'] },
           require: { type: 'array', uniqueItems: true, items: { type: 'string' } },
         },
@@ -117,12 +134,19 @@ export function parseConfig(text: string, file = 'relaycheck.yaml'): RunConfig {
       keyEnv: t.keyEnv ?? DEFAULT_KEY_ENV_VAR,
       models: { ...t.models },
       headers: { ...(t.headers ?? {}) },
+      ...(t.secretEnv !== undefined ? { secretEnv: [...t.secretEnv] } : {}),
       auth: t.auth ?? 'bearer',
       ...(t.require !== undefined ? { require: [...t.require] } : {}),
     } satisfies TargetConfig;
   });
   const known = featureIds();
   for (const t of targets) {
+    const used = new Set(Object.values(t.headers).flatMap((v) => [...v.matchAll(ENV_REF)].map((m) => m[1]!)));
+    const unused = (t.secretEnv ?? []).filter((v) => !used.has(v));
+    if (unused.length > 0)
+      throw new ConfigError(
+        `${file}: target '${t.name}' marks ${unused.join(', ')} secret (secretEnv) but no header uses \${...} of it`,
+      );
     const unknown = (t.require ?? []).filter((id) => !known.includes(id));
     if (unknown.length > 0)
       throw new ConfigError(
@@ -175,6 +199,22 @@ export function defaultTargetName(baseUrl: string): string {
   }
 }
 
+const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/**
+ * A variable is secret when the config lists it in `secretEnv`, when it is the key's own
+ * variable, or when its name says so: a whole `_`-separated word KEY, TOKEN, SECRET,
+ * PASSWORD (or APIKEY). `PORTKEY_API_KEY` is secret, `PORTKEY_PROVIDER` is not: a safety
+ * net for `--header`, which has no way to mark a variable, that never matches inside a word.
+ */
+export function isSecretEnvName(name: string, config: Pick<TargetConfig, 'keyEnv' | 'secretEnv'>): boolean {
+  if (name === config.keyEnv || (config.secretEnv ?? []).includes(name)) return true;
+  return name
+    .toUpperCase()
+    .split('_')
+    .some((word) => ['KEY', 'APIKEY', 'TOKEN', 'SECRET', 'PASSWORD', 'PASSWD'].includes(word));
+}
+
 /** Resolve the key and `${VAR}` header values from `env`; throws ConfigError naming what is missing. */
 export function resolveTarget(config: TargetConfig, env: Record<string, string | undefined>): Target {
   const apiKey = env[config.keyEnv];
@@ -185,19 +225,41 @@ export function resolveTarget(config: TargetConfig, env: Record<string, string |
   }
   const secrets = [apiKey.trim()];
   const headers: Record<string, string> = {};
+  const secretHeaders: Record<string, string> = {};
   for (const [name, value] of Object.entries(config.headers)) {
     if (/^(authorization|api-key)$/i.test(name)) {
       throw new ConfigError(
         `target '${config.name}': the key is sent by relaycheck (keyEnv / --api-key-env and auth / --auth), not in an extra header (${name})`,
       );
     }
-    headers[name] = value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (_, v: string) => {
+    // A header always masked by name (x-api-key...) makes every variable it uses a secret.
+    const secretByName = isSensitiveHeader(name);
+    let holdsSecret = false;
+    let template = '';
+    let resolved = '';
+    let at = 0;
+    for (const m of value.matchAll(ENV_REF)) {
+      const v = m[1]!;
       const found = env[v];
       if (found === undefined)
         throw new ConfigError(`target '${config.name}': header ${name} uses \${${v}}, which is not set`);
-      secrets.push(found);
-      return found;
-    });
+      const literal = value.slice(at, m.index);
+      at = m.index + m[0].length;
+      resolved += literal + found;
+      if (secretByName || isSecretEnvName(v, config)) {
+        secrets.push(found);
+        holdsSecret = true;
+        template += `${literal}\${${v}}`;
+      } else template += literal + found; // not a secret: the reproducer writes it out
+    }
+    headers[name] = resolved + value.slice(at);
+    if (holdsSecret) secretHeaders[name] = template + value.slice(at);
   }
-  return { ...config, headers, apiKey: apiKey.trim(), secrets: secrets.filter((s) => s.length > 0) };
+  return {
+    ...config,
+    headers,
+    apiKey: apiKey.trim(),
+    secrets: secrets.filter((s) => s.length > 0),
+    ...(Object.keys(secretHeaders).length > 0 ? { secretHeaders } : {}),
+  };
 }

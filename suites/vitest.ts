@@ -4,10 +4,10 @@
 // verdict's summary as its message.
 import { describe, test } from 'vitest';
 import { features } from '../spec/features.js';
-import type { ReportResult } from '../spec/generated/types.js';
-import { junitOutcome } from './report/render/junit.js';
+import type { ReportResult, ReportVerdict } from '../spec/generated/types.js';
 import { runSuite, type SuiteRun, type SuiteTarget } from './index.js';
 import type { RunTargetOptions } from './runner.js';
+import { VERDICT_TABLE, type VitestOutcome } from './verdicts.js';
 
 export interface ConformanceOptions extends SuiteTarget {
   /** Feature ids to register (default: the whole catalogue). */
@@ -27,6 +27,12 @@ export function failureMessage(result: ReportResult): string {
   return `${result.feature}: ${result.verdict}: ${result.summary}`;
 }
 
+/** A feature's test outcome: the table's vitest column; a required feature fails unless supported. */
+export function vitestOutcome(verdict: ReportVerdict, required: boolean): VitestOutcome {
+  if (verdict === 'supported') return 'pass';
+  return required ? 'fail' : VERDICT_TABLE[verdict].vitest;
+}
+
 /** Registers one vitest test per feature inside a describe block. Call it at a test file's top level. */
 export function describeConformance(options: ConformanceOptions): void {
   const only = options.only ? new Set(options.only) : undefined;
@@ -41,9 +47,9 @@ export function describeConformance(options: ConformanceOptions): void {
       test(`${feature.id}: ${feature.title}`, { timeout: options.timeoutMs ?? 120_000 }, async (ctx) => {
         const result = (await results()).target.results.find((r) => r.feature === feature.id);
         if (!result) throw new Error(`${feature.id}: no result in the run`);
-        const outcome = junitOutcome(result.verdict, required.has(feature.id));
-        if (outcome === 'skipped') ctx.skip(`${result.verdict}: ${result.summary}`);
-        if (outcome === 'failure') throw new Error(failureMessage(result));
+        const outcome = vitestOutcome(result.verdict, required.has(feature.id));
+        if (outcome === 'skip') ctx.skip(`${result.verdict}: ${result.summary}`);
+        if (outcome === 'fail') throw new Error(failureMessage(result));
       });
     }
   });

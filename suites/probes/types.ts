@@ -3,6 +3,7 @@
 // suites/probes/ does I/O, so every judge can be unit-tested with hand-made exchanges.
 import type { FeatureNeeds, ReportVerdict } from '../../spec/generated/types.js';
 import type { ExchangeResult } from '../transport/http.js';
+import { worstVerdict } from '../verdicts.js';
 
 /** Which configured model a request is sent to (the values of a feature's `needs`). */
 export type ModelRole = FeatureNeeds;
@@ -91,21 +92,10 @@ export function judgement(
   return out;
 }
 
-/** Verdicts from worst to best, for combining several checks of one feature. */
-const SEVERITY: readonly ReportVerdict[] = [
-  'error',
-  'broken',
-  'rejected',
-  'ignored',
-  'partial',
-  'inconclusive',
-  'supported',
-  'skipped',
-];
-
-/** The worse of several verdicts (error before broken before rejected ... before supported). */
+/**
+ * The worse of several verdicts, by the severity column of suites/verdicts.ts: broken,
+ * ignored, rejected (the gate's order), then error, inconclusive, partial, supported, skipped.
+ */
 export function worst(...verdicts: ReportVerdict[]): ReportVerdict {
-  let best = SEVERITY.length - 1;
-  for (const v of verdicts) best = Math.min(best, SEVERITY.indexOf(v));
-  return SEVERITY[best]!;
+  return worstVerdict(verdicts);
 }

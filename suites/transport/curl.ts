@@ -1,5 +1,7 @@
-// A copy-pasteable POSIX shell command that replays a request with curl. The API key is
-// never written out: the command reads it from an environment variable.
+// A copy-pasteable POSIX shell command that replays a request with curl. The API key and
+// every secret header value are never written out: the command reads them from the
+// environment variables they came from. Other configured headers are written as they are,
+// so a reproducer works against a gateway that needs them.
 import { isSensitiveHeader, type Redactor } from './redact.js';
 
 export interface CurlRequest {
@@ -22,6 +24,11 @@ export interface CurlOptions {
    * (Azure-style gateways), or not at all (`none`, to reproduce a missing-key request).
    */
   authScheme?: 'bearer' | 'api-key' | 'none';
+  /**
+   * Headers whose value holds a secret, by name: the configured template, e.g.
+   * `Bearer ${PORTKEY_KEY}`; written with `$PORTKEY_KEY` for the shell to expand.
+   */
+  secretHeaders?: Record<string, string>;
   /** Applied to the URL, header values and body (defence in depth; headers that carry secrets are dropped anyway). */
   redactor?: Redactor;
 }
@@ -32,6 +39,18 @@ export const DEFAULT_KEY_ENV_VAR = 'RELAYCHECK_API_KEY';
 export function shellQuote(s: string): string {
   if (s !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(s)) return s;
   return `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A double-quoted shell word for `text`, where `${VAR}` stays a variable reference. */
+export function shellTemplate(text: string): string {
+  const quoteLiteral = (s: string): string => s.replace(/[\\"$`]/g, (c) => `\\${c}`);
+  let out = '';
+  let at = 0;
+  for (const m of text.matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)) {
+    out += `${quoteLiteral(text.slice(at, m.index))}\${${m[1]!}}`;
+    at = m.index + m[0].length;
+  }
+  return `"${out}${quoteLiteral(text.slice(at))}"`;
 }
 
 export function toCurl(request: CurlRequest, options: CurlOptions = {}): string {
@@ -61,10 +80,21 @@ export function toCurl(request: CurlRequest, options: CurlOptions = {}): string 
   const lines = [head.join(' ')];
   if (scheme === 'bearer') lines.push(`-H "Authorization: Bearer $${envVar}"`);
   else if (scheme === 'api-key') lines.push(`-H "api-key: $${envVar}"`);
+  const templates = new Map(
+    Object.entries(options.secretHeaders ?? {}).map(([name, template]) => [name.toLowerCase(), template]),
+  );
   for (const [name, value] of Object.entries(request.headers ?? {})) {
-    if (value === undefined || isSensitiveHeader(name)) continue;
-    if (value.includes('[REDACTED]')) continue;
-    lines.push(`-H ${shellQuote(`${name}: ${redact(value)}`)}`);
+    if (value === undefined) continue;
+    const template = templates.get(name.toLowerCase());
+    if (template !== undefined && /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) {
+      if (redact(template).includes('[REDACTED]')) continue; // a secret written into the config itself
+      lines.push(`-H ${shellTemplate(`${name}: ${template}`)}`);
+      continue;
+    }
+    if (isSensitiveHeader(name)) continue; // the key's own header is written above
+    const shown = redact(value);
+    if (shown.includes('[REDACTED]')) continue; // holds a secret with no variable to read it from
+    lines.push(`-H ${shellQuote(`${name}: ${shown}`)}`);
   }
   if (body !== undefined) lines.push(`--data-raw ${shellQuote(body)}`);
   return lines.join(' \\\n  ');

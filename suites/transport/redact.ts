@@ -22,15 +22,23 @@ export type HeadersLike =
   Headers | Record<string, string | number | readonly string[] | undefined> | Iterable<readonly [string, string]>;
 
 /**
- * Header names whose value is always masked: the usual auth headers, plus any name that
- * contains key, token, secret or auth. Rate-limit headers (`x-ratelimit-remaining-tokens`
- * and the like) are exempt: their values are numbers or durations, and useful evidence.
+ * Header names whose value is always masked, exactly (not by substring: `x-portkey-provider`
+ * or `x-ratelimit-remaining-tokens` carry useful evidence, not secrets). Any other header is
+ * masked only where its value holds a configured secret (the key, or a header value taken
+ * from an environment variable marked secret; see suites/target.ts).
  */
+export const SECRET_HEADERS: ReadonlySet<string> = new Set([
+  'authorization',
+  'proxy-authorization',
+  'x-api-key',
+  'api-key',
+  'x-goog-api-key',
+  'cookie',
+  'set-cookie',
+]);
+
 export function isSensitiveHeader(name: string): boolean {
-  const n = name.toLowerCase();
-  if (n === 'cookie' || n === 'set-cookie') return true;
-  if (n.includes('ratelimit') || n.includes('rate-limit')) return false;
-  return /key|token|secret|auth/.test(n);
+  return SECRET_HEADERS.has(String(name).trim().toLowerCase());
 }
 
 function base64(s: string): string {

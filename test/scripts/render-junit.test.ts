@@ -91,33 +91,36 @@ describe('renderJunit', () => {
     expect(doc.attrs.tests).toBe(String(cases.length));
   });
 
-  it('counts failures and skipped right: ignored/broken/error fail, rejected/skipped skip, a required partial fails', () => {
+  it('counts failures and skipped right: rejected/ignored/broken/error fail, inconclusive/skipped skip, a required partial fails', () => {
     const suites = Object.fromEntries(all(doc, 'testsuite').map((s) => [s.attrs.name!, s]));
-    // relay-a: broken, error, ignored + stream.sse partial but required → 4; rejected + skipped → 2.
-    expect([suites['relay-a']!.attrs.failures, suites['relay-a']!.attrs.skipped]).toEqual(['4', '2']);
+    // relay-a: broken, error, ignored, rejected + stream.sse partial but required → 5; inconclusive + skipped → 2.
+    expect([suites['relay-a']!.attrs.failures, suites['relay-a']!.attrs.skipped]).toEqual(['5', '2']);
     expect([suites['relay-b']!.attrs.failures, suites['relay-b']!.attrs.skipped]).toEqual(['3', '0']);
     expect([suites['中转-c']!.attrs.failures, suites['中转-c']!.attrs.skipped]).toEqual(['0', '0']);
-    expect(all(doc, 'failure')).toHaveLength(7);
+    expect(all(doc, 'failure')).toHaveLength(8);
     expect(all(doc, 'skipped')).toHaveLength(2);
-    expect([doc.attrs.failures, doc.attrs.skipped]).toEqual(['7', '2']);
+    expect([doc.attrs.failures, doc.attrs.skipped]).toEqual(['8', '2']);
+    // A measured refusal is a failure with its verdict as type, not a test nobody ran.
+    const refused = caseOf('relay-a', 'params.unknown').children[0]!;
+    expect([refused.name, refused.attrs.type]).toEqual(['failure', 'rejected']);
     expect(caseOf('relay-a', 'stream.sse').children[0]!.attrs.message).toBe(
       'partial (required): stream ends without data: [DONE]',
     );
   });
 
-  it('passes partial and inconclusive with the summary in system-out', () => {
+  it('passes partial with the summary in system-out; skips inconclusive with it too', () => {
     const partial = caseOf('relay-b', 'response_format.json_schema');
     expect(partial.children.map((c) => c.name)).toEqual(['system-out']);
     expect(partial.children[0]!.text).toContain('response_format.json_schema is partial');
     expect(partial.children[0]!.text).toContain('Bearer $RELAYCHECK_API_KEY');
-    expect(caseOf('relay-a', 'logprobs').children.map((c) => c.name)).toEqual(['system-out']);
+    expect(caseOf('relay-a', 'logprobs').children.map((c) => c.name)).toEqual(['skipped', 'system-out']);
     expect(caseOf('relay-a', 'chat.basic').children).toEqual([]);
   });
 
   it('fails a required feature unless supported (--require adds to the target’s own list)', () => {
     const d = parseXml(renderJunit(fixture, { require: ['response_format.json_schema', 'vision.image_url'] }));
     const suites = Object.fromEntries(all(d, 'testsuite').map((s) => [s.attrs.name!, s]));
-    expect(suites['relay-a']!.attrs.failures).toBe('5'); // vision.image_url skipped → failure
+    expect(suites['relay-a']!.attrs.failures).toBe('6'); // vision.image_url skipped → failure
     expect(suites['relay-a']!.attrs.skipped).toBe('1');
     expect(suites['relay-b']!.attrs.failures).toBe('4'); // json_schema partial → failure
     expect(suites['中转-c']!.attrs.failures).toBe('0');
@@ -133,17 +136,14 @@ describe('renderJunit', () => {
   });
 
   it('maps every verdict as documented', () => {
-    expect(['supported', 'partial', 'inconclusive'].map((v) => junitOutcome(v as 'partial', false))).toEqual([
-      'pass',
-      'pass',
-      'pass',
-    ]);
-    expect(['ignored', 'broken', 'error'].map((v) => junitOutcome(v as 'broken', false))).toEqual([
+    expect(['supported', 'partial'].map((v) => junitOutcome(v as 'partial', false))).toEqual(['pass', 'pass']);
+    expect(['rejected', 'ignored', 'broken', 'error'].map((v) => junitOutcome(v as 'broken', false))).toEqual([
+      'failure',
       'failure',
       'failure',
       'failure',
     ]);
-    expect(['rejected', 'skipped', 'missing'].map((v) => junitOutcome(v as 'skipped', false))).toEqual([
+    expect(['inconclusive', 'skipped', 'missing'].map((v) => junitOutcome(v as 'skipped', false))).toEqual([
       'skipped',
       'skipped',
       'skipped',

@@ -48,6 +48,7 @@ describe('config and targets', () => {
       keyEnv: 'K',
       models: { model: 'm' },
       headers: { 'X-Org': '${ORG}' },
+      secretEnv: ['ORG'],
       auth: 'bearer' as const,
     };
     const t = resolveTarget(config, { K: ' sk-1234 ', ORG: 'org-secret' });

@@ -12,7 +12,7 @@
 // Pure: parsing and building only; reading and writing the file is the command's job.
 import { parse, stringify } from 'yaml';
 import type { RelaycheckReport, ReportVerdict } from '../../../spec/generated/types.js';
-import { isMeasured, isVerdict, VERDICTS } from '../render/verdicts.js';
+import { isMeasured, isVerdict, VERDICTS } from '../../verdicts.js';
 
 export const BASELINE_VERSION = 1;
 

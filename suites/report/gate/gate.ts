@@ -14,7 +14,7 @@
 import { featureById, isFeatureId } from '../../../spec/features.js';
 import type { RelaycheckReport, ReportVerdict } from '../../../spec/generated/types.js';
 import { oneLine } from '../render/text.js';
-import { isMeasured, verdictRank } from '../render/verdicts.js';
+import { isMeasured, verdictRank } from '../../verdicts.js';
 import type { Baseline } from './baseline.js';
 
 export type GateFindingKind =

@@ -1,39 +1,27 @@
 // report.json → JUnit XML for CI test reporters: one <testsuite> per target, one
 // <testcase> per target × feature (every feature of the matrix, in display order).
 //
-//   supported                 pass
-//   partial, inconclusive     pass, the summary in <system-out>
-//   ignored, broken, error    <failure>
-//   rejected, skipped         <skipped>
-//   no result                 <skipped>
+// The outcome of each verdict is the `junit` column of suites/verdicts.ts:
+//   supported, partial                  pass (partial: the summary in <system-out>)
+//   rejected, ignored, broken, error    <failure> (a measured refusal is a failure)
+//   inconclusive, skipped, no result    <skipped> (nothing was measured)
 // A feature the gate requires of the target (--require, or the target's `require`) fails
 // unless it is supported.
 import type { RelaycheckReport, ReportResult, ReportVerdict } from '../../../spec/generated/types.js';
 import type { RenderOptions } from './markdown.js';
 import { buildView } from './model.js';
+import { VERDICT_TABLE, type JunitOutcome } from '../../verdicts.js';
 import { escapeXml, escapeXmlAttr, oneLine } from './text.js';
 
 export type JunitOptions = Pick<RenderOptions, 'require'>;
 
-export type JunitOutcome = 'pass' | 'failure' | 'skipped';
+export type { JunitOutcome };
 
 /** How a verdict shows in JUnit; `required` turns anything but supported into a failure. */
 export function junitOutcome(verdict: ReportVerdict | 'missing', required: boolean): JunitOutcome {
   if (verdict === 'supported') return 'pass';
   if (required) return 'failure';
-  switch (verdict) {
-    case 'partial':
-    case 'inconclusive':
-      return 'pass';
-    case 'ignored':
-    case 'broken':
-    case 'error':
-      return 'failure';
-    case 'rejected':
-    case 'skipped':
-    case 'missing':
-      return 'skipped';
-  }
+  return verdict === 'missing' ? 'skipped' : VERDICT_TABLE[verdict].junit;
 }
 
 function seconds(ms: number): string {

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shellQuote, toCurl } from '../../../suites/transport/curl.js';
+import { resolveTarget } from '../../../suites/target.js';
 import { createRedactor } from '../../../suites/transport/redact.js';
 
 const KEY = 'sk-test-0123456789abcdef';
@@ -43,9 +44,9 @@ function shellWords(cmd: string, env: Record<string, string>): string[] {
           cur += cmd[i + 1];
           i += 2;
         } else if (d === '$') {
-          const m = /^\$([A-Za-z_][A-Za-z0-9_]*)/.exec(cmd.slice(i));
+          const m = /^\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/.exec(cmd.slice(i));
           if (!m) throw new Error('unsupported expansion');
-          cur += env[m[1]!] ?? '';
+          cur += env[m[1] ?? m[2]!] ?? '';
           i += m[0].length;
         } else {
           cur += d;
@@ -147,6 +148,49 @@ describe('toCurl', () => {
     const words = shellWords(cmd, { RELAYCHECK_API_KEY: 'k' });
     expect(argAfter(words, '-H')).toEqual(['Authorization: Bearer k', 'accept: application/json']);
     expect(words).not.toContain('--data-raw');
+  });
+
+  it('writes the configured extra headers: secret ones as $VARIABLE references, the rest as they are', () => {
+    const target = resolveTarget(
+      {
+        name: 't',
+        baseUrl: 'https://gw.example/v1',
+        keyEnv: 'GW_KEY',
+        models: { model: 'm' },
+        headers: {
+          'x-portkey-provider': '${PROVIDER}',
+          'x-portkey-config': 'pc "${PK_CFG}" $x',
+          'x-api-key': '${ANT}',
+        },
+        secretEnv: ['PK_CFG'],
+        auth: 'bearer',
+      },
+      { GW_KEY: KEY, PROVIDER: 'openai', PK_CFG: 'pc-secret-99', ANT: 'ant-secret-77' },
+    );
+    const cmd = toCurl(
+      { method: 'POST', url: 'https://gw.example/v1/chat/completions', headers: target.headers, body: { a: 1 } },
+      { keyEnvVar: target.keyEnv, secretHeaders: target.secretHeaders!, redactor: createRedactor(target.secrets) },
+    );
+    for (const secret of target.secrets) expect(cmd).not.toContain(secret);
+    const env = { GW_KEY: 'k', PK_CFG: 'from-env', ANT: 'ant-env' };
+    const headers = argAfter(shellWords(cmd, env), '-H');
+    expect(headers).toEqual([
+      'Authorization: Bearer k',
+      'x-portkey-provider: openai',
+      'x-portkey-config: pc "from-env" $x',
+      'x-api-key: ant-env',
+    ]);
+    const real = realShellWords(cmd, env);
+    if (real) expect(argAfter(real, '-H')).toEqual(headers);
+    // Without the templates, a header holding a secret is left out rather than printed.
+    const bare = toCurl(
+      { method: 'GET', url: 'https://gw.example/v1/models', headers: target.headers },
+      { redactor: createRedactor(target.secrets) },
+    );
+    expect(argAfter(shellWords(bare, { RELAYCHECK_API_KEY: 'k' }), '-H')).toEqual([
+      'Authorization: Bearer k',
+      'x-portkey-provider: openai',
+    ]);
   });
 
   it('authScheme none sends no key; -X when the method is not inferred; raw bodies verbatim', () => {

@@ -38,7 +38,7 @@ describe('createRedactor', () => {
       'api-key': REDACTED,
       'x-api-key': REDACTED,
       cookie: REDACTED,
-      'x-upstream-token': REDACTED,
+      'x-upstream-token': 'tok', // not an auth header, holds no configured secret: evidence, kept
       'x-ratelimit-remaining-tokens': '9000',
       'content-type': 'application/json',
       'x-echo': `got ${REDACTED}`,
@@ -96,22 +96,41 @@ describe('createRedactor', () => {
 });
 
 describe('helpers', () => {
-  it('isSensitiveHeader', () => {
-    for (const h of [
-      'authorization',
-      'Api-Key',
-      'x-api-key',
-      'cookie',
-      'x-goog-api-key',
-      'x-auth-thing',
-      'x-secret',
-      'openai-token',
-    ]) {
+  it('isSensitiveHeader names the auth headers exactly, not by substring', () => {
+    for (const h of ['authorization', 'Api-Key', 'x-api-key', 'cookie', 'x-goog-api-key', 'Proxy-Authorization']) {
       expect(isSensitiveHeader(h), h).toBe(true);
     }
-    for (const h of ['content-type', 'accept', 'x-request-id', 'x-ratelimit-limit-tokens']) {
+    for (const h of [
+      'content-type',
+      'x-request-id',
+      'x-ratelimit-limit-tokens',
+      'x-portkey-provider',
+      'x-portkey-trace-id',
+      'x-keyword',
+      'x-author',
+      'monkey',
+    ]) {
       expect(isSensitiveHeader(h), h).toBe(false);
     }
+  });
+
+  it('masks auth headers and configured secrets, and passes every other header through', () => {
+    const r = createRedactor([KEY, 'pk-virtual-0001']);
+    expect(
+      r.headers({
+        'X-Portkey-Provider': 'openai',
+        'x-portkey-virtual-key': 'pk-virtual-0001',
+        'x-api-key': 'anything at all',
+        authorization: 'Bearer whatever-it-is',
+        'x-request-id': `req ${KEY}`,
+      }),
+    ).toEqual({
+      'x-portkey-provider': 'openai',
+      'x-portkey-virtual-key': REDACTED,
+      'x-api-key': REDACTED,
+      authorization: `Bearer ${REDACTED}`,
+      'x-request-id': `req ${REDACTED}`,
+    });
   });
 
   it('secretsFromHeaders takes the key out of auth headers', () => {
