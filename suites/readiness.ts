@@ -8,12 +8,16 @@
 // Several breaks often give the same verdict (five give stream.sse "broken"), so:
 //   fails     every break that gives one of the target's verdicts makes the operation fail
 //   may-fail  some of the matching breaks make it fail, others not (the verdict alone cannot tell)
-//   works     no matching break makes it fail
+//   works     no matching break makes it fail, and every feature that could tell was measured
+//   not-measured  no matching break makes it fail, but a feature whose verdict decides it
+//             (a flip of a break that makes it fail) was not measured (error, skipped,
+//             or inconclusive; a feature left out of the run, e.g. by --only, is not counted): "works" would be a claim without a measurement
+// A target with no measured verdict at all gets no claim (`measured: false`).
 // Breaks that flip nothing (e.g. retry-after-dropped) are invisible to the suite and so to
 // this prediction; docs/CLIENTS.md lists them.
 import type { Break, ClientReadiness, ReportVerdict } from '../spec/generated/types.js';
 
-export type ClientExpectation = 'works' | 'fails' | 'may-fail';
+export type ClientExpectation = 'works' | 'fails' | 'may-fail' | 'not-measured';
 
 export interface ReadinessReason {
   /** The break whose flips the target's verdicts match. */
@@ -40,7 +44,11 @@ export interface ReadinessPrediction {
   operations: OperationPrediction[];
   /** Ids of the breaks whose flips the target's verdicts match, in catalogue order. */
   matchedBreaks: string[];
+  /** False when no feature of the target was measured: then no claim is made at all. */
+  measured: boolean;
 }
+
+const UNMEASURED = new Set(['error', 'skipped', 'inconclusive']);
 
 /** The part of a report result the prediction reads. */
 export interface VerdictLike {
@@ -92,13 +100,16 @@ export function predictClientReadiness(
         : [];
     });
     let expectation: ClientExpectation = 'works';
+    const deciding = catalogue.filter((b) => fails(b, op.id)).flatMap((b) => flipsOf(b).map((f) => f.feature));
+    if (deciding.some((f) => UNMEASURED.has(verdicts.get(f) ?? ''))) expectation = 'not-measured';
     if (reasons.length > 0) {
       const certain = [...explaining.values()].some((group) => group.every((b) => fails(b, op.id)));
       expectation = certain ? 'fails' : 'may-fail';
     }
     return { id: op.id, client: op.client, operation: op.operation, expectation, reasons };
   });
-  return { operations, matchedBreaks: matched.map((b) => b.id) };
+  const measured = verdicts.size === 0 || [...verdicts.values()].some((v) => !UNMEASURED.has(v));
+  return { operations, matchedBreaks: matched.map((b) => b.id), measured };
 }
 
 /** "stream.sse broken, tools.stream broken": the verdicts a reason rests on. */
@@ -108,12 +119,17 @@ export function reasonVerdicts(reason: ReadinessReason): string {
 
 /** One line for a terminal: how many operations are expected to fail or may fail. */
 export function readinessLine(prediction: ReadinessPrediction): string {
+  if (!prediction.measured) return 'no client readiness claim: no feature was measured';
   const failing = prediction.operations.filter((o) => o.expectation === 'fails').map((o) => o.id);
   const maybe = prediction.operations.filter((o) => o.expectation === 'may-fail').map((o) => o.id);
+  const unknown = prediction.operations.filter((o) => o.expectation === 'not-measured').map((o) => o.id);
   const total = prediction.operations.length;
-  if (failing.length === 0 && maybe.length === 0) return `all ${total} client operations expected to work`;
+  if (failing.length === 0 && maybe.length === 0 && unknown.length === 0)
+    return `all ${total} client operations expected to work`;
   const parts: string[] = [];
   if (failing.length > 0) parts.push(`expected to fail: ${failing.join(', ')}`);
   if (maybe.length > 0) parts.push(`may fail: ${maybe.join(', ')}`);
-  return `${total - failing.length - maybe.length}/${total} client operations expected to work; ${parts.join('; ')}`;
+  if (unknown.length > 0) parts.push(`not measured: ${unknown.join(', ')}`);
+  const works = total - failing.length - maybe.length - unknown.length;
+  return `${works}/${total} client operations expected to work; ${parts.join('; ')}`;
 }

@@ -6,7 +6,19 @@ import { features } from '../spec/features.js';
 import type { ReportExchange, ReportResult, ReportTarget } from '../spec/generated/types.js';
 import { PROBES } from './probes/index.js';
 import { MODELS_REQUEST } from './probes/basics.js';
-import { errorMessage, oneLine } from './probes/read.js';
+import { oneLine } from './probes/read.js';
+import {
+  healthOf,
+  judgeChatAnswer,
+  judgeModelsList,
+  judgePromptSensitivity,
+  MODEL_UNUSABLE,
+  preflightRequest,
+  PROMPT_INSENSITIVE,
+  ROLE_FLAG,
+  type Cause,
+  type PromptCheck,
+} from './preflight.js';
 import type { ModelRole, Observed, Probe, ProbeContext, RequestSpec, Seen } from './probes/types.js';
 import { TargetSession, type Sent, type SessionOptions } from './session.js';
 import type { Target } from './target.js';
@@ -26,12 +38,6 @@ export interface TargetRun {
   /** Why the run could not measure this target (unreachable, key refused); empty when it could. */
   problems: string[];
 }
-
-const ROLE_FLAG: Record<ModelRole, string> = {
-  model: '--model',
-  'reasoning-model': '--reasoning-model',
-  'vision-model': '--vision-model',
-};
 
 const ROLE_NAME: Record<ModelRole, string> = {
   model: 'chat model',
@@ -73,7 +79,7 @@ async function runProbe(probe: Probe, session: TargetSession, ctx: ProbeContext)
     }
     const j = probe.judge(seen as Seen, ctx);
     ({ verdict, summary, warnings, details, decisive } = j);
-    const overruled = transportOverrule(verdict, summary, used);
+    const overruled = transportOverrule(verdict, summary, used) ?? repeatedFailure(verdict, used);
     if (overruled) ({ verdict, summary, decisive } = overruled);
   } catch (e) {
     verdict = 'error';
@@ -88,6 +94,7 @@ async function runProbe(probe: Probe, session: TargetSession, ctx: ProbeContext)
     evidence,
     reproduce: decisiveUse ? session.curl(decisiveUse.sent) : '',
   };
+  if (used.some((u) => u.sent.result.attempts > 1)) session.retried.add(probe.feature);
   if (warnings && warnings.length > 0) result.warnings = warnings.map((w) => session.redactor.text(w));
   if (details && Object.keys(details).length > 0)
     result.details = session.redactor.json(details) as Record<string, unknown>;
@@ -124,6 +131,30 @@ export function transportOverrule(
   return null;
 }
 
+/**
+ * A request that failed the same way on every attempt (same 5xx status and body, or the
+ * same connection error) is a deterministic failure of the feature, not transport trouble:
+ * `broken` with that evidence. The preflight succeeded, so the target as a whole works.
+ */
+export function repeatedFailure(
+  verdict: ReportResult['verdict'],
+  used: ReadonlyArray<{ label: string; sent: Sent }>,
+): { verdict: ReportResult['verdict']; summary: string; decisive: string } | null {
+  if (verdict !== 'error') return null;
+  const failed = used.find((u) => u.sent.result.repeatedFailure === true);
+  if (!failed) return null;
+  const r = failed.sent.result;
+  const how =
+    r.status !== null
+      ? `HTTP ${r.status}: ${oneLine(r.text, 160) || '(empty body)'}`
+      : `${r.error?.kind ?? 'network'}: ${r.error?.message ?? 'no response'}`;
+  return {
+    verdict: 'broken',
+    summary: `${failed.label} failed the same way on all ${r.attempts} attempts (${how}) while plain chat requests work`,
+    decisive: failed.label,
+  };
+}
+
 function skipped(feature: string, summary: string): ReportResult {
   return { feature, verdict: 'skipped', summary, evidence: [], reproduce: '' };
 }
@@ -146,30 +177,56 @@ export async function runTarget(target: Target, options: RunTargetOptions = {}):
     return r;
   };
 
-  // Preflight: a free GET /models (models.list's own request) tells an unreachable or silent
-  // target apart before every probe fails (or waits out its timeout) on its own.
-  // A 401 there means the configured key is refused: every probe would only measure that.
-  const preflight = await session.send(MODELS_REQUEST, 'model');
-  let stopWhy: string | undefined;
-  const noAnswer = preflight.result.status === null ? preflight.result.error : undefined;
-  if (noAnswer && (noAnswer.kind === 'network' || noAnswer.kind === 'timeout')) {
-    stopWhy = `the target could not be reached (${noAnswer.message})`;
-  } else if (preflight.result.status === 401) {
-    stopWhy = `the configured key was refused (GET /models → HTTP 401: ${errorMessage(preflight.result)}); check ${target.keyEnv} and --auth`;
+  // Preflight (suites/preflight.ts judges it): GET /models (models.list's own request) and
+  // up to 3 tiny chat requests per model, before the catalogue: a target that cannot be
+  // measured gets one root cause instead of a catalogue of confident wrong verdicts.
+  const keyHint = `${target.keyEnv} and --auth`;
+  const modelsSent = await session.send(MODELS_REQUEST, 'model');
+  const pre: Array<{ label: string; sent: Sent }> = [{ label: 'preflight', sent: modelsSent }];
+  let fatal: (Cause & { sent: Sent }) | undefined;
+  const missing: Array<{ role: ModelRole; sent: Sent } & Cause> = [];
+  let prompt: PromptCheck | undefined;
+  const modelsCause = judgeModelsList(modelsSent.result, keyHint);
+  if (modelsCause) fatal = { ...modelsCause, sent: modelsSent };
+  if (!fatal) {
+    const a = await session.send(preflightRequest('A'), 'model');
+    pre.push({ label: 'preflight A', sent: a });
+    const aCause = judgeChatAnswer(a.result, target.models.model, 'model', keyHint);
+    if (aCause) fatal = { ...aCause, sent: a };
+    else {
+      const b = await session.send(preflightRequest('B'), 'model');
+      pre.push({ label: 'preflight B', sent: b });
+      if (!judgeChatAnswer(b.result, target.models.model, 'model', keyHint))
+        prompt = judgePromptSensitivity(a.result, b.result);
+      for (const role of ['reasoning-model', 'vision-model'] as const) {
+        const id = session.modelFor(role);
+        if (id === undefined) continue;
+        const sent = await session.send(preflightRequest(role), role);
+        pre.push({ label: `preflight ${role}`, sent });
+        const cause = judgeChatAnswer(sent.result, id, role, keyHint);
+        if (cause && MODEL_UNUSABLE.has(cause.cause)) missing.push({ ...cause, role, sent });
+      }
+    }
   }
+  if (pre.some((p) => p.sent.result.attempts > 1)) session.retried.add('preflight');
+  const health = healthOf(fatal, missing, prompt);
+  const evidenceOf = (sent: Sent, label: string): ReportExchange => ({ ...sent.result.evidence, label });
+  const notMeasured = (feature: string, cause: Cause, sent: Sent): ReportResult =>
+    emit({
+      feature,
+      verdict: 'error',
+      summary: session.redactor.text(`not measured: ${cause.line}`),
+      evidence: [evidenceOf(sent, 'preflight')],
+      reproduce: session.curl(sent),
+    });
+  if (fatal) problems.push(`${target.name}: ${session.redactor.text(fatal.line)}`);
+  for (const m of missing) problems.push(`${target.name}: ${session.redactor.text(m.line)}`);
+  const byFeature = new Map(features().map((f) => [f.id, f]));
 
   let results: ReportResult[];
-  if (stopWhy !== undefined) {
-    problems.push(`${target.name}: ${session.redactor.text(stopWhy)}`);
-    results = wanted.map((feature) =>
-      emit({
-        feature,
-        verdict: 'error',
-        summary: session.redactor.text(`could not measure: ${stopWhy}`),
-        evidence: [{ ...preflight.result.evidence, label: 'preflight' }],
-        reproduce: session.curl(preflight),
-      }),
-    );
+  if (fatal) {
+    const cause = fatal;
+    results = wanted.map((feature) => notMeasured(feature, cause, cause.sent));
   } else {
     results = await Promise.all(
       wanted.map(async (feature) => {
@@ -177,6 +234,16 @@ export async function runTarget(target: Target, options: RunTargetOptions = {}):
         if (!probe) return emit(skipped(feature, 'no probe is defined for this feature yet'));
         const ctx = contextFor(session, probe);
         if (!ctx) return emit(skipped(feature, `no ${ROLE_NAME[probe.needs]} configured (${ROLE_FLAG[probe.needs]})`));
+        const gone = missing.find((m) => m.role === probe.needs);
+        if (gone) return notMeasured(feature, gone, gone.sent);
+        if (prompt && !prompt.promptSensitive && byFeature.get(feature)?.contentDependent === true)
+          return emit({
+            feature,
+            verdict: 'inconclusive',
+            summary: `inconclusive: ${PROMPT_INSENSITIVE} (the preflight's two different prompts got the same answer or an echo)`,
+            evidence: pre.slice(1, 3).map((p) => evidenceOf(p.sent, p.label)),
+            reproduce: pre[1] ? session.curl(pre[1].sent) : '',
+          });
         return emit(await runProbe(probe, session, ctx));
       }),
     );
@@ -189,7 +256,8 @@ export async function runTarget(target: Target, options: RunTargetOptions = {}):
     ...(target.models.reasoning !== undefined ? { reasoningModel: target.models.reasoning } : {}),
     ...(target.models.vision !== undefined ? { visionModel: target.models.vision } : {}),
     ...(target.require !== undefined ? { require: [...target.require] } : {}),
-    usage: { ...session.usage },
+    health,
+    usage: { ...session.usage, retried: [...session.retried].sort() },
     durationMs: Math.max(0, now() - started),
     results,
   };

@@ -34,7 +34,10 @@ export interface Sent {
 }
 
 export interface SessionUsage {
+  /** Attempts on the wire, retries included. */
   requests: number;
+  /** Distinct requests asked for (a shared or retried one counts once). */
+  logicalRequests: number;
   promptTokens: number;
   completionTokens: number;
 }
@@ -68,7 +71,9 @@ export function reportedUsage(result: ExchangeResult): { prompt: number; complet
 
 export class TargetSession {
   readonly redactor: Redactor;
-  readonly usage: SessionUsage = { requests: 0, promptTokens: 0, completionTokens: 0 };
+  readonly usage: SessionUsage = { requests: 0, logicalRequests: 0, promptTokens: 0, completionTokens: 0 };
+  /** Features (or "preflight") whose requests needed retries. */
+  readonly retried = new Set<string>();
   private readonly limit: Limiter;
   private readonly cache = new Map<string, Promise<Sent>>();
   private readonly base: string;
@@ -150,6 +155,7 @@ export class TargetSession {
           ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
         });
         this.usage.requests += result.attempts;
+        this.usage.logicalRequests += 1;
         const used = reportedUsage(result);
         this.usage.promptTokens += used.prompt;
         this.usage.completionTokens += used.completion;

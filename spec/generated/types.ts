@@ -1308,6 +1308,10 @@ export interface Feature {
    */
   note?: string;
   needs: FeatureNeeds;
+  /**
+   * The probe judges what the model wrote in answer to its prompt (a stop word, an image's colour, a tool choice). Against a target whose answers do not depend on the prompt (a canned or echo server, found by the preflight), such a feature is `inconclusive` rather than judged.
+   */
+  contentDependent?: boolean;
 }
 /**
  * One file of spec/relays/ (the file stem is the id): a relay's documented dialect, applied to the mock as a profile. Everything the mock does differently from the reference (openai.yaml) is a break from spec/breaks.yaml listed in `deviations`, so a new relay is a new YAML file, never new code. Every claim quotes its seed document (spec/sources/); a quote belongs to the entry's `source`, or to the dialect's `source` when the entry has none.
@@ -1505,9 +1509,9 @@ export interface RelayNote {
  */
 export interface RelaycheckReport {
   /**
-   * Bumped on any incompatible change of this document's shape.
+   * Bumped on any change of this document's shape. 2 added each target's `health` and `usage.logicalRequests`/`usage.retried`; version-1 reports (without them) are still read.
    */
-  schemaVersion: 1;
+  schemaVersion: 1 | 2;
   /**
    * When the run finished, ISO 8601 with a time zone (Date.prototype.toISOString).
    */
@@ -1558,6 +1562,7 @@ export interface ReportTarget {
    * Feature ids this target must support, copied from the config's `require`: the CI gate (and the JUnit report) fail when one of them is not `supported`.
    */
   require?: string[];
+  health?: ReportHealth;
   usage: ReportUsage;
   /**
    * Wall time spent on this target, retries and waits included.
@@ -1566,13 +1571,45 @@ export interface ReportTarget {
   results: ReportResult[];
 }
 /**
+ * What the preflight (a few cheap requests before the catalogue, counted in `usage`) found about the target. healthy: the catalogue measured it. limited: measured, but some features could not be (a configured model is missing, or the answers do not depend on the prompt). unmeasured: nothing could be measured (unreachable, not the API, key refused, model missing, no credit); every feature is `error` with this cause.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ReportHealth".
+ */
+export interface ReportHealth {
+  status: "healthy" | "limited" | "unmeasured";
+  /**
+   * A stable id of the root cause ("ok" when healthy), e.g. unreachable, timeout, redirect, not-the-api, key-refused, model-not-found, no-credit, server-error, prompt-insensitive.
+   */
+  cause: string;
+  /**
+   * One human line saying what was found and what to check.
+   */
+  line: string;
+  /**
+   * Two different prompts got two different answers (false for a canned or echo server).
+   */
+  promptSensitive?: boolean;
+}
+/**
  * What the run cost on this target: HTTP requests sent (each retry counts) and the tokens the relay reported in `usage` (0 when it reported none).
  *
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
  * via the `definition` "ReportUsage".
  */
 export interface ReportUsage {
+  /**
+   * Attempts on the wire, retries included.
+   */
   requests: number;
+  /**
+   * Distinct requests the probes asked for (each counted once, however often it was retried).
+   */
+  logicalRequests?: number;
+  /**
+   * The features (or "preflight") whose requests needed retries.
+   */
+  retried?: string[];
   promptTokens: number;
   completionTokens: number;
 }

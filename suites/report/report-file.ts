@@ -16,7 +16,7 @@ export const toolVersion = packageVersion;
 
 export function buildReport(targets: ReportTarget[], generatedAt: Date = new Date()): RelaycheckReport {
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     generatedAt: generatedAt.toISOString(),
     tool: { name: 'relaycheck', version: toolVersion() },
     targets,

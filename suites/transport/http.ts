@@ -79,6 +79,22 @@ export const EVIDENCE_STRING_CHARS = 4096;
 /** Statuses that are retried. */
 export const RETRY_STATUSES: readonly number[] = [429, 500, 502, 503, 504];
 
+/**
+ * A 429 that says the quota or credit is gone (OpenAI's `insufficient_quota`): waiting
+ * cannot help, so it is not retried.
+ */
+export function quotaExhausted(status: number | undefined, body: Uint8Array): boolean {
+  if (status !== 429 && status !== 402) return false;
+  return /insufficient_quota/i.test(new TextDecoder().decode(body.subarray(0, 8192)));
+}
+
+/** What an attempt failed with, to tell a deterministic failure from a hiccup. */
+function failureSignature(outcome: AttemptOutcome): string | undefined {
+  if (outcome.status === undefined) return outcome.error ? `net:${outcome.error.message}` : undefined;
+  if (outcome.status < 500) return undefined;
+  return `${outcome.status}:${Buffer.from(outcome.body).toString('utf8')}`;
+}
+
 export interface ExchangeOptions {
   /**
    * Applied to everything recorded or returned. The values of the request's secret-bearing
@@ -123,6 +139,11 @@ export interface ExchangeResult {
   bytes: number;
   /** The body returned is not the whole body (read cap, cut stream, timeout, reset). */
   truncated: boolean;
+  /**
+   * Retried, and every attempt failed the same way (same status and body, or the same
+   * connection error): a deterministic failure, not a hiccup.
+   */
+  repeatedFailure?: boolean;
 }
 
 interface Stop {
@@ -443,6 +464,7 @@ export async function exchange(
   }
 
   const previous: ReportPreviousAttempt[] = [];
+  const signatures: Array<string | undefined> = [];
   let attempts = 0;
   let outcome: AttemptOutcome;
   if (setupError !== undefined) {
@@ -451,7 +473,11 @@ export async function exchange(
     for (;;) {
       attempts++;
       outcome = await attemptOnce(request, headers, body, lim, doFetch, now);
-      const retryableStatus = outcome.status !== undefined && RETRY_STATUSES.includes(outcome.status);
+      signatures.push(failureSignature(outcome));
+      const retryableStatus =
+        outcome.status !== undefined &&
+        RETRY_STATUSES.includes(outcome.status) &&
+        !quotaExhausted(outcome.status, outcome.body);
       if (attempts > lim.maxRetries || !(retryableStatus || outcome.retryableNetwork)) break;
       const asked = retryAfterMs(outcome.rawHeaders, now());
       const backoff = lim.baseRetryDelayMs * 2 ** (attempts - 1);
@@ -465,7 +491,10 @@ export async function exchange(
       await sleep(waitMs);
     }
   }
-  return buildResult(request, headers, body, outcome, attempts || 1, previous, redactor, begin, now());
+  const result = buildResult(request, headers, body, outcome, attempts || 1, previous, redactor, begin, now());
+  if (signatures.length > 1 && signatures[0] !== undefined && signatures.every((s) => s === signatures[0]))
+    result.repeatedFailure = true;
+  return result;
 }
 
 function buildResult(

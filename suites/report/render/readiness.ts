@@ -36,14 +36,19 @@ export function predictedProblems(prediction: ReadinessPrediction): OperationPre
 }
 
 export function readinessHeadline(prediction: ReadinessPrediction): string {
+  if (!prediction.measured) return 'no claim: no feature was measured';
   const total = prediction.operations.length;
-  const works = prediction.operations.filter((o) => o.expectation === 'works').length;
-  const fails = prediction.operations.filter((o) => o.expectation === 'fails').length;
-  const maybe = total - works - fails;
+  const count = (e: OperationPrediction['expectation']): number =>
+    prediction.operations.filter((o) => o.expectation === e).length;
+  const works = count('works');
+  const fails = count('fails');
+  const maybe = count('may-fail');
+  const unknown = count('not-measured');
   if (works === total) return `all ${total} client operations expected to work`;
   const parts = [`${works} of ${total} client operations expected to work`];
   if (fails > 0) parts.push(`${fails} expected to fail`);
   if (maybe > 0) parts.push(`${maybe} may fail`);
+  if (unknown > 0) parts.push(`${unknown} not measured`);
   return parts.join(', ');
 }
 
@@ -63,7 +68,7 @@ function mdReason(r: ReadinessReason): string {
 export function readinessMarkdown(prediction: ReadinessPrediction): string[] {
   const out = [`**Client readiness** (predicted from the verdicts): ${readinessHeadline(prediction)}.`, ''];
   for (const op of predictedProblems(prediction)) {
-    if (op.expectation === 'works') continue;
+    if (op.expectation !== 'fails' && op.expectation !== 'may-fail') continue;
     out.push(
       `- ${MD_MARK[op.expectation]} \`${op.id}\` (${escapeMarkdown(clientTitle(op.client))}) — ${WORDS[op.expectation]}`,
     );

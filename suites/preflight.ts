@@ -1,0 +1,216 @@
+// The preflight, pure: what a few cheap requests sent before the catalogue say about a
+// target's health. The runner (suites/runner.ts) sends them; this file only reads them, so
+// every unhealthy kind (unreachable, HTML, redirect, key refused, missing model, no credit,
+// canned answers) is judged and unit-tested without sockets.
+//
+// Requests (at most 3 per model, tiny max_tokens, counted in the budget):
+//   GET /models        shared with the models.list probe; tells "unreachable" and "key refused" early
+//   prompt A, prompt B two "Output exactly: <words>" requests to the chat model: the API
+//                      answers, the model exists and follows a trivial instruction, and two
+//                      different prompts get two different answers
+//   one request        to each other configured model (reasoning, vision)
+import type { ReportHealth } from '../spec/generated/types.js';
+import { BASIC_REQUEST } from './probes/basics.js';
+import { errorMessage, isObject, oneLine } from './probes/read.js';
+import { BASIC, reasoningBody, user, WITH_IMAGE } from './probes/requests.js';
+import type { ModelRole, Observed, RequestSpec } from './probes/types.js';
+
+/** Prompt B: like the basic request (prompt A), another text to repeat. */
+export const PROMPT_B = 'Output exactly: one two three four';
+const TOKEN_A = 'alpha beta gamma delta';
+
+/**
+ * The preflight's chat requests. Prompt A and the other models' requests are byte-identical
+ * to probe requests (chat.basic, reasoning.effort, vision.image_url), so the session sends
+ * them once and they cost nothing extra; prompt B is the one added request.
+ */
+export function preflightRequest(which: 'A' | 'B' | ModelRole): RequestSpec {
+  if (which === 'A') return { ...BASIC_REQUEST, label: 'preflight A' };
+  if (which === 'B') return { label: 'preflight B', body: { ...BASIC, messages: [user(PROMPT_B)] } };
+  if (which === 'reasoning-model')
+    return { label: 'preflight reasoning model', body: reasoningBody('low', 'max_tokens'), model: which };
+  if (which === 'vision-model') return { label: 'preflight vision model', body: WITH_IMAGE, model: which };
+  return preflightRequest('A');
+}
+
+/** Causes that say a configured extra model cannot be used at all (others are the probes' to judge). */
+export const MODEL_UNUSABLE = new Set(['model-not-found', 'no-credit', 'key-refused', 'not-the-api']);
+
+export const ROLE_FLAG: Record<ModelRole, string> = {
+  model: '--model',
+  'reasoning-model': '--reasoning-model',
+  'vision-model': '--vision-model',
+};
+
+/** Why a target (or one of its models) cannot be measured: a stable id and one line. */
+export interface Cause {
+  cause: string;
+  line: string;
+}
+
+function errorCode(o: Observed): string | undefined {
+  const body = o.json;
+  if (!isObject(body)) return undefined;
+  const e = body['error'];
+  const code = isObject(e) ? (e['code'] ?? e['type']) : body['code'];
+  return typeof code === 'string' && code !== '' ? code : undefined;
+}
+
+function statusText(o: Observed): string {
+  const code = errorCode(o);
+  return `HTTP ${o.status}${code !== undefined ? ` ${code}` : ''}`;
+}
+
+function looksHtml(o: Observed): boolean {
+  return o.contentType === 'text/html' || /^\s*<(!doctype|html|head|body)/i.test(o.text);
+}
+
+function bodyKind(o: Observed): string {
+  if (o.text.trim() === '') return 'an empty body';
+  if (looksHtml(o)) return 'an HTML page';
+  if (o.json === undefined && !o.sse) return `a non-JSON body (${o.contentType || 'no content type'})`;
+  return 'JSON that is not a chat completion';
+}
+
+/** A chat completion (JSON with choices) or an SSE stream of chunks: the target speaks the API. */
+function speaksApi(o: Observed): boolean {
+  if (o.sse) return o.sse.events.some((e) => e.data.includes('"choices"'));
+  return isObject(o.json) && Array.isArray(o.json['choices']);
+}
+
+/** The text of a completion's first choice ('' when there is none). */
+export function answerText(o: Observed): string {
+  if (o.sse) {
+    let text = '';
+    for (const e of o.sse.events) {
+      try {
+        const c: unknown = JSON.parse(e.data);
+        const choice = isObject(c) && Array.isArray(c['choices']) ? c['choices'][0] : undefined;
+        const delta = isObject(choice) ? choice['delta'] : undefined;
+        if (isObject(delta) && typeof delta['content'] === 'string') text += delta['content'];
+      } catch {
+        // [DONE] and non-JSON events carry no text.
+      }
+    }
+    return text;
+  }
+  const choice = isObject(o.json) && Array.isArray(o.json['choices']) ? o.json['choices'][0] : undefined;
+  const message = isObject(choice) ? choice['message'] : undefined;
+  const content = isObject(message) ? message['content'] : undefined;
+  return typeof content === 'string' ? content : '';
+}
+
+/** Transport-level causes, the same for any request (GET /models or a chat request). */
+function transportCause(o: Observed, what: string): Cause | undefined {
+  if (o.error?.kind === 'redirect')
+    return {
+      cause: 'redirect',
+      line: `${what} was redirected (${o.error.message}): check --base-url (relaycheck never follows redirects)`,
+    };
+  if (o.status !== null) return undefined;
+  const message = o.error?.message ?? 'no response';
+  if (o.error?.kind === 'timeout')
+    return { cause: 'timeout', line: `the target did not answer (${message}): check --base-url and --timeout-ms` };
+  if (/ECONNRESET|socket hang up|other side closed|UND_ERR_SOCKET/i.test(message))
+    return { cause: 'connection-reset', line: `the target reset the connection (${message}): check --base-url` };
+  return { cause: 'unreachable', line: `the target could not be reached (${message}): check --base-url` };
+}
+
+/** GET /models: only what it can tell for sure (no answer at all, or the key refused). */
+export function judgeModelsList(o: Observed, keyHint: string): Cause | undefined {
+  const t = transportCause(o, 'GET /models');
+  if (t && t.cause !== 'redirect') return t;
+  if (o.status === 401 && !looksHtml(o))
+    return {
+      cause: 'key-refused',
+      line: `the key was refused (GET /models: ${statusText(o)}: ${errorMessage(o)}): check ${keyHint}`,
+    };
+  return undefined;
+}
+
+/** One chat answer of the preflight: undefined when the model answered like a chat API. */
+export function judgeChatAnswer(o: Observed, model: string, role: ModelRole, keyHint: string): Cause | undefined {
+  const t = transportCause(o, 'the chat request');
+  if (t) return t;
+  const status = o.status!;
+  const code = errorCode(o) ?? '';
+  const message = oneLine(errorMessage(o), 160);
+  const said = `${statusText(o)}${message ? `: ${message}` : ''}`;
+  if (status === 402 || /insufficient_quota/i.test(code) || /insufficient_quota/i.test(o.text))
+    return { cause: 'no-credit', line: `no credit left on the account (${said}): top up or check the key's plan` };
+  if (looksHtml(o) || (status >= 400 && o.json === undefined))
+    return {
+      cause: 'not-the-api',
+      line: `POST /chat/completions answered HTTP ${status} with ${bodyKind(o)}, not the OpenAI API: check --base-url (it usually ends in /v1)`,
+    };
+  if (status === 401 || status === 403)
+    return { cause: 'key-refused', line: `the key was refused (${said}): check ${keyHint}` };
+  if (
+    /model_not_found|model.?not.?found/i.test(code) ||
+    (status === 404 && /model/i.test(message)) ||
+    /model .*(does not exist|not found)/i.test(message)
+  )
+    return {
+      cause: 'model-not-found',
+      line: `model "${model}" does not exist (${statusText(o)}): check ${ROLE_FLAG[role]}`,
+    };
+  if (status === 429) return { cause: 'rate-limited', line: `the target kept answering ${said}: retry later` };
+  if (status >= 500) return { cause: 'server-error', line: `the target fails every chat request (${said})` };
+  if (status >= 400)
+    return {
+      cause: 'request-refused',
+      line: `a plain chat request to "${model}" was refused (${said}): check ${ROLE_FLAG[role]} and the headers`,
+    };
+  if (!speaksApi(o))
+    return {
+      cause: 'not-the-api',
+      line: `POST /chat/completions answered HTTP ${status} with ${bodyKind(o)}, not the OpenAI API: check --base-url`,
+    };
+  return undefined;
+}
+
+export interface PromptCheck {
+  /** Two prompts, two different answers, neither a copy of the prompt. */
+  promptSensitive: boolean;
+  /** The answer to prompt A contains the token it asked for. */
+  followed: boolean;
+}
+
+/** Pure: do the answers depend on the prompt? Two empty answers say nothing (chat.basic judges those). */
+export function judgePromptSensitivity(a: Observed, b: Observed): PromptCheck {
+  const ta = answerText(a).trim();
+  const tb = answerText(b).trim();
+  const echo = (t: string): boolean => /output exactly/i.test(t);
+  const followed = ta.toLowerCase().includes(TOKEN_A);
+  if (ta === '' && tb === '') return { promptSensitive: true, followed };
+  return { promptSensitive: ta !== tb && !echo(ta) && !echo(tb), followed };
+}
+
+export const PROMPT_INSENSITIVE = "the model's answers do not depend on the prompt";
+
+/** The health section of a target from its preflight's verdicts. */
+export function healthOf(
+  fatal: Cause | undefined,
+  missing: ReadonlyArray<{ role: ModelRole } & Cause>,
+  prompt: PromptCheck | undefined,
+): ReportHealth {
+  if (fatal) return { status: 'unmeasured', cause: fatal.cause, line: fatal.line };
+  const health: ReportHealth = {
+    status: 'healthy',
+    cause: 'ok',
+    line: 'reachable, speaks the API, key accepted, models answer',
+  };
+  if (prompt) health.promptSensitive = prompt.promptSensitive;
+  if (missing.length > 0) {
+    health.status = 'limited';
+    health.cause = missing[0]!.cause;
+    health.line = missing.map((m) => m.line).join('; ');
+  } else if (prompt && !prompt.promptSensitive) {
+    health.status = 'limited';
+    health.cause = 'prompt-insensitive';
+    health.line = `${PROMPT_INSENSITIVE} (two different prompts, the same answer or an echo): content-dependent features are inconclusive`;
+  } else if (prompt && !prompt.followed) {
+    health.line = `${health.line}; the model did not follow a trivial "Output exactly" instruction`;
+  }
+  return health;
+}
