@@ -72,7 +72,12 @@ describe('renderHtml', () => {
   });
 
   it('summarises each target: supported count, requests and tokens', () => {
-    expect(html).toContain('<b>25</b><span>/ 32 supported');
+    const n = featureIds().length;
+    // relay-a skips one feature: the share is over the features that apply.
+    expect(html).toContain(
+      `<b>${n - 7}</b><span>/ ${n - 1} that apply supported · ${Math.round((100 * (n - 7)) / (n - 1))}%`,
+    );
+    expect(html).toContain(`<b>${n}</b><span>/ ${n} supported · 100%`);
     expect(html).toContain('<b>57</b> requests · <b>12,345</b> + <b>2,345</b> tokens');
   });
 

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type { RelaycheckReport, ReportTarget } from '../../../spec/generated/types.js';
 import { describeFinding, gateHeadline } from '../gate/gate.js';
 import { formatCount, formatDate, formatDuration, REQUIRED_MARK, type RenderOptions } from './markdown.js';
-import { buildView, verdictCounts } from './model.js';
+import { buildView, supportShare, verdictCounts } from './model.js';
 import { READINESS_CSS, readinessHtml } from './readiness.js';
 import { escapeHtml as h, jsonForScript, oneLine } from './text.js';
 import { MISSING, VERDICT_INFO, VERDICTS } from './verdicts.js';
@@ -348,9 +348,11 @@ function cardHtml(t: ReportTarget, total: number): string {
   const models = [`model <code>${h(t.model)}</code>`];
   if (t.reasoningModel) models.push(`reasoning <code>${h(t.reasoningModel)}</code>`);
   if (t.visionModel) models.push(`vision <code>${h(t.visionModel)}</code>`);
-  const pct = Math.round((100 * c.supported) / Math.max(1, total));
+  const share = supportShare(t, total);
+  const pct = share.percent === undefined ? '' : ` · ${share.percent}%`;
+  const of = share.applicable === total ? `${total}` : `${share.applicable} that apply`;
   return `<article class="card">
-<div class="card-head"><h2>${h(t.name)}</h2><div class="score"><b>${c.supported}</b><span>/ ${total} supported · ${pct}%</span></div></div>
+<div class="card-head"><h2>${h(t.name)}</h2><div class="score"><b>${c.supported}</b><span>/ ${of} supported${pct}</span></div></div>
 <p class="url mono" title="${h(t.baseUrl)}">${h(t.baseUrl)}</p>
 <p class="models">${models.join(' · ')}</p>
 <div class="bar">${segments}</div>
