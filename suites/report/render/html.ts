@@ -115,6 +115,11 @@ details.ex[open]>summary{border-bottom:1px solid var(--line);margin-bottom:6px}
 .kv{color:var(--muted);font-size:.84rem;margin:4px 0}
 .note{color:var(--muted);font-size:.84rem}
 @media (max-width:900px){main{padding:12px}aside.drawer{width:100vw}.matrix tbody tr.feature th{white-space:normal}}
+/* Phones (390 px): nothing may widen the page. The matrix scrolls sideways inside its own
+   box (its header stops being sticky there), cards and inputs shrink to the width. */
+@media (max-width:600px){main{padding:8px}.matrix-wrap{overflow-x:auto}.matrix td{min-width:72px}
+.cards{grid-template-columns:minmax(0,1fr)}.card-head{flex-wrap:wrap}.score{white-space:normal}
+.toolbar input{min-width:0;width:100%}.toolbar .shown{margin-left:0}.matrix .fid{display:block;margin-left:0}}
 `;
 
 // The page's script: plain ES2020, no template literals. Builds DOM nodes with textContent.
@@ -458,12 +463,14 @@ ${gateHtml(options)}
 <input id="q" type="search" placeholder="Filter features…" aria-label="Filter features by name or id">
 <span class="shown" id="shown">${total} features</span>
 </section>
+<div class="matrix-wrap">
 <table class="matrix" id="matrix">
 <thead><tr><th>Feature</th>${targets.map((t) => `<th>${h(t.name)}</th>`).join('')}</tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>
 </table>
+</div>
 <div class="legend">${legend}<span>${REQUIRED_MARK} required by the gate · click a cell for its evidence</span></div>
 ${readinessHtml(targets)}
 </main>
