@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { featureIds } from '../../spec/features.js';
 import { renderHtml } from '../../suites/report/render/index.js';
+import { mergeReports } from '../../suites/report/render/model.js';
 import { evaluateGate } from '../../suites/report/gate/index.js';
 import { CDATA_END, fixtureReport, HOSTILE, report, target } from './render-fixtures.js';
 
@@ -72,7 +73,12 @@ describe('renderHtml', () => {
   });
 
   it('summarises each target: supported count, requests and tokens', () => {
-    expect(html).toContain('<b>25</b><span>/ 32 supported');
+    const n = featureIds().length;
+    // relay-a skips one feature: the share is over the features that apply.
+    expect(html).toContain(
+      `<b>${n - 7}</b><span>/ ${n - 1} that apply supported · ${Math.round((100 * (n - 7)) / (n - 1))}%`,
+    );
+    expect(html).toContain(`<b>${n}</b><span>/ ${n} supported · 100%`);
     expect(html).toContain('<b>57</b> requests · <b>12,345</b> + <b>2,345</b> tokens');
   });
 
@@ -89,5 +95,25 @@ describe('renderHtml', () => {
     expect(out).not.toContain('live-secret-value');
     expect(out).toContain('Bearer [REDACTED]');
     expect(out).toContain('Bearer $RELAYCHECK_API_KEY');
+  });
+
+  it('has nothing that widens the page past a 390 px phone: the matrix scrolls in its own box', () => {
+    const css = /<style>([\s\S]*?)<\/style>/.exec(html)![1]!;
+    // Top-level rules only (media blocks removed): no fixed width or min-width of 390 px or more.
+    const topLevel = css.replace(/@media[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}/g, '');
+    const wide = [...topLevel.matchAll(/(?:^|[;{])\s*((?:min-)?width):\s*(\d+)px/g)].filter((m) => Number(m[2]) >= 390);
+    expect(wide.map((m) => m[0])).toEqual([]);
+    const phone = /@media \(max-width:600px\)\{((?:[^{}]*\{[^{}]*\})*)[^{}]*\}/.exec(css)?.[1] ?? '';
+    expect(phone).toContain('.matrix-wrap{overflow-x:auto}');
+    expect(phone).toContain('.cards{grid-template-columns:minmax(0,1fr)}'); // cards' 320 px minimum
+    expect(phone).toContain('.toolbar input{min-width:0');
+    expect(html).toMatch(/<div class="matrix-wrap">\s*<table class="matrix"/);
+  });
+
+  it('keeps each target’s own run time in a merged report', () => {
+    const a = report([target('one', {}, { durationMs: 5_000 })]);
+    const b = report([target('two', {}, { durationMs: 125_000 })]);
+    const merged = renderHtml(mergeReports([a, b]));
+    expect(merged).toMatch(/one<\/h2>[\s\S]*?<b>5 s<\/b><\/p>[\s\S]*?two<\/h2>[\s\S]*?<b>2m 5s<\/b><\/p>/);
   });
 });

@@ -5,6 +5,7 @@ import { featureIds, features } from '../../spec/features.js';
 import { validate } from '../../spec/validators.js';
 import { evaluateGate } from '../../suites/report/gate/index.js';
 import { renderMarkdown, VERDICT_INFO, VERDICTS } from '../../suites/report/render/index.js';
+import { summaryMarkdown } from '../../suites/report/render/markdown.js';
 import { fixtureReport, HOSTILE, report, result, target, VERDICTS_A, VERDICTS_B } from './render-fixtures.js';
 
 /** The matrix rows: [feature id, importance, ...cells] in document order. */
@@ -87,9 +88,62 @@ describe('renderMarkdown', () => {
     expect(details(md, '中转-c')).toContain('Every feature is supported.');
   });
 
-  it('summarises each target (supported count, requests, tokens)', () => {
-    expect(md).toMatch(/\| \*\*relay-a\*\* \| gpt-4o-mini \| 25\/32 \|/);
-    expect(md).toMatch(/\| \*\*中转-c\*\* \| gpt-4o-mini \| 32\/32 \| — \| 57 \| 12,345 \+ 2,345 \|/);
+  it('summarises each target: supported over the features that apply, requests, tokens', () => {
+    const n = featureIds().length;
+    // relay-a: 7 features not supported, one of them skipped (does not apply).
+    const a = Math.round((100 * (n - 7)) / (n - 1));
+    expect(md).toContain(`| **relay-a** | gpt-4o-mini | ${n - 7}/${n - 1} (${a}%) |`);
+    expect(md).toContain(`| **中转-c** | gpt-4o-mini | ${n}/${n} (100%) | — | 57 | 12,345 + 2,345 |`);
+  });
+
+  it('a target that fails nothing but skips what does not apply is at 100%', () => {
+    const skipping = renderMarkdown(report([target('s', { 'vision.image_url': 'skipped', seed: 'skipped' })]));
+    const n = featureIds().length;
+    expect(skipping).toContain(`| **s** | gpt-4o-mini | ${n - 2}/${n - 2} (100%) |`);
+  });
+
+  it('renders `quoted` parts of a summary as code spans, never as literal backticks', () => {
+    const quoted = renderMarkdown(
+      report([
+        target('q', { stop: 'ignored' }, { summaries: { stop: 'output contains `gamma` after `stop`; odd ` tick' } }),
+      ]),
+    );
+    expect(quoted).toContain('output contains `gamma` after `stop`; odd \\` tick');
+    expect(summaryMarkdown('a `x|y` b')).toBe('a `x|y` b');
+    expect(summaryMarkdown('no ticks *here*')).toBe('no ticks \\*here\\*');
+    expect(summaryMarkdown('``')).toBe('');
+  });
+
+  it('stays under 60,000 characters for any number of targets, and says what it left out', () => {
+    const many = (k: number, maxChars?: number): string =>
+      renderMarkdown(
+        report(Array.from({ length: k }, (_, i) => target(`relay-${i}`, i % 2 === 0 ? VERDICTS_A : VERDICTS_B))),
+        maxChars === undefined ? {} : { maxChars },
+      );
+    const three = many(3);
+    expect(three).not.toContain('Shortened');
+    expect(three).toContain('<summary>Reproduce</summary>');
+    // Past the limit, step by step: reproducers go, then the per-target lists, then the matrix.
+    const noRepro = many(3, three.length - 1);
+    expect(noRepro).toContain('**Shortened:**');
+    expect(noRepro).toContain('the curl reproducers are left out');
+    expect(noRepro).not.toContain('<summary>Reproduce</summary>');
+    expect(noRepro).toContain('#### relay-2');
+    const pointer = many(3, noRepro.length - 10);
+    expect(pointer).toContain('the per-target details are left out. They are in report.html and report.json.');
+    expect(pointer).not.toContain('#### relay-0');
+    expect(pointer).toContain('| Error status codes');
+    const table = many(3, pointer.length - 10);
+    expect(table).not.toContain('| Error status codes');
+    expect(table).toContain('| **relay-2** |');
+    const cut = many(3, 600);
+    expect(cut.length).toBeLessThanOrEqual(600);
+    expect(cut).toMatch(/report\.md is cut at 600 characters/);
+    // The real limit, with enough targets to pass it in full.
+    const big = many(25);
+    expect(big.length).toBeLessThanOrEqual(60_000);
+    expect(big).toContain('**Shortened:**');
+    expect(big).toContain('| **relay-24** |');
   });
 
   it('lets no hostile string become HTML, a link, or break the table', () => {

@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import type { RelaycheckReport, ReportTarget } from '../../../spec/generated/types.js';
 import { describeFinding, gateHeadline } from '../gate/gate.js';
 import { formatCount, formatDate, formatDuration, REQUIRED_MARK, type RenderOptions } from './markdown.js';
-import { buildView, verdictCounts } from './model.js';
+import { buildView, supportShare, verdictCounts } from './model.js';
 import { READINESS_CSS, readinessHtml } from './readiness.js';
 import { escapeHtml as h, jsonForScript, oneLine } from './text.js';
 import { MISSING, VERDICT_INFO, VERDICTS } from './verdicts.js';
@@ -115,6 +115,11 @@ details.ex[open]>summary{border-bottom:1px solid var(--line);margin-bottom:6px}
 .kv{color:var(--muted);font-size:.84rem;margin:4px 0}
 .note{color:var(--muted);font-size:.84rem}
 @media (max-width:900px){main{padding:12px}aside.drawer{width:100vw}.matrix tbody tr.feature th{white-space:normal}}
+/* Phones (390 px): nothing may widen the page. The matrix scrolls sideways inside its own
+   box (its header stops being sticky there), cards and inputs shrink to the width. */
+@media (max-width:600px){main{padding:8px}.matrix-wrap{overflow-x:auto}.matrix td{min-width:72px}
+.cards{grid-template-columns:minmax(0,1fr)}.card-head{flex-wrap:wrap}.score{white-space:normal}
+.toolbar input{min-width:0;width:100%}.toolbar .shown{margin-left:0}.matrix .fid{display:block;margin-left:0}}
 `;
 
 // The page's script: plain ES2020, no template literals. Builds DOM nodes with textContent.
@@ -348,9 +353,11 @@ function cardHtml(t: ReportTarget, total: number): string {
   const models = [`model <code>${h(t.model)}</code>`];
   if (t.reasoningModel) models.push(`reasoning <code>${h(t.reasoningModel)}</code>`);
   if (t.visionModel) models.push(`vision <code>${h(t.visionModel)}</code>`);
-  const pct = Math.round((100 * c.supported) / Math.max(1, total));
+  const share = supportShare(t, total);
+  const pct = share.percent === undefined ? '' : ` · ${share.percent}%`;
+  const of = share.applicable === total ? `${total}` : `${share.applicable} that apply`;
   return `<article class="card">
-<div class="card-head"><h2>${h(t.name)}</h2><div class="score"><b>${c.supported}</b><span>/ ${total} supported · ${pct}%</span></div></div>
+<div class="card-head"><h2>${h(t.name)}</h2><div class="score"><b>${c.supported}</b><span>/ ${of} supported${pct}</span></div></div>
 <p class="url mono" title="${h(t.baseUrl)}">${h(t.baseUrl)}</p>
 <p class="models">${models.join(' · ')}</p>
 <div class="bar">${segments}</div>
@@ -456,12 +463,14 @@ ${gateHtml(options)}
 <input id="q" type="search" placeholder="Filter features…" aria-label="Filter features by name or id">
 <span class="shown" id="shown">${total} features</span>
 </section>
+<div class="matrix-wrap">
 <table class="matrix" id="matrix">
 <thead><tr><th>Feature</th>${targets.map((t) => `<th>${h(t.name)}</th>`).join('')}</tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>
 </table>
+</div>
 <div class="legend">${legend}<span>${REQUIRED_MARK} required by the gate · click a cell for its evidence</span></div>
 ${readinessHtml(targets)}
 </main>

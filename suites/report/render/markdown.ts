@@ -4,9 +4,9 @@
 // with its summary and curl reproducer, then the client operations predicted to fail there.
 import type { RelaycheckReport, ReportTarget } from '../../../spec/generated/types.js';
 import { describeFinding, gateHeadline, type GateFinding, type GateResult } from '../gate/gate.js';
-import { buildView, verdictCounts, type FeatureRow } from './model.js';
+import { buildView, supportShare, verdictCounts, type FeatureRow, type ReportView } from './model.js';
 import { READINESS_NOTE, readinessMarkdown, targetReadiness } from './readiness.js';
-import { escapeMarkdown, inlineCode, markdownFence } from './text.js';
+import { escapeInline, escapeMarkdown, inlineCode, markdownFence, oneLine } from './text.js';
 import { MISSING, VERDICT_INFO, VERDICTS } from './verdicts.js';
 
 export interface RenderOptions {
@@ -19,6 +19,36 @@ export interface RenderOptions {
 export interface MarkdownOptions extends RenderOptions {
   /** Longer reproducers are cut (GitHub comments hold 65536 characters); default 2000. */
   maxReproduceChars?: number;
+  /** The most characters report.md may have; default MARKDOWN_LIMIT. */
+  maxChars?: number;
+}
+
+/** GitHub comments hold 65,536 characters; this leaves room for a comment's own header. */
+export const MARKDOWN_LIMIT = 60_000;
+
+/**
+ * How much of the per-target details fits: everything, the summaries without reproducers,
+ * or only a pointer to report.html and report.json (then the matrix alone, if even that is
+ * too long).
+ */
+type Detail = 'full' | 'summaries' | 'pointer' | 'table';
+
+/**
+ * A summary as inline Markdown: `quoted` spans become code spans (GitHub shows them as
+ * code, not as literal backticks); everything else is escaped. An unpaired backtick stays
+ * escaped text.
+ */
+export function summaryMarkdown(s: string, max = 400): string {
+  const line = oneLine(s, max);
+  const parts = line.split('`');
+  if (parts.length < 3) return escapeInline(line);
+  return parts
+    .map((part, i) => {
+      if (i % 2 === 0) return escapeInline(part);
+      if (i === parts.length - 1) return escapeInline(`\`${part}`); // an unpaired backtick
+      return part.trim() === '' ? escapeInline(part) : inlineCode(part, 200);
+    })
+    .join('');
 }
 
 export const REQUIRED_MARK = '★';
@@ -70,10 +100,15 @@ function targetSummaryTable(targets: ReportTarget[], total: number): string[] {
       .map((v) => `${VERDICT_INFO[v].emoji} ${c[v]}`)
       .join(' ');
     const tokens = `${formatCount(t.usage.promptTokens)} + ${formatCount(t.usage.completionTokens)}`;
-    return `| **${escapeMarkdown(t.name, 80)}** | ${escapeMarkdown(t.model, 80)} | ${c.supported}/${total} | ${problems || '—'} | ${formatCount(t.usage.requests)} | ${tokens} | ${formatDuration(t.durationMs)} |`;
+    const share = supportShare(t, total);
+    const supported =
+      share.percent === undefined
+        ? `${c.supported}/${share.applicable}`
+        : `${c.supported}/${share.applicable} (${share.percent}%)`;
+    return `| **${escapeMarkdown(t.name, 80)}** | ${escapeMarkdown(t.model, 80)} | ${supported} | ${problems || '—'} | ${formatCount(t.usage.requests)} | ${tokens} | ${formatDuration(t.durationMs)} |`;
   });
   return [
-    '| Target | Model | Supported | Other verdicts | Requests | Tokens (prompt + completion) | Time |',
+    '| Target | Model | Supported (of those that apply) | Other verdicts | Requests | Tokens (prompt + completion) | Time |',
     '|:--|:--|--:|:--|--:|--:|--:|',
     ...rows,
   ];
@@ -90,9 +125,38 @@ function featureLabel(f: FeatureRow): string {
   return f.known ? `${escapeMarkdown(f.title, 80)} ${code(f.id)}` : code(f.id);
 }
 
+/**
+ * report.md, kept under `maxChars` (default 60,000) for any number of targets: past that,
+ * the details collapse step by step (reproducers, then the per-target lists, then the
+ * matrix) to a pointer into report.html and report.json, and the file says so.
+ */
 export function renderMarkdown(input: RelaycheckReport, options: MarkdownOptions = {}): string {
   const view = buildView(input, options.require);
+  const limit = options.maxChars ?? MARKDOWN_LIMIT;
+  let out = '';
+  for (const detail of ['full', 'summaries', 'pointer', 'table'] as const) {
+    out = renderAt(view, options, detail);
+    if (out.length <= limit) return out;
+  }
+  // Even the summary table is too long (hundreds of targets): cut it at a line.
+  const note = `\n_report.md is cut at ${formatCount(limit)} characters: every target is in report.html and report.json._\n`;
+  const cut = out.slice(0, Math.max(0, limit - note.length));
+  return `${cut.slice(0, Math.max(0, cut.lastIndexOf('\n')))}\n${note}`;
+}
+
+function collapsedNote(detail: Detail, limit: number): string {
+  const what =
+    detail === 'summaries'
+      ? 'the curl reproducers are left out'
+      : detail === 'pointer'
+        ? 'the per-target details are left out'
+        : 'the matrix and the per-target details are left out';
+  return `> **Shortened:** the full report.md would pass the ${formatCount(limit)}-character limit (GitHub comments hold 65,536), so ${what}. They are in report.html and report.json.`;
+}
+
+function renderAt(view: ReportView, options: MarkdownOptions, detail: Detail): string {
   const { report, targets } = view;
+  const limit = options.maxChars ?? MARKDOWN_LIMIT;
   const maxRepro = options.maxReproduceChars ?? 2000;
   const anyRequired = targets.some((_, i) => view.required(i).size > 0);
   const out: string[] = [];
@@ -106,9 +170,11 @@ export function renderMarkdown(input: RelaycheckReport, options: MarkdownOptions
   if (options.gate?.checked) out.push(...gateSection(options.gate));
   if (targets.length === 0) {
     out.push('_The report has no target._', '');
-    return `${out.join('\n')}\n`;
+    return finish(out);
   }
   out.push(...targetSummaryTable(targets, view.features.length), '');
+  if (detail !== 'full') out.push(collapsedNote(detail, limit), '');
+  if (detail === 'table') return finish(out);
 
   // The matrix.
   const header = `| Feature | Importance | ${targets.map((t) => escapeMarkdown(t.name, 40)).join(' | ')} |`;
@@ -126,6 +192,8 @@ export function renderMarkdown(input: RelaycheckReport, options: MarkdownOptions
     }
   }
   out.push('', legend(anyRequired), '');
+
+  if (detail === 'pointer') return finish(out);
 
   // Per target: what is not supported, why, and how to see it again.
   out.push('### Details', '', `_Client readiness: ${READINESS_NOTE}_`, '');
@@ -147,10 +215,10 @@ export function renderMarkdown(input: RelaycheckReport, options: MarkdownOptions
         continue;
       }
       items.push(
-        `- ${VERDICT_INFO[r.verdict].emoji} **${escapeMarkdown(f.title, 80)}** ${code(f.id)} · ${r.verdict}${required} — ${escapeMarkdown(r.summary)}`,
+        `- ${VERDICT_INFO[r.verdict].emoji} **${escapeMarkdown(f.title, 80)}** ${code(f.id)} · ${r.verdict}${required} — ${summaryMarkdown(r.summary)}`,
       );
       const repro = r.reproduce.trim();
-      if (repro !== '' && r.verdict !== 'skipped') {
+      if (detail === 'full' && repro !== '' && r.verdict !== 'skipped') {
         const cut = repro.length > maxRepro;
         const shown = cut ? `${repro.slice(0, maxRepro)}…` : repro;
         items.push('  <details><summary>Reproduce</summary>', '');
@@ -167,6 +235,10 @@ export function renderMarkdown(input: RelaycheckReport, options: MarkdownOptions
     else out.push(...items, '');
     out.push(...readinessMarkdown(targetReadiness(t)));
   });
+  return finish(out);
+}
+
+function finish(out: string[]): string {
   return `${out
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')

@@ -97,6 +97,26 @@ export function verdictCounts(target: ReportTarget): Record<ReportVerdict, numbe
   return counts;
 }
 
+export interface SupportShare {
+  supported: number;
+  /** Features that apply to the target: all rows but `skipped` (a model not configured, say). */
+  applicable: number;
+  /** supported / applicable, rounded; undefined when nothing applies. */
+  percent: number | undefined;
+}
+
+/**
+ * The share of supported features over those that apply: a target that skips the vision
+ * features for want of a vision model, and fails nothing else, is at 100%, not 91%. A
+ * feature with no result still counts (it applies; nothing shows it works).
+ */
+export function supportShare(target: ReportTarget, total: number): SupportShare {
+  const c = verdictCounts(target);
+  const applicable = Math.max(0, total - c.skipped);
+  const percent = applicable > 0 ? Math.round((100 * c.supported) / applicable) : undefined;
+  return { supported: c.supported, applicable, percent };
+}
+
 /**
  * Several reports as one: targets concatenated in the order given; a target name already
  * taken (in another report or the same one) gets " (2)", " (3)"... The newest generatedAt

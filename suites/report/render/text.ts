@@ -56,7 +56,12 @@ export function escapeXmlAttr(s: string): string {
  * can come out of it. One line.
  */
 export function escapeMarkdown(s: string, max = 400): string {
-  return oneLine(s, max)
+  return escapeInline(oneLine(s, max));
+}
+
+/** escapeMarkdown for text already on one line (kept as is: no trimming, no cut). */
+export function escapeInline(s: string): string {
+  return s
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
