@@ -22,7 +22,7 @@ export function renderResponse(plan: CompletionPlan): ChatCompletionResponse {
       message: {
         role: 'assistant',
         content: c.content,
-        refusal: null,
+        refusal: c.refusal ?? null,
         ...(c.reasoning !== null ? { reasoning_content: c.reasoning } : {}),
         ...(c.toolCalls.length > 0 ? { tool_calls: c.toolCalls } : {}),
       },
@@ -66,6 +66,7 @@ function choiceDeltas(c: PlannedChoice): ChoiceDelta[] {
   if (c.reasoning !== null) {
     for (const piece of chunkText(c.reasoning)) delta({ reasoning_content: piece });
   }
+  if (c.refusal !== undefined) delta({ refusal: c.refusal });
   c.contentTokens.forEach((token, i) => {
     const lp = c.logprobs?.content ? { content: c.logprobs.content.slice(i, i + 1), refusal: null } : null;
     delta({ content: token }, lp);
