@@ -232,7 +232,15 @@ function planScriptedChoice(
   }
   // A refusal alone has no content, as OpenAI sends it.
   if (scripted.content === undefined && scripted.refusal !== undefined) {
-    return { ...base, ...refusal, content: null, contentTokens: [], toolCalls: [], finishReason: 'stop', logprobs: null };
+    return {
+      ...base,
+      ...refusal,
+      content: null,
+      contentTokens: [],
+      toolCalls: [],
+      finishReason: 'stop',
+      logprobs: null,
+    };
   }
   const { text: stopped, stoppedBy } = applyStop(scripted.content ?? '', request.stop);
   const cut = truncateTokens(stopped, Math.max(remaining, 0));
