@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { buildApp, chatPaths } from './http/app.js';
 import { chatCompletionsHandler } from './http/chat-handler.js';
-import { Journal } from './http/journal.js';
+import { Journal, type JournalEntry } from './http/journal.js';
+import type { Fixture } from '../spec/generated/types.js';
 import { resolveOptions, type MockOptions } from './options.js';
 
 export type { MockOptions, MockModel, MockLimits } from './options.js';
@@ -14,6 +15,9 @@ export { BREAK_HEADER, JOURNAL_PATH } from './http/app.js';
 export { describeBreaks } from './breaks/index.js';
 export type { ActiveBreak } from '../spec/breaks.js';
 export { FAULT_HEADER } from './http/faults.js';
+export type { Fixture, FixtureFile, FixtureMatch, FixtureReply } from '../spec/generated/types.js';
+export { loadFixtureFile, parseFixtureText, FixtureError } from './fixtures/load.js';
+export { FIXTURE_MISS_HEADER } from './fixtures/reply.js';
 
 export interface StartOptions {
   port?: number;
@@ -29,6 +33,14 @@ export interface MockProvider {
   stop(): Promise<void>;
   /** The base URL (`http://127.0.0.1:PORT/v1`) once started. */
   readonly baseUrl: string | undefined;
+  /** More fixtures, after the ones already loaded (validated: a bad one throws a FixtureError). */
+  addFixtures(fixtures: Fixture[]): void;
+  /** Drop every fixture (and sequence position): answers are computed again. */
+  clearFixtures(): void;
+  /** The last request the mock received, for an app test to assert what the app sent. */
+  lastRequest(): JournalEntry | undefined;
+  /** The journaled requests, oldest first, that satisfy the predicate (all without one). */
+  requests(predicate?: (entry: JournalEntry) => boolean): JournalEntry[];
 }
 
 export function createMockProvider(options: MockOptions = {}): MockProvider {
@@ -51,6 +63,10 @@ export function createMockProvider(options: MockOptions = {}): MockProvider {
     get baseUrl() {
       return baseUrl;
     },
+    addFixtures: (fixtures) => resolved.fixtures.add(fixtures),
+    clearFixtures: () => resolved.fixtures.clear(),
+    lastRequest: () => journal.last(),
+    requests: (predicate) => (predicate ? journal.list().filter(predicate) : journal.list()),
     async start({ port = 0, host = '127.0.0.1' } = {}) {
       if (server) throw new Error('the mock is already started');
       // Node checks request deadlines every connectionsCheckingInterval (30 s by default):

@@ -1,5 +1,7 @@
 // Everything a caller can configure on the mock, with the defaults in one place.
 import type { ActiveBreak } from '../spec/breaks.js';
+import type { Fixture } from '../spec/generated/types.js';
+import { FixtureStore } from './fixtures/store.js';
 import { composeQuirks, type Quirks } from './breaks/index.js';
 import { DEFAULT_MAX_JSON_DEPTH } from './http/read-body.js';
 import { NO_PACING, type Pacing } from './http/sse-writer.js';
@@ -71,6 +73,10 @@ export interface MockOptions {
   clock?: (hash: number) => number;
   /** Requests kept by the journal (0 disables it). */
   journalSize?: number;
+  /** Scripted answers (spec/fixtures.schema.yaml); first match wins, the rest are computed. */
+  fixtures?: Fixture[];
+  /** With fixtures: a request no fixture matches gets an error explaining the nearest miss. */
+  strict?: boolean;
 }
 
 export const DEFAULT_LIMITS: MockLimits = {
@@ -105,6 +111,7 @@ export interface ResolvedOptions {
   limits: MockLimits;
   clock: (hash: number) => number;
   journalSize: number;
+  fixtures: FixtureStore;
 }
 
 /** Throws (an ApiError naming the problem) for an unknown profile or break. */
@@ -117,11 +124,12 @@ export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
     quirks: composeQuirks([...profile.breaks, ...(options.breaks ?? [])]),
     models,
     apiKeys: options.apiKeys ? new Set(options.apiKeys) : undefined,
-    pacing: { ...NO_PACING, ...options.pacing },
+    pacing: resolvePacing(options.pacing),
     chunkTokens: resolveChunkTokens(options.chunkTokens),
     limits: resolveLimits(options.limits),
     clock: options.clock ?? hashClock,
     journalSize: options.journalSize ?? 1000,
+    fixtures: new FixtureStore(options.fixtures ?? [], options.strict ?? false),
   };
 }
 
@@ -137,6 +145,20 @@ export function resolveLimits(limits: Partial<MockLimits> = {}): MockLimits {
   for (const key of Object.keys(DEFAULT_LIMITS) as (keyof MockLimits)[]) {
     const value = limits[key];
     if (typeof value === 'number' && !Number.isNaN(value)) out[key] = value;
+  }
+  return out;
+}
+
+/**
+ * The no-pacing defaults, with each pacing value the caller set to a number. A plain spread
+ * let `{ tokensPerSecond: 20, firstTokenMs: undefined }` (the CLI with one flag) overwrite a
+ * default with undefined, and the stream schedule became NaN (no pacing at all).
+ */
+export function resolvePacing(pacing: Partial<Pacing> = {}): Pacing {
+  const out: Pacing = { ...NO_PACING };
+  for (const key of Object.keys(NO_PACING) as (keyof Pacing)[]) {
+    const value = pacing[key];
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) out[key] = value;
   }
   return out;
 }

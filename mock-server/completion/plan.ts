@@ -33,6 +33,19 @@ export interface PlannedChoice {
   stoppedBy: string | null;
   /** Counted in usage even if a relay hides the reasoning text. */
   reasoningTokens: number;
+  /** A refusal message (fixtures only: the computed answer never refuses). */
+  refusal?: string;
+}
+
+/**
+ * What a fixture says, in place of the computed answer: it is then planned like one (n
+ * choices, stop and max_tokens cuts, logprobs, usage), so breaks and dialects apply to it.
+ */
+export interface ScriptedAnswer {
+  content?: string;
+  toolCalls?: { name: string; arguments?: object | string; id?: string }[];
+  reasoning?: string;
+  refusal?: string;
 }
 
 export interface CompletionPlan {
@@ -53,6 +66,8 @@ export interface PlanInput {
   clock: (hash: number) => number;
   /** Applied to each choice before usage is counted (relay dialects use it). */
   adjustChoice?: (choice: PlannedChoice) => void;
+  /** A fixture's answer, used instead of the computed one. */
+  scripted?: ScriptedAnswer;
 }
 
 export function planCompletion({
@@ -62,6 +77,7 @@ export function planCompletion({
   limits,
   clock,
   adjustChoice,
+  scripted,
 }: PlanInput): CompletionPlan | ApiError {
   const requestHash = hashString(rawBody);
   // The text depends only on what would change a real model's answer; max_tokens and stop
@@ -79,19 +95,15 @@ export function planCompletion({
     ]),
   );
   const budget = tokenBudget(request, limits);
-  const prompt = readPrompt(request);
+  // A scripted answer reads nothing from the prompt.
+  const prompt = scripted ? SCRIPTED_PROMPT : readPrompt(request);
   const choices: PlannedChoice[] = [];
   for (let index = 0; index < (request.n ?? 1); index++) {
-    const choice = planChoice(
-      request,
-      model,
-      index,
-      budget,
-      createRng(seedFrom(contentKey, index)),
-      `${requestHash}:${index}`,
-      limits,
-      prompt,
-    );
+    const rng = createRng(seedFrom(contentKey, index));
+    const idSeed = `${requestHash}:${index}`;
+    const choice = scripted
+      ? planScriptedChoice(request, scripted, index, budget, rng, idSeed)
+      : planChoice(request, model, index, budget, rng, idSeed, limits, prompt);
     if (!('index' in choice)) return choice;
     adjustChoice?.(choice);
     choices.push(choice);
@@ -160,6 +172,89 @@ function readPrompt(request: ChatCompletionRequest): PromptReading {
     if (said.kind === 'prose') said = interpretPrompt(lastInstructionText(request.messages));
   }
   return { userText, last, tools, said, colour: textAnswer ? askedColour(last, userText) : null };
+}
+
+const SCRIPTED_PROMPT: PromptReading = {
+  userText: '',
+  last: undefined,
+  tools: null,
+  said: { kind: 'prose' },
+  colour: null,
+};
+
+/** The tool calls a fixture names, with ids derived from the request like computed ones. */
+function scriptedCalls(calls: NonNullable<ScriptedAnswer['toolCalls']>, idSeed: string): ToolCall[] {
+  return calls.map((c, i) => ({
+    id: c.id ?? `call_${stableId('', `${idSeed}:${i}`, 24)}`,
+    type: 'function',
+    function: {
+      name: c.name,
+      arguments: typeof c.arguments === 'string' ? c.arguments : JSON.stringify(c.arguments ?? {}),
+    },
+  }));
+}
+
+/** A fixture's answer as one choice: the same cuts as a computed answer. */
+function planScriptedChoice(
+  request: ChatCompletionRequest,
+  scripted: ScriptedAnswer,
+  index: number,
+  budget: number,
+  rng: Rng,
+  idSeed: string,
+): PlannedChoice {
+  const reasoningCut = scripted.reasoning === undefined ? null : truncateTokens(scripted.reasoning, budget);
+  const reasoningTokens = reasoningCut ? countTokens(reasoningCut.text) : 0;
+  let remaining = budget - reasoningTokens;
+  const base = { index, reasoning: reasoningCut?.text ?? null, stoppedBy: null, reasoningTokens };
+  const refusal = scripted.refusal === undefined ? {} : { refusal: scripted.refusal };
+  if (scripted.toolCalls) {
+    let finishReason: FinishReason = 'tool_calls';
+    const kept: ToolCall[] = [];
+    for (const call of scriptedCalls(scripted.toolCalls, idSeed)) {
+      const cut = truncateTokens(call.function.arguments, Math.max(remaining, 0));
+      remaining -= countTokens(cut.text);
+      kept.push({ ...call, function: { ...call.function, arguments: cut.text } });
+      if (cut.truncated) {
+        finishReason = 'length';
+        break;
+      }
+    }
+    return {
+      ...base,
+      ...refusal,
+      content: null,
+      contentTokens: [],
+      toolCalls: kept,
+      finishReason,
+      logprobs: request.logprobs ? buildLogprobs([], 0, rng) : null,
+    };
+  }
+  // A refusal alone has no content, as OpenAI sends it.
+  if (scripted.content === undefined && scripted.refusal !== undefined) {
+    return {
+      ...base,
+      ...refusal,
+      content: null,
+      contentTokens: [],
+      toolCalls: [],
+      finishReason: 'stop',
+      logprobs: null,
+    };
+  }
+  const { text: stopped, stoppedBy } = applyStop(scripted.content ?? '', request.stop);
+  const cut = truncateTokens(stopped, Math.max(remaining, 0));
+  const contentTokens = tokenize(cut.text);
+  return {
+    ...base,
+    ...refusal,
+    content: cut.text,
+    contentTokens,
+    toolCalls: [],
+    finishReason: cut.truncated || reasoningCut?.truncated ? 'length' : 'stop',
+    logprobs: request.logprobs ? buildLogprobs(contentTokens, request.top_logprobs ?? 0, rng) : null,
+    stoppedBy: cut.truncated ? null : stoppedBy,
+  };
 }
 
 function planChoice(

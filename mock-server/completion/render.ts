@@ -22,7 +22,7 @@ export function renderResponse(plan: CompletionPlan): ChatCompletionResponse {
       message: {
         role: 'assistant',
         content: c.content,
-        refusal: null,
+        refusal: c.refusal ?? null,
         ...(c.reasoning !== null ? { reasoning_content: c.reasoning } : {}),
         ...(c.toolCalls.length > 0 ? { tool_calls: c.toolCalls } : {}),
       },
@@ -68,6 +68,7 @@ function choiceDeltas(c: PlannedChoice, chunkTokens: number): ChoiceDelta[] {
   if (c.reasoning !== null) {
     for (const piece of chunkText(c.reasoning)) delta({ reasoning_content: piece });
   }
+  if (c.refusal !== undefined) delta({ refusal: c.refusal });
   const tokens = c.contentTokens;
   for (let i = 0; i < tokens.length; i += chunkTokens) {
     const end = Math.min(i + chunkTokens, tokens.length);

@@ -15,7 +15,9 @@ import {
   type StreamShape,
 } from '../breaks/index.js';
 import { checkRequest } from '../completion/check.js';
-import { planCompletion, type PlannedChoice } from '../completion/plan.js';
+import { planCompletion, type PlannedChoice, type ScriptedAnswer } from '../completion/plan.js';
+import { normalizeChatRequest } from '../fixtures/request.js';
+import { fixtureError, FIXTURE_MISS_HEADER } from '../fixtures/reply.js';
 import { renderChunks, renderResponse } from '../completion/render.js';
 import { createRng, hashString } from '../core/rng.js';
 import type { ResolvedOptions } from '../options.js';
@@ -76,6 +78,8 @@ const choiceStage =
 interface ChatState extends ErrorState {
   /** Set once the body has been read: only such requests are journaled. */
   body?: RawJsonBody;
+  /** Strict fixtures: why none matched, kept in the journal entry. */
+  fixtureMiss?: string;
 }
 
 export function chatCompletionsHandler(ctx: AppContext): PlainHandler {
@@ -88,7 +92,7 @@ export function chatCompletionsHandler(ctx: AppContext): PlainHandler {
       sendError(err, req, res, state);
     }
     // Answered, cut or abandoned by the client: either way the request is over.
-    if (state.body) journal(ctx, req, res, state.body);
+    if (state.body) journal(ctx, req, res, state.body, state.fixtureMiss);
   };
 }
 
@@ -109,8 +113,9 @@ async function chatCompletions(
   const sent = body.json as { model?: unknown; stream?: unknown } | null;
   state.stream = sent?.stream === true;
 
-  const fault = parseFault(req.headers[FAULT_HEADER] as string | undefined, sent?.model);
-  if (fault instanceof ApiError) throw fault;
+  const asked = parseFault(req.headers[FAULT_HEADER] as string | undefined, sent?.model);
+  if (asked instanceof ApiError) throw asked;
+  let fault = asked;
   if (fault?.kind === 'status') throw fault.error;
 
   // Breaks change what "upstream" sees, never what the journal recorded: work on a copy.
@@ -130,6 +135,25 @@ async function chatCompletions(
   const problem = checkRequest(request, model, options.limits);
   if (problem) throw problem;
 
+  // A fixture's reply replaces the computed answer; everything after this treats it alike.
+  let scripted: ScriptedAnswer | undefined;
+  let pacing = options.pacing;
+  if (options.fixtures.size > 0 || options.fixtures.strict) {
+    const found = options.fixtures.lookup(normalizeChatRequest(request, req.headers));
+    if (found.kind === 'miss') {
+      if (options.fixtures.strict) {
+        state.fixtureMiss = found.nearest;
+        throw fixtureError.miss(found.nearest);
+      }
+    } else {
+      const { error, fault: scriptedFault, pacing: scriptedPacing, ...answer } = found.reply;
+      if (error) throw fixtureError.reply(error);
+      if (scriptedFault && !fault) fault = parseFault(scriptedFault, undefined) as typeof fault;
+      if (scriptedPacing) pacing = { ...pacing, ...scriptedPacing };
+      scripted = answer;
+    }
+  }
+
   const includeUsage = request.stream_options?.include_usage === true;
   const stage = { request, stream, includeUsage };
   const plan = planCompletion({
@@ -139,11 +163,12 @@ async function chatCompletions(
     limits: options.limits,
     clock: options.clock,
     adjustChoice: choiceStage(quirks, stage),
+    scripted,
   });
   if (plan instanceof ApiError) throw plan;
   const output = { ...stage, usage: plan.usage };
 
-  if (options.pacing.latencyMs > 0) await new Promise((r) => setTimeout(r, options.pacing.latencyMs));
+  if (pacing.latencyMs > 0) await new Promise((r) => setTimeout(r, pacing.latencyMs));
   if (!stream) {
     const response = renderResponse(plan) as unknown as JsonObject;
     quirks.response(response, output);
@@ -174,7 +199,7 @@ async function chatCompletions(
   await writeSse(
     res,
     writes,
-    chunkPacing(options),
+    chunkPacing(pacing, options.chunkTokens),
     { ...cut, keepWrites: shape.splitWrites },
     {
       'Content-Type': shape.contentType,
@@ -183,7 +208,7 @@ async function chatCompletions(
 }
 
 /** tokensPerSecond counts tokens: with several tokens per chunk, the chunks come that much less often. */
-function chunkPacing({ pacing, chunkTokens }: ResolvedOptions): ResolvedOptions['pacing'] {
+function chunkPacing(pacing: ResolvedOptions['pacing'], chunkTokens: number): ResolvedOptions['pacing'] {
   return chunkTokens > 1 && pacing.tokensPerSecond > 0
     ? { ...pacing, tokensPerSecond: pacing.tokensPerSecond / chunkTokens }
     : pacing;
@@ -195,7 +220,13 @@ function splitAtRandom(events: string[], rawBody: string): Buffer[] {
   return splitWrites(events, (max) => rng.int(0, max - 1));
 }
 
-function journal(ctx: AppContext, req: IncomingMessage, res: ServerResponse, { text, json }: RawJsonBody): void {
+function journal(
+  ctx: AppContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  { text, json }: RawJsonBody,
+  fixtureMiss: string | undefined,
+): void {
   const kept = text.length <= JOURNAL_BODY_BYTES;
   const bodyJson = kept ? text : JSON.stringify({ omitted: true, bytes: text.length });
   const stream = kept && typeof json === 'object' && json !== null && (json as { stream?: unknown }).stream === true;
@@ -204,7 +235,8 @@ function journal(ctx: AppContext, req: IncomingMessage, res: ServerResponse, { t
   ctx.journal.record({
     method: req.method ?? 'POST',
     path,
-    headers: req.headers,
+    // A strict miss's explanation travels with the request's headers (copied only then).
+    headers: fixtureMiss === undefined ? req.headers : { ...req.headers, [FIXTURE_MISS_HEADER]: fixtureMiss },
     bodyJson,
     status: res.statusCode,
     stream,

@@ -99,6 +99,31 @@ export type SpecSeedFile = string;
  */
 export type FeatureNeeds = "model" | "reasoning-model" | "vision-model";
 /**
+ * A match and either one reply or a sequence of replies (successive matching calls, the last repeated).
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "Fixture".
+ */
+export type Fixture = Fixture1 & Fixture2;
+export type Fixture1 =
+  | {
+      reply: unknown;
+    }
+  | {
+      sequence: unknown;
+    };
+/**
+ * A case-insensitive substring, or {regex} (JavaScript syntax, case-insensitive).
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "TextMatch".
+ */
+export type TextMatch =
+  | string
+  | {
+      regex: string;
+    };
+/**
  * An absolute URL path without a trailing slash, e.g. "/api/v1".
  *
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
@@ -134,6 +159,7 @@ export interface RelaycheckSpec {
   BreakCatalogue?: BreakCatalogue;
   ClientReadiness?: ClientReadiness;
   FeatureCatalogue?: FeatureCatalogue;
+  FixtureFile?: FixtureFile;
   RelayDialect?: RelayDialect;
   RelaycheckReport?: RelaycheckReport;
 }
@@ -1312,6 +1338,121 @@ export interface Feature {
    * The probe judges what the model wrote in answer to its prompt (a stop word, an image's colour, a tool choice). Against a target whose answers do not depend on the prompt (a canned or echo server, found by the preflight), such a feature is `inconclusive` rather than judged.
    */
   contentDependent?: boolean;
+}
+/**
+ * A fixture file for the mock (`relaycheck mock --fixtures FILE`, createMockProvider({ fixtures })): scripted answers for the requests they match. First match wins; a reply goes through the same pipeline as a computed answer (n, stop, max_tokens, usage, logprobs, streaming, the dialect and its breaks).
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "FixtureFile".
+ */
+export interface FixtureFile {
+  fixtures: Fixture[];
+}
+export interface Fixture2 {
+  /**
+   * Shown in strict-mode misses.
+   */
+  name?: string;
+  match: FixtureMatch;
+  reply?: FixtureReply;
+  /**
+   * @minItems 1
+   */
+  sequence?: FixtureReply[];
+}
+/**
+ * Every condition given must hold; an empty match matches every request.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "FixtureMatch".
+ */
+export interface FixtureMatch {
+  /**
+   * The text of the last user message.
+   */
+  userMessage?: TextMatch;
+  /**
+   * The request's model, exactly.
+   */
+  model?: string;
+  /**
+   * A tool of that name is offered.
+   */
+  toolName?: string;
+  /**
+   * Whether the last message is a tool result.
+   */
+  hasToolResult?: boolean;
+  /**
+   * response_format.type (a request without response_format is `text`).
+   */
+  responseFormat?: "text" | "json_object" | "json_schema";
+  /**
+   * Request headers (names case-insensitive), each with a value it must contain.
+   */
+  headers?: {
+    [k: string]: TextMatch | undefined;
+  };
+}
+/**
+ * What the model says. `error` excludes the others; `toolCalls` excludes `content`.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "FixtureReply".
+ */
+export interface FixtureReply {
+  content?: string;
+  /**
+   * @minItems 1
+   */
+  toolCalls?: ToolCallReply[];
+  /**
+   * Reasoning text (sent as reasoning_content where the model and dialect carry it).
+   */
+  reasoning?: string;
+  refusal?: string;
+  error?: ErrorReply;
+  /**
+   * A stream fault, as in the x-mock-error header (stream-error@N, stream-cut@N).
+   */
+  fault?: string;
+  pacing?: PacingReply;
+}
+/**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ToolCallReply".
+ */
+export interface ToolCallReply {
+  name: string;
+  /**
+   * The arguments, as an object (serialised as JSON) or as the JSON text itself.
+   */
+  arguments?: {} | string;
+  id?: string;
+}
+/**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ErrorReply".
+ */
+export interface ErrorReply {
+  status: number;
+  type?: string;
+  code?: string | null;
+  message?: string;
+  param?: string | null;
+  /**
+   * Seconds, sent as Retry-After.
+   */
+  retryAfter?: number;
+}
+/**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "PacingReply".
+ */
+export interface PacingReply {
+  latencyMs?: number;
+  firstTokenMs?: number;
+  tokensPerSecond?: number;
 }
 /**
  * One file of spec/relays/ (the file stem is the id): a relay's documented dialect, applied to the mock as a profile. Everything the mock does differently from the reference (openai.yaml) is a break from spec/breaks.yaml listed in `deviations`, so a new relay is a new YAML file, never new code. Every claim quotes its seed document (spec/sources/); a quote belongs to the entry's `source`, or to the dialect's `source` when the entry has none.

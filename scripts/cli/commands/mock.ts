@@ -9,10 +9,12 @@ import {
   JOURNAL_PATH,
 } from '../../../mock-server/index.js';
 import { parseBreakList } from '../../../mock-server/breaks/index.js';
+import { loadFixtureFile } from '../../../mock-server/fixtures/load.js';
+import type { MockOptions } from '../../../mock-server/options.js';
 
 const HELP = `Usage: relaycheck mock [--port 8080] [--host 127.0.0.1] [--profile ID] [--break ID,ID]
                       [--api-key KEY ...] [--tokens-per-second N] [--first-token-ms N] [--latency-ms N]
-                      [--chunk-tokens N]
+                      [--chunk-tokens N] [--fixtures FILE ...] [--strict]
        relaycheck mock --list-breaks
 
 Serves an OpenAI-compatible mock: POST <base>/chat/completions, GET <base>/models[/{id}].
@@ -23,6 +25,8 @@ Errors on demand: header '${FAULT_HEADER}: 429' (or 400/401/402/403/404/500/503,
 '429; retry-after=3', 'stream-error@N', 'stream-cut@N') or model 'mock-error-<status>'.
 --chunk-tokens  content tokens per streamed delta (default 1, as OpenAI; some providers send several)
 Journal of received requests: GET ${JOURNAL_PATH}.
+--fixtures  scripted answers (YAML, spec/fixtures.schema.yaml), repeatable; first match wins
+--strict    with fixtures: a request none matches gets an error naming the nearest miss
 `;
 
 function nonNegative(name: string, value: string | undefined): number | undefined {
@@ -56,6 +60,8 @@ export async function mockCommand(argv: string[]): Promise<number> {
         profile: { type: 'string', default: 'openai' },
         break: { type: 'string', multiple: true },
         'list-breaks': { type: 'boolean' },
+        fixtures: { type: 'string', multiple: true },
+        strict: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -78,17 +84,7 @@ export async function mockCommand(argv: string[]): Promise<number> {
     port = nonNegative('port', values.port)!;
     if (!Number.isInteger(port) || port > 65535)
       throw new Error(`--port must be an integer 0-65535, got '${values.port}'`);
-    provider = createMockProvider({
-      profile: values.profile,
-      breaks: parseBreakList((values.break ?? []).join(',')),
-      apiKeys: values['api-key'],
-      pacing: {
-        tokensPerSecond: nonNegative('tokens-per-second', values['tokens-per-second']),
-        firstTokenMs: nonNegative('first-token-ms', values['first-token-ms']),
-        latencyMs: nonNegative('latency-ms', values['latency-ms']),
-      },
-      chunkTokens: chunkTokens(values['chunk-tokens']),
-    });
+    provider = createMockProvider(mockOptionsFromFlags(values));
   } catch (err) {
     process.stderr.write(`relaycheck mock: ${(err as Error).message}\n`);
     return 2;
@@ -113,4 +109,37 @@ export async function mockCommand(argv: string[]): Promise<number> {
   await provider.stop();
   process.stdout.write('relaycheck mock stopped\n');
   return 0;
+}
+
+export interface MockFlags {
+  profile?: string;
+  break?: string[];
+  'api-key'?: string[];
+  'tokens-per-second'?: string;
+  'first-token-ms'?: string;
+  'latency-ms'?: string;
+  fixtures?: string[];
+  strict?: boolean;
+  'chunk-tokens'?: string;
+}
+
+/** The mock's options from the parsed flags: pure but for reading the fixture files. Throws a message for bad values. */
+export function mockOptionsFromFlags(values: MockFlags): MockOptions {
+  const pacing: MockOptions['pacing'] = {};
+  // Only the flags given: an undefined value must not replace a default (that was the NaN schedule).
+  const tps = nonNegative('tokens-per-second', values['tokens-per-second']);
+  const first = nonNegative('first-token-ms', values['first-token-ms']);
+  const latency = nonNegative('latency-ms', values['latency-ms']);
+  if (tps !== undefined) pacing.tokensPerSecond = tps;
+  if (first !== undefined) pacing.firstTokenMs = first;
+  if (latency !== undefined) pacing.latencyMs = latency;
+  return {
+    profile: values.profile,
+    breaks: parseBreakList((values.break ?? []).join(',')),
+    apiKeys: values['api-key'],
+    pacing,
+    fixtures: (values.fixtures ?? []).flatMap((file) => loadFixtureFile(file)),
+    strict: values.strict ?? false,
+    chunkTokens: chunkTokens(values['chunk-tokens']),
+  };
 }
