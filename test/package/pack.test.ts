@@ -22,7 +22,7 @@ const APP_TOOLS = ['openai', 'typescript', 'vitest', '@types/node'];
 let app = '';
 let files: string[] = [];
 
-function run(cmd: string, args: string[], timeout = 60_000): { status: number | null; stdout: string; stderr: string } {
+function run(cmd: string, args: string[], timeout = 110_000): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(cmd, args, { cwd: app, encoding: 'utf8', timeout, env: { ...process.env, NODE_OPTIONS: '' } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -51,13 +51,14 @@ beforeAll(() => {
   for (const f of ['plain.mjs', 'consumer.ts', 'tsconfig.json', 'conformance.test.mjs']) {
     cpSync(join(CONSUMER, f), join(app, f));
   }
-}, 60_000);
+}, 120_000);
 
 afterAll(() => {
   if (app) rmSync(app, { recursive: true, force: true });
 });
 
-describe('the packed package', () => {
+// Each step spawns node, npx, tsc or vitest: generous timeouts for a loaded 2-core machine.
+describe('the packed package', { timeout: 120_000 }, () => {
   it('ships the product only: no tests, bench, tooling, sources or images', () => {
     expect(files).toContain('dist/suites/index.js');
     expect(files).toContain('dist/mock-server/index.d.ts');
@@ -89,7 +90,7 @@ describe('the packed package', () => {
       const r = await promisify(execFile)(
         'npx',
         ['--no-install', 'relaycheck', 'run', '--base-url', baseUrl, '--model', 'mock-model', '--only', 'chat.basic'],
-        { cwd: app, encoding: 'utf8', timeout: 60_000, env: { ...process.env, RELAYCHECK_API_KEY: 'sk-npx' } },
+        { cwd: app, encoding: 'utf8', timeout: 110_000, env: { ...process.env, RELAYCHECK_API_KEY: 'sk-npx' } },
       );
       expect(r.stdout + r.stderr).toContain('chat.basic');
     } finally {
