@@ -22,7 +22,11 @@ const APP_TOOLS = ['openai', 'typescript', 'vitest', '@types/node'];
 let app = '';
 let files: string[] = [];
 
-function run(cmd: string, args: string[], timeout = 110_000): { status: number | null; stdout: string; stderr: string } {
+function run(
+  cmd: string,
+  args: string[],
+  timeout = 110_000,
+): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(cmd, args, { cwd: app, encoding: 'utf8', timeout, env: { ...process.env, NODE_OPTIONS: '' } });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
