@@ -112,7 +112,7 @@ describe('relaycheck run against unhealthy targets (exit 2, one cause)', () => {
   it('a static web server (HTML pages, 404)', async () => {
     const url = await serve((_q, res) => send(res, 404, 'text/html', '<!doctype html><html><h1>Not Found</h1></html>'));
     const r = await expectUnmeasured(url, 'not-the-api', /answered HTTP 404 with an HTML page, not the OpenAI API/);
-    process.env['SHOW_HEALTH_OUTPUT'] && console.log(r.stdout, r.stderr);
+    if (process.env['SHOW_HEALTH_OUTPUT']) console.log(r.stdout, r.stderr);
   });
   it('a WAF answering 403 with an HTML page', async () => {
     const url = await serve((_q, res) => send(res, 403, 'text/html', '<html><body>Access denied by WAF</body></html>'));
@@ -167,7 +167,7 @@ describe('relaycheck run against unhealthy targets (exit 2, one cause)', () => {
       base,
     );
     expect(r.stdout + r.stderr).not.toMatch(/regression/i);
-    process.env['SHOW_HEALTH_OUTPUT'] && console.log(r.stdout, r.stderr);
+    if (process.env['SHOW_HEALTH_OUTPUT']) console.log(r.stdout, r.stderr);
   });
   it('a refused port', async () => {
     const url = await serve(() => undefined);
