@@ -11,7 +11,7 @@
 //   one request        to each other configured model (reasoning, vision)
 import type { ReportHealth } from '../spec/generated/types.js';
 import { BASIC_REQUEST } from './probes/basics.js';
-import { errorMessage, isObject, oneLine } from './probes/read.js';
+import { errorMessage, isErrorBody, isObject, oneLine } from './probes/read.js';
 import { BASIC, reasoningBody, user, WITH_IMAGE } from './probes/requests.js';
 import type { ModelRole, Observed, RequestSpec } from './probes/types.js';
 
@@ -160,6 +160,11 @@ export function judgeChatAnswer(o: Observed, model: string, role: ModelRole, key
     return {
       cause: 'request-refused',
       line: `a plain chat request to "${model}" was refused (${said}): check ${ROLE_FLAG[role]} and the headers`,
+    };
+  if (isErrorBody(o.json))
+    return {
+      cause: 'error-body',
+      line: `every chat request answers HTTP ${status} with an error body (${code ? `${code}: ` : ''}${message})`,
     };
   if (!speaksApi(o))
     return {

@@ -28,6 +28,11 @@ export interface RunTargetOptions extends SessionOptions {
   only?: readonly string[];
   /** Default: every probe (tests may pass their own). */
   probes?: readonly Probe[];
+  /**
+   * Default true. False skips the preflight's judgement (tests that exercise each probe's
+   * own handling of a hostile relay); GET /models is still sent, as models.list's request.
+   */
+  preflight?: boolean;
   /** Called as each feature's result is ready (progress). */
   onResult?: (result: ReportResult) => void;
   now?: () => number;
@@ -186,9 +191,10 @@ export async function runTarget(target: Target, options: RunTargetOptions = {}):
   let fatal: (Cause & { sent: Sent }) | undefined;
   const missing: Array<{ role: ModelRole; sent: Sent } & Cause> = [];
   let prompt: PromptCheck | undefined;
-  const modelsCause = judgeModelsList(modelsSent.result, keyHint);
+  const checking = options.preflight !== false;
+  const modelsCause = checking ? judgeModelsList(modelsSent.result, keyHint) : undefined;
   if (modelsCause) fatal = { ...modelsCause, sent: modelsSent };
-  if (!fatal) {
+  if (checking && !fatal) {
     const a = await session.send(preflightRequest('A'), 'model');
     pre.push({ label: 'preflight A', sent: a });
     const aCause = judgeChatAnswer(a.result, target.models.model, 'model', keyHint);
@@ -256,7 +262,7 @@ export async function runTarget(target: Target, options: RunTargetOptions = {}):
     ...(target.models.reasoning !== undefined ? { reasoningModel: target.models.reasoning } : {}),
     ...(target.models.vision !== undefined ? { visionModel: target.models.vision } : {}),
     ...(target.require !== undefined ? { require: [...target.require] } : {}),
-    health,
+    ...(checking ? { health } : {}),
     usage: { ...session.usage, retried: [...session.retried].sort() },
     durationMs: Math.max(0, now() - started),
     results,

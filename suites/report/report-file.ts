@@ -60,7 +60,34 @@ function clip(s: string, max: number): string {
 
 export function costLine(t: ReportTarget): string {
   const u = t.usage;
-  return `${u.requests} requests, ${u.promptTokens + u.completionTokens} tokens (${u.promptTokens} prompt + ${u.completionTokens} completion), ${(t.durationMs / 1000).toFixed(1)} s`;
+  const retries =
+    u.logicalRequests !== undefined && u.requests > u.logicalRequests
+      ? ` (${u.logicalRequests} logical + ${u.requests - u.logicalRequests} retries${u.retried && u.retried.length > 0 ? `: ${u.retried.join(', ')}` : ''})`
+      : '';
+  return `${u.requests} requests on the wire${retries}, ${u.promptTokens + u.completionTokens} tokens (${u.promptTokens} prompt + ${u.completionTokens} completion), ${(t.durationMs / 1000).toFixed(1)} s`;
+}
+
+export interface CauseGroup {
+  verdict: ReportVerdict;
+  summary: string;
+  features: string[];
+  results: ReportResult[];
+}
+
+/**
+ * Features whose results share one cause (same verdict and the same summary, i.e. the same
+ * status, code and message) grouped under it, in first-seen order; a lone result is a group of one.
+ */
+export function groupByCause(results: readonly ReportResult[]): CauseGroup[] {
+  const groups = new Map<string, CauseGroup>();
+  for (const r of results) {
+    const key = `${r.verdict}\u0000${r.summary}`;
+    const g = groups.get(key) ?? { verdict: r.verdict, summary: r.summary, features: [], results: [] };
+    g.features.push(r.feature);
+    g.results.push(r);
+    groups.set(key, g);
+  }
+  return [...groups.values()];
 }
 
 /**
@@ -96,15 +123,21 @@ export function renderTable(report: RelaycheckReport): string {
     const tally = [...counts].map(([v, n]) => `${n} ${v}`).join(', ');
     lines.push(`${t.name} (${t.model}): ${tally}; cost ${costLine(t)}`);
   }
-  const findings = targets.flatMap((t) =>
-    t.results
-      .filter((r) => r.verdict !== 'supported' && r.verdict !== 'skipped')
-      .map((r) => {
-        const line = r.summary.startsWith(`${r.feature} `) ? r.summary : `${r.feature} ${r.verdict}: ${r.summary}`;
-        return `  ${targets.length > 1 ? `[${t.name}] ` : ''}${clip(line, 180)}`;
-      }),
-  );
+  const findings = targets.flatMap((t) => {
+    const tag = targets.length > 1 ? `[${t.name}] ` : '';
+    // The target could not be measured: one root-cause line instead of a line per feature.
+    if (t.health?.status === 'unmeasured') return [`  ${tag}not measured: ${t.health.line}`];
+    return groupByCause(t.results.filter((r) => r.verdict !== 'supported' && r.verdict !== 'skipped')).map((g) => {
+      if (g.features.length > 1) return `  ${tag}${clip(`${g.features.join(', ')}: ${g.summary}`, 300)}`;
+      const r = g.results[0]!;
+      const line = r.summary.startsWith(`${r.feature} `) ? r.summary : `${r.feature} ${r.verdict}: ${r.summary}`;
+      return `  ${tag}${clip(line, 180)}`;
+    });
+  });
   if (findings.length > 0) lines.push('', 'Findings:', ...findings);
+  for (const t of targets)
+    if (t.health && t.health.status === 'limited')
+      lines.push(`  ${targets.length > 1 ? `[${t.name}] ` : ''}health: ${t.health.line}`);
   if (targets.length > 0) {
     lines.push('', 'Client readiness (predicted from the verdicts; docs/CLIENTS.md):');
     for (const t of targets) {

@@ -84,7 +84,7 @@ describe('relaycheck run (bin/relaycheck.js)', () => {
     );
     expect(stdout).toMatch(/feature\s+mock/);
     expect(stdout).toMatch(/chat\.basic\s+supported/);
-    expect(stdout).toMatch(/\d+ requests, \d+ tokens/);
+    expect(stdout).toMatch(/\d+ requests on the wire, \d+ tokens/);
     expect(stderr).toMatch(/\[mock\] chat\.basic\s+supported/);
     const text = readFileSync(join(out, 'report.json'), 'utf8');
     const report = JSON.parse(text) as RelaycheckReport;

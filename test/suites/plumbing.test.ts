@@ -119,7 +119,7 @@ describe('TargetSession', () => {
       expect(seen[0]).toContain(`Bearer ${KEY}`);
       expect(seen[0]).toContain('"model":"mock-model"');
       expect(seen[2]).toMatch(/^none /);
-      expect(session.usage).toEqual({ requests: 6, promptTokens: 21, completionTokens: 9 });
+      expect(session.usage).toEqual({ requests: 6, logicalRequests: 5, promptTokens: 21, completionTokens: 9 });
     } finally {
       await server.close();
     }
@@ -179,7 +179,7 @@ describe('report text', () => {
     const text = renderTable(buildReport([targetReport('one', 'supported'), targetReport('two', 'ignored')]));
     expect(text).toMatch(/feature\s+one\s+two/);
     expect(text).toMatch(/stop\s+supported\s+IGNORED/);
-    expect(text).toContain('3 requests, 15 tokens (10 prompt + 5 completion), 1.2 s');
+    expect(text).toContain('3 requests on the wire, 15 tokens (10 prompt + 5 completion), 1.2 s');
     expect(text).toContain('[two] stop ignored: output contains "gamma"');
     expect(progressLine('two', targetReport('two', 'ignored').results[1]!)).toMatch(
       /^\[two\] stop\s+ignored\s+stop ignored/,

@@ -1,14 +1,16 @@
 // `relaycheck run`: run the conformance suite against one target (flags) or several
 // (--config), print progress and a table, write DIR/report.json and its renderings, then
 // apply the CI gate. Exit 0 when requirements hold and nothing regressed, 1 when one does
-// not, 2 when the run could not happen (bad arguments or config, no key, unreachable
-// target, key refused).
+// not, 2 when the run could not happen (bad arguments, config or baseline, checked before
+// the first request) or a target could not be measured (its preflight named the cause).
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatGate } from '../../../suites/report/gate/index.js';
 import { writeReportFiles } from '../../../suites/report/render/index.js';
 import { GATE_FLAGS, gateOptions, runGate } from './report.js';
-import { featureGroups, features } from '../../../spec/features.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { featureGroups, features, isFeatureId } from '../../../spec/features.js';
+import { parseBaseline } from '../../../suites/report/gate/baseline.js';
 import { buildReport, progressLine, renderTable, writeReport } from '../../../suites/report/report-file.js';
 import { runTarget } from '../../../suites/runner.js';
 import {
@@ -67,7 +69,8 @@ CI gate:
   -h, --help
 
 Exit status: 0 = ran, requirements hold, nothing regressed; 1 = a requirement failed or a
-verdict regressed (each is named with its summary); 2 = could not run.
+verdict regressed (each is named with its summary); 2 = could not run, or a target could not
+be measured (each named with its cause, after the other targets' results).
 `;
 
 function fail(message: string): number {
@@ -218,6 +221,27 @@ export async function runCommand(argv: string[]): Promise<number> {
     throw e;
   }
 
+  // Arguments that would only fail after the paid requests are checked before the first one.
+  const gateRun = gateOptions(values);
+  const { require } = gateRun;
+  const unknown = [...require, ...targets.flatMap((t) => t.require ?? [])].filter((id) => !isFeatureId(id));
+  if (unknown.length > 0)
+    return fail(
+      `--require: unknown feature id(s) ${[...new Set(unknown)].join(', ')} (run 'relaycheck spec' to list them)`,
+    );
+  if (gateRun.updateBaseline && gateRun.baseline === undefined) return fail('--update-baseline needs --baseline FILE');
+  if (gateRun.baseline !== undefined) {
+    if (existsSync(gateRun.baseline)) {
+      try {
+        parseBaseline(readFileSync(gateRun.baseline, 'utf8'), gateRun.baseline);
+      } catch (e) {
+        return fail(`cannot use --baseline: ${(e as Error).message}`);
+      }
+    } else if (!gateRun.updateBaseline) {
+      return fail(`baseline ${gateRun.baseline} does not exist (create it with --update-baseline)`);
+    }
+  }
+
   const runs = await Promise.all(
     targets.map((target) =>
       runTarget(target, {
@@ -229,8 +253,6 @@ export async function runCommand(argv: string[]): Promise<number> {
     ),
   );
   const report = buildReport(runs.map((r) => r.report));
-  const gateRun = gateOptions(values);
-  const { require } = gateRun;
   const { result: gate, baselineWritten } = runGate(report, gateRun);
   process.stdout.write(renderTable(report));
   try {
@@ -240,12 +262,10 @@ export async function runCommand(argv: string[]): Promise<number> {
   } catch (e) {
     return fail(`could not write the report to ${p.out}: ${(e as Error).message}`);
   }
-  const problems = runs.flatMap((r) => r.problems);
-  if (problems.length > 0) {
-    for (const problem of problems) process.stderr.write(`relaycheck run: could not run: ${problem}\n`);
-    return 2;
-  }
+  // The other targets' results and gate are printed even when one target could not be measured.
   if (gate.checked) (gate.exitCode === 0 ? process.stdout : process.stderr).write(formatGate(gate));
   if (baselineWritten) process.stdout.write(`baseline updated: ${baselineWritten}\n`);
-  return gate.exitCode;
+  const problems = runs.flatMap((r) => r.problems);
+  for (const problem of problems) process.stderr.write(`relaycheck run: not measured: ${problem}\n`);
+  return problems.length > 0 ? 2 : gate.exitCode;
 }
