@@ -4,6 +4,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageVersion } from '../../spec/load.js';
+import { groupByCause } from './render/model.js';
+export { groupByCause, type CauseGroup } from './render/model.js';
 import { breaks } from '../../spec/breaks.js';
 import { features } from '../../spec/features.js';
 import type { RelaycheckReport, ReportResult, ReportTarget, ReportVerdict } from '../../spec/generated/types.js';
@@ -65,29 +67,6 @@ export function costLine(t: ReportTarget): string {
       ? ` (${u.logicalRequests} logical + ${u.requests - u.logicalRequests} retries${u.retried && u.retried.length > 0 ? `: ${u.retried.join(', ')}` : ''})`
       : '';
   return `${u.requests} requests on the wire${retries}, ${u.promptTokens + u.completionTokens} tokens (${u.promptTokens} prompt + ${u.completionTokens} completion), ${(t.durationMs / 1000).toFixed(1)} s`;
-}
-
-export interface CauseGroup {
-  verdict: ReportVerdict;
-  summary: string;
-  features: string[];
-  results: ReportResult[];
-}
-
-/**
- * Features whose results share one cause (same verdict and the same summary, i.e. the same
- * status, code and message) grouped under it, in first-seen order; a lone result is a group of one.
- */
-export function groupByCause(results: readonly ReportResult[]): CauseGroup[] {
-  const groups = new Map<string, CauseGroup>();
-  for (const r of results) {
-    const key = `${r.verdict}\u0000${r.summary}`;
-    const g = groups.get(key) ?? { verdict: r.verdict, summary: r.summary, features: [], results: [] };
-    g.features.push(r.feature);
-    g.results.push(r);
-    groups.set(key, g);
-  }
-  return [...groups.values()];
 }
 
 /**

@@ -46,6 +46,7 @@ header.top .meta{color:var(--muted)}
 .card .url{color:var(--muted);font-size:.82rem;margin:2px 0 0;white-space:nowrap;overflow:hidden;text-overflow:ellipsis}
 .card .models{margin:1px 0 0;font-size:.84rem;color:var(--muted);overflow-wrap:anywhere}
 .card .models code{color:var(--ink);font-size:.8rem}
+.health{margin:6px 0 0;font-size:.86rem;overflow-wrap:anywhere}.health-unmeasured{color:var(--error-fg)}
 .score{display:flex;align-items:baseline;gap:5px;white-space:nowrap}
 .score b{font-size:1.35rem;line-height:1}.score span{color:var(--muted);font-size:.86rem}
 .bar{display:flex;height:8px;border-radius:4px;overflow:hidden;background:var(--skipped-bg);margin:8px 0 6px}
@@ -361,6 +362,7 @@ function cardHtml(t: ReportTarget, total: number): string {
 <p class="url mono" title="${h(t.baseUrl)}">${h(t.baseUrl)}</p>
 <p class="models">${models.join(' · ')}</p>
 <div class="bar">${segments}</div>
+${t.health && t.health.status !== 'healthy' ? `<p class="health health-${h(t.health.status)}">${t.health.status === 'unmeasured' ? '<b>not measured:</b> ' : ''}${h(t.health.line)}</p>` : ''}
 <div class="counts">${counts || '<span>every feature supported</span>'}</div>
 <p class="stats"><b>${formatCount(t.usage.requests)}</b> requests · <b>${formatCount(t.usage.promptTokens)}</b> + <b>${formatCount(t.usage.completionTokens)}</b> tokens (prompt + completion) · <b>${h(formatDuration(t.durationMs))}</b></p>
 </article>`;

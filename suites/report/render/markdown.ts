@@ -4,7 +4,7 @@
 // with its summary and curl reproducer, then the client operations predicted to fail there.
 import type { RelaycheckReport, ReportTarget } from '../../../spec/generated/types.js';
 import { describeFinding, gateHeadline, type GateFinding, type GateResult } from '../gate/gate.js';
-import { buildView, supportShare, verdictCounts, type FeatureRow, type ReportView } from './model.js';
+import { buildView, groupByCause, supportShare, verdictCounts, type FeatureRow, type ReportView } from './model.js';
 import { READINESS_NOTE, readinessMarkdown, targetReadiness } from './readiness.js';
 import { escapeInline, escapeMarkdown, inlineCode, markdownFence, oneLine } from './text.js';
 import { MISSING, VERDICT_INFO, VERDICTS } from './verdicts.js';
@@ -173,6 +173,10 @@ function renderAt(view: ReportView, options: MarkdownOptions, detail: Detail): s
     return finish(out);
   }
   out.push(...targetSummaryTable(targets, view.features.length), '');
+  // A target that could not be measured gets one root-cause line, not a row of errors.
+  const unmeasured = targets.filter((t) => t.health?.status === 'unmeasured');
+  for (const t of unmeasured)
+    out.push(`> **${escapeMarkdown(t.name, 120)}: not measured:** ${summaryMarkdown(t.health!.line)}`, '');
   if (detail !== 'full') out.push(collapsedNote(detail, limit), '');
   if (detail === 'table') return finish(out);
 
@@ -203,10 +207,24 @@ function renderAt(view: ReportView, options: MarkdownOptions, detail: Detail): s
     if (t.reasoningModel) models.push(`reasoning ${inlineCode(t.reasoningModel)}`);
     if (t.visionModel) models.push(`vision ${inlineCode(t.visionModel)}`);
     out.push(`${inlineCode(t.baseUrl)} · ${models.join(' · ')}`, '');
+    if (t.health?.status === 'unmeasured') {
+      out.push(`**Not measured:** ${summaryMarkdown(t.health.line)}`, '');
+      return;
+    }
+    if (t.health?.status === 'limited') out.push(`_Health: ${summaryMarkdown(t.health.line)}_`, '');
     const items: string[] = [];
+    // One cause (the same verdict and summary) explaining several features: one item.
+    const grouped = new Set<string>();
+    for (const g of groupByCause(t.results.filter((r) => r.verdict !== 'supported' && r.verdict !== 'skipped'))) {
+      if (g.features.length < 2) continue;
+      for (const id of g.features) grouped.add(id);
+      items.push(
+        `- ${VERDICT_INFO[g.verdict].emoji} ${g.features.map((id) => code(id)).join(', ')} · ${g.verdict} — ${summaryMarkdown(g.summary)}`,
+      );
+    }
     for (const f of view.features) {
       const r = view.result(i, f.id);
-      if (r?.verdict === 'supported') continue;
+      if (r?.verdict === 'supported' || grouped.has(f.id)) continue;
       const required = view.required(i).has(f.id) ? ` ${REQUIRED_MARK} required` : '';
       if (!r) {
         items.push(

@@ -136,5 +136,30 @@ export function mergeReports(reports: readonly RelaycheckReport[]): RelaycheckRe
   }
   if (reports.length === 1) return { ...reports[0]!, targets };
   const generatedAt = reports.map((r) => r.generatedAt).reduce((a, b) => (Date.parse(b) > Date.parse(a) ? b : a));
-  return { schemaVersion: 1, generatedAt, tool: reports[0]!.tool, targets };
+  // The merged document is of the newest version among its parts (a v2 target keeps its health).
+  const schemaVersion = Math.max(...reports.map((r) => r.schemaVersion)) as RelaycheckReport['schemaVersion'];
+  return { schemaVersion, generatedAt, tool: reports[0]!.tool, targets };
+}
+
+export interface CauseGroup {
+  verdict: ReportVerdict;
+  summary: string;
+  features: string[];
+  results: ReportResult[];
+}
+
+/**
+ * Features whose results share one cause (same verdict and the same summary, i.e. the same
+ * status, code and message) grouped under it, in first-seen order; a lone result is a group of one.
+ */
+export function groupByCause(results: readonly ReportResult[]): CauseGroup[] {
+  const groups = new Map<string, CauseGroup>();
+  for (const r of results) {
+    const key = `${r.verdict}\u0000${r.summary}`;
+    const g = groups.get(key) ?? { verdict: r.verdict, summary: r.summary, features: [], results: [] };
+    g.features.push(r.feature);
+    g.results.push(r);
+    groups.set(key, g);
+  }
+  return [...groups.values()];
 }
