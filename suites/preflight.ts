@@ -9,6 +9,7 @@
 //                      answers, the model exists and follows a trivial instruction, and two
 //                      different prompts get two different answers
 //   one request        to each other configured model (reasoning, vision)
+import { MODEL_ROLES } from './roles.js';
 import type { ReportHealth } from '../spec/generated/types.js';
 import { BASIC_REQUEST } from './probes/basics.js';
 import { errorMessage, isErrorBody, isObject, oneLine } from './probes/read.js';
@@ -36,11 +37,10 @@ export function preflightRequest(which: 'A' | 'B' | ModelRole): RequestSpec {
 /** Causes that say a configured extra model cannot be used at all (others are the probes' to judge). */
 export const MODEL_UNUSABLE = new Set(['model-not-found', 'no-credit', 'key-refused', 'not-the-api']);
 
-export const ROLE_FLAG: Record<ModelRole, string> = {
-  model: '--model',
-  'reasoning-model': '--reasoning-model',
-  'vision-model': '--vision-model',
-};
+/** The CLI flag that configures each model role (from the one role table, suites/roles.ts). */
+export const ROLE_FLAG: Record<ModelRole, string> = Object.fromEntries(
+  MODEL_ROLES.map((r) => [r.role, r.flag]),
+) as Record<ModelRole, string>;
 
 /** Why a target (or one of its models) cannot be measured: a stable id and one line. */
 export interface Cause {

@@ -2,6 +2,7 @@
 // target's session (shared, at most `concurrency` in flight), rounds within a probe wait for
 // the rounds before, a probe reading another's exchange simply asks for the same request.
 // Builds the ReportTarget. Never throws: a failing probe is an `error` verdict.
+import { MODEL_ROLES, reportModels, roleInfo } from './roles.js';
 import { features } from '../spec/features.js';
 import type { ReportExchange, ReportResult, ReportTarget } from '../spec/generated/types.js';
 import { PROBES } from './probes/index.js';
@@ -44,17 +45,13 @@ export interface TargetRun {
   problems: string[];
 }
 
-const ROLE_NAME: Record<ModelRole, string> = {
-  model: 'chat model',
-  'reasoning-model': 'reasoning model',
-  'vision-model': 'vision model',
-};
+const ROLE_NAME = (role: ModelRole): string => roleInfo(role).name;
 
 function contextFor(session: TargetSession, probe: Probe): ProbeContext | undefined {
   const model = session.modelFor(probe.needs);
   if (model === undefined) return undefined;
   const models: ProbeContext['models'] = {};
-  for (const role of ['model', 'reasoning-model', 'vision-model'] as const) {
+  for (const { role } of MODEL_ROLES) {
     const id = session.modelFor(role);
     if (id !== undefined) models[role] = id;
   }
@@ -239,7 +236,7 @@ export async function runTarget(target: Target, options: RunTargetOptions = {}):
         const probe = probes.find((p) => p.feature === feature);
         if (!probe) return emit(skipped(feature, 'no probe is defined for this feature yet'));
         const ctx = contextFor(session, probe);
-        if (!ctx) return emit(skipped(feature, `no ${ROLE_NAME[probe.needs]} configured (${ROLE_FLAG[probe.needs]})`));
+        if (!ctx) return emit(skipped(feature, `no ${ROLE_NAME(probe.needs)} configured (${ROLE_FLAG[probe.needs]})`));
         const gone = missing.find((m) => m.role === probe.needs);
         if (gone) return notMeasured(feature, gone, gone.sent);
         if (prompt && !prompt.promptSensitive && byFeature.get(feature)?.contentDependent === true)
@@ -258,9 +255,7 @@ export async function runTarget(target: Target, options: RunTargetOptions = {}):
   const report: ReportTarget = {
     name: target.name,
     baseUrl: session.redactor.text(target.baseUrl),
-    model: target.models.model,
-    ...(target.models.reasoning !== undefined ? { reasoningModel: target.models.reasoning } : {}),
-    ...(target.models.vision !== undefined ? { visionModel: target.models.vision } : {}),
+    ...reportModels(target.models),
     ...(target.require !== undefined ? { require: [...target.require] } : {}),
     ...(checking ? { health } : {}),
     usage: { ...session.usage, retried: [...session.retried].sort() },

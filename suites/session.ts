@@ -2,6 +2,7 @@
 // sends each distinct request once (probes asking for the same request share it, even while
 // it is in flight), keeps at most `concurrency` requests in flight, and counts what the run
 // cost (requests, including retries, and the tokens the relay reported).
+import { modelForRole } from './roles.js';
 import { createLimiter, type Limiter } from './concurrency.js';
 import { isObject, streamChunks, usageInt } from './probes/read.js';
 import { WRONG_KEY } from './probes/requests.js';
@@ -89,14 +90,7 @@ export class TargetSession {
 
   /** The model id a role maps to on this target (undefined when not configured). */
   modelFor(role: ModelRole): string | undefined {
-    switch (role) {
-      case 'model':
-        return this.target.models.model;
-      case 'reasoning-model':
-        return this.target.models.reasoning;
-      case 'vision-model':
-        return this.target.models.vision;
-    }
+    return modelForRole(this.target.models, role);
   }
 
   /** The HTTP request for a spec; `role` is the probe's model role (the spec's `model` wins). */

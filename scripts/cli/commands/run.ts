@@ -3,6 +3,7 @@
 // apply the CI gate. Exit 0 when requirements hold and nothing regressed, 1 when one does
 // not, 2 when the run could not happen (bad arguments, config or baseline, checked before
 // the first request) or a target could not be measured (its preflight named the cause).
+import { MODEL_ROLES } from '../../../suites/roles.js';
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatGate } from '../../../suites/report/gate/index.js';
@@ -125,7 +126,7 @@ function plan(values: Record<string, string | string[] | boolean | undefined>): 
   let targets: TargetConfig[];
   const config = str('config');
   if (config !== undefined) {
-    for (const flag of ['base-url', 'model', 'reasoning-model', 'vision-model', 'api-key-env', 'auth', 'name']) {
+    for (const flag of ['base-url', ...MODEL_ROLES.map((r) => r.flag.slice(2)), 'api-key-env', 'auth', 'name']) {
       if (values[flag] !== undefined)
         throw new ConfigError(`--${flag} cannot be combined with --config (set it in the file)`);
     }
