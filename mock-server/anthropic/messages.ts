@@ -174,9 +174,12 @@ export function messagesHandler(options: ResolvedOptions, endpoint: Pick<RelayEn
   const required = Object.keys(endpoint.headers ?? {}).map((h) => h.toLowerCase());
   return async (req: Request, res: Response): Promise<void> => {
     try {
-      const hasKey =
-        /^Bearer\s+\S/i.test(req.headers.authorization ?? '') || typeof req.headers['x-api-key'] === 'string';
-      if (!hasKey) throw anthropicError(401, 'authentication_error', 'x-api-key header is required');
+      // Either header style carries the key; with --api-key set, its value must be one of them.
+      const xKey = req.headers['x-api-key'];
+      const key = typeof xKey === 'string' ? xKey : /^Bearer\s+(\S.*)$/i.exec(req.headers.authorization ?? '')?.[1];
+      if (!key) throw anthropicError(401, 'authentication_error', 'x-api-key header is required');
+      if (options.apiKeys && !options.apiKeys.has(key.trim()))
+        throw anthropicError(401, 'authentication_error', 'invalid x-api-key');
       const missing = required.find((h) => typeof req.headers[h] !== 'string');
       if (missing) throw anthropicError(400, 'invalid_request_error', `${missing}: header is required`);
       const body = await readJsonBody(req, options.limits);
