@@ -11,7 +11,8 @@
 //   works     no matching break makes it fail, and every feature that could tell was measured
 //   not-measured  no matching break makes it fail, but a feature whose verdict decides it
 //             (a flip of a break that makes it fail) was not measured (error, skipped,
-//             or inconclusive; a feature left out of the run, e.g. by --only, is not counted): "works" would be a claim without a measurement
+//             or inconclusive; a feature left out of the run, e.g. by --only, is not
+//             counted): "works" would be a claim without a measurement
 // A target with no measured verdict at all gets no claim (`measured: false`).
 // Breaks that flip nothing (e.g. retry-after-dropped) are invisible to the suite and so to
 // this prediction; docs/CLIENTS.md lists them.

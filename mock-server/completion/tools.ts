@@ -51,7 +51,9 @@ export interface ToolPlanInput {
   idSeed: string;
   /** The generation budget of each call's arguments (MockLimits.maxSchemaNodes). */
   maxSchemaNodes?: number;
-  /** selectTools(request, userText, afterToolResult), when the caller already has it (it is the same for every choice). */
+  /**
+   * selectTools(request, userText, afterToolResult), when the caller already has it (it is the same for every choice).
+   */
   selection?: ToolSelection | null;
 }
 

@@ -42,7 +42,10 @@ function hasMoreBrackets(text: string, max: number): boolean {
 }
 
 export interface JsonMeasure {
-  /** JSON values counted (objects, arrays, strings, numbers, booleans, nulls; keys are not values), up to the first that broke a limit. */
+  /**
+   * JSON values counted (objects, arrays, strings, numbers, booleans, nulls; keys are not values), up to the first
+   * that broke a limit.
+   */
   values: number;
   /** The deepest nesting seen (a scalar is depth 0, `{}` depth 1, `{"a": []}` depth 2). */
   depth: number;

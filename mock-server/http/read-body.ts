@@ -26,7 +26,9 @@ export interface BodyLimits {
 /** Stateless between calls (no `stream: true`), so one decoder serves every request. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Nesting accepted when the caller does not say: far above any real request (a tool schema nested 20 levels is ~45). */
+/**
+ * Nesting accepted when the caller does not say: far above any real request (a tool schema nested 20 levels is ~45).
+ */
 export const DEFAULT_MAX_JSON_DEPTH = 64;
 
 /**

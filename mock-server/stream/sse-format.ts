@@ -38,7 +38,10 @@ export function formatEvents(payloads: readonly unknown[], framing: SseFraming =
   return events;
 }
 
-/** How many leading keys of a chunk are worth serialising once per stream (id, object, created, model, system_fingerprint). */
+/**
+ * How many leading keys of a chunk are worth serialising once per stream (id, object, created, model,
+ * system_fingerprint).
+ */
 const HEAD_KEYS = 5;
 
 /**

@@ -23,7 +23,10 @@ export interface RequestSpec {
   body?: Record<string, unknown>;
   /** A body sent verbatim instead of `body` (malformed JSON); `model` is not filled in. */
   bodyRaw?: string;
-  /** Which configured model goes into `body.model`; default the probe's `needs`. A literal id for the unknown-model probes. */
+  /**
+   * Which configured model goes into `body.model`; default the probe's `needs`. A literal id for the unknown-model
+   * probes.
+   */
   model?: ModelRole | { id: string };
   /** How the key is sent: the target's way (default), not at all, or a wrong key in the target's scheme. */
   auth?: 'key' | 'none' | 'wrong';

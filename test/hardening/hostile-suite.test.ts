@@ -72,7 +72,10 @@ async function run(kind: HostileKind): Promise<Run> {
   return { server, report, ms, peakHeapGrowthMiB: (peak - heap0) / 1024 / 1024 };
 }
 
-/** Every feature but models.list (which the hostile relay answers properly) is broken, error, or skipped because what it builds on failed. */
+/**
+ * Every feature but models.list (which the hostile relay answers properly) is broken, error, or skipped because what
+ * it builds on failed.
+ */
 function expectAllFailed(r: Run, summary: RegExp): void {
   expect(r.ms).toBeLessThan(RUN_MS);
   for (const result of r.report.results) {

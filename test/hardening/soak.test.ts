@@ -21,7 +21,8 @@ describe('load: 500 concurrent streams, a third disconnecting mid-stream', () =>
     // Retained heap after GC: within 3 MiB of the baseline, storm after storm (no growth).
     for (const heap of [...figures.heapAfterStormMiB, figures.finalHeapMiB])
       expect(heap - figures.baselineHeapMiB).toBeLessThan(3);
-    // The same open handles as before the storms: the listening server and the process's pipes, no socket or timer left.
+    // The same open handles as before the storms: the listening server and the process's pipes, no socket or timer
+    // left.
     expect(figures.finalHandles).toEqual(figures.baselineHandles);
     expect(
       Object.keys(figures.finalHandles).filter((k) => !['TCPServerWrap', 'PipeWrap', 'TTYWrap'].includes(k)),

@@ -111,7 +111,10 @@ export const VERDICTS_B: Record<string, ReportVerdict> = {
 };
 export const VERDICTS_C: Record<string, ReportVerdict> = {};
 
-/** The main fixture: relay-a (required features, every verdict), relay-b (hostile evidence), relay-c (all supported, CJK name). */
+/**
+ * The main fixture: relay-a (required features, every verdict), relay-b (hostile evidence), relay-c (all supported,
+ * CJK name).
+ */
 export function fixtureReport(): RelaycheckReport {
   const hostileSse = `data: {"choices":[{"delta":{"content":"${HOSTILE} ${CDATA_END} ${CJK}"}}]}\n\n: ${CONTROLS}\n\ndata: [DONE]\n\n`;
   return report([

@@ -123,7 +123,9 @@ export interface MockFlags {
   'chunk-tokens'?: string;
 }
 
-/** The mock's options from the parsed flags: pure but for reading the fixture files. Throws a message for bad values. */
+/**
+ * The mock's options from the parsed flags: pure but for reading the fixture files. Throws a message for bad values.
+ */
 export function mockOptionsFromFlags(values: MockFlags): MockOptions {
   const pacing: MockOptions['pacing'] = {};
   // Only the flags given: an undefined value must not replace a default (that was the NaN schedule).

@@ -14,7 +14,9 @@ export const BENCH_BODY = JSON.stringify({
   max_tokens: 50,
 });
 
-/** The streamed bench prompt: about 100 chunks and 27 KB with usage in a final chunk (`stream_options.include_usage`). */
+/**
+ * The streamed bench prompt: about 100 chunks and 27 KB with usage in a final chunk (`stream_options.include_usage`).
+ */
 const STREAM_PROMPT = {
   model: 'mock-model',
   messages: [
