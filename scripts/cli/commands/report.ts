@@ -10,17 +10,21 @@ export { loadReportFile, ReportFileError, runGate, type GateRunOptions };
 import {
   mergeReports,
   renderReport,
+  REPORT_FILE_NAMES,
   REPORT_FORMATS,
   writeReportFiles,
   type ReportFormat,
 } from '../../../suites/report/render/index.js';
 
-const HELP = `Usage: relaycheck report <report.json ...> [--md] [--html] [--junit] [--out DIR]
+const FLAGS = REPORT_FORMATS.map((f) => `[--${f}]`).join(' ');
+const HELP = `Usage: relaycheck report <report.json ...> ${FLAGS} [--out DIR]
                          [--require ID,ID] [--baseline FILE] [--update-baseline]
 
 Renders report.json (several are merged into one view: targets side by side, a repeated
 target name gets " (2)") and runs the CI gate.
-  --md --html --junit   formats to write (default all three: report.md, report.html, junit.xml)
+  ${REPORT_FORMATS.map((f) => `--${f}`)
+    .join(' ')
+    .padEnd(21)} formats to write (default all: ${REPORT_FORMATS.map((f) => REPORT_FILE_NAMES[f]).join(', ')})
   --out DIR             where to write them (default: the first report's folder); without
                         --out, a single format flag prints that format to stdout
   --require ID,ID       features every target must support (adds to each target's require)
@@ -59,9 +63,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
       args: argv,
       allowPositionals: true,
       options: {
-        md: { type: 'boolean' },
-        html: { type: 'boolean' },
-        junit: { type: 'boolean' },
+        ...Object.fromEntries(REPORT_FORMATS.map((f) => [f, { type: 'boolean' as const }])),
         out: { type: 'string' },
         ...GATE_FLAGS,
         help: { type: 'boolean', short: 'h' },
@@ -93,7 +95,8 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const { result: gate, baselineWritten } = runGate(report, gateRun);
   const options = { require: gateRun.require, gate };
 
-  const chosen = REPORT_FORMATS.filter((f) => values[f] === true);
+  const flags = values as Record<string, unknown>;
+  const chosen = REPORT_FORMATS.filter((f) => flags[f] === true);
   const formats: readonly ReportFormat[] = chosen.length > 0 ? chosen : REPORT_FORMATS;
   const toStdout = values.out === undefined && chosen.length === 1;
   const log = toStdout ? process.stderr : process.stdout;

@@ -13,26 +13,30 @@ export type { MarkdownOptions, RenderOptions } from './markdown.js';
 export { buildView, mergeReports } from './model.js';
 export { VERDICTS, VERDICT_INFO, isMeasured, verdictRank } from './verdicts.js';
 
-export type ReportFormat = 'md' | 'html' | 'junit';
+/**
+ * The report formats, the one table: each format's name (also its CLI flag, `--md`), the
+ * file it is written to next to report.json, and its renderer. Adding a format is a row here.
+ */
+export const FORMAT_TABLE = {
+  md: { file: 'report.md', title: 'Markdown', render: renderMarkdown },
+  html: { file: 'report.html', title: 'self-contained HTML', render: renderHtml },
+  junit: { file: 'junit.xml', title: 'JUnit XML', render: renderJunit },
+} as const satisfies Record<
+  string,
+  { file: string; title: string; render: (r: RelaycheckReport, o: RenderOptions) => string }
+>;
 
-export const REPORT_FORMATS: readonly ReportFormat[] = ['md', 'html', 'junit'];
+export type ReportFormat = keyof typeof FORMAT_TABLE;
+
+export const REPORT_FORMATS = Object.keys(FORMAT_TABLE) as readonly ReportFormat[];
 
 /** The file each format is written to, next to report.json. */
-export const REPORT_FILE_NAMES: Readonly<Record<ReportFormat, string>> = {
-  md: 'report.md',
-  html: 'report.html',
-  junit: 'junit.xml',
-};
+export const REPORT_FILE_NAMES: Readonly<Record<ReportFormat, string>> = Object.fromEntries(
+  REPORT_FORMATS.map((f) => [f, FORMAT_TABLE[f].file]),
+) as Record<ReportFormat, string>;
 
 export function renderReport(report: RelaycheckReport, format: ReportFormat, options: RenderOptions = {}): string {
-  switch (format) {
-    case 'md':
-      return renderMarkdown(report, options);
-    case 'html':
-      return renderHtml(report, options);
-    case 'junit':
-      return renderJunit(report, options);
-  }
+  return FORMAT_TABLE[format].render(report, options);
 }
 
 /**
