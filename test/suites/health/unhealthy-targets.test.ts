@@ -2,7 +2,7 @@
 // `rejected` and no readiness claim; each against a small loopback server made for it.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -265,5 +265,43 @@ describe('arguments are checked before the first request', () => {
       expect(stderr).toMatch(/bogus|does not exist/);
     }
     expect(hits).toBe(0);
+  });
+});
+
+describe('a multi-target run with one target unmeasurable', () => {
+  it('still measures and gates the healthy one, names the dead one with its cause, and exits 2', async () => {
+    const dead = await serve((_q, res) => send(res, 404, 'text/html', '<html>Not Found</html>'));
+    const config = join(dir, 'two-targets.yaml');
+    writeFileSync(
+      config,
+      `targets:\n  - name: good\n    baseUrl: ${mockUrl}\n    models: { model: mock-model }\n` +
+        `  - name: dead\n    baseUrl: ${dead}\n    models: { model: gpt-4o-mini }\n`,
+    );
+    let stdout = '';
+    let stderr = '';
+    const out = vi.spyOn(process.stdout, 'write').mockImplementation((c: unknown) => ((stdout += String(c)), true));
+    const err = vi.spyOn(process.stderr, 'write').mockImplementation((c: unknown) => ((stderr += String(c)), true));
+    process.env['RELAYCHECK_API_KEY'] = KEY;
+    const outDir = join(dir, 'multi');
+    let code: number;
+    try {
+      code = await runCommand(['--config', config, '--out', outDir, '--require', 'chat.basic']);
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+    expect(code).toBe(2);
+    const report = JSON.parse(readFileSync(join(outDir, 'report.json'), 'utf8')) as RelaycheckReport;
+    const [good, gone] = [
+      report.targets.find((t) => t.name === 'good')!,
+      report.targets.find((t) => t.name === 'dead')!,
+    ];
+    expect(good.health?.status).toBe('healthy');
+    expect(good.results.find((r) => r.feature === 'chat.basic')!.verdict).toBe('supported');
+    expect(gone.health).toMatchObject({ status: 'unmeasured', cause: 'not-the-api' });
+    // The healthy target's results are printed; the dead one is named once with its cause.
+    expect(stdout).toMatch(/good \(mock-model\): \d+ supported/);
+    expect(stderr).toContain(`relaycheck run: not measured: dead: ${gone.health!.line}`);
+    expect(stderr).not.toContain('not measured: good');
   });
 });
