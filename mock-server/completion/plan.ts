@@ -205,21 +205,11 @@ function planScriptedChoice(
 ): PlannedChoice {
   const reasoningCut = scripted.reasoning === undefined ? null : truncateTokens(scripted.reasoning, budget);
   const reasoningTokens = reasoningCut ? countTokens(reasoningCut.text) : 0;
-  let remaining = budget - reasoningTokens;
+  const remaining = budget - reasoningTokens;
   const base = { index, reasoning: reasoningCut?.text ?? null, stoppedBy: null, reasoningTokens };
   const refusal = scripted.refusal === undefined ? {} : { refusal: scripted.refusal };
   if (scripted.toolCalls) {
-    let finishReason: FinishReason = 'tool_calls';
-    const kept: ToolCall[] = [];
-    for (const call of scriptedCalls(scripted.toolCalls, idSeed)) {
-      const cut = truncateTokens(call.function.arguments, Math.max(remaining, 0));
-      remaining -= countTokens(cut.text);
-      kept.push({ ...call, function: { ...call.function, arguments: cut.text } });
-      if (cut.truncated) {
-        finishReason = 'length';
-        break;
-      }
-    }
+    const { kept, finishReason } = cutToolCalls(scriptedCalls(scripted.toolCalls, idSeed), remaining);
     return {
       ...base,
       ...refusal,
@@ -270,7 +260,7 @@ function planChoice(
   const { userText, last } = prompt;
   const reasoning = model.reasoning ? generateReasoning(rng, effortOf(request)) : null;
   const reasoningCut = reasoning === null ? null : truncateTokens(reasoning, budget);
-  let remaining = budget - (reasoningCut ? countTokens(reasoningCut.text) : 0);
+  const remaining = budget - (reasoningCut ? countTokens(reasoningCut.text) : 0);
 
   const calls = planToolCalls({
     request,
@@ -282,17 +272,7 @@ function planChoice(
     selection: prompt.tools,
   });
   if (calls) {
-    let finishReason: FinishReason = 'tool_calls';
-    const kept: ToolCall[] = [];
-    for (const call of calls) {
-      const cut = truncateTokens(call.function.arguments, Math.max(remaining, 0));
-      remaining -= countTokens(cut.text);
-      kept.push({ ...call, function: { ...call.function, arguments: cut.text } });
-      if (cut.truncated) {
-        finishReason = 'length';
-        break;
-      }
-    }
+    const { kept, finishReason } = cutToolCalls(calls, remaining);
     return {
       index,
       reasoning: reasoningCut?.text ?? null,
@@ -448,4 +428,20 @@ function usageOf(request: ChatCompletionRequest, choices: readonly PlannedChoice
       rejected_prediction_tokens: 0,
     },
   };
+}
+
+/**
+ * Tool calls cut to the completion budget, as a computed or a scripted answer needs: each
+ * call's arguments take what is left; the first one cut ends the list with finish `length`.
+ */
+function cutToolCalls(calls: readonly ToolCall[], budget: number): { kept: ToolCall[]; finishReason: FinishReason } {
+  let remaining = budget;
+  const kept: ToolCall[] = [];
+  for (const call of calls) {
+    const cut = truncateTokens(call.function.arguments, Math.max(remaining, 0));
+    remaining -= countTokens(cut.text);
+    kept.push({ ...call, function: { ...call.function, arguments: cut.text } });
+    if (cut.truncated) return { kept, finishReason: 'length' };
+  }
+  return { kept, finishReason: 'tool_calls' };
 }
