@@ -4,7 +4,7 @@
 import type { RelaycheckReport, ReportResult, ReportTarget } from '../spec/generated/types.js';
 import { buildReport } from './report/report-file.js';
 import { runTarget, type RunTargetOptions, type TargetRun } from './runner.js';
-import type { AuthScheme, Target } from './target.js';
+import { defaultTargetName, type AuthScheme, type Target } from './target.js';
 import { DEFAULT_KEY_ENV_VAR } from './transport/curl.js';
 
 export type {
@@ -53,14 +53,7 @@ export interface SuiteRun {
 
 /** Resolve a SuiteTarget into the suite's Target (no environment is read). */
 export function suiteTarget(t: SuiteTarget): Target {
-  let name = t.name;
-  if (name === undefined) {
-    try {
-      name = new URL(t.baseUrl).host || 'target';
-    } catch {
-      name = 'target';
-    }
-  }
+  const name = t.name ?? defaultTargetName(t.baseUrl);
   return {
     name,
     baseUrl: t.baseUrl,
