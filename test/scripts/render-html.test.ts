@@ -116,4 +116,14 @@ describe('renderHtml', () => {
     const merged = renderHtml(mergeReports([a, b]));
     expect(merged).toMatch(/one<\/h2>[\s\S]*?<b>5 s<\/b><\/p>[\s\S]*?two<\/h2>[\s\S]*?<b>2m 5s<\/b><\/p>/);
   });
+  it("shows summaries' `code` as code: the page script still parses, cell titles carry no backticks", () => {
+    const code = /<script nonce="[^"]+">([\s\S]*?)<\/script>/.exec(html)?.[1] ?? '';
+    expect(code).toContain("split('\\x60')");
+    expect(() => new Function(code)).not.toThrow(); // syntax only: the function is never called
+    const withCode = report([
+      target('one', { 'chat.basic': 'partial' }, { summaries: { 'chat.basic': 'sends `[DONE]` twice' } }),
+    ]);
+    const page = renderHtml(withCode);
+    expect(page).toContain('title="one · partial: sends [DONE] twice"');
+  });
 });

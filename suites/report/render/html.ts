@@ -140,6 +140,12 @@ const SCRIPT = String.raw`
     if (text !== undefined && text !== null) node.textContent = String(text);
     return node;
   }
+  // Summaries mark code with backticks (as in Markdown): shown as <code>, built with textContent.
+  function prose(tag, cls, text) {
+    var node = el(tag, cls);
+    String(text).split('\x60').forEach(function (part, i) { if (part) add(node, i % 2 ? el('code', null, part) : document.createTextNode(part)); });
+    return node;
+  }
   function add(parent) { for (var i = 1; i < arguments.length; i++) if (arguments[i]) parent.appendChild(arguments[i]); return parent; }
   // Control characters made visible (\u0000), so evidence shows what the server really sent.
   function visible(s) {
@@ -233,7 +239,7 @@ const SCRIPT = String.raw`
     if (!r) {
       add(body, el('p', 'summary', 'The report has no result for this feature on this target.'));
     } else {
-      add(body, el('p', 'summary', r.summary));
+      add(body, prose('p', 'summary', r.summary));
       if (r.warnings && r.warnings.length) {
         var ul = el('ul', 'warn');
         r.warnings.forEach(function (w) { add(ul, el('li', null, w)); });
@@ -401,7 +407,9 @@ export function renderHtml(input: RelaycheckReport, options: HtmlOptions = {}): 
         const req = view.required(i).has(f.id)
           ? `<span class="req" title="required by the gate">${REQUIRED_MARK}</span>`
           : '';
-        const title = r ? `${t.name} · ${r.verdict}: ${oneLine(r.summary, 300)}` : `${t.name} · no result`;
+        const title = r
+          ? `${t.name} · ${r.verdict}: ${oneLine(r.summary.replaceAll('`', ''), 300)}`
+          : `${t.name} · no result`;
         return `<td><button type="button" class="cell v-${v}" data-t="${i}" data-f="${h(f.id)}" data-v="${v}" title="${h(title)}"${r ? '' : ' disabled'}><span class="g">${h(glyph)}</span>${h(r ? r.verdict : 'no result')}${req}</button></td>`;
       });
       const search = `${f.title} ${f.id}`;
