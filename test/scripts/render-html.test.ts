@@ -126,4 +126,9 @@ describe('renderHtml', () => {
     const page = renderHtml(withCode);
     expect(page).toContain('title="one · partial: sends [DONE] twice"');
   });
+  it('says how many requests were sent again (429, 5xx)', () => {
+    const usage = { requests: 60, logicalRequests: 57, promptTokens: 1, completionTokens: 1 };
+    expect(renderHtml(report([target('flaky', {}, { usage })]))).toContain('<b>60</b> requests (3 retried) ·');
+    expect(renderHtml(report([target('calm')]))).toMatch(/<b>57<\/b> requests ·/);
+  });
 });

@@ -96,6 +96,13 @@ describe('renderMarkdown', () => {
     expect(md).toContain(`| **中转-c** | gpt-4o-mini | ${n}/${n} (100%) | — | 57 | 12,345 + 2,345 |`);
   });
 
+  it('says how many requests were sent again (429, 5xx), and nothing when none were', () => {
+    const usage = { requests: 60, logicalRequests: 57, promptTokens: 1, completionTokens: 1 };
+    const out = renderMarkdown(report([target('flaky', {}, { usage }), target('calm')]));
+    expect(out).toMatch(/\| \*\*flaky\*\* \|[^\n]*\| 60 \(3 retried\) \|/);
+    expect(out).toMatch(/\| \*\*calm\*\* \|[^\n]*\| 57 \|/);
+  });
+
   it('a target that fails nothing but skips what does not apply is at 100%', () => {
     const skipping = renderMarkdown(report([target('s', { 'vision.image_url': 'skipped', seed: 'skipped' })]));
     const n = featureIds().length;

@@ -4,7 +4,15 @@
 // with its summary and curl reproducer, then the client operations predicted to fail there.
 import type { RelaycheckReport, ReportTarget } from '../../../spec/generated/types.js';
 import { describeFinding, gateHeadline, type GateFinding, type GateResult } from '../gate/gate.js';
-import { buildView, groupByCause, supportShare, verdictCounts, type FeatureRow, type ReportView } from './model.js';
+import {
+  buildView,
+  groupByCause,
+  retryCount,
+  supportShare,
+  verdictCounts,
+  type FeatureRow,
+  type ReportView,
+} from './model.js';
 import { READINESS_NOTE, readinessMarkdown, targetReadiness } from './readiness.js';
 import { escapeInline, escapeMarkdown, inlineCode, markdownFence, oneLine } from './text.js';
 import { MISSING, VERDICT_INFO, VERDICTS } from './verdicts.js';
@@ -101,11 +109,13 @@ function targetSummaryTable(targets: ReportTarget[], total: number): string[] {
       .join(' ');
     const tokens = `${formatCount(t.usage.promptTokens)} + ${formatCount(t.usage.completionTokens)}`;
     const share = supportShare(t, total);
+    const retries = retryCount(t);
+    const requests = `${formatCount(t.usage.requests)}${retries > 0 ? ` (${retries} retried)` : ''}`;
     const supported =
       share.percent === undefined
         ? `${c.supported}/${share.applicable}`
         : `${c.supported}/${share.applicable} (${share.percent}%)`;
-    return `| **${escapeMarkdown(t.name, 80)}** | ${escapeMarkdown(t.model, 80)} | ${supported} | ${problems || '—'} | ${formatCount(t.usage.requests)} | ${tokens} | ${formatDuration(t.durationMs)} |`;
+    return `| **${escapeMarkdown(t.name, 80)}** | ${escapeMarkdown(t.model, 80)} | ${supported} | ${problems || '—'} | ${requests} | ${tokens} | ${formatDuration(t.durationMs)} |`;
   });
   return [
     '| Target | Model | Supported (of those that apply) | Other verdicts | Requests | Tokens (prompt + completion) | Time |',

@@ -117,6 +117,12 @@ export function supportShare(target: ReportTarget, total: number): SupportShare 
   return { supported: c.supported, applicable, percent };
 }
 
+/** Requests sent again after a 429, 5xx or cut connection; 0 for a v1 report, which does not say. */
+export function retryCount(target: ReportTarget): number {
+  const u = target.usage;
+  return u.logicalRequests === undefined ? 0 : Math.max(0, u.requests - u.logicalRequests);
+}
+
 /**
  * Several reports as one: targets concatenated in the order given; a target name already
  * taken (in another report or the same one) gets " (2)", " (3)"... The newest generatedAt
