@@ -20,7 +20,10 @@ function mismatchTotal(item: JsonObject): void {
 
 export const metadataBreaks: Record<string, BreakImpl> = {
   'model-rewritten': everywhere((item) => {
-    item.model = `${String(item.model)}-2024-08-06`;
+    item.model = `openai/${String(item.model)}`;
+  }),
+  'model-snapshot': everywhere((item) => {
+    item.model = `${String(item.model)}-2024-07-18`;
   }),
   'created-millis': everywhere((item) => {
     if (typeof item.created === 'number') item.created = item.created * 1000 + 417;

@@ -118,6 +118,7 @@ export const BREAK_IDS = [
   "error-message-request-id",
   "retry-after-dropped",
   "model-rewritten",
+  "model-snapshot",
   "created-millis",
   "id-empty",
   "message-role-missing",

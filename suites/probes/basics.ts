@@ -85,6 +85,17 @@ export const chatBasic: Probe = {
   },
 };
 
+/**
+ * The snapshot suffix when `echoed` is `requested` pinned to a dated snapshot, as OpenAI
+ * answers (`gpt-4o-mini` → `gpt-4o-mini-2024-07-18`, `gpt-4` → `gpt-4-0613`); else undefined.
+ * Only a date is a snapshot: any other suffix names another model.
+ */
+export function snapshotSuffix(requested: string, echoed: string): string | undefined {
+  if (!echoed.startsWith(`${requested}-`)) return undefined;
+  const suffix = echoed.slice(requested.length + 1);
+  return /^(\d{4}-\d{2}-\d{2}|\d{8}|\d{4})$/.test(suffix) ? suffix : undefined;
+}
+
 export const chatMetadata: Probe = {
   feature: 'chat.metadata',
   needs: 'model',
@@ -101,7 +112,8 @@ export const chatMetadata: Probe = {
       broken.push(`created is ${JSON.stringify(created) ?? 'missing'}, not an integer`);
     else if (created >= 1e11) broken.push(`created is ${created}: milliseconds, not seconds`);
     else if (created < 1e9) partial.push(`created is ${created}: not a Unix time in seconds`);
-    if (model !== ctx.model)
+    const snapshot = typeof model === 'string' ? snapshotSuffix(ctx.model, model) : undefined;
+    if (model !== ctx.model && snapshot === undefined)
       partial.push(`model is ${JSON.stringify(model) ?? 'missing'}, not the requested ${JSON.stringify(ctx.model)}`);
     const extraFields = Object.keys(c.top).filter((k) => !OPENAI_RESPONSE_FIELDS.has(k));
     const details: Record<string, unknown> = {
@@ -110,6 +122,7 @@ export const chatMetadata: Probe = {
       model,
       system_fingerprint: c.top['system_fingerprint'] ?? null,
     };
+    if (snapshot !== undefined) details['snapshot'] = snapshot;
     if (extraFields.length > 0) details['extraFields'] = Object.fromEntries(extraFields.map((k) => [k, c.top[k]]));
     const warnings =
       extraFields.length > 0 ? [`extra top-level fields (informational): ${extraFields.join(', ')}`] : [];
@@ -117,7 +130,7 @@ export const chatMetadata: Probe = {
     if (problems.length === 0) {
       return judgement(
         'supported',
-        `id ${quote(String(id), 40)}, created ${String(created)} (seconds), model ${quote(String(model), 40)} as requested`,
+        `id ${quote(String(id), 40)}, created ${String(created)} (seconds), model ${quote(String(model), 40)} ${snapshot !== undefined ? `(the requested ${JSON.stringify(ctx.model)} as its dated snapshot ${snapshot})` : 'as requested'}`,
         { details, warnings },
       );
     }

@@ -45,6 +45,16 @@ export const metadataCases: BreakCases = {
     scenario: [P, S],
     check(f, b) {
       const got = json(b[0]!).model as string;
+      expect(got).toBe(`openai/${MODEL}`);
+      everywhere((item) => (item.model = got))(f, b);
+    },
+    changes: SUCCESSES,
+  },
+
+  'model-snapshot': {
+    scenario: [P, S],
+    check(f, b) {
+      const got = json(b[0]!).model as string;
       expect(got).toMatch(new RegExp(`^${MODEL}-\\d{4}-\\d{2}-\\d{2}$`));
       everywhere((item) => (item.model = got))(f, b);
     },

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { auth, chatBasic, chatMetadata, modelsList, usageAccounting } from '../../../suites/probes/basics.js';
+import {
+  auth,
+  chatBasic,
+  chatMetadata,
+  modelsList,
+  snapshotSuffix,
+  usageAccounting,
+} from '../../../suites/probes/basics.js';
 import { CTX, completion, failed, json, ok, seen, text } from '../helpers.js';
 
 describe('chat.basic', () => {
@@ -42,8 +49,29 @@ describe('chat.metadata', () => {
     expect(j.details).toMatchObject({ extraFields: { task_id: 'task_1' }, system_fingerprint: 'fp_1' });
     expect(j.warnings?.join()).toContain('task_id');
   });
+  it('supported: the requested model echoed as a dated snapshot (model-snapshot), the snapshot reported', () => {
+    for (const [model, snap] of [
+      ['m-2024-07-18', '2024-07-18'],
+      ['m-0613', '0613'],
+      ['m-20250514', '20250514'],
+    ]) {
+      const j = chatMetadata.judge(seen({ basic: ok({ model }) }), CTX);
+      expect(j.verdict, model).toBe('supported');
+      expect(j.summary).toContain(`snapshot ${snap}`);
+      expect(j.details).toMatchObject({ snapshot: snap });
+    }
+  });
+  it('snapshotSuffix: only a date after the requested id and a dash', () => {
+    expect(snapshotSuffix('gpt-4o-mini', 'gpt-4o-mini-2024-07-18')).toBe('2024-07-18');
+    expect(snapshotSuffix('gpt-4', 'gpt-4-0613')).toBe('0613');
+    expect(snapshotSuffix('gpt-4', 'gpt-4o-2024-08-06')).toBeUndefined();
+    expect(snapshotSuffix('gpt-4o', 'gpt-4o-mini')).toBeUndefined();
+    expect(snapshotSuffix('gpt-4o', 'gpt-4o-2024-08')).toBeUndefined();
+    expect(snapshotSuffix('gpt-4o', 'gpt-4o')).toBeUndefined();
+  });
   it('partial: rewritten model (model-rewritten), empty id (id-empty)', () => {
-    expect(chatMetadata.judge(seen({ basic: ok({ model: 'm-2024-08-06' }) }), CTX).verdict).toBe('partial');
+    expect(chatMetadata.judge(seen({ basic: ok({ model: 'openai/m' }) }), CTX).verdict).toBe('partial');
+    expect(chatMetadata.judge(seen({ basic: ok({ model: 'm-mini' }) }), CTX).verdict).toBe('partial');
     expect(chatMetadata.judge(seen({ basic: ok({ id: '' }) }), CTX).summary).toContain('empty');
   });
   it('broken: created in milliseconds (created-millis)', () => {
