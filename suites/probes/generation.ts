@@ -117,8 +117,16 @@ function stopOutcome(reply: Reply, baselineSaysStopWord: boolean | undefined): S
   const raw = reply.completion.choices[0]?.finishReason;
   // A stream without a finish chunk is stream.sse's finding, not stop's.
   const finish = reply.completion.format === 'sse' && (raw === null || raw === '') ? 'stop' : raw;
-  const at = text.toLowerCase().indexOf(STOP_WORD);
+  // Stop sequences match exactly, case included: "Gamma" does not stop on "gamma", so a model
+  // that capitalises shows nothing about the server (it is not `ignored`).
+  const at = text.indexOf(STOP_WORD);
   if (at >= 0) return { kind: text.slice(at + STOP_WORD.length).trim() === '' ? 'included' : 'ignored', text };
+  if (text.toLowerCase().includes(STOP_WORD))
+    return {
+      kind: 'undecided',
+      text,
+      why: `the model wrote "${STOP_WORD}" in another case, which a stop string does not match`,
+    };
   if (baselineSaysStopWord === false)
     return { kind: 'undecided', text, why: `without stop the model did not say "${STOP_WORD}" either` };
   if (baselineSaysStopWord === undefined)
@@ -146,7 +154,7 @@ export const stop: Probe = {
   ],
   judge(seen) {
     const base = readReply(seen['without stop'], { stream: false });
-    const baselineSays = base.kind === 'ok' ? firstText(base.completion).toLowerCase().includes(STOP_WORD) : undefined;
+    const baselineSays = base.kind === 'ok' ? firstText(base.completion).includes(STOP_WORD) : undefined;
     const plain = stopOutcome(readReply(seen['with stop'], { stream: false }), baselineSays);
     const streamed = stopOutcome(readReply(seen['streamed with stop'], { stream: true }), baselineSays);
     const details = {

@@ -64,6 +64,18 @@ describe('stop', () => {
   it('inconclusive when the model does not say gamma even without stop', () => {
     expect(judge(ok({ content: 'Hello' }), ['Hello'], ok({ content: 'Hello' })).verdict).toBe('inconclusive');
   });
+  it('matches the stop string case-sensitively, as the contract does: a title-cased answer is not "ignored"', () => {
+    const titled = ok({ content: 'Alpha Beta Gamma Delta' });
+    const j = judge(titled, ['Alpha', ' Beta', ' Gamma', ' Delta'], titled);
+    expect(j.verdict).toBe('inconclusive');
+    expect(j.summary).toContain('the model wrote "gamma" in another case, which a stop string does not match');
+    // Lower case without stop, capitalised with it: still no evidence either way.
+    expect(judge(titled, ['Alpha', ' Beta', ' Gamma', ' Delta']).verdict).toBe('inconclusive');
+    // The exact string after the cut is still caught.
+    expect(judge(ok({ content: 'Alpha beta gamma delta' }), ['alpha', ' gamma', ' delta'], titled).verdict).toBe(
+      'ignored',
+    );
+  });
   it('a stream without finish chunk is stream.sse business', () => {
     const chunks = textChunks(['alpha', ' beta ']).slice(0, -1);
     const j = stop.judge(
