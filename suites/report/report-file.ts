@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { packageVersion } from '../../spec/load.js';
-import { groupByCause } from './render/model.js';
+import { groupByCause, retryCount } from './render/model.js';
 export { groupByCause, type CauseGroup } from './render/model.js';
 import { breaks } from '../../spec/breaks.js';
 import { features } from '../../spec/features.js';
@@ -62,9 +62,10 @@ function clip(s: string, max: number): string {
 
 export function costLine(t: ReportTarget): string {
   const u = t.usage;
+  const n = retryCount(t);
   const retries =
-    u.logicalRequests !== undefined && u.requests > u.logicalRequests
-      ? ` (${u.logicalRequests} logical + ${u.requests - u.logicalRequests} retries${u.retried && u.retried.length > 0 ? `: ${u.retried.join(', ')}` : ''})`
+    n > 0
+      ? ` (${u.requests - n} logical + ${n} retries${u.retried && u.retried.length > 0 ? `: ${u.retried.join(', ')}` : ''})`
       : '';
   return `${u.requests} requests on the wire${retries}, ${u.promptTokens + u.completionTokens} tokens (${u.promptTokens} prompt + ${u.completionTokens} completion), ${(t.durationMs / 1000).toFixed(1)} s`;
 }
