@@ -151,7 +151,11 @@ export const streamBreaks: Record<string, BreakImpl> = {
   },
   'usage-on-finish-chunk': {
     chunks(chunks, ctx) {
-      if (!ctx.includeUsage) return chunks;
+      if (!ctx.includeUsage) {
+        // `unasked`: the relay reports usage whether or not it was asked for.
+        if ((ctx.params as { unasked?: boolean } | undefined)?.unasked) usageOnLastFinish(chunks, ctx.usage);
+        return chunks;
+      }
       const kept = chunks.filter((c) => !isUsageChunk(c));
       usageOnLastFinish(kept, ctx.usage);
       return kept;

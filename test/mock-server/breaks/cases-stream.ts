@@ -10,6 +10,8 @@ import {
   expectSame,
   post,
   rawEvents,
+  send,
+  start,
   sse,
   STREAM_USAGE,
   WEATHER_PROMPT,
@@ -286,6 +288,33 @@ export const streamCases: BreakCases = {
       expectSame(b0!, f0!, 'usage not asked: untouched');
     },
     changes: ['stream'],
+    more: {
+      'with unasked: true, usage is on the finish chunk of every stream, asked or not': async () => {
+        const faithful = await start();
+        const always = await start({ breaks: [{ id: 'usage-on-finish-chunk', params: { unasked: true } }] });
+        try {
+          const [f, f0, b, b0] = await Promise.all([
+            send(faithful, S),
+            send(faithful, S0),
+            send(always, S),
+            send(always, S0),
+          ]);
+          const usage = chunks(f).at(-1).usage;
+          for (const broken of [b, b0]) {
+            const list = chunks(broken);
+            expect(list.filter(isUsageChunk), 'no separate usage chunk').toEqual([]);
+            expect(list[finishIndex(list)].usage).toEqual(usage);
+            expect(sse(broken).done).toBe(true);
+          }
+          // Otherwise the unasked stream is untouched.
+          expect(chunks(b0).map((c) => ({ ...c, usage: undefined }))).toEqual(
+            chunks(f0).map((c) => ({ ...c, usage: undefined })),
+          );
+        } finally {
+          await Promise.all([faithful, always].map((s) => s.provider.stop()));
+        }
+      },
+    },
   },
 
   'usage-duplicated': {
