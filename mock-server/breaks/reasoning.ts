@@ -32,13 +32,19 @@ export const reasoningBreaks: Record<string, BreakImpl> = {
     },
   },
   'reasoning-dropped': {
+    // No text and no count: a relay that strips the reasoning and rebuilds usage from the
+    // answer alone (or serves a non-reasoning model). Hiding the text but keeping the count is
+    // what OpenAI's o-series does, so that alone would not be a fault.
     choice(c) {
       c.reasoning = null;
+      c.reasoningTokens = 0;
     },
   },
   'reasoning-effort-ignored': {
-    request(req) {
-      delete req.reasoning_effort;
+    // Dropped before anything checks it, as a relay that does not know the parameter does:
+    // the value never reaches the model, so even an invalid one is answered.
+    raw(body) {
+      delete body['reasoning_effort'];
     },
   },
   'reasoning-effort-rejected': {
