@@ -32,9 +32,17 @@ export const reasoningBreaks: Record<string, BreakImpl> = {
     },
   },
   'reasoning-dropped': {
-    // No text and no count: a relay that strips the reasoning and rebuilds usage from the
-    // answer alone (or serves a non-reasoning model). Hiding the text but keeping the count is
-    // what OpenAI's o-series does, so that alone would not be a fault.
+    // A non-reasoning model served under the reasoning model's name: no reasoning text and no
+    // count (hiding the text but keeping the count is what OpenAI's o-series does, so that
+    // alone would not be a fault), and reasoning_effort refused as such a model refuses it.
+    request: (req) =>
+      req.reasoning_effort != null
+        ? invalidRequest(
+            "Unsupported parameter: 'reasoning_effort' is not supported with this model.",
+            'reasoning_effort',
+            'unsupported_parameter',
+          )
+        : undefined,
     choice(c) {
       c.reasoning = null;
       c.reasoningTokens = 0;

@@ -151,11 +151,15 @@ export const reasoningCases: BreakCases = {
 
   'reasoning-dropped': {
     scenario: [
+      post(reasoning()),
+      post(reasoning({ stream: true })),
+      post(reasoning({ stream: true, stream_options: { include_usage: true } })),
       R,
-      RS,
-      post(reasoning({ reasoning_effort: 'low', stream: true, stream_options: { include_usage: true } })),
     ],
-    check([f, fs, fu], [b, bs, bu]) {
+    check([f, fs, fu, fEffort], [b, bs, bu, bEffort]) {
+      // reasoning_effort refused, as a non-reasoning model refuses it.
+      expect(fEffort!.status).toBe(200);
+      expect(errorOf(bEffort!, 400)).toMatchObject({ param: 'reasoning_effort', code: 'unsupported_parameter' });
       // Usage rebuilt without the reasoning: completion counts the answer only.
       const withoutReasoning = (usage: J): J => {
         const r = usage.completion_tokens_details.reasoning_tokens;
