@@ -69,16 +69,22 @@ export function capOf(body: Readonly<Record<string, unknown>>): number | undefin
  */
 const CHARS_PER_TOKEN_AT_LEAST = 2;
 
-/** Completion tokens above the cap although the answer fits in the cap by any tokenizer. */
+/**
+ * Completion tokens above the cap although the answer fits in the cap by any tokenizer.
+ * Reported reasoning_tokens are left out: some providers (DeepSeek) cap only the answer and
+ * count hidden reasoning on top.
+ */
 export function overCapFinding(sample: UsageSample, counts: Counts): UsageFinding | undefined {
   const cap = capOf(sample.body);
-  if (cap === undefined || counts.completion <= cap) return undefined;
+  const reasoning = usageInt(sample.completion.usage, 'completion_tokens_details', 'reasoning_tokens') ?? 0;
+  if (cap === undefined || counts.completion - reasoning <= cap) return undefined;
   const chars = outputChars(sample.completion);
   // A longer answer means the cap was not applied: max_tokens's finding, and the count may be true.
   if (Math.ceil(chars / CHARS_PER_TOKEN_AT_LEAST) > cap) return undefined;
+  const besides = reasoning > 0 ? ` (${counts.completion - reasoning} besides ${reasoning} reasoning_tokens)` : '';
   return {
     verdict: 'partial',
-    text: `${sample.what}: completion_tokens ${counts.completion} exceeds the request's max_tokens ${cap}, for an answer of ${chars} characters (impossible: clients are billed for tokens that cannot exist)`,
+    text: `${sample.what}: completion_tokens ${counts.completion}${besides} exceeds the request's max_tokens ${cap}, for an answer of ${chars} characters (impossible: clients are billed for tokens that cannot exist)`,
   };
 }
 

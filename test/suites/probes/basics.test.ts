@@ -147,6 +147,16 @@ describe('usage.accounting', () => {
         CTX,
       ).verdict,
     ).toBe('supported');
+    // Hidden reasoning counted on top of the cap (DeepSeek caps only the answer): not flagged.
+    expect(
+      usageAccounting.judge(
+        seen({
+          basic: basic({ ...usage(12, 45), completion_tokens_details: { reasoning_tokens: 40 } }),
+          'tool call': toolCall(usage(180, 22)),
+        }),
+        CTX,
+      ).verdict,
+    ).toBe('supported');
     // At the cap is possible.
     expect(
       usageAccounting.judge(seen({ basic: basic(usage(12, 20)), 'tool call': toolCall(usage(180, 22)) }), CTX).verdict,
