@@ -162,7 +162,7 @@ export const reasoningEffort: Probe = {
     if (reply.kind === 'ok')
       return judgement(
         'ignored',
-        `reasoning_effort made no measurable difference (${c.text}), and the invalid value ${JSON.stringify(INVALID_EFFORT)} was answered too: the parameter does not reach the model`,
+        `reasoning_effort made no measurable difference (${c.text}), and the invalid value ${JSON.stringify(INVALID_EFFORT)} was answered too (OpenAI refuses it with 400): the relay does not pass the parameter on, or rewrites values it does not know`,
         opts,
       );
     if (reply.kind === 'refused' && !reply.via2xx && reply.status >= 400 && reply.status < 500)
