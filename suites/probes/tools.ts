@@ -329,11 +329,13 @@ export const toolsStream: Probe = {
         `the stream ends with finish_reason "tool_calls" but carries no tool call (text ${autoText}): the calls were lost on the way`,
         { warnings: auto.reply.warnings, decisive: STREAMED },
       );
-    const plain = plainCalls(seen) ?? [];
+    const plain = plainCalls(seen);
     const autoStory =
-      plain.length > 0
-        ? `under tool_choice auto the model answered in text in the streamed sample (${autoText}); the non-streamed one called ${plain.map((c) => String(c.name)).join(', ')}`
-        : `under tool_choice auto the model answered in text streamed (${autoText}) and unstreamed`;
+      plain === undefined
+        ? `under tool_choice auto the model answered in text in the streamed sample (${autoText}); the non-streamed one got no completion`
+        : plain.length > 0
+          ? `under tool_choice auto the model answered in text in the streamed sample (${autoText}); the non-streamed one called ${plain.map((c) => String(c.name)).join(', ')}`
+          : `under tool_choice auto the model answered in text streamed (${autoText}) and unstreamed`;
     const forced = streamedCallsOf(seen[FORCED_STREAMED]);
     if (seen[FORCED_STREAMED] === undefined)
       return judgement('inconclusive', `${autoStory}, and no forced request was made`, { decisive: STREAMED });

@@ -187,7 +187,11 @@ describe('tools.stream', () => {
     expect(nowhere.verdict).toBe('inconclusive');
     expect(nowhere.summary).toContain('may not honour tool_choice');
     // Text streamed and unstreamed under auto: forced too, and the same judgement.
-    expect(forcing(seen({ 'streamed tool call': sse(sseOf(textStream())), 'tool call': text() }))).toHaveLength(2);
+    const bothText = { 'streamed tool call': sse(sseOf(textStream())), 'tool call': text() };
+    expect(forcing(seen(bothText))).toHaveLength(2);
+    expect(toolsStream.judge(seen(bothText), CTX).summary).toContain(
+      'answered in text streamed ("Sunny.") and unstreamed',
+    );
   });
   it('broken when the stream ends with finish_reason tool_calls but carries no call (evidence, not choice)', () => {
     const s = seen({ 'streamed tool call': sse(sseOf(textStream('tool_calls'))), 'tool call': calls([weather]) });
