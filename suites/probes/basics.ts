@@ -1,5 +1,6 @@
 // Basics: chat.basic, auth, chat.metadata, usage.accounting, models.list. The first four
-// read one shared exchange (the basic request), so they cost one request together.
+// read one shared exchange (the basic request), so they cost one request together;
+// usage.accounting also borrows the tool probes' plain tool call, a much longer prompt.
 import type { ReportVerdict } from '../../spec/generated/types.js';
 import { failure, isObject, isRefusal, quote, readReply, unusable, type Completion, type JsonObject } from './read.js';
 import { BASIC, PING, TOOL_CALL } from './requests.js';
@@ -166,7 +167,7 @@ export const usageAccounting: Probe = {
     const findings = usageFindings(samples);
     if (findings.length > 0) {
       const verdict = worst(...findings.map((f) => f.verdict));
-      return judgement(verdict, findings.map((f) => f.text).join('; '), { details, warnings });
+      return judgement(verdict, findings.map((f) => f.text).join('; '), { details, warnings, decisive: 'basic' });
     }
     const { prompt: p, completion: k, total: t } = counts;
     const extras = ['prompt_tokens_details', 'completion_tokens_details'].filter((d) => isObject(usage[d]));
@@ -175,7 +176,7 @@ export const usageAccounting: Probe = {
     return judgement(
       'supported',
       `prompt ${p} + completion ${k} = total ${t}${extras.length > 0 ? ` (with ${extras.join(', ')})` : ''}${compared}`,
-      { details, warnings },
+      { details, warnings, decisive: 'basic' },
     );
   },
 };
