@@ -23,6 +23,8 @@ export const errorBreaks: Record<string, BreakImpl> = {
       if (reply.error.code === 'model_not_found') reply.status = 503;
     },
   },
+  // Non-streamed only: streamed requests for it are still refused (errors.in_band's business).
+  'unknown-model-served': { serveUnknownModels: true },
   'errors-blanket-500': {
     error(reply) {
       if (reply.status >= 400 && reply.status < 500) reply.status = 500;

@@ -50,6 +50,8 @@ export interface ErrorContext {
 export interface BreakImpl {
   /** Serve requests whatever the key. */
   acceptAnyKey?: true;
+  /** Answer non-streamed requests for a model id it does not serve with its first model. */
+  serveUnknownModels?: true;
   /** Before schema validation, on a copy of the parsed body. */
   raw?(body: JsonObject, params: BreakParams | undefined): void;
   /** After validation: refuse, or change what the relay forwards upstream. */

@@ -40,6 +40,7 @@ export const IMPLEMENTATIONS: Readonly<Record<string, BreakImpl>> = {
 export interface Quirks {
   ids: string[];
   acceptAnyKey: boolean;
+  serveUnknownModels: boolean;
   raw(body: JsonObject): void;
   request(request: ChatCompletionRequest): ApiError | null;
   choice(choice: PlannedChoice, ctx: Omit<ChoiceContext, 'params'>): void;
@@ -90,6 +91,7 @@ export function composeQuirks(active: readonly ActiveBreak[]): Quirks {
   return {
     ids: ordered.map((b) => b.id),
     acceptAnyKey: ordered.some((b) => b.impl.acceptAnyKey),
+    serveUnknownModels: ordered.some((b) => b.impl.serveUnknownModels),
     raw(body) {
       for (const b of withHook('raw')) b.impl.raw(body, b.params);
     },

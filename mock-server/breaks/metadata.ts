@@ -1,6 +1,6 @@
 // Response metadata and usage, and the model list.
 import { routeNotFound } from '../http/api-error.js';
-import type { BreakImpl, JsonObject } from './hooks.js';
+import type { BreakImpl, JsonObject, StageContext } from './hooks.js';
 import { bodyOf, choicesOf, isObject, objectChunks } from './json.js';
 
 /** Apply `edit` to the response, or to every chunk of a stream. */
@@ -16,6 +16,19 @@ function everywhere(edit: (item: JsonObject) => void): Pick<BreakImpl, 'response
 
 function mismatchTotal(item: JsonObject): void {
   if (isObject(item.usage) && typeof item.usage.total_tokens === 'number') item.usage.total_tokens += 7;
+}
+
+/** What usage-constant reports for every answer, whatever was asked. */
+const CONSTANT_USAGE = { prompt_tokens: 10, completion_tokens: 20, total_tokens: 30 };
+
+/** Completion counted as the request's cap plus an overhead, where a cap was set (consistent total). */
+function overCap(item: JsonObject, ctx: StageContext): void {
+  const caps = [ctx.request.max_tokens, ctx.request.max_completion_tokens].filter((c) => typeof c === 'number');
+  if (caps.length === 0) return;
+  const cap = Math.min(...caps);
+  if (!isObject(item.usage) || typeof item.usage.prompt_tokens !== 'number') return;
+  item.usage.completion_tokens = cap + 8;
+  item.usage.total_tokens = item.usage.prompt_tokens + cap + 8;
 }
 
 export const metadataBreaks: Record<string, BreakImpl> = {
@@ -50,6 +63,16 @@ export const metadataBreaks: Record<string, BreakImpl> = {
     },
   },
   'usage-total-mismatch': everywhere(mismatchTotal),
+  'usage-constant': everywhere((item) => {
+    if (isObject(item.usage)) item.usage = { ...CONSTANT_USAGE };
+  }),
+  'usage-over-max-tokens': {
+    response: overCap,
+    chunks(chunks, ctx) {
+      objectChunks(chunks).forEach((c) => overCap(c, ctx));
+      return chunks;
+    },
+  },
   'models-list-nonstandard': {
     models(list) {
       if (!Array.isArray(list.data)) return;

@@ -32,13 +32,27 @@ export const reasoningBreaks: Record<string, BreakImpl> = {
     },
   },
   'reasoning-dropped': {
+    // A non-reasoning model served under the reasoning model's name: no reasoning text and no
+    // count (hiding the text but keeping the count is what OpenAI's o-series does, so that
+    // alone would not be a fault), and reasoning_effort refused as such a model refuses it.
+    request: (req) =>
+      req.reasoning_effort != null
+        ? invalidRequest(
+            "Unsupported parameter: 'reasoning_effort' is not supported with this model.",
+            'reasoning_effort',
+            'unsupported_parameter',
+          )
+        : undefined,
     choice(c) {
       c.reasoning = null;
+      c.reasoningTokens = 0;
     },
   },
   'reasoning-effort-ignored': {
-    request(req) {
-      delete req.reasoning_effort;
+    // Dropped before anything checks it, as a relay that does not know the parameter does:
+    // the value never reaches the model, so even an invalid one is answered.
+    raw(body) {
+      delete body['reasoning_effort'];
     },
   },
   'reasoning-effort-rejected': {

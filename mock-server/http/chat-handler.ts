@@ -131,7 +131,9 @@ async function chatCompletions(
   if (refusal) throw refusal;
   const stream = request.stream === true;
   state.stream = stream;
-  const model = options.models.get(request.model);
+  const model =
+    options.models.get(request.model) ??
+    (quirks.serveUnknownModels && !stream ? options.models.values().next().value : undefined);
   const problem = checkRequest(request, model, options.limits);
   if (problem) throw problem;
 

@@ -1,19 +1,12 @@
 // Basics: chat.basic, auth, chat.metadata, usage.accounting, models.list. The first four
-// read one shared exchange (the basic request), so they cost one request together.
+// read one shared exchange (the basic request), so they cost one request together;
+// usage.accounting also borrows the tool probes' plain tool call, a much longer prompt.
 import type { ReportVerdict } from '../../spec/generated/types.js';
-import {
-  failure,
-  isObject,
-  isRefusal,
-  quote,
-  readReply,
-  unusable,
-  usageInt,
-  type Completion,
-  type JsonObject,
-} from './read.js';
-import { BASIC, PING } from './requests.js';
-import { judgement, type Judgement, type Observed, type Probe, type RequestSpec } from './types.js';
+import { failure, isObject, isRefusal, quote, readReply, unusable, type Completion, type JsonObject } from './read.js';
+import { BASIC, PING, TOOL_CALL } from './requests.js';
+import { TOOL_CALL_REQUEST } from './tools.js';
+import { countsOf, usageFindings } from './usage.js';
+import { judgement, worst, type Judgement, type Observed, type Probe, type RequestSpec } from './types.js';
 
 export const BASIC_REQUEST: RequestSpec = { label: 'basic', body: BASIC };
 export const NO_KEY_REQUEST: RequestSpec = { label: 'no key', body: PING, auth: 'none', noRetry: true };
@@ -141,30 +134,49 @@ export const chatMetadata: Probe = {
   },
 };
 
+/** A second exchange with a much longer prompt (the tool definitions count), borrowed from the tool probes. */
+const USAGE_COMPARISON: RequestSpec = { ...TOOL_CALL_REQUEST };
+
 export const usageAccounting: Probe = {
   feature: 'usage.accounting',
   needs: 'model',
-  steps: [[BASIC_REQUEST]],
+  steps: [[BASIC_REQUEST, USAGE_COMPARISON]],
   judge(seen) {
     const c = basicCompletion(seen['basic'], 'usage.accounting');
     if (!('top' in c)) return c;
     const usage = c.usage;
     if (!usage) return judgement('partial', 'the completion has no `usage`: token counts are missing');
-    const p = usageInt(usage, 'prompt_tokens');
-    const k = usageInt(usage, 'completion_tokens');
-    const t = usageInt(usage, 'total_tokens');
     const details: Record<string, unknown> = { usage };
-    const missing = (['prompt_tokens', 'completion_tokens', 'total_tokens'] as const).filter(
-      (_, i) => [p, k, t][i] === undefined,
-    );
-    if (missing.length > 0) return judgement('partial', `usage lacks integer ${missing.join(', ')}`, { details });
-    if (t !== p! + k!)
-      return judgement('partial', `total_tokens ${t} ≠ prompt_tokens ${p} + completion_tokens ${k}`, { details });
+    const counts = countsOf(usage);
+    if ('missing' in counts)
+      return judgement('partial', `usage lacks integer ${counts.missing.join(', ')}`, { details });
+    const samples = [{ sample: { what: 'the basic request', body: BASIC, completion: c }, counts }];
+    const warnings: string[] = [];
+    const other = readReply(seen[USAGE_COMPARISON.label], { stream: false });
+    const otherCounts = other.kind === 'ok' ? countsOf(other.completion.usage) : undefined;
+    if (other.kind === 'ok' && otherCounts && !('missing' in otherCounts)) {
+      samples.push({
+        sample: { what: `the ${USAGE_COMPARISON.label} request`, body: TOOL_CALL, completion: other.completion },
+        counts: otherCounts,
+      });
+      details['comparison'] = other.completion.usage;
+    } else
+      warnings.push(
+        `the ${USAGE_COMPARISON.label} request gave no usable usage, so the counts could not be compared across prompts`,
+      );
+    const findings = usageFindings(samples);
+    if (findings.length > 0) {
+      const verdict = worst(...findings.map((f) => f.verdict));
+      return judgement(verdict, findings.map((f) => f.text).join('; '), { details, warnings, decisive: 'basic' });
+    }
+    const { prompt: p, completion: k, total: t } = counts;
     const extras = ['prompt_tokens_details', 'completion_tokens_details'].filter((d) => isObject(usage[d]));
+    const compared =
+      samples.length > 1 ? `; prompt ${samples[1]!.counts.prompt} for the longer ${USAGE_COMPARISON.label} prompt` : '';
     return judgement(
       'supported',
-      `prompt ${p} + completion ${k} = total ${t}${extras.length > 0 ? ` (with ${extras.join(', ')})` : ''}`,
-      { details },
+      `prompt ${p} + completion ${k} = total ${t}${extras.length > 0 ? ` (with ${extras.join(', ')})` : ''}${compared}`,
+      { details, warnings, decisive: 'basic' },
     );
   },
 };

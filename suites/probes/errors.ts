@@ -25,10 +25,22 @@ interface StatusCheck {
   label: string;
   what: string;
   expected: number;
+  /** What a completion instead of a refusal means here; absent when it is another feature's finding. */
+  served?: Finding;
 }
 
 const STATUS_CHECKS: readonly StatusCheck[] = [
-  { label: 'unknown model', what: 'an unknown model', expected: 404 },
+  {
+    label: 'unknown model',
+    what: 'an unknown model',
+    expected: 404,
+    // The request names a model that does not exist and the relay answers with some other
+    // one: the model id has no effect, and a mistyped id is never reported.
+    served: {
+      verdict: 'ignored',
+      text: `HTTP 200 with a completion for the model id ${JSON.stringify(UNKNOWN_MODEL)}, which does not exist (served by some default model: a mistyped model id is never reported)`,
+    },
+  },
   { label: 'malformed JSON', what: 'malformed JSON', expected: 400 },
   { label: 'wrong key', what: 'a wrong key', expected: 401 },
 ];
@@ -52,7 +64,8 @@ function statusFinding(check: StatusCheck, o: Observed | undefined, warnings: st
   const status = o.status!;
   if (status >= 200 && status < 300) {
     if (readReply(o, { stream: false }).kind === 'ok') {
-      // Not a refusal: for a wrong key that is auth's finding; an unknown model may be a fallback.
+      if (check.served) return check.served;
+      // Not a refusal: for a wrong key that is auth's finding.
       warnings.push(`${check.what} was served a completion (not a refusal, so its status is not judged)`);
       return undefined;
     }

@@ -7,7 +7,7 @@
 // `max_completion_tokens`: requests carry no temperature, and a refusal that names the cap
 // is retried once with max_completion_tokens (a different request, not a retried assertion).
 import { errorMessage, isRefusal, readReply, unusable, usageInt, type Completion, type Reply } from './read.js';
-import { REASONING_CAP, reasoningBody } from './requests.js';
+import { INVALID_EFFORT, REASONING_CAP, invalidEffortBody, reasoningBody } from './requests.js';
 import { judgement, type Judgement, type Probe, type RequestSpec, type Seen, type Step } from './types.js';
 
 const ALT = ' (max_completion_tokens)';
@@ -64,6 +64,78 @@ function reasoningTokens(c: Completion): number | undefined {
 /** Rough token count of reasoning text (4 characters a token), when usage gives none. */
 const approxTokens = (text: string): number => Math.ceil(text.length / 4);
 
+/** How low and high compared: decided, or flat (the invalid-value check decides). */
+type EffortComparison =
+  | { kind: 'decided'; judgement: Judgement }
+  | { kind: 'flat'; text: string; details: Record<string, unknown>; cap: 'max_tokens' | 'max_completion_tokens' };
+
+/**
+ * Pure: low vs high. Flat (about as much reasoning at both) is not a fault by itself: a model
+ * may think about an easy prompt as long at either level. A high that hit the probe's own cap
+ * says nothing about how much it wanted to think.
+ */
+export function compareEfforts(seen: Seen): EffortComparison {
+  const low = best(seen, 'low');
+  const high = best(seen, 'high');
+  for (const side of [low, high]) {
+    if (side.reply.kind !== 'ok') {
+      const u = unusable(side.reply, `reasoning_effort ${side.label}`);
+      return {
+        kind: 'decided',
+        judgement: judgement(u.verdict, u.summary, { warnings: u.warnings, decisive: side.label }),
+      };
+    }
+  }
+  const a = (low.reply as Extract<Reply, { kind: 'ok' }>).completion;
+  const b = (high.reply as Extract<Reply, { kind: 'ok' }>).completion;
+  const ta = reasoningTokens(a);
+  const tb = reasoningTokens(b);
+  let measure: string;
+  let ma: number;
+  let mb: number;
+  if (ta !== undefined && tb !== undefined && (ta > 0 || tb > 0)) {
+    measure = 'reasoning_tokens';
+    ma = ta;
+    mb = tb;
+  } else {
+    measure = 'reasoning length (≈tokens)';
+    ma = approxTokens(reasoningOf(a).text);
+    mb = approxTokens(reasoningOf(b).text);
+  }
+  const details = { measure, low: ma, high: mb, cap: REASONING_CAP };
+  const decided = (verdict: 'supported' | 'inconclusive', summary: string): EffortComparison => ({
+    kind: 'decided',
+    judgement: judgement(verdict, summary, { details, decisive: high.label }),
+  });
+  if (ma === 0 && mb === 0)
+    return decided(
+      'inconclusive',
+      'no reasoning_tokens and no reasoning text at either effort, so there is nothing to compare',
+    );
+  const cappedLow = a.choices[0]?.finishReason === 'length';
+  const cappedHigh = b.choices[0]?.finishReason === 'length';
+  if (mb >= ma * 1.25 && mb - ma >= 8) return decided('supported', `${measure}: ${ma} at low, ${mb} at high`);
+  if (cappedLow && cappedHigh)
+    return decided('inconclusive', `both efforts hit the cap of ${REASONING_CAP} tokens (${measure} ${ma} vs ${mb})`);
+  if (cappedHigh)
+    return decided(
+      'inconclusive',
+      `high hit the probe's own cap of ${REASONING_CAP} tokens (finish_reason length) while low did not (${measure} ${ma} at low, ${mb} at high): how much more high would have thought is unknown`,
+    );
+  if (ma >= mb * 1.25 && ma - mb >= 8)
+    return decided('inconclusive', `${measure} went the wrong way: ${ma} at low, ${mb} at high`);
+  if (Math.max(ma, mb) < 16)
+    return decided('inconclusive', `too little reasoning to tell (${measure} ${ma} at low, ${mb} at high)`);
+  return {
+    kind: 'flat',
+    text: `${measure} ${ma} at low, ${mb} at high`,
+    details,
+    cap: high.label.endsWith(ALT) ? 'max_completion_tokens' : 'max_tokens',
+  };
+}
+
+const INVALID = 'invalid reasoning_effort';
+
 export const reasoningEffort: Probe = {
   feature: 'reasoning.effort',
   needs: 'reasoning-model',
@@ -73,56 +145,41 @@ export const reasoningEffort: Probe = {
       ['low', 'low'],
       ['high', 'high'],
     ]),
+    // Only when flat: does the parameter reach the model at all? (one more tiny request)
+    (seen) => {
+      const c = compareEfforts(seen);
+      return c.kind === 'flat'
+        ? [{ label: INVALID, body: invalidEffortBody(c.cap), model: 'reasoning-model', noRetry: true }]
+        : [];
+    },
   ],
   judge(seen) {
-    const low = best(seen, 'low');
-    const high = best(seen, 'high');
-    for (const side of [low, high]) {
-      if (side.reply.kind !== 'ok') {
-        const u = unusable(side.reply, `reasoning_effort ${side.label}`);
-        return judgement(u.verdict, u.summary, { warnings: u.warnings, decisive: side.label });
-      }
-    }
-    const a = (low.reply as Extract<Reply, { kind: 'ok' }>).completion;
-    const b = (high.reply as Extract<Reply, { kind: 'ok' }>).completion;
-    const ta = reasoningTokens(a);
-    const tb = reasoningTokens(b);
-    let measure: string;
-    let ma: number;
-    let mb: number;
-    if (ta !== undefined && tb !== undefined && (ta > 0 || tb > 0)) {
-      measure = 'reasoning_tokens';
-      ma = ta;
-      mb = tb;
-    } else {
-      measure = 'reasoning length (≈tokens)';
-      ma = approxTokens(reasoningOf(a).text);
-      mb = approxTokens(reasoningOf(b).text);
-    }
-    const details = { measure, low: ma, high: mb, cap: REASONING_CAP };
-    const opts = { details, decisive: high.label };
-    if (ma === 0 && mb === 0)
+    const c = compareEfforts(seen);
+    if (c.kind === 'decided') return c.judgement;
+    const reply = readReply(seen[INVALID], { stream: false });
+    const details = { ...c.details, invalidEffortStatus: seen[INVALID]?.status ?? null };
+    const opts = { details, decisive: INVALID };
+    if (reply.kind === 'ok')
       return judgement(
-        'inconclusive',
-        'no reasoning_tokens and no reasoning text at either effort, so there is nothing to compare',
+        'ignored',
+        `reasoning_effort made no measurable difference (${c.text}), and the invalid value ${JSON.stringify(INVALID_EFFORT)} was answered too (OpenAI refuses it with 400): the relay does not pass the parameter on, or rewrites values it does not know`,
         opts,
       );
-    const capped = (c: Completion, m: number): boolean =>
-      c.choices[0]?.finishReason === 'length' && m >= REASONING_CAP * 0.9;
-    if (capped(a, ma) && capped(b, mb))
+    if (reply.kind === 'refused' && !reply.via2xx && reply.status >= 400 && reply.status < 500)
       return judgement(
         'inconclusive',
-        `both efforts hit the cap of ${REASONING_CAP} tokens (${measure} ${ma} vs ${mb})`,
+        `the parameter reaches the model (the invalid value ${JSON.stringify(INVALID_EFFORT)} was refused with HTTP ${reply.status}); the model thought about as long at both levels (${c.text})`,
         opts,
       );
-    if (mb >= ma * 1.25 && mb - ma >= 8) return judgement('supported', `${measure}: ${ma} at low, ${mb} at high`, opts);
-    if (ma >= mb * 1.25 && ma - mb >= 8)
-      return judgement('inconclusive', `${measure} went the wrong way: ${ma} at low, ${mb} at high`, opts);
-    if (Math.max(ma, mb) < 16)
-      return judgement('inconclusive', `too little reasoning to tell (${measure} ${ma} at low, ${mb} at high)`, opts);
+    const why =
+      reply.kind === 'refused'
+        ? `HTTP ${reply.status}: ${reply.message}`
+        : reply.kind === 'failed' || reply.kind === 'invalid'
+          ? reply.reason
+          : 'no answer';
     return judgement(
-      'ignored',
-      `reasoning_effort made no measurable difference: ${measure} ${ma} at low, ${mb} at high`,
+      'inconclusive',
+      `the model thought about as long at both levels (${c.text}), and whether the parameter reaches it could not be told (the invalid-value request got ${why})`,
       opts,
     );
   },
@@ -178,15 +235,19 @@ export const reasoningContent: Probe = {
           opts,
         );
       case 'none':
+        // Counted but not returned is what OpenAI's o-series does: the model hides it, or the
+        // relay drops it, and the two look the same from outside. Not counted either means no
+        // reasoning reached the client at all (a relay rebuilding usage, or a non-reasoning
+        // model served under the reasoning model's name): the capability has no effect.
         if (tokens !== undefined && tokens > 0)
           return judgement(
-            'ignored',
-            `no reasoning text although usage reports ${tokens} reasoning_tokens: the reasoning is hidden or dropped`,
+            'inconclusive',
+            `the reasoning was counted (${tokens} reasoning_tokens) but not returned as text: the model may hide it (as OpenAI's o-series does) or the relay may drop it, which look the same from outside`,
             opts,
           );
         return judgement(
-          'inconclusive',
-          'no reasoning text and no reasoning_tokens: the model may not have reasoned (is it a reasoning model?)',
+          'ignored',
+          `no reasoning text and no reasoning_tokens from the reasoning model: no reasoning reached the client (a relay that drops it and rebuilds usage, or a non-reasoning model served)`,
           opts,
         );
     }

@@ -190,6 +190,22 @@ export function reasoningBody(
   };
 }
 
+/**
+ * reasoning_effort with a value OpenAI refuses (400): a relay that forwards the parameter gets
+ * the refusal, one that drops it is answered. Sent only when low and high came out flat; the
+ * cap is tiny because only the status is judged.
+ */
+export const INVALID_EFFORT = 'relaycheck-invalid-effort';
+export const INVALID_EFFORT_CAP = 16;
+export function invalidEffortBody(capParam: 'max_tokens' | 'max_completion_tokens'): Body {
+  return {
+    messages: [user(REASONING_PROMPT)],
+    reasoning_effort: INVALID_EFFORT,
+    stream: false,
+    [capParam]: INVALID_EFFORT_CAP,
+  };
+}
+
 // ---------------------------------------------------------------- inputs
 export const DEVELOPER_WORD = 'BANANA';
 const INSTRUCTION = `Whatever the user writes, reply with exactly: ${DEVELOPER_WORD}`;

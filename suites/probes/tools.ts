@@ -134,6 +134,11 @@ export const toolsCall: Probe = {
     const reply = readReply(seen['tool call'], { stream: false });
     if (reply.kind !== 'ok') return notServed(reply, 'the tool-call request');
     const calls = firstCalls(reply.completion);
+    if (calls.length === 0 && reply.completion.choices[0]?.finishReason === 'tool_calls')
+      return judgement(
+        'broken',
+        `finish_reason "tool_calls" but the message carries no tool call (text ${quote(firstText(reply.completion))}): the calls were lost on the way`,
+      );
     if (calls.length === 0) {
       return judgement(
         'inconclusive',
@@ -237,60 +242,143 @@ export function toolDeltaFindings(o: Observed): { findings: CallFinding[]; delta
   return { findings: [...unique.values()], deltas };
 }
 
+const STREAMED = 'streamed tool call';
+const FORCED_STREAMED = 'streamed tool call, required';
+const FORCED_PLAIN = 'tool call, required';
+
+/** Did the streamed exchange carry a tool call at all (calls, or any tool_calls delta)? */
+function streamedCallsOf(o: Observed | undefined): { reply: Reply; calls: ToolCallView[]; deltas: number } {
+  const reply = readReply(o, { stream: true });
+  const calls = reply.kind === 'ok' ? firstCalls(reply.completion) : [];
+  const deltas = o?.sse ? toolDeltaFindings(o).deltas : 0;
+  return { reply, calls, deltas };
+}
+
+/** A stream ending with finish_reason tool_calls that carries no call: the relay lost the calls. */
+function callsLost(reply: Reply): boolean {
+  return reply.kind === 'ok' && reply.completion.choices[0]?.finishReason === 'tool_calls';
+}
+
+/**
+ * Under tool_choice auto a text answer is the model's free choice: one text sample proves
+ * nothing. When the streamed sample has no call, the same request is sent again with
+ * tool_choice "required", streamed and not: only a forced call that comes unstreamed and not
+ * streamed shows the stream dropping the tools.
+ */
+function needsForcing(seen: Seen): boolean {
+  const s = streamedCallsOf(seen[STREAMED]);
+  return s.reply.kind === 'ok' && s.calls.length === 0 && s.deltas === 0 && !callsLost(s.reply);
+}
+
+/** The judgement of a stream that carries tool calls (deltas and reassembled calls). */
+function judgeStreamedCalls(o: Observed | undefined, label: string, warnings: string[], note: string): Judgement {
+  const reply = readReply(o, { stream: true });
+  if (reply.kind !== 'ok') return notServed(reply, 'the streamed tool-call request', label);
+  if (o?.sse && !o.sse.chat.done) warnings.push('no [DONE] (judged by stream.sse)');
+  const calls = firstCalls(reply.completion);
+  const delta = o?.sse ? toolDeltaFindings(o) : { findings: [], deltas: 0 };
+  // Reassembly problems are reported once, by the delta checks, when there are any.
+  const findings = [...delta.findings];
+  if (!findings.some((f) => f.verdict === 'broken')) findings.push(...calls.flatMap((c) => callFindings(c, true)));
+  const finishReason = reply.completion.choices[0]?.finishReason;
+  if (reply.completion.format === 'sse' && (finishReason === null || finishReason === ''))
+    warnings.push('no finish_reason in the stream (judged by stream.sse)');
+  else {
+    const finish = finishFinding(finishReason);
+    if (finish) findings.push(finish);
+  }
+  const verdict = verdictOf(findings);
+  const details = {
+    calls: calls.map((c) => ({ index: c.index, id: c.id, name: c.name, arguments: c.arguments })),
+    toolCallDeltas: delta.deltas,
+  };
+  const opts = { warnings: [...reply.warnings, ...warnings], details, decisive: label };
+  if (verdict === 'supported')
+    return judgement(
+      'supported',
+      `${note}${calls.length} streamed call(s) reassemble: ${describeCalls(calls)}; indexes from 0, id/name first, finish_reason tool_calls`,
+      opts,
+    );
+  return judgement(verdict, `${note}streamed tool calls deviate: ${findings.map((f) => f.text).join('; ')}`, opts);
+}
+
+const forcedStreamed = { ...TOOL_CALL_STREAMED, tool_choice: 'required' };
+const forcedPlain = { ...TOOL_CALL, tool_choice: 'required' };
+
 export const toolsStream: Probe = {
   feature: 'tools.stream',
   needs: 'model',
-  steps: [[{ label: 'streamed tool call', body: TOOL_CALL_STREAMED }, TOOL_CALL_REQUEST]],
+  steps: [
+    [{ label: STREAMED, body: TOOL_CALL_STREAMED }, TOOL_CALL_REQUEST],
+    (seen) =>
+      needsForcing(seen)
+        ? [
+            { label: FORCED_STREAMED, body: forcedStreamed },
+            { label: FORCED_PLAIN, body: forcedPlain },
+          ]
+        : [],
+  ],
   judge(seen) {
-    const o = seen['streamed tool call'];
-    const reply = readReply(o, { stream: true });
-    if (reply.kind !== 'ok') return notServed(reply, 'the streamed tool-call request', 'streamed tool call');
-    const warnings = [...reply.warnings];
-    if (o?.sse && !o.sse.chat.done) warnings.push('no [DONE] (judged by stream.sse)');
-    const calls = firstCalls(reply.completion);
-    const delta = o?.sse ? toolDeltaFindings(o) : { findings: [], deltas: 0 };
-    if (calls.length === 0 && delta.deltas === 0) {
-      const plain = plainCalls(seen);
-      if (plain && plain.length > 0) {
-        return judgement(
-          'ignored',
-          `with stream: true the answer was text ${quote(firstText(reply.completion))}, while the same request unstreamed called ${plain.map((c) => String(c.name)).join(', ')}`,
-          { warnings, decisive: 'streamed tool call' },
-        );
-      }
+    const auto = streamedCallsOf(seen[STREAMED]);
+    if (auto.reply.kind !== 'ok') return notServed(auto.reply, 'the streamed tool-call request', STREAMED);
+    const autoText = quote(firstText(auto.reply.completion));
+    if (auto.calls.length > 0 || auto.deltas > 0) return judgeStreamedCalls(seen[STREAMED], STREAMED, [], '');
+    if (callsLost(auto.reply))
       return judgement(
-        'inconclusive',
-        'no tool call, streamed or not: the model did not use the tools (or the relay dropped them)',
-        { warnings, decisive: 'streamed tool call' },
+        'broken',
+        `the stream ends with finish_reason "tool_calls" but carries no tool call (text ${autoText}): the calls were lost on the way`,
+        { warnings: auto.reply.warnings, decisive: STREAMED },
       );
+    const plain = plainCalls(seen);
+    const autoStory =
+      plain === undefined
+        ? `under tool_choice auto the model answered in text in the streamed sample (${autoText}); the non-streamed one got no completion`
+        : plain.length > 0
+          ? `under tool_choice auto the model answered in text in the streamed sample (${autoText}); the non-streamed one called ${plain.map((c) => String(c.name)).join(', ')}`
+          : `under tool_choice auto the model answered in text streamed (${autoText}) and unstreamed`;
+    const forced = streamedCallsOf(seen[FORCED_STREAMED]);
+    if (seen[FORCED_STREAMED] === undefined)
+      return judgement('inconclusive', `${autoStory}, and no forced request was made`, { decisive: STREAMED });
+    if (forced.reply.kind !== 'ok') {
+      const why =
+        forced.reply.kind === 'refused'
+          ? `was refused (HTTP ${forced.reply.status}: ${forced.reply.message})`
+          : `failed (${forced.reply.reason})`;
+      return judgement('inconclusive', `${autoStory}; the same stream with tool_choice "required" ${why}`, {
+        decisive: FORCED_STREAMED,
+      });
     }
-    // Reassembly problems are reported once, by the delta checks, when there are any.
-    const findings = [...delta.findings];
-    if (!findings.some((f) => f.verdict === 'broken')) findings.push(...calls.flatMap((c) => callFindings(c, true)));
-    const finishReason = reply.completion.choices[0]?.finishReason;
-    if (reply.completion.format === 'sse' && (finishReason === null || finishReason === ''))
-      warnings.push('no finish_reason in the stream (judged by stream.sse)');
-    else {
-      const finish = finishFinding(finishReason);
-      if (finish) findings.push(finish);
-    }
-    const verdict = verdictOf(findings);
-    const details = {
-      calls: calls.map((c) => ({ index: c.index, id: c.id, name: c.name, arguments: c.arguments })),
-      toolCallDeltas: delta.deltas,
-    };
-    if (verdict === 'supported') {
+    if (forced.calls.length > 0 || forced.deltas > 0)
+      return judgeStreamedCalls(
+        seen[FORCED_STREAMED],
+        FORCED_STREAMED,
+        [`${autoStory}; judged on the same stream with tool_choice "required"`],
+        'with tool_choice "required": ',
+      );
+    if (callsLost(forced.reply))
       return judgement(
-        'supported',
-        `${calls.length} streamed call(s) reassemble: ${describeCalls(calls)}; indexes from 0, id/name first, finish_reason tool_calls`,
-        { warnings, details, decisive: 'streamed tool call' },
+        'broken',
+        `the stream with tool_choice "required" ends with finish_reason "tool_calls" but carries no tool call: the calls were lost on the way`,
+        { decisive: FORCED_STREAMED },
       );
-    }
-    return judgement(verdict, `streamed tool calls deviate: ${findings.map((f) => f.text).join('; ')}`, {
-      warnings,
-      details,
-      decisive: 'streamed tool call',
-    });
+    const forcedPlainReply = readReply(seen[FORCED_PLAIN], { stream: false });
+    const forcedPlainCalls = forcedPlainReply.kind === 'ok' ? firstCalls(forcedPlainReply.completion) : [];
+    const forcedText = quote(firstText(forced.reply.completion));
+    if (forcedPlainCalls.length > 0)
+      return judgement(
+        'ignored',
+        `with stream: true the tools have no effect: forced with tool_choice "required", the streamed answer was text ${forcedText} while the same request unstreamed called ${forcedPlainCalls.map((c) => String(c.name)).join(', ')} (under auto too, the stream answered in text)`,
+        { decisive: FORCED_STREAMED },
+      );
+    const unstreamed =
+      forcedPlainReply.kind === 'ok'
+        ? 'the unstreamed request with "required" made none either: the relay may not honour tool_choice (see tool_choice.required) or the model does not use the tools'
+        : `the unstreamed request with "required", the comparison, got no completion (${forcedPlainReply.kind === 'refused' ? `HTTP ${forcedPlainReply.status}` : forcedPlainReply.reason})`;
+    return judgement(
+      'inconclusive',
+      `no tool call streamed even with tool_choice "required" (${forcedText}), and ${unstreamed}`,
+      { decisive: FORCED_STREAMED },
+    );
   },
 };
 

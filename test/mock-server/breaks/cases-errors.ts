@@ -115,6 +115,24 @@ export const errorCases: BreakCases = {
     changes: ['error', 'error-stream'],
   },
 
+  'unknown-model-served': {
+    scenario: [E, ES, OK, E400],
+    check([f, fs, fOk, f400], [b, bs, bOk, b400]) {
+      expect(errorOf(f!, 404).code).toBe('model_not_found');
+      expect(b!.status, 'served as a success').toBe(200);
+      const served = json(b!);
+      const normal = json(fOk!);
+      expect(served.object).toBe('chat.completion');
+      expect(served.model, 'the unknown id is echoed').toBe('no-such-model');
+      expect(served.choices, 'answered by the default model').toEqual(normal.choices);
+      expect(served.usage).toEqual(normal.usage);
+      expectSame(bs!, fs!, 'a streamed request for it is still refused');
+      expectSame(bOk!, fOk!, 'known models are untouched');
+      expectSame(b400!, f400!, 'other refusals are untouched');
+    },
+    changes: ['error'],
+  },
+
   'errors-blanket-500': {
     scenario: [...REFUSALS, OK],
     check(f, b) {

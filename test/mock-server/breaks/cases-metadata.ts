@@ -149,6 +149,55 @@ export const metadataCases: BreakCases = {
     },
     changes: ['plain', 'stream', 'tool', 'json_object', 'json_schema', 'reasoning'],
   },
+
+  'usage-constant': {
+    scenario: [P, S, post(chat('Write a long story about a dragon who learns to count from 1 to 30.'))],
+    check([f, fs, fLong], [b, bs, bLong]) {
+      const constant = { prompt_tokens: 10, completion_tokens: 20, total_tokens: 30 };
+      expect(json(fLong!).usage.prompt_tokens, 'faithfully the prompts count differently').not.toBe(
+        json(f!).usage.prompt_tokens,
+      );
+      for (const [broken, faithful] of [
+        [b!, f!],
+        [bLong!, fLong!],
+      ] as const) {
+        expect(json(broken).usage).toEqual(constant);
+        expect({ ...json(broken), usage: null }, 'nothing else changes').toEqual({ ...json(faithful), usage: null });
+      }
+      const list = chunks(fs!);
+      list.at(-1).usage = constant;
+      expect(chunks(bs!)).toEqual(list);
+    },
+    changes: ['plain', 'stream', 'tool', 'json_object', 'json_schema', 'reasoning'],
+  },
+
+  'usage-over-max-tokens': {
+    scenario: [
+      post(chat(HI, { max_tokens: 20 })),
+      post(chat(HI, { ...STREAM_USAGE, max_completion_tokens: 30 })),
+      post(chat(HI, { max_tokens: 40, max_completion_tokens: 25 })),
+      P,
+    ],
+    check([f, fs, fBoth, fNone], [b, bs, bBoth, bNone]) {
+      const over = (usage: J, cap: number): J => ({
+        ...usage,
+        completion_tokens: cap + 8,
+        total_tokens: usage.prompt_tokens + cap + 8,
+      });
+      expect(json(f!).usage.completion_tokens, 'the answer fits in the cap').toBeLessThan(20);
+      const body = json(f!);
+      body.usage = over(body.usage, 20);
+      expect(json(b!)).toEqual(body);
+      const list = chunks(fs!);
+      list.at(-1).usage = over(list.at(-1).usage, 30);
+      expect(chunks(bs!)).toEqual(list);
+      const both = json(fBoth!);
+      both.usage = over(both.usage, 25);
+      expect(json(bBoth!), 'the smaller cap').toEqual(both);
+      expectSame(bNone!, fNone!, 'a request without a cap is untouched');
+    },
+    changes: [],
+  },
 };
 
 export const modelsCases: BreakCases = {

@@ -151,28 +151,51 @@ export const reasoningCases: BreakCases = {
 
   'reasoning-dropped': {
     scenario: [
+      post(reasoning()),
+      post(reasoning({ stream: true })),
+      post(reasoning({ stream: true, stream_options: { include_usage: true } })),
       R,
-      RS,
-      post(reasoning({ reasoning_effort: 'low', stream: true, stream_options: { include_usage: true } })),
     ],
-    check([f, fs, fu], [b, bs, bu]) {
+    check([f, fs, fu, fEffort], [b, bs, bu, bEffort]) {
+      // reasoning_effort refused, as a non-reasoning model refuses it.
+      expect(fEffort!.status).toBe(200);
+      expect(errorOf(bEffort!, 400)).toMatchObject({ param: 'reasoning_effort', code: 'unsupported_parameter' });
+      // Usage rebuilt without the reasoning: completion counts the answer only.
+      const withoutReasoning = (usage: J): J => {
+        const r = usage.completion_tokens_details.reasoning_tokens;
+        expect(r).toBeGreaterThan(0);
+        return {
+          ...usage,
+          completion_tokens: usage.completion_tokens - r,
+          total_tokens: usage.total_tokens - r,
+          completion_tokens_details: { ...usage.completion_tokens_details, reasoning_tokens: 0 },
+        };
+      };
       const expected = json(f!);
       delete expected.choices[0].message.reasoning_content;
-      expect(expected.usage.completion_tokens_details.reasoning_tokens).toBeGreaterThan(0);
-      expect(json(b!), 'no reasoning; usage still counts it').toEqual(expected);
+      expected.usage = withoutReasoning(expected.usage);
+      expect(json(b!), 'no reasoning, and none counted').toEqual(expected);
       expect(assembled(bs!)).toEqual([{ ...assembled(fs!)[0], reasoning_content: null }]);
-      expect(chunks(bu!).at(-1).usage).toEqual(chunks(fu!).at(-1).usage);
+      expect(chunks(bu!).at(-1).usage).toEqual(withoutReasoning(chunks(fu!).at(-1).usage));
     },
     changes: ['reasoning'],
   },
 
   'reasoning-effort-ignored': {
-    scenario: [R, post(reasoning({ reasoning_effort: 'high' })), post(reasoning())],
-    check([fLow, fHigh, fNone], [bLow, bHigh]) {
+    scenario: [
+      R,
+      post(reasoning({ reasoning_effort: 'high' })),
+      post(reasoning()),
+      post(reasoning({ reasoning_effort: 'relaycheck-invalid' })),
+    ],
+    check([fLow, fHigh, fNone, fInvalid], [bLow, bHigh, , bInvalid]) {
       const amount = (r: Reply): number => json(r).usage.completion_tokens_details.reasoning_tokens;
       expect(amount(fLow!)).toBeLessThan(amount(fHigh!));
       expect(answer(bLow!), 'low: as without reasoning_effort').toEqual(answer(fNone!));
       expect(answer(bHigh!), 'high: as without reasoning_effort').toEqual(answer(fNone!));
+      // Dropped before validation: an invalid value, refused faithfully, is answered too.
+      expect(errorOf(fInvalid!, 400).param).toBe('reasoning_effort');
+      expect(answer(bInvalid!), 'invalid: as without reasoning_effort').toEqual(answer(fNone!));
     },
     changes: ['reasoning'],
   },

@@ -7,7 +7,7 @@ import {
   snapshotSuffix,
   usageAccounting,
 } from '../../../suites/probes/basics.js';
-import { CTX, completion, failed, json, ok, seen, text } from '../helpers.js';
+import { CTX, completion, failed, json, ok, seen, text, toolCall as toolCallOf } from '../helpers.js';
 
 describe('chat.basic', () => {
   it('supported: a well-formed completion', () => {
@@ -97,6 +97,75 @@ describe('usage.accounting', () => {
     expect(j.verdict).toBe('partial');
     expect(j.summary).toContain('total_tokens 20');
     expect(usageAccounting.judge(seen({ basic: ok({ usage: null }) }), CTX).verdict).toBe('partial');
+  });
+
+  const usage = (prompt: number, completion: number, total = prompt + completion) => ({
+    prompt_tokens: prompt,
+    completion_tokens: completion,
+    total_tokens: total,
+  });
+  const basic = (u: unknown, content = 'alpha beta gamma delta') => ok({ content, usage: u });
+  const toolCall = (u: unknown) =>
+    ok({
+      content: null,
+      finish: 'tool_calls',
+      toolCalls: [toolCallOf('get_weather', '{"city":"Paris"}'), toolCallOf('get_server_time', '{}')],
+      usage: u,
+    });
+  it('supported with the comparison request, whatever the tokenizer (counts 2.5x ours stay supported)', () => {
+    const j = usageAccounting.judge(seen({ basic: basic(usage(12, 5)), 'tool call': toolCall(usage(180, 22)) }), CTX);
+    expect(j.verdict).toBe('supported');
+    expect(j.summary).toContain('prompt 180 for the longer tool call prompt');
+    // Another tokenizer: everything counted about 2.5x what a 4-characters-a-token estimate says.
+    expect(
+      usageAccounting.judge(seen({ basic: basic(usage(30, 14)), 'tool call': toolCall(usage(450, 19)) }), CTX).verdict,
+    ).toBe('supported');
+    // And one counting far fewer tokens.
+    expect(
+      usageAccounting.judge(seen({ basic: basic(usage(4, 2)), 'tool call': toolCall(usage(60, 6)) }), CTX).verdict,
+    ).toBe('supported');
+  });
+  it('broken when every request reports the same usage (usage-constant)', () => {
+    const j = usageAccounting.judge(seen({ basic: basic(usage(10, 20)), 'tool call': toolCall(usage(10, 20)) }), CTX);
+    expect(j.verdict).toBe('broken');
+    expect(j.summary).toContain('the same usage (prompt 10, completion 20, total 30)');
+    expect(j.summary).toMatch(/prompts are \d+ and \d+ characters long/);
+    // Same prompt count but different completions is a coincidence no tokenizer rules out.
+    expect(
+      usageAccounting.judge(seen({ basic: basic(usage(10, 20)), 'tool call': toolCall(usage(10, 8)) }), CTX).verdict,
+    ).toBe('supported');
+  });
+  it('partial when completion_tokens exceed max_tokens for an answer that fits in it (usage-over-max-tokens)', () => {
+    // BASIC allows 20 completion tokens; "alpha beta gamma delta" is 22 characters.
+    const j = usageAccounting.judge(seen({ basic: basic(usage(12, 25)), 'tool call': toolCall(usage(180, 22)) }), CTX);
+    expect(j.verdict).toBe('partial');
+    expect(j.summary).toContain("completion_tokens 25 exceeds the request's max_tokens 20");
+    // A long answer means the cap was not applied (max_tokens's finding): the count may be true.
+    expect(
+      usageAccounting.judge(
+        seen({ basic: basic(usage(12, 60), 'word '.repeat(40)), 'tool call': toolCall(usage(180, 22)) }),
+        CTX,
+      ).verdict,
+    ).toBe('supported');
+    // Hidden reasoning counted on top of the cap (DeepSeek caps only the answer): not flagged.
+    expect(
+      usageAccounting.judge(
+        seen({
+          basic: basic({ ...usage(12, 45), completion_tokens_details: { reasoning_tokens: 40 } }),
+          'tool call': toolCall(usage(180, 22)),
+        }),
+        CTX,
+      ).verdict,
+    ).toBe('supported');
+    // At the cap is possible.
+    expect(
+      usageAccounting.judge(seen({ basic: basic(usage(12, 20)), 'tool call': toolCall(usage(180, 22)) }), CTX).verdict,
+    ).toBe('supported');
+  });
+  it('judges the basic request alone, with a warning, when the comparison failed', () => {
+    const j = usageAccounting.judge(seen({ basic: basic(usage(12, 5)), 'tool call': failed() }), CTX);
+    expect(j.verdict).toBe('supported');
+    expect(j.warnings?.join(' ')).toContain('could not be compared');
   });
 });
 

@@ -34,6 +34,15 @@ describe('errors.status', () => {
     expect(j.verdict).toBe('supported');
     expect(j.warnings?.join()).toContain('wrong key was served');
   });
+  it('ignored: an unknown model id served with a completion (unknown-model-served)', () => {
+    const j = errorsStatus.judge(seen({ ...refusals(), 'unknown model': ok() }), CTX);
+    expect(j).toMatchObject({ verdict: 'ignored', decisive: 'unknown model' });
+    expect(j.summary).toContain('HTTP 200 with a completion for the model id "relaycheck-no-such-model"');
+    expect(j.warnings ?? []).toEqual([]);
+    // Worse findings still win: an unknown model served and the other refusals as 200.
+    const http200 = { 'unknown model': ok(), 'malformed JSON': json(envelope(null), 200), 'wrong key': ok() };
+    expect(errorsStatus.judge(seen(http200), CTX).verdict).toBe('broken');
+  });
   it('error when a refusal could not be measured', () => {
     expect(errorsStatus.judge(seen({ ...refusals(), 'malformed JSON': failed() }), CTX).verdict).toBe('error');
   });

@@ -77,9 +77,59 @@ describe('reasoning.effort', () => {
         completion_tokens_details: { reasoning_tokens },
       },
     });
-  it('supported when high reasons clearly more; ignored when the same (reasoning-effort-ignored)', () => {
-    expect(reasoningEffort.judge(seen({ low: run(20), high: run(120) }), CTX).verdict).toBe('supported');
-    expect(reasoningEffort.judge(seen({ low: run(60), high: run(62) }), CTX).verdict).toBe('ignored');
+  const invalidStep = reasoningEffort.steps[2] as (
+    s: ReturnType<typeof seen>,
+  ) => Array<{ label: string; body?: Record<string, unknown>; noRetry?: boolean }>;
+  const badValue = json(
+    {
+      error: {
+        message: "Invalid value: 'relaycheck-invalid-effort'. Supported values are: 'low', 'medium', and 'high'.",
+        type: 'invalid_request_error',
+        param: 'reasoning_effort',
+        code: 'invalid_value',
+      },
+    },
+    400,
+  );
+  it('supported when high reasons clearly more, without the invalid-value request', () => {
+    const s = seen({ low: run(20), high: run(120) });
+    expect(reasoningEffort.judge(s, CTX).verdict).toBe('supported');
+    expect(invalidStep(s)).toEqual([]);
+  });
+  it('flat: an invalid value decides; accepted is ignored (reasoning-effort-ignored), refused is inconclusive', () => {
+    const flat = { low: run(60), high: run(62) };
+    const next = invalidStep(seen(flat));
+    expect(next.map((r) => r.label)).toEqual(['invalid reasoning_effort']);
+    expect(next[0]!.body).toMatchObject({ reasoning_effort: 'relaycheck-invalid-effort', max_tokens: 16 });
+    expect(next[0]!.noRetry).toBe(true);
+    const accepted = reasoningEffort.judge(seen({ ...flat, 'invalid reasoning_effort': run(5) }), CTX);
+    expect(accepted.verdict).toBe('ignored');
+    expect(accepted.summary).toContain('was answered too');
+    const reaches = reasoningEffort.judge(seen({ ...flat, 'invalid reasoning_effort': badValue }), CTX);
+    expect(reaches.verdict).toBe('inconclusive');
+    expect(reaches.summary).toContain('the parameter reaches the model');
+    expect(reaches.summary).toContain('as long at both levels');
+    // Not sent or failed: flat alone is never ignored.
+    expect(reasoningEffort.judge(seen(flat), CTX).verdict).toBe('inconclusive');
+  });
+  it('the invalid-value request uses max_completion_tokens when high needed it', () => {
+    const next = invalidStep(
+      seen({
+        low: refused('max_tokens'),
+        'low (max_completion_tokens)': run(60),
+        high: refused('max_tokens'),
+        'high (max_completion_tokens)': run(61),
+      }),
+    );
+    expect(next[0]!.body).toHaveProperty('max_completion_tokens', 16);
+    expect(next[0]!.body).not.toHaveProperty('max_tokens');
+  });
+  it("inconclusive when high hit the probe's own cap and low did not, without the invalid-value request", () => {
+    const s = seen({ low: run(250), high: run(290, 'length') });
+    const j = reasoningEffort.judge(s, CTX);
+    expect(j.verdict).toBe('inconclusive');
+    expect(j.summary).toContain("high hit the probe's own cap");
+    expect(invalidStep(s)).toEqual([]);
   });
   it('inconclusive: both capped, inverted, or too little to tell', () => {
     expect(reasoningEffort.judge(seen({ low: run(298, 'length'), high: run(299, 'length') }), CTX).verdict).toBe(
@@ -114,7 +164,7 @@ describe('reasoning.effort', () => {
 });
 
 describe('reasoning.content', () => {
-  it('supported with reasoning_content; partial when renamed or in <think> tags; ignored when dropped', () => {
+  it('supported with reasoning_content; partial when renamed or in <think> tags', () => {
     expect(
       reasoningContent.judge(seen({ high: ok({ content: 'no', reasoningContent: 'Let me think.' }) }), CTX).verdict,
     ).toBe('supported');
@@ -133,8 +183,26 @@ describe('reasoning.content', () => {
         completion_tokens_details: { reasoning_tokens: 39 },
       },
     });
-    expect(reasoningContent.judge(seen({ high: dropped }), CTX).verdict).toBe('ignored');
-    expect(reasoningContent.judge(seen({ high: ok({ content: 'no' }) }), CTX).verdict).toBe('inconclusive');
+    // Counted, no text: what OpenAI's o-series does; hidden by the model or dropped by the relay.
+    const hidden = reasoningContent.judge(seen({ high: dropped }), CTX);
+    expect(hidden.verdict).toBe('inconclusive');
+    expect(hidden.summary).toContain('counted (39 reasoning_tokens) but not returned as text');
+    expect(hidden.summary).toContain('o-series');
+  });
+  it('ignored when there is neither reasoning text nor a reasoning count (reasoning-dropped)', () => {
+    const noDetails = reasoningContent.judge(seen({ high: ok({ content: 'no' }) }), CTX);
+    expect(noDetails.verdict).toBe('ignored');
+    expect(noDetails.summary).toContain('no reasoning text and no reasoning_tokens');
+    const zero = ok({
+      content: 'no',
+      usage: {
+        prompt_tokens: 5,
+        completion_tokens: 1,
+        total_tokens: 6,
+        completion_tokens_details: { reasoning_tokens: 0 },
+      },
+    });
+    expect(reasoningContent.judge(seen({ high: zero }), CTX).verdict).toBe('ignored');
   });
   it('sends its own request only when the high-effort one failed, so a refused reasoning_effort is not charged here', () => {
     const step = reasoningContent.steps[2] as (

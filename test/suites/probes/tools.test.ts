@@ -53,6 +53,11 @@ describe('tools.call', () => {
   it('inconclusive when the model answers in text', () => {
     expect(toolsCall.judge(seen({ 'tool call': text() }), CTX).verdict).toBe('inconclusive');
   });
+  it('broken when finish_reason says tool_calls but the message has none', () => {
+    const j = toolsCall.judge(seen({ 'tool call': ok({ content: 'Sunny.', finish: 'tool_calls' }) }), CTX);
+    expect(j.verdict).toBe('broken');
+    expect(j.summary).toContain('carries no tool call');
+  });
 });
 
 describe('tools.stream', () => {
@@ -120,10 +125,79 @@ describe('tools.stream', () => {
     expect(judge(stream({ finish: 'stop' })).verdict).toBe('partial');
     expect(judge(stream({ emptyList: true })).summary).toContain('empty `tool_calls` list');
   });
-  it('ignored when the stream answers in text while the unstreamed request called tools (tools-stream-dropped)', () => {
-    const textStream = [chunk({ role: 'assistant', content: '' }), chunk({ content: 'Sunny.' }), chunk({}, 'stop')];
-    expect(judge(textStream).verdict).toBe('ignored');
-    expect(judge(textStream, text()).verdict).toBe('inconclusive');
+  const textStream = (finish = 'stop') => [
+    chunk({ role: 'assistant', content: '' }),
+    chunk({ content: 'Sunny.' }),
+    chunk({}, finish),
+  ];
+  const forcing = toolsStream.steps[1] as (
+    s: ReturnType<typeof seen>,
+  ) => Array<{ label: string; body?: Record<string, unknown> }>;
+  const AUTO = { 'streamed tool call': sse(sseOf(textStream())), 'tool call': calls([weather, time]) };
+  it('one text sample under auto is never ignored: it asks for the same request forced, streamed and not', () => {
+    const next = forcing(seen(AUTO));
+    expect(next.map((r) => r.label)).toEqual(['streamed tool call, required', 'tool call, required']);
+    expect(next[0]!.body).toMatchObject({ stream: true, tool_choice: 'required' });
+    expect(next[1]!.body).toMatchObject({ stream: false, tool_choice: 'required' });
+    expect(next[0]!.body!['messages']).toEqual(next[1]!.body!['messages']);
+    // Without the forced pair (not sent), the single sample gives inconclusive, with the true reason.
+    const j = toolsStream.judge(seen(AUTO), CTX);
+    expect(j.verdict).toBe('inconclusive');
+    expect(j.summary).toContain(
+      'under tool_choice auto the model answered in text in the streamed sample ("Sunny."); the non-streamed one called get_weather, get_server_time',
+    );
+    // A stream with calls needs no forcing.
+    expect(forcing(seen({ 'streamed tool call': sse(sseOf(stream())), 'tool call': calls([weather]) }))).toEqual([]);
+  });
+  it('ignored when forced: the stream answers in text while the unstreamed forced request calls (tools-stream-dropped)', () => {
+    const j = toolsStream.judge(
+      seen({
+        ...AUTO,
+        'streamed tool call, required': sse(sseOf(textStream())),
+        'tool call, required': calls([weather]),
+      }),
+      CTX,
+    );
+    expect(j).toMatchObject({ verdict: 'ignored', decisive: 'streamed tool call, required' });
+    expect(j.summary).toContain('with stream: true the tools have no effect');
+  });
+  it('judged on the forced stream when it calls; inconclusive when forcing fails or works nowhere', () => {
+    const j = toolsStream.judge(
+      seen({ ...AUTO, 'streamed tool call, required': sse(sseOf(stream())), 'tool call, required': calls([weather]) }),
+      CTX,
+    );
+    expect(j.verdict).toBe('supported');
+    expect(j.summary).toContain('with tool_choice "required": 2 streamed call(s) reassemble');
+    expect(j.warnings?.join()).toContain('under tool_choice auto the model answered in text in the streamed sample');
+    const mangled = toolsStream.judge(
+      seen({ ...AUTO, 'streamed tool call, required': sse(sseOf(stream({ from: 1 }))) }),
+      CTX,
+    );
+    expect(mangled.verdict).toBe('broken');
+    const refusedForced = toolsStream.judge(
+      seen({ ...AUTO, 'streamed tool call, required': refused, 'tool call, required': refused }),
+      CTX,
+    );
+    expect(refusedForced.verdict).toBe('inconclusive');
+    expect(refusedForced.summary).toContain('was refused (HTTP 400');
+    const nowhere = toolsStream.judge(
+      seen({ ...AUTO, 'streamed tool call, required': sse(sseOf(textStream())), 'tool call, required': text() }),
+      CTX,
+    );
+    expect(nowhere.verdict).toBe('inconclusive');
+    expect(nowhere.summary).toContain('may not honour tool_choice');
+    // Text streamed and unstreamed under auto: forced too, and the same judgement.
+    const bothText = { 'streamed tool call': sse(sseOf(textStream())), 'tool call': text() };
+    expect(forcing(seen(bothText))).toHaveLength(2);
+    expect(toolsStream.judge(seen(bothText), CTX).summary).toContain(
+      'answered in text streamed ("Sunny.") and unstreamed',
+    );
+  });
+  it('broken when the stream ends with finish_reason tool_calls but carries no call (evidence, not choice)', () => {
+    const s = seen({ 'streamed tool call': sse(sseOf(textStream('tool_calls'))), 'tool call': calls([weather]) });
+    expect(toolsStream.judge(s, CTX)).toMatchObject({ verdict: 'broken' });
+    expect(toolsStream.judge(s, CTX).summary).toContain('carries no tool call');
+    expect(forcing(s)).toEqual([]);
   });
   it('a missing finish chunk is stream.sse business: only a warning here', () => {
     const j = judge(stream().slice(0, -1));
