@@ -20,6 +20,27 @@ function usageOnLastFinish(chunks: (JsonObject | string)[], usage: unknown): voi
   if (isObject(last)) last.usage = structuredClone(usage);
 }
 
+/** Each content delta replaced by the whole text of its choice so far. */
+function cumulate(chunks: (JsonObject | string)[]): void {
+  const sofar = new Map<unknown, string>();
+  for (const c of chunks) {
+    for (const choice of choicesOf(c)) {
+      const delta = bodyOf(choice);
+      if (typeof delta?.content !== 'string' || delta.content === '') continue;
+      const text = (sofar.get(choice.index) ?? '') + delta.content;
+      sofar.set(choice.index, text);
+      delta.content = text;
+    }
+  }
+}
+
+/** Every chunk carrying a finish_reason sent `times` times in a row (copies). */
+function repeatFinish(chunks: (JsonObject | string)[], times: number): (JsonObject | string)[] {
+  return chunks.flatMap((c) =>
+    isObject(c) && finishReasonOf(c) != null ? Array.from({ length: times }, () => structuredClone(c)) : [c],
+  );
+}
+
 export const streamBreaks: Record<string, BreakImpl> = {
   'no-done': {
     stream(shape) {
@@ -74,18 +95,29 @@ export const streamBreaks: Record<string, BreakImpl> = {
   },
   'deltas-cumulative': {
     chunks(chunks) {
-      const sofar = new Map<unknown, string>();
-      for (const c of chunks) {
-        for (const choice of choicesOf(c)) {
-          const delta = bodyOf(choice);
-          if (typeof delta?.content !== 'string' || delta.content === '') continue;
-          const text = (sofar.get(choice.index) ?? '') + delta.content;
-          sofar.set(choice.index, text);
-          delta.content = text;
-        }
-      }
+      cumulate(chunks);
       return chunks;
     },
+  },
+  'stream-cumulative-repeated-finish': {
+    chunks(chunks) {
+      cumulate(chunks);
+      // The finish chunk three times, each re-sending the whole text (as @nullplatform/llm-gateway 2.0.11 does).
+      const finals = new Map<unknown, string>();
+      for (const c of chunks)
+        for (const choice of choicesOf(c)) {
+          const content = bodyOf(choice)?.content;
+          if (typeof content === 'string' && content !== '') finals.set(choice.index, content);
+        }
+      for (const c of chunks)
+        for (const choice of choicesOf(c))
+          if (choice.finish_reason != null && finals.has(choice.index))
+            choice.delta = { ...(bodyOf(choice) ?? {}), content: finals.get(choice.index) };
+      return repeatFinish(chunks, 3);
+    },
+  },
+  'stream-repeated-finish': {
+    chunks: (chunks) => repeatFinish(chunks, 3),
   },
   'sse-comment-as-data': {
     chunks: (chunks) => [chunks[0]!, ': keep-alive', ...chunks.slice(1)],
@@ -93,6 +125,11 @@ export const streamBreaks: Record<string, BreakImpl> = {
   'sse-wrong-content-type': {
     stream(shape) {
       shape.contentType = 'text/plain; charset=utf-8';
+    },
+  },
+  'sse-no-content-type': {
+    stream(shape) {
+      shape.contentType = '';
     },
   },
   'sse-comments': {

@@ -43,12 +43,15 @@ export async function writeSse(
   faults: StreamFaults = {},
   headers: Record<string, string> = {},
 ): Promise<StreamOutcome> {
-  res.writeHead(200, {
+  const head: Record<string, string> = {
     'Content-Type': 'text/event-stream; charset=utf-8',
     'Cache-Control': 'no-cache',
     Connection: 'keep-alive',
     ...headers,
-  });
+  };
+  // An empty Content-Type means none at all (break sse-no-content-type), not an empty header.
+  if (head['Content-Type'] === '') delete head['Content-Type'];
+  res.writeHead(200, head);
   const gapMs = pacing.tokensPerSecond > 0 ? 1000 / pacing.tokensPerSecond : 0;
   const cut = faults.cutAfter !== undefined;
   const batches = planWrites(writes, { gapMs, coalesce: faults.keepWrites !== true, cutAfter: faults.cutAfter });

@@ -42,18 +42,22 @@ export function sseWarnings(o: Observed): string[] {
   return out;
 }
 
-/** Content deltas, each the whole text so far instead of the new part. */
+/**
+ * Content deltas, each the whole text so far instead of the new part. A delta equal to the
+ * text so far (a repeated finish chunk re-sending it, as one gateway does) does not clear
+ * the stream; at least one delta must extend the previous one.
+ */
 export function cumulativeDeltas(deltas: readonly string[]): boolean {
   let acc = '';
-  let checks = 0;
+  let grew = 0;
   for (const d of deltas) {
     if (acc !== '') {
-      checks++;
-      if (!(d.length > acc.length && d.startsWith(acc))) return false;
+      if (!d.startsWith(acc)) return false;
+      if (d.length > acc.length) grew++;
     }
     acc = d;
   }
-  return checks > 0;
+  return grew > 0;
 }
 
 /** Framing problems of a chat stream (stream.sse's judgement, pure). */

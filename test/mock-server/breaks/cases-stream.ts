@@ -158,6 +158,57 @@ export const streamCases: BreakCases = {
     changes: ['stream'],
   },
 
+  'stream-cumulative-repeated-finish': {
+    scenario: [S, T],
+    check([f, ft], [b, bt]) {
+      const expected = chunks(f!);
+      let sofar = '';
+      for (const c of expected) {
+        const d = c.choices?.[0]?.delta;
+        if (typeof d?.content === 'string' && d.content !== '') d.content = sofar += d.content;
+      }
+      const at = finishIndex(expected);
+      expected[at].choices[0].delta = { ...expected[at].choices[0].delta, content: sofar };
+      expected.splice(at, 0, structuredClone(expected[at]), structuredClone(expected[at]));
+      expect(chunks(b!)).toEqual(expected);
+      expect(sse(b!).done).toBe(true);
+      // A tool-call stream has no content to cumulate; its finish chunk is still sent three times.
+      const tools = chunks(ft!);
+      const tat = finishIndex(tools);
+      tools.splice(tat, 0, structuredClone(tools[tat]), structuredClone(tools[tat]));
+      expect(chunks(bt!)).toEqual(tools);
+    },
+    changes: ['stream', 'tool-stream'],
+  },
+
+  'stream-repeated-finish': {
+    scenario: [S, T],
+    check(f, b) {
+      f.forEach((fr, i) => {
+        const expected = chunks(fr);
+        const at = finishIndex(expected);
+        expected.splice(at, 0, structuredClone(expected[at]), structuredClone(expected[at]));
+        expect(chunks(b[i]!)).toEqual(expected);
+        expect(sse(b[i]!).done).toBe(true);
+      });
+    },
+    changes: ['stream', 'tool-stream'],
+  },
+
+  'sse-no-content-type': {
+    scenario: [S, T],
+    check(f, b) {
+      f.forEach((fr, i) => {
+        expect(fr.headers['content-type']).toMatch(/^text\/event-stream/);
+        expect(b[i]!.headers['content-type']).toBeUndefined();
+        const { ['content-type']: _, ...rest } = fr.headers;
+        expect(b[i]!.headers).toEqual(rest);
+        expect(b[i]!.text, 'the same bytes').toBe(fr.text);
+      });
+    },
+    changes: ['stream', 'tool-stream'],
+  },
+
   'sse-comment-as-data': {
     scenario: [S, T],
     check(f, b) {

@@ -76,6 +76,43 @@ describe('cumulativeDeltas', () => {
     expect(cumulativeDeltas(['1', '1'])).toBe(false);
     expect(cumulativeDeltas(['only'])).toBe(false);
   });
+  it('sees through a repeated finish chunk that re-sends the whole text (stream-cumulative-repeated-finish)', () => {
+    expect(cumulativeDeltas(['alph', 'alpha', 'alpha beta', 'alpha beta', 'alpha beta', 'alpha beta'])).toBe(true);
+    expect(cumulativeDeltas(['alpha beta', 'alpha beta'])).toBe(false);
+  });
+});
+
+describe('stream.sse against gateway shapes', () => {
+  const base = { id: 'chatcmpl-s', object: 'chat.completion.chunk', created: 1_750_000_000, model: 'm' };
+  const chunk = (content: string | undefined, finish: string | null) => ({
+    ...base,
+    choices: [{ index: 0, delta: content === undefined ? {} : { content }, finish_reason: finish }],
+  });
+  it('broken: cumulative deltas followed by the finish chunk three times, each with the whole text', () => {
+    const text = ['alph', 'alpha', 'alpha beta', 'alpha beta gamma'];
+    const chunks = [...textChunks(text).slice(0, -1), ...[1, 2, 3].map(() => chunk('alpha beta gamma', 'stop'))];
+    const j = judgeSse(sseOf(chunks));
+    expect(j.verdict).toBe('broken');
+    expect(j.summary).toContain('repeats the whole text');
+    expect(j.summary).toContain('finish_reason sent 3 times');
+  });
+  it('partial: the finish chunk repeated (stream-repeated-finish)', () => {
+    const chunks = [...textChunks(['alph', 'a']), chunk(undefined, 'stop'), chunk(undefined, 'stop')];
+    const j = judgeSse(sseOf(chunks));
+    expect(j.verdict).toBe('partial');
+    expect(j.summary).toContain('finish_reason sent 3 times');
+  });
+  it('partial: SSE without a Content-Type (sse-no-content-type)', () => {
+    const j = judgeSse(sseOf(good), '');
+    expect(j.verdict).toBe('partial');
+    expect(j.summary).toContain('Content-Type is "(none)"');
+  });
+  it('broken: a cut passed on as an ordinary end, neither finish chunk nor [DONE]', () => {
+    const j = judgeSse(sseOf(textChunks(['alph', 'a']).slice(0, -1), false));
+    expect(j.verdict).toBe('broken');
+    expect(j.summary).toContain('no `data: [DONE]`');
+    expect(j.summary).toContain('no chunk carries a finish_reason');
+  });
 });
 
 describe('stream.default', () => {
