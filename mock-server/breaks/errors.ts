@@ -37,6 +37,18 @@ export const errorBreaks: Record<string, BreakImpl> = {
         reply.status = status;
     },
   },
+  'stream-client-error-500': {
+    error(reply, ctx) {
+      // A streamed request's client error passed on as a server error (@nullplatform/llm-gateway 2.0.11).
+      if (ctx.stream && reply.status >= 400 && reply.status < 500) reply.status = 500;
+    },
+  },
+  'error-stack-trace': {
+    error(reply) {
+      // What a gateway sends when it passes its exception on: the stack, with absolute paths.
+      reply.error.message = `Error: ${reply.error.message}\n    at handleChat (/srv/gateway/dist/routes/chat.js:88:17)\n    at Layer.handle (/srv/gateway/node_modules/express/lib/router/layer.js:95:5)`;
+    },
+  },
   'error-envelope-nonstandard': {
     error(reply) {
       reply.envelope = 'object';

@@ -73,6 +73,12 @@ export const metadataBreaks: Record<string, BreakImpl> = {
       return chunks;
     },
   },
+  'models-created-ms': {
+    models(list) {
+      if (!Array.isArray(list.data)) return;
+      for (const m of list.data.filter(isObject)) if (typeof m.created === 'number') m.created = m.created * 1000;
+    },
+  },
   'models-list-nonstandard': {
     models(list) {
       if (!Array.isArray(list.data)) return;

@@ -109,6 +109,8 @@ export const BREAK_IDS = [
   "reasoning-effort-rejected",
   "errors-http-200",
   "errors-empty-200",
+  "stream-client-error-500",
+  "error-stack-trace",
   "errors-in-band-sse",
   "unknown-model-503",
   "unknown-model-served",
@@ -131,6 +133,7 @@ export const BREAK_IDS = [
   "usage-constant",
   "usage-over-max-tokens",
   "models-list-nonstandard",
+  "models-created-ms",
   "models-list-empty",
   "models-endpoint-missing",
 ] as const;

@@ -260,6 +260,8 @@ function modelEntryProblems(entry: unknown): string[] {
   if (entry['object'] !== 'model') out.push('`object: "model"` missing');
   if (typeof entry['created'] !== 'number')
     out.push(`\`created\` missing${'created_at' in entry ? ' (`created_at` instead)' : ''}`);
+  // The same line chat.metadata draws: 1e11 seconds is the year 5138, so it is milliseconds.
+  else if (entry['created'] >= 1e11) out.push('`created` in milliseconds, not seconds');
   if (typeof entry['owned_by'] !== 'string') out.push('`owned_by` missing');
   return out;
 }

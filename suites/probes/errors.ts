@@ -130,8 +130,15 @@ export function envelopeFinding(o: Observed, expectedCode?: string): Finding {
     problems.push(`\`code\` is ${JSON.stringify(e['code'])}`);
   else if (expectedCode !== undefined && e['code'] !== expectedCode)
     problems.push(`\`code\` ${JSON.stringify(e['code'])} (expected ${expectedCode})`);
+  if (typeof e['message'] === 'string' && stackTrace(e['message']))
+    problems.push('the message carries a stack trace with file paths (an information leak)');
   if (problems.length > 0) return { verdict: 'partial', text: problems.join(', ') };
   return { verdict: 'supported', text: 'OpenAI envelope' };
+}
+
+/** A JavaScript (or Python) stack frame naming a file: what a gateway leaks when it passes its exception on. */
+export function stackTrace(message: string): boolean {
+  return /\n\s+at .*[/\\][^\s()]+:\d+:\d+/.test(message) || /File "[^"]*[/\\][^"]+", line \d+/.test(message);
 }
 
 const ENVELOPE_SOURCES: readonly { label: string; what: string; code?: string }[] = [
@@ -188,13 +195,23 @@ export const errorsEnvelope: Probe = {
 export const errorsInBand: Probe = {
   feature: 'errors.in_band',
   needs: 'model',
-  steps: [[STREAMED_UNKNOWN_MODEL_REQUEST]],
+  // The non-streamed twin is errors.status's request: comparing costs nothing.
+  steps: [[STREAMED_UNKNOWN_MODEL_REQUEST, UNKNOWN_MODEL_REQUEST]],
   judge(seen) {
     const o = seen['streamed unknown model'];
     if (!o || o.status === null) return judgement('error', `could not measure: ${failure(o) ?? 'no response'}`);
     const status = o.status;
-    if (status < 200 || status >= 300)
+    if (status < 200 || status >= 300) {
+      // The status itself is errors.status's business; a streamed refusal that gets another
+      // status than its non-streamed twin is this feature's (a gateway answered 500 here).
+      const twin = seen['unknown model']?.status;
+      if (typeof twin === 'number' && twin >= 400 && twin !== status)
+        return judgement(
+          'partial',
+          `HTTP ${status} before any SSE, but HTTP ${twin} for the same request not streamed: clients see another error class when they stream${status >= 500 ? ' (and retry a 5xx as transient)' : ''}`,
+        );
       return judgement('supported', `HTTP ${status} before any SSE: ${errorMessage(o)}`);
+    }
     if (o.sse) {
       if (o.sse.chat.errorEvents.length > 0 && streamChunks(o).length === 0) {
         return judgement(

@@ -114,7 +114,18 @@ describe('composing breaks', () => {
     if (ALL_CASES[a]!.changes.some((item) => ALL_CASES[b]!.changes.includes(item))) return true;
     const bendsRefusals = (id: string): boolean => breakById(id).category === 'errors';
     const shapesRefusals = (id: string): boolean => refusing(id) || id === 'stream-default-true';
-    return (bendsRefusals(a) && shapesRefusals(b)) || (bendsRefusals(b) && shapesRefusals(a));
+    // A break that serves a refusal as a completion (unknown-model-served) hands it to the
+    // other's answer edits.
+    const servesRefusals = (id: string): boolean =>
+      ALL_CASES[id]!.changes.some((item) => single.get(id)![item]!.status < 400 && faithful[item]!.status >= 400);
+    const editsAnswers = (id: string): boolean =>
+      ALL_CASES[id]!.changes.some((item) => !['error', 'error-stream', 'models'].includes(item));
+    return (
+      (bendsRefusals(a) && shapesRefusals(b)) ||
+      (bendsRefusals(b) && shapesRefusals(a)) ||
+      (servesRefusals(a) && editsAnswers(b)) ||
+      (servesRefusals(b) && editsAnswers(a))
+    );
   }
 
   it('each break composes with another that changes other battery items: each item comes out as its one break makes it', async () => {

@@ -103,6 +103,43 @@ export const errorCases: BreakCases = {
     changes: ['error-stream'],
   },
 
+  'stream-client-error-500': {
+    scenario: [ES, E400S, E, E400, OK],
+    check([fs, f400s, f, f400, fOk], [bs, b400s, b, b400, bOk]) {
+      expectRefusal(bs!, fs!, 500, (x) => x, 'streamed unknown model → 500, body unchanged');
+      expectRefusal(b400s!, f400s!, 500, (x) => x, 'streamed invalid request → 500');
+      expectSame(b!, f!, 'non-streamed refusals are untouched');
+      expectSame(b400!, f400!);
+      expectSame(bOk!, fOk!);
+    },
+    changes: ['error-stream'],
+  },
+
+  'error-stack-trace': {
+    scenario: [E, ES, E400, OK],
+    check([f, fs, f400, fOk], [b, bs, b400, bOk]) {
+      for (const [br, fr] of [
+        [b!, f!],
+        [bs!, fs!],
+        [b400!, f400!],
+      ] as const) {
+        const message = errorOf(fr, fr.status).message as string;
+        expectRefusal(
+          br,
+          fr,
+          fr.status,
+          (x) => x && { ...x, error: { ...x.error, message: errorOf(br, fr.status).message } },
+          'status kept',
+        );
+        expect(errorOf(br, fr.status).message).toMatch(
+          new RegExp(`^Error: ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n    at handleChat \\(/srv/`),
+        );
+      }
+      expectSame(bOk!, fOk!);
+    },
+    changes: ['error', 'error-stream'],
+  },
+
   'unknown-model-503': {
     scenario: [E, ES, E400, E429],
     check([f, fs, f400, f429], [b, bs, b400, b429]) {

@@ -201,6 +201,17 @@ export const metadataCases: BreakCases = {
 };
 
 export const modelsCases: BreakCases = {
+  'models-created-ms': {
+    scenario: [MODELS, ONE_MODEL],
+    check([f, fOne], [b, bOne]) {
+      const list = json(f!);
+      expect(list.data.length).toBeGreaterThan(0);
+      expect(json(b!)).toEqual({ ...list, data: list.data.map((m: J) => ({ ...m, created: m.created * 1000 })) });
+      expectSame(bOne!, fOne!, 'GET /models/{id} is untouched');
+    },
+    changes: ['models'],
+  },
+
   'models-list-nonstandard': {
     scenario: [MODELS, ONE_MODEL],
     check([f, fOne], [b, bOne]) {

@@ -216,6 +216,12 @@ describe('models.list', () => {
     expect(nonstandard.verdict).toBe('partial');
     expect(nonstandard.summary).toContain('created_at');
     expect(modelsList.judge(seen({ models: json({ object: 'list', data: [] }) }), CTX).summary).toContain('empty');
+    const millis = modelsList.judge(
+      seen({ models: json({ object: 'list', data: [{ ...entry('m'), created: 1_700_000_000_000 }] }) }),
+      CTX,
+    );
+    expect(millis.verdict, 'created in milliseconds (models-created-ms)').toBe('partial');
+    expect(millis.summary).toContain('milliseconds');
     expect(modelsList.judge(seen({ models: json({ object: 'list', data: [entry('other')] }) }), CTX).summary).toContain(
       'not listed',
     );

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { envelopeFinding, errorsEnvelope, errorsInBand, errorsStatus } from '../../../suites/probes/errors.js';
+import {
+  envelopeFinding,
+  errorsEnvelope,
+  errorsInBand,
+  errorsStatus,
+  stackTrace,
+} from '../../../suites/probes/errors.js';
 import { CTX, failed, json, ok, seen, sse, sseOf, text, textChunks } from '../helpers.js';
 
 const envelope = (code: string | null, message = 'nope') => ({
@@ -99,6 +105,35 @@ describe('errors.in_band', () => {
     expect(errorsInBand.judge(seen({ [label]: json(envelope('model_not_found'), 503) }), CTX).verdict).toBe(
       'supported',
     );
+  });
+  it('partial: a streamed refusal with another status than its non-streamed twin (stream-client-error-500)', () => {
+    const j = errorsInBand.judge(
+      seen({
+        [label]: json(envelope('model_not_found'), 500),
+        'unknown model': json(envelope('model_not_found'), 404),
+      }),
+      CTX,
+    );
+    expect(j.verdict).toBe('partial');
+    expect(j.summary).toContain('HTTP 500 before any SSE, but HTTP 404 for the same request not streamed');
+    const same = {
+      [label]: json(envelope('model_not_found'), 503),
+      'unknown model': json(envelope('model_not_found'), 503),
+    };
+    expect(errorsInBand.judge(seen(same), CTX).verdict, 'the same status both ways is errors.status business').toBe(
+      'supported',
+    );
+  });
+  it('errors.envelope: a message with a stack trace and file paths is partial (error-stack-trace)', () => {
+    const leak = envelope(
+      'model_not_found',
+      'Error: model not found\n    at route (/srv/gateway/dist/router.js:41:13)\n    at process.tick (node:internal/x:1:1)',
+    );
+    const f = envelopeFinding(json(leak, 404), 'model_not_found');
+    expect(f.verdict).toBe('partial');
+    expect(f.text).toContain('stack trace');
+    expect(stackTrace('Traceback:\n  File "/app/main.py", line 3, in <module>')).toBe(true);
+    expect(stackTrace('The model `gpt-x` does not exist at this endpoint: see /v1/models')).toBe(false);
   });
   it('partial: HTTP 200 then data: {"error"} (errors-in-band-sse)', () => {
     expect(errorsInBand.judge(seen({ [label]: sse(sseOf([envelope('model_not_found')])) }), CTX).verdict).toBe(
