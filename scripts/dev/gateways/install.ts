@@ -98,7 +98,10 @@ export async function installGateway(spec: GatewaySpec, cacheRoot: string, timeo
     mkdirSync(dir, { recursive: true });
     for (const [folder, name] of Object.entries(spec.stubs ?? {})) {
       mkdirSync(join(dir, folder), { recursive: true });
-      writeFileSync(join(dir, folder, 'package.json'), JSON.stringify({ name, version: '0.0.0-stub', main: 'index.js' }));
+      writeFileSync(
+        join(dir, folder, 'package.json'),
+        JSON.stringify({ name, version: '0.0.0-stub', main: 'index.js' }),
+      );
       writeFileSync(join(dir, folder, 'index.js'), '// A stand-in: the server never calls it.\nmodule.exports = {};\n');
     }
     writeFileSync(join(dir, 'package.json'), manifest);
@@ -106,9 +109,12 @@ export async function installGateway(spec: GatewaySpec, cacheRoot: string, timeo
   }
   const versions = pinned();
   if (versions[spec.package] !== spec.version)
-    throw new Error(`${spec.name}: installed ${spec.package}@${versions[spec.package] ?? 'nothing'}, pinned ${spec.version}`);
+    throw new Error(
+      `${spec.name}: installed ${spec.package}@${versions[spec.package] ?? 'nothing'}, pinned ${spec.version}`,
+    );
   for (const [pkg, want] of Object.entries(spec.overrides ?? {}))
-    if (versions[pkg] !== want) throw new Error(`${spec.name}: override ${pkg}@${want} not applied (got ${versions[pkg]})`);
+    if (versions[pkg] !== want)
+      throw new Error(`${spec.name}: override ${pkg}@${want} not applied (got ${versions[pkg]})`);
   return {
     dir,
     installed: !cached,

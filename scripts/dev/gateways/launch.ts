@@ -51,7 +51,9 @@ const musistudio: Launcher = ({ port, upstream, apiKey, models }) => {
     HOST: '127.0.0.1',
     PORT: port,
     LOG: false,
-    providers: [{ name: 'mock', api_base_url: `${upstream}/chat/completions`, api_key: apiKey, models: distinct(models) }],
+    providers: [
+      { name: 'mock', api_base_url: `${upstream}/chat/completions`, api_key: apiKey, models: distinct(models) },
+    ],
   };
   const script = [
     '// Started by relaycheck: @musistudio/llms has no CLI; its Server class is the gateway.',
@@ -92,7 +94,14 @@ const nullplatform: Launcher = ({ dir, port, upstream, apiKey, models }) => {
 const llmRouter: Launcher = ({ port, upstream, apiKey, models }) => {
   const config = {
     providers: [
-      { id: 'mock', name: 'mock', baseUrl: upstream, apiKey, format: 'openai', models: distinct(models).map((id) => ({ id })) },
+      {
+        id: 'mock',
+        name: 'mock',
+        baseUrl: upstream,
+        apiKey,
+        format: 'openai',
+        models: distinct(models).map((id) => ({ id })),
+      },
     ],
   };
   const script = [

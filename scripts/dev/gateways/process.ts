@@ -76,9 +76,12 @@ export async function startGateway(options: {
   try {
     for (;;) {
       if (child.exitCode !== null || child.signalCode !== null)
-        throw new Error(`exited (${child.signalCode ?? `code ${child.exitCode}`}) before listening; see ${options.logFile}`);
+        throw new Error(
+          `exited (${child.signalCode ?? `code ${child.exitCode}`}) before listening; see ${options.logFile}`,
+        );
       if (readListeners().some((l) => l.port === options.port)) break;
-      if (Date.now() > deadline) throw new Error(`not listening on port ${options.port} after the timeout; see ${options.logFile}`);
+      if (Date.now() > deadline)
+        throw new Error(`not listening on port ${options.port} after the timeout; see ${options.logFile}`);
       await new Promise((r) => setTimeout(r, 100));
     }
     // Settle: a server may open more sockets right after the first.

@@ -49,8 +49,7 @@ export function parseProcNetTcp(text: string): Listener[] {
   return out;
 }
 
-export const isLoopbackOnly = (address: string): boolean =>
-  address === '127.0.0.1' || address === '::ffff:127.0.0.1';
+export const isLoopbackOnly = (address: string): boolean => address === '127.0.0.1' || address === '::ffff:127.0.0.1';
 
 export interface SocketVerdict {
   ok: boolean;

@@ -8,7 +8,11 @@ import type { TargetModels } from '../../../suites/target.js';
 import { DEFAULT_KEY_ENV_VAR } from '../../../suites/transport/curl.js';
 
 /** The faithful mock's models, by role (the openai profile's). */
-export const MOCK_MODELS: Required<TargetModels> = { model: 'mock-model', reasoning: 'mock-reasoner', vision: 'mock-model' };
+export const MOCK_MODELS: Required<TargetModels> = {
+  model: 'mock-model',
+  reasoning: 'mock-reasoner',
+  vision: 'mock-model',
+};
 
 export interface Mock {
   baseUrl: string;
