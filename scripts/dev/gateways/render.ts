@@ -8,6 +8,14 @@ export interface VerdictCell {
   summary: string;
 }
 
+export interface Transit {
+  exchanges: number;
+  notForwarded: number;
+  changed: number;
+  /** The labels of the exchanges with no journal entry. */
+  notForwardedLabels: string[];
+}
+
 export interface DocGateway {
   name: string;
   package: string;
@@ -22,7 +30,7 @@ export interface DocGateway {
   /** Requests the mock received from the gateway during the run. */
   forwardedRequests?: number;
   /** Every exchange of the run traced through the journal: how many reached the mock unchanged. */
-  transit?: { exchanges: number; notForwarded: number; changed: number };
+  transit?: Transit;
   /** Why it could not be measured (install, start or socket check failed). */
   error?: string;
   verdicts: Record<string, VerdictCell>;
@@ -34,7 +42,7 @@ export interface GatewaysDoc {
   toolVersion: string;
   nodeVersion: string;
   features: string[];
-  faithful: { runSeconds: number; requests: number; verdicts: Record<string, VerdictCell> };
+  faithful: { runSeconds: number; requests: number; transit: Transit; verdicts: Record<string, VerdictCell> };
   gateways: DocGateway[];
 }
 
@@ -115,9 +123,13 @@ export function renderGatewaysMarkdown(doc: GatewaysDoc): string {
       `| ${g.name}${g.control ? ' (control)' : ''} | \`${g.package}@${g.version}\` | ${versions} | ${install} | ${g.install?.packages ?? '–'} | ${secs(g.startSeconds)} | ${secs(g.runSeconds)} | ${g.sockets?.join(', ') ?? '–'} | ${g.transit ? `${g.transit.changed} / ${g.transit.notForwarded} of ${g.transit.exchanges}` : '–'} | ${g.error ? 'not measured' : g.deviations.length} |`,
     );
   }
+  const ft = doc.faithful.transit;
   out.push(
     '',
-    `The faithful run took ${secs(doc.faithful.runSeconds)}; the mock journaled ${doc.faithful.requests} requests.`,
+    `The faithful run took ${secs(doc.faithful.runSeconds)}; the mock journaled ${doc.faithful.requests} requests, ` +
+      `${ft.changed} of ${ft.exchanges} exchanges differing from what the suite sent (the harness check: must be 0); ` +
+      `${ft.notForwarded} are not in the journal even sent directly (${ft.notForwardedLabels.join(', ') || 'none'}), ` +
+      'so "nothing in the journal" for those says nothing about a gateway.',
     '',
   );
   for (const g of doc.gateways) {

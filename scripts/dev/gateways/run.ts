@@ -10,7 +10,7 @@ import { features } from '../../../spec/features.js';
 import type { ReportTarget } from '../../../spec/generated/types.js';
 import { buildReport, toolVersion } from '../../../suites/report/report-file.js';
 import { renderMarkdown } from '../../../suites/report/render/index.js';
-import { deviations, traceReport } from './forwarding.js';
+import { deviations, traceReport, type ExchangeTrace } from './forwarding.js';
 import { installGateway, type InstallFacts } from './install.js';
 import { LAUNCHERS } from './launch.js';
 import { killAll, startGateway } from './process.js';
@@ -50,6 +50,18 @@ function writeReportPair(dir: string, name: string, target: ReportTarget): void 
   const report = buildReport([target]);
   writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(dir, `${name}.md`), renderMarkdown(report));
+}
+
+function transitOf(traces: ExchangeTrace[]): NonNullable<DocGateway['transit']> {
+  const notForwarded = traces.filter((t) => !t.forwarded);
+  return {
+    exchanges: traces.length,
+    notForwarded: notForwarded.length,
+    changed: traces.filter(
+      (t) => t.forwarded && t.forwarded.dropped.length + t.forwarded.added.length + t.forwarded.changed.length > 0,
+    ).length,
+    notForwardedLabels: [...new Set(notForwarded.map((t) => t.label))],
+  };
 }
 
 async function measureGateway(
@@ -120,14 +132,7 @@ async function measureGateway(
     );
     const modelAlias = (id: string): string => alias.get(id) ?? id;
     doc.deviations = deviations(faithful, run.report, journal, modelAlias);
-    const traces = [...traceReport(run.report, journal, modelAlias).values()];
-    doc.transit = {
-      exchanges: traces.length,
-      notForwarded: traces.filter((t) => !t.forwarded).length,
-      changed: traces.filter(
-        (t) => t.forwarded && t.forwarded.dropped.length + t.forwarded.added.length + t.forwarded.changed.length > 0,
-      ).length,
-    };
+    doc.transit = transitOf([...traceReport(run.report, journal, modelAlias).values()]);
     writeReportPair(reportDir, spec.name, run.report);
     log(
       `${spec.name}: ${doc.deviations.length} verdict(s) differ from the faithful mock (${run.seconds.toFixed(1)} s)`,
@@ -184,14 +189,14 @@ async function main(): Promise<number> {
   log('faithful: the suite directly against the mock');
   const mock = await startMock();
   let faithfulRun;
-  let faithfulRequests: number;
+  let faithfulJournal;
   try {
     faithfulRun = await withTimeout(
       runSuite({ name: 'mock', baseUrl: mock.baseUrl, apiKey: mock.apiKey, models: MOCK_MODELS }),
       RUN_TIMEOUT_MS,
       'the faithful run',
     );
-    faithfulRequests = mock.journal().length;
+    faithfulJournal = mock.journal();
   } finally {
     await mock.stop();
   }
@@ -225,7 +230,12 @@ async function main(): Promise<number> {
     toolVersion: toolVersion(),
     nodeVersion: process.versions.node,
     features: features().map((f) => f.id),
-    faithful: { runSeconds: faithfulRun.seconds, requests: faithfulRequests, verdicts: verdictsOf(faithfulRun.report) },
+    faithful: {
+      runSeconds: faithfulRun.seconds,
+      requests: faithfulJournal.length,
+      transit: transitOf([...traceReport(faithfulRun.report, faithfulJournal).values()]),
+      verdicts: verdictsOf(faithfulRun.report),
+    },
     gateways,
   };
   const file = resolve(values.out, 'GATEWAYS.md');
