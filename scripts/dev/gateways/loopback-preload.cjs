@@ -2,6 +2,7 @@
 // listen() for, it gets 127.0.0.1. Some gateways bind all interfaces or ignore their host
 // setting; this keeps them on loopback. Unix socket paths and handles are left alone.
 'use strict';
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- CommonJS: loaded with --require before any ESM
 const net = require('node:net');
 
 const LOOPBACK = '127.0.0.1';
