@@ -19,8 +19,7 @@ function rewrite(args) {
   if (first === undefined || typeof first === 'function') return [0, LOOPBACK, ...args];
   // listen(port[, host][, backlog][, callback])
   const second = args[1];
-  if (typeof second === 'string' || second === undefined || second === null)
-    return [first, LOOPBACK, ...args.slice(2)];
+  if (typeof second === 'string' || second === undefined || second === null) return [first, LOOPBACK, ...args.slice(2)];
   return [first, LOOPBACK, ...args.slice(1)];
 }
 
