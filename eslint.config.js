@@ -5,7 +5,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'relaycheck-report/', 'spec/generated/', 'coverage/'] },
+  { ignores: ['dist/', 'node_modules/', 'relaycheck-report/', 'spec/generated/', 'coverage/', '.cache/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
