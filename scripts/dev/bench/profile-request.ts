@@ -15,6 +15,8 @@ import { median } from './stats.js';
 const requests = Number(process.env.REQUESTS ?? 3000);
 const rounds = Number(process.env.ROUNDS ?? 5);
 const connectionsList = (process.env.CONNECTIONS ?? '1,10').split(',').map(Number);
+/** BODIES=stream (or json) measures one of the two. */
+const bodies = (process.env.BODIES ?? 'json,stream').split(',');
 const profileOut = process.env.PROFILE_OUT ? resolve(process.env.PROFILE_OUT) : undefined;
 
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
       ['json', BENCH_BODY],
       ['stream', STREAM_BODY],
     ] as const) {
+      if (!bodies.includes(label)) continue;
       const recorded = await recordResponse(mock.url, 10_000, body);
       const bare = await startChild(`bare ${label}`, './serve-bare.ts', {
         firstMessage: { type: 'config', response: recorded },
