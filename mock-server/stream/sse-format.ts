@@ -27,8 +27,13 @@ export const OPENAI_FRAMING: SseFraming = {
 /** One SSE event per payload (a JSON-serialisable chunk, or a raw string sent as is). */
 export function formatEvents(payloads: readonly unknown[], framing: SseFraming = OPENAI_FRAMING): string[] {
   const compact = framing.multilineData ? undefined : new CompactJson();
+  // The common framing (no comment or event line) wraps compact JSON in one string per event.
+  const plain = compact !== undefined && framing.comment === undefined && framing.eventName === undefined;
+  const before = framing.spaceAfterColon ? 'data: ' : 'data:';
+  const after = `${framing.lineEnding}${framing.lineEnding}`;
   const events = payloads.map((p) => {
     if (typeof p === 'string') return formatEvent(p, framing);
+    if (plain) return compact.wrap(p, before, after);
     // Compact JSON never holds a raw newline (JSON.stringify escapes them): no need to look.
     return compact
       ? formatEvent(compact.stringify(p), framing, true)
@@ -57,11 +62,38 @@ export class CompactJson {
   private readonly keys = new Map<string, string>();
 
   stringify(value: unknown): string {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) return JSON.stringify(value);
+    return this.wrap(value, '', '');
+  }
+
+  /**
+   * `${before}${JSON.stringify(value)}${after}`. A plain content chunk (the head, `choices` with
+   * one content delta, then `usage: null` or nothing) is written as a single template: most of a
+   * stream is such chunks, and each extra piece of string they are built from costs again when
+   * the stream is encoded.
+   */
+  wrap(value: unknown, before: string, after: string): string {
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      return `${before}${JSON.stringify(value)}${after}`;
     const record = value as Record<string, unknown>;
     const keys = Object.keys(record);
     if (this.headKeys === undefined) this.learnHead(record, keys);
-    if (!this.opensWithHead(record, keys)) return JSON.stringify(value);
+    if (!this.opensWithHead(record, keys)) return `${before}${JSON.stringify(value)}${after}`;
+    const n = keys.length;
+    if (
+      keys[HEAD_KEYS] === 'choices' &&
+      (n === HEAD_KEYS + 1 || (n === HEAD_KEYS + 2 && keys[HEAD_KEYS + 1] === 'usage' && record.usage === null))
+    ) {
+      const choices = record.choices as [{ index: number; delta: { content: string } }];
+      if (isContentChoices(choices)) {
+        const { index, delta } = choices[0];
+        return `${before}${this.headJson},"choices":[{"index":${index},"delta":{"content":${JSON.stringify(delta.content)}},"logprobs":null,"finish_reason":null}]${n === HEAD_KEYS + 1 ? '}' : ',"usage":null}'}${after}`;
+      }
+    }
+    return `${before}${this.fromHead(record, keys)}${after}`;
+  }
+
+  /** The chunk's JSON, its head taken from the cache. */
+  private fromHead(record: Record<string, unknown>, keys: string[]): string {
     let out = this.headJson;
     for (let i = HEAD_KEYS; i < keys.length; i++) {
       const key = keys[i]!;
@@ -114,15 +146,22 @@ export class CompactJson {
  * Undefined for anything else (other keys, another order, other values), which goes the slow way.
  */
 function contentChoicesJson(field: unknown): string | undefined {
-  if (!Array.isArray(field) || field.length !== 1) return undefined;
+  if (!isContentChoices(field)) return undefined;
+  const { index, delta } = field[0];
+  return `[{"index":${index},"delta":{"content":${JSON.stringify(delta.content)}},"logprobs":null,"finish_reason":null}]`;
+}
+
+/** `choices` is one plain content choice, exactly: see contentChoicesJson. */
+function isContentChoices(field: unknown): field is [{ index: number; delta: { content: string } }] {
+  if (!Array.isArray(field) || field.length !== 1) return false;
   const choice = field[0] as Record<string, unknown> | null;
-  if (typeof choice !== 'object' || choice === null || Array.isArray(choice)) return undefined;
+  if (typeof choice !== 'object' || choice === null || Array.isArray(choice)) return false;
   const { index, delta } = choice;
-  if (typeof index !== 'number' || !Number.isSafeInteger(index) || Object.is(index, -0)) return undefined;
-  if (choice.logprobs !== null || choice.finish_reason !== null) return undefined;
-  if (typeof delta !== 'object' || delta === null || Array.isArray(delta)) return undefined;
+  if (typeof index !== 'number' || !Number.isSafeInteger(index) || Object.is(index, -0)) return false;
+  if (choice.logprobs !== null || choice.finish_reason !== null) return false;
+  if (typeof delta !== 'object' || delta === null || Array.isArray(delta)) return false;
   const content = (delta as Record<string, unknown>).content;
-  if (typeof content !== 'string') return undefined;
+  if (typeof content !== 'string') return false;
   const keys = Object.keys(choice);
   if (
     keys.length !== 4 ||
@@ -131,12 +170,12 @@ function contentChoicesJson(field: unknown): string | undefined {
     keys[2] !== 'logprobs' ||
     keys[3] !== 'finish_reason'
   )
-    return undefined;
+    return false;
   const deltaKeys = Object.keys(delta);
-  if (deltaKeys.length !== 1 || Object.getPrototypeOf(delta) !== Object.prototype) return undefined;
+  if (deltaKeys.length !== 1 || Object.getPrototypeOf(delta) !== Object.prototype) return false;
   if (Object.getPrototypeOf(choice) !== Object.prototype || Object.getPrototypeOf(field) !== Array.prototype)
-    return undefined;
-  return `[{"index":${index},"delta":{"content":${JSON.stringify(content)}},"logprobs":null,"finish_reason":null}]`;
+    return false;
+  return true;
 }
 
 function formatEvent(data: string, framing: SseFraming, oneLine = false): string {

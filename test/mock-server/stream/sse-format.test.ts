@@ -72,6 +72,9 @@ describe("CompactJson: a stream's repeated head serialised once, the same bytes 
         for (const c of list) {
           const chunk = { ...head, choices: c, usage: null };
           expect(compact.stringify(chunk)).toBe(JSON.stringify(chunk));
+          // Without include_usage, and wrapped as an SSE event (formatEvents' path).
+          const bare = { ...head, choices: c };
+          expect(compact.wrap(bare, 'data: ', '\n\n')).toBe(`data: ${JSON.stringify(bare)}\n\n`);
         }
       }),
       { numRuns: 2000 },
