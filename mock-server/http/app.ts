@@ -6,6 +6,7 @@ import { messagesHandler } from '../anthropic/messages.js';
 import type { JsonObject } from '../breaks/index.js';
 import { ApiError, routeNotFound } from './api-error.js';
 import { authError, chatCompletionsHandler, selectQuirks, type AppContext, type PlainHandler } from './chat-handler.js';
+import { watchRequest } from './journal.js';
 import { sendError, sendJson, type ErrorState } from './reply.js';
 
 export { BREAK_HEADER, type AppContext } from './chat-handler.js';
@@ -24,6 +25,13 @@ export function buildApp(ctx: AppContext, chat: PlainHandler = chatCompletionsHa
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+
+  // Before every route: each request is journaled once its response is over, refused or not.
+  // The journal's own endpoint is not (reading the journal would change it).
+  app.use((req, res, next) => {
+    if (req.path !== JOURNAL_PATH) watchRequest(ctx.journal, req, res);
+    next();
+  });
 
   app.get(JOURNAL_PATH, (_req, res) => {
     sendJson(res, 200, { object: 'list', data: ctx.journal.list() });
