@@ -2,7 +2,7 @@
 // is a plain node:http handler (./chat-handler.ts) that this app routes to as well.
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Model, ModelList } from '../../spec/generated/types.js';
-import { messagesHandler } from '../anthropic/messages.js';
+import { countTokensHandler, messagesHandler, messagesNotFound } from '../anthropic/messages.js';
 import type { JsonObject } from '../breaks/index.js';
 import { ApiError, routeNotFound } from './api-error.js';
 import { authError, chatCompletionsHandler, selectQuirks, type AppContext, type PlainHandler } from './chat-handler.js';
@@ -63,6 +63,10 @@ export function buildApp(ctx: AppContext, chat: PlainHandler = chatCompletionsHa
   // Other protocols a relay documents (e.g. Anthropic's /v1/messages), at their own paths.
   for (const endpoint of ctx.options.profile.endpoints) {
     app.post(endpoint.path, messagesHandler(ctx.options, endpoint));
+    app.post(`${endpoint.path}/count_tokens`, countTokensHandler(ctx.options, endpoint));
+    // Its own paths answer in its own envelope, even the unknown ones.
+    app.all(endpoint.path, messagesNotFound);
+    app.all(`${endpoint.path}/*rest`, messagesNotFound);
   }
   for (const basePath of ctx.options.profile.basePaths) app.use(basePath, api);
 
