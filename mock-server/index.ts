@@ -78,8 +78,7 @@ export function createMockProvider(options: MockOptions = {}): MockProvider {
         if (req.method === 'POST' && chatPathSet.has(req.url!)) {
           watchRequest(journal, req, res);
           chat(req, res).catch(() => res.destroy());
-        }
-        else app(req, res);
+        } else app(req, res);
       });
       // A client that never finishes sending its request is cut off: headers by Node at
       // requestTimeoutMs; a stalled body by the body reader at the same deadline, with a 408

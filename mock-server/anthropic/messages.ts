@@ -95,7 +95,11 @@ function toChatMessages(m: Record<string, unknown>, i: number): ChatMessage[] | 
       out.push({ role: 'tool', tool_call_id: String(b.tool_use_id), content: textOf(b.content) });
     } else if (b.type === 'tool_use' && role === 'assistant') {
       const input = isObject(b.input) ? b.input : {};
-      calls.push({ id: String(b.id), type: 'function', function: { name: String(b.name), arguments: JSON.stringify(input) } });
+      calls.push({
+        id: String(b.id),
+        type: 'function',
+        function: { name: String(b.name), arguments: JSON.stringify(input) },
+      });
     }
   }
   const text = parts.every((p) => p.type === 'text') ? parts.map((p) => (p as TextContentPart).text).join('') : null;
@@ -119,7 +123,11 @@ function toolChoiceOf(choice: unknown): ToolChoice | undefined | ApiError {
       if (typeof choice.name === 'string') return { type: 'function', function: { name: choice.name } };
       return anthropicError(400, 'invalid_request_error', 'tool_choice.name: Field required');
     default:
-      return anthropicError(400, 'invalid_request_error', "tool_choice.type: Input should be 'auto', 'any', 'tool' or 'none'");
+      return anthropicError(
+        400,
+        'invalid_request_error',
+        "tool_choice.type: Input should be 'auto', 'any', 'tool' or 'none'",
+      );
   }
 }
 

@@ -15,7 +15,10 @@ describe('journal: every request', () => {
     const good = { Authorization: `Bearer ${SECRET}` };
     await request(app).post(CHAT).set({ Authorization: 'Bearer sk-wrong-key-000000' }).send(body('hi')); // 401
     await request(app).post(CHAT).send(body('hi')); // 401, no key at all
-    await request(app).post(CHAT).set(good).send(body('x'.repeat(2000))); // 413
+    await request(app)
+      .post(CHAT)
+      .set(good)
+      .send(body('x'.repeat(2000))); // 413
     await request(app).post(CHAT).set(good).set('Content-Type', 'text/plain').send('hello'); // 415
     await request(app).post(CHAT).set(good).set('Content-Type', 'application/json').send('{"model": '); // 400
     await request(app).post(CHAT).set(good).set('x-mock-break', 'no-such-break').send(body('hi')); // 400
@@ -69,7 +72,10 @@ describe('journal: every request', () => {
     const provider = mock();
     const big = body('y'.repeat(70 * 1024));
     await chat(provider.app, big);
-    await request(provider.app).post(CHAT).set(AUTH).send(body('hi', { stream: true }));
+    await request(provider.app)
+      .post(CHAT)
+      .set(AUTH)
+      .send(body('hi', { stream: true }));
     const [a, b] = provider.requests() as [JournalEntry, JournalEntry];
     expect(provider.requests()).toHaveLength(2);
     expect(a.bodyState).toBe('omitted');
