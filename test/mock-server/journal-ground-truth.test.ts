@@ -1,8 +1,9 @@
 // The journal records every request, whatever became of it: refused before its body was read
 // (401, 413, 415, a bad x-mock-break), malformed JSON, GET /models, /v1/messages, a 404, and
 // the direct chat path of a started server. Credentials are masked; their presence is kept.
+import { connect } from 'node:net';
 import request from 'supertest';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { JournalEntry } from '../../mock-server/index.js';
 import { AUTH, CHAT, body, chat, mock } from './helpers.js';
 
@@ -102,6 +103,28 @@ describe('journal: every request', () => {
         ['POST', CHAT, 401, false],
         ['GET', '/v1/models', 200, true],
       ]);
+    } finally {
+      await provider.stop();
+    }
+  });
+
+  it('records a client that leaves before any answer with status 0, once', async () => {
+    const provider = mock();
+    const { port } = await provider.start();
+    try {
+      const socket = connect(port, '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      // Half a body, then gone: the mock never answers, and the journal still sees the request.
+      socket.write(
+        `POST ${CHAT} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk-gone-0000000000\r\n` +
+          'Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"model":',
+      );
+      await new Promise((r) => setTimeout(r, 50));
+      socket.destroy();
+      await vi.waitFor(() => expect(provider.requests()).toHaveLength(1));
+      expect(provider.lastRequest()).toMatchObject({ path: CHAT, status: 0, bodyState: 'not-read', authPresent: true });
+      await new Promise((r) => setTimeout(r, 50));
+      expect(provider.requests()).toHaveLength(1);
     } finally {
       await provider.stop();
     }
