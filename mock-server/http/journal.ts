@@ -158,7 +158,7 @@ export function noteHeaders(req: object, note: Record<string, string>): void {
 interface Finishing {
   statusCode: number;
   headersSent: boolean;
-  once(event: 'finish' | 'close', listener: () => void): unknown;
+  on(event: 'finish' | 'close', listener: () => void): unknown;
 }
 
 /** Watch one request: its entry is recorded once, on 'finish', or on 'close' for an abandoned one. */
@@ -197,6 +197,7 @@ export function watchRequest(journal: Journal, req: object, res: Finishing): voi
       stream,
     });
   };
-  res.once('finish', finish);
-  res.once('close', finish);
+  // on, not once: once wraps each listener in another closure; `done` already makes it once.
+  res.on('finish', finish);
+  res.on('close', finish);
 }
