@@ -285,6 +285,12 @@ describe('/v1/messages fixtures', () => {
     expect(turns.map((e) => e.stream)).toEqual([false, false, true]);
     expect(turns.every((e) => e.headers['x-api-key'] === '[REDACTED]' && e.authPresent)).toBe(true);
   });
+  it('strict: a miss is a 404 in its envelope, explained in the journal', async () => {
+    const strict = createMockProvider({ profile: 'apiyi', fixtures: FIXTURES, strict: true });
+    const r = await request(strict.app).post('/v1/messages').set(HEADERS).send(payload('unscripted'));
+    expectAnthropicError(r, 404, 'not_found_error');
+    expect(strict.lastRequest()!.headers['x-mock-fixture-miss']).toContain('fixture');
+  });
   it('a fixture error is in its envelope, Retry-After kept', async () => {
     const r = await send(payload('scripted fail'));
     expectAnthropicError(r, 429, 'rate_limit_error');
