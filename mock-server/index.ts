@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import { buildApp, chatPaths } from './http/app.js';
 import { chatCompletionsHandler } from './http/chat-handler.js';
-import { Journal, type JournalEntry } from './http/journal.js';
+import { Journal, watchRequest, type JournalEntry } from './http/journal.js';
 import type { Fixture } from '../spec/generated/types.js';
 import { resolveOptions, type MockOptions } from './options.js';
 
@@ -74,8 +74,11 @@ export function createMockProvider(options: MockOptions = {}): MockProvider {
       const checkEvery = Math.max(100, Math.min(1000, resolved.limits.requestTimeoutMs));
       const s = createServer({ connectionsCheckingInterval: checkEvery }, (req, res) => {
         // The handler answers its own errors; should that fail, the connection goes, not the server.
-        if (req.method === 'POST' && chatPathSet.has(req.url!)) chat(req, res).catch(() => res.destroy());
-        else app(req, res);
+        // The app journals what it routes; the direct path is journaled here, by the same hook.
+        if (req.method === 'POST' && chatPathSet.has(req.url!)) {
+          watchRequest(journal, req, res);
+          chat(req, res).catch(() => res.destroy());
+        } else app(req, res);
       });
       // A client that never finishes sending its request is cut off: headers by Node at
       // requestTimeoutMs; a stalled body by the body reader at the same deadline, with a 408

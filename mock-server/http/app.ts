@@ -2,10 +2,11 @@
 // is a plain node:http handler (./chat-handler.ts) that this app routes to as well.
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Model, ModelList } from '../../spec/generated/types.js';
-import { messagesHandler } from '../anthropic/messages.js';
+import { countTokensHandler, messagesHandler, messagesNotFound } from '../anthropic/messages.js';
 import type { JsonObject } from '../breaks/index.js';
 import { ApiError, routeNotFound } from './api-error.js';
 import { authError, chatCompletionsHandler, selectQuirks, type AppContext, type PlainHandler } from './chat-handler.js';
+import { watchRequest } from './journal.js';
 import { sendError, sendJson, type ErrorState } from './reply.js';
 
 export { BREAK_HEADER, type AppContext } from './chat-handler.js';
@@ -24,6 +25,13 @@ export function buildApp(ctx: AppContext, chat: PlainHandler = chatCompletionsHa
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+
+  // Before every route: each request is journaled once its response is over, refused or not.
+  // The journal's own endpoint is not (reading the journal would change it).
+  app.use((req, res, next) => {
+    if (req.path !== JOURNAL_PATH) watchRequest(ctx.journal, req, res);
+    next();
+  });
 
   app.get(JOURNAL_PATH, (_req, res) => {
     sendJson(res, 200, { object: 'list', data: ctx.journal.list() });
@@ -55,6 +63,10 @@ export function buildApp(ctx: AppContext, chat: PlainHandler = chatCompletionsHa
   // Other protocols a relay documents (e.g. Anthropic's /v1/messages), at their own paths.
   for (const endpoint of ctx.options.profile.endpoints) {
     app.post(endpoint.path, messagesHandler(ctx.options, endpoint));
+    app.post(`${endpoint.path}/count_tokens`, countTokensHandler(ctx.options, endpoint));
+    // Its own paths answer in its own envelope, even the unknown ones.
+    app.all(endpoint.path, messagesNotFound);
+    app.all(`${endpoint.path}/*rest`, messagesNotFound);
   }
   for (const basePath of ctx.options.profile.basePaths) app.use(basePath, api);
 

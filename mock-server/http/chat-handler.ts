@@ -24,15 +24,13 @@ import type { ResolvedOptions } from '../options.js';
 import { formatEvents, OPENAI_FRAMING, splitWrites } from '../stream/sse-format.js';
 import { ApiError, fromSchemaErrors, unauthorized } from './api-error.js';
 import { FAULT_HEADER, parseFault } from './faults.js';
-import type { Journal } from './journal.js';
-import { readJsonBody, type RawJsonBody } from './read-body.js';
+import { noteHeaders, type Journal } from './journal.js';
+import { readJsonBody } from './read-body.js';
 import { sendError, sendJson, type ErrorState } from './reply.js';
 import { writeSse } from './sse-writer.js';
 
 /** Per-request breaks on top of the profile's, e.g. `x-mock-break: stop-ignored,n-ignored`. */
 export const BREAK_HEADER = 'x-mock-break';
-/** Bodies larger than this are journaled as a size only. */
-const JOURNAL_BODY_BYTES = 64 * 1024;
 
 export interface AppContext {
   options: ResolvedOptions;
@@ -75,12 +73,7 @@ const choiceStage =
     quirks.choice(choice, stage);
 
 /** What the handler has learnt about a request so far. */
-interface ChatState extends ErrorState {
-  /** Set once the body has been read: only such requests are journaled. */
-  body?: RawJsonBody;
-  /** Strict fixtures: why none matched, kept in the journal entry. */
-  fixtureMiss?: string;
-}
+type ChatState = ErrorState;
 
 export function chatCompletionsHandler(ctx: AppContext): PlainHandler {
   return async (req, res) => {
@@ -91,8 +84,6 @@ export function chatCompletionsHandler(ctx: AppContext): PlainHandler {
     } catch (err) {
       sendError(err, req, res, state);
     }
-    // Answered, cut or abandoned by the client: either way the request is over.
-    if (state.body) journal(ctx, req, res, state.body, state.fixtureMiss);
   };
 }
 
@@ -109,7 +100,6 @@ async function chatCompletions(
   if (refused) throw refused;
 
   const body = await readJsonBody(req, options.limits);
-  state.body = body;
   const sent = body.json as { model?: unknown; stream?: unknown } | null;
   state.stream = sent?.stream === true;
 
@@ -144,7 +134,7 @@ async function chatCompletions(
     const found = options.fixtures.lookup(normalizeChatRequest(request, req.headers));
     if (found.kind === 'miss') {
       if (options.fixtures.strict) {
-        state.fixtureMiss = found.nearest;
+        noteHeaders(req, { [FIXTURE_MISS_HEADER]: found.nearest });
         throw fixtureError.miss(found.nearest);
       }
     } else {
@@ -220,27 +210,4 @@ function chunkPacing(pacing: ResolvedOptions['pacing'], chunkTokens: number): Re
 function splitAtRandom(events: string[], rawBody: string): Buffer[] {
   const rng = createRng(hashString(rawBody));
   return splitWrites(events, (max) => rng.int(0, max - 1));
-}
-
-function journal(
-  ctx: AppContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  { text, json }: RawJsonBody,
-  fixtureMiss: string | undefined,
-): void {
-  const kept = text.length <= JOURNAL_BODY_BYTES;
-  const bodyJson = kept ? text : JSON.stringify({ omitted: true, bytes: text.length });
-  const stream = kept && typeof json === 'object' && json !== null && (json as { stream?: unknown }).stream === true;
-  // originalUrl: the whole path when an Express app (this one, or one it is mounted in) routed here.
-  const path = (req as IncomingMessage & { originalUrl?: string }).originalUrl ?? req.url ?? '';
-  ctx.journal.record({
-    method: req.method ?? 'POST',
-    path,
-    // A strict miss's explanation travels with the request's headers (copied only then).
-    headers: fixtureMiss === undefined ? req.headers : { ...req.headers, [FIXTURE_MISS_HEADER]: fixtureMiss },
-    bodyJson,
-    status: res.statusCode,
-    stream,
-  });
 }

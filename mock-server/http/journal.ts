@@ -12,17 +12,25 @@ export interface JournalEntry {
   method: string;
   path: string;
   headers: Record<string, string>;
+  /** The parsed JSON body; the raw text when it was not JSON; null when it was never read. */
   body: unknown;
+  /** parsed, unparsed (read, not JSON), omitted (over 64 KiB: size only) or not-read (refused first). */
+  bodyState: BodyState;
+  /** An Authorization or x-api-key header was sent (its value is never listed). */
+  authPresent: boolean;
+  /** 0 when the client left before any answer was sent. */
   status: number;
   stream: boolean;
 }
 
+export type BodyState = 'parsed' | 'unparsed' | 'omitted' | 'not-read';
+
 type RawHeaders = Record<string, string | string[] | undefined>;
 
-export type JournalRecord = Omit<JournalEntry, 'seq' | 'at' | 'headers' | 'body'> & {
+export type JournalRecord = Omit<JournalEntry, 'seq' | 'at' | 'headers' | 'body' | 'authPresent'> & {
   /** Kept by reference and masked when listed: pass an object nobody changes afterwards (a request's headers). */
   headers: RawHeaders;
-  /** The body as JSON text (a request's raw body, as read): parsed when the entry is listed. */
+  /** The body as read (parsed when the entry is listed, per bodyState); "" when not read. */
   bodyJson: string;
 };
 
@@ -46,10 +54,25 @@ export class Journal {
     this.capacity = Math.max(0, Math.floor(capacity));
   }
 
+  /** A journal of size 0 records nothing: the hook is not even registered. */
+  get enabled(): boolean {
+    return this.capacity > 0;
+  }
+
   record(entry: JournalRecord): void {
     if (this.capacity <= 0) return;
-    const { method, path, headers, bodyJson, status, stream } = entry;
-    const stored: Stored = { method, path, headers, bodyJson, status, stream, seq: ++this.seq, time: Date.now() };
+    const { method, path, headers, bodyJson, bodyState, status, stream } = entry;
+    const stored: Stored = {
+      method,
+      path,
+      headers,
+      bodyJson,
+      bodyState,
+      status,
+      stream,
+      seq: ++this.seq,
+      time: Date.now(),
+    };
     if (this.ring.length < this.capacity) {
       this.ring.push(stored);
     } else {
@@ -75,13 +98,15 @@ export class Journal {
   }
 }
 
-function toEntry({ seq, time, method, path, headers, bodyJson, status, stream }: Stored): JournalEntry {
+function toEntry({ seq, time, method, path, headers, bodyJson, bodyState, status, stream }: Stored): JournalEntry {
   // The key order the journal has always listed its entries in.
   return {
     method,
     path,
     headers: maskHeaders(headers),
-    body: JSON.parse(bodyJson) as unknown,
+    body: bodyState === 'not-read' ? null : bodyState === 'unparsed' ? bodyJson : (JSON.parse(bodyJson) as unknown),
+    bodyState,
+    authPresent: headers.authorization !== undefined || headers['x-api-key'] !== undefined,
     status,
     stream,
     seq,
@@ -96,4 +121,83 @@ function maskHeaders(raw: RawHeaders): Record<string, string> {
     headers[name] = SECRET_HEADER.test(name) ? '[REDACTED]' : Array.isArray(value) ? value.join(', ') : value;
   }
   return headers;
+}
+
+// One hook, registered before every route, records each request when its response is over
+// (answered, refused before its body was read, or abandoned by the client). What a handler
+// learnt on the way travels on the request under a symbol: its body as read, a note.
+
+/** Bodies larger than this are journaled as a size only. */
+const JOURNAL_BODY_BYTES = 64 * 1024;
+const SEEN = Symbol('relaycheck.journal');
+
+interface Seen {
+  text?: string;
+  json?: unknown;
+  parsed?: boolean;
+  /** Extra headers listed with the entry (e.g. a strict fixture miss's explanation). */
+  note?: Record<string, string>;
+}
+
+type Tracked = { [SEEN]?: Seen; originalUrl?: string; method?: string; url?: string; headers: RawHeaders };
+
+/** The body as read: its text, and its JSON when it parsed (kept by reference until the entry is made). */
+export function noteBody(req: object, text: string, json?: unknown, parsed = json !== undefined): void {
+  const seen = ((req as Tracked)[SEEN] ??= {});
+  seen.text = text;
+  seen.json = json;
+  seen.parsed = parsed;
+}
+
+/** Extra headers shown with this request's entry. */
+export function noteHeaders(req: object, note: Record<string, string>): void {
+  const seen = ((req as Tracked)[SEEN] ??= {});
+  seen.note = { ...seen.note, ...note };
+}
+
+interface Finishing {
+  statusCode: number;
+  headersSent: boolean;
+  on(event: 'finish' | 'close', listener: () => void): unknown;
+}
+
+/** Watch one request: its entry is recorded once, on 'finish', or on 'close' for an abandoned one. */
+export function watchRequest(journal: Journal, req: object, res: Finishing): void {
+  if (!journal.enabled) return;
+  let done = false;
+  const finish = (): void => {
+    if (done) return;
+    done = true;
+    const r = req as Tracked;
+    const seen = r[SEEN];
+    r[SEEN] = undefined;
+    let bodyJson = '';
+    let bodyState: BodyState = 'not-read';
+    let stream = false;
+    if (seen?.text !== undefined) {
+      if (seen.text.length > JOURNAL_BODY_BYTES) {
+        bodyJson = JSON.stringify({ omitted: true, bytes: seen.text.length });
+        bodyState = 'omitted';
+      } else {
+        bodyJson = seen.text;
+        bodyState = seen.parsed ? 'parsed' : 'unparsed';
+        const json = seen.json as { stream?: unknown } | null | undefined;
+        stream = seen.parsed === true && typeof json === 'object' && json !== null && json.stream === true;
+      }
+    }
+    journal.record({
+      method: r.method ?? 'GET',
+      // originalUrl: the whole path when an Express app (this one, or one it is mounted in) routed here.
+      path: r.originalUrl ?? r.url ?? '',
+      // Copied only when a handler added a note; otherwise the request's own headers, by reference.
+      headers: seen?.note ? { ...r.headers, ...seen.note } : r.headers,
+      bodyJson,
+      bodyState,
+      status: res.headersSent ? res.statusCode : 0,
+      stream,
+    });
+  };
+  // on, not once: once wraps each listener in another closure; `done` already makes it once.
+  res.on('finish', finish);
+  res.on('close', finish);
 }

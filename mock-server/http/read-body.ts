@@ -4,6 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import { jsonNestsDeeper } from '../core/json-limits.js';
 import { ApiError, invalidRequest } from './api-error.js';
+import { noteBody } from './journal.js';
 
 export interface RawJsonBody {
   text: string;
@@ -121,6 +122,8 @@ export function readJsonBody(req: IncomingMessage, limits: number | BodyLimits):
         reject(invalidRequest('The request body is not valid UTF-8.', null, 'invalid_encoding'));
         return;
       }
+      // The journal shows what was sent, even when it is refused below.
+      noteBody(req, text);
       if (text.trim() === '') {
         reject(emptyBody());
         return;
@@ -136,7 +139,9 @@ export function readJsonBody(req: IncomingMessage, limits: number | BodyLimits):
         return;
       }
       try {
-        resolve({ text, json: JSON.parse(text) as unknown });
+        const json = JSON.parse(text) as unknown;
+        noteBody(req, text, json, true);
+        resolve({ text, json });
       } catch (err) {
         const detail = err instanceof Error ? err.message : 'parse error';
         reject(invalidRequest(`We could not parse the JSON body of your request (${detail}).`, null, 'invalid_json'));
