@@ -6,6 +6,7 @@ import { composeQuirks, type Quirks } from './breaks/index.js';
 import { DEFAULT_MAX_JSON_DEPTH } from './http/read-body.js';
 import { NO_PACING, type Pacing } from './http/sse-writer.js';
 import { DEFAULT_PROFILE, loadProfile, type Profile } from './profile.js';
+import type { ModelStyle } from './completion/realistic.js';
 
 export interface MockModel {
   id: string;
@@ -77,6 +78,13 @@ export interface MockOptions {
   fixtures?: Fixture[];
   /** With fixtures: a request no fixture matches gets an error explaining the nearest miss. */
   strict?: boolean;
+  /**
+   * `realistic`: answers vary the way real models' do (casing, hidden reasoning, declined
+   * optional tool calls, dated model ids, chunking), the protocol exact. Default `faithful`.
+   */
+  style?: ModelStyle;
+  /** The realistic model's world: the same seed gives the same answers (default 1). */
+  seed?: number;
 }
 
 export const DEFAULT_LIMITS: MockLimits = {
@@ -112,6 +120,8 @@ export interface ResolvedOptions {
   clock: (hash: number) => number;
   journalSize: number;
   fixtures: FixtureStore;
+  /** The realistic model's seed; undefined for the faithful model. */
+  realisticSeed: number | undefined;
 }
 
 /** Throws (an ApiError naming the problem) for an unknown profile or break. */
@@ -130,7 +140,15 @@ export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
     clock: options.clock ?? hashClock,
     journalSize: options.journalSize ?? 1000,
     fixtures: new FixtureStore(options.fixtures ?? [], options.strict ?? false),
+    realisticSeed: resolveStyle(options.style, options.seed),
   };
+}
+
+function resolveStyle(style: ModelStyle | undefined, seed: number | undefined): number | undefined {
+  if (style !== undefined && style !== 'faithful' && style !== 'realistic')
+    throw new Error(`style must be faithful or realistic, got ${JSON.stringify(style)}`);
+  if (seed !== undefined && !Number.isSafeInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`);
+  return style === 'realistic' ? (seed ?? 1) : undefined;
 }
 
 function resolveChunkTokens(n: number | undefined): number {

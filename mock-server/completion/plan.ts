@@ -17,6 +17,7 @@ import { imageColour } from '../core/image.js';
 import { contentText, countMessageTokens, countTokens, tokenize, truncateTokens } from '../core/tokens.js';
 import { invalidRequest, type ApiError } from '../http/api-error.js';
 import type { MockLimits, MockModel } from '../options.js';
+import { echoedModel, isRestylable, styleText, type Realism } from './realistic.js';
 import { planToolCalls, selectTools, type ToolSelection } from './tools.js';
 
 export interface PlannedChoice {
@@ -68,6 +69,8 @@ export interface PlanInput {
   adjustChoice?: (choice: PlannedChoice) => void;
   /** A fixture's answer, used instead of the computed one. */
   scripted?: ScriptedAnswer;
+  /** The realistic model's variations for this request (absent: the faithful model). */
+  realism?: Realism;
 }
 
 export function planCompletion({
@@ -78,6 +81,7 @@ export function planCompletion({
   clock,
   adjustChoice,
   scripted,
+  realism,
 }: PlanInput): CompletionPlan | ApiError {
   const requestHash = hashString(rawBody);
   // The text depends only on what would change a real model's answer; max_tokens and stop
@@ -96,22 +100,24 @@ export function planCompletion({
   );
   const budget = tokenBudget(request, limits);
   // A scripted answer reads nothing from the prompt.
-  const prompt = scripted ? SCRIPTED_PROMPT : readPrompt(request);
+  const prompt = scripted ? SCRIPTED_PROMPT : readPrompt(request, realism?.declineOptionalTools === true);
   const choices: PlannedChoice[] = [];
   for (let index = 0; index < (request.n ?? 1); index++) {
     const rng = createRng(seedFrom(contentKey, index));
     const idSeed = `${requestHash}:${index}`;
     const choice = scripted
       ? planScriptedChoice(request, scripted, index, budget, rng, idSeed)
-      : planChoice(request, model, index, budget, rng, idSeed, limits, prompt);
+      : planChoice(request, model, index, budget, rng, idSeed, limits, prompt, realism);
     if (!('index' in choice)) return choice;
+    // Hidden reasoning: still thought about (and counted), never shown.
+    if (realism?.hideReasoning && !scripted) choice.reasoning = null;
     adjustChoice?.(choice);
     choices.push(choice);
   }
   return {
     id: `chatcmpl-${idFromHash(requestHash, 29)}`,
     created: clock(requestHash),
-    model: request.model,
+    model: realism ? echoedModel(request.model, realism) : request.model,
     systemFingerprint: fingerprintOf(request.model),
     choices,
     usage: usageOf(request, choices),
@@ -159,10 +165,13 @@ interface PromptReading {
   colour: string | null;
 }
 
-function readPrompt(request: ChatCompletionRequest): PromptReading {
+function readPrompt(request: ChatCompletionRequest, declineOptionalTools: boolean): PromptReading {
   const userText = lastUserText(request.messages);
   const last = request.messages[request.messages.length - 1];
-  const tools = selectTools(request, userText, last?.role === 'tool');
+  let tools = selectTools(request, userText, last?.role === 'tool');
+  // A realistic model may answer in text where calling was its own choice, never when forced.
+  const optional = request.tool_choice === undefined || request.tool_choice === 'auto';
+  if (declineOptionalTools && optional) tools = null;
   // Only a text answer reads the instruction (a json_schema answer ignores it).
   const textAnswer =
     !tools && !(request.response_format?.type === 'json_schema' && request.response_format.json_schema);
@@ -256,9 +265,12 @@ function planChoice(
   idSeed: string,
   limits: MockLimits,
   prompt: PromptReading,
+  realism: Realism | undefined,
 ): PlannedChoice | ApiError {
   const { userText, last } = prompt;
-  const reasoning = model.reasoning ? generateReasoning(rng, effortOf(request)) : null;
+  // Flat effort: an easy prompt is thought about as long at every level.
+  const effort = realism?.flatEffort ? undefined : effortOf(request);
+  const reasoning = model.reasoning ? generateReasoning(rng, effort) : null;
   const reasoningCut = reasoning === null ? null : truncateTokens(reasoning, budget);
   const remaining = budget - (reasoningCut ? countTokens(reasoningCut.text) : 0);
 
@@ -286,8 +298,11 @@ function planChoice(
     };
   }
 
-  const answer = answerText(request, prompt, last?.role === 'tool' ? last : undefined, rng, limits);
-  if (typeof answer !== 'string') return answer;
+  const computed = answerText(request, prompt, last?.role === 'tool' ? last : undefined, rng, limits);
+  if (typeof computed !== 'string') return computed;
+  // Restyled before stop and max_tokens apply, as a real model writes it.
+  const plainText = request.response_format === undefined || request.response_format.type === 'text';
+  const answer = realism && plainText && isRestylable(computed) ? styleText(computed, realism.textStyle) : computed;
   const { text: stopped, stoppedBy } = applyStop(answer, request.stop);
   const cut = truncateTokens(stopped, Math.max(remaining, 0));
   const truncatedReasoning = reasoningCut?.truncated ?? false;

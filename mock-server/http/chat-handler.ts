@@ -18,7 +18,9 @@ import { checkRequest } from '../completion/check.js';
 import { planCompletion, type PlannedChoice, type ScriptedAnswer } from '../completion/plan.js';
 import { normalizeChatRequest } from '../fixtures/request.js';
 import { fixtureError, FIXTURE_MISS_HEADER } from '../fixtures/reply.js';
+import { drawRealism, type Realism } from '../completion/realistic.js';
 import { renderChunks, renderResponse } from '../completion/render.js';
+import { lastUserText } from '../core/instructions.js';
 import { createRng, hashString } from '../core/rng.js';
 import type { ResolvedOptions } from '../options.js';
 import { formatEvents, OPENAI_FRAMING, splitWrites } from '../stream/sse-format.js';
@@ -148,6 +150,10 @@ async function chatCompletions(
 
   const includeUsage = request.stream_options?.include_usage === true;
   const stage = { request, stream, includeUsage };
+  const realism =
+    options.realisticSeed === undefined
+      ? undefined
+      : drawRealism(options.realisticSeed, lastUserText(request.messages), stream);
   const plan = planCompletion({
     request,
     model: model!,
@@ -156,6 +162,7 @@ async function chatCompletions(
     clock: options.clock,
     adjustChoice: choiceStage(quirks, stage),
     scripted,
+    realism,
   });
   if (plan instanceof ApiError) throw plan;
   const output = { ...stage, usage: plan.usage };
@@ -169,7 +176,7 @@ async function chatCompletions(
   }
   let chunks: (JsonObject | string)[] = renderChunks(plan, {
     includeUsage,
-    chunkTokens: options.chunkTokens,
+    chunkTokens: streamChunkTokens(options.chunkTokens, realism, request),
   }) as unknown as JsonObject[];
   chunks = quirks.chunks(chunks, output);
   const shape: StreamShape = {
@@ -197,6 +204,12 @@ async function chatCompletions(
       'Content-Type': shape.contentType,
     },
   );
+}
+
+/** The realistic model's chunking (one token with logprobs: they are per token), else the option. */
+function streamChunkTokens(configured: number, realism: Realism | undefined, request: ChatCompletionRequest): number {
+  if (!realism || request.logprobs) return configured;
+  return realism.chunkTokens === 0 ? 1000 : realism.chunkTokens;
 }
 
 /** tokensPerSecond counts tokens: with several tokens per chunk, the chunks come that much less often. */

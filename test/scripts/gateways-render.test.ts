@@ -29,8 +29,10 @@ function entry(seq: number, body: Record<string, unknown>, status: number, at: n
     path: '/v1/chat/completions',
     headers: { authorization: '[REDACTED]' },
     body,
+    bodyState: 'parsed',
     status,
     stream: body.stream === true,
+    authPresent: true,
   };
 }
 
