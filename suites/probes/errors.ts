@@ -177,7 +177,7 @@ export const errorsEnvelope: Probe = {
     if (verdict === 'supported') {
       return judgement(
         'supported',
-        `${judged.length} refusal(s) in OpenAI's {"error": {message, type, param, code}} envelope, model_not_found for the unknown model`,
+        `${judged.length} refusal(s) in OpenAI's {"error": {message, type, param, code}} envelope${judged.some((j) => j.label === 'unknown model') ? ', model_not_found for the unknown model' : ''}`,
         { warnings, decisive },
       );
     }

@@ -58,6 +58,10 @@ describe('errors.envelope', () => {
   it('supported: OpenAI envelopes, model_not_found for the unknown model, whatever the status', () => {
     expect(errorsEnvelope.judge(seen(refusals()), CTX).verdict).toBe('supported');
     expect(errorsEnvelope.judge(seen(refusals(200, 200, 200)), CTX).verdict).toBe('supported');
+    // The unknown model served (unknown-model-served): no claim about its refusal's code.
+    const served = errorsEnvelope.judge(seen({ ...refusals(), 'unknown model': ok() }), CTX);
+    expect(served.verdict).toBe('supported');
+    expect(served.summary).not.toContain('model_not_found');
   });
   it('partial: top-level fields, an array, code "<nil>", numeric code, another code', () => {
     expect(
