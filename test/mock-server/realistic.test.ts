@@ -6,6 +6,9 @@ import {
   styleText,
   TEXT_STYLES,
 } from '../../mock-server/completion/realistic.js';
+import { createMockProvider } from '../../mock-server/index.js';
+import type { MockOptions } from '../../mock-server/options.js';
+import { mockOptionsFromFlags } from '../../scripts/cli/commands/mock.js';
 
 describe('the realistic model (pure)', () => {
   it('draws the same variations for the same seed and text, and other ones across seeds', () => {
@@ -39,5 +42,41 @@ describe('the realistic model (pure)', () => {
     expect(echoedModel('gpt-4o-mini', dated)).toBe('gpt-4o-mini-2024-07-18');
     expect(echoedModel('claude-sonnet-4-5-20250929', dated)).toBe('claude-sonnet-4-5-20250929');
     expect(echoedModel('gpt-4o-mini', { ...dated, snapshot: null })).toBe('gpt-4o-mini');
+  });
+});
+
+describe('--style and --seed', () => {
+  it('map to the options, and bad values are refused with the flag named', () => {
+    expect(mockOptionsFromFlags({ style: 'realistic', seed: '4' })).toMatchObject({ style: 'realistic', seed: 4 });
+    expect(mockOptionsFromFlags({})).not.toHaveProperty('style');
+    expect(() => mockOptionsFromFlags({ style: 'chatty' })).toThrow(/--style must be faithful or realistic/);
+    expect(() => mockOptionsFromFlags({ style: 'realistic', seed: '-1' })).toThrow(/--seed must be/);
+    expect(() => mockOptionsFromFlags({ seed: '3' })).toThrow(/--seed needs --style realistic/);
+  });
+  it('the realistic mock answers differently from the faithful one, and the same for the same seed', async () => {
+    const ask = async (options: MockOptions): Promise<unknown> => {
+      const mock = createMockProvider({ ...options, journalSize: 0 });
+      const { baseUrl } = await mock.start({ port: 0, host: '127.0.0.1' });
+      try {
+        const answers = [];
+        for (const content of ['Say hi', 'Output exactly: alpha beta gamma', 'Tell me about harbors'])
+          answers.push(
+            await (
+              await fetch(`${baseUrl}/chat/completions`, {
+                method: 'POST',
+                headers: { authorization: 'Bearer sk-x', 'content-type': 'application/json' },
+                body: JSON.stringify({ model: 'mock-model', messages: [{ role: 'user', content }] }),
+              })
+            ).json(),
+          );
+        return answers;
+      } finally {
+        await mock.stop();
+      }
+    };
+    const faithful = await ask({});
+    const a = await ask({ style: 'realistic', seed: 2 });
+    expect(await ask({ style: 'realistic', seed: 2 })).toEqual(a);
+    expect(a).not.toEqual(faithful);
   });
 });

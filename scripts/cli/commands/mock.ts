@@ -15,6 +15,7 @@ import type { MockOptions } from '../../../mock-server/options.js';
 const HELP = `Usage: relaycheck mock [--port 8080] [--host 127.0.0.1] [--profile ID] [--break ID,ID]
                       [--api-key KEY ...] [--tokens-per-second N] [--first-token-ms N] [--latency-ms N]
                       [--chunk-tokens N] [--fixtures FILE ...] [--strict]
+                      [--style faithful|realistic] [--seed N]
        relaycheck mock --list-breaks
 
 Serves an OpenAI-compatible mock: POST <base>/chat/completions, GET <base>/models[/{id}].
@@ -27,6 +28,8 @@ Errors on demand: header '${FAULT_HEADER}: 429' (or 400/401/402/403/404/500/503,
 Journal of received requests: GET ${JOURNAL_PATH}.
 --fixtures  scripted answers (YAML, spec/fixtures.schema.yaml), repeatable; first match wins
 --strict    with fixtures: a request none matches gets an error naming the nearest miss
+--style     realistic: answers vary as real models' do (casing, hidden reasoning, declined
+            optional tool calls, dated model ids, chunking), the protocol exact; --seed N picks the world
 `;
 
 function nonNegative(name: string, value: string | undefined): number | undefined {
@@ -42,6 +45,15 @@ function chunkTokens(value: string | undefined): number | undefined {
   if (!Number.isInteger(n) || n < 1 || n > 1000)
     throw new Error(`--chunk-tokens must be an integer 1-1000, got '${value}'`);
   return n;
+}
+
+function modelStyle(style: string | undefined, seed: string | undefined): Pick<MockOptions, 'style' | 'seed'> {
+  if (style !== undefined && style !== 'faithful' && style !== 'realistic')
+    throw new Error(`--style must be faithful or realistic, got '${style}'`);
+  if (seed !== undefined && !/^\d{1,15}$/.test(seed))
+    throw new Error(`--seed must be a non-negative integer, got '${seed}'`);
+  if (seed !== undefined && style !== 'realistic') throw new Error('--seed needs --style realistic');
+  return { ...(style ? { style } : {}), ...(seed !== undefined ? { seed: Number(seed) } : {}) };
 }
 
 export async function mockCommand(argv: string[]): Promise<number> {
@@ -62,6 +74,8 @@ export async function mockCommand(argv: string[]): Promise<number> {
         'list-breaks': { type: 'boolean' },
         fixtures: { type: 'string', multiple: true },
         strict: { type: 'boolean' },
+        style: { type: 'string' },
+        seed: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -121,6 +135,8 @@ export interface MockFlags {
   fixtures?: string[];
   strict?: boolean;
   'chunk-tokens'?: string;
+  style?: string;
+  seed?: string;
 }
 
 /**
@@ -143,5 +159,6 @@ export function mockOptionsFromFlags(values: MockFlags): MockOptions {
     fixtures: (values.fixtures ?? []).flatMap((file) => loadFixtureFile(file)),
     strict: values.strict ?? false,
     chunkTokens: chunkTokens(values['chunk-tokens']),
+    ...modelStyle(values.style, values.seed),
   };
 }
