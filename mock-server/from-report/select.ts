@@ -6,7 +6,7 @@
 // then chosen greedily, the one reproducing most still-unexplained verdicts first (catalogue
 // order breaks ties), skipping any that conflicts with one already chosen: few breaks, and
 // composable ones.
-import type { Break, ReportTarget, ReportVerdict } from '../../spec/generated/types.js';
+import type { Break, BreakVerdict, ReportTarget, ReportVerdict } from '../../spec/generated/types.js';
 
 export interface Reproduced {
   feature: string;
@@ -42,8 +42,8 @@ export function selectBreaks(
   verdicts: Readonly<Record<string, ReportVerdict>>,
   catalogue: readonly BreakLike[],
 ): BreakSelection {
-  const flipsOf = (b: BreakLike): [string, string][] =>
-    Object.entries(b.flips).filter((e): e is [string, string] => e[1] !== undefined);
+  const flipsOf = (b: BreakLike): [string, BreakVerdict][] =>
+    Object.entries(b.flips).filter((e): e is [string, BreakVerdict] => e[1] !== undefined);
   const candidates = catalogue.filter((b) => {
     const flips = flipsOf(b);
     return flips.length > 0 && flips.every(([feature, verdict]) => verdicts[feature] === verdict);

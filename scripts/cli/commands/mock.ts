@@ -11,10 +11,13 @@ import {
 import { parseBreakList } from '../../../mock-server/breaks/index.js';
 import { loadFixtureFile } from '../../../mock-server/fixtures/load.js';
 import type { MockOptions } from '../../../mock-server/options.js';
+import { loadBreaksFromReport } from '../../../mock-server/from-report/load.js';
 
 const HELP = `Usage: relaycheck mock [--port 8080] [--host 127.0.0.1] [--profile ID] [--break ID,ID]
                       [--api-key KEY ...] [--tokens-per-second N] [--first-token-ms N] [--latency-ms N]
                       [--chunk-tokens N] [--fixtures FILE ...] [--strict]
+                      [--record FILE --upstream URL [--upstream-key-env NAME] [--record-on-miss]]
+                      [--from-report report.json [--target NAME]]
        relaycheck mock --list-breaks
 
 Serves an OpenAI-compatible mock: POST <base>/chat/completions, GET <base>/models[/{id}].
@@ -27,6 +30,12 @@ Errors on demand: header '${FAULT_HEADER}: 429' (or 400/401/402/403/404/500/503,
 Journal of received requests: GET ${JOURNAL_PATH}.
 --fixtures  scripted answers (YAML, spec/fixtures.schema.yaml), repeatable; first match wins
 --strict    with fixtures: a request none matches gets an error naming the nearest miss
+--record FILE --upstream URL  forward chat completions to the relay at URL (its base URL, e.g.
+            https://relay.example/v1) with the key in $RELAYCHECK_API_KEY (or --upstream-key-env
+            NAME), answer with its response, and append a fixture per exchange to FILE
+--record-on-miss  serve the fixtures (--fixtures, else FILE) and record only the requests none matches
+--from-report report.json  switch on the breaks that reproduce a report's measured verdicts
+            (--target NAME when it has several targets); prints what cannot be reproduced
 `;
 
 function nonNegative(name: string, value: string | undefined): number | undefined {
@@ -62,6 +71,8 @@ export async function mockCommand(argv: string[]): Promise<number> {
         'list-breaks': { type: 'boolean' },
         fixtures: { type: 'string', multiple: true },
         strict: { type: 'boolean' },
+        'from-report': { type: 'string' },
+        target: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -84,7 +95,9 @@ export async function mockCommand(argv: string[]): Promise<number> {
     port = nonNegative('port', values.port)!;
     if (!Number.isInteger(port) || port > 65535)
       throw new Error(`--port must be an integer 0-65535, got '${values.port}'`);
-    provider = createMockProvider(mockOptionsFromFlags(values));
+    const options = mockOptionsFromFlags(values);
+    for (const line of options.startLines ?? []) process.stdout.write(`${line}\n`);
+    provider = createMockProvider(options);
   } catch (err) {
     process.stderr.write(`relaycheck mock: ${(err as Error).message}\n`);
     return 2;
@@ -121,12 +134,17 @@ export interface MockFlags {
   fixtures?: string[];
   strict?: boolean;
   'chunk-tokens'?: string;
+  'from-report'?: string;
+  target?: string;
 }
+
+/** The mock's options, and what the CLI prints before it starts (which verdicts --from-report reproduces). */
+export type MockCliOptions = MockOptions & { startLines?: string[] };
 
 /**
  * The mock's options from the parsed flags: pure but for reading the fixture files. Throws a message for bad values.
  */
-export function mockOptionsFromFlags(values: MockFlags): MockOptions {
+export function mockOptionsFromFlags(values: MockFlags): MockCliOptions {
   const pacing: MockOptions['pacing'] = {};
   // Only the flags given: an undefined value must not replace a default (that was the NaN schedule).
   const tps = nonNegative('tokens-per-second', values['tokens-per-second']);
@@ -135,9 +153,16 @@ export function mockOptionsFromFlags(values: MockFlags): MockOptions {
   if (tps !== undefined) pacing.tokensPerSecond = tps;
   if (first !== undefined) pacing.firstTokenMs = first;
   if (latency !== undefined) pacing.latencyMs = latency;
+  if (values.target !== undefined && values['from-report'] === undefined)
+    throw new Error('--target names a target of --from-report: give the report too');
+  const fromReport =
+    values['from-report'] === undefined ? undefined : loadBreaksFromReport(values['from-report'], values.target);
+  const flagged = parseBreakList((values.break ?? []).join(','));
   return {
     profile: values.profile,
-    breaks: parseBreakList((values.break ?? []).join(',')),
+    // The report's breaks, then any --break not already among them.
+    breaks: [...(fromReport?.breaks ?? []), ...flagged.filter((b) => !fromReport?.breaks.some((r) => r.id === b.id))],
+    ...(fromReport ? { startLines: fromReport.lines } : {}),
     apiKeys: values['api-key'],
     pacing,
     fixtures: (values.fixtures ?? []).flatMap((file) => loadFixtureFile(file)),
