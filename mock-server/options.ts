@@ -5,6 +5,7 @@ import { FixtureStore } from './fixtures/store.js';
 import { composeQuirks, type Quirks } from './breaks/index.js';
 import { DEFAULT_MAX_JSON_DEPTH } from './http/read-body.js';
 import { NO_PACING, type Pacing } from './http/sse-writer.js';
+import type { RecordEvent } from './record/forward.js';
 import { DEFAULT_PROFILE, loadProfile, type Profile } from './profile.js';
 
 export interface MockModel {
@@ -77,6 +78,21 @@ export interface MockOptions {
   fixtures?: Fixture[];
   /** With fixtures: a request no fixture matches gets an error explaining the nearest miss. */
   strict?: boolean;
+  /** Record mode: chat completions are forwarded to a real relay and each exchange appended as a fixture. */
+  record?: RecordOptions;
+}
+
+export interface RecordOptions {
+  /** The fixture file appended to (created when missing). */
+  file: string;
+  /** The upstream relay's base URL, e.g. `https://relay.example/v1`. */
+  upstream: string;
+  /** The key sent upstream (never the client's); it is written nowhere. */
+  upstreamKey: string;
+  /** Serve the requests a loaded fixture matches; forward and record only the others. */
+  onMiss?: boolean;
+  /** Told what happened to each exchange (the CLI logs it). */
+  onEvent?: (event: RecordEvent) => void;
 }
 
 export const DEFAULT_LIMITS: MockLimits = {
@@ -112,12 +128,14 @@ export interface ResolvedOptions {
   clock: (hash: number) => number;
   journalSize: number;
   fixtures: FixtureStore;
+  record: RecordOptions | undefined;
 }
 
 /** Throws (an ApiError naming the problem) for an unknown profile or break. */
 export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
   const profile = loadProfile(options.profile ?? DEFAULT_PROFILE);
   const models = new Map((options.models ?? profile.models).map((m) => [m.id, m]));
+  serveFixtureModels(models, options.fixtures ?? []);
   return {
     profile,
     breaks: options.breaks ?? [],
@@ -130,7 +148,22 @@ export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
     clock: options.clock ?? hashClock,
     journalSize: options.journalSize ?? 1000,
     fixtures: new FixtureStore(options.fixtures ?? [], options.strict ?? false),
+    record: options.record,
   };
+}
+
+/**
+ * A model a fixture matches on is served even when the profile has no such model: a recording
+ * of a real relay (model gpt-4o) then replays instead of answering 404. A reasoning model when
+ * one of its replies carries reasoning.
+ */
+export function serveFixtureModels(models: Map<string, MockModel>, fixtures: readonly Fixture[]): void {
+  for (const f of fixtures) {
+    const id = f.match?.model;
+    if (id === undefined || models.has(id)) continue;
+    const replies = f.sequence ?? (f.reply ? [f.reply] : []);
+    models.set(id, { id, reasoning: replies.some((r) => r.reasoning !== undefined) });
+  }
 }
 
 function resolveChunkTokens(n: number | undefined): number {

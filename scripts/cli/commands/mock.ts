@@ -10,7 +10,10 @@ import {
 } from '../../../mock-server/index.js';
 import { parseBreakList } from '../../../mock-server/breaks/index.js';
 import { loadFixtureFile } from '../../../mock-server/fixtures/load.js';
-import type { MockOptions } from '../../../mock-server/options.js';
+import type { MockOptions, RecordOptions } from '../../../mock-server/options.js';
+import type { RecordEvent } from '../../../mock-server/record/forward.js';
+import { DEFAULT_KEY_ENV_VAR } from '../../../suites/transport/curl.js';
+import { existsSync } from 'node:fs';
 import { loadBreaksFromReport } from '../../../mock-server/from-report/load.js';
 
 const HELP = `Usage: relaycheck mock [--port 8080] [--host 127.0.0.1] [--profile ID] [--break ID,ID]
@@ -72,6 +75,10 @@ export async function mockCommand(argv: string[]): Promise<number> {
         fixtures: { type: 'string', multiple: true },
         strict: { type: 'boolean' },
         'from-report': { type: 'string' },
+        record: { type: 'string' },
+        upstream: { type: 'string' },
+        'upstream-key-env': { type: 'string' },
+        'record-on-miss': { type: 'boolean' },
         target: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -97,6 +104,7 @@ export async function mockCommand(argv: string[]): Promise<number> {
       throw new Error(`--port must be an integer 0-65535, got '${values.port}'`);
     const options = mockOptionsFromFlags(values);
     for (const line of options.startLines ?? []) process.stdout.write(`${line}\n`);
+    if (options.record) options.record.onEvent = logRecordEvent(options.record.file);
     provider = createMockProvider(options);
   } catch (err) {
     process.stderr.write(`relaycheck mock: ${(err as Error).message}\n`);
@@ -136,6 +144,56 @@ export interface MockFlags {
   'chunk-tokens'?: string;
   'from-report'?: string;
   target?: string;
+  record?: string;
+  upstream?: string;
+  'upstream-key-env'?: string;
+  'record-on-miss'?: boolean;
+}
+
+/** One line per exchange in record mode: what was recorded, or why not (the key is in none). */
+function logRecordEvent(file: string): (event: RecordEvent) => void {
+  return (event) => {
+    switch (event.kind) {
+      case 'recorded':
+        process.stdout.write(
+          `recorded fixture ${event.index} to ${file}: ${event.status}${event.stream ? ' (stream)' : ''}\n`,
+        );
+        return;
+      case 'served':
+        process.stdout.write('served from a fixture (not recorded)\n');
+        return;
+      case 'not-recorded':
+        process.stderr.write(`not recorded (status ${event.status}): ${event.reason}\n`);
+        return;
+      case 'upstream-error':
+        process.stderr.write(`${event.message}\n`);
+    }
+  };
+}
+
+/** --record and its companions: the key read from the environment variable named, never from a flag. */
+function recordOptions(values: MockFlags, env: NodeJS.ProcessEnv): RecordOptions | undefined {
+  const companions = (['upstream', 'upstream-key-env', 'record-on-miss'] as const).filter(
+    (f) => values[f] !== undefined,
+  );
+  if (values.record === undefined) {
+    if (companions.length > 0) throw new Error(`--${companions[0]} goes with --record FILE`);
+    return undefined;
+  }
+  if (values.upstream === undefined) throw new Error('--record needs --upstream URL (the relay to record)');
+  const keyEnv = values['upstream-key-env'] ?? DEFAULT_KEY_ENV_VAR;
+  const key = env[keyEnv];
+  if (key === undefined || key.trim() === '') {
+    throw new Error(
+      `--record: set $${keyEnv} to the upstream's key (or name another variable with --upstream-key-env)`,
+    );
+  }
+  return {
+    file: values.record,
+    upstream: values.upstream,
+    upstreamKey: key.trim(),
+    onMiss: values['record-on-miss'] ?? false,
+  };
 }
 
 /** The mock's options, and what the CLI prints before it starts (which verdicts --from-report reproduces). */
@@ -144,7 +202,10 @@ export type MockCliOptions = MockOptions & { startLines?: string[] };
 /**
  * The mock's options from the parsed flags: pure but for reading the fixture files. Throws a message for bad values.
  */
-export function mockOptionsFromFlags(values: MockFlags): MockCliOptions {
+export function mockOptionsFromFlags(values: MockFlags, env: NodeJS.ProcessEnv = process.env): MockCliOptions {
+  const record = recordOptions(values, env);
+  // --record-on-miss without --fixtures serves what the record file already holds.
+  const fixtureFiles = values.fixtures ?? (record?.onMiss && existsSync(record.file) ? [record.file] : []);
   const pacing: MockOptions['pacing'] = {};
   // Only the flags given: an undefined value must not replace a default (that was the NaN schedule).
   const tps = nonNegative('tokens-per-second', values['tokens-per-second']);
@@ -165,7 +226,8 @@ export function mockOptionsFromFlags(values: MockFlags): MockCliOptions {
     ...(fromReport ? { startLines: fromReport.lines } : {}),
     apiKeys: values['api-key'],
     pacing,
-    fixtures: (values.fixtures ?? []).flatMap((file) => loadFixtureFile(file)),
+    fixtures: fixtureFiles.flatMap((file) => loadFixtureFile(file)),
+    ...(record ? { record } : {}),
     strict: values.strict ?? false,
     chunkTokens: chunkTokens(values['chunk-tokens']),
   };
