@@ -8,9 +8,10 @@ import { checkFixtures, loadFixtureFile, parseFixtureText } from '../fixtures/lo
 
 const YAML_OPTIONS = { lineWidth: 0 } as const;
 
-/** One list item of `fixtures:` as the file's block sequence holds it (`  - match: ...`). */
-function itemText(fixture: Fixture): string {
-  return stringify({ fixtures: [fixture] }, YAML_OPTIONS).replace(/^fixtures:\n/, '');
+/** One list item of `fixtures:` in block form, `  - match: ...` (or `- match: ...` for a file written so). */
+function itemText(fixture: Fixture, indented = true): string {
+  const text = stringify({ fixtures: [fixture] }, YAML_OPTIONS).replace(/^fixtures:\n/, '');
+  return indented ? text : text.replace(/^ {2}/gm, '');
 }
 
 export class FixtureAppender {
@@ -18,6 +19,8 @@ export class FixtureAppender {
   readonly fixtures: Fixture[];
   /** The file ends in a block sequence that one more item can be appended to. */
   private appendable: boolean;
+  /** Items are indented under `fixtures:` (this writer's form) rather than flush with it. */
+  private indented = true;
   private queue: Promise<void> = Promise.resolve();
 
   /** Creates the file (no fixtures) or checks the one there: throws a FixtureError if it does not load. */
@@ -33,14 +36,16 @@ export class FixtureAppender {
     // Appending is safe when the file with one more item still loads with one more fixture
     // (a hand-written file may use a flow list or another indentation: it is rewritten once).
     const probe: Fixture = { match: {}, reply: { content: '' } };
-    let grows = false;
-    try {
-      grows =
-        parseFixtureText(`${text.endsWith('\n') ? text : `${text}\n`}${itemText(probe)}`, path).length ===
-        this.fixtures.length + 1;
-    } catch {
-      grows = false;
-    }
+    const base = text.endsWith('\n') ? text : `${text}\n`;
+    const growsWith = (indented: boolean): boolean => {
+      try {
+        return parseFixtureText(`${base}${itemText(probe, indented)}`, path).length === this.fixtures.length + 1;
+      } catch {
+        return false;
+      }
+    };
+    if (!growsWith(true) && growsWith(false)) this.indented = false;
+    const grows = growsWith(this.indented);
     this.appendable = grows && this.fixtures.length > 0;
     if (grows && !text.endsWith('\n')) appendFileSync(path, '\n');
   }
@@ -61,13 +66,14 @@ export class FixtureAppender {
   private write(fixture: Fixture): void {
     const [checked] = checkFixtures([fixture], `recorded fixture for ${this.path}`);
     if (this.appendable) {
-      appendFileSync(this.path, itemText(checked!));
+      appendFileSync(this.path, itemText(checked!, this.indented));
     } else {
       // The whole file in block form, written beside it and renamed over it: never half-written.
       const tmp = `${this.path}.${process.pid}.tmp`;
       writeFileSync(tmp, stringify({ fixtures: [...this.fixtures, checked!] }, YAML_OPTIONS));
       renameSync(tmp, this.path);
       this.appendable = true;
+      this.indented = true;
     }
     this.fixtures.push(checked!);
   }

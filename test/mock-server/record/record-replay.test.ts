@@ -160,6 +160,18 @@ describe('mock --record against a running mock, then replay', () => {
     const replayUrl = await start(createMockProvider({ fixtures, strict: true }));
     const replayed = await Promise.all(CALLS.map(([, body]) => call(replayUrl, body)));
     for (let i = 0; i < CALLS.length; i++) expect(replayed[i], CALLS[i]![0]).toEqual(live[i]);
+
+    // In another dialect, through its pipeline: aireiter streams by default, and serves the
+    // recording's model although its own list does not have it.
+    const aireiterUrl = await start(createMockProvider({ profile: 'aireiter', fixtures, strict: true }));
+    expect(aireiterUrl).toMatch(/\/api\/v1$/);
+    const res = await fetch(`${aireiterUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${CLIENT_KEY}` },
+      body: JSON.stringify({ model: 'mock-model', ...user('Tell me about relays.') }),
+    });
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    expect(await call(aireiterUrl, user('Tell me about relays.'))).toEqual({ status: 200, content: live[0]!.content });
   });
 
   it('--record-on-miss serves the fixtures there and records only the misses', async () => {
