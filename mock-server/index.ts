@@ -8,8 +8,10 @@ import { chatCompletionsHandler } from './http/chat-handler.js';
 import { Journal, watchRequest, type JournalEntry } from './http/journal.js';
 import type { Fixture } from '../spec/generated/types.js';
 import { resolveOptions, type MockOptions } from './options.js';
+import { createRecorder } from './record/forward.js';
 
-export type { MockOptions, MockModel, MockLimits } from './options.js';
+export type { MockOptions, MockModel, MockLimits, RecordOptions } from './options.js';
+export type { RecordEvent } from './record/forward.js';
 export type { JournalEntry } from './http/journal.js';
 export { BREAK_HEADER, JOURNAL_PATH } from './http/app.js';
 export { describeBreaks } from './breaks/index.js';
@@ -50,7 +52,10 @@ export function createMockProvider(options: MockOptions = {}): MockProvider {
   const ctx = { options: resolved, journal };
   // One chat-completions handler, two ways in: the Express app routes to it, and the server
   // start() creates sends it the exact chat paths directly, without Express on the way.
-  const chat = chatCompletionsHandler(ctx);
+  const computed = chatCompletionsHandler(ctx);
+  // Record mode: chat completions go upstream (or, on a fixture hit with onMiss, to the mock).
+  const recorder = resolved.record ? createRecorder(ctx, computed, resolved.record) : undefined;
+  const chat = recorder?.handler ?? computed;
   const app = buildApp(ctx, chat);
   const chatPathSet = new Set(chatPaths(ctx));
   let server: Server | undefined;
@@ -109,6 +114,8 @@ export function createMockProvider(options: MockOptions = {}): MockProvider {
         s.close(() => resolve());
         s.closeAllConnections();
       });
+      // Exchanges that finished are in the record file once stop() resolves.
+      await recorder?.flush();
     },
   };
 }

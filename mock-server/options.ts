@@ -5,6 +5,7 @@ import { FixtureStore } from './fixtures/store.js';
 import { composeQuirks, type Quirks } from './breaks/index.js';
 import { DEFAULT_MAX_JSON_DEPTH } from './http/read-body.js';
 import { NO_PACING, type Pacing } from './http/sse-writer.js';
+import type { RecordEvent } from './record/forward.js';
 import { DEFAULT_PROFILE, loadProfile, type Profile } from './profile.js';
 import type { ModelStyle } from './completion/realistic.js';
 
@@ -85,6 +86,21 @@ export interface MockOptions {
   style?: ModelStyle;
   /** The realistic model's world: the same seed gives the same answers (default 1). */
   seed?: number;
+  /** Record mode: chat completions are forwarded to a real relay and each exchange appended as a fixture. */
+  record?: RecordOptions;
+}
+
+export interface RecordOptions {
+  /** The fixture file appended to (created when missing). */
+  file: string;
+  /** The upstream relay's base URL, e.g. `https://relay.example/v1`. */
+  upstream: string;
+  /** The key sent upstream (never the client's); it is written nowhere. */
+  upstreamKey: string;
+  /** Serve the requests a loaded fixture matches; forward and record only the others. */
+  onMiss?: boolean;
+  /** Told what happened to each exchange (the CLI logs it). */
+  onEvent?: (event: RecordEvent) => void;
 }
 
 export const DEFAULT_LIMITS: MockLimits = {
@@ -122,12 +138,14 @@ export interface ResolvedOptions {
   fixtures: FixtureStore;
   /** The realistic model's seed; undefined for the faithful model. */
   realisticSeed: number | undefined;
+  record: RecordOptions | undefined;
 }
 
 /** Throws (an ApiError naming the problem) for an unknown profile or break. */
 export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
   const profile = loadProfile(options.profile ?? DEFAULT_PROFILE);
   const models = new Map((options.models ?? profile.models).map((m) => [m.id, m]));
+  serveFixtureModels(models, options.fixtures ?? []);
   return {
     profile,
     breaks: options.breaks ?? [],
@@ -141,6 +159,7 @@ export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
     journalSize: options.journalSize ?? 1000,
     fixtures: new FixtureStore(options.fixtures ?? [], options.strict ?? false),
     realisticSeed: resolveStyle(options.style, options.seed),
+    record: options.record,
   };
 }
 
@@ -149,6 +168,20 @@ function resolveStyle(style: ModelStyle | undefined, seed: number | undefined): 
     throw new Error(`style must be faithful or realistic, got ${JSON.stringify(style)}`);
   if (seed !== undefined && !Number.isSafeInteger(seed)) throw new Error(`seed must be an integer, got ${seed}`);
   return style === 'realistic' ? (seed ?? 1) : undefined;
+}
+
+/**
+ * A model a fixture matches on is served even when the profile has no such model: a recording
+ * of a real relay (model gpt-4o) then replays instead of answering 404. A reasoning model when
+ * one of its replies carries reasoning.
+ */
+export function serveFixtureModels(models: Map<string, MockModel>, fixtures: readonly Fixture[]): void {
+  for (const f of fixtures) {
+    const id = f.match?.model;
+    if (id === undefined || models.has(id)) continue;
+    const replies = f.sequence ?? (f.reply ? [f.reply] : []);
+    models.set(id, { id, reasoning: replies.some((r) => r.reasoning !== undefined) });
+  }
 }
 
 function resolveChunkTokens(n: number | undefined): number {

@@ -10,12 +10,18 @@ import {
 } from '../../../mock-server/index.js';
 import { parseBreakList } from '../../../mock-server/breaks/index.js';
 import { loadFixtureFile } from '../../../mock-server/fixtures/load.js';
-import type { MockOptions } from '../../../mock-server/options.js';
+import type { MockOptions, RecordOptions } from '../../../mock-server/options.js';
+import type { RecordEvent } from '../../../mock-server/record/forward.js';
+import { DEFAULT_KEY_ENV_VAR } from '../../../suites/transport/curl.js';
+import { existsSync } from 'node:fs';
+import { loadBreaksFromReport } from '../../../mock-server/from-report/load.js';
 
 const HELP = `Usage: relaycheck mock [--port 8080] [--host 127.0.0.1] [--profile ID] [--break ID,ID]
                       [--api-key KEY ...] [--tokens-per-second N] [--first-token-ms N] [--latency-ms N]
                       [--chunk-tokens N] [--fixtures FILE ...] [--strict]
                       [--style faithful|realistic] [--seed N]
+                      [--record FILE --upstream URL [--upstream-key-env NAME] [--record-on-miss]]
+                      [--from-report report.json [--target NAME]]
        relaycheck mock --list-breaks
 
 Serves an OpenAI-compatible mock: POST <base>/chat/completions, GET <base>/models[/{id}].
@@ -30,6 +36,12 @@ Journal of received requests: GET ${JOURNAL_PATH}.
 --strict    with fixtures: a request none matches gets an error naming the nearest miss
 --style     realistic: answers vary as real models' do (casing, hidden reasoning, declined
             optional tool calls, dated model ids, chunking), the protocol exact; --seed N picks the world
+--record FILE --upstream URL  forward chat completions to the relay at URL (its base URL, e.g.
+            https://relay.example/v1) with the key in $RELAYCHECK_API_KEY (or --upstream-key-env
+            NAME), answer with its response, and append a fixture per exchange to FILE
+--record-on-miss  serve the fixtures (--fixtures, else FILE) and record only the requests none matches
+--from-report report.json  switch on the breaks that reproduce a report's measured verdicts
+            (--target NAME when it has several targets); prints what cannot be reproduced
 `;
 
 function nonNegative(name: string, value: string | undefined): number | undefined {
@@ -76,6 +88,12 @@ export async function mockCommand(argv: string[]): Promise<number> {
         strict: { type: 'boolean' },
         style: { type: 'string' },
         seed: { type: 'string' },
+        'from-report': { type: 'string' },
+        record: { type: 'string' },
+        upstream: { type: 'string' },
+        'upstream-key-env': { type: 'string' },
+        'record-on-miss': { type: 'boolean' },
+        target: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -98,7 +116,10 @@ export async function mockCommand(argv: string[]): Promise<number> {
     port = nonNegative('port', values.port)!;
     if (!Number.isInteger(port) || port > 65535)
       throw new Error(`--port must be an integer 0-65535, got '${values.port}'`);
-    provider = createMockProvider(mockOptionsFromFlags(values));
+    const options = mockOptionsFromFlags(values);
+    for (const line of options.startLines ?? []) process.stdout.write(`${line}\n`);
+    if (options.record) options.record.onEvent = logRecordEvent(options.record.file);
+    provider = createMockProvider(options);
   } catch (err) {
     process.stderr.write(`relaycheck mock: ${(err as Error).message}\n`);
     return 2;
@@ -137,12 +158,70 @@ export interface MockFlags {
   'chunk-tokens'?: string;
   style?: string;
   seed?: string;
+  'from-report'?: string;
+  target?: string;
+  record?: string;
+  upstream?: string;
+  'upstream-key-env'?: string;
+  'record-on-miss'?: boolean;
 }
+
+/** One line per exchange in record mode: what was recorded, or why not (the key is in none). */
+function logRecordEvent(file: string): (event: RecordEvent) => void {
+  return (event) => {
+    switch (event.kind) {
+      case 'recorded':
+        process.stdout.write(
+          `recorded fixture ${event.index} to ${file}: ${event.status}${event.stream ? ' (stream)' : ''}\n`,
+        );
+        return;
+      case 'served':
+        process.stdout.write('served from a fixture (not recorded)\n');
+        return;
+      case 'not-recorded':
+        process.stderr.write(`not recorded (status ${event.status}): ${event.reason}\n`);
+        return;
+      case 'upstream-error':
+        process.stderr.write(`${event.message}\n`);
+    }
+  };
+}
+
+/** --record and its companions: the key read from the environment variable named, never from a flag. */
+function recordOptions(values: MockFlags, env: NodeJS.ProcessEnv): RecordOptions | undefined {
+  const companions = (['upstream', 'upstream-key-env', 'record-on-miss'] as const).filter(
+    (f) => values[f] !== undefined,
+  );
+  if (values.record === undefined) {
+    if (companions.length > 0) throw new Error(`--${companions[0]} goes with --record FILE`);
+    return undefined;
+  }
+  if (values.upstream === undefined) throw new Error('--record needs --upstream URL (the relay to record)');
+  const keyEnv = values['upstream-key-env'] ?? DEFAULT_KEY_ENV_VAR;
+  const key = env[keyEnv];
+  if (key === undefined || key.trim() === '') {
+    throw new Error(
+      `--record: set $${keyEnv} to the upstream's key (or name another variable with --upstream-key-env)`,
+    );
+  }
+  return {
+    file: values.record,
+    upstream: values.upstream,
+    upstreamKey: key.trim(),
+    onMiss: values['record-on-miss'] ?? false,
+  };
+}
+
+/** The mock's options, and what the CLI prints before it starts (which verdicts --from-report reproduces). */
+export type MockCliOptions = MockOptions & { startLines?: string[] };
 
 /**
  * The mock's options from the parsed flags: pure but for reading the fixture files. Throws a message for bad values.
  */
-export function mockOptionsFromFlags(values: MockFlags): MockOptions {
+export function mockOptionsFromFlags(values: MockFlags, env: NodeJS.ProcessEnv = process.env): MockCliOptions {
+  const record = recordOptions(values, env);
+  // --record-on-miss without --fixtures serves what the record file already holds.
+  const fixtureFiles = values.fixtures ?? (record?.onMiss && existsSync(record.file) ? [record.file] : []);
   const pacing: MockOptions['pacing'] = {};
   // Only the flags given: an undefined value must not replace a default (that was the NaN schedule).
   const tps = nonNegative('tokens-per-second', values['tokens-per-second']);
@@ -151,12 +230,20 @@ export function mockOptionsFromFlags(values: MockFlags): MockOptions {
   if (tps !== undefined) pacing.tokensPerSecond = tps;
   if (first !== undefined) pacing.firstTokenMs = first;
   if (latency !== undefined) pacing.latencyMs = latency;
+  if (values.target !== undefined && values['from-report'] === undefined)
+    throw new Error('--target names a target of --from-report: give the report too');
+  const fromReport =
+    values['from-report'] === undefined ? undefined : loadBreaksFromReport(values['from-report'], values.target);
+  const flagged = parseBreakList((values.break ?? []).join(','));
   return {
     profile: values.profile,
-    breaks: parseBreakList((values.break ?? []).join(',')),
+    // The report's breaks, then any --break not already among them.
+    breaks: [...(fromReport?.breaks ?? []), ...flagged.filter((b) => !fromReport?.breaks.some((r) => r.id === b.id))],
+    ...(fromReport ? { startLines: fromReport.lines } : {}),
     apiKeys: values['api-key'],
     pacing,
-    fixtures: (values.fixtures ?? []).flatMap((file) => loadFixtureFile(file)),
+    fixtures: fixtureFiles.flatMap((file) => loadFixtureFile(file)),
+    ...(record ? { record } : {}),
     strict: values.strict ?? false,
     chunkTokens: chunkTokens(values['chunk-tokens']),
     ...modelStyle(values.style, values.seed),
