@@ -3,7 +3,8 @@
 import { breaks } from '../../spec/breaks.js';
 import type { ActiveBreak } from '../../spec/breaks.js';
 import type { RelaycheckReport } from '../../spec/generated/types.js';
-import { loadReportFile } from '../../suites/report/files.js';
+import { readFileSync } from 'node:fs';
+import { validate } from '../../spec/validators.js';
 import { describeSelection, pickTarget, selectBreaks, targetVerdicts, type BreakSelection } from './select.js';
 
 export interface FromReport {
@@ -25,7 +26,25 @@ export function breaksFromReport(report: RelaycheckReport, targetName?: string):
   };
 }
 
-/** Throws (a ReportFileError, or an Error naming the targets) when the file or the target will not do. */
+/**
+ * Throws an Error saying why when the file cannot be read, is not a valid report
+ * (spec/report.schema.yaml), or the target is not there. Read here rather than through
+ * suites/report, so the mock does not depend on the suite.
+ */
 export function loadBreaksFromReport(path: string, targetName?: string): FromReport {
-  return breaksFromReport(loadReportFile(path), targetName);
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    throw new Error(`--from-report: cannot read ${path}: ${e.code ?? e.message}`);
+  }
+  const checked = validate('report', value);
+  if (!checked.valid) {
+    const first = checked.errors[0];
+    throw new Error(
+      `--from-report: ${path} is not a relaycheck report (${first ? `${first.instancePath || '/'}: ${first.message ?? first.keyword}` : 'invalid'})`,
+    );
+  }
+  return breaksFromReport(value as RelaycheckReport, targetName);
 }

@@ -84,5 +84,9 @@ describe('relaycheck mock --from-report (flags)', () => {
     expect(() => mockOptionsFromFlags({ 'from-report': two })).toThrow(/choose one with --target \(aireiter, other\)/);
     expect(mockOptionsFromFlags({ 'from-report': two, target: 'other' }).startLines![0]).toContain("'other'");
     expect(() => mockOptionsFromFlags({ target: 'x' })).toThrow(/--from-report/);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, '{"targets": []}');
+    expect(() => mockOptionsFromFlags({ 'from-report': bad })).toThrow(/is not a relaycheck report/);
+    expect(() => mockOptionsFromFlags({ 'from-report': join(dir, 'missing.json') })).toThrow(/cannot read .*ENOENT/);
   });
 });
