@@ -119,6 +119,16 @@ export const streamBreaks: Record<string, BreakImpl> = {
   'stream-repeated-finish': {
     chunks: (chunks) => repeatFinish(chunks, 3),
   },
+  'stream-cut-no-finish': {
+    chunks(chunks) {
+      // An upstream cut passed on as an ordinary end: every delta up to the finish, then nothing.
+      const at = chunks.findIndex((c) => isObject(c) && finishReasonOf(c) != null);
+      return at === -1 ? chunks : chunks.slice(0, at);
+    },
+    stream(shape) {
+      shape.framing.done = false;
+    },
+  },
   'sse-comment-as-data': {
     chunks: (chunks) => [chunks[0]!, ': keep-alive', ...chunks.slice(1)],
   },

@@ -68,6 +68,7 @@ export const BREAK_IDS = [
   "deltas-cumulative",
   "stream-cumulative-repeated-finish",
   "stream-repeated-finish",
+  "stream-cut-no-finish",
   "sse-comment-as-data",
   "sse-wrong-content-type",
   "sse-no-content-type",

@@ -50,12 +50,12 @@ export type BreakCategoryId = string;
  */
 export type BreakId = string;
 /**
- * The verdicts a deterministic deviation can cause (a subset of the report's verdict vocabulary): partial (works with a deviation clients may trip on), ignored (accepted, no effect), rejected (clear 4xx refusal), broken (output that breaks clients).
+ * The verdicts a deterministic deviation can cause (a subset of the report's verdict vocabulary): partial (works with a deviation clients may trip on), ignored (accepted, no effect), rejected (clear 4xx refusal), broken (output that breaks clients); inconclusive only beside the one feature charged, for a feature the fault leaves unmeasurable (a cut stream: its usage cannot be judged).
  *
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
  * via the `definition` "BreakVerdict".
  */
-export type BreakVerdict = "partial" | "ignored" | "rejected" | "broken";
+export type BreakVerdict = "partial" | "ignored" | "rejected" | "broken" | "inconclusive";
 /**
  * `<client>.<operation>`, e.g. "ai-sdk.stream-text".
  *

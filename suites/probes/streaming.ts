@@ -264,6 +264,18 @@ export const streamIncludeUsage: Probe = {
         decisive: 'stream with include_usage',
       });
     const warnings: string[] = [];
+    // Neither a finish chunk nor [DONE]: the stream was cut where usage would come.
+    const finished = streamChunks(asked).some(
+      (c) =>
+        Array.isArray(c['choices']) &&
+        c['choices'].some((ch) => isObject(ch) && ch['finish_reason'] != null && ch['finish_reason'] !== ''),
+    );
+    if (!asked.sse.chat.done && !finished && !streamChunks(asked).some((c) => isObject(c['usage'])))
+      return judgement(
+        'inconclusive',
+        'the stream ended with neither a finish chunk nor [DONE] (a cut, judged by stream.sse), before usage could come',
+        { decisive: 'stream with include_usage' },
+      );
     if (!asked.sse.chat.done) warnings.push('no [DONE] (judged by stream.sse)');
     const findings: UsageFinding[] = [askedUsage(asked)];
     const plain = seen['stream'];

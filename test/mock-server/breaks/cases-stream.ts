@@ -195,6 +195,20 @@ export const streamCases: BreakCases = {
     changes: ['stream', 'tool-stream'],
   },
 
+  'stream-cut-no-finish': {
+    scenario: [S, T],
+    check(f, b) {
+      f.forEach((fr, i) => {
+        const faithful = chunks(fr);
+        expect(chunks(b[i]!), 'every chunk before the finish, nothing after').toEqual(
+          faithful.slice(0, finishIndex(faithful)),
+        );
+        expect(sse(b[i]!).done).toBe(false);
+      });
+    },
+    changes: ['stream', 'tool-stream'],
+  },
+
   'sse-no-content-type': {
     scenario: [S, T],
     check(f, b) {

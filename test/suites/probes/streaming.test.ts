@@ -107,6 +107,12 @@ describe('stream.sse against gateway shapes', () => {
     expect(j.verdict).toBe('partial');
     expect(j.summary).toContain('Content-Type is "(none)"');
   });
+  it('stream.include_usage: a stream cut before its finish chunk is inconclusive, not ignored (stream-cut-no-finish)', () => {
+    const cut = sse(sseOf(textChunks(['alph', 'a']).slice(0, -1), false));
+    const j = streamIncludeUsage.judge(seen({ 'stream with include_usage': cut, stream: cut }), CTX);
+    expect(j.verdict).toBe('inconclusive');
+    expect(j.summary).toContain('neither a finish chunk nor [DONE]');
+  });
   it('broken: a cut passed on as an ordinary end, neither finish chunk nor [DONE]', () => {
     const j = judgeSse(sseOf(textChunks(['alph', 'a']).slice(0, -1), false));
     expect(j.verdict).toBe('broken');
