@@ -55,6 +55,20 @@ function framingCase(edit: (event: string) => string): BreakCases[string] {
   };
 }
 
+/** Broken chunks = faithful chunks with `edit` applied, for a text and a tool-call stream. */
+function chunkEditCase(edit: (faithful: J[]) => J[], done: boolean): BreakCases[string] {
+  return {
+    scenario: [S, T],
+    check(f, b) {
+      f.forEach((fr, i) => {
+        expect(chunks(b[i]!)).toEqual(edit(chunks(fr)));
+        expect(sse(b[i]!).done).toBe(done);
+      });
+    },
+    changes: ['stream', 'tool-stream'],
+  };
+}
+
 export const streamCases: BreakCases = {
   'no-done': {
     scenario: [S, T],
@@ -181,33 +195,14 @@ export const streamCases: BreakCases = {
     changes: ['stream', 'tool-stream'],
   },
 
-  'stream-repeated-finish': {
-    scenario: [S, T],
-    check(f, b) {
-      f.forEach((fr, i) => {
-        const expected = chunks(fr);
-        const at = finishIndex(expected);
-        expected.splice(at, 0, structuredClone(expected[at]), structuredClone(expected[at]));
-        expect(chunks(b[i]!)).toEqual(expected);
-        expect(sse(b[i]!).done).toBe(true);
-      });
-    },
-    changes: ['stream', 'tool-stream'],
-  },
+  'stream-repeated-finish': chunkEditCase((list) => {
+    const at = finishIndex(list);
+    list.splice(at, 0, structuredClone(list[at]), structuredClone(list[at]));
+    return list;
+  }, true),
 
-  'stream-cut-no-finish': {
-    scenario: [S, T],
-    check(f, b) {
-      f.forEach((fr, i) => {
-        const faithful = chunks(fr);
-        expect(chunks(b[i]!), 'every chunk before the finish, nothing after').toEqual(
-          faithful.slice(0, finishIndex(faithful)),
-        );
-        expect(sse(b[i]!).done).toBe(false);
-      });
-    },
-    changes: ['stream', 'tool-stream'],
-  },
+  // Every chunk before the finish, nothing after.
+  'stream-cut-no-finish': chunkEditCase((list) => list.slice(0, finishIndex(list)), false),
 
   'sse-no-content-type': {
     scenario: [S, T],
