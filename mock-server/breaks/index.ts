@@ -41,6 +41,8 @@ export interface Quirks {
   ids: string[];
   acceptAnyKey: boolean;
   serveUnknownModels: boolean;
+  /** Some break edits the chunks or the stream's framing: the stream must be built chunk by chunk. */
+  reshapesStream: boolean;
   raw(body: JsonObject): void;
   request(request: ChatCompletionRequest): ApiError | null;
   choice(choice: PlannedChoice, ctx: Omit<ChoiceContext, 'params'>): void;
@@ -92,6 +94,7 @@ export function composeQuirks(active: readonly ActiveBreak[]): Quirks {
     ids: ordered.map((b) => b.id),
     acceptAnyKey: ordered.some((b) => b.impl.acceptAnyKey),
     serveUnknownModels: ordered.some((b) => b.impl.serveUnknownModels),
+    reshapesStream: withHook('chunks').length > 0 || withHook('stream').length > 0,
     raw(body) {
       for (const b of withHook('raw')) b.impl.raw(body, b.params);
     },

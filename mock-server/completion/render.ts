@@ -52,9 +52,13 @@ export function splitArguments(args: string): string[] {
 
 type ChoiceDelta = Omit<ChatCompletionChunkChoice, 'index'>;
 
-/** One choice's deltas in order: role, reasoning, content or tool calls, finish. */
-function choiceDeltas(c: PlannedChoice, chunkTokens: number): ChoiceDelta[] {
-  const out: ChoiceDelta[] = [];
+/**
+ * One choice's deltas in order: role, reasoning, content or tool calls, finish. A string is a
+ * plain content delta (`{ content }`, no logprobs): most of a stream is those, and the body
+ * renderer writes them from a template instead of building an object for each.
+ */
+function choiceDeltas(c: PlannedChoice, chunkTokens: number): (ChoiceDelta | string)[] {
+  const out: (ChoiceDelta | string)[] = [];
   const delta = (d: ChatCompletionChunkDelta, logprobs: ChoiceLogprobs | null = null): void => {
     out.push({ delta: d, logprobs, finish_reason: null });
   };
@@ -70,12 +74,13 @@ function choiceDeltas(c: PlannedChoice, chunkTokens: number): ChoiceDelta[] {
   }
   if (c.refusal !== undefined) delta({ refusal: c.refusal });
   const tokens = c.contentTokens;
+  const logprobs = c.logprobs?.content;
   for (let i = 0; i < tokens.length; i += chunkTokens) {
     const end = Math.min(i + chunkTokens, tokens.length);
     const content = end === i + 1 ? tokens[i]! : tokens.slice(i, end).join('');
     // One logprobs entry per token, as OpenAI does when it groups tokens.
-    const lp = c.logprobs?.content ? { content: c.logprobs.content.slice(i, end), refusal: null } : null;
-    delta({ content }, lp);
+    if (logprobs) delta({ content }, { content: logprobs.slice(i, end), refusal: null });
+    else out.push(content);
   }
   c.toolCalls.forEach((call, index) => {
     delta({
@@ -93,27 +98,61 @@ function chunkText(text: string): string[] {
   return text.match(/\S+\s*/g) ?? [text];
 }
 
-export function renderChunks(plan: CompletionPlan, options: ChunkOptions): ChatCompletionChunk[] {
+/**
+ * Every delta of the stream in the order it is sent: choices interleaved by index,
+ * round-robin, the way OpenAI streams n > 1.
+ */
+function forEachDelta(
+  plan: CompletionPlan,
+  options: ChunkOptions,
+  visit: (index: number, d: ChoiceDelta | string) => void,
+): void {
   const chunkTokens = Math.max(1, Math.floor(options.chunkTokens ?? 1));
   const perChoice = plan.choices.map((c) => choiceDeltas(c, chunkTokens));
-  const chunks: ChatCompletionChunk[] = [];
-  // Interleave choices by index, round-robin, the way OpenAI streams n > 1.
   const longest = Math.max(...perChoice.map((d) => d.length));
   for (let step = 0; step < longest; step++) {
     for (let index = 0; index < perChoice.length; index++) {
       const d = perChoice[index]![step];
-      if (d)
-        chunks.push(
-          chunk(
-            plan,
-            [{ index, delta: d.delta, logprobs: d.logprobs, finish_reason: d.finish_reason }],
-            options.includeUsage ? null : undefined,
-          ),
-        );
+      if (d !== undefined) visit(index, d);
     }
   }
+}
+
+function choiceOf(index: number, d: ChoiceDelta | string): ChatCompletionChunkChoice {
+  return typeof d === 'string'
+    ? { index, delta: { content: d }, logprobs: null, finish_reason: null }
+    : { index, delta: d.delta, logprobs: d.logprobs, finish_reason: d.finish_reason };
+}
+
+export function renderChunks(plan: CompletionPlan, options: ChunkOptions): ChatCompletionChunk[] {
+  const chunks: ChatCompletionChunk[] = [];
+  const usage = options.includeUsage ? null : undefined;
+  forEachDelta(plan, options, (index, d) => chunks.push(chunk(plan, [choiceOf(index, d)], usage)));
   if (options.includeUsage) chunks.push(chunk(plan, [], plan.usage));
   return chunks;
+}
+
+/**
+ * The stream renderChunks describes, as the body of an SSE response in OpenAI's framing:
+ * byte for byte `formatEvents(renderChunks(plan, options)).join('')`, written straight from
+ * the plan. Each chunk opens with the same head, and most are a plain content delta, so the
+ * whole body is a few templates; no object per token, nothing to serialise twice. For streams
+ * no break reshapes (the handler decides).
+ */
+export function renderStreamBody(plan: CompletionPlan, options: ChunkOptions): string {
+  const head =
+    `data: {"id":${JSON.stringify(plan.id)},"object":"chat.completion.chunk","created":${JSON.stringify(plan.created)},` +
+    `"model":${JSON.stringify(plan.model)},"system_fingerprint":${JSON.stringify(plan.systemFingerprint)},"choices":[`;
+  const tail = options.includeUsage ? '],"usage":null}\n\n' : ']}\n\n';
+  let body = '';
+  forEachDelta(plan, options, (index, d) => {
+    body +=
+      typeof d === 'string'
+        ? `${head}{"index":${index},"delta":{"content":${JSON.stringify(d)}},"logprobs":null,"finish_reason":null}${tail}`
+        : `${head}${JSON.stringify(choiceOf(index, d))}${tail}`;
+  });
+  if (options.includeUsage) body += `${head}],"usage":${JSON.stringify(plan.usage)}}\n\n`;
+  return `${body}data: [DONE]\n\n`;
 }
 
 /**

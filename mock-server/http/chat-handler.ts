@@ -19,7 +19,7 @@ import { planCompletion, type PlannedChoice, type ScriptedAnswer } from '../comp
 import { normalizeChatRequest } from '../fixtures/request.js';
 import { fixtureError, FIXTURE_MISS_HEADER } from '../fixtures/reply.js';
 import { drawRealism, type Realism } from '../completion/realistic.js';
-import { renderChunks, renderResponse } from '../completion/render.js';
+import { renderChunks, renderResponse, renderStreamBody } from '../completion/render.js';
 import { lastUserText } from '../core/instructions.js';
 import { createRng, hashString } from '../core/rng.js';
 import type { ResolvedOptions } from '../options.js';
@@ -174,10 +174,14 @@ async function chatCompletions(
     sendJson(res, 200, response);
     return;
   }
-  let chunks: (JsonObject | string)[] = renderChunks(plan, {
-    includeUsage,
-    chunkTokens: streamChunkTokens(options.chunkTokens, realism, request),
-  }) as unknown as JsonObject[];
+  const chunkOptions = { includeUsage, chunkTokens: streamChunkTokens(options.chunkTokens, realism, request) };
+  const paced = chunkPacing(pacing, options.chunkTokens);
+  // Nothing to bend, cut or pace: the body is written straight from the plan, in one piece.
+  if (!quirks.reshapesStream && !fault && paced.tokensPerSecond <= 0) {
+    await writeSse(res, [renderStreamBody(plan, chunkOptions)], paced);
+    return;
+  }
+  let chunks: (JsonObject | string)[] = renderChunks(plan, chunkOptions) as unknown as JsonObject[];
   chunks = quirks.chunks(chunks, output);
   const shape: StreamShape = {
     framing: { ...OPENAI_FRAMING },
@@ -198,7 +202,7 @@ async function chatCompletions(
   await writeSse(
     res,
     writes,
-    chunkPacing(pacing, options.chunkTokens),
+    paced,
     { ...cut, keepWrites: shape.splitWrites },
     {
       'Content-Type': shape.contentType,

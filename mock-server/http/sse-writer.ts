@@ -58,8 +58,7 @@ export async function writeSse(
   // Unpaced and whole: one write and the end, nothing to wait for, so no close listener either.
   if (!cut && batches.length === 1 && pacing.firstTokenMs <= 1) {
     if (res.destroyed) return 'client-closed';
-    res.write(batches[0]!.data);
-    res.end();
+    res.end(batches[0]!.data);
     return 'complete';
   }
   const closed = new AbortController();

@@ -28,23 +28,17 @@ export function planWrites(writes: readonly (string | Buffer)[], opts: WritePlan
   return sent.map((data, i) => ({ atMs: i * opts.gapMs, data }));
 }
 
-/** Above this (in UTF-16 units), pieces are joined as a string first rather than into a worst-case buffer. */
-const DIRECT_ENCODE_LIMIT = 256 * 1024;
-
 /**
- * One Buffer, encoded once: node:http would otherwise scan a string for its UTF-8 length (the
- * chunk header) and then encode it. Small pieces are encoded straight into a buffer sized for
- * the worst case (3 bytes per UTF-16 unit), so the whole stream is never flattened as a string.
+ * The writes as one. Strings stay a string: V8 keeps the pieces as a rope until node:http's
+ * one native write flattens and encodes it, which measured cheaper than encoding each piece,
+ * or the whole, into a Buffer first (that costs an ArrayBuffer per stream).
  */
 function join(pieces: readonly (string | Buffer)[]): string | Buffer {
   if (pieces.length === 1) return pieces[0]!;
-  let units = 0;
-  for (const p of pieces) units += p.length;
-  if (units > DIRECT_ENCODE_LIMIT || !pieces.every((p) => typeof p === 'string')) {
-    return Buffer.concat(pieces.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
+  if (pieces.every((p) => typeof p === 'string')) {
+    let all = '';
+    for (const p of pieces as readonly string[]) all += p;
+    return all;
   }
-  const out = Buffer.allocUnsafe(units * 3);
-  let at = 0;
-  for (const p of pieces as readonly string[]) at += out.write(p, at, 'utf8');
-  return out.subarray(0, at);
+  return Buffer.concat(pieces.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
 }
