@@ -10,11 +10,11 @@ import { renderChunks, renderStreamBody } from '../../../mock-server/completion/
 import { lastUserText } from '../../../mock-server/core/instructions.js';
 import { resolveOptions } from '../../../mock-server/options.js';
 import { formatEvents } from '../../../mock-server/stream/sse-format.js';
-import type { ChatCompletionRequest } from '../../../spec/generated/types.js';
+import type { ChatCompletionRequest, Tool } from '../../../spec/generated/types.js';
 
 const options = resolveOptions({});
 
-const weather = {
+const weather: Tool = {
   type: 'function',
   function: {
     name: 'get_weather',
