@@ -36,7 +36,9 @@ function where(url: string): string {
     const rest = path.slice(nm + '/node_modules/'.length).split('/');
     return `npm:${rest[0]!.startsWith('@') ? `${rest[0]}/${rest[1]}` : rest[0]}`;
   }
-  return path.startsWith(REPO_ROOT) ? path.slice(REPO_ROOT.length) : path;
+  const local = path.startsWith(REPO_ROOT) ? path.slice(REPO_ROOT.length) : path;
+  // The mock runs compiled: dist/mock-server/x.js is mock-server/x.ts's code.
+  return local.startsWith('dist/') ? local.slice('dist/'.length) : local;
 }
 
 function top(map: Map<string, number>, total: number, n: number): HotSpot[] {

@@ -194,7 +194,7 @@ export function renderReport(r: ReportInput): string {
     for (const f of p.functions)
       L.push(`| \`${f.name.replace(/\|/g, '\\|').replace(/\s{2,}/g, '  ')}\` | ${(f.share * 100).toFixed(1)}% |`);
     L.push('');
-    L.push("Line numbers of TypeScript files are those of tsx's output. Full detail, both servers:");
+    L.push('Line numbers are those of the compiled JavaScript in dist/. Full detail, both servers:');
     L.push('`npx tsx scripts/dev/bench/profile.ts`.');
     L.push('');
   }
@@ -209,7 +209,8 @@ export function renderReport(r: ReportInput): string {
   L.push('  by the bare server (node:http adds `Date`, `Connection` and `Keep-Alive` on both sides):');
   for (const [k, v] of r.recorded.headers) L.push(`  \`${k}: ${v}\``);
   L.push('- Each server runs in its own child process (`node --import tsx --expose-gc`, 127.0.0.1, port 0):');
-  L.push('  `scripts/dev/bench/serve-mock.ts` is `createMockProvider()` with default options (journal on);');
+  L.push('  `scripts/dev/bench/serve-mock.ts` is `createMockProvider()` from the compiled package (dist/, built by');
+  L.push('  `npm run bench` first), with default options (journal on);');
   L.push('  `scripts/dev/bench/serve-bare.ts` drains the request and writes the captured bytes;');
   L.push('  `scripts/dev/bench/serve-express-floor.ts` (reference only) does the same through Express.');
   L.push("- The load generator is autocannon's programmatic API in the parent process, keep-alive, no pipelining.");

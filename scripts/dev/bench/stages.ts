@@ -8,7 +8,7 @@ import { Socket } from 'node:net';
 import { validate } from '../../../spec/validators.js';
 import { checkRequest } from '../../../mock-server/completion/check.js';
 import { planCompletion } from '../../../mock-server/completion/plan.js';
-import { renderChunks, renderResponse } from '../../../mock-server/completion/render.js';
+import { renderChunks, renderResponse, renderStreamBody } from '../../../mock-server/completion/render.js';
 import { jsonNestsDeeper } from '../../../mock-server/core/json-limits.js';
 import { chatCompletionsHandler } from '../../../mock-server/http/chat-handler.js';
 import { Journal } from '../../../mock-server/http/journal.js';
@@ -73,6 +73,7 @@ await time('planCompletion', () => plan(STREAM_BODY));
 await time('renderChunks', () => renderChunks(streamed, { includeUsage: true }));
 const chunks = renderChunks(streamed, { includeUsage: true });
 await time('formatEvents', () => formatEvents(chunks));
+await time('renderStreamBody (the two above, unbent)', () => renderStreamBody(streamed, { includeUsage: true }));
 
 // The whole handler: node:http's request and response objects without a socket, so the
 // response is built (headers, chunked framing) but never written anywhere.
