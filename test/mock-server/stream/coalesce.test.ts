@@ -220,3 +220,60 @@ describe('the mock: stream-cut@N and stream-error@N keep their exact meaning whe
     );
   });
 });
+
+describe('the mock on the wire: an unpaced stream is the paced stream in one write', () => {
+  // 10^7 tokens/s: a gap of 0.1 µs, never worth a timer, so the paced mock sends one write per
+  // event (the general path: chunk objects, formatEvents) at once; the unpaced mock writes the
+  // body straight from the plan. Same request, same bytes on the wire.
+  let unpaced: MockProvider;
+  let paced: MockProvider;
+  let ports: { unpaced: number; paced: number };
+  const path = '/v1/chat/completions';
+  beforeAll(async () => {
+    unpaced = createMockProvider();
+    paced = createMockProvider({ pacing: { tokensPerSecond: 10_000_000 } });
+    ports = { unpaced: (await unpaced.start()).port, paced: (await paced.start()).port };
+  });
+  afterAll(() => Promise.all([unpaced.stop(), paced.stop()]));
+
+  const prompt = fc.constantFrom(
+    'Count from 1 to 20.',
+    'Reply with exactly: naïve café 😀 "quoted" \\ back',
+    'Name three colours.',
+    'Why is the sky blue?',
+    '',
+  );
+  const request = fc.record({
+    model: fc.constantFrom('mock-model', 'mock-reasoner'),
+    prompt,
+    n: fc.constantFrom(1, 2),
+    usage: fc.boolean(),
+    logprobs: fc.boolean(),
+    maxTokens: fc.option(fc.integer({ min: 1, max: 40 }), { nil: undefined }),
+  });
+
+  it('same head and body bytes over prompts, models, n, usage, logprobs and truncation', async () => {
+    await fc.assert(
+      fc.asyncProperty(request, async (r) => {
+        const body = JSON.stringify({
+          model: r.model,
+          messages: [{ role: 'user', content: r.prompt }],
+          stream: true,
+          n: r.n,
+          ...(r.usage ? { stream_options: { include_usage: true } } : {}),
+          ...(r.logprobs ? { logprobs: true } : {}),
+          ...(r.maxTokens !== undefined ? { max_tokens: r.maxTokens } : {}),
+        });
+        const together = await rawPost(ports.unpaced, path, body);
+        const apart = await rawPost(ports.paced, path, body);
+        expect(together.ended && apart.ended).toBe(true);
+        expect(stableHead(together.head)).toBe(stableHead(apart.head));
+        expect(Buffer.concat(together.chunks).toString('utf8')).toBe(Buffer.concat(apart.chunks).toString('utf8'));
+        expect(together.chunks).toHaveLength(1);
+        // One write per event on the paced side: the chunks (+ usage) and [DONE].
+        expect(apart.chunks.length).toBe(Buffer.concat(apart.chunks).toString('utf8').split('\n\n').length - 1);
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
