@@ -6,6 +6,7 @@ import type { Express } from 'express';
 import { buildApp, chatPaths } from './http/app.js';
 import { chatCompletionsHandler } from './http/chat-handler.js';
 import { Journal, watchRequest, type JournalEntry } from './http/journal.js';
+import { trackConnections } from './http/reply-batch.js';
 import type { Fixture } from '../spec/generated/types.js';
 import { resolveOptions, type MockOptions } from './options.js';
 import { createRecorder } from './record/forward.js';
@@ -85,6 +86,7 @@ export function createMockProvider(options: MockOptions = {}): MockProvider {
           chat(req, res).catch(() => res.destroy());
         } else app(req, res);
       });
+      trackConnections(s);
       // A client that never finishes sending its request is cut off: headers by Node at
       // requestTimeoutMs; a stalled body by the body reader at the same deadline, with a 408
       // in OpenAI's envelope. Node's own whole-request timeout is only a backstop after it, so

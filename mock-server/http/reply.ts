@@ -5,6 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorReply, Quirks } from '../breaks/index.js';
 import { formatEvents, OPENAI_FRAMING } from '../stream/sse-format.js';
 import { ApiError } from './api-error.js';
+import { endReply } from './reply-batch.js';
 
 /** res.json(body): `extra` headers first, then Content-Type and Content-Length. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, extra?: Record<string, string>): void {
@@ -24,7 +25,7 @@ export function sendText(
   if (extra) for (const name of Object.keys(extra)) headers.push(name, extra[name]!);
   headers.push('Content-Type', contentType, 'Content-Length', Buffer.byteLength(text));
   res.writeHead(status, headers as string[]);
-  res.end(text);
+  endReply(res, text);
 }
 
 /**
