@@ -202,21 +202,20 @@ interface UsageFinding {
   text: string;
 }
 
+/** The index of the first chunk with a choice that carries a finish_reason, or -1. */
+function finishChunkAt(chunks: readonly JsonObject[]): number {
+  return chunks.findIndex(
+    (c) =>
+      Array.isArray(c['choices']) &&
+      c['choices'].some((ch) => isObject(ch) && ch['finish_reason'] != null && ch['finish_reason'] !== ''),
+  );
+}
+
 /** Where usage sits in a stream that asked for it. */
 function askedUsage(o: Observed): UsageFinding {
   const chunks = streamChunks(o);
   const hasChoices = (c: JsonObject): boolean => Array.isArray(c['choices']) && c['choices'].length > 0;
-  const finishAt = chunks.findIndex(
-    (c) =>
-      Array.isArray(c['choices']) &&
-      c['choices'].some(
-        (ch) =>
-          isObject(ch) &&
-          ch['finish_reason'] !== null &&
-          ch['finish_reason'] !== undefined &&
-          ch['finish_reason'] !== '',
-      ),
-  );
+  const finishAt = finishChunkAt(chunks);
   const withUsage = chunks.map((c, i) => ({ c, i })).filter(({ c }) => isObject(c['usage']));
   if (withUsage.length === 0)
     return { verdict: 'ignored', text: 'no usage in the stream although stream_options.include_usage was true' };
@@ -265,11 +264,7 @@ export const streamIncludeUsage: Probe = {
       });
     const warnings: string[] = [];
     // Neither a finish chunk nor [DONE]: the stream was cut where usage would come.
-    const finished = streamChunks(asked).some(
-      (c) =>
-        Array.isArray(c['choices']) &&
-        c['choices'].some((ch) => isObject(ch) && ch['finish_reason'] != null && ch['finish_reason'] !== ''),
-    );
+    const finished = finishChunkAt(streamChunks(asked)) !== -1;
     if (!asked.sse.chat.done && !finished && !streamChunks(asked).some((c) => isObject(c['usage'])))
       return judgement(
         'inconclusive',
