@@ -69,6 +69,16 @@ describe('chat.metadata', () => {
     expect(snapshotSuffix('gpt-4o', 'gpt-4o-2024-08')).toBeUndefined();
     expect(snapshotSuffix('gpt-4o', 'gpt-4o')).toBeUndefined();
   });
+  it('snapshotSuffix: a date has a real month and day, in each of the three forms', () => {
+    expect(snapshotSuffix('claude-sonnet-4', 'claude-sonnet-4-20250514')).toBe('20250514');
+    expect(snapshotSuffix('gpt-3.5-turbo', 'gpt-3.5-turbo-1106')).toBe('1106');
+    expect(snapshotSuffix('qwen', 'qwen-1234')).toBeUndefined();
+    expect(snapshotSuffix('qwen', 'qwen-0000')).toBeUndefined();
+    expect(snapshotSuffix('m', 'm-20251301')).toBeUndefined();
+    expect(snapshotSuffix('m', 'm-2025-02-00')).toBeUndefined();
+    expect(snapshotSuffix('m', 'm-2025-12-31')).toBe('2025-12-31');
+    expect(chatMetadata.judge(seen({ basic: ok({ model: 'm-1234' }) }), CTX).verdict).toBe('partial');
+  });
   it('partial: rewritten model (model-rewritten), empty id (id-empty)', () => {
     expect(chatMetadata.judge(seen({ basic: ok({ model: 'openai/m' }) }), CTX).verdict).toBe('partial');
     expect(chatMetadata.judge(seen({ basic: ok({ model: 'm-mini' }) }), CTX).verdict).toBe('partial');
