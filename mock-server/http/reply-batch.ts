@@ -44,5 +44,13 @@ export function endReply(res: Ending, data: string | Buffer): void {
 function flush(): void {
   const due = waiting;
   waiting = [];
-  for (const { res, data } of due) if (!res.destroyed) res.end(data);
+  for (const { res, data } of due) {
+    if (res.destroyed) continue;
+    // Outside the handler's try now: a reply that cannot be written loses its connection, nothing else.
+    try {
+      res.end(data);
+    } catch {
+      res.socket?.destroy();
+    }
+  }
 }

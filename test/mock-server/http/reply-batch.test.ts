@@ -73,6 +73,26 @@ describe('endReply', () => {
     expect(log).toEqual(['here:y']);
   });
 
+  it('a reply that throws on end loses its connection; the others in the turn still leave', async () => {
+    const { server, connect } = trackedServer();
+    connect();
+    connect();
+    const log: string[] = [];
+    let destroyed = false;
+    const broken = {
+      destroyed: false,
+      socket: { server, destroy: () => (destroyed = true) } as unknown as Socket,
+      end(): never {
+        throw new Error('write after end');
+      },
+    };
+    endReply(broken, 'x');
+    endReply(fakeReply(server, log, 'next'), 'y');
+    await turn();
+    expect(destroyed).toBe(true);
+    expect(log).toEqual(['next:y']);
+  });
+
   it('counts a closed connection out: back to one, replies leave at once again', () => {
     const { server, connect } = trackedServer();
     connect();
