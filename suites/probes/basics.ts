@@ -87,13 +87,11 @@ export function snapshotSuffix(requested: string, echoed: string): string | unde
   if (!echoed.startsWith(`${requested}-`)) return undefined;
   const suffix = echoed.slice(requested.length + 1);
   // YYYY-MM-DD, YYYYMMDD or MMDD, with a real month and day: `qwen-1234` is another model.
-  const date = /^(?:\d{4}-(\d{2})-(\d{2})|\d{4}(\d{2})(\d{2})|(\d{2})(\d{2}))$/.exec(suffix);
-  if (!date) return undefined;
-  const [month, day] = date
-    .slice(1)
-    .filter((x) => x !== undefined)
-    .map(Number);
-  return month! >= 1 && month! <= 12 && day! >= 1 && day! <= 31 ? suffix : undefined;
+  if (!/^(\d{4}-\d{2}-\d{2}|\d{8}|\d{4})$/.test(suffix)) return undefined;
+  const mmdd = suffix.replaceAll('-', '').slice(-4);
+  const month = Number(mmdd.slice(0, 2));
+  const day = Number(mmdd.slice(2));
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31 ? suffix : undefined;
 }
 
 export const chatMetadata: Probe = {
