@@ -264,8 +264,8 @@ export const streamIncludeUsage: Probe = {
       });
     const warnings: string[] = [];
     // Neither a finish chunk nor [DONE]: the stream was cut where usage would come.
-    const finished = finishChunkAt(streamChunks(asked)) !== -1;
-    if (!asked.sse.chat.done && !finished && !streamChunks(asked).some((c) => isObject(c['usage'])))
+    const chunks = streamChunks(asked);
+    if (!asked.sse.chat.done && finishChunkAt(chunks) === -1 && !chunks.some((c) => isObject(c['usage'])))
       return judgement(
         'inconclusive',
         'the stream ended with neither a finish chunk nor [DONE] (a cut, judged by stream.sse), before usage could come',
