@@ -3,18 +3,18 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import { buildApp, chatPaths } from './http/app.js';
-import { chatCompletionsHandler } from './http/chat-handler.js';
+import { buildApp, chatPaths } from './app.js';
+import { chatCompletionsHandler } from './endpoints/chat.js';
 import { Journal, watchRequest, type JournalEntry } from './http/journal.js';
 import { trackConnections } from './http/reply-batch.js';
 import type { Fixture } from '../spec/generated/types.js';
-import { resolveOptions, type MockOptions } from './options.js';
-import { createRecorder } from './record/forward.js';
+import { resolveOptions, type MockOptions } from './assembly/options.js';
+import { createRecorder } from './endpoints/record.js';
 
-export type { MockOptions, MockModel, MockLimits, RecordOptions } from './options.js';
-export type { RecordEvent } from './record/forward.js';
+export type { MockOptions, MockModel, MockLimits, RecordOptions } from './assembly/options.js';
+export type { RecordEvent } from './endpoints/record.js';
 export type { JournalEntry } from './http/journal.js';
-export { BREAK_HEADER, JOURNAL_PATH } from './http/app.js';
+export { BREAK_HEADER, JOURNAL_PATH } from './app.js';
 export { describeBreaks } from './breaks/index.js';
 export type { ActiveBreak } from '../spec/breaks.js';
 export { FAULT_HEADER } from './http/faults.js';

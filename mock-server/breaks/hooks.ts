@@ -3,7 +3,7 @@
 // they are handed (they may mutate it: every stage hands them a fresh object).
 import type { BreakParams, ChatCompletionRequest, ErrorObject, Usage } from '../../spec/generated/types.js';
 import type { PlannedChoice } from '../completion/plan.js';
-import type { ApiError } from '../http/api-error.js';
+import type { ApiError } from '../core/api-error.js';
 import type { SseFraming } from '../stream/sse-format.js';
 
 export type JsonObject = Record<string, unknown>;

@@ -3,7 +3,7 @@
 // (spec/breaks.yaml); only what each one does is code, here.
 import type { BreakParams } from '../../spec/generated/types.js';
 import { breakById, breakIds, conflictingPairs, resolveBreakParams, type ActiveBreak } from '../../spec/breaks.js';
-import { type ApiError, invalidRequest } from '../http/api-error.js';
+import { type ApiError, invalidRequest } from '../core/api-error.js';
 import { errorBreaks } from './errors.js';
 import type {
   BreakImpl,

@@ -1,5 +1,5 @@
 // Response metadata and usage, and the model list.
-import { routeNotFound } from '../http/api-error.js';
+import { routeNotFound } from '../core/api-error.js';
 import type { BreakImpl, JsonObject, StageContext } from './hooks.js';
 import { bodyOf, choicesOf, isObject, objectChunks } from './json.js';
 

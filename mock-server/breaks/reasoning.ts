@@ -1,6 +1,6 @@
 // Reasoning: where the thinking goes (or does not).
 import { setContent } from '../completion/plan.js';
-import { invalidRequest } from '../http/api-error.js';
+import { invalidRequest } from '../core/api-error.js';
 import type { BreakImpl, JsonObject } from './hooks.js';
 import { bodyOf, choicesOf } from './json.js';
 

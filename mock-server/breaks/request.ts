@@ -1,7 +1,7 @@
 // Request handling: parameters a relay ignores, refuses or mangles before "upstream" sees them.
 import { readSpecYaml } from '../../spec/load.js';
 import { setContent } from '../completion/plan.js';
-import { ApiError, invalidRequest } from '../http/api-error.js';
+import { ApiError, invalidRequest } from '../core/api-error.js';
 import type { BreakImpl } from './hooks.js';
 
 const unsupported = (param: string): ApiError =>

@@ -1,5 +1,5 @@
 // Stream framing and streamed usage: how the chunks and their bytes go wrong.
-import { invalidRequest } from '../http/api-error.js';
+import { invalidRequest } from '../core/api-error.js';
 import type { BreakImpl, JsonObject } from './hooks.js';
 import { bodyOf, choicesOf, isObject, objectChunks } from './json.js';
 

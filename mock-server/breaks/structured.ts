@@ -1,6 +1,6 @@
 // Structured output: JSON mode answered the way a best-effort relay does.
 import { setContent } from '../completion/plan.js';
-import { invalidRequest } from '../http/api-error.js';
+import { invalidRequest } from '../core/api-error.js';
 import type { BreakImpl } from './hooks.js';
 import { isObject } from './json.js';
 

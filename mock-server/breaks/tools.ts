@@ -1,5 +1,5 @@
 // Tool calls: streamed deltas that clients cannot assemble, and tool parameters dropped.
-import { invalidRequest } from '../http/api-error.js';
+import { invalidRequest } from '../core/api-error.js';
 import type { BreakImpl } from './hooks.js';
 import { bodyOf, choicesOf, toolDeltasOf } from './json.js';
 

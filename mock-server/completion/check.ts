@@ -1,9 +1,9 @@
 // Rules OpenAI enforces that a JSON Schema cannot express: they depend on the model, on
 // other messages, or on limits. Pure: returns the first ApiError, or null.
 import type { ChatCompletionRequest, ChatMessage } from '../../spec/generated/types.js';
-import { type ApiError, invalidRequest, modelNotFound } from '../http/api-error.js';
+import { type ApiError, invalidRequest, modelNotFound } from '../core/api-error.js';
 import { measureJson } from '../core/json-limits.js';
-import type { MockLimits, MockModel } from '../options.js';
+import type { MockLimits, MockModel } from '../assembly/options.js';
 
 const unsupported = (message: string, param: string): ApiError =>
   invalidRequest(message, param, 'unsupported_parameter');

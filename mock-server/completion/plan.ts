@@ -15,8 +15,8 @@ import { generateProse, generateReasoning } from '../core/prose.js';
 import { createRng, hashString, idFromHash, seedFrom, stableId, type Rng } from '../core/rng.js';
 import { imageColour } from '../core/image.js';
 import { contentText, countMessageTokens, countTokens, tokenize, truncateTokens } from '../core/tokens.js';
-import { invalidRequest, type ApiError } from '../http/api-error.js';
-import type { MockLimits, MockModel } from '../options.js';
+import { invalidRequest, type ApiError } from '../core/api-error.js';
+import type { MockLimits, MockModel } from '../assembly/options.js';
 import { echoedModel, isRestylable, styleText, type Realism } from './realistic.js';
 import { planToolCalls, selectTools, type ToolSelection } from './tools.js';
 

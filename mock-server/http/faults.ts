@@ -6,7 +6,7 @@
 //           x-mock-error: insufficient-quota → credit exhausted: OpenAI's 429 insufficient_quota
 //                                            (a relay dialect may remap its status, e.g. 402)
 //   model   mock-error-<status>           → the same as the header with that status
-import { ApiError } from './api-error.js';
+import { ApiError } from '../core/api-error.js';
 
 export type Fault =
   | { kind: 'status'; error: ApiError }

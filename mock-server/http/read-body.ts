@@ -3,7 +3,7 @@
 // senders, and our own error envelope.
 import type { IncomingMessage } from 'node:http';
 import { jsonNestsDeeper } from '../core/json-limits.js';
-import { ApiError, invalidRequest } from './api-error.js';
+import { ApiError, invalidRequest } from '../core/api-error.js';
 import { noteBody } from './journal.js';
 
 export interface RawJsonBody {

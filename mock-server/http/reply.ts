@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorReply, Quirks } from '../breaks/index.js';
 import { formatEvents, OPENAI_FRAMING } from '../stream/sse-format.js';
-import { ApiError } from './api-error.js';
+import { ApiError } from '../core/api-error.js';
 import { endReply } from './reply-batch.js';
 
 /** res.json(body): `extra` headers first, then Content-Type and Content-Length. */

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockProvider, type MockProvider } from '../../mock-server/index.js';
-import { loadProfile } from '../../mock-server/profile.js';
+import { loadProfile } from '../../mock-server/assembly/profile.js';
 import { relayIds } from '../../spec/relays.js';
 import {
   anyRequest,

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jsonNestsDeeper, measureJson } from '../../mock-server/core/json-limits.js';
 import { createMockProvider, type MockLimits, type MockProvider } from '../../mock-server/index.js';
-import { DEFAULT_LIMITS } from '../../mock-server/options.js';
+import { DEFAULT_LIMITS } from '../../mock-server/assembly/options.js';
 import { readJsonBody } from '../../mock-server/http/read-body.js';
 import { validate } from '../../spec/validators.js';
 

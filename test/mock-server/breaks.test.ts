@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { breakById, breakIds, conflictsOf } from '../../spec/breaks.js';
 import { validate } from '../../spec/validators.js';
 import { IMPLEMENTATIONS } from '../../mock-server/breaks/index.js';
-import { ApiError } from '../../mock-server/http/api-error.js';
+import { ApiError } from '../../mock-server/core/api-error.js';
 import { createMockProvider } from '../../mock-server/index.js';
 import { errorCases } from './breaks/cases-errors.js';
 import { metadataCases, modelsCases } from './breaks/cases-metadata.js';

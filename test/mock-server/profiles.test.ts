@@ -9,9 +9,9 @@ import type { BreakParams, RelayDialect, RelayModel } from '../../spec/generated
 import { loadRelays, modelsFor, quoteList, relayBreaks } from '../../spec/relays.js';
 import { validate } from '../../spec/validators.js';
 import { composeQuirks, type ErrorReply } from '../../mock-server/breaks/index.js';
-import { ApiError } from '../../mock-server/http/api-error.js';
+import { ApiError } from '../../mock-server/core/api-error.js';
 import { faultFor } from '../../mock-server/http/faults.js';
-import { profileFromDialect } from '../../mock-server/profile.js';
+import { profileFromDialect } from '../../mock-server/assembly/profile.js';
 import { errorCases } from './breaks/cases-errors.js';
 import { metadataCases, modelsCases } from './breaks/cases-metadata.js';
 import { reasoningCases, structuredCases } from './breaks/cases-output.js';

@@ -7,7 +7,7 @@ import {
   TEXT_STYLES,
 } from '../../mock-server/completion/realistic.js';
 import { createMockProvider } from '../../mock-server/index.js';
-import type { MockOptions } from '../../mock-server/options.js';
+import type { MockOptions } from '../../mock-server/assembly/options.js';
 import { mockOptionsFromFlags } from '../../scripts/cli/commands/mock.js';
 
 describe('the realistic model (pure)', () => {

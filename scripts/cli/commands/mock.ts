@@ -10,8 +10,8 @@ import {
 } from '../../../mock-server/index.js';
 import { parseBreakList } from '../../../mock-server/breaks/index.js';
 import { loadFixtureFile } from '../../../mock-server/fixtures/load.js';
-import type { MockOptions, RecordOptions } from '../../../mock-server/options.js';
-import type { RecordEvent } from '../../../mock-server/record/forward.js';
+import type { MockOptions, RecordOptions } from '../../../mock-server/assembly/options.js';
+import type { RecordEvent } from '../../../mock-server/endpoints/record.js';
 import { DEFAULT_KEY_ENV_VAR } from '../../../suites/transport/curl.js';
 import { existsSync } from 'node:fs';
 import { loadBreaksFromReport } from '../../../mock-server/from-report/load.js';

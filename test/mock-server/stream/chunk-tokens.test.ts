@@ -1,6 +1,6 @@
 // chunkTokens: several content tokens per delta, the same message assembled.
 import { describe, expect, it } from 'vitest';
-import { resolveOptions } from '../../../mock-server/options.js';
+import { resolveOptions } from '../../../mock-server/assembly/options.js';
 import { assemble, body, mock, stream } from '../helpers.js';
 
 const request = body('Count from 1 to 20', {

@@ -8,7 +8,7 @@ import { planCompletion, type CompletionPlan } from '../../../mock-server/comple
 import { drawRealism } from '../../../mock-server/completion/realistic.js';
 import { renderChunks, renderStreamBody } from '../../../mock-server/completion/render.js';
 import { lastUserText } from '../../../mock-server/core/instructions.js';
-import { resolveOptions } from '../../../mock-server/options.js';
+import { resolveOptions } from '../../../mock-server/assembly/options.js';
 import { formatEvents } from '../../../mock-server/stream/sse-format.js';
 import type { ChatCompletionRequest, Tool } from '../../../spec/generated/types.js';
 

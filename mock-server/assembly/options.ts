@@ -1,13 +1,13 @@
 // Everything a caller can configure on the mock, with the defaults in one place.
-import type { ActiveBreak } from '../spec/breaks.js';
-import type { Fixture } from '../spec/generated/types.js';
-import { FixtureStore } from './fixtures/store.js';
-import { composeQuirks, type Quirks } from './breaks/index.js';
-import { DEFAULT_MAX_JSON_DEPTH } from './http/read-body.js';
-import { NO_PACING, type Pacing } from './http/sse-writer.js';
-import type { RecordEvent } from './record/forward.js';
+import type { ActiveBreak } from '../../spec/breaks.js';
+import type { Fixture } from '../../spec/generated/types.js';
+import { FixtureStore } from '../fixtures/store.js';
+import { composeQuirks, type Quirks } from '../breaks/index.js';
+import { DEFAULT_MAX_JSON_DEPTH } from '../http/read-body.js';
+import { NO_PACING, type Pacing } from '../http/sse-writer.js';
+import type { RecordEvent } from '../endpoints/record.js';
 import { DEFAULT_PROFILE, loadProfile, type Profile } from './profile.js';
-import type { ModelStyle } from './completion/realistic.js';
+import type { ModelStyle } from '../completion/realistic.js';
 
 export interface MockModel {
   id: string;

@@ -7,13 +7,13 @@ import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import type { ChatCompletionRequest, Fixture } from '../../spec/generated/types.js';
 import { normalizeChatRequest } from '../fixtures/request.js';
-import { ApiError } from '../http/api-error.js';
-import { authError, type AppContext, type PlainHandler } from '../http/chat-handler.js';
+import { ApiError } from '../core/api-error.js';
+import { authError, type AppContext, type PlainHandler } from './chat.js';
 import { readJsonBody } from '../http/read-body.js';
 import { sendError } from '../http/reply.js';
-import { serveFixtureModels, type RecordOptions } from '../options.js';
-import { FixtureAppender } from './append.js';
-import { exchangeToFixture, redactFixture } from './exchange.js';
+import { serveFixtureModels, type RecordOptions } from '../assembly/options.js';
+import { FixtureAppender } from '../record/append.js';
+import { exchangeToFixture, redactFixture } from '../record/exchange.js';
 
 /** What happened to one forwarded exchange, for the CLI's log (never a key in it). */
 export type RecordEvent =

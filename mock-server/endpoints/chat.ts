@@ -22,14 +22,14 @@ import { drawRealism, type Realism } from '../completion/realistic.js';
 import { renderChunks, renderResponse, renderStreamBody } from '../completion/render.js';
 import { lastUserText } from '../core/instructions.js';
 import { createRng, hashString } from '../core/rng.js';
-import type { ResolvedOptions } from '../options.js';
+import type { ResolvedOptions } from '../assembly/options.js';
 import { formatEvents, OPENAI_FRAMING, splitWrites } from '../stream/sse-format.js';
-import { ApiError, fromSchemaErrors, unauthorized } from './api-error.js';
-import { FAULT_HEADER, parseFault } from './faults.js';
-import { noteHeaders, type Journal } from './journal.js';
-import { readJsonBody } from './read-body.js';
-import { sendError, sendJson, type ErrorState } from './reply.js';
-import { writeSse } from './sse-writer.js';
+import { ApiError, fromSchemaErrors, unauthorized } from '../core/api-error.js';
+import { FAULT_HEADER, parseFault } from '../http/faults.js';
+import { noteHeaders, type Journal } from '../http/journal.js';
+import { readJsonBody } from '../http/read-body.js';
+import { sendError, sendJson, type ErrorState } from '../http/reply.js';
+import { writeSse } from '../http/sse-writer.js';
 
 /** Per-request breaks on top of the profile's, e.g. `x-mock-break: stop-ignored,n-ignored`. */
 export const BREAK_HEADER = 'x-mock-break';

@@ -1,8 +1,8 @@
 // A relay dialect (spec/relays/<id>.yaml) as mock settings. Nothing here knows any relay by
 // name: a new relay is a new YAML file.
-import type { RelayDialect, RelayEndpoint } from '../spec/generated/types.js';
-import type { ActiveBreak } from '../spec/breaks.js';
-import { loadRelay, relayBreaks } from '../spec/relays.js';
+import type { RelayDialect, RelayEndpoint } from '../../spec/generated/types.js';
+import type { ActiveBreak } from '../../spec/breaks.js';
+import { loadRelay, relayBreaks } from '../../spec/relays.js';
 import type { MockModel } from './options.js';
 
 export const DEFAULT_PROFILE = 'openai';

@@ -16,12 +16,12 @@ import { planCompletion, type CompletionPlan, type ScriptedAnswer } from '../com
 import { countMessageTokens, countTokens } from '../core/tokens.js';
 import { fixtureError, FIXTURE_MISS_HEADER } from '../fixtures/reply.js';
 import { normalizeChatRequest } from '../fixtures/request.js';
-import { ApiError } from '../http/api-error.js';
+import { ApiError } from '../core/api-error.js';
 import { FAULT_HEADER, parseFault, type Fault } from '../http/faults.js';
 import { noteHeaders } from '../http/journal.js';
 import { readJsonBody } from '../http/read-body.js';
 import { writeSse } from '../http/sse-writer.js';
-import type { ResolvedOptions } from '../options.js';
+import type { ResolvedOptions } from '../assembly/options.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 

@@ -1,15 +1,15 @@
 // The Express app: every route but the busiest one, POST {basePath}/chat/completions, which
 // is a plain node:http handler (./chat-handler.ts) that this app routes to as well.
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import type { Model, ModelList } from '../../spec/generated/types.js';
-import { countTokensHandler, messagesHandler, messagesNotFound } from '../anthropic/messages.js';
-import type { JsonObject } from '../breaks/index.js';
-import { ApiError, routeNotFound } from './api-error.js';
-import { authError, chatCompletionsHandler, selectQuirks, type AppContext, type PlainHandler } from './chat-handler.js';
-import { watchRequest } from './journal.js';
-import { sendError, sendJson, type ErrorState } from './reply.js';
+import type { Model, ModelList } from '../spec/generated/types.js';
+import { countTokensHandler, messagesHandler, messagesNotFound } from './endpoints/messages.js';
+import type { JsonObject } from './breaks/index.js';
+import { ApiError, routeNotFound } from './core/api-error.js';
+import { authError, chatCompletionsHandler, selectQuirks, type AppContext, type PlainHandler } from './endpoints/chat.js';
+import { watchRequest } from './http/journal.js';
+import { sendError, sendJson, type ErrorState } from './http/reply.js';
 
-export { BREAK_HEADER, type AppContext } from './chat-handler.js';
+export { BREAK_HEADER, type AppContext } from './endpoints/chat.js';
 export const JOURNAL_PATH = '/__mock/journal';
 /** `created` of every listed model: fixed, so /models is deterministic too. */
 const MODEL_CREATED = 1_735_689_600;
