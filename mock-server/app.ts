@@ -1,18 +1,18 @@
-// The Express app: every route but the busiest one, POST {basePath}/chat/completions, which
-// is a plain node:http handler (./chat-handler.ts) that this app routes to as well.
+// The Express app: every route of the mock, each answered by its endpoint (endpoints/). The
+// busiest one, POST {basePath}/chat/completions, is a plain node:http handler that start()'s
+// server also calls directly; the app routes to it too (supertest on provider.app).
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import type { Model, ModelList } from '../spec/generated/types.js';
+import { clearJournal, JOURNAL_PATH, readJournal } from './endpoints/control.js';
+import { chatCompletionsHandler } from './endpoints/chat.js';
 import { countTokensHandler, messagesHandler, messagesNotFound } from './endpoints/messages.js';
-import type { JsonObject } from './breaks/index.js';
-import { ApiError, routeNotFound } from './core/api-error.js';
-import { authError, chatCompletionsHandler, selectQuirks, type AppContext, type PlainHandler } from './endpoints/chat.js';
+import { getModel, listModels } from './endpoints/models.js';
+import { authError, selectQuirks, type AppContext, type PlainHandler } from './endpoints/prologue.js';
+import { routeNotFound } from './core/api-error.js';
 import { watchRequest } from './http/journal.js';
-import { sendError, sendJson, type ErrorState } from './http/reply.js';
+import { sendError, type ErrorState } from './http/reply.js';
 
-export { BREAK_HEADER, type AppContext } from './endpoints/chat.js';
-export const JOURNAL_PATH = '/__mock/journal';
-/** `created` of every listed model: fixed, so /models is deterministic too. */
-const MODEL_CREATED = 1_735_689_600;
+export { BREAK_HEADER, type AppContext } from './endpoints/prologue.js';
+export { JOURNAL_PATH } from './endpoints/control.js';
 
 /** What a request's handlers share: its quirks (unset outside the API routes), and whether it asked for a stream. */
 const state = (res: Response): Partial<ErrorState> => res.locals as Partial<ErrorState>;
@@ -33,37 +33,23 @@ export function buildApp(ctx: AppContext, chat: PlainHandler = chatCompletionsHa
     next();
   });
 
-  app.get(JOURNAL_PATH, (_req, res) => {
-    sendJson(res, 200, { object: 'list', data: ctx.journal.list() });
-  });
-  app.delete(JOURNAL_PATH, (_req, res) => {
-    ctx.journal.clear();
-    res.status(204).end();
-  });
+  app.get(JOURNAL_PATH, readJournal(ctx));
+  app.delete(JOURNAL_PATH, clearJournal(ctx));
 
   // Ahead of the router below: the handler chooses the quirks and checks the key itself.
   for (const path of chatPaths(ctx)) app.post(path, (req, res) => chat(req, res));
 
   const api = express.Router();
   api.use(gate(ctx));
-  api.get('/models', (_req, res) => {
-    const list: ModelList = { object: 'list', data: [...ctx.options.models.values()].map(toModel) };
-    const body = list as unknown as JsonObject;
-    const refusal = state(res).quirks!.models(body);
-    if (refusal) throw refusal;
-    sendJson(res, 200, body);
-  });
-  api.get('/models/*id', (req, res) => {
-    const id = ([] as string[]).concat((req.params as { id: string | string[] }).id).join('/');
-    const model = ctx.options.models.get(id);
-    if (!model)
-      throw new ApiError(404, 'invalid_request_error', `The model '${id}' does not exist`, 'model', 'model_not_found');
-    sendJson(res, 200, toModel(model));
-  });
+  api.get(
+    '/models',
+    listModels(ctx, (res) => state(res).quirks!),
+  );
+  api.get('/models/*id', getModel(ctx));
   // Other protocols a relay documents (e.g. Anthropic's /v1/messages), at their own paths.
   for (const endpoint of ctx.options.profile.endpoints) {
-    app.post(endpoint.path, messagesHandler(ctx.options, endpoint));
-    app.post(`${endpoint.path}/count_tokens`, countTokensHandler(ctx.options, endpoint));
+    app.post(endpoint.path, messagesHandler(ctx, endpoint));
+    app.post(`${endpoint.path}/count_tokens`, countTokensHandler(ctx, endpoint));
     // Its own paths answer in its own envelope, even the unknown ones.
     app.all(endpoint.path, messagesNotFound);
     app.all(`${endpoint.path}/*rest`, messagesNotFound);
@@ -76,10 +62,6 @@ export function buildApp(ctx: AppContext, chat: PlainHandler = chatCompletionsHa
     sendError(err, req, res, { quirks, stream });
   });
   return app;
-}
-
-function toModel(m: { id: string; ownedBy?: string }): Model {
-  return { id: m.id, object: 'model', created: MODEL_CREATED, owned_by: m.ownedBy ?? 'relaycheck' };
 }
 
 /** The quirks for this request (x-mock-break), then its credentials: before every API route. */

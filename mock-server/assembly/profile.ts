@@ -3,7 +3,7 @@
 import type { RelayDialect, RelayEndpoint } from '../../spec/generated/types.js';
 import type { ActiveBreak } from '../../spec/breaks.js';
 import { loadRelay, relayBreaks } from '../../spec/relays.js';
-import type { MockModel } from './options.js';
+import type { MockModel } from '../core/types.js';
 
 export const DEFAULT_PROFILE = 'openai';
 

@@ -2,7 +2,7 @@
 // each stage through the active breaks in catalogue order. Hooks are pure functions of what
 // they are handed (they may mutate it: every stage hands them a fresh object).
 import type { BreakParams, ChatCompletionRequest, ErrorObject, Usage } from '../../spec/generated/types.js';
-import type { PlannedChoice } from '../completion/plan.js';
+import type { PlannedChoice } from '../completion/choice.js';
 import type { ApiError } from '../core/api-error.js';
 import type { SseFraming } from '../stream/sse-format.js';
 

@@ -21,7 +21,7 @@ import { streamBreaks } from './stream.js';
 import { structuredBreaks } from './structured.js';
 import { toolBreaks } from './tools.js';
 import type { ChatCompletionRequest } from '../../spec/generated/types.js';
-import type { PlannedChoice } from '../completion/plan.js';
+import type { PlannedChoice } from '../completion/choice.js';
 
 export type { ChoiceContext, ErrorReply, JsonObject, StageContext, StreamShape } from './hooks.js';
 export type { ActiveBreak } from '../../spec/breaks.js';

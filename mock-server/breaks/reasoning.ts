@@ -1,5 +1,5 @@
 // Reasoning: where the thinking goes (or does not).
-import { setContent } from '../completion/plan.js';
+import { setContent } from '../completion/choice.js';
 import { invalidRequest } from '../core/api-error.js';
 import type { BreakImpl, JsonObject } from './hooks.js';
 import { bodyOf, choicesOf } from './json.js';

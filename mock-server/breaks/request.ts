@@ -1,6 +1,6 @@
 // Request handling: parameters a relay ignores, refuses or mangles before "upstream" sees them.
 import { readSpecYaml } from '../../spec/load.js';
-import { setContent } from '../completion/plan.js';
+import { setContent } from '../completion/choice.js';
 import { ApiError, invalidRequest } from '../core/api-error.js';
 import type { BreakImpl } from './hooks.js';
 

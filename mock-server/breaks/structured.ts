@@ -1,5 +1,5 @@
 // Structured output: JSON mode answered the way a best-effort relay does.
-import { setContent } from '../completion/plan.js';
+import { setContent } from '../completion/choice.js';
 import { invalidRequest } from '../core/api-error.js';
 import type { BreakImpl } from './hooks.js';
 import { isObject } from './json.js';

@@ -3,7 +3,7 @@
 import type { ChatCompletionRequest, ChatMessage } from '../../spec/generated/types.js';
 import { type ApiError, invalidRequest, modelNotFound } from '../core/api-error.js';
 import { measureJson } from '../core/json-limits.js';
-import type { MockLimits, MockModel } from '../assembly/options.js';
+import type { MockLimits, MockModel } from '../core/types.js';
 
 const unsupported = (message: string, param: string): ApiError =>
   invalidRequest(message, param, 'unsupported_parameter');

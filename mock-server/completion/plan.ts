@@ -1,13 +1,7 @@
 // The heart of the mock: from a validated request, decide what every choice says and why it
 // stops. Pure and deterministic: the same request always gives the same plan. Rendering the
 // plan as a JSON response or as stream chunks is done elsewhere (render-*.ts).
-import type {
-  ChatCompletionRequest,
-  ChoiceLogprobs,
-  FinishReason,
-  ToolCall,
-  Usage,
-} from '../../spec/generated/types.js';
+import type { ChatCompletionRequest, FinishReason, ToolCall, Usage } from '../../spec/generated/types.js';
 import { interpretPrompt, lastUserText, type Interpretation } from '../core/instructions.js';
 import { generateInstance } from '../core/json-instance.js';
 import { buildLogprobs } from '../core/logprobs.js';
@@ -16,27 +10,10 @@ import { createRng, hashString, idFromHash, seedFrom, stableId, type Rng } from 
 import { imageColour } from '../core/image.js';
 import { contentText, countMessageTokens, countTokens, tokenize, truncateTokens } from '../core/tokens.js';
 import { invalidRequest, type ApiError } from '../core/api-error.js';
-import type { MockLimits, MockModel } from '../assembly/options.js';
+import type { MockLimits, MockModel } from '../core/types.js';
+import type { PlannedChoice } from './choice.js';
 import { echoedModel, isRestylable, styleText, type Realism } from './realistic.js';
 import { planToolCalls, selectTools, type ToolSelection } from './tools.js';
-
-export interface PlannedChoice {
-  index: number;
-  reasoning: string | null;
-  /** null when the choice is a tool call. */
-  content: string | null;
-  /** The content as tokens (streamed one per chunk; logprobs are per token). */
-  contentTokens: string[];
-  toolCalls: ToolCall[];
-  finishReason: FinishReason;
-  logprobs: ChoiceLogprobs | null;
-  /** The stop sequence the content was cut at, if any. */
-  stoppedBy: string | null;
-  /** Counted in usage even if a relay hides the reasoning text. */
-  reasoningTokens: number;
-  /** A refusal message (fixtures only: the computed answer never refuses). */
-  refusal?: string;
-}
 
 /**
  * What a fixture says, in place of the computed answer: it is then planned like one (n
@@ -403,16 +380,6 @@ export function applyStop(
     }
   }
   return at < 0 ? { text, stoppedBy: null } : { text: text.slice(0, at), stoppedBy };
-}
-
-/** Replace a choice's content, keeping its tokens and logprobs consistent with it. */
-export function setContent(choice: PlannedChoice, text: string | null): void {
-  choice.content = text;
-  choice.contentTokens = text === null ? [] : tokenize(text);
-  if (choice.logprobs) {
-    const top = choice.logprobs.content?.[0]?.top_logprobs.length ?? 0;
-    choice.logprobs = buildLogprobs(choice.contentTokens, top, createRng(hashString(text ?? '')));
-  }
 }
 
 function usageOf(request: ChatCompletionRequest, choices: readonly PlannedChoice[]): Usage {

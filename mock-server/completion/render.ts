@@ -9,7 +9,8 @@ import type {
   ChoiceLogprobs,
   Usage,
 } from '../../spec/generated/types.js';
-import type { CompletionPlan, PlannedChoice } from './plan.js';
+import type { PlannedChoice } from './choice.js';
+import type { CompletionPlan } from './plan.js';
 
 export function renderResponse(plan: CompletionPlan): ChatCompletionResponse {
   return {

@@ -1,68 +1,29 @@
 // POST {basePath}/chat/completions as a plain node:http handler: no framework on the mock's
 // busiest path. The Express app routes to it (supertest on provider.app), and start()'s
-// server calls it directly; it is the one implementation of the endpoint. The order in which
-// a request is checked: breaks (x-mock-break), auth, body, faults, schema, the breaks'
-// refusals, the request's own rules; then the plan, bent by the breaks stage by stage.
+// server calls it directly; it is the one implementation of the endpoint. A request's life,
+// top to bottom in chatCompletions: the shared prologue (breaks, key, body, fault), the raw
+// and request breaks, the schema and the request's own rules, the fixture step (the one place
+// fault and pacing are settled), the plan (bent per choice), then the reply: JSON bent by the
+// response stage, or a stream bent by the chunk and stream stages and cut by the fault.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatCompletionRequest } from '../../spec/generated/types.js';
 import { validate } from '../../spec/validators.js';
-import {
-  composeQuirks,
-  parseBreakList,
-  type ChoiceContext,
-  type JsonObject,
-  type Quirks,
-  type StreamShape,
-} from '../breaks/index.js';
+import type { ResolvedOptions } from '../assembly/options.js';
+import type { ChoiceContext, JsonObject, Quirks, StreamShape } from '../breaks/index.js';
 import { checkRequest } from '../completion/check.js';
-import { planCompletion, type PlannedChoice, type ScriptedAnswer } from '../completion/plan.js';
-import { normalizeChatRequest } from '../fixtures/request.js';
-import { fixtureError, FIXTURE_MISS_HEADER } from '../fixtures/reply.js';
+import type { PlannedChoice } from '../completion/choice.js';
+import { planCompletion } from '../completion/plan.js';
 import { drawRealism, type Realism } from '../completion/realistic.js';
 import { renderChunks, renderResponse, renderStreamBody } from '../completion/render.js';
+import { ApiError, fromSchemaErrors } from '../core/api-error.js';
 import { lastUserText } from '../core/instructions.js';
 import { createRng, hashString } from '../core/rng.js';
-import type { ResolvedOptions } from '../assembly/options.js';
-import { formatEvents, OPENAI_FRAMING, splitWrites } from '../stream/sse-format.js';
-import { ApiError, fromSchemaErrors, unauthorized } from '../core/api-error.js';
-import { FAULT_HEADER, parseFault } from '../http/faults.js';
-import { noteHeaders, type Journal } from '../http/journal.js';
-import { readJsonBody } from '../http/read-body.js';
 import { sendError, sendJson, type ErrorState } from '../http/reply.js';
 import { writeSse } from '../http/sse-writer.js';
+import { formatEvents, OPENAI_FRAMING, splitWrites } from '../stream/sse-format.js';
+import { answerFor, awaitLatency, openRequest, type AppContext, type PlainHandler } from './prologue.js';
 
-/** Per-request breaks on top of the profile's, e.g. `x-mock-break: stop-ignored,n-ignored`. */
-export const BREAK_HEADER = 'x-mock-break';
-
-export interface AppContext {
-  options: ResolvedOptions;
-  journal: Journal;
-}
-
-export type PlainHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
-
-/** The profile's breaks, plus any the request names in its x-mock-break header. Throws an ApiError for a bad list. */
-export function selectQuirks(ctx: AppContext, req: IncomingMessage): Quirks {
-  const header = req.headers[BREAK_HEADER] as string | undefined;
-  const extra = header ? parseBreakList(header) : [];
-  if (extra.length === 0) return ctx.options.quirks;
-  return composeQuirks([...ctx.options.profile.breaks, ...ctx.options.breaks, ...extra]);
-}
-
-/** Why the request's credentials are refused, or null. */
-export function authError(ctx: AppContext, quirks: Quirks, req: IncomingMessage): ApiError | null {
-  if (quirks.acceptAnyKey) return null;
-  const match = /^Bearer\s+(\S.*)$/i.exec(req.headers.authorization ?? '');
-  if (!match)
-    return unauthorized("You didn't provide an API key. Send it in the Authorization header as 'Bearer YOUR_KEY'.");
-  const key = match[1]!.trim();
-  if (ctx.options.apiKeys && !ctx.options.apiKeys.has(key)) {
-    // Never echo the key back: only its last four characters, as OpenAI does, and none of
-    // a key so short that four characters would be most of it.
-    return unauthorized(`Incorrect API key provided: ****${key.length >= 12 ? key.slice(-4) : ''}.`);
-  }
-  return null;
-}
+export type { AppContext, PlainHandler } from './prologue.js';
 
 /**
  * The breaks' choice stage as planCompletion's hook. Made here rather than inline in the call:
@@ -96,19 +57,7 @@ async function chatCompletions(
   state: ChatState,
 ): Promise<void> {
   const { options } = ctx;
-  const quirks = selectQuirks(ctx, req);
-  state.quirks = quirks;
-  const refused = authError(ctx, quirks, req);
-  if (refused) throw refused;
-
-  const body = await readJsonBody(req, options.limits);
-  const sent = body.json as { model?: unknown; stream?: unknown } | null;
-  state.stream = sent?.stream === true;
-
-  const asked = parseFault(req.headers[FAULT_HEADER] as string | undefined, sent?.model);
-  if (asked instanceof ApiError) throw asked;
-  let fault = asked;
-  if (fault?.kind === 'status') throw fault.error;
+  const { quirks, body, fault: asked } = await openRequest(ctx, req, state);
 
   // Breaks change what "upstream" sees, never what the journal recorded: work on a copy.
   const bent =
@@ -130,23 +79,8 @@ async function chatCompletions(
   if (problem) throw problem;
 
   // A fixture's reply replaces the computed answer; everything after this treats it alike.
-  let scripted: ScriptedAnswer | undefined;
-  let pacing = options.pacing;
-  if (options.fixtures.size > 0 || options.fixtures.strict) {
-    const found = options.fixtures.lookup(normalizeChatRequest(request, req.headers));
-    if (found.kind === 'miss') {
-      if (options.fixtures.strict) {
-        noteHeaders(req, { [FIXTURE_MISS_HEADER]: found.nearest });
-        throw fixtureError.miss(found.nearest);
-      }
-    } else {
-      const { error, fault: scriptedFault, pacing: scriptedPacing, ...answer } = found.reply;
-      if (error) throw fixtureError.reply(error);
-      if (scriptedFault && !fault) fault = parseFault(scriptedFault, undefined) as typeof fault;
-      if (scriptedPacing) pacing = { ...pacing, ...scriptedPacing };
-      scripted = answer;
-    }
-  }
+  const answer = answerFor(ctx, req, request, asked);
+  const { fault } = answer;
 
   const includeUsage = request.stream_options?.include_usage === true;
   const stage = { request, stream, includeUsage };
@@ -161,13 +95,13 @@ async function chatCompletions(
     limits: options.limits,
     clock: options.clock,
     adjustChoice: choiceStage(quirks, stage),
-    scripted,
+    scripted: answer.scripted,
     realism,
   });
   if (plan instanceof ApiError) throw plan;
   const output = { ...stage, usage: plan.usage };
 
-  if (pacing.latencyMs > 0) await new Promise((r) => setTimeout(r, pacing.latencyMs));
+  await awaitLatency(answer);
   if (!stream) {
     const response = renderResponse(plan) as unknown as JsonObject;
     quirks.response(response, output);
@@ -175,7 +109,7 @@ async function chatCompletions(
     return;
   }
   const chunkOptions = { includeUsage, chunkTokens: streamChunkTokens(options.chunkTokens, realism, request) };
-  const paced = chunkPacing(pacing, options.chunkTokens);
+  const paced = chunkPacing(answer.pacing, options.chunkTokens);
   // Nothing to bend, cut or pace: the body is written straight from the plan, in one piece.
   if (!quirks.reshapesStream && !fault && paced.tokensPerSecond <= 0) {
     await writeSse(res, [renderStreamBody(plan, chunkOptions)], paced);

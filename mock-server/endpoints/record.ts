@@ -8,19 +8,13 @@ import { Readable } from 'node:stream';
 import type { ChatCompletionRequest, Fixture } from '../../spec/generated/types.js';
 import { normalizeChatRequest } from '../fixtures/request.js';
 import { ApiError } from '../core/api-error.js';
-import { authError, type AppContext, type PlainHandler } from './chat.js';
-import { readJsonBody } from '../http/read-body.js';
-import { sendError } from '../http/reply.js';
+import { openRequest, type AppContext, type PlainHandler } from './prologue.js';
+import { sendError, type ErrorState } from '../http/reply.js';
 import { serveFixtureModels, type RecordOptions } from '../assembly/options.js';
 import { FixtureAppender } from '../record/append.js';
 import { exchangeToFixture, redactFixture } from '../record/exchange.js';
 
-/** What happened to one forwarded exchange, for the CLI's log (never a key in it). */
-export type RecordEvent =
-  | { kind: 'recorded'; index: number; status: number; stream: boolean; name: string }
-  | { kind: 'not-recorded'; status: number; reason: string }
-  | { kind: 'served' }
-  | { kind: 'upstream-error'; message: string };
+export type { RecordEvent } from '../record/events.js';
 
 /** Request headers never sent upstream: the client's credentials, and what fetch sets itself. */
 const DROP_REQUEST =
@@ -80,18 +74,15 @@ export function createRecorder(ctx: AppContext, mock: PlainHandler, options: Rec
   const secrets = [options.upstreamKey];
 
   const handler: PlainHandler = async (req, res) => {
-    const state = { quirks: ctx.options.quirks, stream: false };
+    const state: ErrorState = { quirks: ctx.options.quirks, stream: false };
     let text: string;
     let json: unknown;
     try {
-      const refused = authError(ctx, ctx.options.quirks, req);
-      if (refused) throw refused;
-      ({ text, json } = await readJsonBody(req, ctx.options.limits));
+      ({ text, json } = (await openRequest(ctx, req, state)).body);
     } catch (err) {
       sendError(err, req, res, state);
       return;
     }
-    state.stream = (json as { stream?: unknown } | null)?.stream === true;
     if (options.onMiss) {
       const seen = looseRequest(json, req.headers);
       if (seen && ctx.options.fixtures.matches(seen)) {
