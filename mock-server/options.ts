@@ -5,7 +5,7 @@ import { FixtureStore } from './fixtures/store.js';
 import { composeQuirks, type Quirks } from './breaks/index.js';
 import { DEFAULT_MAX_JSON_DEPTH } from './http/read-body.js';
 import { NO_PACING, type Pacing } from './http/sse-writer.js';
-import type { RecordEvent } from './record/forward.js';
+import type { RecordEvent, RecordLimits } from './record/forward.js';
 import { DEFAULT_PROFILE, loadProfile, type Profile } from './profile.js';
 import type { ModelStyle } from './completion/realistic.js';
 
@@ -101,6 +101,8 @@ export interface RecordOptions {
   onMiss?: boolean;
   /** Told what happened to each exchange (the CLI logs it). */
   onEvent?: (event: RecordEvent) => void;
+  /** Bounds on the upstream's answer; each defaults to DEFAULT_RECORD_LIMITS (record/forward.ts). */
+  limits?: Partial<RecordLimits>;
 }
 
 export const DEFAULT_LIMITS: MockLimits = {

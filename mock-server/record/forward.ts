@@ -3,7 +3,7 @@
 // (a stream passes through chunk by chunk), and the finished exchange is appended to the
 // record file as a fixture. With onMiss, a request a fixture matches is served by the mock
 // instead, and only the misses are forwarded and recorded.
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { ChatCompletionRequest, Fixture } from '../../spec/generated/types.js';
 import { normalizeChatRequest } from '../fixtures/request.js';
@@ -12,6 +12,9 @@ import { authError, type AppContext, type PlainHandler } from '../http/chat-hand
 import { readJsonBody } from '../http/read-body.js';
 import { sendError } from '../http/reply.js';
 import { serveFixtureModels, type RecordOptions } from '../options.js';
+// The suite's redactor, not a second one: a leaf module (no imports), so the mock takes
+// nothing else of the suite with it.
+import { createRedactor, isSensitiveHeader, secretsFromHeaders } from '../../suites/transport/redact.js';
 import { FixtureAppender } from './append.js';
 import { exchangeToFixture, redactFixture } from './exchange.js';
 
@@ -25,9 +28,64 @@ export type RecordEvent =
 /** Request headers never sent upstream: the client's credentials, and what fetch sets itself. */
 const DROP_REQUEST =
   /^(host|connection|keep-alive|content-length|transfer-encoding|te|trailer|upgrade|proxy-.*|authorization|x-api-key|api-key|cookie|accept-encoding|expect)$/i;
-/** Response headers not passed back: fetch has already decoded and de-chunked the body. */
-const DROP_RESPONSE =
-  /^(connection|keep-alive|content-length|content-encoding|transfer-encoding|set-cookie|trailer|upgrade)$/i;
+
+/**
+ * The only upstream response headers passed on to the client: what a client reads (the body's
+ * type, back-off hints, request ids and rate-limit counters). Anything else, an echoed
+ * Authorization or a Set-Cookie among them, stays with the recorder.
+ */
+export const PASSED_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
+  'content-type',
+  'cache-control',
+  'retry-after',
+  'retry-after-ms',
+  'x-request-id',
+  'openai-processing-ms',
+  'openai-version',
+  'x-ratelimit-limit-requests',
+  'x-ratelimit-limit-tokens',
+  'x-ratelimit-remaining-requests',
+  'x-ratelimit-remaining-tokens',
+  'x-ratelimit-reset-requests',
+  'x-ratelimit-reset-tokens',
+]);
+
+/**
+ * A forwarded client header whose value is a secret besides those the suite's redactor knows
+ * by name (Authorization, x-api-key...): relay gateways take keys in headers such as
+ * `x-portkey-api-key` or `x-relay-token`, which the fixture file must not keep either.
+ */
+const SECRET_HEADER_NAME = /(?:^|[-_])(?:auth|authorization|token|secret|key|password|credentials?)$/i;
+
+/**
+ * How far record mode waits and reads, like the suite's own exchange (suites/transport/http.ts)
+ * but sized for recording real sessions: a reasoning model may think for minutes, and a
+ * streamed answer's SSE framing takes ~200 bytes per token.
+ */
+export interface RecordLimits {
+  /** The upstream's response headers, from sending. Past it: 504, nothing recorded. */
+  firstByteTimeoutMs: number;
+  /** A whole JSON answer (headers and body), from sending. Past it: 504. */
+  timeoutMs: number;
+  /** A streamed answer's duration, from its headers. Past it the stream ends with an in-band error. */
+  maxStreamMs: number;
+  /** Silence inside a stream (no bytes) before it is given up. */
+  idleTimeoutMs: number;
+  /**
+   * Answer bytes kept at most. A larger answer is not recorded; its reading stops and what
+   * was read is dropped, and the client gets a 502 (or, mid-stream, an in-band error).
+   */
+  maxBodyBytes: number;
+}
+
+export const DEFAULT_RECORD_LIMITS: Readonly<RecordLimits> = Object.freeze({
+  firstByteTimeoutMs: 60_000,
+  timeoutMs: 300_000,
+  maxStreamMs: 300_000,
+  idleTimeoutMs: 60_000,
+  // 32 MiB: a 100k-token stream is ~20 MB of SSE; far beyond any answer worth a fixture.
+  maxBodyBytes: 32 * 1024 * 1024,
+});
 
 export interface Recorder {
   handler: PlainHandler;
@@ -77,7 +135,7 @@ export function createRecorder(ctx: AppContext, mock: PlainHandler, options: Rec
   const endpoint = `${base.href.replace(/\/+$/, '')}/chat/completions`;
   const appender = new FixtureAppender(options.file);
   const notify = options.onEvent ?? (() => undefined);
-  const secrets = [options.upstreamKey];
+  const limits = recordLimits(options.limits);
 
   const handler: PlainHandler = async (req, res) => {
     const state = { quirks: ctx.options.quirks, stream: false };
@@ -108,66 +166,41 @@ export function createRecorder(ctx: AppContext, mock: PlainHandler, options: Rec
     }
     headers['content-type'] = 'application/json';
     headers.authorization = `Bearer ${options.upstreamKey}`;
-    const abort = new AbortController();
-    // A client that leaves stops the upstream request too; its exchange is not recorded.
-    res.on('close', () => {
-      if (!res.writableFinished) abort.abort();
-    });
-
-    let upstream: Response;
-    try {
-      upstream = await fetch(endpoint, { method: 'POST', headers, body: text, signal: abort.signal });
-    } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      const why = cause?.code ?? cause?.message ?? (err as Error).message;
-      const message = `The upstream relay at ${shown(base)} could not be reached (${why}); nothing was recorded.`;
+    const secrets = [options.upstreamKey, ...clientSecrets(req.headers)];
+    const redactor = createRedactor(secrets);
+    const outcome = await forwardBounded(endpoint, shown(base), headers, text, limits, res);
+    if (outcome.kind === 'failed') {
+      const message = redactor.text(outcome.message);
       notify({ kind: 'upstream-error', message });
-      sendError(new ApiError(502, 'upstream_error', message, null, 'upstream_unreachable'), req, res, state);
-      return;
-    }
-
-    const responseHeaders: Record<string, string> = {};
-    upstream.headers.forEach((value, name) => {
-      if (!DROP_RESPONSE.test(name)) responseHeaders[name.toLowerCase()] = value;
-    });
-    res.writeHead(upstream.status, responseHeaders);
-    const parts: Buffer[] = [];
-    try {
-      if (upstream.body) {
-        for await (const chunk of upstream.body as unknown as AsyncIterable<Uint8Array>) {
-          const buffer = Buffer.from(chunk);
-          parts.push(buffer);
-          res.write(buffer);
-        }
+      if (outcome.clientLeft) return;
+      if (res.headersSent) {
+        // Mid-stream: the status is gone, so the failure is the stream's in-band error frame.
+        const error = { message, type: 'upstream_error', param: null, code: outcome.code };
+        res.end(`data: ${JSON.stringify({ error })}\n\n`);
+        return;
       }
-      res.end();
-    } catch (err) {
-      // The upstream (or the client) went away mid-answer: the client sees the cut; nothing recorded.
-      res.destroy();
-      notify({
-        kind: 'not-recorded',
-        status: upstream.status,
-        reason: `the answer was cut (${(err as Error).message})`,
-      });
+      // The plain envelope, not the profile's: this is the recorder's failure, not a relay's.
+      const failure = new ApiError(outcome.status, 'upstream_error', message, null, outcome.code);
+      sendError(failure, req, res, { quirks: undefined, stream: state.stream });
       return;
     }
 
     const made = exchangeToFixture({
       request: json,
-      status: upstream.status,
-      headers: responseHeaders,
-      body: Buffer.concat(parts).toString('utf8'),
+      status: outcome.status,
+      headers: outcome.headers,
+      body: outcome.body,
       at: new Date(),
     });
     if ('skipped' in made) {
-      notify({ kind: 'not-recorded', status: upstream.status, reason: made.skipped });
+      notify({ kind: 'not-recorded', status: outcome.status, reason: made.skipped });
       return;
     }
     const fixture: Fixture = redactFixture(made.fixture, secrets);
     try {
       await appender.append(fixture);
     } catch (err) {
-      notify({ kind: 'not-recorded', status: upstream.status, reason: (err as Error).message });
+      notify({ kind: 'not-recorded', status: outcome.status, reason: redactor.text((err as Error).message) });
       return;
     }
     if (options.onMiss) {
@@ -178,11 +211,192 @@ export function createRecorder(ctx: AppContext, mock: PlainHandler, options: Rec
     notify({
       kind: 'recorded',
       index: appender.fixtures.length - 1,
-      status: upstream.status,
+      status: outcome.status,
       stream: state.stream,
       name: fixture.name ?? '',
     });
   };
 
   return { handler, appender, flush: () => appender.flush() };
+}
+
+/** The record limits: the defaults, each replaced by a given finite non-negative number. */
+export function recordLimits(given: Partial<RecordLimits> = {}): RecordLimits {
+  const limits: RecordLimits = { ...DEFAULT_RECORD_LIMITS };
+  for (const [name, value] of Object.entries(given) as [keyof RecordLimits, unknown][]) {
+    if (typeof value === 'number' && Number.isFinite(value) && value >= 0) limits[name] = value;
+  }
+  return limits;
+}
+
+/** Values of the client's secret-bearing headers (by the redactor's names or SECRET_HEADER_NAME). */
+function clientSecrets(headers: IncomingMessage['headers']): string[] {
+  const named: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || !(isSensitiveHeader(name) || SECRET_HEADER_NAME.test(name))) continue;
+    named[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  // secretsFromHeaders knows the auth schemes (Bearer, Basic...) but only the redactor's names.
+  const schemes = secretsFromHeaders(Object.fromEntries(Object.entries(named).filter(([n]) => isSensitiveHeader(n))));
+  return [...schemes, ...Object.values(named).map((v) => v.trim())];
+}
+
+/** A forwarded exchange that completed (any status), or why it did not. */
+type Forwarded =
+  | { kind: 'done'; status: number; headers: Record<string, string>; body: string }
+  | { kind: 'failed'; status: number; code: string; message: string; clientLeft?: boolean };
+
+interface Stop {
+  status: number;
+  code: string;
+  message: string;
+  clientLeft?: boolean;
+}
+
+/**
+ * One POST upstream, bounded: headers within firstByteTimeoutMs, a JSON answer whole within
+ * timeoutMs, a stream within maxStreamMs with no silence over idleTimeoutMs, at most
+ * maxBodyBytes kept, redirects never followed. A stream is passed to `res` as it comes (its
+ * headers written first); a JSON answer is written only once it is whole, so an oversized or
+ * late one can still be answered with a 502/504 envelope. On failure nothing read is kept.
+ */
+async function forwardBounded(
+  endpoint: string,
+  /** The upstream as messages name it (no credentials). */
+  origin: string,
+  headers: Record<string, string>,
+  body: string,
+  limits: RecordLimits,
+  res: ServerResponse,
+): Promise<Forwarded> {
+  const abort = new AbortController();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  let stop: Stop | undefined;
+  const halt = (s: Stop): void => {
+    stop ??= s;
+    abort.abort();
+  };
+  const after = (ms: number, s: Stop): ReturnType<typeof setTimeout> => {
+    const t = setTimeout(() => halt(s), ms);
+    timers.add(t);
+    return t;
+  };
+  const clear = (t: ReturnType<typeof setTimeout> | undefined): void => {
+    if (t === undefined) return;
+    clearTimeout(t);
+    timers.delete(t);
+  };
+  // A client that leaves stops the upstream request too; its exchange is not recorded.
+  const onClose = (): void => {
+    if (!res.writableFinished)
+      halt({ status: 499, code: 'client_closed', message: 'the client left', clientLeft: true });
+  };
+  res.on('close', onClose);
+  const timeout = (what: string): Stop => ({
+    status: 504,
+    code: 'upstream_timeout',
+    message: `The upstream relay at ${origin} sent ${what}; nothing was recorded.`,
+  });
+  const overall = after(limits.timeoutMs, timeout(`no complete answer within ${limits.timeoutMs} ms`));
+  const firstByte = after(
+    limits.firstByteTimeoutMs,
+    timeout(`no response headers within ${limits.firstByteTimeoutMs} ms`),
+  );
+  const failed = (fallback: Stop): Forwarded => ({ kind: 'failed', ...(stop ?? fallback) });
+  try {
+    let upstream: Response;
+    try {
+      upstream = await fetch(endpoint, { method: 'POST', headers, body, redirect: 'manual', signal: abort.signal });
+    } catch (err) {
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      const why = cause?.code ?? cause?.message ?? (err as Error).message;
+      return failed({
+        status: 502,
+        code: 'upstream_unreachable',
+        message: `The upstream relay at ${origin} could not be reached (${why}); nothing was recorded.`,
+      });
+    }
+    clear(firstByte);
+    if (upstream.status >= 300 && upstream.status < 400) {
+      // The request (prompt and key) must never go to another origin, nor another origin's
+      // answer be recorded as the relay's.
+      halt({
+        status: 502,
+        code: 'upstream_redirect',
+        message: `The upstream relay at ${origin} answered ${upstream.status}, a redirect, which record mode never follows; nothing was recorded.`,
+      });
+      return failed(stop!);
+    }
+    const tooLarge: Stop = {
+      status: 502,
+      code: 'upstream_too_large',
+      message: `The upstream relay at ${origin} sent an answer larger than ${limits.maxBodyBytes} bytes; it was not recorded.`,
+    };
+    const declared = Number(upstream.headers.get('content-length') ?? NaN);
+    if (Number.isFinite(declared) && declared > limits.maxBodyBytes) {
+      halt(tooLarge);
+      return failed(tooLarge);
+    }
+    const passed: Record<string, string> = {};
+    upstream.headers.forEach((value, name) => {
+      const lower = name.toLowerCase();
+      if (PASSED_RESPONSE_HEADERS.has(lower)) passed[lower] = value;
+    });
+    const isStream = (passed['content-type'] ?? '').toLowerCase().includes('text/event-stream');
+    let idle: ReturnType<typeof setTimeout> | undefined;
+    const silence = timeout(`nothing for ${limits.idleTimeoutMs} ms in the middle of its stream`);
+    if (isStream) {
+      clear(overall);
+      after(limits.maxStreamMs, timeout(`a stream still open after ${limits.maxStreamMs} ms`));
+      idle = after(limits.idleTimeoutMs, silence);
+      res.writeHead(upstream.status, passed);
+    }
+    let parts: Buffer[] = [];
+    let kept = 0;
+    const reader = upstream.body?.getReader();
+    if (reader) {
+      for (;;) {
+        let r: Awaited<ReturnType<typeof reader.read>>;
+        try {
+          r = await reader.read();
+        } catch (err) {
+          return failed({
+            status: 502,
+            code: 'upstream_cut',
+            message: `The upstream relay at ${origin} cut its answer (${(err as Error).message}); nothing was recorded.`,
+          });
+        }
+        if (r.done) break;
+        kept += r.value.length;
+        if (kept > limits.maxBodyBytes) {
+          // Drop what was read now: a 2 GB answer must not stay allocated while it is refused.
+          parts = [];
+          halt(tooLarge);
+          reader.cancel().catch(() => undefined);
+          return failed(tooLarge);
+        }
+        const chunk = Buffer.from(r.value.buffer, r.value.byteOffset, r.value.byteLength);
+        parts.push(chunk);
+        if (isStream) {
+          clear(idle);
+          idle = after(limits.idleTimeoutMs, silence);
+          res.write(chunk);
+        }
+      }
+    }
+    if (stop) return failed(stop);
+    const text = Buffer.concat(parts).toString('utf8');
+    parts = [];
+    if (!isStream) {
+      res.writeHead(upstream.status, passed);
+      res.end(text);
+    } else {
+      res.end();
+    }
+    return { kind: 'done', status: upstream.status, headers: passed, body: text };
+  } finally {
+    for (const t of timers) clearTimeout(t);
+    res.off('close', onClose);
+    if (!abort.signal.aborted && stop) abort.abort();
+  }
 }
