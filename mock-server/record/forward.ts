@@ -14,7 +14,7 @@ import { sendError } from '../http/reply.js';
 import { serveFixtureModels, type RecordOptions } from '../options.js';
 // The suite's redactor, not a second one: a leaf module (no imports), so the mock takes
 // nothing else of the suite with it.
-import { createRedactor, isSensitiveHeader, secretsFromHeaders } from '../../suites/transport/redact.js';
+import { createRedactor, isSensitiveHeader, secretsFromHeaders, type Redactor } from '../../suites/transport/redact.js';
 import { FixtureAppender } from './append.js';
 import { exchangeToFixture, redactFixture } from './exchange.js';
 
@@ -168,7 +168,7 @@ export function createRecorder(ctx: AppContext, mock: PlainHandler, options: Rec
     headers.authorization = `Bearer ${options.upstreamKey}`;
     const secrets = [options.upstreamKey, ...clientSecrets(req.headers)];
     const redactor = createRedactor(secrets);
-    const outcome = await forwardBounded(endpoint, shown(base), headers, text, limits, res);
+    const outcome = await forwardBounded(endpoint, shown(base), headers, text, limits, res, redactor);
     if (outcome.kind === 'failed') {
       const message = redactor.text(outcome.message);
       notify({ kind: 'upstream-error', message });
@@ -268,6 +268,8 @@ async function forwardBounded(
   body: string,
   limits: RecordLimits,
   res: ServerResponse,
+  /** Masks the passed-on header values (a relay may echo the key in x-request-id). */
+  redactor: Redactor,
 ): Promise<Forwarded> {
   const abort = new AbortController();
   const timers = new Set<ReturnType<typeof setTimeout>>();
@@ -340,7 +342,7 @@ async function forwardBounded(
     const passed: Record<string, string> = {};
     upstream.headers.forEach((value, name) => {
       const lower = name.toLowerCase();
-      if (PASSED_RESPONSE_HEADERS.has(lower)) passed[lower] = value;
+      if (PASSED_RESPONSE_HEADERS.has(lower)) passed[lower] = redactor.text(value);
     });
     const isStream = (passed['content-type'] ?? '').toLowerCase().includes('text/event-stream');
     let idle: ReturnType<typeof setTimeout> | undefined;
