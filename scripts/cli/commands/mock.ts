@@ -14,7 +14,7 @@ import type { MockOptions, RecordOptions } from '../../../mock-server/options.js
 import type { RecordEvent } from '../../../mock-server/record/forward.js';
 import { DEFAULT_KEY_ENV_VAR } from '../../../suites/transport/curl.js';
 import { existsSync } from 'node:fs';
-import { loadBreaksFromReport } from '../../../mock-server/from-report/load.js';
+import { loadBreaksFromReport, replicaModels } from '../../../mock-server/from-report/load.js';
 
 const HELP = `Usage: relaycheck mock [--port 8080] [--host 127.0.0.1] [--profile ID] [--break ID,ID]
                       [--api-key KEY ...] [--tokens-per-second N] [--first-token-ms N] [--latency-ms N]
@@ -239,7 +239,8 @@ export function mockOptionsFromFlags(values: MockFlags, env: NodeJS.ProcessEnv =
     profile: values.profile,
     // The report's breaks, then any --break not already among them.
     breaks: [...(fromReport?.breaks ?? []), ...flagged.filter((b) => !fromReport?.breaks.some((r) => r.id === b.id))],
-    ...(fromReport ? { startLines: fromReport.lines } : {}),
+    // The replica serves the models the report measured (gpt-5.2...), not only the mock's ids.
+    ...(fromReport ? { startLines: fromReport.lines, models: replicaModels(fromReport, values.profile) } : {}),
     apiKeys: values['api-key'],
     pacing,
     fixtures: fixtureFiles.flatMap((file) => loadFixtureFile(file)),
