@@ -291,7 +291,12 @@ async function forwardBounded(
   // A client that leaves stops the upstream request too; its exchange is not recorded.
   const onClose = (): void => {
     if (!res.writableFinished)
-      halt({ status: 499, code: 'client_closed', message: 'the client left', clientLeft: true });
+      halt({
+        status: 499,
+        code: 'client_closed',
+        message: `The client left before the upstream relay at ${origin} finished answering; nothing was recorded.`,
+        clientLeft: true,
+      });
   };
   res.on('close', onClose);
   const timeout = (what: string): Stop => ({

@@ -13,6 +13,7 @@ import { loadFixtureFile } from '../../../mock-server/fixtures/load.js';
 import type { MockOptions, RecordOptions } from '../../../mock-server/options.js';
 import type { RecordEvent } from '../../../mock-server/record/forward.js';
 import { DEFAULT_KEY_ENV_VAR } from '../../../suites/transport/curl.js';
+import { oneLine } from '../../../suites/report/render/text.js';
 import { existsSync } from 'node:fs';
 import { loadBreaksFromReport, replicaModels } from '../../../mock-server/from-report/load.js';
 
@@ -166,23 +167,26 @@ export interface MockFlags {
   'record-on-miss'?: boolean;
 }
 
-/** One line per exchange in record mode: what was recorded, or why not (the key is in none). */
-function logRecordEvent(file: string): (event: RecordEvent) => void {
+/**
+ * One line per exchange in record mode: what was recorded, or why not (the key is in none).
+ * Reasons may quote the relay, so each goes through the renderers' oneLine (no controls, no newline).
+ */
+export function logRecordEvent(file: string): (event: RecordEvent) => void {
   return (event) => {
     switch (event.kind) {
       case 'recorded':
         process.stdout.write(
-          `recorded fixture ${event.index} to ${file}: ${event.status}${event.stream ? ' (stream)' : ''}\n`,
+          `recorded fixture ${event.index} to ${oneLine(file)}: ${event.status}${event.stream ? ' (stream)' : ''}\n`,
         );
         return;
       case 'served':
         process.stdout.write('served from a fixture (not recorded)\n');
         return;
       case 'not-recorded':
-        process.stderr.write(`not recorded (status ${event.status}): ${event.reason}\n`);
+        process.stderr.write(`not recorded (status ${event.status}): ${oneLine(event.reason)}\n`);
         return;
       case 'upstream-error':
-        process.stderr.write(`${event.message}\n`);
+        process.stderr.write(`${oneLine(event.message)}\n`);
     }
   };
 }

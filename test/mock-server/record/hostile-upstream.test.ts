@@ -6,9 +6,10 @@ import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createMockProvider, type MockProvider, type RecordEvent } from '../../../mock-server/index.js';
 import type { RecordOptions } from '../../../mock-server/options.js';
+import { logRecordEvent } from '../../../scripts/cli/commands/mock.js';
 
 const UPSTREAM_KEY = 'sk-test_AbC/9+x=yzUPSTREAM';
 const CLIENT_KEY = 'sk-client-7777';
@@ -238,5 +239,33 @@ describe('the record file keeps no form of a key', () => {
     const file = recorded(r.file);
     expect(file).toContain('[REDACTED]');
     for (const form of [...forms(UPSTREAM_KEY), ...forms(GATEWAY_KEY)]) expect(file).not.toContain(form);
+  });
+});
+
+describe("the recorder's log", () => {
+  it('prints a reason quoting the relay on one line, without its control characters', () => {
+    const lines: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(String(chunk));
+      return true;
+    });
+    try {
+      const log = logRecordEvent('session.yaml');
+      log({
+        kind: 'not-recorded',
+        status: 200,
+        reason: 'bad fixture\n::error title=x::owned\u001b]0;title\u0007\u001b[2K',
+      });
+      log({ kind: 'upstream-error', message: 'cut\r\n::add-mask::relaycheck\u001b]52;c;Zm9v\u0007' });
+    } finally {
+      spy.mockRestore();
+    }
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line.endsWith('\n')).toBe(true);
+      // eslint-disable-next-line no-control-regex -- looking for controls is the point
+      expect(line.slice(0, -1)).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+      expect(line).not.toMatch(/(^|\n)::/);
+    }
   });
 });
