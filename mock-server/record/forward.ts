@@ -1,7 +1,7 @@
 // Record mode's chat-completions handler: each request goes to the upstream relay with the
-// recorder's own key (never the client's), the client gets the upstream's answer as it comes
-// (a stream passes through chunk by chunk), and the finished exchange is appended to the
-// record file as a fixture. With onMiss, a request a fixture matches is served by the mock
+// recorder's own key (never the client's), the client gets the upstream's answer (a stream
+// chunk by chunk as it comes, a JSON answer once whole), and the finished exchange is appended
+// to the record file as a fixture. With onMiss, a request a fixture matches is served by the mock
 // instead, and only the misses are forwarded and recorded. The upstream is someone else's
 // server: its answer is bounded in time and size, a redirect is never followed, only a short
 // list of its headers reaches the client, and the file is masked by the suite's redactor.
