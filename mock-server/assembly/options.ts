@@ -6,6 +6,7 @@ import { composeQuirks, type Quirks } from '../breaks/index.js';
 import { DEFAULT_MAX_JSON_DEPTH } from '../http/read-body.js';
 import { NO_PACING, type Pacing } from '../http/sse-writer.js';
 import type { RecordEvent } from '../record/events.js';
+import type { RecordLimits } from '../record/upstream.js';
 import type { MockLimits, MockModel } from '../core/types.js';
 import { DEFAULT_PROFILE, loadProfile, type Profile } from './profile.js';
 import type { ModelStyle } from '../completion/realistic.js';
@@ -59,6 +60,8 @@ export interface RecordOptions {
   onMiss?: boolean;
   /** Told what happened to each exchange (the CLI logs it). */
   onEvent?: (event: RecordEvent) => void;
+  /** Bounds on the upstream's answer; each defaults to DEFAULT_RECORD_LIMITS (record/forward.ts). */
+  limits?: Partial<RecordLimits>;
 }
 
 export const DEFAULT_LIMITS: MockLimits = {

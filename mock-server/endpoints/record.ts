@@ -1,9 +1,11 @@
 // Record mode's chat-completions handler: each request goes to the upstream relay with the
-// recorder's own key (never the client's), the client gets the upstream's answer as it comes
-// (a stream passes through chunk by chunk), and the finished exchange is appended to the
-// record file as a fixture. With onMiss, a request a fixture matches is served by the mock
-// instead, and only the misses are forwarded and recorded.
-import type { IncomingMessage } from 'node:http';
+// recorder's own key (never the client's), the client gets the upstream's answer (a stream
+// chunk by chunk as it comes, a JSON answer once whole), and the finished exchange is appended
+// to the record file as a fixture. With onMiss, a request a fixture matches is served by the mock
+// instead, and only the misses are forwarded and recorded. The upstream is someone else's
+// server: its answer is bounded in time and size, a redirect is never followed, only a short
+// list of its headers reaches the client, and the file is masked by the suite's redactor.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { ChatCompletionRequest, Fixture } from '../../spec/generated/types.js';
 import { normalizeChatRequest } from '../fixtures/request.js';
@@ -11,17 +13,13 @@ import { ApiError } from '../core/api-error.js';
 import { openRequest, type AppContext, type PlainHandler } from './prologue.js';
 import { sendError, type ErrorState } from '../http/reply.js';
 import { serveFixtureModels, type RecordOptions } from '../assembly/options.js';
+// The suite's redactor, not a second one.
+import { createRedactor, isSensitiveHeader, secretsFromHeaders, type Redactor } from '../../suites/transport/redact.js';
 import { FixtureAppender } from '../record/append.js';
+import { clientSecrets, DROP_REQUEST, forwardBounded, recordLimits, shown, upstreamBase } from '../record/upstream.js';
 import { exchangeToFixture, redactFixture } from '../record/exchange.js';
 
 export type { RecordEvent } from '../record/events.js';
-
-/** Request headers never sent upstream: the client's credentials, and what fetch sets itself. */
-const DROP_REQUEST =
-  /^(host|connection|keep-alive|content-length|transfer-encoding|te|trailer|upgrade|proxy-.*|authorization|x-api-key|api-key|cookie|accept-encoding|expect)$/i;
-/** Response headers not passed back: fetch has already decoded and de-chunked the body. */
-const DROP_RESPONSE =
-  /^(connection|keep-alive|content-length|content-encoding|transfer-encoding|set-cookie|trailer|upgrade)$/i;
 
 export interface Recorder {
   handler: PlainHandler;
@@ -29,21 +27,6 @@ export interface Recorder {
   /** Resolves once every finished exchange is written. */
   flush(): Promise<void>;
 }
-
-/** The upstream's base URL without credentials or a trailing slash (what messages may show). */
-export function upstreamBase(url: string): URL {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new Error(`the upstream '${url}' is not a URL (give its base URL, e.g. https://relay.example/v1)`);
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error(`the upstream '${url}' is not http(s)`);
-  u.pathname = u.pathname.replace(/\/+$/, '');
-  return u;
-}
-
-const shown = (u: URL): string => `${u.protocol}//${u.host}${u.pathname}`;
 
 /** A request as fixtures see it, from a body not yet validated (undefined if it cannot be read so). */
 function looseRequest(json: unknown, headers: IncomingMessage['headers']) {
@@ -71,7 +54,7 @@ export function createRecorder(ctx: AppContext, mock: PlainHandler, options: Rec
   const endpoint = `${base.href.replace(/\/+$/, '')}/chat/completions`;
   const appender = new FixtureAppender(options.file);
   const notify = options.onEvent ?? (() => undefined);
-  const secrets = [options.upstreamKey];
+  const limits = recordLimits(options.limits);
 
   const handler: PlainHandler = async (req, res) => {
     const state: ErrorState = { quirks: ctx.options.quirks, stream: false };
@@ -99,66 +82,41 @@ export function createRecorder(ctx: AppContext, mock: PlainHandler, options: Rec
     }
     headers['content-type'] = 'application/json';
     headers.authorization = `Bearer ${options.upstreamKey}`;
-    const abort = new AbortController();
-    // A client that leaves stops the upstream request too; its exchange is not recorded.
-    res.on('close', () => {
-      if (!res.writableFinished) abort.abort();
-    });
-
-    let upstream: Response;
-    try {
-      upstream = await fetch(endpoint, { method: 'POST', headers, body: text, signal: abort.signal });
-    } catch (err) {
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      const why = cause?.code ?? cause?.message ?? (err as Error).message;
-      const message = `The upstream relay at ${shown(base)} could not be reached (${why}); nothing was recorded.`;
+    const secrets = [options.upstreamKey, ...clientSecrets(req.headers)];
+    const redactor = createRedactor(secrets);
+    const outcome = await forwardBounded(endpoint, shown(base), headers, text, limits, res, redactor);
+    if (outcome.kind === 'failed') {
+      const message = redactor.text(outcome.message);
       notify({ kind: 'upstream-error', message });
-      sendError(new ApiError(502, 'upstream_error', message, null, 'upstream_unreachable'), req, res, state);
-      return;
-    }
-
-    const responseHeaders: Record<string, string> = {};
-    upstream.headers.forEach((value, name) => {
-      if (!DROP_RESPONSE.test(name)) responseHeaders[name.toLowerCase()] = value;
-    });
-    res.writeHead(upstream.status, responseHeaders);
-    const parts: Buffer[] = [];
-    try {
-      if (upstream.body) {
-        for await (const chunk of upstream.body as unknown as AsyncIterable<Uint8Array>) {
-          const buffer = Buffer.from(chunk);
-          parts.push(buffer);
-          res.write(buffer);
-        }
+      if (outcome.clientLeft) return;
+      if (res.headersSent) {
+        // Mid-stream: the status is gone, so the failure is the stream's in-band error frame.
+        const error = { message, type: 'upstream_error', param: null, code: outcome.code };
+        res.end(`data: ${JSON.stringify({ error })}\n\n`);
+        return;
       }
-      res.end();
-    } catch (err) {
-      // The upstream (or the client) went away mid-answer: the client sees the cut; nothing recorded.
-      res.destroy();
-      notify({
-        kind: 'not-recorded',
-        status: upstream.status,
-        reason: `the answer was cut (${(err as Error).message})`,
-      });
+      // The plain envelope, not the profile's: this is the recorder's failure, not a relay's.
+      const failure = new ApiError(outcome.status, 'upstream_error', message, null, outcome.code);
+      sendError(failure, req, res, { quirks: undefined, stream: state.stream });
       return;
     }
 
     const made = exchangeToFixture({
       request: json,
-      status: upstream.status,
-      headers: responseHeaders,
-      body: Buffer.concat(parts).toString('utf8'),
+      status: outcome.status,
+      headers: outcome.headers,
+      body: outcome.body,
       at: new Date(),
     });
     if ('skipped' in made) {
-      notify({ kind: 'not-recorded', status: upstream.status, reason: made.skipped });
+      notify({ kind: 'not-recorded', status: outcome.status, reason: made.skipped });
       return;
     }
     const fixture: Fixture = redactFixture(made.fixture, secrets);
     try {
       await appender.append(fixture);
     } catch (err) {
-      notify({ kind: 'not-recorded', status: upstream.status, reason: (err as Error).message });
+      notify({ kind: 'not-recorded', status: outcome.status, reason: redactor.text((err as Error).message) });
       return;
     }
     if (options.onMiss) {
@@ -169,7 +127,7 @@ export function createRecorder(ctx: AppContext, mock: PlainHandler, options: Rec
     notify({
       kind: 'recorded',
       index: appender.fixtures.length - 1,
-      status: upstream.status,
+      status: outcome.status,
       stream: state.stream,
       name: fixture.name ?? '',
     });

@@ -2,10 +2,20 @@
 // reproduce it, with the lines the mock prints when it starts.
 import { breaks } from '../../spec/breaks.js';
 import type { ActiveBreak } from '../../spec/breaks.js';
-import type { RelaycheckReport } from '../../spec/generated/types.js';
+import type { RelaycheckReport, ReportTarget } from '../../spec/generated/types.js';
+import { DEFAULT_PROFILE, loadProfile } from '../assembly/profile.js';
 import { readFileSync } from 'node:fs';
 import { validate } from '../../spec/validators.js';
-import { describeSelection, pickTarget, selectBreaks, targetVerdicts, type BreakSelection } from './select.js';
+import type { MockModel } from '../assembly/options.js';
+
+import {
+  describeSelection,
+  pickTarget,
+  selectBreaks,
+  targetVerdicts,
+  withMeasuredModels,
+  type BreakSelection,
+} from './select.js';
 
 export interface FromReport {
   target: string;
@@ -13,6 +23,8 @@ export interface FromReport {
   /** The breaks to switch on (each with its defaults: the flips hold for them). */
   breaks: ActiveBreak[];
   lines: string[];
+  /** The target as measured (its model ids among the rest). */
+  measured: ReportTarget;
 }
 
 export function breaksFromReport(report: RelaycheckReport, targetName?: string): FromReport {
@@ -23,7 +35,13 @@ export function breaksFromReport(report: RelaycheckReport, targetName?: string):
     selection,
     breaks: selection.breaks.map((id) => ({ id })),
     lines: describeSelection(target.name, selection),
+    measured: target,
   };
+}
+
+/** The replica's models: the profile's (default `openai`) and the report's measured ones. */
+export function replicaModels(from: FromReport, profile?: string): MockModel[] {
+  return withMeasuredModels(from.measured, loadProfile(profile ?? DEFAULT_PROFILE).models);
 }
 
 /**

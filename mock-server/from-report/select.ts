@@ -7,6 +7,7 @@
 // order breaks ties), skipping any that conflicts with one already chosen: few breaks, and
 // composable ones.
 import type { Break, BreakVerdict, ReportTarget, ReportVerdict } from '../../spec/generated/types.js';
+import type { MockModel } from '../assembly/options.js';
 
 export interface Reproduced {
   feature: string;
@@ -109,4 +110,35 @@ export function describeSelection(target: string, s: BreakSelection): string[] {
     lines.push(`not reproducible: ${s.notReproducible.map((r) => `${r.feature} ${r.verdict}`).join(', ')}`);
   }
   return lines;
+}
+
+/** The roles a report names models in, and what the replica's model must do in each. */
+const MODEL_ROLES = [
+  { field: 'model', like: (m: MockModel) => !m.reasoning },
+  { field: 'reasoningModel', like: (m: MockModel) => m.reasoning === true },
+  { field: 'visionModel', like: (m: MockModel) => m.vision === true },
+] as const satisfies readonly { field: keyof ReportTarget; like: (m: MockModel) => boolean }[];
+
+/**
+ * The models the replica serves: the profile's, plus each model the report measured (its
+ * chat, reasoning and vision models) the profile lacks, behaving as the profile's model of
+ * that role does. Without them the suite, run again with the report's config, meets a 404.
+ */
+export function withMeasuredModels(target: ReportTarget, served: readonly MockModel[]): MockModel[] {
+  const added = new Map<string, MockModel>();
+  for (const role of MODEL_ROLES) {
+    const id = target[role.field];
+    if (typeof id !== 'string' || id === '' || served.some((m) => m.id === id)) continue;
+    const like: Partial<MockModel> = served.find(role.like) ?? {};
+    const before = added.get(id);
+    added.set(id, {
+      ...like,
+      ...before,
+      id,
+      // One id in several roles (a reasoning model that also reads images) does both.
+      ...(like.reasoning || before?.reasoning ? { reasoning: true } : {}),
+      ...(like.vision || before?.vision ? { vision: true } : {}),
+    });
+  }
+  return [...served, ...added.values()];
 }

@@ -4,6 +4,7 @@
 import type { ErrorReply, Fixture, FixtureMatch, FixtureReply } from '../../spec/generated/types.js';
 import { lastUserText } from '../core/instructions.js';
 import type { MessageLike } from '../core/tokens.js';
+import { createRedactor } from '../../suites/transport/redact.js';
 
 export interface RecordedExchange {
   /** The request body as the client sent it (parsed JSON). */
@@ -224,10 +225,10 @@ export function exchangeToFixture(x: RecordedExchange): ExchangeFixture {
   return { fixture: { name: `recorded ${stamp}: finish ${read.finish ?? 'none'}`, match, reply: toReply(read) } };
 }
 
-/** Every occurrence of a secret in the fixture's strings replaced (an upstream may echo the key back). */
+/**
+ * Every secret in the fixture's strings masked by the suite's redactor (raw, URL-encoded,
+ * base64, escaped, any case): an upstream may echo the key back, and record files get committed.
+ */
 export function redactFixture(fixture: Fixture, secrets: readonly string[]): Fixture {
-  const real = secrets.filter((s) => s.length >= 4);
-  if (real.length === 0) return fixture;
-  const scrub = (text: string): string => real.reduce((t, s) => t.split(s).join('[REDACTED]'), text);
-  return JSON.parse(JSON.stringify(fixture, (_k, v: unknown) => (typeof v === 'string' ? scrub(v) : v))) as Fixture;
+  return createRedactor(secrets).json(fixture) as Fixture;
 }

@@ -13,8 +13,9 @@ import { loadFixtureFile } from '../../../mock-server/fixtures/load.js';
 import type { MockOptions, RecordOptions } from '../../../mock-server/assembly/options.js';
 import type { RecordEvent } from '../../../mock-server/endpoints/record.js';
 import { DEFAULT_KEY_ENV_VAR } from '../../../suites/transport/curl.js';
+import { oneLine } from '../../../suites/report/render/text.js';
 import { existsSync } from 'node:fs';
-import { loadBreaksFromReport } from '../../../mock-server/from-report/load.js';
+import { loadBreaksFromReport, replicaModels } from '../../../mock-server/from-report/load.js';
 
 const HELP = `Usage: relaycheck mock [--port 8080] [--host 127.0.0.1] [--profile ID] [--break ID,ID]
                       [--api-key KEY ...] [--tokens-per-second N] [--first-token-ms N] [--latency-ms N]
@@ -166,23 +167,26 @@ export interface MockFlags {
   'record-on-miss'?: boolean;
 }
 
-/** One line per exchange in record mode: what was recorded, or why not (the key is in none). */
-function logRecordEvent(file: string): (event: RecordEvent) => void {
+/**
+ * One line per exchange in record mode: what was recorded, or why not (the key is in none).
+ * Reasons may quote the relay, so each goes through the renderers' oneLine (no controls, no newline).
+ */
+export function logRecordEvent(file: string): (event: RecordEvent) => void {
   return (event) => {
     switch (event.kind) {
       case 'recorded':
         process.stdout.write(
-          `recorded fixture ${event.index} to ${file}: ${event.status}${event.stream ? ' (stream)' : ''}\n`,
+          `recorded fixture ${event.index} to ${oneLine(file)}: ${event.status}${event.stream ? ' (stream)' : ''}\n`,
         );
         return;
       case 'served':
         process.stdout.write('served from a fixture (not recorded)\n');
         return;
       case 'not-recorded':
-        process.stderr.write(`not recorded (status ${event.status}): ${event.reason}\n`);
+        process.stderr.write(`not recorded (status ${event.status}): ${oneLine(event.reason)}\n`);
         return;
       case 'upstream-error':
-        process.stderr.write(`${event.message}\n`);
+        process.stderr.write(`${oneLine(event.message)}\n`);
     }
   };
 }
@@ -239,7 +243,8 @@ export function mockOptionsFromFlags(values: MockFlags, env: NodeJS.ProcessEnv =
     profile: values.profile,
     // The report's breaks, then any --break not already among them.
     breaks: [...(fromReport?.breaks ?? []), ...flagged.filter((b) => !fromReport?.breaks.some((r) => r.id === b.id))],
-    ...(fromReport ? { startLines: fromReport.lines } : {}),
+    // The replica serves the models the report measured (gpt-5.2...), not only the mock's ids.
+    ...(fromReport ? { startLines: fromReport.lines, models: replicaModels(fromReport, values.profile) } : {}),
     apiKeys: values['api-key'],
     pacing,
     fixtures: fixtureFiles.flatMap((file) => loadFixtureFile(file)),
