@@ -5,7 +5,7 @@
 // instead, and only the misses are forwarded and recorded. The upstream is someone else's
 // server: its answer is bounded in time and size, a redirect is never followed, only a short
 // list of its headers reaches the client, and the file is masked by the suite's redactor.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import type { ChatCompletionRequest, Fixture } from '../../spec/generated/types.js';
 import { normalizeChatRequest } from '../fixtures/request.js';
@@ -13,8 +13,7 @@ import { ApiError } from '../core/api-error.js';
 import { openRequest, type AppContext, type PlainHandler } from './prologue.js';
 import { sendError, type ErrorState } from '../http/reply.js';
 import { serveFixtureModels, type RecordOptions } from '../assembly/options.js';
-// The suite's redactor, not a second one.
-import { createRedactor, isSensitiveHeader, secretsFromHeaders, type Redactor } from '../../suites/transport/redact.js';
+import { createRedactor } from '../../suites/transport/redact.js';
 import { FixtureAppender } from '../record/append.js';
 import { clientSecrets, DROP_REQUEST, forwardBounded, recordLimits, shown, upstreamBase } from '../record/upstream.js';
 import { exchangeToFixture, redactFixture } from '../record/exchange.js';

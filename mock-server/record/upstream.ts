@@ -2,8 +2,7 @@
 // redirect followed), the headers that may pass back to the client, and the secrets to mask.
 // Bounded like the suite's own exchange, but streaming: the client sees the answer as it comes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createRedactor, isSensitiveHeader, secretsFromHeaders, type Redactor } from '../../suites/transport/redact.js';
-import { ApiError } from '../core/api-error.js';
+import { isSensitiveHeader, secretsFromHeaders, type Redactor } from '../../suites/transport/redact.js';
 
 /** Request headers never sent upstream: the client's credentials, and what fetch sets itself. */
 export const DROP_REQUEST =
