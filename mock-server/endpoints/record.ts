@@ -10,7 +10,7 @@ import { Readable } from 'node:stream';
 import type { ChatCompletionRequest, Fixture } from '../../spec/generated/types.js';
 import { normalizeChatRequest } from '../fixtures/request.js';
 import { ApiError } from '../core/api-error.js';
-import { openRequest, type AppContext, type PlainHandler } from './prologue.js';
+import { OPENAI_SURFACE, openRequest, type AppContext, type PlainHandler, type Surface } from './prologue.js';
 import { sendError, type ErrorState } from '../http/reply.js';
 import { serveFixtureModels, type RecordOptions } from '../assembly/options.js';
 import { createRedactor } from '../../suites/transport/redact.js';
@@ -19,6 +19,9 @@ import { clientSecrets, DROP_REQUEST, forwardBounded, recordLimits, shown, upstr
 import { exchangeToFixture, redactFixture } from '../record/exchange.js';
 
 export type { RecordEvent } from '../record/events.js';
+
+/** Chat's key rules; x-mock-error is forwarded with the request, for the upstream to answer (or not). */
+const RECORDING: Surface = { ...OPENAI_SURFACE, parseFault: () => null };
 
 export interface Recorder {
   handler: PlainHandler;
@@ -60,7 +63,7 @@ export function createRecorder(ctx: AppContext, mock: PlainHandler, options: Rec
     let text: string;
     let json: unknown;
     try {
-      ({ text, json } = (await openRequest(ctx, req, state)).body);
+      ({ text, json } = (await openRequest(ctx, req, state, RECORDING)).body);
     } catch (err) {
       sendError(err, req, res, state);
       return;
