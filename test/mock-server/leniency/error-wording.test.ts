@@ -61,6 +61,12 @@ const CASES: Array<[string, Record<string, unknown>, string, RegExp]> = [
     'messages[0].tool_call_id',
     /^Missing required parameter: 'messages\[0\]\.tool_call_id'\.$/,
   ],
+  [
+    'a custom tool (not supported by the mock yet)',
+    { tools: [{ type: 'custom', custom: { name: 'x' } }] },
+    'tools[0].type',
+    /^Invalid value: 'custom'\. Supported values are: 'function'\.$/,
+  ],
 ];
 
 describe("schema refusals in OpenAI's words", () => {
