@@ -15,7 +15,7 @@ export const structuredBreaks: Record<string, BreakImpl> = {
     choice(c, ctx) {
       const format = ctx.request.response_format;
       if (format?.type !== 'json_schema' || c.content === null) return;
-      const required = (format.json_schema?.schema as { required?: unknown }).required;
+      const required = (format.json_schema?.schema as { required?: unknown } | undefined)?.required;
       try {
         const value: unknown = JSON.parse(c.content);
         if (!isObject(value)) return;

@@ -138,9 +138,10 @@ function checkTools(req: ChatCompletionRequest): ApiError | null {
       'invalid_value',
     );
   }
-  if (typeof req.tool_choice === 'object' && !names.has(req.tool_choice.function.name)) {
+  const choice = req.tool_choice;
+  if (typeof choice === 'object' && choice.type === 'function' && !names.has(choice.function.name)) {
     return invalidRequest(
-      `Invalid value for 'tool_choice': no function named '${req.tool_choice.function.name}' was specified in the 'tools' parameter.`,
+      `Invalid value for 'tool_choice': no function named '${choice.function.name}' was specified in the 'tools' parameter.`,
       'tool_choice',
       'invalid_value',
     );

@@ -297,10 +297,24 @@ function planChoice(
   };
 }
 
+// OpenAI's seven levels onto the generator's three; `none` thinks least, like `minimal`.
+const EFFORT_LEVEL = {
+  none: 'low',
+  minimal: 'low',
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+  xhigh: 'high',
+  max: 'high',
+} as const;
+
 function effortOf(request: ChatCompletionRequest): 'low' | 'medium' | 'high' | undefined {
   const effort = request.reasoning_effort;
-  return effort === 'minimal' ? 'low' : (effort ?? undefined);
+  return effort == null ? undefined : EFFORT_LEVEL[effort];
 }
+
+// json_schema without a schema (OpenAI's schema makes it optional): some JSON object.
+const ANY_OBJECT = { type: 'object' } as const;
 
 /** What a compliant model would answer, before any stop sequence or token limit applies. */
 function answerText(
@@ -312,7 +326,9 @@ function answerText(
 ): string | ApiError {
   const format = request.response_format;
   if (format?.type === 'json_schema' && format.json_schema) {
-    const generated = generateInstance(format.json_schema.schema, rng, { maxNodes: limits.maxSchemaNodes });
+    const generated = generateInstance(format.json_schema.schema ?? ANY_OBJECT, rng, {
+      maxNodes: limits.maxSchemaNodes,
+    });
     if (!generated.ok) {
       return invalidRequest(
         `Invalid schema for response_format '${format.json_schema.name}': ${generated.reason}.`,
@@ -386,7 +402,7 @@ function usageOf(request: ChatCompletionRequest, choices: readonly PlannedChoice
   const extras =
     (request.tools ? countTokens(JSON.stringify(request.tools)) : 0) +
     (request.response_format?.json_schema
-      ? countTokens(JSON.stringify(request.response_format.json_schema.schema))
+      ? countTokens(JSON.stringify(request.response_format.json_schema.schema ?? {}))
       : 0);
   const prompt = countMessageTokens(request.messages) + extras;
   let reasoning = 0;

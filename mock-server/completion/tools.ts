@@ -73,12 +73,19 @@ export function selectTools(
   userText: string,
   afterToolResult: boolean,
 ): ToolSelection | null {
-  const tools = request.tools ?? [];
-  const choice = request.tool_choice ?? 'auto';
+  let tools = request.tools ?? [];
+  let choice = request.tool_choice ?? 'auto';
+  if (typeof choice === 'object' && choice.type === 'allowed_tools') {
+    // allowed_tools narrows the tools, then behaves as its mode (auto or required).
+    const allowed = new Set(choice.allowed_tools.tools.map(referencedName));
+    tools = tools.filter((t) => allowed.has(t.function.name));
+    choice = choice.allowed_tools.mode;
+  }
   if (tools.length === 0 || choice === 'none') return null;
   let chosen: Tool[];
   if (typeof choice === 'object') {
-    chosen = tools.filter((t) => t.function.name === choice.function.name);
+    const name = choice.function.name;
+    chosen = tools.filter((t) => t.function.name === name);
   } else if (choice === 'required') {
     const relevant = matchingTools(tools, userText);
     chosen = relevant.length > 0 ? relevant : tools.slice(0, 1);
@@ -89,6 +96,13 @@ export function selectTools(
   if (chosen.length === 0) return null;
   // "Weather in Paris and Tokyo" asks for one call per named value, as a real model does.
   return { chosen, hints: extractHints(userText, CALLS_PER_TOOL) };
+}
+
+/** The function name of an allowed_tools entry ({type: function, function: {name}} or {type: function, name}). */
+function referencedName(ref: Record<string, unknown>): string | undefined {
+  const fn = ref['function'];
+  const name = typeof fn === 'object' && fn !== null ? (fn as Record<string, unknown>)['name'] : ref['name'];
+  return typeof name === 'string' ? name : undefined;
 }
 
 /** The calls to make, or null to answer in text. */

@@ -36,7 +36,7 @@ export type ChatRole = "system" | "user" | "assistant" | "tool" | "developer" | 
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
  * via the `definition` "ToolChoice".
  */
-export type ToolChoice = ("none" | "auto" | "required") | NamedToolChoice;
+export type ToolChoice = ("none" | "auto" | "required") | NamedToolChoice | AllowedToolsChoice;
 /**
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
  * via the `definition` "BreakCategoryId".
@@ -450,7 +450,7 @@ export interface CompletionTokensDetails {
   rejected_prediction_tokens?: number;
 }
 /**
- * The body of POST /v1/chat/completions, as OpenAI defines it and as the five seed documents describe it (000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt). Unknown top-level fields are rejected (OpenAI answers them with 400). Where the documents disagree with OpenAI (stream default, stop ignored, ...) this schema follows OpenAI and the relay's dialect file records the difference. `stream_options` is only allowed when `stream` is true (OpenAI: "The 'stream_options' parameter is only allowed when 'stream' is enabled."), reported at /stream_options.
+ * The body of POST /v1/chat/completions, as OpenAI defines it and as the five seed documents describe it (000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt). It accepts every request OpenAI's published schema accepts (spec/sources/openai-chat-request.json; test/mock-server/leniency checks it): nested objects are open as OpenAI's are, and only top-level fields are closed, because OpenAI refuses unknown ones at runtime ("Unrecognized request argument supplied: x"). Every other refusal beyond OpenAI's schema is one OpenAI makes at runtime; docs/MOCK.md lists them. Where the documents disagree with OpenAI (stream default, stop ignored, ...) this schema follows OpenAI and the relay's dialect file records the difference. `stream_options` is only allowed when `stream` is true (OpenAI: "The 'stream_options' parameter is only allowed when 'stream' is enabled."), reported at /stream_options.
  *
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
  * via the `definition` "ChatCompletionRequest".
@@ -543,9 +543,9 @@ export interface ChatCompletionRequest {
    */
   response_format?: ResponseFormat;
   /**
-   * Reasoning depth for reasoning models: low, medium or high (000_1b8eda3972ec1219.txt, 004_6c191010bd871fd6.txt); minimal is added from the OpenAI contract, which no seed document names.
+   * Reasoning depth for reasoning models: low, medium or high (000_1b8eda3972ec1219.txt, 004_6c191010bd871fd6.txt); none, minimal, xhigh and max are added from the OpenAI contract, which no seed document names.
    */
-  reasoning_effort?: "minimal" | "low" | "medium" | "high" | null;
+  reasoning_effort?: "none" | "minimal" | "low" | "medium" | "high" | "xhigh" | "max" | null;
   /**
    * Output modalities: text and/or audio. 004_6c191010bd871fd6.txt.
    */
@@ -564,9 +564,69 @@ export interface ChatCompletionRequest {
    * Legacy predecessor of tool_choice: "none", "auto" or {name}. OpenAI contract; no seed document names it (003_59293362b70f2692.txt names the function_call finish reason).
    */
   function_call?: ("none" | "auto") | FunctionCallOption;
+  /**
+   * The processing tier: auto, default, flex, scale, priority or fast. OpenAI contract; no seed document names it.
+   */
+  service_tier?: "auto" | "default" | "flex" | "scale" | "priority" | "fast" | null;
+  /**
+   * How long the answer should be: low, medium or high. OpenAI contract; no seed document names it.
+   */
+  verbosity?: "low" | "medium" | "high" | null;
+  /**
+   * Whether OpenAI stores the completion (for distillation and evals). OpenAI contract; no seed document names it.
+   */
+  store?: boolean | null;
+  /**
+   * Up to 16 string key-value pairs attached to a stored completion. OpenAI contract; no seed document names it.
+   */
+  metadata?: {
+    [k: string]: string | undefined;
+  } | null;
+  /**
+   * Predicted Outputs: {"type": "content", "content": ...}, text expected to reappear in the answer. OpenAI contract; no seed document names it.
+   */
+  prediction?: {
+    /**
+     * Always "content". OpenAI contract; no seed document names it.
+     */
+    type: "content";
+    /**
+     * The predicted text, a string or text parts. OpenAI contract; no seed document names it.
+     */
+    content: string | TextContentPart[];
+  } | null;
+  /**
+   * Web search for the search models: user_location and search_context_size. OpenAI contract; no seed document names it.
+   */
+  web_search_options?: {};
+  /**
+   * Moderation of the input and output ({model, policy}). OpenAI contract; no seed document names it.
+   */
+  moderation?: {
+    /**
+     * The moderation model. OpenAI contract; no seed document names it.
+     */
+    model: string;
+  } | null;
+  /**
+   * A stable id of the end user for abuse detection (the successor of `user`), at most 64 characters. OpenAI contract; no seed document names it.
+   */
+  safety_identifier?: string | null;
+  /**
+   * A key grouping requests that share a prompt prefix, for the prompt cache. OpenAI contract; no seed document names it.
+   */
+  prompt_cache_key?: string | null;
+  /**
+   * How long a cached prefix is kept: in_memory or 24h. OpenAI contract; no seed document names it.
+   */
+  prompt_cache_retention?: "in_memory" | "24h" | null;
+  /**
+   * Prompt cache settings ({ttl, mode}). OpenAI contract; no seed document names it.
+   */
+  prompt_cache_options?: {};
 }
 /**
- * One input message of `messages`. A single object whose `role` is an enum, so a bad role is reported at `/messages/N/role`; what each role may carry is narrowed by the `allOf` of `if role = X then ...` below (OpenAI's per-role message shapes): system/developer need `content` (string or text parts); user needs `content` (string, text and image parts); assistant's `content` is optional and may be null (as when it replays `tool_calls`), and only assistant messages take `tool_calls`, `function_call`, `reasoning_content`, `refusal` and `audio`; tool needs `content` and `tool_call_id`; function (legacy) needs `content` (string or null) and `name`. A field a role does not take is reported at its own path (e.g. `/messages/0/tool_call_id`), next to an `if` error at the message itself. Sources: 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
+ * One input message of `messages`. A single object whose `role` is an enum, so a bad role is reported at `/messages/N/role`; what each role needs is narrowed by the `allOf` of `if role = X then ...` below (OpenAI's per-role message shapes): system/developer need `content` (string or text parts); user needs `content` (string, or text, image, audio and file parts); assistant's `content` is optional and may be null (as when it replays `tool_calls`); tool needs `content` and `tool_call_id`; function (legacy) needs `content` (string or null) and `name`. The object is open, as OpenAI's published message schemas are: a field a role does not use (`name` on a tool message, as LangChain sends it) is accepted and ignored. Sources: 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 002_894dbf544ad4718f.txt, 003_59293362b70f2692.txt, 004_6c191010bd871fd6.txt.
  *
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
  * via the `definition` "ChatMessage".
@@ -579,7 +639,8 @@ export interface ChatMessage {
   /**
    * The text, or an array of content parts (text, image_url; refusal on assistant messages), or null on an assistant message that carries tool calls. 000_1b8eda3972ec1219.txt (null with tool_calls), 001_a4c3f304793eae99.txt and 003_59293362b70f2692.txt (content parts), 002_894dbf544ad4718f.txt, 004_6c191010bd871fd6.txt.
    */
-  content?: string | null | (TextContentPart | ImageContentPart | RefusalContentPart)[];
+  content?:
+    string | null | (TextContentPart | ImageContentPart | RefusalContentPart | AudioContentPart | FileContentPart)[];
   /**
    * The author's name (发送者名称), to tell participants of one role apart; required on role function. 004_6c191010bd871fd6.txt; the function role of 003_59293362b70f2692.txt needs it.
    */
@@ -587,7 +648,7 @@ export interface ChatMessage {
   /**
    * The calls an earlier assistant turn made, replayed in the history (assistant only). 000_1b8eda3972ec1219.txt, 004_6c191010bd871fd6.txt.
    */
-  tool_calls?: ToolCall[];
+  tool_calls?: HistoryToolCall[];
   /**
    * The id of the call a tool message answers (tool only; required there). 000_1b8eda3972ec1219.txt, 004_6c191010bd871fd6.txt.
    */
@@ -603,7 +664,7 @@ export interface ChatMessage {
   /**
    * Legacy single function call of an earlier assistant turn (assistant only). Implied by 003_59293362b70f2692.txt, which names role function and finish_reason function_call.
    */
-  function_call?: FunctionCall | null;
+  function_call?: HistoryFunctionCall | null;
   /**
    * Reference ({id}) to an earlier assistant audio reply (assistant only). OpenAI contract; no seed document names it (004_6c191010bd871fd6.txt names audio output through modalities/audio).
    */
@@ -674,12 +735,66 @@ export interface RefusalContentPart {
   refusal: string;
 }
 /**
- * One function call made by the model (response message, or assistant message replayed in the history). 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 004_6c191010bd871fd6.txt.
+ * An audio part of a user message: {"type": "input_audio", "input_audio": {"data": base64, "format": "wav" | "mp3"}}. OpenAI contract; no seed document names it.
  *
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
- * via the `definition` "ToolCall".
+ * via the `definition` "AudioContentPart".
  */
-export interface ToolCall {
+export interface AudioContentPart {
+  /**
+   * Always "input_audio". OpenAI contract; no seed document names it.
+   */
+  type: "input_audio";
+  /**
+   * The base64 audio and its format. OpenAI contract; no seed document names it.
+   */
+  input_audio: {
+    /**
+     * Base64-encoded audio. OpenAI contract; no seed document names it.
+     */
+    data: string;
+    /**
+     * wav or mp3. OpenAI contract; no seed document names it.
+     */
+    format: "wav" | "mp3";
+  };
+}
+/**
+ * A file part of a user message: {"type": "file", "file": {"file_id" | "file_data", "filename"}}. OpenAI contract; no seed document names it.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "FileContentPart".
+ */
+export interface FileContentPart {
+  /**
+   * Always "file". OpenAI contract; no seed document names it.
+   */
+  type: "file";
+  /**
+   * The file, by id or as base64 data with its name. OpenAI contract; no seed document names it.
+   */
+  file: {
+    /**
+     * An uploaded file's id. OpenAI contract; no seed document names it.
+     */
+    file_id?: string;
+    /**
+     * Base64-encoded file content. OpenAI contract; no seed document names it.
+     */
+    file_data?: string;
+    /**
+     * The file's name. OpenAI contract; no seed document names it.
+     */
+    filename?: string;
+  };
+}
+/**
+ * A function call of an earlier assistant turn, replayed in `messages`: the ToolCall shape, open as OpenAI's request schema is (the response's ToolCall stays closed). 000_1b8eda3972ec1219.txt, 004_6c191010bd871fd6.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "HistoryToolCall".
+ */
+export interface HistoryToolCall {
   /**
    * The call id a tool message answers with tool_call_id. 000_1b8eda3972ec1219.txt, 004_6c191010bd871fd6.txt.
    */
@@ -689,23 +804,23 @@ export interface ToolCall {
    */
   type: "function";
   /**
-   * The function called and its arguments. 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 004_6c191010bd871fd6.txt.
+   * The function called and its arguments. 000_1b8eda3972ec1219.txt, 004_6c191010bd871fd6.txt.
    */
-  function: FunctionCall;
+  function: HistoryFunctionCall;
 }
 /**
- * A function name with its arguments as a JSON string: the `function` of a tool call, and the legacy `function_call` of a message. 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 003_59293362b70f2692.txt (function_call), 004_6c191010bd871fd6.txt.
+ * A function name with its JSON-string arguments, as replayed in `messages` (open, as OpenAI's request schema is). 000_1b8eda3972ec1219.txt, 003_59293362b70f2692.txt (function_call), 004_6c191010bd871fd6.txt.
  *
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
- * via the `definition` "FunctionCall".
+ * via the `definition` "HistoryFunctionCall".
  */
-export interface FunctionCall {
+export interface HistoryFunctionCall {
   /**
-   * The function's name. 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 004_6c191010bd871fd6.txt.
+   * The function's name. 000_1b8eda3972ec1219.txt, 004_6c191010bd871fd6.txt.
    */
   name: string;
   /**
-   * The arguments as a JSON-encoded string (not an object), e.g. "{\"city\": \"北京\"}". 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 004_6c191010bd871fd6.txt.
+   * The arguments as a JSON-encoded string. 000_1b8eda3972ec1219.txt, 004_6c191010bd871fd6.txt.
    */
   arguments: string;
 }
@@ -817,6 +932,31 @@ export interface FunctionCallOption {
   name: string;
 }
 /**
+ * Restrict the model to some of the tools: {"type": "allowed_tools", "allowed_tools": {"mode": "auto" | "required", "tools": [{"type": "function", "function": {"name": ...}}]}}. OpenAI contract; no seed document names it.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "AllowedToolsChoice".
+ */
+export interface AllowedToolsChoice {
+  /**
+   * Always "allowed_tools". OpenAI contract; no seed document names it.
+   */
+  type: "allowed_tools";
+  /**
+   * The mode and the tools allowed. OpenAI contract; no seed document names it.
+   */
+  allowed_tools: {
+    /**
+     * auto (the model may call one of them) or required (it must). OpenAI contract; no seed document names it.
+     */
+    mode: "auto" | "required";
+    /**
+     * Tool references such as {"type": "function", "function": {"name": ...}}. OpenAI contract; no seed document names it.
+     */
+    tools: {}[];
+  };
+}
+/**
  * The output format. One object whose `type` is an enum, so a bad or missing type is reported at /response_format; `json_schema` is required with type json_schema and not allowed otherwise. 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 002_894dbf544ad4718f.txt, 004_6c191010bd871fd6.txt.
  *
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
@@ -848,9 +988,9 @@ export interface JsonSchemaFormat {
    */
   description?: string;
   /**
-   * The JSON Schema (an object, free-form) the output must satisfy; required here because 000_1b8eda3972ec1219.txt calls it mandatory for json_schema. 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt.
+   * The JSON Schema (an object, free-form) the output must satisfy. Optional, as in OpenAI's schema, although 000_1b8eda3972ec1219.txt calls it mandatory; without it the answer is some JSON object. 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt.
    */
-  schema: {
+  schema?: {
     [k: string]: unknown | undefined;
   };
   /**
@@ -866,9 +1006,16 @@ export interface JsonSchemaFormat {
  */
 export interface AudioOutputParams {
   /**
-   * The voice, e.g. alloy. 004_6c191010bd871fd6.txt.
+   * The voice, e.g. alloy, or {id} of a custom voice (OpenAI's form). 004_6c191010bd871fd6.txt.
    */
-  voice: string;
+  voice:
+    | string
+    | {
+        /**
+         * A custom voice's id. OpenAI contract; no seed document names it.
+         */
+        id: string;
+      };
   /**
    * wav, aac, mp3, flac, opus or pcm16 (the enum is OpenAI's; the seed gives only a string). 004_6c191010bd871fd6.txt.
    */
@@ -979,6 +1126,42 @@ export interface ChatCompletionMessage {
    * The audio answer when modalities include audio (audio output is named by 004_6c191010bd871fd6.txt); the object's shape is the OpenAI contract.
    */
   audio?: ChatCompletionAudio | null;
+}
+/**
+ * One function call made by the model (response message, or assistant message replayed in the history). 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 004_6c191010bd871fd6.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ToolCall".
+ */
+export interface ToolCall {
+  /**
+   * The call id a tool message answers with tool_call_id. 000_1b8eda3972ec1219.txt, 004_6c191010bd871fd6.txt.
+   */
+  id: string;
+  /**
+   * Always "function". 000_1b8eda3972ec1219.txt, 004_6c191010bd871fd6.txt.
+   */
+  type: "function";
+  /**
+   * The function called and its arguments. 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 004_6c191010bd871fd6.txt.
+   */
+  function: FunctionCall;
+}
+/**
+ * A function name with its arguments as a JSON string: the `function` of a tool call, and the legacy `function_call` of a message. 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 003_59293362b70f2692.txt (function_call), 004_6c191010bd871fd6.txt.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "FunctionCall".
+ */
+export interface FunctionCall {
+  /**
+   * The function's name. 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 004_6c191010bd871fd6.txt.
+   */
+  name: string;
+  /**
+   * The arguments as a JSON-encoded string (not an object), e.g. "{\"city\": \"北京\"}". 000_1b8eda3972ec1219.txt, 001_a4c3f304793eae99.txt, 004_6c191010bd871fd6.txt.
+   */
+  arguments: string;
 }
 /**
  * A URL cited by the answer. OpenAI contract; no seed document names it.
