@@ -4,7 +4,7 @@
 // the validator's ("boolean schema is false", "must be equal to one of the allowed values").
 import type { ErrorObject } from 'ajv';
 import { describe, expect, it } from 'vitest';
-import { fromSchemaErrors } from '../../../mock-server/http/api-error.js';
+import { fromSchemaErrors } from '../../../mock-server/core/api-error.js';
 import { AUTH, body, mock, post } from '../helpers.js';
 
 const provider = mock();
