@@ -3,14 +3,23 @@
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Model, ModelList } from '../../spec/generated/types.js';
 import { countTokensHandler, messagesHandler, messagesNotFound } from '../anthropic/messages.js';
-import type { JsonObject } from '../breaks/index.js';
+import { composeQuirks, type JsonObject } from '../breaks/index.js';
 import { ApiError, routeNotFound } from './api-error.js';
 import { authError, chatCompletionsHandler, selectQuirks, type AppContext, type PlainHandler } from './chat-handler.js';
+import { CONTROL_PREFIX, foreignHost, hostAllowed, isControlPath, parsePageQuery } from './control.js';
 import { watchRequest } from './journal.js';
 import { sendError, sendJson, type ErrorState } from './reply.js';
 
 export { BREAK_HEADER, type AppContext } from './chat-handler.js';
-export const JOURNAL_PATH = '/__mock/journal';
+export const JOURNAL_PATH = `${CONTROL_PREFIX}/journal`;
+/** No breaks: the control endpoints check the key whatever the profile's breaks (any-key-accepted). */
+const CONTROL_QUIRKS = composeQuirks([]);
+
+/** What the control endpoints know of the server they are served by. */
+export interface ControlAccess {
+  /** The host start() was told to listen on: accepted in a control request's Host besides the loopback names. */
+  boundHost?: string;
+}
 /** `created` of every listed model: fixed, so /models is deterministic too. */
 const MODEL_CREATED = 1_735_689_600;
 
@@ -21,20 +30,32 @@ const state = (res: Response): Partial<ErrorState> => res.locals as Partial<Erro
 export const chatPaths = (ctx: AppContext): string[] =>
   ctx.options.profile.basePaths.map((base) => `${base}/chat/completions`);
 
-export function buildApp(ctx: AppContext, chat: PlainHandler = chatCompletionsHandler(ctx)): Express {
+export function buildApp(
+  ctx: AppContext,
+  chat: PlainHandler = chatCompletionsHandler(ctx),
+  access: ControlAccess = {},
+): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
 
   // Before every route: each request is journaled once its response is over, refused or not.
-  // The journal's own endpoint is not (reading the journal would change it).
+  // The control endpoints are not (reading the journal would change it).
   app.use((req, res, next) => {
-    if (req.path !== JOURNAL_PATH) watchRequest(ctx.journal, req, res);
+    if (!isControlPath(req.path)) watchRequest(ctx.journal, req, res);
     next();
   });
 
-  app.get(JOURNAL_PATH, (_req, res) => {
-    sendJson(res, 200, { object: 'list', data: ctx.journal.list() });
+  // Every control endpoint, known or not: a loopback (or the bound) Host, then the key when
+  // keys are configured (the API's own check and envelope).
+  app.use(CONTROL_PREFIX, (req, _res, next) => {
+    if (!hostAllowed(req.headers.host, access.boundHost)) next(foreignHost());
+    else next((ctx.options.apiKeys && authError(ctx, CONTROL_QUIRKS, req)) || undefined);
+  });
+  // Paged (`?limit=&after=`): one request's work is bounded however full the journal is.
+  app.get(JOURNAL_PATH, (req, res) => {
+    const { after, limit } = parsePageQuery(req.query as Record<string, unknown>);
+    sendJson(res, 200, ctx.journal.page(after, limit));
   });
   app.delete(JOURNAL_PATH, (_req, res) => {
     ctx.journal.clear();
