@@ -2,17 +2,28 @@
 // busiest one, POST {basePath}/chat/completions, is a plain node:http handler that start()'s
 // server also calls directly; the app routes to it too (supertest on provider.app).
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
-import { clearJournal, JOURNAL_PATH, readJournal } from './endpoints/control.js';
+import { composeQuirks } from './breaks/index.js';
+import { routeNotFound } from './core/api-error.js';
 import { chatCompletionsHandler } from './endpoints/chat.js';
+import { clearJournal, JOURNAL_PATH, readJournal } from './endpoints/control.js';
 import { countTokensHandler, messagesHandler, messagesNotFound } from './endpoints/messages.js';
 import { getModel, listModels } from './endpoints/models.js';
 import { authError, selectQuirks, type AppContext, type PlainHandler } from './endpoints/prologue.js';
-import { routeNotFound } from './core/api-error.js';
+import { CONTROL_PREFIX, foreignHost, hostAllowed, isControlPath } from './http/control-access.js';
 import { watchRequest } from './http/journal.js';
 import { sendError, type ErrorState } from './http/reply.js';
 
 export { BREAK_HEADER, type AppContext } from './endpoints/prologue.js';
 export { JOURNAL_PATH } from './endpoints/control.js';
+
+/** No breaks: the control endpoints check the key whatever the profile's breaks (any-key-accepted). */
+const CONTROL_QUIRKS = composeQuirks([]);
+
+/** What the control endpoints know of the server they are served by. */
+export interface ControlAccess {
+  /** The host start() was told to listen on: accepted in a control request's Host besides the loopback names. */
+  boundHost?: string;
+}
 
 /** What a request's handlers share: its quirks (unset outside the API routes), and whether it asked for a stream. */
 const state = (res: Response): Partial<ErrorState> => res.locals as Partial<ErrorState>;
@@ -21,18 +32,28 @@ const state = (res: Response): Partial<ErrorState> => res.locals as Partial<Erro
 export const chatPaths = (ctx: AppContext): string[] =>
   ctx.options.profile.basePaths.map((base) => `${base}/chat/completions`);
 
-export function buildApp(ctx: AppContext, chat: PlainHandler = chatCompletionsHandler(ctx)): Express {
+export function buildApp(
+  ctx: AppContext,
+  chat: PlainHandler = chatCompletionsHandler(ctx),
+  access: ControlAccess = {},
+): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
 
   // Before every route: each request is journaled once its response is over, refused or not.
-  // The journal's own endpoint is not (reading the journal would change it).
+  // The control endpoints are not (reading the journal would change it).
   app.use((req, res, next) => {
-    if (req.path !== JOURNAL_PATH) watchRequest(ctx.journal, req, res);
+    if (!isControlPath(req.path)) watchRequest(ctx.journal, req, res);
     next();
   });
 
+  // Every control endpoint, known or not: a loopback (or the bound) Host, then the key when
+  // keys are configured (the API's own check and envelope).
+  app.use(CONTROL_PREFIX, (req, _res, next) => {
+    if (!hostAllowed(req.headers.host, access.boundHost)) next(foreignHost());
+    else next((ctx.options.apiKeys && authError(ctx, CONTROL_QUIRKS, req)) || undefined);
+  });
   app.get(JOURNAL_PATH, readJournal(ctx));
   app.delete(JOURNAL_PATH, clearJournal(ctx));
 

@@ -3,7 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
-import { buildApp, chatPaths } from './app.js';
+import { buildApp, chatPaths, type ControlAccess } from './app.js';
 import { chatCompletionsHandler } from './endpoints/chat.js';
 import { Journal, watchRequest, type JournalEntry } from './http/journal.js';
 import { trackConnections } from './http/reply-batch.js';
@@ -13,7 +13,7 @@ import { createRecorder } from './endpoints/record.js';
 
 export type { MockOptions, MockModel, MockLimits, RecordOptions } from './assembly/options.js';
 export type { RecordEvent } from './endpoints/record.js';
-export type { JournalEntry } from './http/journal.js';
+export type { JournalEntry, JournalPage } from './http/journal.js';
 export { BREAK_HEADER, JOURNAL_PATH } from './app.js';
 export { describeBreaks } from './breaks/index.js';
 export type { ActiveBreak } from '../spec/breaks.js';
@@ -57,7 +57,9 @@ export function createMockProvider(options: MockOptions = {}): MockProvider {
   // Record mode: chat completions go upstream (or, on a fixture hit with onMiss, to the mock).
   const recorder = resolved.record ? createRecorder(ctx, computed, resolved.record) : undefined;
   const chat = recorder?.handler ?? computed;
-  const app = buildApp(ctx, chat);
+  // The host start() listens on, for the control endpoints' Host check.
+  const access: ControlAccess = {};
+  const app = buildApp(ctx, chat, access);
   const chatPathSet = new Set(chatPaths(ctx));
   let server: Server | undefined;
   let baseUrl: string | undefined;
@@ -101,6 +103,7 @@ export function createMockProvider(options: MockOptions = {}): MockProvider {
         });
       });
       server = s;
+      access.boundHost = host;
       const address = s.address() as AddressInfo;
       const hostPart = address.family === 'IPv6' ? `[${address.address}]` : address.address;
       const url = `http://${hostPart}:${address.port}`;
@@ -112,6 +115,7 @@ export function createMockProvider(options: MockOptions = {}): MockProvider {
       if (!s) return;
       server = undefined;
       baseUrl = undefined;
+      access.boundHost = undefined;
       await new Promise<void>((resolve) => {
         s.close(() => resolve());
         s.closeAllConnections();

@@ -20,8 +20,8 @@ export interface MockOptions {
   breaks?: ActiveBreak[];
   /** The models served; default: the profile's. */
   models?: MockModel[];
-  /** Accepted API keys; omitted = any non-empty key. */
-  apiKeys?: string[];
+  /** Accepted API keys (one key, or a list); omitted = any non-empty key. */
+  apiKeys?: string | readonly string[];
   pacing?: Partial<Pacing>;
   /** Content tokens per streamed delta (default 1, as OpenAI); a positive integer. */
   chunkTokens?: number;
@@ -112,7 +112,7 @@ export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
     breaks: options.breaks ?? [],
     quirks: composeQuirks([...profile.breaks, ...(options.breaks ?? [])]),
     models,
-    apiKeys: options.apiKeys ? new Set(options.apiKeys) : undefined,
+    apiKeys: resolveApiKeys(options.apiKeys),
     pacing: resolvePacing(options.pacing),
     chunkTokens: resolveChunkTokens(options.chunkTokens),
     limits: resolveLimits(options.limits),
@@ -123,6 +123,28 @@ export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
     record: options.record,
   };
 }
+
+/**
+ * A string is one key: `new Set('sk-test')` was the set of its characters, so `s` and `k`
+ * were accepted and `sk-test` refused. Anything but a key or a list of keys is refused by
+ * name; the error describes the value's shape, never a key.
+ */
+function resolveApiKeys(keys: unknown): Set<string> | undefined {
+  if (keys === undefined) return undefined;
+  if (typeof keys !== 'string' && !Array.isArray(keys))
+    throw new Error(`apiKeys must be a key or a list of keys, got ${kindOf(keys)}`);
+  const list: unknown[] = typeof keys === 'string' ? [keys] : keys;
+  list.forEach((key, i) => {
+    const name = typeof keys === 'string' ? 'apiKeys' : `apiKeys[${i}]`;
+    if (typeof key !== 'string') throw new Error(`${name} must be a string, got ${kindOf(key)}`);
+    // The Authorization header cannot carry such a key (it is trimmed): it could never be accepted.
+    if (key === '' || key.trim() !== key) throw new Error(`${name} is empty or padded with spaces`);
+  });
+  return new Set(list as string[]);
+}
+
+const kindOf = (value: unknown): string =>
+  value === null ? 'null' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 
 function resolveStyle(style: ModelStyle | undefined, seed: number | undefined): number | undefined {
   if (style !== undefined && style !== 'faithful' && style !== 'realistic')

@@ -23,6 +23,17 @@ export interface JournalEntry {
   stream: boolean;
 }
 
+/** One page of the journal, as GET /__mock/journal lists it. */
+export interface JournalPage {
+  object: 'list';
+  data: JournalEntry[];
+  /** More entries follow: ask again with `after` set to the last entry's seq. */
+  has_more: boolean;
+}
+
+/** Body text listed in one page at most (beyond its first entry). */
+export const JOURNAL_PAGE_BYTES = 256 * 1024;
+
 export type BodyState = 'parsed' | 'unparsed' | 'omitted' | 'not-read';
 
 type RawHeaders = Record<string, string | string[] | undefined>;
@@ -85,6 +96,30 @@ export class Journal {
     const out: JournalEntry[] = [];
     for (let i = 0; i < this.ring.length; i++) out.push(toEntry(this.ring[(this.head + i) % this.ring.length]!));
     return out;
+  }
+
+  /**
+   * The entries after seq `after`, oldest first: at most `limit`, and no more body text than
+   * `maxBytes` (one entry at least). Each page's work is bounded whatever the journal holds:
+   * listing a full journal at once (1,000 bodies of up to 64 KiB, parsed and serialised again)
+   * blocked the event loop for seconds. Seqs only grow (clear() does not reset them), so
+   * `after` stays a valid cursor while entries are added or overwritten.
+   */
+  page(after: number, limit: number, maxBytes = JOURNAL_PAGE_BYTES): JournalPage {
+    const n = this.ring.length;
+    const data: JournalEntry[] = [];
+    if (n === 0) return { object: 'list', data, has_more: false };
+    // Seqs in the ring are consecutive from the oldest kept one.
+    const oldest = this.ring[this.head]!.seq;
+    let i = Math.max(0, Math.min(n, after + 1 - oldest));
+    let bytes = 0;
+    for (; i < n && data.length < limit; i++) {
+      const stored = this.ring[(this.head + i) % n]!;
+      bytes += stored.bodyJson.length;
+      if (data.length > 0 && bytes > maxBytes) break;
+      data.push(toEntry(stored));
+    }
+    return { object: 'list', data, has_more: i < n };
   }
 
   last(): JournalEntry | undefined {

@@ -113,7 +113,7 @@ export type Fixture1 =
       sequence: unknown;
     };
 /**
- * A case-insensitive substring, or {regex} (JavaScript syntax, case-insensitive).
+ * A case-insensitive substring, or {regex} (RE2 syntax, case-insensitive; matched in linear time, so no backreferences or lookaround).
  *
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
  * via the `definition` "TextMatch".

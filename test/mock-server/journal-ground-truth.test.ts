@@ -43,8 +43,8 @@ describe('journal: every request', () => {
     expect(list[4]!.body).toBe('{"model": '); // what was sent, as sent
     expect(list[8]!.body).toEqual(body('Output exactly: fine'));
     expect(list.map((e) => e.seq)).toEqual([...list.map((e) => e.seq)].sort((a, b) => a - b));
-    // Masked everywhere, listed over HTTP too, without the journal's own requests.
-    const http = await request(app).get('/__mock/journal');
+    // Masked everywhere, listed over HTTP too (with the key, as --api-key asks), without the journal's own requests.
+    const http = await request(app).get('/__mock/journal').set('authorization', `Bearer ${SECRET}`);
     expect(http.text).not.toContain(SECRET);
     expect(http.text).not.toContain('sk-wrong-key');
     expect((http.body as { data: JournalEntry[] }).data).toHaveLength(9);

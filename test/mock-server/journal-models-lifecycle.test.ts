@@ -59,7 +59,11 @@ describe('journal', () => {
     const del = await request(provider.app).delete('/__mock/journal');
     expect(del.status).toBe(204);
     expect(provider.journal.list()).toEqual([]);
-    expect((await request(provider.app).get('/__mock/journal')).body).toEqual({ object: 'list', data: [] });
+    expect((await request(provider.app).get('/__mock/journal')).body).toEqual({
+      object: 'list',
+      data: [],
+      has_more: false,
+    });
     await chat(provider.app, body('again'));
     expect(provider.journal.list()).toHaveLength(1);
   });
