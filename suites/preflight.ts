@@ -56,9 +56,10 @@ function errorCode(o: Observed): string | undefined {
   return typeof code === 'string' && code !== '' ? code : undefined;
 }
 
+/** `HTTP 404 model_not_found`: the relay's code made one inert line, as everything quoted from it. */
 function statusText(o: Observed): string {
   const code = errorCode(o);
-  return `HTTP ${o.status}${code !== undefined ? ` ${code}` : ''}`;
+  return `HTTP ${o.status}${code !== undefined ? ` ${oneLine(code, 80)}` : ''}`;
 }
 
 function looksHtml(o: Observed): boolean {
@@ -133,7 +134,7 @@ export function judgeChatAnswer(o: Observed, model: string, role: ModelRole, key
   const t = transportCause(o, 'the chat request');
   if (t) return t;
   const status = o.status!;
-  const code = errorCode(o) ?? '';
+  const code = oneLine(errorCode(o) ?? '', 80);
   const message = oneLine(errorMessage(o), 160);
   const said = `${statusText(o)}${message ? `: ${message}` : ''}`;
   if (status === 402 || /insufficient_quota/i.test(code) || /insufficient_quota/i.test(o.text))
