@@ -262,5 +262,7 @@ export async function runTarget(target: Target, options: RunTargetOptions = {}):
     durationMs: Math.max(0, now() - started),
     results,
   };
-  return { report, problems };
+  // Every field a relay could echo into (summaries, warnings, evidence, retry records) goes
+  // through the redactor once more before it is written: a new field cannot miss it.
+  return { report: session.redactor.json(report) as ReportTarget, problems };
 }
