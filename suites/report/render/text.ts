@@ -55,8 +55,31 @@ export function escapeMarkdown(s: string, max = 400): string {
   return escapeInline(oneLine(s, max));
 }
 
-/** escapeMarkdown for text already on one line (kept as is: no trimming, no cut). */
+/**
+ * What GitHub turns into a ping or a link in plain text: bare URLs (any scheme) and `www.`
+ * hosts, e-mail addresses, and @mentions of users and teams (`@octocat`, `@github/security`).
+ * Backslash escapes and entities do not stop them (GitHub finds mentions in the rendered
+ * text); a code span does, so each becomes one. `|` and backticks end a match (the span
+ * must not split a table cell or close early), trailing punctuation is left out of a link.
+ */
+const PINGS_AND_LINKS =
+  /(?:\b[a-z][a-z0-9+.-]*:\/\/|\bwww\.)[^\s`|<>]*[^\s`|<>.,;:!?'")\]]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w`])@[a-z0-9][a-z0-9-]*(?:\/[\w.-]+)?/gi;
+
+/**
+ * escapeMarkdown for text already on one line (kept as is: no trimming, no cut): pings and
+ * bare links become code spans, everything else is escaped.
+ */
 export function escapeInline(s: string): string {
+  let out = '';
+  let at = 0;
+  for (const m of s.matchAll(PINGS_AND_LINKS)) {
+    out += escapePlain(s.slice(at, m.index)) + `\`${m[0]}\``;
+    at = m.index + m[0].length;
+  }
+  return out + escapePlain(s.slice(at));
+}
+
+function escapePlain(s: string): string {
   return s
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
