@@ -129,6 +129,48 @@ export function judgeModelsList(o: Observed, keyHint: string): Cause | undefined
   return undefined;
 }
 
+/** The error says which model: then a 404 is about the model, not about the path. */
+function aboutTheModel(o: Observed): boolean {
+  return /model/i.test(errorCode(o) ?? '') || /model/i.test(errorMessage(o));
+}
+
+/** Not found at this path: 404, or 405 (a server whose root route only answers GET). */
+function noRouteHere(o: Observed): boolean {
+  return o.status === 404 || o.status === 405;
+}
+
+/** `https://relay.example/` -> `https://relay.example/v1`; undefined when the path already names a version. */
+export function withV1(baseUrl: string): string | undefined {
+  try {
+    const u = new URL(baseUrl);
+    const path = u.pathname.replace(/\/+$/, '');
+    if (/\/v\d+[a-z0-9]*$/i.test(path)) return undefined;
+    return `${u.origin}${path}/v1`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * GET /models and the first chat request both found no route, the chat error is JSON and does not
+ * name the model: the base URL points where no API lives, most often because it lacks `/v1`
+ * (the commonest real mistake). Undefined when the answers say something else, and the
+ * chat answer is judged on its own (judgeChatAnswer).
+ */
+export function judgeBasePath(models: Observed, chat: Observed, baseUrl: string): Cause | undefined {
+  // An HTML or non-JSON 404 is "not the API" (judgeChatAnswer), which names --base-url already.
+  if (chat.json === undefined || looksHtml(chat)) return undefined;
+  if (!noRouteHere(models) || !noRouteHere(chat) || aboutTheModel(chat)) return undefined;
+  const suggestion = withV1(baseUrl);
+  const seen = `GET /models: HTTP ${models.status}, POST /chat/completions: ${statusText(chat)}`;
+  return {
+    cause: 'wrong-base-url',
+    line: suggestion
+      ? `no API at this base URL (${seen}): check --base-url: did you mean ${suggestion}?`
+      : `no API at this base URL (${seen}): check --base-url`,
+  };
+}
+
 /** One chat answer of the preflight: undefined when the model answered like a chat API. */
 export function judgeChatAnswer(o: Observed, model: string, role: ModelRole, keyHint: string): Cause | undefined {
   const t = transportCause(o, 'the chat request');
