@@ -288,7 +288,7 @@ export function resolveTarget(config: TargetConfig, env: Record<string, string |
     }
     headers[name] = resolved + value.slice(at);
     // A header secret by its name (x-relay-auth) is a secret even when written out in the config.
-    if (secretByName) secrets.push(...secretsFromHeaders({ [name]: headers[name] }));
+    if (secretByName && !holdsSecret) secrets.push(...secretsFromHeaders({ [name]: headers[name] }));
     if (holdsSecret) secretHeaders[name] = template + value.slice(at);
   }
   return {

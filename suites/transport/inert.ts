@@ -7,11 +7,12 @@
 
 /**
  * Whole escape sequences (CSI, terminated OSC/DCS/APC/PM/SOS strings), so no `[2K` debris is
- * left. An unterminated string loses only its ESC (below): its text stays visible.
+ * left. An unterminated string loses only its ESC (below): its text stays visible. Bounded
+ * (512), so a body full of unterminated OSC starts cannot make this quadratic.
  */
 const ESCAPE_SEQUENCE =
   // eslint-disable-next-line no-control-regex -- matching controls is the point
-  /\u001B\[[0-?]*[ -/]*[@-~]|\u009B[0-?]*[ -/]*[@-~]|(?:\u001B[\]PX^_]|[\u0090\u0098\u009D-\u009F])[^\u0007\u001B\u009C]*(?:\u0007|\u001B\\|\u009C)/g;
+  /\u001B\[[0-?]{0,64}[ -/]{0,16}[@-~]|\u009B[0-?]{0,64}[ -/]{0,16}[@-~]|(?:\u001B[\]PX^_]|[\u0090\u0098\u009D-\u009F])[^\u0007\u001B\u009C]{0,512}(?:\u0007|\u001B\\|\u009C)/g;
 
 /** Line breaks and other whitespace controls: become a space (one line). */
 const BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]/g;
@@ -61,10 +62,15 @@ function noLineCommand(line: string): string {
  * collapsed, at most `max` characters, never a CI command.
  */
 export function inert(value: unknown, max = INERT_MAX): string {
-  const flat = clean(typeof value === 'string' ? value : String(value), false)
-    .replace(/\s+/g, ' ')
-    .trim();
-  return noLineCommand(bound(flat, max));
+  const text = typeof value === 'string' ? value : String(value);
+  // Only the head can be shown: a 256 KiB body is not cleaned in full to print 400 characters.
+  const limit = max * 4 + 1024;
+  const head = text.length > limit ? text.slice(0, limit) : text;
+  const flat = clean(head, false).replace(/\s+/g, ' ').trim();
+  const shown = bound(flat, max);
+  if (head === text || shown.endsWith('…')) return noLineCommand(shown);
+  const room = shown.length >= max ? shown.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '') : shown;
+  return noLineCommand(`${room}…`);
 }
 
 /**

@@ -73,3 +73,16 @@ describe('stripUnsafe and inertJson (report content)', () => {
     expect(JSON.parse(json)).toEqual(value);
   });
 });
+
+describe('inert on a hostile body', () => {
+  it('stays fast and bounded on 256 KiB of unterminated escape starts', () => {
+    const body = '\u001b]0;'.repeat(64 * 1024) + '\u001b['.repeat(64 * 1024);
+    const started = performance.now();
+    const line = inert(body, 140);
+    inertBlock(body);
+    expect(performance.now() - started).toBeLessThan(500);
+    expect(line.length).toBeLessThanOrEqual(140);
+    expect(line.endsWith('…')).toBe(true);
+    expect(line).not.toMatch(UNSAFE);
+  });
+});
