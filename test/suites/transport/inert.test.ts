@@ -86,3 +86,17 @@ describe('inert on a hostile body', () => {
     expect(line).not.toMatch(UNSAFE);
   });
 });
+
+describe('relaycheck/vitest messages', () => {
+  it('a failure message quotes the summary inert', async () => {
+    const { failureMessage } = await import('../../../suites/vitest.js');
+    const message = failureMessage({
+      feature: 'stop',
+      verdict: 'broken',
+      summary: 'x\n::error title=x::owned\u001b]0;t\u0007',
+      evidence: [],
+      reproduce: '',
+    });
+    expect(message).toBe('stop: broken: x ::error title=x::owned');
+  });
+});
