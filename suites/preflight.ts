@@ -106,10 +106,10 @@ function transportCause(o: Observed, what: string): Cause | undefined {
   if (o.error?.kind === 'redirect')
     return {
       cause: 'redirect',
-      line: `${what} was redirected (${o.error.message}): check --base-url (relaycheck never follows redirects)`,
+      line: `${what} was redirected (${oneLine(o.error.message, 200)}): check --base-url (relaycheck never follows redirects)`,
     };
   if (o.status !== null) return undefined;
-  const message = o.error?.message ?? 'no response';
+  const message = oneLine(o.error?.message ?? 'no response', 200);
   if (o.error?.kind === 'timeout')
     return { cause: 'timeout', line: `the target did not answer (${message}): check --base-url and --timeout-ms` };
   if (/ECONNRESET|socket hang up|other side closed|UND_ERR_SOCKET/i.test(message))
