@@ -56,9 +56,10 @@ function errorCode(o: Observed): string | undefined {
   return typeof code === 'string' && code !== '' ? code : undefined;
 }
 
+/** `HTTP 404 model_not_found`: the relay's code made one inert line, as everything quoted from it. */
 function statusText(o: Observed): string {
   const code = errorCode(o);
-  return `HTTP ${o.status}${code !== undefined ? ` ${code}` : ''}`;
+  return `HTTP ${o.status}${code !== undefined ? ` ${oneLine(code, 80)}` : ''}`;
 }
 
 function looksHtml(o: Observed): boolean {
@@ -105,10 +106,10 @@ function transportCause(o: Observed, what: string): Cause | undefined {
   if (o.error?.kind === 'redirect')
     return {
       cause: 'redirect',
-      line: `${what} was redirected (${o.error.message}): check --base-url (relaycheck never follows redirects)`,
+      line: `${what} was redirected (${oneLine(o.error.message, 200)}): check --base-url (relaycheck never follows redirects)`,
     };
   if (o.status !== null) return undefined;
-  const message = o.error?.message ?? 'no response';
+  const message = oneLine(o.error?.message ?? 'no response', 200);
   if (o.error?.kind === 'timeout')
     return { cause: 'timeout', line: `the target did not answer (${message}): check --base-url and --timeout-ms` };
   if (/ECONNRESET|socket hang up|other side closed|UND_ERR_SOCKET/i.test(message))
@@ -128,12 +129,54 @@ export function judgeModelsList(o: Observed, keyHint: string): Cause | undefined
   return undefined;
 }
 
+/** The error says which model: then a 404 is about the model, not about the path. */
+function aboutTheModel(o: Observed): boolean {
+  return /model/i.test(errorCode(o) ?? '') || /model/i.test(errorMessage(o));
+}
+
+/** Not found at this path: 404, or 405 (a server whose root route only answers GET). */
+function noRouteHere(o: Observed): boolean {
+  return o.status === 404 || o.status === 405;
+}
+
+/** `https://relay.example/` -> `https://relay.example/v1`; undefined when the path already names a version. */
+export function withV1(baseUrl: string): string | undefined {
+  try {
+    const u = new URL(baseUrl);
+    const path = u.pathname.replace(/\/+$/, '');
+    if (/\/v\d+[a-z0-9]*$/i.test(path)) return undefined;
+    return `${u.origin}${path}/v1`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * GET /models and the first chat request both found no route, the chat error is JSON and does not
+ * name the model: the base URL points where no API lives, most often because it lacks `/v1`
+ * (the commonest real mistake). Undefined when the answers say something else, and the
+ * chat answer is judged on its own (judgeChatAnswer).
+ */
+export function judgeBasePath(models: Observed, chat: Observed, baseUrl: string): Cause | undefined {
+  // An HTML or non-JSON 404 is "not the API" (judgeChatAnswer), which names --base-url already.
+  if (chat.json === undefined || looksHtml(chat)) return undefined;
+  if (!noRouteHere(models) || !noRouteHere(chat) || aboutTheModel(chat)) return undefined;
+  const suggestion = withV1(baseUrl);
+  const seen = `GET /models: HTTP ${models.status}, POST /chat/completions: ${statusText(chat)}`;
+  return {
+    cause: 'wrong-base-url',
+    line: suggestion
+      ? `no API at this base URL (${seen}): check --base-url: did you mean ${suggestion}?`
+      : `no API at this base URL (${seen}): check --base-url`,
+  };
+}
+
 /** One chat answer of the preflight: undefined when the model answered like a chat API. */
 export function judgeChatAnswer(o: Observed, model: string, role: ModelRole, keyHint: string): Cause | undefined {
   const t = transportCause(o, 'the chat request');
   if (t) return t;
   const status = o.status!;
-  const code = errorCode(o) ?? '';
+  const code = oneLine(errorCode(o) ?? '', 80);
   const message = oneLine(errorMessage(o), 160);
   const said = `${statusText(o)}${message ? `: ${message}` : ''}`;
   if (status === 402 || /insufficient_quota/i.test(code) || /insufficient_quota/i.test(o.text))

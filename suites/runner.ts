@@ -10,6 +10,7 @@ import { MODELS_REQUEST } from './probes/basics.js';
 import { oneLine } from './probes/read.js';
 import {
   healthOf,
+  judgeBasePath,
   judgeChatAnswer,
   judgeModelsList,
   judgePromptSensitivity,
@@ -194,7 +195,9 @@ export async function runTarget(target: Target, options: RunTargetOptions = {}):
   if (checking && !fatal) {
     const a = await session.send(preflightRequest('A'), 'model');
     pre.push({ label: 'preflight A', sent: a });
-    const aCause = judgeChatAnswer(a.result, target.models.model, 'model', keyHint);
+    const aCause =
+      judgeBasePath(modelsSent.result, a.result, target.baseUrl) ??
+      judgeChatAnswer(a.result, target.models.model, 'model', keyHint);
     if (aCause) fatal = { ...aCause, sent: a };
     else {
       const b = await session.send(preflightRequest('B'), 'model');
@@ -262,5 +265,7 @@ export async function runTarget(target: Target, options: RunTargetOptions = {}):
     durationMs: Math.max(0, now() - started),
     results,
   };
-  return { report, problems };
+  // Every field a relay could echo into (summaries, warnings, evidence, retry records) goes
+  // through the redactor once more before it is written: a new field cannot miss it.
+  return { report: session.redactor.json(report) as ReportTarget, problems };
 }

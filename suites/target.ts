@@ -6,7 +6,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { parse } from 'yaml';
 import { featureIds } from '../spec/features.js';
 import { DEFAULT_KEY_ENV_VAR } from './transport/curl.js';
-import { isSensitiveHeader } from './transport/redact.js';
+import { isSensitiveHeader, secretsFromHeaders } from './transport/redact.js';
 
 export type AuthScheme = 'bearer' | 'api-key';
 
@@ -174,12 +174,31 @@ export function checkBaseUrl(url: string, where = '--base-url'): void {
   try {
     parsed = new URL(url);
   } catch {
-    throw new ConfigError(`${where}: '${url}' is not a URL`);
+    // Shown without what may hold a key: a query, a fragment, a user:password@.
+    const shown = url.split(/[?#]/)[0]!.replace(/^([^/]*\/\/)?[^/@]*@/, '$1');
+    throw new ConfigError(`${where}: '${shown.slice(0, 200)}' is not a URL (expected e.g. https://relay.example/v1)`);
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-    throw new ConfigError(`${where}: '${url}' is not an http(s) URL`);
+    throw new ConfigError(
+      `${where}: the URL's scheme is '${inertName(parsed.protocol.slice(0, -1))}:', not http: or https:`,
+    );
   if (parsed.username || parsed.password)
     throw new ConfigError(`${where}: put the key in an environment variable, not in the URL`);
+  // `?key=...` or `#...`: a key there would land in every report, and requests would go to
+  // `.../v1?key=X/models`. A base URL has neither; the URL is not echoed (it holds the secret).
+  if (parsed.search !== '' || parsed.hash !== '' || /[?#]/.test(url)) {
+    const names = [...parsed.searchParams.keys()].map(inertName);
+    const what =
+      names.length > 0 ? `query parameter ${names.join(', ')}` : parsed.hash !== '' ? 'a fragment' : 'a query';
+    throw new ConfigError(
+      `${where}: the base URL has ${what} (value not shown): put the key in an environment variable (--api-key-env, or keyEnv in a config), not in the URL, and give the base URL without '?' or '#'`,
+    );
+  }
+}
+
+/** A query parameter's name, safe to show: short, plain characters only (its value is never shown). */
+function inertName(name: string): string {
+  return /^[\w.-]{1,40}$/.test(name) ? name : '…';
 }
 
 /** `Name: value` from --header. */
@@ -201,10 +220,25 @@ export function defaultTargetName(baseUrl: string): string {
 
 const ENV_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
+/** Words of a variable's name that make it secret (whole `_`-separated words, any case). */
+export const SECRET_ENV_WORDS: readonly string[] = [
+  'KEY',
+  'APIKEY',
+  'TOKEN',
+  'SECRET',
+  'PASSWORD',
+  'PASSWD',
+  'AUTH',
+  'CRED',
+  'CREDS',
+  'CREDENTIAL',
+  'CREDENTIALS',
+];
+
 /**
  * A variable is secret when the config lists it in `secretEnv`, when it is the key's own
- * variable, or when its name says so: a whole `_`-separated word KEY, TOKEN, SECRET,
- * PASSWORD (or APIKEY). `PORTKEY_API_KEY` is secret, `PORTKEY_PROVIDER` is not: a safety
+ * variable, or when its name says so: a whole `_`-separated word of SECRET_ENV_WORDS
+ * (KEY, TOKEN, SECRET, PASSWORD, AUTH, CRED...). `PORTKEY_API_KEY` is secret, `PORTKEY_PROVIDER` is not: a safety
  * net for `--header`, which has no way to mark a variable, that never matches inside a word.
  */
 export function isSecretEnvName(name: string, config: Pick<TargetConfig, 'keyEnv' | 'secretEnv'>): boolean {
@@ -212,7 +246,7 @@ export function isSecretEnvName(name: string, config: Pick<TargetConfig, 'keyEnv
   return name
     .toUpperCase()
     .split('_')
-    .some((word) => ['KEY', 'APIKEY', 'TOKEN', 'SECRET', 'PASSWORD', 'PASSWD'].includes(word));
+    .some((word) => SECRET_ENV_WORDS.includes(word));
 }
 
 /** Resolve the key and `${VAR}` header values from `env`; throws ConfigError naming what is missing. */
@@ -253,6 +287,8 @@ export function resolveTarget(config: TargetConfig, env: Record<string, string |
       } else template += literal + found; // not a secret: the reproducer writes it out
     }
     headers[name] = resolved + value.slice(at);
+    // A header secret by its name (x-relay-auth) is a secret even when written out in the config.
+    if (secretByName && !holdsSecret) secrets.push(...secretsFromHeaders({ [name]: headers[name] }));
     if (holdsSecret) secretHeaders[name] = template + value.slice(at);
   }
   return {

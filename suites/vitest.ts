@@ -7,6 +7,7 @@ import { features } from '../spec/features.js';
 import type { ReportResult, ReportVerdict } from '../spec/generated/types.js';
 import { runSuite, type SuiteRun, type SuiteTarget } from './index.js';
 import type { RunTargetOptions } from './runner.js';
+import { inert } from './transport/inert.js';
 import { VERDICT_TABLE, type VitestOutcome } from './verdicts.js';
 
 export interface ConformanceOptions extends SuiteTarget {
@@ -24,7 +25,8 @@ export interface ConformanceOptions extends SuiteTarget {
 
 /** Why a feature's test failed: the verdict, then its summary (what a CI test tab shows). */
 export function failureMessage(result: ReportResult): string {
-  return `${result.feature}: ${result.verdict}: ${result.summary}`;
+  // Shown in a terminal and a CI log: the relay's text made inert, as by every printer.
+  return `${result.feature}: ${result.verdict}: ${inert(result.summary)}`;
 }
 
 /** A feature's test outcome: the table's vitest column; a required feature fails unless supported. */
@@ -48,7 +50,7 @@ export function describeConformance(options: ConformanceOptions): void {
         const result = (await results()).target.results.find((r) => r.feature === feature.id);
         if (!result) throw new Error(`${feature.id}: no result in the run`);
         const outcome = vitestOutcome(result.verdict, required.has(feature.id));
-        if (outcome === 'skip') ctx.skip(`${result.verdict}: ${result.summary}`);
+        if (outcome === 'skip') ctx.skip(`${result.verdict}: ${inert(result.summary)}`);
         if (outcome === 'fail') throw new Error(failureMessage(result));
       });
     }

@@ -1,6 +1,7 @@
 // Reading a relay's answer the way a client would: a chat completion (JSON, or a stream
 // assembled from its chunks), an honest refusal, a transport failure, or something no client
 // can use. Pure; shared by every judge so they all draw the same lines.
+import { inert } from '../transport/inert.js';
 import type { Observed } from './types.js';
 
 export type JsonObject = Record<string, unknown>;
@@ -75,9 +76,9 @@ function transportReason(o: Observed): string | undefined {
 }
 
 /** Shortened to one line for summaries. */
+/** Relay text for a summary: one inert line (suites/transport/inert.ts), at most `max` characters. */
 export function oneLine(s: string, max = 140): string {
-  const flat = s.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+  return inert(s, max);
 }
 
 /** The error message of an error body in any of the shapes relays use, else the text. */

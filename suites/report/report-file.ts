@@ -10,6 +10,7 @@ import { breaks } from '../../spec/breaks.js';
 import { features } from '../../spec/features.js';
 import type { RelaycheckReport, ReportResult, ReportTarget, ReportVerdict } from '../../spec/generated/types.js';
 import { loadClientReadiness } from '../clients/data.js';
+import { inert, inertBlock, inertJson } from '../transport/inert.js';
 import { predictClientReadiness, readinessLine } from '../readiness.js';
 
 export const REPORT_FILE = 'report.json';
@@ -25,17 +26,36 @@ export function buildReport(targets: ReportTarget[], generatedAt: Date = new Dat
   };
 }
 
+/** The report as JSON text, pretty; a relay's text stays as data, its unsafe characters as \u escapes. */
+export function reportJson(report: RelaycheckReport): string {
+  return `${inertJson(JSON.stringify(report, null, 2))}\n`;
+}
+
 /** Write DIR/report.json (creating DIR); returns the file's path. */
 export function writeReport(dir: string, report: RelaycheckReport): string {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, REPORT_FILE);
-  writeFileSync(path, `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(path, reportJson(report));
   return path;
 }
 
-/** One line per finished feature, for stderr. */
+/** One line per finished feature, for stderr; inert (the summary quotes the relay). */
 export function progressLine(target: string, result: ReportResult): string {
-  return `[${target}] ${result.feature.padEnd(28)} ${result.verdict.padEnd(12)} ${result.summary}`;
+  return `[${inert(target, 80)}] ${inert(result.feature, 60).padEnd(28)} ${result.verdict.padEnd(12)} ${inert(result.summary)}`;
+}
+
+/** A target's preflight failed: every feature carries its one cause, which is printed once, at the end. */
+function unmeasured(t: ReportTarget): boolean {
+  return t.health?.status === 'unmeasured';
+}
+
+/**
+ * The progress line of a result, or undefined when it has nothing to say: a feature not
+ * measured because the preflight failed repeats the one root cause the run prints at the end.
+ */
+export function progressFor(target: string, result: ReportResult): string | undefined {
+  if (result.verdict === 'error' && result.summary.startsWith('not measured:')) return undefined;
+  return progressLine(target, result);
 }
 
 const MARK: Record<ReportVerdict, string> = {
@@ -78,52 +98,57 @@ export function costLine(t: ReportTarget): string {
 export function renderTable(report: RelaycheckReport): string {
   const targets = report.targets;
   const order = features().map((f) => f.id);
-  const ids = order.filter((id) => targets.some((t) => t.results.some((r) => r.feature === id)));
-  const header = ['feature', ...targets.map((t) => clip(t.name, 24))];
+  // A target that could not be measured gets no column of identical errors: its cause is one line below.
+  const ids = order.filter((id) => targets.some((t) => !unmeasured(t) && t.results.some((r) => r.feature === id)));
+  const header = ['feature', ...targets.map((t) => clip(inert(t.name), 24))];
   const rows = ids.map((id) => [
     id,
     ...targets.map((t) => {
-      const r = t.results.find((x) => x.feature === id);
+      const r = unmeasured(t) ? undefined : t.results.find((x) => x.feature === id);
       return r ? MARK[r.verdict] : '-';
     }),
   ]);
   const widths = header.map((_, i) => Math.max(header[i]!.length, ...rows.map((r) => r[i]!.length)));
-  const lines = [
-    pad(header, widths),
-    pad(
-      widths.map((w) => '-'.repeat(w)),
-      widths,
-    ),
-    ...rows.map((r) => pad(r, widths)),
-  ];
-  lines.push('');
+  const lines =
+    ids.length === 0
+      ? []
+      : [
+          pad(header, widths),
+          pad(
+            widths.map((w) => '-'.repeat(w)),
+            widths,
+          ),
+          ...rows.map((r) => pad(r, widths)),
+          '',
+        ];
   for (const t of targets) {
     const counts = new Map<ReportVerdict, number>();
     for (const r of t.results) counts.set(r.verdict, (counts.get(r.verdict) ?? 0) + 1);
-    const tally = [...counts].map(([v, n]) => `${n} ${v}`).join(', ');
-    lines.push(`${t.name} (${t.model}): ${tally}; cost ${costLine(t)}`);
+    const tally = unmeasured(t) ? 'not measured' : [...counts].map(([v, n]) => `${n} ${v}`).join(', ');
+    lines.push(`${inert(t.name)} (${inert(t.model)}): ${tally}; cost ${costLine(t)}`);
   }
   const findings = targets.flatMap((t) => {
-    const tag = targets.length > 1 ? `[${t.name}] ` : '';
+    const tag = targets.length > 1 ? `[${inert(t.name)}] ` : '';
     // The target could not be measured: one root-cause line instead of a line per feature.
-    if (t.health?.status === 'unmeasured') return [`  ${tag}not measured: ${t.health.line}`];
+    if (t.health?.status === 'unmeasured') return [`  ${tag}not measured: ${inert(t.health.line)}`];
     return groupByCause(t.results.filter((r) => r.verdict !== 'supported' && r.verdict !== 'skipped')).map((g) => {
-      if (g.features.length > 1) return `  ${tag}${clip(`${g.features.join(', ')}: ${g.summary}`, 300)}`;
+      if (g.features.length > 1) return `  ${tag}${inert(`${g.features.join(', ')}: ${g.summary}`, 300)}`;
       const r = g.results[0]!;
       const line = r.summary.startsWith(`${r.feature} `) ? r.summary : `${r.feature} ${r.verdict}: ${r.summary}`;
-      return `  ${tag}${clip(line, 180)}`;
+      return `  ${tag}${inert(line, 180)}`;
     });
   });
   if (findings.length > 0) lines.push('', 'Findings:', ...findings);
   for (const t of targets)
     if (t.health && t.health.status === 'limited')
-      lines.push(`  ${targets.length > 1 ? `[${t.name}] ` : ''}health: ${t.health.line}`);
+      lines.push(`  ${targets.length > 1 ? `[${inert(t.name)}] ` : ''}health: ${inert(t.health.line)}`);
   if (targets.length > 0) {
     lines.push('', 'Client readiness (predicted from the verdicts; docs/CLIENTS.md):');
     for (const t of targets) {
       const prediction = predictClientReadiness(t.results, loadClientReadiness(), breaks());
-      lines.push(`  ${targets.length > 1 ? `[${t.name}] ` : ''}${clip(readinessLine(prediction), 300)}`);
+      lines.push(`  ${targets.length > 1 ? `[${inert(t.name)}] ` : ''}${inert(readinessLine(prediction), 300)}`);
     }
   }
-  return `${lines.join('\n')}\n`;
+  // Every field above is inert already; the block guard keeps it so whatever a later edit adds.
+  return inertBlock(`${lines.join('\n')}\n`);
 }

@@ -1,6 +1,7 @@
 // One logical HTTP request to a relay nobody controls: bounded in time and size, retried
 // on 429/5xx/connection errors with bounded back-off, never following redirects (the key
 // must never travel to another origin), recorded as redacted evidence. Never throws.
+import { inert } from './inert.js';
 import type {
   ReportExchange,
   ReportExchangeRequest,
@@ -486,7 +487,8 @@ export async function exchange(
       if (outcome.status !== undefined) record.status = outcome.status;
       if (outcome.error) record.error = redactor.text(`${outcome.error.kind}: ${outcome.error.message}`);
       const retryAfter = outcome.rawHeaders?.get('retry-after');
-      if (retryAfter) record.retryAfter = retryAfter;
+      // Echoed by the relay: masked like every other echo, one bounded line.
+      if (retryAfter) record.retryAfter = inert(redactor.text(retryAfter), 200);
       previous.push(record);
       await sleep(waitMs);
     }

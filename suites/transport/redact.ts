@@ -22,10 +22,10 @@ export type HeadersLike =
   Headers | Record<string, string | number | readonly string[] | undefined> | Iterable<readonly [string, string]>;
 
 /**
- * Header names whose value is always masked, exactly (not by substring: `x-portkey-provider`
- * or `x-ratelimit-remaining-tokens` carry useful evidence, not secrets). Any other header is
- * masked only where its value holds a configured secret (the key, or a header value taken
- * from an environment variable marked secret; see suites/target.ts).
+ * Header names whose value is always masked, exactly. Any other header is masked when its
+ * name ends in a secret word (SECRET_HEADER_WORDS), or where its value holds a configured
+ * secret (the key, or a header value taken from an environment variable marked secret; see
+ * suites/target.ts).
  */
 export const SECRET_HEADERS: ReadonlySet<string> = new Set([
   'authorization',
@@ -37,8 +37,30 @@ export const SECRET_HEADERS: ReadonlySet<string> = new Set([
   'set-cookie',
 ]);
 
+/**
+ * Last words of a header name that say it carries a credential: `x-relay-auth`,
+ * `x-portkey-api-key`, `x-session-token`, `x-client-secret`. A whole `-`/`_`/`.`-separated
+ * last word, never a substring and never a plural: `x-ratelimit-remaining-tokens`,
+ * `access-control-allow-credentials` and `x-portkey-provider` carry evidence, not secrets.
+ */
+export const SECRET_HEADER_WORDS: readonly string[] = [
+  'auth',
+  'token',
+  'secret',
+  'key',
+  'apikey',
+  'password',
+  'passwd',
+  'cred',
+  'creds',
+  'credential',
+];
+
 export function isSensitiveHeader(name: string): boolean {
-  return SECRET_HEADERS.has(String(name).trim().toLowerCase());
+  const n = String(name).trim().toLowerCase();
+  if (SECRET_HEADERS.has(n)) return true;
+  const last = n.split(/[-_.]/).pop() ?? '';
+  return SECRET_HEADER_WORDS.includes(last);
 }
 
 function base64(s: string): string {

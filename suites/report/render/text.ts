@@ -1,26 +1,22 @@
 // Escaping and sanitising for text that came from a report. Summaries and evidence quote
 // servers nobody controls, so every renderer treats every string as hostile.
+import { inert, inertJson, stripUnsafe } from '../../transport/inert.js';
 import { isSensitiveHeader, REDACTED } from '../../transport/redact.js';
 import type { RelaycheckReport, ReportHeaders } from '../../../spec/generated/types.js';
-
-/** C0 controls but tab and newline, DEL, C1 controls, lone surrogates: never useful in a rendering. */
-const CONTROL =
-  // eslint-disable-next-line no-control-regex -- matching controls is the point
-  /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Characters XML 1.0 forbids even as references: controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF. */
 const XML_ILLEGAL =
   // eslint-disable-next-line no-control-regex -- matching controls is the point
   /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/** Controls, escapes, bidi and invisible characters removed (suites/transport/inert.ts); lines kept. */
 export function stripControls(s: string): string {
-  return s.replace(CONTROL, '');
+  return stripUnsafe(s);
 }
 
-/** One line: controls removed, runs of whitespace collapsed, at most `max` characters. */
+/** One line, inert (suites/transport/inert.ts): no control or bidi character, at most `max` characters. */
 export function oneLine(s: string, max = 400): string {
-  const flat = stripControls(String(s)).replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  return inert(s, max);
 }
 
 export function escapeHtml(s: string): string {
@@ -59,8 +55,31 @@ export function escapeMarkdown(s: string, max = 400): string {
   return escapeInline(oneLine(s, max));
 }
 
-/** escapeMarkdown for text already on one line (kept as is: no trimming, no cut). */
+/**
+ * What GitHub turns into a ping or a link in plain text: bare URLs (any scheme) and `www.`
+ * hosts, e-mail addresses, and @mentions of users and teams (`@octocat`, `@github/security`).
+ * Backslash escapes and entities do not stop them (GitHub finds mentions in the rendered
+ * text); a code span does, so each becomes one. `|` and backticks end a match (the span
+ * must not split a table cell or close early), trailing punctuation is left out of a link.
+ */
+const PINGS_AND_LINKS =
+  /(?:\b[a-z][a-z0-9+.-]*:\/\/|\bwww\.)[^\s`|<>]*[^\s`|<>.,;:!?'")\]]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w`])@[a-z0-9][a-z0-9-]*(?:\/[\w.-]+)?/gi;
+
+/**
+ * escapeMarkdown for text already on one line (kept as is: no trimming, no cut): pings and
+ * bare links become code spans, everything else is escaped.
+ */
 export function escapeInline(s: string): string {
+  let out = '';
+  let at = 0;
+  for (const m of s.matchAll(PINGS_AND_LINKS)) {
+    out += escapePlain(s.slice(at, m.index)) + `\`${m[0]}\``;
+    at = m.index + m[0].length;
+  }
+  return out + escapePlain(s.slice(at));
+}
+
+function escapePlain(s: string): string {
   return s
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -87,16 +106,12 @@ export function markdownFence(content: string, lang = ''): string {
 }
 
 /**
- * JSON for a `<script type="application/json">` block: `<`, `>`, `&` and the JS line
- * separators written as \u escapes, so no `</script>` or `<!--` can appear in it.
+ * JSON for a `<script type="application/json">` block: `<`, `>`, `&`, the JS line separators
+ * and what inertJson escapes (bidi, C1...) written as \u escapes, so no `</script>` or `<!--` can
+ * appear in it and its bytes are inert (the page shows such characters as \uXXXX).
  */
 export function jsonForScript(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, '\\u003c')
-    .replace(/>/g, '\\u003e')
-    .replace(/&/g, '\\u0026')
-    .replace(/\u2028/g, '\\u2028')
-    .replace(/\u2029/g, '\\u2029');
+  return inertJson(JSON.stringify(value)).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026');
 }
 
 // ---------------------------------------------------------------- defence in depth

@@ -38,7 +38,7 @@ describe('createRedactor', () => {
       'api-key': REDACTED,
       'x-api-key': REDACTED,
       cookie: REDACTED,
-      'x-upstream-token': 'tok', // not an auth header, holds no configured secret: evidence, kept
+      'x-upstream-token': REDACTED, // a *-token header is secret by its name (issue 23)
       'x-ratelimit-remaining-tokens': '9000',
       'content-type': 'application/json',
       'x-echo': `got ${REDACTED}`,
