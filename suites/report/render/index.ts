@@ -41,8 +41,9 @@ export function renderReport(report: RelaycheckReport, format: ReportFormat, opt
 
 /**
  * Writes `formats` (default all: report.md, report.html, junit.xml) into `outDir`, created
- * if needed; a symlink at a file's path is replaced, never written through. `options.require` marks required features (and fails them in JUnit unless
- * supported); `options.gate` adds the gate's verdict to the Markdown and HTML. Returns the
+ * if needed; a symlink at a file's path is replaced, never written through.
+ * `options.require` marks required features (and fails them in JUnit unless supported);
+ * `options.gate` adds the gate's verdict to the Markdown and HTML. Returns the
  * paths written. Throws on an I/O error.
  */
 export function writeReportFiles(
