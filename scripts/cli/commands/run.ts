@@ -10,7 +10,7 @@ import { formatGate } from '../../../suites/report/gate/index.js';
 import { writeReportFiles } from '../../../suites/report/render/index.js';
 import { GATE_FLAGS, gateOptions, runGate } from './report.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { featureGroups, features, isFeatureId } from '../../../spec/features.js';
+import { isFeatureId, selectFeatures } from '../../../spec/features.js';
 import { parseBaseline } from '../../../suites/report/gate/baseline.js';
 import { buildReport, progressLine, renderTable, writeReport } from '../../../suites/report/report-file.js';
 import { runTarget } from '../../../suites/runner.js';
@@ -90,22 +90,11 @@ function positiveInt(name: string, value: string | undefined, max: number): numb
 /** Feature ids from --only (ids or group ids, comma-separated). */
 export function resolveOnly(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  const all = features();
-  const groups = featureGroups().map((g) => g.id);
-  const out = new Set<string>();
-  for (const item of value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '')) {
-    if (all.some((f) => f.id === item)) out.add(item);
-    else if (groups.includes(item)) for (const f of all.filter((f) => f.group === item)) out.add(f.id);
-    else
-      throw new ConfigError(
-        `--only: unknown feature or group '${item}' (features: ${all.map((f) => f.id).join(', ')}; groups: ${groups.join(', ')})`,
-      );
+  try {
+    return selectFeatures(value.split(','), '--only');
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
   }
-  if (out.size === 0) throw new ConfigError('--only: no feature given');
-  return [...out];
 }
 
 interface Plan {
