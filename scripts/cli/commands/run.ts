@@ -14,9 +14,11 @@ import { isFeatureId, selectFeatures } from '../../../spec/features.js';
 import { parseBaseline } from '../../../suites/report/gate/baseline.js';
 import { buildReport, progressLine, renderTable, writeReport } from '../../../suites/report/report-file.js';
 import { runTarget } from '../../../suites/runner.js';
+import { prepareOutDir } from '../../../suites/report/write.js';
 import {
   ConfigError,
   checkBaseUrl,
+  DEADLINE,
   defaultTargetName,
   loadConfigFile,
   parseHeaderFlag,
@@ -57,9 +59,14 @@ Target:
 Run:
   --only IDS              comma-separated feature ids or groups (default: every feature)
   --concurrency N         requests in flight per target (default 4)
-  --timeout-ms N          deadline of one request, and of one stream (default 30000)
+  --timeout-ms N          deadline of one request, and of one stream (default 30000);
+                          one request with its retries gets 1.5 times that at most
+  --deadline S            the run's deadline per target, in seconds (default ${DEADLINE.defaultS}; in a
+                          config file, 'deadline: S'): past it, requests stop and every
+                          unfinished feature is 'error' ("run deadline reached"), exit 2
   --out DIR               where report.json, report.md, report.html and junit.xml are
-                          written (default ./relaycheck-report)
+                          written (default ./relaycheck-report); checked before the first
+                          request, and a symlink there is replaced, never written through
 
 CI gate:
   --require IDS           features every target must support (comma-separated; a config
@@ -71,7 +78,8 @@ CI gate:
 
 Exit status: 0 = ran, requirements hold, nothing regressed; 1 = a requirement failed or a
 verdict regressed (each is named with its summary); 2 = could not run, or a target could not
-be measured (each named with its cause, after the other targets' results).
+be measured, or the deadline cut the run (each named with its cause, after the other
+targets' results).
 `;
 
 function fail(message: string): number {
@@ -103,6 +111,7 @@ interface Plan {
   only: string[] | undefined;
   out: string;
   limits: Partial<ExchangeLimits>;
+  deadlineMs: number;
 }
 
 function plan(values: Record<string, string | string[] | boolean | undefined>): Plan {
@@ -110,7 +119,15 @@ function plan(values: Record<string, string | string[] | boolean | undefined>): 
   const only = resolveOnly(str('only'));
   const timeout = positiveInt('timeout-ms', str('timeout-ms'), 600_000);
   const limits: Partial<ExchangeLimits> =
-    timeout === undefined ? {} : { timeoutMs: timeout, firstByteTimeoutMs: timeout, maxStreamMs: timeout };
+    timeout === undefined
+      ? {}
+      : {
+          timeoutMs: timeout,
+          firstByteTimeoutMs: timeout,
+          maxStreamMs: timeout,
+          totalTimeoutMs: Math.round(timeout * 1.5),
+        };
+  let deadline = positiveInt('deadline', str('deadline'), DEADLINE.maxS);
   let concurrency = positiveInt('concurrency', str('concurrency'), 32);
   let targets: TargetConfig[];
   const config = str('config');
@@ -124,6 +141,7 @@ function plan(values: Record<string, string | string[] | boolean | undefined>): 
     const loaded = loadConfigFile(config);
     targets = loaded.targets;
     concurrency ??= loaded.concurrency;
+    deadline ??= loaded.deadline;
   } else {
     const baseUrl = str('base-url');
     const model = str('model');
@@ -158,7 +176,14 @@ function plan(values: Record<string, string | string[] | boolean | undefined>): 
       },
     ];
   }
-  return { targets, concurrency: concurrency ?? 4, only, out: str('out') ?? 'relaycheck-report', limits };
+  return {
+    targets,
+    concurrency: concurrency ?? 4,
+    only,
+    out: str('out') ?? 'relaycheck-report',
+    limits,
+    deadlineMs: (deadline ?? DEADLINE.defaultS) * 1000,
+  };
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
@@ -179,6 +204,7 @@ export async function runCommand(argv: string[]): Promise<number> {
         only: { type: 'string' },
         concurrency: { type: 'string' },
         'timeout-ms': { type: 'string' },
+        deadline: { type: 'string' },
         out: { type: 'string' },
         ...GATE_FLAGS,
         help: { type: 'boolean', short: 'h' },
@@ -232,11 +258,19 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
   }
 
+  // A file where the folder should be would lose every paid result: found now, not after.
+  try {
+    prepareOutDir(p.out);
+  } catch (e) {
+    return fail(`cannot write the report to --out ${p.out}: ${(e as Error).message}`);
+  }
+
   const runs = await Promise.all(
     targets.map((target) =>
       runTarget(target, {
         concurrency: p.concurrency,
         limits: p.limits,
+        deadlineMs: p.deadlineMs,
         ...(p.only ? { only: p.only } : {}),
         onResult: (r) => process.stderr.write(`${progressLine(target.name, r)}\n`),
       }),
