@@ -10,6 +10,7 @@ import { runCommand } from '../../scripts/cli/commands/run.js';
 import type { RelaycheckReport } from '../../spec/generated/types.js';
 import { features } from '../../spec/features.js';
 import { runTarget } from '../../suites/runner.js';
+import { loadConfigFile } from '../../suites/target.js';
 import { KEY, localServer, target } from './helpers.js';
 
 // Loaded now: the catalogue's first load (YAML, schemas) must not eat the short deadlines below.
@@ -127,6 +128,21 @@ describe('the run deadline', () => {
     expect(run.report.health).toMatchObject({ status: 'unmeasured', cause: 'not-the-api' });
     expect(run.report.health?.line).toContain('a stream that never finished');
     expect(run.problems).toHaveLength(1);
+  });
+});
+
+describe('the deadline in a config file', () => {
+  it("reads 'deadline: S' and refuses a non-positive one", () => {
+    const file = (deadline: string): string => {
+      const path = join(dir, `config-${deadline}.yaml`);
+      writeFileSync(
+        path,
+        `deadline: ${deadline}\ntargets:\n  - name: a\n    baseUrl: http://127.0.0.1:9/v1\n    models: { model: m }\n`,
+      );
+      return path;
+    };
+    expect(loadConfigFile(file('90')).deadline).toBe(90);
+    expect(() => loadConfigFile(file('0'))).toThrow(/deadline/);
   });
 });
 
