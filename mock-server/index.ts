@@ -1,9 +1,8 @@
 // createMockProvider(): the mock as an Express app (drive it with supertest, or embed it in
 // your own tests on port 0) plus start/stop and the request journal.
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Express } from 'express';
-import { buildApp, chatPaths, type ControlAccess } from './app.js';
+import { buildApp, chatPaths, JOURNAL_PATH as JOURNAL_ROUTE, type ControlAccess } from './app.js';
 import { chatCompletionsHandler } from './endpoints/chat.js';
 import { Journal, watchRequest, type JournalEntry } from './http/journal.js';
 import { trackConnections } from './http/reply-batch.js';
@@ -14,7 +13,9 @@ import { createRecorder } from './endpoints/record.js';
 export type { MockOptions, MockModel, MockLimits, RecordOptions } from './assembly/options.js';
 export type { RecordEvent } from './endpoints/record.js';
 export type { JournalEntry, JournalPage } from './http/journal.js';
-export { BREAK_HEADER, JOURNAL_PATH } from './app.js';
+export { BREAK_HEADER } from './endpoints/prologue.js';
+/** Where the journal is served. A literal type, not a re-export: the public .d.ts must not reach express's types. */
+export const JOURNAL_PATH: '/__mock/journal' = JOURNAL_ROUTE;
 export { describeBreaks } from './breaks/index.js';
 export type { ActiveBreak } from '../spec/breaks.js';
 export { FAULT_HEADER } from './http/faults.js';
@@ -27,8 +28,15 @@ export interface StartOptions {
   host?: string;
 }
 
+/**
+ * The mock as a Node request handler (it is an Express app): give it to supertest, to
+ * `http.createServer`, or mount it with `app.use(mock.app)`. Typed without express's types so
+ * consumers need no @types/express.
+ */
+export type MockApp = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => void;
+
 export interface MockProvider {
-  app: Express;
+  app: MockApp;
   journal: Journal;
   /** Where clients send requests, e.g. `/v1` (the profile's base path). */
   basePath: string;

@@ -132,3 +132,25 @@ export function featureNeedsValues(): FeatureNeeds[] {
   const schema = readSpecYaml('features.schema.yaml') as { $defs: { FeatureNeeds: { enum: FeatureNeeds[] } } };
   return [...schema.$defs.FeatureNeeds.enum];
 }
+
+/**
+ * Feature ids from a selection of feature ids and group ids (a group stands for each of its
+ * features), in catalogue order. Throws a SpecDataError naming `what` (e.g. "--only") and
+ * the known ids for an unknown item; `groups: false` accepts feature ids only (--require).
+ * The CLI and relaycheck/vitest both validate through this one function.
+ */
+export function selectFeatures(items: readonly string[], what: string, groups = true): string[] {
+  const all = features();
+  const groupIds = featureGroups().map((g) => g.id);
+  const chosen = new Set<string>();
+  for (const item of items.map((s) => s.trim()).filter((s) => s !== '')) {
+    if (all.some((f) => f.id === item)) chosen.add(item);
+    else if (groups && groupIds.includes(item)) for (const f of all.filter((f) => f.group === item)) chosen.add(f.id);
+    else
+      throw new SpecDataError(
+        `${what}: unknown feature${groups ? ' or group' : ''} '${item}' (features: ${all.map((f) => f.id).join(', ')}${groups ? `; groups: ${groupIds.join(', ')}` : ''})`,
+      );
+  }
+  if (chosen.size === 0) throw new SpecDataError(`${what}: no feature given`);
+  return all.map((f) => f.id).filter((id) => chosen.has(id));
+}

@@ -175,6 +175,18 @@ export function judgeBasePath(models: Observed, chat: Observed, baseUrl: string)
 export function judgeChatAnswer(o: Observed, model: string, role: ModelRole, keyHint: string): Cause | undefined {
   const t = transportCause(o, 'the chat request');
   if (t) return t;
+  // An answer that never ends (an endless stream, a body still dripping) is not a chat API,
+  // however well-formed its first chunks: every probe would pay the full wait.
+  if (o.error?.kind === 'stream-too-long')
+    return {
+      cause: 'not-the-api',
+      line: `POST /chat/completions answered HTTP ${o.status} with a stream that never finished (${o.error.message}), not the OpenAI API: check --base-url`,
+    };
+  if (o.error?.kind === 'timeout')
+    return {
+      cause: 'timeout',
+      line: `the chat answer never finished (HTTP ${o.status}: ${o.error.message}): check --base-url and --timeout-ms`,
+    };
   const status = o.status!;
   const code = oneLine(errorCode(o) ?? '', 80);
   const message = oneLine(errorMessage(o), 160);

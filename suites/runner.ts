@@ -24,6 +24,7 @@ import {
 import type { ModelRole, Observed, Probe, ProbeContext, RequestSpec, Seen } from './probes/types.js';
 import { TargetSession, type Sent, type SessionOptions } from './session.js';
 import type { Target } from './target.js';
+import { RUN_DEADLINE } from './transport/http.js';
 
 export interface RunTargetOptions extends SessionOptions {
   /** Feature ids to run (default: every feature). */
@@ -38,6 +39,12 @@ export interface RunTargetOptions extends SessionOptions {
   /** Called as each feature's result is ready (progress). */
   onResult?: (result: ReportResult) => void;
   now?: () => number;
+  /**
+   * The run's deadline for this target, in ms from its start (--deadline). When it passes,
+   * requests in flight are aborted, none is sent after, and every feature not finished is
+   * `error` ("run deadline reached"). Default: none (the CLI sets one).
+   */
+  deadlineMs?: number;
 }
 
 export interface TargetRun {
@@ -166,7 +173,30 @@ function skipped(feature: string, summary: string): ReportResult {
 export async function runTarget(target: Target, options: RunTargetOptions = {}): Promise<TargetRun> {
   const now = options.now ?? Date.now;
   const started = now();
-  const session = new TargetSession(target, options);
+  // The deadline aborts every exchange; results they fed are replaced by deadlineResult().
+  const deadline = new AbortController();
+  const timer =
+    options.deadlineMs !== undefined ? setTimeout(() => deadline.abort(), Math.max(0, options.deadlineMs)) : undefined;
+  try {
+    return await measure(target, options, now, started, deadline.signal);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Did the run's deadline cut one of this result's exchanges? */
+function cutByDeadline(r: ReportResult): boolean {
+  return r.evidence.some((e) => e.error === `timeout: ${RUN_DEADLINE}`);
+}
+
+async function measure(
+  target: Target,
+  options: RunTargetOptions,
+  now: () => number,
+  started: number,
+  signal: AbortSignal,
+): Promise<TargetRun> {
+  const session = new TargetSession(target, { ...options, signal });
   const catalogue = features().map((f) => f.id);
   const probes = options.probes ?? PROBES;
   const wanted = options.only ? catalogue.filter((id) => options.only!.includes(id)) : catalogue;
@@ -215,6 +245,8 @@ export async function runTarget(target: Target, options: RunTargetOptions = {}):
     }
   }
   if (pre.some((p) => p.sent.result.attempts > 1)) session.retried.add('preflight');
+  if (signal.aborted)
+    fatal = { cause: 'deadline', line: `${RUN_DEADLINE} during the preflight`, sent: pre.at(-1)!.sent };
   const health = healthOf(fatal, missing, prompt);
   const evidenceOf = (sent: Sent, label: string): ReportExchange => ({ ...sent.result.evidence, label });
   const notMeasured = (feature: string, cause: Cause, sent: Sent): ReportResult =>
@@ -250,16 +282,27 @@ export async function runTarget(target: Target, options: RunTargetOptions = {}):
             evidence: pre.slice(1, 3).map((p) => evidenceOf(p.sent, p.label)),
             reproduce: pre[1] ? session.curl(pre[1].sent) : '',
           });
-        return emit(await runProbe(probe, session, ctx));
+        const result = await runProbe(probe, session, ctx);
+        if (signal.aborted && cutByDeadline(result))
+          return emit({
+            ...result,
+            verdict: 'error',
+            summary: `not measured: ${RUN_DEADLINE} (--deadline ${options.deadlineMs} ms) before this feature finished`,
+          });
+        return emit(result);
       }),
     );
   }
+  const cut = results.filter((r) => r.verdict === 'error' && r.summary.includes(RUN_DEADLINE)).length;
+  if (cut > 0 && !fatal)
+    problems.push(`${target.name}: ${RUN_DEADLINE} after ${options.deadlineMs} ms; ${cut} feature(s) not measured`);
 
   const report: ReportTarget = {
     name: target.name,
     baseUrl: session.redactor.text(target.baseUrl),
     ...reportModels(target.models),
     ...(target.require !== undefined ? { require: [...target.require] } : {}),
+    ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
     ...(checking ? { health } : {}),
     usage: { ...session.usage, retried: [...session.retried].sort() },
     durationMs: Math.max(0, now() - started),

@@ -25,6 +25,8 @@ export interface SessionOptions {
   /** Injected into exchange() (tests). */
   fetch?: typeof fetch;
   sleep?: ExchangeOptions['sleep'];
+  /** The run's deadline: aborts requests in flight and answers later ones without sending them. */
+  signal?: AbortSignal;
 }
 
 /** A request as sent, kept to build its curl reproducer. */
@@ -147,6 +149,7 @@ export class TargetSession {
           redactor: this.redactor,
           ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
           ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
+          ...(this.options.signal ? { signal: this.options.signal } : {}),
         });
         this.usage.requests += result.attempts;
         this.usage.logicalRequests += 1;

@@ -54,7 +54,12 @@ export interface Target extends TargetConfig {
 export interface RunConfig {
   targets: TargetConfig[];
   concurrency?: number;
+  /** The run's deadline per target, in seconds (--deadline). */
+  deadline?: number;
 }
+
+/** --deadline's default and bounds, in seconds per target: about 40 features take well under a minute. */
+export const DEADLINE = { defaultS: 300, maxS: 86_400 } as const;
 
 /** A configuration problem: the message says what to fix. The CLI exits 2 on it. */
 export class ConfigError extends Error {
@@ -67,6 +72,7 @@ const CONFIG_SCHEMA = {
   required: ['targets'],
   properties: {
     concurrency: { type: 'integer', minimum: 1, maximum: 32 },
+    deadline: { type: 'integer', minimum: 1, maximum: DEADLINE.maxS },
     targets: {
       type: 'array',
       minItems: 1,
@@ -124,6 +130,7 @@ export function parseConfig(text: string, file = 'relaycheck.yaml'): RunConfig {
   }
   const raw = value as {
     concurrency?: number;
+    deadline?: number;
     targets: Array<Omit<TargetConfig, 'keyEnv' | 'headers' | 'auth'> & Partial<TargetConfig>>;
   };
   const targets = raw.targets.map((t) => {
@@ -156,7 +163,11 @@ export function parseConfig(text: string, file = 'relaycheck.yaml'): RunConfig {
   const names = targets.map((t) => t.name);
   const dup = names.find((n, i) => names.indexOf(n) !== i);
   if (dup !== undefined) throw new ConfigError(`${file}: target name '${dup}' is used twice`);
-  return { targets, ...(raw.concurrency !== undefined ? { concurrency: raw.concurrency } : {}) };
+  return {
+    targets,
+    ...(raw.concurrency !== undefined ? { concurrency: raw.concurrency } : {}),
+    ...(raw.deadline !== undefined ? { deadline: raw.deadline } : {}),
+  };
 }
 
 export function loadConfigFile(path: string): RunConfig {

@@ -3,7 +3,7 @@
 // feature's test then passes, fails or is skipped by the verdict table, and fails with the
 // verdict's summary as its message.
 import { describe, test } from 'vitest';
-import { features } from '../spec/features.js';
+import { features, selectFeatures } from '../spec/features.js';
 import type { ReportResult, ReportVerdict } from '../spec/generated/types.js';
 import { runSuite, type SuiteRun, type SuiteTarget } from './index.js';
 import type { RunTargetOptions } from './runner.js';
@@ -11,9 +11,9 @@ import { inert } from './transport/inert.js';
 import { VERDICT_TABLE, type VitestOutcome } from './verdicts.js';
 
 export interface ConformanceOptions extends SuiteTarget {
-  /** Feature ids to register (default: the whole catalogue). */
+  /** Feature ids or group ids to register (default: the whole catalogue); unknown ones throw. */
   only?: readonly string[];
-  /** Feature ids that must be `supported`; any other verdict fails their test. */
+  /** Feature ids that must be `supported`; any other verdict fails their test. Unknown ids throw. */
   require?: readonly string[];
   /** The describe block's title (default `relaycheck: NAME`). */
   title?: string;
@@ -37,8 +37,13 @@ export function vitestOutcome(verdict: ReportVerdict, required: boolean): Vitest
 
 /** Registers one vitest test per feature inside a describe block. Call it at a test file's top level. */
 export function describeConformance(options: ConformanceOptions): void {
-  const only = options.only ? new Set(options.only) : undefined;
-  const required = new Set(options.require ?? []);
+  // Thrown here, at collection: a typo must not silently shrink the suite.
+  const only = options.only ? new Set(selectFeatures(options.only, 'describeConformance: only')) : undefined;
+  const required = new Set(
+    options.require && options.require.length > 0
+      ? selectFeatures(options.require, 'describeConformance: require', false)
+      : [],
+  );
   const selected = features().filter((f) => !only || only.has(f.id));
   let run: Promise<SuiteRun> | undefined;
   const results = (): Promise<SuiteRun> =>
@@ -52,6 +57,7 @@ export function describeConformance(options: ConformanceOptions): void {
         const outcome = vitestOutcome(result.verdict, required.has(feature.id));
         if (outcome === 'skip') ctx.skip(`${result.verdict}: ${inert(result.summary)}`);
         if (outcome === 'fail') throw new Error(failureMessage(result));
+        if (result.verdict !== 'supported') await ctx.annotate(`${result.verdict}: ${result.summary}`, 'warning');
       });
     }
   });

@@ -1892,6 +1892,10 @@ export interface ReportTarget {
    * Wall time spent on this target, retries and waits included.
    */
   durationMs: number;
+  /**
+   * The run's deadline for this target (--deadline), in ms from its start. Features not finished when it passed are `error` ("run deadline reached"). Absent when none was set.
+   */
+  deadlineMs?: number;
   results: ReportResult[];
 }
 /**

@@ -1,8 +1,8 @@
 // The report: one RelaycheckReport for every target of a run (spec/report.schema.yaml),
 // written as DIR/report.json, and its text forms: a progress line per finished feature and
 // a compact side-by-side table at the end.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { prepareOutDir, writeFileNoFollow } from './write.js';
 import { packageVersion } from '../../spec/load.js';
 import { groupByCause, retryCount } from './render/model.js';
 export { groupByCause, type CauseGroup } from './render/model.js';
@@ -31,11 +31,11 @@ export function reportJson(report: RelaycheckReport): string {
   return `${inertJson(JSON.stringify(report, null, 2))}\n`;
 }
 
-/** Write DIR/report.json (creating DIR); returns the file's path. */
+/** Write DIR/report.json (creating DIR, never through a symlink); returns the file's path. */
 export function writeReport(dir: string, report: RelaycheckReport): string {
-  mkdirSync(dir, { recursive: true });
+  prepareOutDir(dir);
   const path = join(dir, REPORT_FILE);
-  writeFileSync(path, reportJson(report));
+  writeFileNoFollow(path, reportJson(report));
   return path;
 }
 

@@ -60,6 +60,12 @@ export interface ExchangeLimits {
   baseRetryDelayMs: number;
   /** Cap on any back-off delay, Retry-After included. Default 8 000 ms. */
   maxRetryDelayMs: number;
+  /**
+   * Deadline for the whole logical request, every attempt and back-off wait included, so
+   * a relay dripping retryable 500s cannot hold one request for timeoutMs × attempts. No
+   * retry starts that could not finish its wait inside it. Default 45 000 ms. Error kind `timeout`.
+   */
+  totalTimeoutMs: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<ExchangeLimits> = Object.freeze({
@@ -71,6 +77,7 @@ export const DEFAULT_LIMITS: Readonly<ExchangeLimits> = Object.freeze({
   maxRetries: 2,
   baseRetryDelayMs: 500,
   maxRetryDelayMs: 8_000,
+  totalTimeoutMs: 45_000,
 });
 
 /** Each body kept in evidence (request, response, raw SSE) is capped at this many bytes. */
@@ -108,6 +115,8 @@ export interface ExchangeOptions {
   now?: () => number;
   /** Default: the global fetch (undici). */
   fetch?: typeof fetch;
+  /** Aborts the exchange (the run's deadline): the attempt in flight stops, no retry follows. */
+  signal?: AbortSignal;
 }
 
 export type ExchangeErrorKind = NonNullable<ReportExchange['errorKind']>;
@@ -171,6 +180,9 @@ interface AttemptOutcome {
 }
 
 const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+
+/** The error message of an exchange cut by the run's deadline (ExchangeOptions.signal). */
+export const RUN_DEADLINE = 'run deadline reached';
 
 function describeError(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
@@ -285,6 +297,8 @@ async function attemptOnce(
   limits: ExchangeLimits,
   doFetch: typeof fetch,
   now: () => number,
+  deadline: number,
+  signal: AbortSignal | undefined,
 ): Promise<AttemptOutcome> {
   const startedAt = now();
   const controller = new AbortController();
@@ -314,6 +328,14 @@ async function attemptOnce(
     kind: 'timeout',
     message: `no response headers within ${limits.firstByteTimeoutMs} ms`,
   });
+  // Never cleared, streams included: the logical request's budget and the run's deadline.
+  after(deadline - startedAt, {
+    kind: 'timeout',
+    message: `the request took more than its ${limits.totalTimeoutMs} ms budget (retries included)`,
+  });
+  const onAbort = (): void => abortWith({ kind: 'timeout', message: RUN_DEADLINE });
+  if (signal?.aborted) onAbort();
+  signal?.addEventListener('abort', onAbort, { once: true });
   try {
     let response: Response;
     try {
@@ -419,6 +441,7 @@ async function attemptOnce(
     outcome.error ??= { kind: 'network', message: describeError(e) };
     return outcome;
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     for (const t of timers) clearTimeout(t);
     if (!controller.signal.aborted && outcome.error) controller.abort();
     outcome.ms = now() - startedAt;
@@ -449,6 +472,7 @@ export async function exchange(
     json: (v) => auto.json(outer ? outer.json(v) : v),
   };
   const begin = now();
+  const deadline = begin + lim.totalTimeoutMs;
 
   let body: string | undefined;
   let headers: Record<string, string> = {};
@@ -470,10 +494,12 @@ export async function exchange(
   let outcome: AttemptOutcome;
   if (setupError !== undefined) {
     outcome = { ...emptyOutcome(begin), error: { kind: 'network', message: setupError } };
+  } else if (options.signal?.aborted) {
+    outcome = { ...emptyOutcome(begin), error: { kind: 'timeout', message: RUN_DEADLINE } };
   } else {
     for (;;) {
       attempts++;
-      outcome = await attemptOnce(request, headers, body, lim, doFetch, now);
+      outcome = await attemptOnce(request, headers, body, lim, doFetch, now, deadline, options.signal);
       signatures.push(failureSignature(outcome));
       const retryableStatus =
         outcome.status !== undefined &&
@@ -483,6 +509,8 @@ export async function exchange(
       const asked = retryAfterMs(outcome.rawHeaders, now());
       const backoff = lim.baseRetryDelayMs * 2 ** (attempts - 1);
       const waitMs = Math.min(lim.maxRetryDelayMs, Math.max(0, asked ?? backoff));
+      // A retry that could not even start inside the budget (or after the run's deadline) is not sent.
+      if (options.signal?.aborted || now() + waitMs >= deadline) break;
       const record: ReportPreviousAttempt = { waitMs };
       if (outcome.status !== undefined) record.status = outcome.status;
       if (outcome.error) record.error = redactor.text(`${outcome.error.kind}: ${outcome.error.message}`);

@@ -5,8 +5,7 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import request from 'supertest';
 import { expect } from 'vitest';
-import type { Express } from 'express';
-import { createMockProvider, type MockOptions, type MockProvider } from '../../mock-server/index.js';
+import { createMockProvider, type MockApp, type MockOptions, type MockProvider } from '../../mock-server/index.js';
 import type {
   ChatCompletionChunk,
   ChatCompletionResponse,
@@ -42,7 +41,7 @@ export function expectSchema(name: string, value: unknown): void {
 type HeaderMap = Record<string, string>;
 
 /** POST a JSON body to the chat endpoint (with auth unless `headers` replaces it). */
-export function post(app: Express, payload: unknown, headers: HeaderMap = AUTH) {
+export function post(app: MockApp, payload: unknown, headers: HeaderMap = AUTH) {
   return request(app)
     .post(CHAT)
     .set(headers)
@@ -51,7 +50,7 @@ export function post(app: Express, payload: unknown, headers: HeaderMap = AUTH) 
 
 /** A non-streaming completion that must succeed: 200, JSON, valid chat-response. */
 export async function chat(
-  app: Express,
+  app: MockApp,
   payload: unknown,
   headers: HeaderMap = AUTH,
 ): Promise<{ body: ChatCompletionResponse; text: string }> {
@@ -102,7 +101,7 @@ export interface StreamResult {
 }
 
 /** Read a stream's raw text with supertest (buffered), then parse and schema-check it. */
-export async function streamRaw(app: Express, payload: unknown, headers: HeaderMap = AUTH): Promise<StreamResult> {
+export async function streamRaw(app: MockApp, payload: unknown, headers: HeaderMap = AUTH): Promise<StreamResult> {
   const res = await request(app)
     .post(CHAT)
     .set(headers)
@@ -139,7 +138,7 @@ export function interpretStream(raw: string, status = 200, headers: Record<strin
 }
 
 /** A stream that must be complete and well-formed: event-stream, [DONE], one id/created. */
-export async function stream(app: Express, payload: unknown, headers: HeaderMap = AUTH): Promise<StreamResult> {
+export async function stream(app: MockApp, payload: unknown, headers: HeaderMap = AUTH): Promise<StreamResult> {
   const s = await streamRaw(app, payload, headers);
   expect(s.headers['content-type']).toMatch(/^text\/event-stream/);
   expect(s.done).toBe(true);

@@ -33,9 +33,13 @@ function run(
 
 beforeAll(() => {
   app = mkdtempSync(join(tmpdir(), 'relaycheck-app-'));
-  // `npm pack` packs the built dist/ (npm test builds it first).
+  // `npm pack` packs the built dist/ (npm test builds it first; --ignore-scripts skips the
+  // prepack build a publish runs).
   const packed = JSON.parse(
-    execFileSync('npm', ['pack', '--json', '--pack-destination', app], { cwd: ROOT, encoding: 'utf8' }),
+    execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', app], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }),
   ) as Array<{ filename: string; files: Array<{ path: string }> }>;
   files = packed[0]!.files.map((f) => f.path);
   const modules = join(app, 'node_modules');
@@ -69,9 +73,40 @@ describe('the packed package', { timeout: 120_000 }, () => {
     expect(files).toContain('spec/features.yaml');
     expect(files).toContain('LICENSE');
     const unwanted = files.filter(
-      (f) => /^(test|scripts|docs|examples)\//.test(f) || /\.(png|ts)$/.test(f.replace(/\.d\.ts$/, '')),
+      (f) => /^(test|scripts|docs\/.+\/)/.test(f) || /\.(png|ts)$/.test(f.replace(/\.d\.ts$/, '')),
     );
     expect(unwanted).toEqual([]);
+  });
+
+  it('installs without scripts or @types/* for the consumer', () => {
+    const manifest = JSON.parse(readFileSync(join(app, 'node_modules/relaycheck/package.json'), 'utf8')) as {
+      scripts?: Record<string, string>;
+      dependencies?: Record<string, string>;
+    };
+    // npm 11 warns about every install-time script a dependency declares ("allowScripts").
+    const installScripts = Object.keys(manifest.scripts ?? {}).filter((s) =>
+      ['preinstall', 'install', 'postinstall', 'prepare'].includes(s),
+    );
+    expect(installScripts).toEqual([]);
+    expect(Object.keys(manifest.dependencies ?? {}).filter((d) => d.startsWith('@types/'))).toEqual([]);
+  });
+
+  it('ships every examples/ and docs/ file the README sends an installed user to', () => {
+    expect(files).toEqual(expect.arrayContaining(['examples/relaycheck.yaml', 'examples/fixtures-weather.yaml']));
+    const readme = readFileSync(join(app, 'node_modules/relaycheck/README.md'), 'utf8');
+    const named = [...readme.matchAll(/`((?:examples|docs)\/[\w./-]+\.(?:ya?ml|md))`/g)].map((m) => m[1]!);
+    expect(named.length).toBeGreaterThan(3);
+    expect(named.filter((f) => !files.includes(f))).toEqual([]);
+    // The README's commands for an installed user, from the app's folder.
+    const installed = [...readme.matchAll(/node_modules\/relaycheck\/([\w./-]+\.ya?ml)/g)].map((m) => m[1]!);
+    expect(installed).toEqual(expect.arrayContaining(['examples/relaycheck.yaml', 'examples/fixtures-weather.yaml']));
+    const load = run('node', [
+      '--input-type=module',
+      '-e',
+      "const { loadFixtureFile } = await import('relaycheck/mock'); console.log(loadFixtureFile('node_modules/relaycheck/examples/fixtures-weather.yaml').length)",
+    ]);
+    expect(load.stderr).toBe('');
+    expect(Number(load.stdout)).toBeGreaterThan(0);
   });
 
   it('runs in plain node: the mock answers the openai SDK and the suite judges it', () => {

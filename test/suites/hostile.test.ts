@@ -47,7 +47,7 @@ const verdicts = (r: ReportTarget): Record<string, string> =>
 const result = (r: ReportTarget, feature: string) => r.results.find((x) => x.feature === feature)!;
 
 describe('hostile servers', () => {
-  it('a stream that never ends: stream.sse broken, everything else error', async () => {
+  it('a stream that never ends: does not speak the API, so nothing is measured (issue 23)', async () => {
     const report = await runAgainst((_req, res) => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       res.write(
@@ -56,13 +56,12 @@ describe('hostile servers', () => {
       const keepAlive = setInterval(() => res.write(': still here\n\n'), 50);
       res.on('close', () => clearInterval(keepAlive));
     });
-    const v = verdicts(report);
-    expect(v['stream.sse']).toBe('broken');
-    expect(result(report, 'stream.sse').summary).toContain('never ended');
-    // The canned answers do not depend on the prompt: content-dependent features are inconclusive.
-    for (const [feature, verdict] of Object.entries(v))
-      expect(['broken', 'error', 'inconclusive'], feature).toContain(verdict);
-    expect(result(report, 'chat.basic').summary).toMatch(/never ended/);
+    // Before: the preflight accepted it, and every probe paid the full stream bound.
+    expect(new Set(Object.values(verdicts(report)))).toEqual(new Set(['error']));
+    expect(result(report, 'chat.basic').summary).toMatch(
+      /^not measured: .*a stream that never finished.*not the OpenAI API/,
+    );
+    expect(report.health).toMatchObject({ status: 'unmeasured', cause: 'not-the-api' });
   });
 
   it('invalid JSON everywhere: not the API, so nothing is measured (one cause, no verdict drawn)', async () => {

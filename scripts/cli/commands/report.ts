@@ -1,11 +1,12 @@
 // `relaycheck report`: render one or several report.json files (merged into one view) as
 // Markdown, HTML and JUnit, and run the CI gate (requirements, baseline). The gate's logic
 // and its file I/O live in suites/report/; this is the command's argument handling.
-import { dirname } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { RelaycheckReport } from '../../../spec/generated/types.js';
 import { formatGate } from '../../../suites/report/gate/index.js';
 import { printErr, printOut } from '../print.js';
+import { REPORT_FILE, writeReport } from '../../../suites/report/report-file.js';
 import { loadReportFile, ReportFileError, runGate, type GateRunOptions } from '../../../suites/report/files.js';
 export { loadReportFile, ReportFileError, runGate, type GateRunOptions };
 import {
@@ -17,6 +18,9 @@ import {
   type ReportFormat,
 } from '../../../suites/report/render/index.js';
 
+/** Where several reports are merged to without --out: a new folder, never one of the inputs'. */
+export const MERGED_DIR = 'relaycheck-report-merged';
+
 const FLAGS = REPORT_FORMATS.map((f) => `[--${f}]`).join(' ');
 const HELP = `Usage: relaycheck report <report.json ...> ${FLAGS} [--out DIR]
                          [--require ID,ID] [--baseline FILE] [--update-baseline]
@@ -26,8 +30,10 @@ target name gets " (2)") and runs the CI gate.
   ${REPORT_FORMATS.map((f) => `--${f}`)
     .join(' ')
     .padEnd(21)} formats to write (default all: ${REPORT_FORMATS.map((f) => REPORT_FILE_NAMES[f]).join(', ')})
-  --out DIR             where to write them (default: the first report's folder); without
-                        --out, a single format flag prints that format to stdout
+  --out DIR             where to write them, with the merged report.json (default: the
+                        report's own folder for one report, ./${MERGED_DIR} for several,
+                        never over an input); without --out, a single format flag prints
+                        that format to stdout
   --require ID,ID       features every target must support (adds to each target's require)
   --baseline FILE       compare with the last accepted verdicts (YAML or JSON, see
                         docs/REPORTING.md); a verdict that got worse fails
@@ -104,8 +110,17 @@ export async function reportCommand(argv: string[]): Promise<number> {
   if (toStdout) {
     process.stdout.write(renderReport(report, chosen[0]!, options));
   } else {
-    const outDir = values.out ?? dirname(positionals[0]!);
+    const outDir = values.out ?? (positionals.length === 1 ? dirname(positionals[0]!) : MERGED_DIR);
+    // The merged report.json goes with its renderings, unless it would replace an input.
+    const merged = join(outDir, REPORT_FILE);
+    const inputs = positionals.map((p) => resolve(p));
+    const isInput = inputs.includes(resolve(merged));
+    if (isInput && positionals.length > 1) {
+      process.stderr.write(`relaycheck report: ${merged} is one of the reports being merged; choose another --out\n`);
+      return 2;
+    }
     try {
+      if (!isInput) log(`wrote ${writeReport(outDir, report)}\n`);
       for (const path of writeReportFiles(report, outDir, formats, options)) log(`wrote ${path}\n`);
     } catch (err) {
       printErr(`relaycheck report: cannot write to ${outDir}: ${(err as Error).message}\n`);

@@ -10,14 +10,16 @@ import { formatGate } from '../../../suites/report/gate/index.js';
 import { writeReportFiles } from '../../../suites/report/render/index.js';
 import { GATE_FLAGS, gateOptions, runGate } from './report.js';
 import { existsSync, readFileSync } from 'node:fs';
-import { featureGroups, features, isFeatureId } from '../../../spec/features.js';
+import { isFeatureId, selectFeatures } from '../../../spec/features.js';
 import { parseBaseline } from '../../../suites/report/gate/baseline.js';
 import { buildReport, progressFor, renderTable, writeReport } from '../../../suites/report/report-file.js';
 import { printErr, printOut } from '../print.js';
 import { runTarget } from '../../../suites/runner.js';
+import { prepareOutDir } from '../../../suites/report/write.js';
 import {
   ConfigError,
   checkBaseUrl,
+  DEADLINE,
   defaultTargetName,
   loadConfigFile,
   parseHeaderFlag,
@@ -58,9 +60,14 @@ Target:
 Run:
   --only IDS              comma-separated feature ids or groups (default: every feature)
   --concurrency N         requests in flight per target (default 4)
-  --timeout-ms N          deadline of one request, and of one stream (default 30000)
+  --timeout-ms N          deadline of one request, and of one stream (default 30000);
+                          one request with its retries gets 1.5 times that at most
+  --deadline S            the run's deadline per target, in seconds (default ${DEADLINE.defaultS}; in a
+                          config file, 'deadline: S'): past it, requests stop and every
+                          unfinished feature is 'error' ("run deadline reached"), exit 2
   --out DIR               where report.json, report.md, report.html and junit.xml are
-                          written (default ./relaycheck-report)
+                          written (default ./relaycheck-report); checked before the first
+                          request, and a symlink there is replaced, never written through
 
 CI gate:
   --require IDS           features every target must support (comma-separated; a config
@@ -72,7 +79,8 @@ CI gate:
 
 Exit status: 0 = ran, requirements hold, nothing regressed; 1 = a requirement failed or a
 verdict regressed (each is named with its summary); 2 = could not run, or a target could not
-be measured (each named with its cause, after the other targets' results).
+be measured, or the deadline cut the run (each named with its cause, after the other
+targets' results).
 `;
 
 function fail(message: string): number {
@@ -91,22 +99,11 @@ function positiveInt(name: string, value: string | undefined, max: number): numb
 /** Feature ids from --only (ids or group ids, comma-separated). */
 export function resolveOnly(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined;
-  const all = features();
-  const groups = featureGroups().map((g) => g.id);
-  const out = new Set<string>();
-  for (const item of value
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '')) {
-    if (all.some((f) => f.id === item)) out.add(item);
-    else if (groups.includes(item)) for (const f of all.filter((f) => f.group === item)) out.add(f.id);
-    else
-      throw new ConfigError(
-        `--only: unknown feature or group '${item}' (features: ${all.map((f) => f.id).join(', ')}; groups: ${groups.join(', ')})`,
-      );
+  try {
+    return selectFeatures(value.split(','), '--only');
+  } catch (e) {
+    throw new ConfigError((e as Error).message);
   }
-  if (out.size === 0) throw new ConfigError('--only: no feature given');
-  return [...out];
 }
 
 interface Plan {
@@ -115,6 +112,7 @@ interface Plan {
   only: string[] | undefined;
   out: string;
   limits: Partial<ExchangeLimits>;
+  deadlineMs: number;
 }
 
 function plan(values: Record<string, string | string[] | boolean | undefined>): Plan {
@@ -122,7 +120,15 @@ function plan(values: Record<string, string | string[] | boolean | undefined>): 
   const only = resolveOnly(str('only'));
   const timeout = positiveInt('timeout-ms', str('timeout-ms'), 600_000);
   const limits: Partial<ExchangeLimits> =
-    timeout === undefined ? {} : { timeoutMs: timeout, firstByteTimeoutMs: timeout, maxStreamMs: timeout };
+    timeout === undefined
+      ? {}
+      : {
+          timeoutMs: timeout,
+          firstByteTimeoutMs: timeout,
+          maxStreamMs: timeout,
+          totalTimeoutMs: Math.round(timeout * 1.5),
+        };
+  let deadline = positiveInt('deadline', str('deadline'), DEADLINE.maxS);
   let concurrency = positiveInt('concurrency', str('concurrency'), 32);
   let targets: TargetConfig[];
   const config = str('config');
@@ -136,6 +142,7 @@ function plan(values: Record<string, string | string[] | boolean | undefined>): 
     const loaded = loadConfigFile(config);
     targets = loaded.targets;
     concurrency ??= loaded.concurrency;
+    deadline ??= loaded.deadline;
   } else {
     const baseUrl = str('base-url');
     const model = str('model');
@@ -170,7 +177,14 @@ function plan(values: Record<string, string | string[] | boolean | undefined>): 
       },
     ];
   }
-  return { targets, concurrency: concurrency ?? 4, only, out: str('out') ?? 'relaycheck-report', limits };
+  return {
+    targets,
+    concurrency: concurrency ?? 4,
+    only,
+    out: str('out') ?? 'relaycheck-report',
+    limits,
+    deadlineMs: (deadline ?? DEADLINE.defaultS) * 1000,
+  };
 }
 
 export async function runCommand(argv: string[]): Promise<number> {
@@ -191,6 +205,7 @@ export async function runCommand(argv: string[]): Promise<number> {
         only: { type: 'string' },
         concurrency: { type: 'string' },
         'timeout-ms': { type: 'string' },
+        deadline: { type: 'string' },
         out: { type: 'string' },
         ...GATE_FLAGS,
         help: { type: 'boolean', short: 'h' },
@@ -244,11 +259,19 @@ export async function runCommand(argv: string[]): Promise<number> {
     }
   }
 
+  // A file where the folder should be would lose every paid result: found now, not after.
+  try {
+    prepareOutDir(p.out);
+  } catch (e) {
+    return fail(`cannot write the report to --out ${p.out}: ${(e as Error).message}`);
+  }
+
   const runs = await Promise.all(
     targets.map((target) =>
       runTarget(target, {
         concurrency: p.concurrency,
         limits: p.limits,
+        deadlineMs: p.deadlineMs,
         ...(p.only ? { only: p.only } : {}),
         onResult: (r) => {
           const line = progressFor(target.name, r);

@@ -371,7 +371,7 @@ function cardHtml(t: ReportTarget, total: number): string {
 <div class="bar">${segments}</div>
 ${t.health && t.health.status !== 'healthy' ? `<p class="health health-${h(t.health.status)}">${t.health.status === 'unmeasured' ? '<b>not measured:</b> ' : ''}${h(t.health.line)}</p>` : ''}
 <div class="counts">${counts || '<span>every feature supported</span>'}</div>
-<p class="stats"><b>${formatCount(t.usage.requests)}</b> requests${retried > 0 ? ` (${retried} retried)` : ''} · <b>${formatCount(t.usage.promptTokens)}</b> + <b>${formatCount(t.usage.completionTokens)}</b> tokens (prompt + completion) · <b>${h(formatDuration(t.durationMs))}</b></p>
+<p class="stats"><b>${formatCount(t.usage.requests)}</b> requests${retried > 0 ? ` (${retried} retried)` : ''} · <b>${formatCount(t.usage.promptTokens)}</b> + <b>${formatCount(t.usage.completionTokens)}</b> tokens (prompt + completion) · <b>${h(formatDuration(t.durationMs))}</b>${t.deadlineMs !== undefined ? ` (deadline ${h(formatDuration(t.deadlineMs))})` : ''}</p>
 </article>`;
 }
 

@@ -1,6 +1,6 @@
 // The renderers of report.json, and writing them next to it.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { prepareOutDir, writeFileNoFollow } from '../write.js';
 import type { RelaycheckReport } from '../../../spec/generated/types.js';
 import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
@@ -41,8 +41,9 @@ export function renderReport(report: RelaycheckReport, format: ReportFormat, opt
 
 /**
  * Writes `formats` (default all: report.md, report.html, junit.xml) into `outDir`, created
- * if needed. `options.require` marks required features (and fails them in JUnit unless
- * supported); `options.gate` adds the gate's verdict to the Markdown and HTML. Returns the
+ * if needed; a symlink at a file's path is replaced, never written through.
+ * `options.require` marks required features (and fails them in JUnit unless supported);
+ * `options.gate` adds the gate's verdict to the Markdown and HTML. Returns the
  * paths written. Throws on an I/O error.
  */
 export function writeReportFiles(
@@ -51,11 +52,11 @@ export function writeReportFiles(
   formats: readonly ReportFormat[] = REPORT_FORMATS,
   options: RenderOptions = {},
 ): string[] {
-  mkdirSync(outDir, { recursive: true });
+  prepareOutDir(outDir);
   const written: string[] = [];
   for (const format of [...new Set(formats)]) {
     const path = join(outDir, REPORT_FILE_NAMES[format]);
-    writeFileSync(path, renderReport(report, format, options));
+    writeFileNoFollow(path, renderReport(report, format, options));
     written.push(path);
   }
   return written;

@@ -110,12 +110,14 @@ function targetSummaryTable(targets: ReportTarget[], total: number): string[] {
     const tokens = `${formatCount(t.usage.promptTokens)} + ${formatCount(t.usage.completionTokens)}`;
     const share = supportShare(t, total);
     const retries = retryCount(t);
+    // The run's deadline (--deadline), so a reader sees how close the run came to it.
+    const deadline = t.deadlineMs !== undefined ? ` (deadline ${formatDuration(t.deadlineMs)})` : '';
     const requests = `${formatCount(t.usage.requests)}${retries > 0 ? ` (${retries} retried)` : ''}`;
     const supported =
       share.percent === undefined
         ? `${c.supported}/${share.applicable}`
         : `${c.supported}/${share.applicable} (${share.percent}%)`;
-    return `| **${escapeMarkdown(t.name, 80)}** | ${escapeMarkdown(t.model, 80)} | ${supported} | ${problems || '—'} | ${requests} | ${tokens} | ${formatDuration(t.durationMs)} |`;
+    return `| **${escapeMarkdown(t.name, 80)}** | ${escapeMarkdown(t.model, 80)} | ${supported} | ${problems || '—'} | ${requests} | ${tokens} | ${formatDuration(t.durationMs)}${deadline} |`;
   });
   return [
     '| Target | Model | Supported (of those that apply) | Other verdicts | Requests | Tokens (prompt + completion) | Time |',

@@ -1,4 +1,5 @@
 // A strict TypeScript consumer: type-checked with the app's own tsc, against the .d.ts only.
+import { createServer, type Server } from 'node:http';
 import { createMockProvider, type MockOptions, type MockProvider } from 'relaycheck/mock';
 import { runSuite, type RelaycheckReport, type ReportVerdict, type SuiteRun } from 'relaycheck';
 import { renderHtml, renderJunit, renderMarkdown } from 'relaycheck/report';
@@ -17,3 +18,6 @@ export async function check(): Promise<ReportVerdict[]> {
 }
 
 export const register: typeof describeConformance = describeConformance;
+
+// The mock app is a plain Node handler: no @types/express needed to serve it.
+export const server: Server = createServer(mock.app);
