@@ -3,9 +3,9 @@
 // wrong-key and no-key requests are auth's; their refusals are judged here too.
 import type { ReportVerdict } from '../../spec/generated/types.js';
 import { NO_KEY_REQUEST, WRONG_KEY_REQUEST } from './basics.js';
-import { errorMessage, failure, isObject, isRefusal, quote, readReply, streamChunks } from './read.js';
-import { MALFORMED_JSON, PING, UNKNOWN_MODEL } from './requests.js';
-import { judgement, worst, type Observed, type Probe, type RequestSpec } from './types.js';
+import { errorMessage, failure, isObject, isRefusal, quote, readReply, streamChunks } from '../wire/read.js';
+import { MALFORMED_JSON, PING, UNKNOWN_MODEL } from '../wire/requests.js';
+import { judgement, worst, type Observed, type Probe, type RequestSpec } from '../wire/types.js';
 
 export const UNKNOWN_MODEL_REQUEST: RequestSpec = {
   label: 'unknown model',

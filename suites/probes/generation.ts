@@ -15,7 +15,7 @@ import {
   unusable,
   usageInt,
   type Reply,
-} from './read.js';
+} from '../wire/read.js';
 import {
   AFTER_STOP_WORD,
   CAP,
@@ -31,9 +31,9 @@ import {
   STOP_WORD,
   UNKNOWN_PARAM,
   WITH_UNKNOWN_PARAM,
-} from './requests.js';
+} from '../wire/requests.js';
 import { STREAM_REQUEST } from './streaming.js';
-import { judgement, type Judgement, type Probe, type RequestSpec, type Seen } from './types.js';
+import { judgement, type Judgement, type Probe, type RequestSpec, type Seen } from '../wire/types.js';
 
 function notServed(reply: Exclude<Reply, { kind: 'ok' }>, what: string, decisive?: string): Judgement {
   const u = unusable(reply, what);

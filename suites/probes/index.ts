@@ -16,7 +16,7 @@ import {
   toolsStream,
 } from './tools.js';
 import { FEATURE_IDS, type FeatureId } from '../../spec/generated/ids.js';
-import type { Probe } from './types.js';
+import type { Probe } from '../wire/types.js';
 
 /** One probe per feature id: tsc fails when a feature of spec/features.yaml has no probe. */
 const PROBE_OF: { readonly [F in FeatureId]: Probe } = {

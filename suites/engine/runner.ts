@@ -2,12 +2,12 @@
 // target's session (shared, at most `concurrency` in flight), rounds within a probe wait for
 // the rounds before, a probe reading another's exchange simply asks for the same request.
 // Builds the ReportTarget. Never throws: a failing probe is an `error` verdict.
-import { MODEL_ROLES, reportModels, roleInfo } from './roles.js';
-import { features } from '../spec/features.js';
-import type { ReportExchange, ReportResult, ReportTarget } from '../spec/generated/types.js';
-import { PROBES } from './probes/index.js';
-import { MODELS_REQUEST } from './probes/basics.js';
-import { oneLine } from './probes/read.js';
+import { MODEL_ROLES, reportModels, roleInfo } from '../roles.js';
+import { features } from '../../spec/features.js';
+import type { ReportExchange, ReportResult, ReportTarget } from '../../spec/generated/types.js';
+import { PROBES } from '../probes/index.js';
+import { MODELS_REQUEST } from '../probes/basics.js';
+import { oneLine } from '../wire/read.js';
 import {
   healthOf,
   judgeChatAnswer,
@@ -20,9 +20,9 @@ import {
   type Cause,
   type PromptCheck,
 } from './preflight.js';
-import type { ModelRole, Observed, Probe, ProbeContext, RequestSpec, Seen } from './probes/types.js';
+import type { ModelRole, Observed, Probe, ProbeContext, RequestSpec, Seen } from '../wire/types.js';
 import { TargetSession, type Sent, type SessionOptions } from './session.js';
-import type { Target } from './target.js';
+import type { Target } from '../target.js';
 
 export interface RunTargetOptions extends SessionOptions {
   /** Feature ids to run (default: every feature). */

@@ -1,12 +1,12 @@
 // One root cause, one line, in every renderer: a target that could not be measured shows its
 // cause once (not a row of 32 errors), and one cause shared by several features is one item.
 import { describe, expect, it } from 'vitest';
-import { featureIds } from '../../spec/features.js';
-import type { ReportVerdict } from '../../spec/generated/types.js';
-import { renderHtml } from '../../suites/report/render/html.js';
-import { renderMarkdown } from '../../suites/report/render/markdown.js';
-import { renderTable } from '../../suites/report/report-file.js';
-import { report, target } from './render-fixtures.js';
+import { featureIds } from '../../../../spec/features.js';
+import type { ReportVerdict } from '../../../../spec/generated/types.js';
+import { renderHtml } from '../../../../suites/report/render/html.js';
+import { renderMarkdown } from '../../../../suites/report/render/markdown.js';
+import { renderTable } from '../../../../suites/report/report-file.js';
+import { report, target } from '../fixtures.js';
 
 const CAUSE = 'model "gpt-4o-mini" does not exist (HTTP 404 model_not_found): check --model';
 const SHARED = 'HTTP 500 internal error on every streamed request, the same on all 3 attempts';

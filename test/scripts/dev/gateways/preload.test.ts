@@ -3,8 +3,8 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { PRELOAD } from '../../scripts/dev/gateways/process.js';
-import { judgeListeners, readListeners } from '../../scripts/dev/gateways/sockets.js';
+import { PRELOAD } from '../../../../scripts/dev/gateways/process.js';
+import { judgeListeners, readListeners } from '../../../../scripts/dev/gateways/sockets.js';
 
 const { rewrite } = createRequire(import.meta.url)(PRELOAD) as { rewrite: (args: unknown[]) => unknown[] };
 

@@ -1,12 +1,12 @@
 // The Markdown report: matrix rows in catalogue order, one symbol per verdict, a legend,
 // per-target details, and nothing a hostile server wrote can become markup.
 import { describe, expect, it } from 'vitest';
-import { featureIds, features } from '../../spec/features.js';
-import { validate } from '../../spec/validators.js';
-import { evaluateGate } from '../../suites/report/gate/index.js';
-import { renderMarkdown, VERDICT_INFO, VERDICTS } from '../../suites/report/render/index.js';
-import { summaryMarkdown } from '../../suites/report/render/markdown.js';
-import { fixtureReport, HOSTILE, report, result, target, VERDICTS_A, VERDICTS_B } from './render-fixtures.js';
+import { featureIds, features } from '../../../../spec/features.js';
+import { validate } from '../../../../spec/validators.js';
+import { evaluateGate } from '../../../../suites/report/gate/index.js';
+import { renderMarkdown, VERDICT_INFO, VERDICTS } from '../../../../suites/report/render/index.js';
+import { summaryMarkdown } from '../../../../suites/report/render/markdown.js';
+import { fixtureReport, HOSTILE, report, result, target, VERDICTS_A, VERDICTS_B } from '../fixtures.js';
 
 /** The matrix rows: [feature id, importance, ...cells] in document order. */
 function matrixRows(md: string): string[][] {

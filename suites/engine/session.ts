@@ -2,21 +2,21 @@
 // sends each distinct request once (probes asking for the same request share it, even while
 // it is in flight), keeps at most `concurrency` requests in flight, and counts what the run
 // cost (requests, including retries, and the tokens the relay reported).
-import { modelForRole } from './roles.js';
+import { modelForRole } from '../roles.js';
 import { createLimiter, type Limiter } from './concurrency.js';
-import { isObject, streamChunks, usageInt } from './probes/read.js';
-import { WRONG_KEY } from './probes/requests.js';
-import type { ModelRole, RequestSpec } from './probes/types.js';
-import type { Target } from './target.js';
-import { toCurl } from './transport/curl.js';
+import { isObject, streamChunks, usageInt } from '../wire/read.js';
+import { WRONG_KEY } from '../wire/requests.js';
+import type { ModelRole, RequestSpec } from '../wire/types.js';
+import type { Target } from '../target.js';
+import { toCurl } from '../transport/curl.js';
 import {
   exchange,
   type ExchangeLimits,
   type ExchangeOptions,
   type ExchangeRequest,
   type ExchangeResult,
-} from './transport/http.js';
-import { createRedactor, type Redactor } from './transport/redact.js';
+} from '../transport/http.js';
+import { createRedactor, type Redactor } from '../transport/redact.js';
 
 export interface SessionOptions {
   /** Requests in flight at once (default 4). */

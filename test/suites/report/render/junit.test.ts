@@ -1,9 +1,9 @@
 // The JUnit report: well-formed XML 1.0, one testcase per target × feature, the verdict →
 // outcome mapping, and required features failing unless supported.
 import { describe, expect, it } from 'vitest';
-import { featureIds } from '../../spec/features.js';
-import { junitOutcome, renderJunit } from '../../suites/report/render/index.js';
-import { CDATA_END, fixtureReport, report, target } from './render-fixtures.js';
+import { featureIds } from '../../../../spec/features.js';
+import { junitOutcome, renderJunit } from '../../../../suites/report/render/index.js';
+import { CDATA_END, fixtureReport, report, target } from '../fixtures.js';
 
 interface XmlElement {
   name: string;

@@ -5,11 +5,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { reportCommand } from '../../scripts/cli/commands/report.js';
-import { featureIds } from '../../spec/features.js';
-import { fixtureReport, report, target } from './render-fixtures.js';
+import { reportCommand } from '../../../../scripts/cli/commands/report.js';
+import { featureIds } from '../../../../spec/features.js';
+import { fixtureReport, report, target } from '../../../suites/report/fixtures.js';
 
-const BIN = fileURLToPath(new URL('../../bin/relaycheck.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../../bin/relaycheck.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'relaycheck-report-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

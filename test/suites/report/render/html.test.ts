@@ -1,11 +1,11 @@
 // The HTML report: one self-contained file, nothing fetched, every string from the report
 // escaped, the report data embedded as JSON that parses back to the report.
 import { describe, expect, it } from 'vitest';
-import { featureIds } from '../../spec/features.js';
-import { renderHtml } from '../../suites/report/render/index.js';
-import { mergeReports } from '../../suites/report/render/model.js';
-import { evaluateGate } from '../../suites/report/gate/index.js';
-import { CDATA_END, fixtureReport, HOSTILE, report, target } from './render-fixtures.js';
+import { featureIds } from '../../../../spec/features.js';
+import { renderHtml } from '../../../../suites/report/render/index.js';
+import { mergeReports } from '../../../../suites/report/render/model.js';
+import { evaluateGate } from '../../../../suites/report/gate/index.js';
+import { CDATA_END, fixtureReport, HOSTILE, report, target } from '../fixtures.js';
 
 function embeddedJson(html: string): { report: unknown; featureCount: number } {
   const m = /<script type="application\/json" id="relaycheck-data">([\s\S]*?)<\/script>/.exec(html);

@@ -1,13 +1,13 @@
 // Small reports built in code for the renderer, gate and `relaycheck report` tests: three
 // targets, every verdict, and evidence full of hostile strings.
-import { featureIds } from '../../spec/features.js';
+import { featureIds } from '../../../spec/features.js';
 import type {
   RelaycheckReport,
   ReportExchange,
   ReportResult,
   ReportTarget,
   ReportVerdict,
-} from '../../spec/generated/types.js';
+} from '../../../spec/generated/types.js';
 
 export const HOSTILE = '</script><img src=x onerror=alert(1)>';
 export const CDATA_END = 'x]]>y';

@@ -1,11 +1,11 @@
 // The gateway report's pure parts on synthetic input: the journal tracing (what a gateway
 // forwarded vs what the suite sent), the optimal pairing, and the matrix/deviation renderer.
 import { describe, expect, it } from 'vitest';
-import type { JournalEntry } from '../../mock-server/index.js';
-import type { ReportExchange, ReportResult, ReportTarget } from '../../spec/generated/types.js';
-import { assignMinCost } from '../../scripts/dev/gateways/assign.js';
-import { deviations, diffBodies, traceReport } from '../../scripts/dev/gateways/forwarding.js';
-import { renderGatewaysMarkdown, type GatewaysDoc } from '../../scripts/dev/gateways/render.js';
+import type { JournalEntry } from '../../../../mock-server/index.js';
+import type { ReportExchange, ReportResult, ReportTarget } from '../../../../spec/generated/types.js';
+import { assignMinCost } from '../../../../scripts/dev/gateways/assign.js';
+import { deviations, diffBodies, traceReport } from '../../../../scripts/dev/gateways/forwarding.js';
+import { renderGatewaysMarkdown, type GatewaysDoc } from '../../../../scripts/dev/gateways/render.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00.000Z');
 const iso = (ms: number): string => new Date(T0 + ms).toISOString();

@@ -1,7 +1,7 @@
 // The loopback check of scripts/dev/gateways: /proc/net/tcp{,6} parsed, and a gateway
 // refused unless every socket it listens on is bound to 127.0.0.1.
 import { describe, expect, it } from 'vitest';
-import { judgeListeners, parseProcNetTcp } from '../../scripts/dev/gateways/sockets.js';
+import { judgeListeners, parseProcNetTcp } from '../../../../scripts/dev/gateways/sockets.js';
 
 const TCP = [
   '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',

@@ -9,12 +9,12 @@
 //                      answers, the model exists and follows a trivial instruction, and two
 //                      different prompts get two different answers
 //   one request        to each other configured model (reasoning, vision)
-import { MODEL_ROLES } from './roles.js';
-import type { ReportHealth } from '../spec/generated/types.js';
-import { BASIC_REQUEST } from './probes/basics.js';
-import { errorMessage, isErrorBody, isObject, oneLine } from './probes/read.js';
-import { BASIC, reasoningBody, user, WITH_IMAGE } from './probes/requests.js';
-import type { ModelRole, Observed, RequestSpec } from './probes/types.js';
+import { MODEL_ROLES } from '../roles.js';
+import type { ReportHealth } from '../../spec/generated/types.js';
+import { BASIC_REQUEST } from '../probes/basics.js';
+import { errorMessage, isErrorBody, isObject, oneLine } from '../wire/read.js';
+import { BASIC, reasoningBody, user, WITH_IMAGE } from '../wire/requests.js';
+import type { ModelRole, Observed, RequestSpec } from '../wire/types.js';
 
 /** Prompt B: like the basic request (prompt A), another text to repeat. */
 export const PROMPT_B = 'Output exactly: one two three four';

@@ -6,15 +6,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { featureIds } from '../../spec/features.js';
-import { BREAK_HEADER, createMockProvider, type MockProvider } from '../../mock-server/index.js';
-import type { RelaycheckReport } from '../../spec/generated/types.js';
-import { validate } from '../../spec/validators.js';
-import { runCommand } from '../../scripts/cli/commands/run.js';
-import { KEY } from './helpers.js';
+import { featureIds } from '../../../../spec/features.js';
+import { BREAK_HEADER, createMockProvider, type MockProvider } from '../../../../mock-server/index.js';
+import type { RelaycheckReport } from '../../../../spec/generated/types.js';
+import { validate } from '../../../../spec/validators.js';
+import { runCommand } from '../../../../scripts/cli/commands/run.js';
+import { KEY } from '../../../suites/helpers.js';
 
 const run = promisify(execFile);
-const BIN = new URL('../../bin/relaycheck.js', import.meta.url).pathname;
+const BIN = new URL('../../../../bin/relaycheck.js', import.meta.url).pathname;
 
 let mock: MockProvider;
 let baseUrl: string;

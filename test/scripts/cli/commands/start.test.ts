@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadRelays } from '../../spec/relays.js';
-import { validate } from '../../spec/validators.js';
+import { loadRelays } from '../../../../spec/relays.js';
+import { validate } from '../../../../spec/validators.js';
 
-const BIN = fileURLToPath(new URL('../../bin/relaycheck.js', import.meta.url));
+const BIN = fileURLToPath(new URL('../../../../bin/relaycheck.js', import.meta.url));
 
 describe('relaycheck start (the main job)', () => {
   it('probes the mock as every documented relay, prints the comparison and writes every format', async () => {

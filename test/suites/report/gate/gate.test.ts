@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ReportVerdict } from '../../spec/generated/types.js';
-import { runGate } from '../../scripts/cli/commands/report.js';
+import type { ReportVerdict } from '../../../../spec/generated/types.js';
+import { runGate } from '../../../../scripts/cli/commands/report.js';
 import {
   baselineFromReport,
   BaselineError,
@@ -14,9 +14,9 @@ import {
   parseBaseline,
   serializeBaseline,
   type Baseline,
-} from '../../suites/report/gate/index.js';
-import { isMeasured, verdictRank, VERDICTS } from '../../suites/report/render/index.js';
-import { report, target } from './render-fixtures.js';
+} from '../../../../suites/report/gate/index.js';
+import { isMeasured, verdictRank, VERDICTS } from '../../../../suites/report/render/index.js';
+import { report, target } from '../fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'relaycheck-gate-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,9 +1,9 @@
 // `relaycheck spec` lists the ids its --help promises, straight from the catalogues.
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { breakIds } from '../../spec/breaks.js';
-import { featureGroups, featureIds } from '../../spec/features.js';
-import { relayIds } from '../../spec/relays.js';
-import { specCommand } from '../../scripts/cli/commands/spec.js';
+import { breakIds } from '../../../../spec/breaks.js';
+import { featureGroups, featureIds } from '../../../../spec/features.js';
+import { relayIds } from '../../../../spec/relays.js';
+import { specCommand } from '../../../../scripts/cli/commands/spec.js';
 
 async function spec(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';

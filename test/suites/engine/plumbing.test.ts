@@ -1,12 +1,12 @@
 // Targets and config, the per-target session (sharing, limits, counting, reproducers), the
 // concurrency limiter and the report's text forms.
 import { describe, expect, it } from 'vitest';
-import type { ReportTarget } from '../../spec/generated/types.js';
-import { createLimiter } from '../../suites/concurrency.js';
-import { buildReport, progressLine, renderTable } from '../../suites/report/report-file.js';
-import { TargetSession } from '../../suites/session.js';
-import { ConfigError, parseConfig, parseHeaderFlag, resolveTarget } from '../../suites/target.js';
-import { KEY, completion, localServer, target } from './helpers.js';
+import type { ReportTarget } from '../../../spec/generated/types.js';
+import { createLimiter } from '../../../suites/engine/concurrency.js';
+import { buildReport, progressLine, renderTable } from '../../../suites/report/report-file.js';
+import { TargetSession } from '../../../suites/engine/session.js';
+import { ConfigError, parseConfig, parseHeaderFlag, resolveTarget } from '../../../suites/target.js';
+import { KEY, completion, localServer, target } from '../helpers.js';
 
 describe('config and targets', () => {
   it('parses targets with defaults', () => {

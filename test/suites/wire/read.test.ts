@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { features } from '../../spec/features.js';
-import { PROBES } from '../../suites/probes/index.js';
-import { assembleChunks, isRefusal, readReply, unfence } from '../../suites/probes/read.js';
-import type { RequestSpec } from '../../suites/probes/types.js';
-import { failed, json, ok, sse, sseOf, text, textChunks } from './helpers.js';
+import { features } from '../../../spec/features.js';
+import { PROBES } from '../../../suites/probes/index.js';
+import { assembleChunks, isRefusal, readReply, unfence } from '../../../suites/wire/read.js';
+import type { RequestSpec } from '../../../suites/wire/types.js';
+import { failed, json, ok, sse, sseOf, text, textChunks } from '../helpers.js';
 
 describe('the probe catalogue', () => {
   it('has exactly one probe per feature of spec/features.yaml, with the same needs', () => {
