@@ -6,7 +6,7 @@ import { describe, test } from 'vitest';
 import { features } from '../spec/features.js';
 import type { ReportResult, ReportVerdict } from '../spec/generated/types.js';
 import { runSuite, type SuiteRun, type SuiteTarget } from './index.js';
-import type { RunTargetOptions } from './engine/runner.js';
+import type { RunTargetOptions } from './run.js';
 import { VERDICT_TABLE, type VitestOutcome } from './verdicts.js';
 
 export interface ConformanceOptions extends SuiteTarget {

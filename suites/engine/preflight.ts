@@ -11,9 +11,8 @@
 //   one request        to each other configured model (reasoning, vision)
 import { MODEL_ROLES } from '../roles.js';
 import type { ReportHealth } from '../../spec/generated/types.js';
-import { BASIC_REQUEST } from '../probes/basics.js';
 import { errorMessage, isErrorBody, isObject, oneLine } from '../wire/read.js';
-import { BASIC, reasoningBody, user, WITH_IMAGE } from '../wire/requests.js';
+import { BASIC, BASIC_REQUEST, reasoningBody, user, WITH_IMAGE } from '../wire/requests.js';
 import type { ModelRole, Observed, RequestSpec } from '../wire/types.js';
 
 /** Prompt B: like the basic request (prompt A), another text to repeat. */

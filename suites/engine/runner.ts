@@ -1,13 +1,13 @@
 // Runs the probes against one target: every probe starts at once, requests go through the
 // target's session (shared, at most `concurrency` in flight), rounds within a probe wait for
 // the rounds before, a probe reading another's exchange simply asks for the same request.
-// Builds the ReportTarget. Never throws: a failing probe is an `error` verdict.
-import { MODEL_ROLES, reportModels, roleInfo } from '../roles.js';
+// Builds the ReportTarget. Never throws: a failing probe is an `error` verdict. The probes are
+// handed in (suites/run.ts hands the catalogue's): the engine reads nothing from probes/.
+import { MODEL_ROLES, reportModels } from '../roles.js';
 import { features } from '../../spec/features.js';
-import type { ReportExchange, ReportResult, ReportTarget } from '../../spec/generated/types.js';
-import { PROBES } from '../probes/index.js';
-import { MODELS_REQUEST } from '../probes/basics.js';
+import type { ReportResult, ReportTarget } from '../../spec/generated/types.js';
 import { oneLine } from '../wire/read.js';
+import { MODELS_REQUEST } from '../wire/requests.js';
 import {
   healthOf,
   judgeChatAnswer,
@@ -15,19 +15,18 @@ import {
   judgePromptSensitivity,
   MODEL_UNUSABLE,
   preflightRequest,
-  PROMPT_INSENSITIVE,
-  ROLE_FLAG,
   type Cause,
   type PromptCheck,
 } from './preflight.js';
-import type { ModelRole, Observed, Probe, ProbeContext, RequestSpec, Seen } from '../wire/types.js';
+import type { Judgement, ModelRole, Observed, Probe, ProbeContext, RequestSpec, Seen } from '../wire/types.js';
 import { TargetSession, type Sent, type SessionOptions } from './session.js';
 import type { Target } from '../target.js';
+import { decide, type Decision, type Exchange, type Facts, type PreflightFindings } from './verdict.js';
 
 export interface RunTargetOptions extends SessionOptions {
   /** Feature ids to run (default: every feature). */
   only?: readonly string[];
-  /** Default: every probe (tests may pass their own). */
+  /** Default (suites/run.ts): every probe of the catalogue (tests may pass their own). */
   probes?: readonly Probe[];
   /**
    * Default true. False skips the preflight's judgement (tests that exercise each probe's
@@ -45,8 +44,6 @@ export interface TargetRun {
   problems: string[];
 }
 
-const ROLE_NAME = (role: ModelRole): string => roleInfo(role).name;
-
 function contextFor(session: TargetSession, probe: Probe): ProbeContext | undefined {
   const model = session.modelFor(probe.needs);
   if (model === undefined) return undefined;
@@ -62,14 +59,14 @@ function errorText(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-async function runProbe(probe: Probe, session: TargetSession, ctx: ProbeContext): Promise<ReportResult> {
+/** The judge's verdict on a probe's exchanges, or an internal error when the probe threw. */
+async function runProbe(
+  probe: Probe,
+  session: TargetSession,
+  ctx: ProbeContext,
+): Promise<{ judged: Judgement; used: Exchange[]; threw: boolean }> {
   const seen: Record<string, Observed> = {};
-  const used: Array<{ label: string; sent: Sent }> = [];
-  let verdict: ReportResult['verdict'];
-  let summary: string;
-  let warnings: string[] | undefined;
-  let details: Record<string, unknown> | undefined;
-  let decisive: string | undefined;
+  const used: Exchange[] = [];
   try {
     for (const step of probe.steps) {
       const specs: readonly RequestSpec[] = typeof step === 'function' ? step(seen as Seen, ctx) : step;
@@ -79,95 +76,46 @@ async function runProbe(probe: Probe, session: TargetSession, ctx: ProbeContext)
         used.push({ label: spec.label, sent: sent[i]! });
       });
     }
-    const j = probe.judge(seen as Seen, ctx);
-    ({ verdict, summary, warnings, details, decisive } = j);
-    const overruled = transportOverrule(verdict, summary, used) ?? repeatedFailure(verdict, used);
-    if (overruled) ({ verdict, summary, decisive } = overruled);
+    return { judged: probe.judge(seen as Seen, ctx), used, threw: false };
   } catch (e) {
-    verdict = 'error';
-    summary = `internal error in the ${probe.feature} probe: ${errorText(e)}`;
+    // A probe that throws measured nothing; no overrule applies to an internal error.
+    const summary = `internal error in the ${probe.feature} probe: ${errorText(e)}`;
+    return { judged: { verdict: 'error', summary }, used, threw: true };
   }
-  const evidence: ReportExchange[] = used.map(({ label, sent }) => ({ ...sent.result.evidence, label }));
-  const decisiveUse = used.find((u) => u.label === decisive) ?? used[used.length - 1];
+}
+
+/** The report's result for a verdict: its evidence redacted, a reproducer for the decisive exchange. */
+function resultOf(
+  feature: string,
+  session: TargetSession,
+  verdict: Decision | Judgement,
+  evidence: readonly Exchange[],
+): ReportResult {
+  const decisive = evidence.find((u) => u.label === verdict.decisive) ?? evidence[evidence.length - 1];
   const result: ReportResult = {
-    feature: probe.feature,
-    verdict,
-    summary: session.redactor.text(oneLine(summary, 500)),
-    evidence,
-    reproduce: decisiveUse ? session.curl(decisiveUse.sent) : '',
+    feature,
+    verdict: verdict.verdict,
+    summary: session.redactor.text(oneLine(verdict.summary, 500)),
+    evidence: evidence.map(({ label, sent }) => ({ ...sent.result.evidence, label })),
+    reproduce: decisive ? session.curl(decisive.sent) : '',
   };
-  if (used.some((u) => u.sent.result.attempts > 1)) session.retried.add(probe.feature);
+  const { warnings, details } = verdict as Partial<Judgement>;
   if (warnings && warnings.length > 0) result.warnings = warnings.map((w) => session.redactor.text(w));
   if (details && Object.keys(details).length > 0)
     result.details = session.redactor.json(details) as Record<string, unknown>;
   return result;
 }
 
-/**
- * Transport facts no judge may overlook, whatever the answer seemed to say: a redirect is
- * never followed, so nothing was measured (`error`); an answer that is not valid UTF-8 is
- * `broken` (strict clients fail to decode it; relaycheck read it with U+FFFD in place).
- */
-export function transportOverrule(
-  verdict: ReportResult['verdict'],
-  summary: string,
-  used: ReadonlyArray<{ label: string; sent: Sent }>,
-): { verdict: ReportResult['verdict']; summary: string; decisive: string } | null {
-  if (verdict === 'broken' || verdict === 'error' || verdict === 'skipped') return null;
-  const redirected = used.find((u) => u.sent.result.error?.kind === 'redirect');
-  if (redirected) {
-    return {
-      verdict: 'error',
-      summary: `could not measure: ${redirected.label} was redirected (${redirected.sent.result.error!.message}); relaycheck never follows redirects`,
-      decisive: redirected.label,
-    };
-  }
-  const garbled = used.find((u) => u.sent.result.error?.kind === 'invalid-utf8');
-  if (garbled) {
-    return {
-      verdict: 'broken',
-      summary: `${garbled.label}: ${garbled.sent.result.error!.message}, which clients that decode strictly reject; read anyway: ${summary}`,
-      decisive: garbled.label,
-    };
-  }
-  return null;
-}
-
-/**
- * A request that failed the same way on every attempt (same 5xx status and body, or the
- * same connection error) is a deterministic failure of the feature, not transport trouble:
- * `broken` with that evidence. The preflight succeeded, so the target as a whole works.
- */
-export function repeatedFailure(
-  verdict: ReportResult['verdict'],
-  used: ReadonlyArray<{ label: string; sent: Sent }>,
-): { verdict: ReportResult['verdict']; summary: string; decisive: string } | null {
-  if (verdict !== 'error') return null;
-  const failed = used.find((u) => u.sent.result.repeatedFailure === true);
-  if (!failed) return null;
-  const r = failed.sent.result;
-  const how =
-    r.status !== null
-      ? `HTTP ${r.status}: ${oneLine(r.text, 160) || '(empty body)'}`
-      : `${r.error?.kind ?? 'network'}: ${r.error?.message ?? 'no response'}`;
-  return {
-    verdict: 'broken',
-    summary: `${failed.label} failed the same way on all ${r.attempts} attempts (${how}) while plain chat requests work`,
-    decisive: failed.label,
-  };
-}
-
-function skipped(feature: string, summary: string): ReportResult {
-  return { feature, verdict: 'skipped', summary, evidence: [], reproduce: '' };
-}
-
 /** Run the catalogue (or `only`) against one target. */
-export async function runTarget(target: Target, options: RunTargetOptions = {}): Promise<TargetRun> {
+export async function runTarget(
+  target: Target,
+  options: RunTargetOptions & { probes: readonly Probe[] },
+): Promise<TargetRun> {
   const now = options.now ?? Date.now;
   const started = now();
   const session = new TargetSession(target, options);
   const catalogue = features().map((f) => f.id);
-  const probes = options.probes ?? PROBES;
+  const probes = options.probes;
   const wanted = options.only ? catalogue.filter((id) => options.only!.includes(id)) : catalogue;
   const problems: string[] = [];
   const emit = (r: ReportResult): ReportResult => {
@@ -179,12 +127,12 @@ export async function runTarget(target: Target, options: RunTargetOptions = {}):
     return r;
   };
 
-  // Preflight (suites/preflight.ts judges it): GET /models (models.list's own request) and
+  // Preflight (suites/engine/preflight.ts judges it): GET /models (models.list's own request) and
   // up to 3 tiny chat requests per model, before the catalogue: a target that cannot be
   // measured gets one root cause instead of a catalogue of confident wrong verdicts.
   const keyHint = `${target.keyEnv} and --auth`;
   const modelsSent = await session.send(MODELS_REQUEST, 'model');
-  const pre: Array<{ label: string; sent: Sent }> = [{ label: 'preflight', sent: modelsSent }];
+  const pre: Exchange[] = [{ label: 'preflight', sent: modelsSent }];
   let fatal: (Cause & { sent: Sent }) | undefined;
   const missing: Array<{ role: ModelRole; sent: Sent } & Cause> = [];
   let prompt: PromptCheck | undefined;
@@ -213,44 +161,33 @@ export async function runTarget(target: Target, options: RunTargetOptions = {}):
   }
   if (pre.some((p) => p.sent.result.attempts > 1)) session.retried.add('preflight');
   const health = healthOf(fatal, missing, prompt);
-  const evidenceOf = (sent: Sent, label: string): ReportExchange => ({ ...sent.result.evidence, label });
-  const notMeasured = (feature: string, cause: Cause, sent: Sent): ReportResult =>
-    emit({
-      feature,
-      verdict: 'error',
-      summary: session.redactor.text(`not measured: ${cause.line}`),
-      evidence: [evidenceOf(sent, 'preflight')],
-      reproduce: session.curl(sent),
-    });
   if (fatal) problems.push(`${target.name}: ${session.redactor.text(fatal.line)}`);
   for (const m of missing) problems.push(`${target.name}: ${session.redactor.text(m.line)}`);
   const byFeature = new Map(features().map((f) => [f.id, f]));
+  const preflight: PreflightFindings = {
+    missing,
+    exchanges: pre,
+    ...(fatal ? { fatal } : {}),
+    ...(prompt ? { prompt } : {}),
+  };
 
-  let results: ReportResult[];
-  if (fatal) {
-    const cause = fatal;
-    results = wanted.map((feature) => notMeasured(feature, cause, cause.sent));
-  } else {
-    results = await Promise.all(
-      wanted.map(async (feature) => {
-        const probe = probes.find((p) => p.feature === feature);
-        if (!probe) return emit(skipped(feature, 'no probe is defined for this feature yet'));
-        const ctx = contextFor(session, probe);
-        if (!ctx) return emit(skipped(feature, `no ${ROLE_NAME(probe.needs)} configured (${ROLE_FLAG[probe.needs]})`));
-        const gone = missing.find((m) => m.role === probe.needs);
-        if (gone) return notMeasured(feature, gone, gone.sent);
-        if (prompt && !prompt.promptSensitive && byFeature.get(feature)?.contentDependent === true)
-          return emit({
-            feature,
-            verdict: 'inconclusive',
-            summary: `inconclusive: ${PROMPT_INSENSITIVE} (the preflight's two different prompts got the same answer or an echo)`,
-            evidence: pre.slice(1, 3).map((p) => evidenceOf(p.sent, p.label)),
-            reproduce: pre[1] ? session.curl(pre[1].sent) : '',
-          });
-        return emit(await runProbe(probe, session, ctx));
-      }),
-    );
-  }
+  // Every verdict goes through suites/engine/verdict.ts: the steps that need no answer first,
+  // then the probe and its judge, then the steps that may overrule the judge.
+  const results = await Promise.all(
+    wanted.map(async (feature) => {
+      const probe = probes.find((p) => p.feature === feature);
+      const ctx = probe && contextFor(session, probe);
+      const facts: Facts = { feature, entry: byFeature.get(feature), probe, configured: ctx !== undefined, preflight };
+      const before = decide('before', facts);
+      if (before) return emit(resultOf(feature, session, before, before.evidence ?? []));
+      // The steps 'no probe' and 'model not configured' saw to it that both exist.
+      const { judged, used, threw } = await runProbe(probe!, session, ctx!);
+      if (used.some((u) => u.sent.result.attempts > 1)) session.retried.add(feature);
+      const after = threw ? null : decide('after', { ...facts, judged, used });
+      const final = { ...judged, ...after };
+      return emit(resultOf(feature, session, { ...final, summary: oneLine(final.summary, 500) }, used));
+    }),
+  );
 
   const report: ReportTarget = {
     name: target.name,

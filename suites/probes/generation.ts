@@ -3,7 +3,6 @@
 // compares with an answer the model gives without it, or uses a prompt whose answer is
 // known ("Count from 1 to 50", "Output exactly: alpha beta gamma delta").
 import type { ReportVerdict } from '../../spec/generated/types.js';
-import { BASIC_REQUEST } from './basics.js';
 import {
   errorMessage,
   failure,
@@ -18,6 +17,7 @@ import {
 } from '../wire/read.js';
 import {
   AFTER_STOP_WORD,
+  BASIC_REQUEST,
   CAP,
   COUNT_TO,
   LOGPROBS,

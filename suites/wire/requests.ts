@@ -9,6 +9,7 @@
 // `stream: false` explicitly. Reasoning-model requests set no temperature (o-series models
 // refuse any but the default).
 import { solidPngDataUrl } from './png.js';
+import type { RequestSpec } from './types.js';
 
 export type Body = Record<string, unknown>;
 
@@ -243,3 +244,10 @@ export const UNKNOWN_MODEL = 'relaycheck-no-such-model';
 export const MALFORMED_JSON = '{"messages": [{"role": "user", "content": "Output exactly: OK"}], "max_tokens": 5,';
 /** Sent in the target's auth scheme instead of the real key. */
 export const WRONG_KEY = 'sk-relaycheck-wrong-key-0000000000';
+
+// Requests the engine sends too (the preflight shares them with probes, byte for byte, so the
+// session sends each once): they live here, below both, and the engine never reads probes/.
+export const BASIC_REQUEST: RequestSpec = { label: 'basic', body: BASIC };
+export const NO_KEY_REQUEST: RequestSpec = { label: 'no key', body: PING, auth: 'none', noRetry: true };
+export const WRONG_KEY_REQUEST: RequestSpec = { label: 'wrong key', body: PING, auth: 'wrong', noRetry: true };
+export const MODELS_REQUEST: RequestSpec = { label: 'models', method: 'GET', path: '/models' };

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ReportTarget } from '../../spec/generated/types.js';
 import { validate } from '../../spec/validators.js';
 import { buildReport } from '../../suites/report/report-file.js';
-import { runTarget } from '../../suites/engine/runner.js';
+import { runTarget } from '../../suites/run.js';
 import type { ExchangeLimits } from '../../suites/transport/http.js';
 import { KEY, localServer, target } from '../suites/helpers.js';
 

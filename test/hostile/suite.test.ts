@@ -12,7 +12,7 @@ import type { ReportTarget } from '../../spec/generated/types.js';
 import { validate } from '../../spec/validators.js';
 import { writeReportFiles } from '../../suites/report/render/index.js';
 import { buildReport, writeReport } from '../../suites/report/report-file.js';
-import { runTarget } from '../../suites/engine/runner.js';
+import { runTarget } from '../../suites/run.js';
 import type { ExchangeLimits } from '../../suites/transport/http.js';
 import { KEY, target } from '../suites/helpers.js';
 import { HUGE_BODY_BYTES, startHostile, type HostileKind, type HostileServer } from './servers.js';

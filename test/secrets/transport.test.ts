@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockProvider, type MockProvider } from '../../mock-server/index.js';
 import { writeReportFiles } from '../../suites/report/render/index.js';
 import { buildReport, writeReport } from '../../suites/report/report-file.js';
-import { runTarget } from '../../suites/engine/runner.js';
+import { runTarget } from '../../suites/run.js';
 import { createRedactor } from '../../suites/transport/redact.js';
 import { target } from '../suites/helpers.js';
 

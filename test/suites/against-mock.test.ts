@@ -12,7 +12,7 @@ import { loadRelays } from '../../spec/relays.js';
 import { runAgainstMock } from '../../suites/against-mock.js';
 import { validate } from '../../spec/validators.js';
 import { buildReport, renderTable } from '../../suites/report/report-file.js';
-import { runTarget } from '../../suites/engine/runner.js';
+import { runTarget } from '../../suites/run.js';
 import { KEY, target } from './helpers.js';
 
 const STREAMED = [

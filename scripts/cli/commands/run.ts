@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { featureGroups, features, isFeatureId } from '../../../spec/features.js';
 import { parseBaseline } from '../../../suites/report/gate/baseline.js';
 import { buildReport, progressLine, renderTable, writeReport } from '../../../suites/report/report-file.js';
-import { runTarget } from '../../../suites/engine/runner.js';
+import { runTarget } from '../../../suites/run.js';
 import {
   ConfigError,
   checkBaseUrl,

@@ -20,7 +20,7 @@ import { loadProfile } from '../../../mock-server/profile.js';
 import { relayIds } from '../../../spec/relays.js';
 import { writeReportFiles } from '../../../suites/report/render/index.js';
 import { buildReport, writeReport } from '../../../suites/report/report-file.js';
-import { runTarget } from '../../../suites/engine/runner.js';
+import { runTarget } from '../../../suites/run.js';
 import type { ExchangeLimits } from '../../../suites/transport/http.js';
 import { createRedactor } from '../../../suites/transport/redact.js';
 import { HOSTILE_KINDS, startHostile, type HostileKind } from '../../../test/hostile/servers.js';
