@@ -71,8 +71,11 @@ function failingPaths(example: Example): string[] {
 }
 
 describe('spec/examples', () => {
-  it('holds examples from every seed document', () => {
-    expect(new Set(examples.map(([, e]) => e.source))).toEqual(new Set(SEED_FILES));
+  it('holds examples from the seed documents, and only from them', () => {
+    // A subset: a dialect added later brings its source document, not necessarily examples.
+    const sources = new Set(examples.map(([, e]) => e.source));
+    expect(sources.size).toBeGreaterThan(1);
+    for (const source of sources) expect(SEED_FILES, String(source)).toContain(source);
   });
 
   it.each(examples)('%s is well-formed', (file, example) => {
