@@ -2,7 +2,7 @@
 // suite's wall time and cold start, and peers. Verdicts and Markdown sections.
 import type { AimockResult } from './aimock.js';
 import { aimockVerdicts, renderAimock } from './aimock-report.js';
-import type { Verdict } from './report.js';
+import type { Verdict } from './verdict.js';
 import type { BurstResult, PacingResult } from './streaming.js';
 import type { ColdStart, RoundsInfo, SuiteRun } from './suite.js';
 import { fmt } from './stats.js';
