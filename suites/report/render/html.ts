@@ -14,7 +14,7 @@ import { describeFinding, gateHeadline } from '../gate/gate.js';
 import { formatCount, formatDate, formatDuration, REQUIRED_MARK, type RenderOptions } from './base.js';
 import { buildView, retryCount, supportShare, verdictCounts } from './model.js';
 import { READINESS_CSS, readinessHtml } from './readiness.js';
-import { escapeHtml as h, jsonForScript, oneLine } from './text.js';
+import { escapeHtml as h, jsonForScript, oneLine } from '../text.js';
 import { MISSING, VERDICT_INFO, VERDICTS } from './verdicts.js';
 
 export type HtmlOptions = RenderOptions;

@@ -11,7 +11,7 @@ import type { RelaycheckReport, ReportResult, ReportVerdict } from '../../../spe
 import type { RenderOptions } from './base.js';
 import { buildView } from './model.js';
 import { VERDICT_TABLE, type JunitOutcome } from '../../verdicts.js';
-import { escapeXml, escapeXmlAttr, oneLine } from './text.js';
+import { escapeXml, escapeXmlAttr, oneLine } from '../text.js';
 
 export type JunitOptions = Pick<RenderOptions, 'require'>;
 

@@ -15,7 +15,7 @@ import {
 } from './model.js';
 import { formatCount, formatDate, formatDuration, REQUIRED_MARK, type RenderOptions } from './base.js';
 import { READINESS_NOTE, readinessMarkdown, targetReadiness } from './readiness.js';
-import { escapeInline, escapeMarkdown, inlineCode, markdownFence, oneLine } from './text.js';
+import { escapeInline, escapeMarkdown, inlineCode, markdownFence, oneLine } from '../text.js';
 import { MISSING, VERDICT_INFO, VERDICTS } from './verdicts.js';
 
 export interface MarkdownOptions extends RenderOptions {

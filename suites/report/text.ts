@@ -1,7 +1,7 @@
 // Escaping and sanitising for text that came from a report. Summaries and evidence quote
 // servers nobody controls, so every renderer treats every string as hostile.
-import { isSensitiveHeader, REDACTED } from '../../transport/redact.js';
-import type { RelaycheckReport, ReportHeaders } from '../../../spec/generated/types.js';
+import { isSensitiveHeader, REDACTED } from '../transport/redact.js';
+import type { RelaycheckReport, ReportHeaders } from '../../spec/generated/types.js';
 
 /** C0 controls but tab and newline, DEL, C1 controls, lone surrogates: never useful in a rendering. */
 const CONTROL =
