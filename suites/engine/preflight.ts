@@ -1,5 +1,5 @@
 // The preflight, pure: what a few cheap requests sent before the catalogue say about a
-// target's health. The runner (suites/runner.ts) sends them; this file only reads them, so
+// target's health. The runner (suites/engine/runner.ts) sends them; this file only reads them, so
 // every unhealthy kind (unreachable, HTML, redirect, key refused, missing model, no credit,
 // canned answers) is judged and unit-tested without sockets.
 //

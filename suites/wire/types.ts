@@ -1,5 +1,5 @@
 // What a probe is: data describing the requests it needs, and a pure judge that turns what
-// came back into a verdict. The runner (suites/runner.ts) performs the requests; nothing in
+// came back into a verdict. The runner (suites/engine/runner.ts) performs the requests; nothing in
 // suites/probes/ does I/O, so every judge can be unit-tested with hand-made exchanges.
 import type { FeatureNeeds, ReportVerdict } from '../../spec/generated/types.js';
 import type { ExchangeResult } from '../transport/http.js';

@@ -1,6 +1,6 @@
 // Hostile relays, as a fixture: each starts on 127.0.0.1 (port 0), answers GET /models
 // like a relay would (so the run gets past its preflight and every probe meets the hostile
-// behaviour), and misbehaves on everything else. Used by test/hardening/hostile-suite.test.ts
+// behaviour), and misbehaves on everything else. Used by test/hostile/suite.test.ts
 // (small limits, so it is fast) and by scripts/dev/reliability/run.ts (the matrix whose figures
 // go to docs/RELIABILITY.md).
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';

@@ -1,8 +1,8 @@
-// The suite against hostile relays (test/hardening/hostile-servers.ts), through runTarget
+// The suite against hostile relays (test/hostile/servers.ts), through runTarget
 // with small limits: every probe ends within its caps with `broken` or `error` (or `skipped`
 // when the request it builds on got nothing) and a clear one-line summary; the run finishes
 // and writes its report; memory stays bounded; the key reaches nothing but the relay.
-// test/suites/hostile.test.ts has the cases this file does not repeat (a never-ending stream,
+// test/hostile/cases.test.ts has the cases this file does not repeat (a never-ending stream,
 // invalid JSON, HTTP 200 errors, a reset before any byte, an unreachable target).
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-// What test/scripts/secrets.test.ts (the whole CLI flow against a relay echoing the key in
+// What test/secrets/cli.test.ts (the whole CLI flow against a relay echoing the key in
 // error bodies, headers and JSON) does not cover: the key travels only in the auth header
 // and only to the configured origin; a redirect to another origin never carries it (the
 // other origin receives nothing); and echoes a plain search misses (split across stream

@@ -217,7 +217,7 @@ export function renderExtras(x: Extras): string[] {
       L.push('');
     } else {
       const r = s.rounds;
-      L.push(`The full catalogue through \`runTarget\` (suites/runner.ts) in the bench process, against a mock child`);
+      L.push(`The full catalogue through \`runTarget\` (suites/run.ts) in the bench process, against a mock child`);
       L.push(
         '(`apiKeys: [key]`, journal off, models `mock-model` and `mock-reasoner`), as suites/against-mock.ts builds it;',
       );

@@ -1,4 +1,4 @@
-// The preflight's pure judges (suites/preflight.ts), without sockets.
+// The preflight's pure judges (suites/engine/preflight.ts), without sockets.
 import { describe, expect, it } from 'vitest';
 import { healthOf, judgeChatAnswer, judgeModelsList, judgePromptSensitivity } from '../../../suites/engine/preflight.js';
 import { quotaExhausted } from '../../../suites/transport/http.js';
