@@ -1,6 +1,11 @@
 // The preflight's pure judges (suites/engine/preflight.ts), without sockets.
 import { describe, expect, it } from 'vitest';
-import { healthOf, judgeChatAnswer, judgeModelsList, judgePromptSensitivity } from '../../../suites/engine/preflight.js';
+import {
+  healthOf,
+  judgeChatAnswer,
+  judgeModelsList,
+  judgePromptSensitivity,
+} from '../../../suites/engine/preflight.js';
 import { quotaExhausted } from '../../../suites/transport/http.js';
 import { completion, failed, json, text } from '../helpers.js';
 
