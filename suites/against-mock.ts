@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { RelayDialect, ReportTarget } from '../spec/generated/types.js';
 import { expectedVerdicts, modelsFor } from '../spec/relays.js';
 import { createMockProvider } from '../mock-server/index.js';
-import { runTarget, type RunTargetOptions } from './runner.js';
+import { runTarget, type RunTargetOptions } from './run.js';
 import { DEFAULT_KEY_ENV_VAR } from './transport/curl.js';
 
 export interface MockRun {

@@ -3,7 +3,7 @@
 // `relaycheck/report` and the gate.
 import type { RelaycheckReport, ReportResult, ReportTarget } from '../spec/generated/types.js';
 import { buildReport } from './report/report-file.js';
-import { runTarget, type RunTargetOptions, type TargetRun } from './runner.js';
+import { runTarget, type RunTargetOptions, type TargetRun } from './run.js';
 import { defaultTargetName, type AuthScheme, type Target } from './target.js';
 import { DEFAULT_KEY_ENV_VAR } from './transport/curl.js';
 
@@ -18,7 +18,7 @@ export type {
 } from '../spec/generated/types.js';
 export type { AuthScheme, RunConfig, Target, TargetConfig, TargetModels } from './target.js';
 export { ConfigError, loadConfigFile, parseConfig, resolveTarget } from './target.js';
-export { runTarget, type RunTargetOptions, type TargetRun } from './runner.js';
+export { runTarget, type RunTargetOptions, type TargetRun } from './run.js';
 export { buildReport, writeReport, REPORT_FILE } from './report/report-file.js';
 export { features, featureIds } from '../spec/features.js';
 export { DEFAULT_KEY_ENV_VAR } from './transport/curl.js';

@@ -6,7 +6,7 @@ import { describe, test } from 'vitest';
 import { features, selectFeatures } from '../spec/features.js';
 import type { ReportResult, ReportVerdict } from '../spec/generated/types.js';
 import { runSuite, type SuiteRun, type SuiteTarget } from './index.js';
-import type { RunTargetOptions } from './runner.js';
+import type { RunTargetOptions } from './run.js';
 import { inert } from './transport/inert.js';
 import { VERDICT_TABLE, type VitestOutcome } from './verdicts.js';
 

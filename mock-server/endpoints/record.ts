@@ -13,7 +13,7 @@ import { ApiError } from '../core/api-error.js';
 import { OPENAI_SURFACE, openRequest, type AppContext, type PlainHandler, type Surface } from './prologue.js';
 import { sendError, type ErrorState } from '../http/reply.js';
 import { serveFixtureModels, type RecordOptions } from '../assembly/options.js';
-import { createRedactor } from '../../suites/transport/redact.js';
+import { createRedactor } from '../core/redact.js';
 import { FixtureAppender } from '../record/append.js';
 import { clientSecrets, DROP_REQUEST, forwardBounded, recordLimits, shown, upstreamBase } from '../record/upstream.js';
 import { exchangeToFixture, redactFixture } from '../record/exchange.js';

@@ -4,7 +4,7 @@
 import type { ErrorReply, Fixture, FixtureMatch, FixtureReply } from '../../spec/generated/types.js';
 import { lastUserText } from '../core/instructions.js';
 import type { MessageLike } from '../core/tokens.js';
-import { createRedactor } from '../../suites/transport/redact.js';
+import { createRedactor } from '../core/redact.js';
 
 export interface RecordedExchange {
   /** The request body as the client sent it (parsed JSON). */

@@ -2,7 +2,7 @@
 // redirect followed), the headers that may pass back to the client, and the secrets to mask.
 // Bounded like the suite's own exchange, but streaming: the client sees the answer as it comes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isSensitiveHeader, secretsFromHeaders, type Redactor } from '../../suites/transport/redact.js';
+import { isSensitiveHeader, secretsFromHeaders, type Redactor } from '../core/redact.js';
 
 /** Request headers never sent upstream: the client's credentials, and what fetch sets itself. */
 export const DROP_REQUEST =

@@ -2,16 +2,27 @@
 // read one shared exchange (the basic request), so they cost one request together;
 // usage.accounting also borrows the tool probes' plain tool call, a much longer prompt.
 import type { ReportVerdict } from '../../spec/generated/types.js';
-import { failure, isObject, isRefusal, quote, readReply, unusable, type Completion, type JsonObject } from './read.js';
-import { BASIC, PING, TOOL_CALL } from './requests.js';
+import {
+  failure,
+  isObject,
+  isRefusal,
+  quote,
+  readReply,
+  unusable,
+  type Completion,
+  type JsonObject,
+} from '../wire/read.js';
+import {
+  BASIC,
+  BASIC_REQUEST,
+  MODELS_REQUEST,
+  NO_KEY_REQUEST,
+  TOOL_CALL,
+  WRONG_KEY_REQUEST,
+} from '../wire/requests.js';
 import { TOOL_CALL_REQUEST } from './tools.js';
 import { countsOf, usageFindings } from './usage.js';
-import { judgement, worst, type Judgement, type Observed, type Probe, type RequestSpec } from './types.js';
-
-export const BASIC_REQUEST: RequestSpec = { label: 'basic', body: BASIC };
-export const NO_KEY_REQUEST: RequestSpec = { label: 'no key', body: PING, auth: 'none', noRetry: true };
-export const WRONG_KEY_REQUEST: RequestSpec = { label: 'wrong key', body: PING, auth: 'wrong', noRetry: true };
-export const MODELS_REQUEST: RequestSpec = { label: 'models', method: 'GET', path: '/models' };
+import { judgement, worst, type Judgement, type Observed, type Probe, type RequestSpec } from '../wire/types.js';
 
 const FINISH_REASONS = ['stop', 'length', 'tool_calls', 'content_filter', 'function_call'];
 /** Top-level fields of OpenAI's chat.completion; anything else is recorded as an extra. */

@@ -2,10 +2,9 @@
 // every refusal body), errors.in_band (refusing a streamed request before SSE starts). The
 // wrong-key and no-key requests are auth's; their refusals are judged here too.
 import type { ReportVerdict } from '../../spec/generated/types.js';
-import { NO_KEY_REQUEST, WRONG_KEY_REQUEST } from './basics.js';
-import { errorMessage, failure, isObject, isRefusal, quote, readReply, streamChunks } from './read.js';
-import { MALFORMED_JSON, PING, UNKNOWN_MODEL } from './requests.js';
-import { judgement, worst, type Observed, type Probe, type RequestSpec } from './types.js';
+import { errorMessage, failure, isObject, isRefusal, quote, readReply, streamChunks } from '../wire/read.js';
+import { MALFORMED_JSON, NO_KEY_REQUEST, PING, UNKNOWN_MODEL, WRONG_KEY_REQUEST } from '../wire/requests.js';
+import { judgement, worst, type Observed, type Probe, type RequestSpec } from '../wire/types.js';
 
 export const UNKNOWN_MODEL_REQUEST: RequestSpec = {
   label: 'unknown model',

@@ -3,7 +3,6 @@
 // compares with an answer the model gives without it, or uses a prompt whose answer is
 // known ("Count from 1 to 50", "Output exactly: alpha beta gamma delta").
 import type { ReportVerdict } from '../../spec/generated/types.js';
-import { BASIC_REQUEST } from './basics.js';
 import {
   errorMessage,
   failure,
@@ -15,9 +14,10 @@ import {
   unusable,
   usageInt,
   type Reply,
-} from './read.js';
+} from '../wire/read.js';
 import {
   AFTER_STOP_WORD,
+  BASIC_REQUEST,
   CAP,
   COUNT_TO,
   LOGPROBS,
@@ -31,9 +31,9 @@ import {
   STOP_WORD,
   UNKNOWN_PARAM,
   WITH_UNKNOWN_PARAM,
-} from './requests.js';
+} from '../wire/requests.js';
 import { STREAM_REQUEST } from './streaming.js';
-import { judgement, type Judgement, type Probe, type RequestSpec, type Seen } from './types.js';
+import { judgement, type Judgement, type Probe, type RequestSpec, type Seen } from '../wire/types.js';
 
 function notServed(reply: Exclude<Reply, { kind: 'ok' }>, what: string, decisive?: string): Judgement {
   const u = unusable(reply, what);

@@ -1,61 +1,55 @@
-// Every probe, one per feature of spec/features.yaml (a test checks the two lists match).
-import { auth, chatBasic, chatMetadata, modelsList, usageAccounting } from './basics.js';
-import { errorsEnvelope, errorsInBand, errorsStatus } from './errors.js';
-import { logprobs, maxCompletionTokens, maxTokens, n, paramsRange, paramsUnknown, seed, stop } from './generation.js';
-import { developerRole, visionImageUrl } from './inputs.js';
-import { reasoningContent, reasoningEffort } from './reasoning.js';
-import { streamDefault, streamIncludeUsage, streamSse } from './streaming.js';
-import { jsonObject, jsonSchema } from './structured-output.js';
-import {
-  parallelToolCalls,
-  toolChoiceNamed,
-  toolChoiceNone,
-  toolChoiceRequired,
-  toolsCall,
-  toolsHistory,
-  toolsStream,
-} from './tools.js';
-import { FEATURE_IDS, type FeatureId } from '../../spec/generated/ids.js';
-import type { Probe } from './types.js';
+// Every probe, in catalogue order. A probe registers itself by being exported from a group
+// file of this folder (a `Probe` value): adding a feature's probe edits its group file only.
+// read.test.ts checks every feature of spec/features.yaml has exactly one.
+import { features } from '../../spec/features.js';
+import type { Probe } from '../wire/types.js';
+import * as basics from './basics.js';
+import * as errors from './errors.js';
+import * as generation from './generation.js';
+import * as inputs from './inputs.js';
+import * as reasoning from './reasoning.js';
+import * as streaming from './streaming.js';
+import * as structuredOutput from './structured-output.js';
+import * as tools from './tools.js';
 
-/** One probe per feature id: tsc fails when a feature of spec/features.yaml has no probe. */
-const PROBE_OF: { readonly [F in FeatureId]: Probe } = {
-  'chat.basic': chatBasic,
-  auth: auth,
-  'chat.metadata': chatMetadata,
-  'usage.accounting': usageAccounting,
-  'models.list': modelsList,
-  'stream.sse': streamSse,
-  'stream.default': streamDefault,
-  'stream.include_usage': streamIncludeUsage,
-  'errors.status': errorsStatus,
-  'errors.envelope': errorsEnvelope,
-  'errors.in_band': errorsInBand,
-  'tools.call': toolsCall,
-  'tools.stream': toolsStream,
-  'tools.history': toolsHistory,
-  'tool_choice.required': toolChoiceRequired,
-  'tool_choice.named': toolChoiceNamed,
-  'tool_choice.none': toolChoiceNone,
-  parallel_tool_calls: parallelToolCalls,
-  max_tokens: maxTokens,
-  max_completion_tokens: maxCompletionTokens,
-  stop: stop,
-  'params.unknown': paramsUnknown,
-  'params.range': paramsRange,
-  n: n,
-  seed: seed,
-  logprobs: logprobs,
-  'response_format.json_object': jsonObject,
-  'response_format.json_schema': jsonSchema,
-  'reasoning.content': reasoningContent,
-  'reasoning.effort': reasoningEffort,
-  'messages.developer_role': developerRole,
-  'vision.image_url': visionImageUrl,
-};
+/** The group files: each module's exported probes are collected, so no list of probes is kept. */
+const GROUPS: ReadonlyArray<Record<string, unknown>> = [
+  basics,
+  errors,
+  generation,
+  inputs,
+  reasoning,
+  streaming,
+  structuredOutput,
+  tools,
+];
+
+function isProbe(value: unknown): value is Probe {
+  if (typeof value !== 'object' || value === null) return false;
+  const p = value as Partial<Probe>;
+  return (
+    typeof p.feature === 'string' &&
+    typeof p.needs === 'string' &&
+    Array.isArray(p.steps) &&
+    typeof p.judge === 'function'
+  );
+}
+
+function collect(): Probe[] {
+  const order = new Map(features().map((f, i) => [f.id, i]));
+  const found = [...new Set(GROUPS.flatMap((g) => Object.values(g).filter(isProbe)))];
+  const byFeature = new Map<string, Probe>();
+  for (const probe of found) {
+    if (!order.has(probe.feature))
+      throw new Error(`a probe for '${probe.feature}', which spec/features.yaml does not list`);
+    if (byFeature.has(probe.feature)) throw new Error(`two probes for the feature '${probe.feature}'`);
+    byFeature.set(probe.feature, probe);
+  }
+  return [...byFeature.values()].sort((a, b) => order.get(a.feature)! - order.get(b.feature)!);
+}
 
 /** Every probe, in catalogue order. */
-export const PROBES: readonly Probe[] = FEATURE_IDS.map((id) => PROBE_OF[id]);
+export const PROBES: readonly Probe[] = collect();
 
 export function probeFor(feature: string): Probe | undefined {
   return PROBES.find((p) => p.feature === feature);

@@ -1,9 +1,16 @@
 // Inputs: messages.developer_role and vision.image_url. Each sends one request; a second one
 // is sent only when the first is not conclusive on its own (the instruction was not obeyed;
 // the colour was not named), to tell "the relay dropped it" from "the model did not cooperate".
-import { firstText, quote, readReply, unusable } from './read.js';
-import { DEVELOPER_WORD, IMAGE_COLOUR, IMAGE_COLOUR_WORDS, WITH_IMAGE, WITHOUT_IMAGE, instructed } from './requests.js';
-import { judgement, type Probe } from './types.js';
+import { firstText, quote, readReply, unusable } from '../wire/read.js';
+import {
+  DEVELOPER_WORD,
+  IMAGE_COLOUR,
+  IMAGE_COLOUR_WORDS,
+  WITH_IMAGE,
+  WITHOUT_IMAGE,
+  instructed,
+} from '../wire/requests.js';
+import { judgement, type Probe } from '../wire/types.js';
 
 const obeyed = (text: string): boolean => text.toUpperCase().includes(DEVELOPER_WORD);
 

@@ -6,9 +6,9 @@
 // Reasoning models refuse `temperature` (o-series) and some refuse `max_tokens` in favour of
 // `max_completion_tokens`: requests carry no temperature, and a refusal that names the cap
 // is retried once with max_completion_tokens (a different request, not a retried assertion).
-import { errorMessage, isRefusal, readReply, unusable, usageInt, type Completion, type Reply } from './read.js';
-import { INVALID_EFFORT, REASONING_CAP, invalidEffortBody, reasoningBody } from './requests.js';
-import { judgement, type Judgement, type Probe, type RequestSpec, type Seen, type Step } from './types.js';
+import { errorMessage, isRefusal, readReply, unusable, usageInt, type Completion, type Reply } from '../wire/read.js';
+import { INVALID_EFFORT, REASONING_CAP, invalidEffortBody, reasoningBody } from '../wire/requests.js';
+import { judgement, type Judgement, type Probe, type RequestSpec, type Seen, type Step } from '../wire/types.js';
 
 const ALT = ' (max_completion_tokens)';
 

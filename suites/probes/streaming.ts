@@ -13,9 +13,9 @@ import {
   streamChunks,
   unusable,
   type JsonObject,
-} from './read.js';
-import { JSON_BASELINE, STOP_STREAMED, STOP_STREAMED_USAGE } from './requests.js';
-import { judgement, type Observed, type Probe, type RequestSpec } from './types.js';
+} from '../wire/read.js';
+import { JSON_BASELINE, STOP_STREAMED, STOP_STREAMED_USAGE } from '../wire/requests.js';
+import { judgement, type Observed, type Probe, type RequestSpec } from '../wire/types.js';
 
 export const STREAM_REQUEST: RequestSpec = { label: 'stream', body: STOP_STREAMED };
 export const STREAM_USAGE_REQUEST: RequestSpec = { label: 'stream with include_usage', body: STOP_STREAMED_USAGE };

@@ -2,10 +2,10 @@
 // prompt sent without response_format (the stream.default request, shared), so "the model
 // wrote raw JSON anyway" is told apart from "the relay enforced it".
 import { schemaProblems } from './json-schema.js';
-import { firstText, isObject, parseJson, quote, readReply, unfence, unusable } from './read.js';
-import { CAT_SCHEMA, JSON_OBJECT, JSON_SCHEMA } from './requests.js';
+import { firstText, isObject, parseJson, quote, readReply, unfence, unusable } from '../wire/read.js';
+import { CAT_SCHEMA, JSON_OBJECT, JSON_SCHEMA } from '../wire/requests.js';
 import { STREAM_OMITTED_REQUEST } from './streaming.js';
-import { judgement, type Judgement, type Probe, type Seen } from './types.js';
+import { judgement, type Judgement, type Probe, type Seen } from '../wire/types.js';
 
 export type JsonContent =
   | { kind: 'object'; value: Record<string, unknown> }

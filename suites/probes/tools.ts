@@ -15,7 +15,7 @@ import {
   type Completion,
   type Reply,
   type ToolCallView,
-} from './read.js';
+} from '../wire/read.js';
 import {
   MADE_UP_CALL,
   NO_PARALLEL_CALLS,
@@ -29,8 +29,8 @@ import {
   TOOLS,
   WEATHER_TOOL,
   toolHistory,
-} from './requests.js';
-import { judgement, type Judgement, type Observed, type Probe, type RequestSpec, type Seen } from './types.js';
+} from '../wire/requests.js';
+import { judgement, type Judgement, type Observed, type Probe, type RequestSpec, type Seen } from '../wire/types.js';
 
 export const TOOL_CALL_REQUEST: RequestSpec = { label: 'tool call', body: TOOL_CALL };
 

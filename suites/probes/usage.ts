@@ -6,7 +6,7 @@
 // prompts of very different length, more completion tokens than max_tokens allowed for an
 // answer that fits in it by any tokenizer).
 import type { ReportVerdict } from '../../spec/generated/types.js';
-import { usageInt, type Completion, type JsonObject } from './read.js';
+import { usageInt, type Completion, type JsonObject } from '../wire/read.js';
 
 export interface UsageSample {
   /** What the exchange was ("the basic request"). */

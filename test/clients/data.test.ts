@@ -1,5 +1,8 @@
-// spec/clients.yaml and docs/CLIENTS.md as committed: valid, complete (every operation,
-// dialect and break), measured with the installed SDKs, and the document in step with the data.
+// spec/clients.yaml and docs/CLIENTS.md as committed: valid, complete (every operation), rows
+// only for known dialects and breaks in display order, measured with the installed SDKs, and
+// the document in step with the data. A dialect or break added since the last measurement has
+// no row yet (test/clients/matrix.ts lists it as todo): measured data is regenerated when the
+// client packages or the mock's behaviour change, not for each new catalogue entry.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { breakCategories, breakIds, breaks } from '../../spec/breaks.js';
@@ -27,15 +30,14 @@ describe('spec/clients.yaml', () => {
     );
   });
 
-  it('has one row per relay dialect and per break, in display order, naming only known operations', () => {
-    expect(
-      data.profiles.map((r) => r.id),
-      REGENERATE,
-    ).toEqual(profileOrder());
-    expect(
-      data.breaks.map((r) => r.id),
-      REGENERATE,
-    ).toEqual(breakIds());
+  it('has rows only for known dialects and breaks, in display order, naming only known operations', () => {
+    const profiles = data.profiles.map((r) => r.id);
+    expect(profiles, REGENERATE).toEqual(profileOrder().filter((id) => profiles.includes(id)));
+    const breakRows = data.breaks.map((r) => r.id);
+    expect(breakRows, REGENERATE).toEqual(breakIds().filter((id) => breakRows.includes(id)));
+    // A fresh measurement has every row: the committed data cannot be mostly unmeasured.
+    expect(profiles.length).toBeGreaterThan(profileOrder().length / 2);
+    expect(breakRows.length).toBeGreaterThan(breakIds().length / 2);
     const ops = new Set(CLIENT_OPERATIONS.map((o) => o.id));
     for (const row of [...data.profiles, ...data.breaks])
       for (const op of Object.keys(row.fails)) expect(ops.has(op), `${row.id}: ${op}`).toBe(true);
@@ -75,8 +77,8 @@ describe('docs/CLIENTS.md', () => {
 
   it('has the operations × dialects table and names the package versions', () => {
     expect(doc).toContain(
-      `| Operation | ${profileOrder()
-        .map((id) => `\`${id}\``)
+      `| Operation | ${loadClientReadiness()
+        .profiles.map(({ id }) => `\`${id}\``)
         .join(' | ')} |`,
     );
     for (const [name, version] of Object.entries(installedPackageVersions()))

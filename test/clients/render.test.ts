@@ -5,7 +5,7 @@ import { renderHtml, renderMarkdown } from '../../suites/report/render/index.js'
 import { READINESS_NOTE, readinessMarkdown, targetReadiness } from '../../suites/report/render/readiness.js';
 import { CLIENT_OPERATIONS } from '../../scripts/dev/clients/operations.js';
 import { buildReport, renderTable } from '../../suites/report/report-file.js';
-import { fixtureReport, report, target } from '../scripts/render-fixtures.js';
+import { fixtureReport, report, target } from '../suites/report/fixtures.js';
 
 /** The text of one target's details section. */
 function details(md: string, name: string): string {

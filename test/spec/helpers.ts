@@ -1,16 +1,14 @@
 // Test-side access to the schemas, through spec/validators.ts (the registry the mock and the
 // suite use): whole files, or single top-level $defs.
 import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js';
+import { listSpecFiles } from '../../spec/load.js';
 import { schemaFiles as allSchemaFiles, validatorFor, validatorForDef } from '../../spec/validators.js';
 
-/** The seed documents every spec/ description must cite (or say it follows OpenAI only). */
-export const SEED_FILES = [
-  '000_1b8eda3972ec1219.txt',
-  '001_a4c3f304793eae99.txt',
-  '002_894dbf544ad4718f.txt',
-  '003_59293362b70f2692.txt',
-  '004_6c191010bd871fd6.txt',
-] as const;
+/**
+ * The seed documents every spec/ description must cite (or say it follows OpenAI only): the
+ * files of spec/sources/, so a dialect's new source document is one more file, no list.
+ */
+export const SEED_FILES: readonly string[] = listSpecFiles('sources', '.txt');
 
 export const OPENAI_ONLY = 'OpenAI contract; no seed document names it';
 

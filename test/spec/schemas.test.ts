@@ -3,7 +3,7 @@
 // enums and shapes hold (each invalid case must fail exactly where the mock will point).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { GENERATED_FILE, GENERATED_IDS_FILE, renderIds, renderTypes } from '../../scripts/dev/gen-types.js';
+import { GENERATED_FILE, renderTypes } from '../../scripts/dev/gen-types.js';
 import { schemaNames, validatorFor } from '../../spec/validators.js';
 import { OPENAI_ONLY, SEED_FILES, errorsOf, pathsOf, schemaFiles, validatorOf } from './helpers.js';
 
@@ -77,13 +77,6 @@ describe('schema files', () => {
 });
 
 describe('generated types', () => {
-  it('spec/generated/ids.ts is what renderIds() produces', () => {
-    expect(
-      readFileSync(GENERATED_IDS_FILE, 'utf8') === renderIds(),
-      'spec/generated/ids.ts is stale: run npm run gen',
-    ).toBe(true);
-  });
-
   it('spec/generated/types.ts is what renderTypes() produces', async () => {
     const committed = readFileSync(GENERATED_FILE, 'utf8');
     const fresh = await renderTypes();

@@ -4,7 +4,7 @@
 //   x-mock-break), the suite gives exactly that break's `flips` and `supported` elsewhere;
 // - each relay dialect of spec/relays/ gets the verdicts it expects.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { featureIds } from '../../spec/features.js';
+import { featureIds, features } from '../../spec/features.js';
 import { BREAK_HEADER, createMockProvider, type MockProvider } from '../../mock-server/index.js';
 import { breaks } from '../../spec/breaks.js';
 import type { ReportTarget } from '../../spec/generated/types.js';
@@ -12,48 +12,31 @@ import { loadRelays } from '../../spec/relays.js';
 import { runAgainstMock } from '../../suites/against-mock.js';
 import { validate } from '../../spec/validators.js';
 import { buildReport, renderTable } from '../../suites/report/report-file.js';
-import { runTarget } from '../../suites/runner.js';
+import { runTarget } from '../../suites/run.js';
 import { KEY, target } from './helpers.js';
 
-const STREAMED = [
-  'stream.sse',
-  'stream.default',
-  'stream.include_usage',
-  'errors.in_band',
-  'tools.stream',
-  'stop',
-  'n',
-];
 /**
- * To stay fast, a break runs the features its category can reach, not the whole catalogue;
- * request-handling breaks are diverse and run everything (`undefined`).
+ * To stay fast, a break runs the features its category can reach, not the whole catalogue:
+ * every feature a break of that category flips (spec/breaks.yaml), with the rest of their
+ * groups (spec/features.yaml), derived so that no list here needs a new feature or break.
+ * Request-handling breaks are diverse and run everything (`undefined`).
  */
-const SCOPE: Readonly<Record<string, readonly string[] | undefined>> = {
-  request: undefined,
-  stream: STREAMED,
-  tools: [
-    'tools.call',
-    'tools.stream',
-    'tools.history',
-    'tool_choice.required',
-    'tool_choice.named',
-    'tool_choice.none',
-    'parallel_tool_calls',
-  ],
-  'structured-output': ['response_format.json_object', 'response_format.json_schema', 'stream.default'],
-  reasoning: ['reasoning.content', 'reasoning.effort'],
-  errors: [
-    'errors.status',
-    'errors.envelope',
-    'errors.in_band',
-    'auth',
-    'params.unknown',
-    'params.range',
-    'models.list',
-  ],
-  metadata: ['chat.basic', 'chat.metadata', 'usage.accounting', ...STREAMED],
-  models: ['models.list', 'chat.basic', 'auth'],
-};
+function scopeOf(category: string): readonly string[] | undefined {
+  if (category === 'request') return undefined;
+  const flipped = new Set(
+    breaks()
+      .filter((b) => b.category === category)
+      .flatMap((b) => Object.keys(b.flips)),
+  );
+  const groups = new Set(
+    features()
+      .filter((f) => flipped.has(f.id))
+      .map((f) => f.group),
+  );
+  return features()
+    .filter((f) => flipped.has(f.id) || groups.has(f.group))
+    .map((f) => f.id);
+}
 
 function differences(results: ReportTarget['results'], want: Record<string, string | undefined>): string[] {
   return results
@@ -107,7 +90,7 @@ describe('the suite against the faithful mock', () => {
 
 describe('every break flips exactly what spec/breaks.yaml says', () => {
   it.concurrent.each(breaks().map((b) => [b.id, b] as const))('%s', async (_, b) => {
-    const only = SCOPE[b.category];
+    const only = scopeOf(b.category);
     const run = await runTarget(target(baseUrl, { name: b.id, headers: { [BREAK_HEADER]: b.id } }), {
       concurrency: 8,
       ...(only ? { only } : {}),

@@ -2,7 +2,7 @@
 // integration tests.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Observed, Seen } from '../../suites/probes/types.js';
+import type { Observed, Seen } from '../../suites/wire/types.js';
 import { interpretChatStream, parseSse } from '../../suites/transport/sse.js';
 import type { Target } from '../../suites/target.js';
 

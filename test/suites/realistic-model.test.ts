@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockProvider, type MockProvider } from '../../mock-server/index.js';
 import type { ReportTarget } from '../../spec/generated/types.js';
-import { runTarget } from '../../suites/runner.js';
+import { runTarget } from '../../suites/run.js';
 import { KEY, target } from './helpers.js';
 
 const SEEDS = [1, 2, 3, 4, 5];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { worst } from '../../suites/probes/types.js';
+import { worst } from '../../suites/wire/types.js';
 import { junitOutcome } from '../../suites/report/render/junit.js';
 import { VERDICT_INFO } from '../../suites/report/render/verdicts.js';
 import { BY_SEVERITY, VERDICT_TABLE, VERDICTS, isMeasured, verdictRank } from '../../suites/verdicts.js';

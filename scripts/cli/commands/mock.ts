@@ -13,7 +13,7 @@ import { loadFixtureFile } from '../../../mock-server/fixtures/load.js';
 import type { MockOptions, RecordOptions } from '../../../mock-server/assembly/options.js';
 import type { RecordEvent } from '../../../mock-server/endpoints/record.js';
 import { DEFAULT_KEY_ENV_VAR } from '../../../suites/transport/curl.js';
-import { oneLine } from '../../../suites/report/render/text.js';
+import { oneLine } from '../../../suites/report/text.js';
 import { existsSync } from 'node:fs';
 import { loadBreaksFromReport, replicaModels } from '../../../mock-server/from-report/load.js';
 

@@ -14,7 +14,7 @@ import { isFeatureId, selectFeatures } from '../../../spec/features.js';
 import { parseBaseline } from '../../../suites/report/gate/baseline.js';
 import { buildReport, progressFor, renderTable, writeReport } from '../../../suites/report/report-file.js';
 import { printErr, printOut } from '../print.js';
-import { runTarget } from '../../../suites/runner.js';
+import { runTarget } from '../../../suites/run.js';
 import { prepareOutDir } from '../../../suites/report/write.js';
 import {
   ConfigError,

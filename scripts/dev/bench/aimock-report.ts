@@ -1,6 +1,6 @@
 // The aimock comparison as verdicts and a Markdown section. Pure.
 import type { AimockResult, AimockRow } from './aimock.js';
-import type { Verdict } from './report.js';
+import type { Verdict } from './verdict.js';
 import { fmt } from './stats.js';
 
 const isAimock = (name: string): boolean => name.startsWith('aimock');

@@ -2,7 +2,7 @@
 // suite's wall time and cold start, and peers. Verdicts and Markdown sections.
 import type { AimockResult } from './aimock.js';
 import { aimockVerdicts, renderAimock } from './aimock-report.js';
-import type { Verdict } from './report.js';
+import type { Verdict } from './verdict.js';
 import type { BurstResult, PacingResult } from './streaming.js';
 import type { ColdStart, RoundsInfo, SuiteRun } from './suite.js';
 import { fmt } from './stats.js';
@@ -217,7 +217,7 @@ export function renderExtras(x: Extras): string[] {
       L.push('');
     } else {
       const r = s.rounds;
-      L.push(`The full catalogue through \`runTarget\` (suites/runner.ts) in the bench process, against a mock child`);
+      L.push(`The full catalogue through \`runTarget\` (suites/run.ts) in the bench process, against a mock child`);
       L.push(
         '(`apiKeys: [key]`, journal off, models `mock-model` and `mock-reasoner`), as suites/against-mock.ts builds it;',
       );

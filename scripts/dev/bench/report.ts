@@ -5,12 +5,9 @@ import type { MemoryResult } from './memory.js';
 import type { HotSpot } from './profile.js';
 import { fmt, mib, pct } from './stats.js';
 import type { ConcurrencyResult } from './throughput.js';
+import type { Verdict } from './verdict.js';
 
-export interface Verdict {
-  target: string;
-  figure: string;
-  pass: boolean;
-}
+export type { Verdict } from './verdict.js';
 
 export interface BenchConfig {
   rounds: number;

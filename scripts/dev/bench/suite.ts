@@ -8,7 +8,7 @@ import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runTarget } from '../../../suites/runner.js';
+import { runTarget } from '../../../suites/run.js';
 import { PROBES } from '../../../suites/probes/index.js';
 import { DEFAULT_KEY_ENV_VAR } from '../../../suites/transport/curl.js';
 import { REPO_ROOT, startChild, type ServerChild } from './children.js';

@@ -9,7 +9,7 @@ import type {
   ClientReadinessRow,
   RelayDialect,
 } from '../../../spec/generated/types.js';
-import { escapeMarkdown, inlineCode } from '../../../suites/report/render/text.js';
+import { escapeMarkdown, inlineCode } from '../../../suites/report/text.js';
 import { CLIENT_TITLES, CLIENTS, type ClientId } from '../../../suites/clients/types.js';
 
 export interface ClientsDocInput {

@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { createMockProvider, type JournalEntry } from '../../../mock-server/index.js';
 import type { ReportTarget } from '../../../spec/generated/types.js';
-import { runTarget } from '../../../suites/runner.js';
+import { runTarget } from '../../../suites/run.js';
 import type { TargetModels } from '../../../suites/target.js';
 import { DEFAULT_KEY_ENV_VAR } from '../../../suites/transport/curl.js';
 

@@ -5,10 +5,10 @@
 //    requests, every limit's edge, every relay dialect), each answer judged, CPU timed;
 // 2. the storm (scripts/dev/reliability/soak.ts): concurrent streaming clients, a third hanging
 //    up, heap and handles measured after forced GC;
-// 3. the hostile-relay matrix (test/hardening/hostile-servers.ts) through the suite;
+// 3. the hostile-relay matrix (test/hostile/servers.ts) through the suite;
 // 4. each failure this work found, re-checked.
-// Not part of `npm test` (it takes a few minutes); the tests in test/hardening/ are the
-// fast versions of the same checks.
+// Not part of `npm test` (it takes a few minutes); the tests in test/hardening/, test/hostile/
+// and test/secrets/ are the fast versions of the same checks.
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -20,10 +20,10 @@ import { loadProfile } from '../../../mock-server/assembly/profile.js';
 import { relayIds } from '../../../spec/relays.js';
 import { writeReportFiles } from '../../../suites/report/render/index.js';
 import { buildReport, writeReport } from '../../../suites/report/report-file.js';
-import { runTarget } from '../../../suites/runner.js';
+import { runTarget } from '../../../suites/run.js';
 import type { ExchangeLimits } from '../../../suites/transport/http.js';
 import { createRedactor } from '../../../suites/transport/redact.js';
-import { HOSTILE_KINDS, startHostile, type HostileKind } from '../../../test/hardening/hostile-servers.js';
+import { HOSTILE_KINDS, startHostile, type HostileKind } from '../../../test/hostile/servers.js';
 import {
   anyRequest,
   closeSender,
@@ -382,7 +382,7 @@ const FINDINGS: Finding[] = [
   {
     found:
       'the suite judged answers with invalid UTF-8 on their content (supported, ignored...), and a 307 as a proper refusal (errors.in_band supported)',
-    fix: 'transport facts overrule the judge: invalid UTF-8 is `broken`, a redirect (never followed) is `error` (suites/runner.ts)',
+    fix: 'transport facts overrule the judge: invalid UTF-8 is `broken`, a redirect (never followed) is `error` (suites/engine/verdict.ts)',
     check: 'hostile matrix',
   },
   {
@@ -499,7 +499,7 @@ function render(
 How the mock stands bad input and load, how the suite stands hostile relays, and where the
 key may go. Every figure below is measured by \`npx tsx scripts/dev/reliability/run.ts\`
 (re-run it to re-measure; it rewrites this file). The fast versions of the same checks run in
-\`npm test\` (test/hardening/).
+\`npm test\` (test/hardening/, test/hostile/, test/secrets/).
 
 Measured ${new Date().toISOString().slice(0, 10)} on ${process.platform} ${process.arch}, Node ${process.version}, in ${(totalMs / 1000).toFixed(0)} s.
 
@@ -581,7 +581,7 @@ ${soak.storms.map((s, i) => `| ${i + 1} | ${s.complete} | ${s.disconnected} | ${
 
 ## The suite against hostile relays
 
-Each relay (test/hardening/hostile-servers.ts) answers \`GET /models\` properly, so the run
+Each relay (test/hostile/servers.ts) answers \`GET /models\` properly, so the run
 gets past its preflight and every probe meets the hostile behaviour. Limits: timeout
 ${ms(HOSTILE_LIMITS.timeoutMs!)}, headers ${ms(HOSTILE_LIMITS.firstByteTimeoutMs!)}, stream ${ms(HOSTILE_LIMITS.maxStreamMs!)}, body 1 MiB (the default), no retries;
 concurrency 16. "Heap" is the growth of this process's heap during the run.
@@ -608,12 +608,12 @@ ${hostile
 
 - It is sent only in the auth header (\`Authorization: Bearer\` or \`api-key\`), only to the
   configured origin, only on the requests meant to carry it; redirects are never followed, so
-  another origin receives nothing (test/hardening/secrets.test.ts, and the cross-origin
+  another origin receives nothing (test/secrets/transport.test.ts, and the cross-origin
   relay above).
 - It is redacted from everything written (report.json, report.md, report.html, junit.xml,
   progress lines, curl reproducers) even when a relay echoes it back: raw, URL-encoded,
   base64, JSON-, URL- or HTML-escaped, re-cased, split across stream chunks, in a header's
-  name or a redirect's Location (test/scripts/secrets.test.ts, test/hardening/secrets.test.ts).
+  name or a redirect's Location (test/secrets/cli.test.ts, test/secrets/transport.test.ts).
 `;
 }
 

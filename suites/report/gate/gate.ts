@@ -13,7 +13,7 @@
 // Exit codes: 0 pass, 1 a requirement failed or a verdict regressed, 2 could not judge.
 import { featureById, isFeatureId } from '../../../spec/features.js';
 import type { RelaycheckReport, ReportVerdict } from '../../../spec/generated/types.js';
-import { oneLine } from '../render/text.js';
+import { oneLine } from '../text.js';
 import { isMeasured, verdictRank } from '../../verdicts.js';
 import type { Baseline } from './baseline.js';
 

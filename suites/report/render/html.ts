@@ -11,10 +11,10 @@
 import { createHash } from 'node:crypto';
 import type { RelaycheckReport, ReportTarget } from '../../../spec/generated/types.js';
 import { describeFinding, gateHeadline } from '../gate/gate.js';
-import { formatCount, formatDate, formatDuration, REQUIRED_MARK, type RenderOptions } from './markdown.js';
+import { formatCount, formatDate, formatDuration, REQUIRED_MARK, type RenderOptions } from './base.js';
 import { buildView, retryCount, supportShare, verdictCounts } from './model.js';
 import { READINESS_CSS, readinessHtml } from './readiness.js';
-import { escapeHtml as h, jsonForScript, oneLine } from './text.js';
+import { escapeHtml as h, jsonForScript, oneLine } from '../text.js';
 import { MISSING, VERDICT_INFO, VERDICTS } from './verdicts.js';
 
 export type HtmlOptions = RenderOptions;

@@ -4,12 +4,14 @@ import { prepareOutDir, writeFileNoFollow } from '../write.js';
 import type { RelaycheckReport } from '../../../spec/generated/types.js';
 import { renderHtml } from './html.js';
 import { renderJunit } from './junit.js';
-import { renderMarkdown, type RenderOptions } from './markdown.js';
+import type { RenderOptions } from './base.js';
+import { renderMarkdown } from './markdown.js';
 
 export { renderHtml } from './html.js';
 export { renderJunit, junitOutcome } from './junit.js';
 export { renderMarkdown } from './markdown.js';
-export type { MarkdownOptions, RenderOptions } from './markdown.js';
+export type { RenderOptions } from './base.js';
+export type { MarkdownOptions } from './markdown.js';
 export { buildView, mergeReports } from './model.js';
 export { VERDICTS, VERDICT_INFO, isMeasured, verdictRank } from './verdicts.js';
 

@@ -8,10 +8,10 @@
 // A feature the gate requires of the target (--require, or the target's `require`) fails
 // unless it is supported.
 import type { RelaycheckReport, ReportResult, ReportVerdict } from '../../../spec/generated/types.js';
-import type { RenderOptions } from './markdown.js';
+import type { RenderOptions } from './base.js';
 import { buildView } from './model.js';
 import { VERDICT_TABLE, type JunitOutcome } from '../../verdicts.js';
-import { escapeXml, escapeXmlAttr, oneLine } from './text.js';
+import { escapeXml, escapeXmlAttr, oneLine } from '../text.js';
 
 export type JunitOptions = Pick<RenderOptions, 'require'>;
 

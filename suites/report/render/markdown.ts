@@ -13,16 +13,10 @@ import {
   type FeatureRow,
   type ReportView,
 } from './model.js';
+import { formatCount, formatDate, formatDuration, REQUIRED_MARK, type RenderOptions } from './base.js';
 import { READINESS_NOTE, readinessMarkdown, targetReadiness } from './readiness.js';
-import { escapeInline, escapeMarkdown, inlineCode, markdownFence, oneLine } from './text.js';
+import { escapeInline, escapeMarkdown, inlineCode, markdownFence, oneLine } from '../text.js';
 import { MISSING, VERDICT_INFO, VERDICTS } from './verdicts.js';
-
-export interface RenderOptions {
-  /** Features every target must support (the gate's --require); marked ★, and failures in JUnit. */
-  require?: readonly string[];
-  /** The gate's result, shown at the top (Markdown) when it checked anything. */
-  gate?: GateResult;
-}
 
 export interface MarkdownOptions extends RenderOptions {
   /** Longer reproducers are cut (GitHub comments hold 65536 characters); default 2000. */
@@ -59,30 +53,8 @@ export function summaryMarkdown(s: string, max = 400): string {
     .join('');
 }
 
-export const REQUIRED_MARK = '★';
-
 function code(id: string): string {
   return /^[\w.:/-]+$/.test(id) ? `\`${id}\`` : escapeMarkdown(id);
-}
-
-export function formatDuration(ms: number): string {
-  if (!Number.isFinite(ms) || ms < 0) return '–';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const s = Math.round(ms / 1000);
-  if (s < 60) return `${s} s`;
-  const m = Math.floor(s / 60);
-  return m < 60 ? `${m}m ${s % 60}s` : `${Math.floor(m / 60)}h ${m % 60}m`;
-}
-
-export function formatCount(n: number): string {
-  return Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '–';
-}
-
-/** "2025-06-01 03:12 UTC" (the report's own string when it does not parse). */
-export function formatDate(iso: string): string {
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return iso;
-  return `${new Date(t).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 function gateSection(gate: GateResult): string[] {

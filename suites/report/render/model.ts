@@ -8,7 +8,7 @@ import type {
   ReportTarget,
   ReportVerdict,
 } from '../../../spec/generated/types.js';
-import { scrubReport } from './text.js';
+import { scrubReport } from '../text.js';
 import { VERDICTS } from './verdicts.js';
 
 export interface FeatureRow {

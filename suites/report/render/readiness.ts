@@ -13,7 +13,7 @@ import {
   type ReadinessPrediction,
   type ReadinessReason,
 } from '../../readiness.js';
-import { escapeHtml as h, escapeMarkdown } from './text.js';
+import { escapeHtml as h, escapeMarkdown } from '../text.js';
 
 export const READINESS_NOTE =
   'Predicted from the verdicts, not measured with the clients: where a verdict is what a known deviation gives against the mock, the client operations that deviation made fail there (docs/CLIENTS.md) are expected to fail here.';

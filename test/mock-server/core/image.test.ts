@@ -1,7 +1,7 @@
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { colourName, firstPixel, imageColour } from '../../../mock-server/core/image.js';
-import { solidPng, solidPngDataUrl } from '../../../suites/probes/png.js';
+import { solidPng, solidPngDataUrl } from '../../../suites/wire/png.js';
 
 describe('the mock reads the colour of an inline PNG', () => {
   it.each([

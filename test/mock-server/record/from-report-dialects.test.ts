@@ -11,7 +11,7 @@ import { breaksFromReport } from '../../../mock-server/from-report/load.js';
 import { loadRelays } from '../../../spec/relays.js';
 import { runAgainstMock } from '../../../suites/against-mock.js';
 import { buildReport } from '../../../suites/report/report-file.js';
-import { runTarget } from '../../../suites/runner.js';
+import { runTarget } from '../../../suites/run.js';
 import { KEY, target } from '../../suites/helpers.js';
 
 describe('--from-report reproduces each documented dialect', () => {

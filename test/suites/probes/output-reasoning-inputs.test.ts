@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { developerRole, visionImageUrl } from '../../../suites/probes/inputs.js';
 import { reasoningContent, reasoningEffort } from '../../../suites/probes/reasoning.js';
 import { jsonContent, jsonObject, jsonSchema } from '../../../suites/probes/structured-output.js';
-import { IMAGE_DATA_URL } from '../../../suites/probes/requests.js';
+import { IMAGE_DATA_URL } from '../../../suites/wire/requests.js';
 import { CTX, json, ok, seen, sse, sseOf, textChunks } from '../helpers.js';
 
 const refused = (message: string) =>

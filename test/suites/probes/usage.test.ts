@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { readReply, type Completion } from '../../../suites/probes/read.js';
+import { readReply, type Completion } from '../../../suites/wire/read.js';
 import { capOf, constantFinding, outputChars, promptChars } from '../../../suites/probes/usage.js';
 import { ok } from '../helpers.js';
 

@@ -1,0 +1,193 @@
+// One target's connection to the suite: turns a probe's RequestSpec into an HTTP exchange,
+// sends each distinct request once (probes asking for the same request share it, even while
+// it is in flight), keeps at most `concurrency` requests in flight, and counts what the run
+// cost (requests, including retries, and the tokens the relay reported).
+import { modelForRole } from '../roles.js';
+import { createLimiter, type Limiter } from './concurrency.js';
+import { isObject, streamChunks, usageInt } from '../wire/read.js';
+import { WRONG_KEY } from '../wire/requests.js';
+import type { ModelRole, RequestSpec } from '../wire/types.js';
+import type { Target } from '../target.js';
+import { toCurl } from '../transport/curl.js';
+import {
+  exchange,
+  type ExchangeLimits,
+  type ExchangeOptions,
+  type ExchangeRequest,
+  type ExchangeResult,
+} from '../transport/http.js';
+import { createRedactor, type Redactor } from '../transport/redact.js';
+
+export interface SessionOptions {
+  /** Requests in flight at once (default 4). */
+  concurrency?: number;
+  limits?: Partial<ExchangeLimits>;
+  /** Injected into exchange() (tests). */
+  fetch?: typeof fetch;
+  sleep?: ExchangeOptions['sleep'];
+  /** The run's deadline: aborts requests in flight and answers later ones without sending them. */
+  signal?: AbortSignal;
+}
+
+/** A request as sent, kept to build its curl reproducer. */
+export interface Sent {
+  request: ExchangeRequest;
+  auth: NonNullable<RequestSpec['auth']>;
+  result: ExchangeResult;
+}
+
+export interface SessionUsage {
+  /** Attempts on the wire, retries included. */
+  requests: number;
+  /** Distinct requests asked for (a shared or retried one counts once). */
+  logicalRequests: number;
+  promptTokens: number;
+  completionTokens: number;
+}
+
+/** Keys sorted, so equal bodies give equal cache keys whatever the property order. */
+function canonical(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(canonical);
+  if (isObject(v))
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, canonical(v[k])]),
+    );
+  return v;
+}
+
+/** The usage the relay reported in an exchange (JSON body, or the last usage of a stream). */
+export function reportedUsage(result: ExchangeResult): { prompt: number; completion: number } {
+  let usage: Record<string, unknown> | undefined;
+  if (result.sse) {
+    for (const c of streamChunks(result)) if (isObject(c['usage'])) usage = c['usage'];
+  } else if (isObject(result.json) && isObject(result.json['usage'])) {
+    usage = result.json['usage'];
+  }
+  const nonNegative = (n: number | undefined): number => (n !== undefined && n > 0 ? n : 0);
+  return {
+    prompt: nonNegative(usageInt(usage, 'prompt_tokens')),
+    completion: nonNegative(usageInt(usage, 'completion_tokens')),
+  };
+}
+
+export class TargetSession {
+  readonly redactor: Redactor;
+  readonly usage: SessionUsage = { requests: 0, logicalRequests: 0, promptTokens: 0, completionTokens: 0 };
+  /** Features (or "preflight") whose requests needed retries. */
+  readonly retried = new Set<string>();
+  private readonly limit: Limiter;
+  private readonly cache = new Map<string, Promise<Sent>>();
+  private readonly base: string;
+
+  constructor(
+    readonly target: Target,
+    private readonly options: SessionOptions = {},
+  ) {
+    this.redactor = createRedactor(target.secrets);
+    this.limit = createLimiter(options.concurrency ?? 4);
+    this.base = target.baseUrl.replace(/\/+$/, '');
+  }
+
+  /** The model id a role maps to on this target (undefined when not configured). */
+  modelFor(role: ModelRole): string | undefined {
+    return modelForRole(this.target.models, role);
+  }
+
+  /** The HTTP request for a spec; `role` is the probe's model role (the spec's `model` wins). */
+  resolve(
+    spec: RequestSpec,
+    role: ModelRole,
+  ): { request: ExchangeRequest; auth: NonNullable<RequestSpec['auth']>; key: string } {
+    const method = spec.method ?? 'POST';
+    const path = spec.path ?? '/chat/completions';
+    const auth = spec.auth ?? 'key';
+    const which = spec.model ?? role;
+    const model = typeof which === 'object' ? which.id : this.modelFor(which);
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(this.target.headers)) {
+      // The key goes only where `auth` says: a custom auth header would defeat the no-key probe.
+      if (!/^(authorization|api-key)$/i.test(name)) headers[name] = value;
+    }
+    if (auth !== 'none') {
+      const key = auth === 'wrong' ? WRONG_KEY : this.target.apiKey;
+      if (this.target.auth === 'api-key') headers['api-key'] = key;
+      else headers['authorization'] = `Bearer ${key}`;
+    }
+    const body: Record<string, unknown> | undefined =
+      spec.body !== undefined && spec.bodyRaw === undefined ? { model, ...spec.body } : undefined;
+    const request: ExchangeRequest = {
+      method,
+      url: `${this.base}${path}`,
+      headers,
+      label: spec.label,
+      ...(body !== undefined ? { body } : {}),
+      ...(spec.bodyRaw !== undefined ? { bodyRaw: spec.bodyRaw } : {}),
+      ...(body?.['stream'] === true ? { expectStream: true } : {}),
+    };
+    const key = JSON.stringify([
+      method,
+      path,
+      auth,
+      canonical(body ?? null),
+      spec.bodyRaw ?? null,
+      spec.repeat ?? 0,
+      spec.noRetry === true,
+    ]);
+    return { request, auth, key };
+  }
+
+  /** Send a request, or join the identical one already sent. Never throws (exchange() does not). */
+  send(spec: RequestSpec, role: ModelRole): Promise<Sent> {
+    const { request, auth, key } = this.resolve(spec, role);
+    let pending = this.cache.get(key);
+    if (!pending) {
+      const limits = spec.noRetry ? { ...this.options.limits, maxRetries: 0 } : this.options.limits;
+      pending = this.limit(async () => {
+        const result = await exchange(request, limits, {
+          redactor: this.redactor,
+          ...(this.options.fetch ? { fetch: this.options.fetch } : {}),
+          ...(this.options.sleep ? { sleep: this.options.sleep } : {}),
+          ...(this.options.signal ? { signal: this.options.signal } : {}),
+        });
+        this.usage.requests += result.attempts;
+        this.usage.logicalRequests += 1;
+        const used = reportedUsage(result);
+        this.usage.promptTokens += used.prompt;
+        this.usage.completionTokens += used.completion;
+        return { request, auth, result };
+      });
+      this.cache.set(key, pending);
+    }
+    return pending;
+  }
+
+  /** A curl command replaying a sent request; the key is read from the target's variable. */
+  curl(sent: Sent): string {
+    const headers: Record<string, string> = { ...this.target.headers };
+    if (sent.request.body !== undefined || sent.request.bodyRaw !== undefined)
+      headers['content-type'] = 'application/json';
+    const command = toCurl(
+      {
+        method: sent.request.method,
+        url: sent.request.url,
+        headers,
+        ...(sent.request.body !== undefined ? { body: sent.request.body } : {}),
+        ...(sent.request.bodyRaw !== undefined ? { bodyRaw: sent.request.bodyRaw } : {}),
+        ...(sent.request.expectStream ? { expectStream: true } : {}),
+      },
+      {
+        keyEnvVar: this.target.keyEnv,
+        authScheme: sent.auth === 'key' ? this.target.auth : 'none',
+        ...(this.target.secretHeaders ? { secretHeaders: this.target.secretHeaders } : {}),
+        redactor: this.redactor,
+      },
+    );
+    if (sent.auth !== 'wrong') return command;
+    // The wrong key is no secret: write it out so the command reproduces the refusal.
+    const header = this.target.auth === 'api-key' ? `api-key: ${WRONG_KEY}` : `Authorization: Bearer ${WRONG_KEY}`;
+    const [first, ...rest] = command.split(' \\\n  ');
+    return [first, `-H '${header}'`, ...rest].join(' \\\n  ');
+  }
+}

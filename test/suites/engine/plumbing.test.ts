@@ -1,0 +1,188 @@
+// Targets and config, the per-target session (sharing, limits, counting, reproducers), the
+// concurrency limiter and the report's text forms.
+import { describe, expect, it } from 'vitest';
+import type { ReportTarget } from '../../../spec/generated/types.js';
+import { createLimiter } from '../../../suites/engine/concurrency.js';
+import { buildReport, progressLine, renderTable } from '../../../suites/report/report-file.js';
+import { TargetSession } from '../../../suites/engine/session.js';
+import { ConfigError, parseConfig, parseHeaderFlag, resolveTarget } from '../../../suites/target.js';
+import { KEY, completion, localServer, target } from '../helpers.js';
+
+describe('config and targets', () => {
+  it('parses targets with defaults', () => {
+    const c = parseConfig(
+      'concurrency: 2\ntargets:\n  - name: a\n    baseUrl: https://relay.example/v1\n    models: { model: m, vision: v }\n',
+    );
+    expect(c).toEqual({
+      concurrency: 2,
+      targets: [
+        {
+          name: 'a',
+          baseUrl: 'https://relay.example/v1',
+          keyEnv: 'RELAYCHECK_API_KEY',
+          models: { model: 'm', vision: 'v' },
+          headers: {},
+          auth: 'bearer',
+        },
+      ],
+    });
+  });
+  it('refuses duplicate names, unknown required features, credentials in the URL, bad YAML', () => {
+    const two =
+      'targets:\n  - { name: a, baseUrl: "http://x/v1", models: { model: m } }\n  - { name: a, baseUrl: "http://y/v1", models: { model: m } }\n';
+    expect(() => parseConfig(two)).toThrow(/used twice/);
+    expect(() =>
+      parseConfig('targets:\n  - { name: a, baseUrl: "http://x/v1", models: { model: m }, require: [nope] }\n'),
+    ).toThrow(/unknown feature/);
+    expect(() => parseConfig('targets:\n  - { name: a, baseUrl: "http://u:p@x/v1", models: { model: m } }\n')).toThrow(
+      /not in the URL/,
+    );
+    expect(() => parseConfig('targets: [')).toThrow(ConfigError);
+  });
+  it('parses --header and resolves ${VAR} values and the key from the environment, as secrets', () => {
+    expect(parseHeaderFlag('X-Title: relay check')).toEqual(['X-Title', 'relay check']);
+    expect(() => parseHeaderFlag('no colon')).toThrow(ConfigError);
+    const config = {
+      name: 't',
+      baseUrl: 'http://x/v1',
+      keyEnv: 'K',
+      models: { model: 'm' },
+      headers: { 'X-Org': '${ORG}' },
+      secretEnv: ['ORG'],
+      auth: 'bearer' as const,
+    };
+    const t = resolveTarget(config, { K: ' sk-1234 ', ORG: 'org-secret' });
+    expect(t.apiKey).toBe('sk-1234');
+    expect(t.headers).toEqual({ 'X-Org': 'org-secret' });
+    expect(t.secrets).toEqual(['sk-1234', 'org-secret']);
+    expect(() => resolveTarget(config, { ORG: 'x' })).toThrow(/K is not set/);
+    expect(() => resolveTarget(config, { K: 'sk-1234' })).toThrow(/ORG/);
+    expect(() => resolveTarget({ ...config, headers: { Authorization: 'Bearer x' } }, { K: 'sk-1234' })).toThrow(
+      /not in an extra header \(Authorization\)/,
+    );
+  });
+});
+
+describe('createLimiter', () => {
+  it('never runs more than n tasks at once, and runs them all', async () => {
+    const limit = createLimiter(3);
+    let running = 0;
+    let peak = 0;
+    const results = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        limit(async () => {
+          running++;
+          peak = Math.max(peak, running);
+          await new Promise((r) => setTimeout(r, 2));
+          running--;
+          if (i === 5) throw new Error('boom');
+          return i;
+        }).catch((e: Error) => e.message),
+      ),
+    );
+    expect(peak).toBe(3);
+    expect(results[5]).toBe('boom');
+    expect(results[11]).toBe(11);
+  });
+});
+
+describe('TargetSession', () => {
+  it('sends identical requests once (even in flight), repeats on purpose, counts requests and tokens, never retries noRetry', async () => {
+    const seen: string[] = [];
+    const server = await localServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString()));
+      req.on('end', () => {
+        seen.push(`${req.headers.authorization ?? req.headers['api-key'] ?? 'none'} ${body}`);
+        if (body.includes('fail')) {
+          res.writeHead(503, { 'content-type': 'application/json' });
+          res.end('{"error":{"message":"busy"}}');
+          return;
+        }
+        setTimeout(() => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify(completion({ usage: { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 } })));
+        }, 10);
+      });
+    });
+    try {
+      const session = new TargetSession(target(server.url), { limits: { maxRetries: 1, baseRetryDelayMs: 1 } });
+      const spec = { label: 'a', body: { messages: [], max_tokens: 1, temperature: 0 } };
+      const reordered = { label: 'b', body: { temperature: 0, max_tokens: 1, messages: [] } };
+      const [a, b] = await Promise.all([session.send(spec, 'model'), session.send(reordered, 'model')]);
+      expect(a).toBe(b);
+      await session.send({ ...spec, repeat: 2 }, 'model');
+      await session.send({ ...spec, auth: 'none' }, 'model');
+      await session.send({ label: 'x', body: { fail: true }, noRetry: true }, 'model');
+      await session.send({ label: 'y', body: { fail: 'retried' } }, 'model');
+      expect(seen).toHaveLength(6);
+      expect(seen[0]).toContain(`Bearer ${KEY}`);
+      expect(seen[0]).toContain('"model":"mock-model"');
+      expect(seen[2]).toMatch(/^none /);
+      expect(session.usage).toEqual({ requests: 6, logicalRequests: 5, promptTokens: 21, completionTokens: 9 });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('builds curl reproducers: the key from its variable, a wrong key written out, api-key auth, no body secrets', async () => {
+    const t = target('http://relay.example/v1/', { keyEnv: 'MY_KEY', headers: { 'X-Title': 'rc', 'X-Token': KEY } });
+    const session = new TargetSession(t);
+    const fake = {
+      status: 200,
+      headers: {},
+      contentType: '',
+      text: '',
+      truncated: false,
+      attempts: 1,
+      bytes: 0,
+      evidence: {} as never,
+    };
+    const sent = (auth: 'key' | 'none' | 'wrong') => ({
+      ...session.resolve({ label: 'l', body: { messages: [{ role: 'user', content: KEY }] }, auth }, 'model'),
+      result: fake,
+    });
+    const keyed = session.curl(sent('key'));
+    expect(keyed).toContain('curl -sS http://relay.example/v1/chat/completions');
+    expect(keyed).toContain('-H "Authorization: Bearer $MY_KEY"');
+    expect(keyed).toContain("-H 'X-Title: rc'");
+    expect(keyed).not.toContain(KEY);
+    expect(session.curl(sent('none'))).not.toContain('Authorization');
+    expect(session.curl(sent('wrong'))).toContain("-H 'Authorization: Bearer sk-relaycheck-wrong-key");
+    const apiKey = new TargetSession({ ...t, auth: 'api-key' });
+    expect(apiKey.resolve({ label: 'l', body: {} }, 'model').request.headers['api-key']).toBe(KEY);
+    expect(apiKey.curl({ ...apiKey.resolve({ label: 'l', body: {} }, 'model'), result: fake })).toContain(
+      '-H "api-key: $MY_KEY"',
+    );
+  });
+});
+
+describe('report text', () => {
+  const targetReport = (name: string, verdict: 'supported' | 'ignored'): ReportTarget => ({
+    name,
+    baseUrl: 'http://x/v1',
+    model: 'm',
+    usage: { requests: 3, promptTokens: 10, completionTokens: 5 },
+    durationMs: 1200,
+    results: [
+      { feature: 'chat.basic', verdict: 'supported', summary: 'ok', evidence: [], reproduce: '' },
+      {
+        feature: 'stop',
+        verdict,
+        summary: verdict === 'ignored' ? 'stop ignored: output contains "gamma" after the stop sequence' : 'fine',
+        evidence: [],
+        reproduce: '',
+      },
+    ],
+  });
+  it('puts targets side by side, with costs and findings', () => {
+    const text = renderTable(buildReport([targetReport('one', 'supported'), targetReport('two', 'ignored')]));
+    expect(text).toMatch(/feature\s+one\s+two/);
+    expect(text).toMatch(/stop\s+supported\s+IGNORED/);
+    expect(text).toContain('3 requests on the wire, 15 tokens (10 prompt + 5 completion), 1.2 s');
+    expect(text).toContain('[two] stop ignored: output contains "gamma"');
+    expect(progressLine('two', targetReport('two', 'ignored').results[1]!)).toMatch(
+      /^\[two\] stop\s+ignored\s+stop ignored/,
+    );
+  });
+});
