@@ -40,6 +40,7 @@ describe('the overrule pipeline', () => {
       'model not configured',
       'model unusable',
       'prompt-insensitive model',
+      'run deadline',
       'redirected',
       'invalid UTF-8',
       'repeated failure',
