@@ -140,10 +140,11 @@ describe('the prediction from the committed data', () => {
     }
   });
 
-  it('predicts, for each break alone, that every operation it made fail fails or may fail', () => {
+  it('predicts, for each measured break alone, that every operation it made fail fails or may fail', () => {
     for (const b of breaks()) {
-      const row = data.breaks.find((r) => r.id === b.id)!;
-      if (Object.keys(b.flips).length === 0) continue;
+      // A break not yet measured against the SDKs (no clients.yaml row) has nothing to check.
+      const row = data.breaks.find((r) => r.id === b.id);
+      if (!row || Object.keys(b.flips).length === 0) continue;
       const p = predictClientReadiness(
         Object.entries(b.flips).map(([feature, verdict]) => ({ feature, verdict: String(verdict) })),
         data,
