@@ -125,8 +125,11 @@ describe('predictClientReadiness', () => {
 describe('the prediction from the committed data', () => {
   const data = loadClientReadiness();
 
-  it('explains, from each relay dialect’s documented verdicts, every failure measured on it', () => {
+  it('explains, from each measured relay dialect’s documented verdicts, every failure measured on it', () => {
     for (const relay of loadRelays()) {
+      // A dialect not yet measured against the SDKs (no clients.yaml row) has nothing to explain.
+      const row = data.profiles.find((r) => r.id === relay.id);
+      if (!row) continue;
       const expected = expectedVerdicts(relay);
       const p = predictClientReadiness(
         Object.entries(expected).map(([feature, verdict]) => ({ feature, verdict })),
@@ -134,7 +137,7 @@ describe('the prediction from the committed data', () => {
         breaks(),
       );
       const predicted = p.operations.filter((o) => o.expectation !== 'works').map((o) => o.id);
-      const measured = Object.keys(data.profiles.find((r) => r.id === relay.id)!.fails);
+      const measured = Object.keys(row.fails);
       expect(predicted, relay.id).toEqual(expect.arrayContaining(measured));
       if (relay.reference) expect(predicted, 'the reference').toEqual([]);
     }
