@@ -108,7 +108,8 @@ export function responsesHandlers(ctx: AppContext, storeSize = RESPONSE_STORE_SI
       const problem = checkRequest(request, model, options.limits);
       if (problem) throw asResponsesError(problem);
       // A fixture scripts the answer (its tool calls become the items their tools' kinds ask for).
-      const answer = answerFor(ctx, req, request, asked);
+      const others = [...translated.toolKinds].filter(([, kind]) => kind !== 'function').map(([name]) => name);
+      const answer = answerFor(ctx, req, request, asked, undefined, others);
       const realism =
         options.realisticSeed === undefined
           ? undefined

@@ -1608,7 +1608,7 @@ export interface FixtureReply {
 export interface ToolCallReply {
   name: string;
   /**
-   * The arguments, as an object (serialised as JSON) or as the JSON text itself.
+   * The arguments, as an object (serialised as JSON) or as the JSON text itself. On the Responses API a call to a custom tool the request offers is a custom_tool_call whose input is this string (or the object's `input`), and a call to web_search a web_search_call (its `query`).
    */
   arguments?: {} | string;
   id?: string;
