@@ -37,10 +37,14 @@ interface Stored {
   history: ChatMessage[];
 }
 
-/** A Map used as an LRU: reading an entry makes it the newest. */
+/** A Map used as an LRU: reading an entry makes it the newest. Its output items can be found by id. */
 class ResponseStore {
   private readonly entries = new Map<string, Stored>();
+  private readonly items = new Map<string, unknown>();
   constructor(private readonly size: number) {}
+  item(id: string): unknown {
+    return this.items.get(id);
+  }
   get(id: string): Stored | undefined {
     const found = this.entries.get(id);
     if (found) {
@@ -50,14 +54,21 @@ class ResponseStore {
     return found;
   }
   set(id: string, value: Stored): void {
-    this.entries.delete(id);
+    this.delete(id);
     this.entries.set(id, value);
-    if (this.entries.size > this.size) this.entries.delete(this.entries.keys().next().value!);
+    for (const item of outputOf(value)) this.items.set(item.id, item);
+    if (this.entries.size > this.size) this.delete(this.entries.keys().next().value!);
   }
   delete(id: string): boolean {
+    const found = this.entries.get(id);
+    if (!found) return false;
+    for (const item of outputOf(found)) this.items.delete(item.id);
     return this.entries.delete(id);
   }
 }
+
+const outputOf = (stored: Stored): { id: string }[] =>
+  (stored.response.output as { id?: unknown }[]).filter((i): i is { id: string } => typeof i.id === 'string');
 
 const previousNotFound = (id: string): ApiError =>
   new ApiError(
@@ -87,7 +98,7 @@ export function responsesHandlers(ctx: AppContext, storeSize = RESPONSE_STORE_SI
   const store = new ResponseStore(storeSize);
   const secret = randomBytes(32);
   const seal = (text: string): string => sealReasoning(secret, text);
-  const reader = { openReasoning: (blob: string) => openReasoning(secret, blob) };
+  const reader = { openReasoning: (blob: string) => openReasoning(secret, blob), item: (id: string) => store.item(id) };
 
   const create: Handler = async (req, res) => {
     const state: ErrorState = { quirks: options.quirks, stream: false };

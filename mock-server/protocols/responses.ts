@@ -200,12 +200,39 @@ const ROLES = new Set(['user', 'assistant', 'system', 'developer']);
 export interface InputContext {
   /** The text inside a replayed encrypted_content, or null when it is not the mock's own. */
   openReasoning(blob: string): string | null;
+  /** A stored output item by id (item_reference), or undefined. */
+  item?(id: string): unknown;
+}
+
+/** item_reference items replaced by the stored items they name (the AI SDK replays reasoning so under store). */
+function resolveReferences(input: unknown[], ctx: InputContext): unknown[] | ApiError {
+  const out: unknown[] = [];
+  for (const [i, item] of input.entries()) {
+    if (!isObject(item) || item.type !== 'item_reference') {
+      out.push(item);
+      continue;
+    }
+    if (typeof item.id !== 'string') {
+      return invalidRequest(
+        `Missing required parameter: 'input[${i}].id'.`,
+        `input[${i}].id`,
+        'missing_required_parameter',
+      );
+    }
+    const found = ctx.item?.(item.id);
+    if (found === undefined)
+      return new ApiError(404, 'invalid_request_error', `Item with id '${item.id}' not found.`, 'input', null);
+    out.push(found);
+  }
+  return out;
 }
 
 /** Input items as chat messages: function calls join the assistant turn before them, outputs become tool messages. */
 function inputMessages(input: unknown, ctx: InputContext): ChatMessage[] | ApiError {
   if (typeof input === 'string') return [{ role: 'user', content: input }];
   if (!Array.isArray(input)) return invalidType('input', 'a string or an array of input items');
+  const items = resolveReferences(input, ctx);
+  if (items instanceof ApiError) return items;
   const out: ChatMessage[] = [];
   // Replayed reasoning goes onto the assistant turn that follows it (reasoning_content).
   let reasoning: string | null = null;
@@ -220,7 +247,7 @@ function inputMessages(input: unknown, ctx: InputContext): ChatMessage[] | ApiEr
     if (reasoning !== null) turn.reasoning_content = reasoning;
     reasoning = null;
   };
-  for (const [i, item] of input.entries()) {
+  for (const [i, item] of items.entries()) {
     const at = `input[${i}]`;
     if (!isObject(item)) return invalidType(at, 'an object');
     const type = item.type ?? 'message';
@@ -293,7 +320,6 @@ function inputMessages(input: unknown, ctx: InputContext): ChatMessage[] | ApiEr
       }
       // Items of tools the mock cannot run, replayed from an earlier turn: nothing to plan on.
       case 'web_search_call':
-      case 'item_reference':
       case 'tool_search_call':
       case 'tool_search_output':
         break;

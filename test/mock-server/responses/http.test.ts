@@ -279,6 +279,33 @@ describe('store, previous_response_id, GET and DELETE', () => {
     });
   });
 
+  it('resolves item_reference to a stored output item, and refuses an unknown one with 404', async () => {
+    const m = mock();
+    const first = await create(m, {
+      model: 'mock-model',
+      input: 'What is the weather in Paris?',
+      tools: [WEATHER],
+      tool_choice: 'required',
+    });
+    const call = (first.output as Json[])[0]!;
+    const turn = (ref: string) =>
+      post(m, {
+        model: 'mock-model',
+        input: [
+          { role: 'user', content: 'What is the weather in Paris?' },
+          { type: 'item_reference', id: ref },
+          { type: 'function_call_output', call_id: call.call_id, output: '{"temp":"19C"}' },
+        ],
+        tools: [WEATHER],
+      });
+    const ok = await turn(call.id as string);
+    expect(ok.status).toBe(200);
+    expect(outputText(ok.body as Json)).toContain('19C');
+    const unknown = await turn('fc_unknown');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toBe("Item with id 'fc_unknown' not found.");
+  });
+
   it('does not store a response sent with store: false, and needs the key to read one', async () => {
     const m = mock();
     const r = await create(m, { model: 'mock-model', input: 'hi', store: false });
