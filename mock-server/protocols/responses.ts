@@ -696,6 +696,8 @@ export function renderResponse(
     id: responseId(plan),
     object: 'response',
     created_at: ctx.createdAt,
+    // The mock answers within the second it was asked (its clock is derived from the request).
+    completed_at: status === 'completed' ? ctx.createdAt : null,
     status,
     background: false,
     error,
@@ -721,6 +723,8 @@ export function renderResponse(
     tools: r.tools,
     top_logprobs: 0,
     top_p: r.chat.top_p ?? 1,
+    presence_penalty: 0,
+    frequency_penalty: 0,
     truncation: 'disabled',
     usage: done && status !== 'failed' ? usageOf(plan) : null,
     user: null,

@@ -255,6 +255,46 @@ describe('plan -> Response and its events', () => {
     });
   });
 
+  it('carries every field the Open Responses ResponseResource requires', () => {
+    const r = translate({ model: 'mock-model', input: 'hi' });
+    const res = renderResponse(plan(r), ctx(r));
+    const required = [
+      'id',
+      'object',
+      'created_at',
+      'completed_at',
+      'status',
+      'incomplete_details',
+      'model',
+      'previous_response_id',
+      'instructions',
+      'output',
+      'error',
+      'tools',
+      'tool_choice',
+      'truncation',
+      'parallel_tool_calls',
+      'text',
+      'top_p',
+      'presence_penalty',
+      'frequency_penalty',
+      'top_logprobs',
+      'temperature',
+      'reasoning',
+      'usage',
+      'max_output_tokens',
+      'max_tool_calls',
+      'store',
+      'background',
+      'service_tier',
+      'metadata',
+      'safety_identifier',
+      'prompt_cache_key',
+    ];
+    expect(required.filter((k) => !(k in res))).toEqual([]);
+    expect(res.completed_at).toEqual(expect.any(Number));
+  });
+
   it('ends as incomplete with max_output_tokens as the reason', () => {
     const r = translate({ model: 'mock-model', input: 'Write a long story.', max_output_tokens: 16 });
     const res = renderResponse(plan(r), ctx(r));
