@@ -408,6 +408,16 @@ describe('fixtures served as Responses items', () => {
   });
 });
 
+describe('dialects', () => {
+  it('serves /v1/responses only where the dialect lists it: no relay document does', async () => {
+    for (const profile of ['aiid', 'aione', 'aireiter', 'apiyi', 'jiekou']) {
+      const res = await post(mock({ profile }), { model: 'mock-model', input: 'hi' });
+      expect(res.status, profile).toBe(404);
+      expect(res.body.error.code, profile).toBe('unknown_url');
+    }
+  });
+});
+
 describe('realistic mode', () => {
   it('still answers a well-formed Response and stream', async () => {
     const m = mock({ style: 'realistic', seed: 7 });
