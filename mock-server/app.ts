@@ -9,7 +9,7 @@ import { clearJournal, JOURNAL_PATH, readJournal } from './endpoints/control.js'
 import { countTokensHandler, messagesHandler, messagesNotFound } from './endpoints/messages.js';
 import { getModel, listModels } from './endpoints/models.js';
 import { authError, selectQuirks, type AppContext, type PlainHandler } from './endpoints/prologue.js';
-import { responsesHandlers } from './endpoints/responses.js';
+import { responsesFor } from './endpoints/responses.js';
 import { CONTROL_PREFIX, foreignHost, hostAllowed, isControlPath } from './http/control-access.js';
 import { watchRequest } from './http/journal.js';
 import { sendError, type ErrorState } from './http/reply.js';
@@ -72,7 +72,7 @@ export function buildApp(
   for (const endpoint of ctx.options.profile.endpoints) {
     if (endpoint.protocol === 'openai-responses') {
       // OpenAI's own surface: its errors in OpenAI's envelope, unknown subpaths left to the API router.
-      const responses = responsesHandlers(ctx);
+      const responses = responsesFor(ctx, endpoint.path);
       app.post(endpoint.path, (req, res) => responses.create(req, res));
       app.get(`${endpoint.path}/:id`, (req, res) => responses.get(req, res));
       app.delete(`${endpoint.path}/:id`, (req, res) => responses.delete(req, res));

@@ -93,6 +93,17 @@ export interface ResponsesHandlers {
   delete: Handler;
 }
 
+/** One set of handlers (one store, one secret) per mock and path: the app and start()'s direct path share it. */
+const perContext = new WeakMap<AppContext, Map<string, ResponsesHandlers>>();
+
+export function responsesFor(ctx: AppContext, path: string): ResponsesHandlers {
+  let byPath = perContext.get(ctx);
+  if (!byPath) perContext.set(ctx, (byPath = new Map()));
+  let handlers = byPath.get(path);
+  if (!handlers) byPath.set(path, (handlers = responsesHandlers(ctx)));
+  return handlers;
+}
+
 export function responsesHandlers(ctx: AppContext, storeSize = RESPONSE_STORE_SIZE): ResponsesHandlers {
   const { options } = ctx;
   const store = new ResponseStore(storeSize);
