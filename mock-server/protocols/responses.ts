@@ -806,8 +806,18 @@ export function renderEvents(plan: CompletionPlan, ctx: RenderContext): Json[] {
               ...where,
               part: { type: 'output_text', annotations: [], logprobs: [], text: '' },
             });
-            for (const delta of choice.contentTokens)
-              emit('response.output_text.delta', { ...where, delta, logprobs: [] });
+            // Most of a stream: written out as a literal, not spread (one per token).
+            for (const delta of choice.contentTokens) {
+              events.push({
+                type: 'response.output_text.delta',
+                sequence_number: events.length,
+                item_id,
+                output_index: outputIndex,
+                content_index,
+                delta,
+                logprobs: [],
+              });
+            }
             emit('response.output_text.done', { ...where, text: part.text, logprobs: [] });
           } else {
             emit('response.content_part.added', { ...where, part: { type: 'refusal', refusal: '' } });
@@ -883,5 +893,27 @@ export function failedEvents(
 
 /** One event as SSE: its type named on the `event:` line, as OpenAI sends them. */
 export function formatEvent(event: Json): string {
+  if (event.type === 'response.output_text.delta' && isPlainDelta(event)) {
+    // The same bytes as JSON.stringify, from a template: a stream has one per token.
+    return (
+      `event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":${event.sequence_number as number},` +
+      `"item_id":${JSON.stringify(event.item_id)},"output_index":${event.output_index as number},"content_index":${event.content_index as number},` +
+      `"delta":${JSON.stringify(event.delta)},"logprobs":[]}\n\n`
+    );
+  }
   return `event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`;
+}
+
+/** A text delta exactly as renderEvents makes it (nothing added, nothing bent). */
+function isPlainDelta(e: Json): boolean {
+  return (
+    Object.keys(e).length === 7 &&
+    typeof e.sequence_number === 'number' &&
+    typeof e.item_id === 'string' &&
+    typeof e.output_index === 'number' &&
+    typeof e.content_index === 'number' &&
+    typeof e.delta === 'string' &&
+    Array.isArray(e.logprobs) &&
+    e.logprobs.length === 0
+  );
 }

@@ -369,6 +369,15 @@ describe('plan -> Response and its events', () => {
     expect(formatEvent(events[0]!)).toMatch(/^event: response\.created\ndata: \{.*\}\n\n$/);
   });
 
+  it('formats every event as `event:` + the JSON of the event, text deltas included', () => {
+    const r = translate({ model: 'mock-model', input: 'Reply with exactly: "quoted" \\ text', stream: true });
+    for (const e of renderEvents(plan(r), ctx(r))) {
+      expect(formatEvent(e)).toBe(`event: ${e.type as string}\ndata: ${JSON.stringify(e)}\n\n`);
+    }
+    const bent = { ...renderEvents(plan(r), ctx(r)).find((e) => e.type === 'response.output_text.delta')!, extra: 1 };
+    expect(formatEvent(bent)).toBe(`event: response.output_text.delta\ndata: ${JSON.stringify(bent)}\n\n`);
+  });
+
   it('streams function call arguments that add up to the item arguments', () => {
     const r = translate({
       model: 'mock-model',
