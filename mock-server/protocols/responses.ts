@@ -196,6 +196,33 @@ function messageContent(content: unknown, at: string): ChatMessage['content'] | 
 
 const ROLES = new Set(['user', 'assistant', 'system', 'developer']);
 
+/** The other input item types InputItem (openai/openai-openapi) takes: accepted, not planned on. */
+const OTHER_ITEMS = new Set([
+  'file_search_call',
+  'computer_call',
+  'computer_call_output',
+  'web_search_call',
+  'tool_search_call',
+  'tool_search_output',
+  'additional_tools',
+  'compaction',
+  'compaction_trigger',
+  'image_generation_call',
+  'code_interpreter_call',
+  'local_shell_call',
+  'local_shell_call_output',
+  'shell_call',
+  'shell_call_output',
+  'apply_patch_call',
+  'apply_patch_call_output',
+  'mcp_list_tools',
+  'mcp_approval_request',
+  'mcp_approval_response',
+  'mcp_call',
+  'program',
+  'program_output',
+]);
+
 /** What translating the input needs besides the items: reading replayed encrypted reasoning. */
 export interface InputContext {
   /** The text inside a replayed encrypted_content, or null when it is not the mock's own. */
@@ -318,12 +345,9 @@ function inputMessages(input: unknown, ctx: InputContext): ChatMessage[] | ApiEr
         reasoning = text;
         break;
       }
-      // Items of tools the mock cannot run, replayed from an earlier turn: nothing to plan on.
-      case 'web_search_call':
-      case 'tool_search_call':
-      case 'tool_search_output':
-        break;
       default:
+        // Items of tools the mock cannot run, replayed from an earlier turn: nothing to plan on.
+        if (typeof type === 'string' && OTHER_ITEMS.has(type)) break;
         return invalidRequest(`Invalid value: '${String(type)}'.`, `${at}.type`, 'invalid_value');
     }
   }

@@ -214,6 +214,17 @@ describe('Responses request -> chat request', () => {
       tools: [{ type: 'custom', name: 'apply_patch' }],
     });
     expect(r.encryptedReasoning).toBe(true);
+    // Items of tools it cannot run, replayed: accepted, not planned on.
+    const replayed = translate({
+      model: 'mock-model',
+      input: [
+        { type: 'web_search_call', id: 'ws_1', status: 'completed', action: { type: 'search', query: 'q' } },
+        { type: 'tool_search_call', id: 'ts_1' },
+        { type: 'local_shell_call', id: 'ls_1' },
+        { role: 'user', content: 'hi' },
+      ],
+    });
+    expect(replayed.chat.messages).toEqual([{ role: 'user', content: 'hi' }]);
     expect(r.store).toBe(false);
     expect(r.promptCacheKey).toBe('thread-1');
   });
