@@ -146,7 +146,9 @@ export function responsesHandlers(ctx: AppContext, storeSize = RESPONSE_STORE_SI
         realism,
       });
       if (plan instanceof ApiError) throw asResponsesError(plan);
-      const render: RenderContext = { request: translated, createdAt: plan.created, seal };
+      // Chunking as chat's: the realistic model's (0: the whole text at once), else the option.
+      const chunkTokens = realism ? realism.chunkTokens || 1000 : options.chunkTokens;
+      const render: RenderContext = { request: translated, createdAt: plan.created, seal, chunkTokens };
       const response = renderResponse(plan, render);
       if (translated.store) {
         store.set(responseId(plan), { response, history: [...translated.history, ...outputMessages(plan)] });

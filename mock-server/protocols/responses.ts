@@ -614,6 +614,8 @@ export interface RenderContext {
   createdAt: number;
   /** Seals reasoning into encrypted_content (the endpoint holds the secret). */
   seal(text: string): string;
+  /** Content tokens per text delta (default 1, as OpenAI; the realistic model varies it). */
+  chunkTokens?: number;
 }
 
 /** OpenAI's ids: a prefix and 48 hex-like characters drawn from the plan. */
@@ -831,7 +833,7 @@ export function renderEvents(plan: CompletionPlan, ctx: RenderContext): Json[] {
               part: { type: 'output_text', annotations: [], logprobs: [], text: '' },
             });
             // Most of a stream: written out as a literal, not spread (one per token).
-            for (const delta of choice.contentTokens) {
+            for (const delta of chunks(choice.contentTokens, ctx.chunkTokens ?? 1)) {
               events.push({
                 type: 'response.output_text.delta',
                 sequence_number: events.length,
@@ -884,6 +886,14 @@ export function renderEvents(plan: CompletionPlan, ctx: RenderContext): Json[] {
     response: renderResponse(plan, ctx, status, items),
   });
   return events;
+}
+
+/** Tokens `size` at a time, joined. */
+function chunks(tokens: readonly string[], size: number): readonly string[] {
+  if (size <= 1) return tokens;
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i += size) out.push(tokens.slice(i, i + size).join(''));
+  return out;
 }
 
 /** Reasoning summaries stream a few words per delta. */

@@ -418,6 +418,22 @@ describe('dialects', () => {
   });
 });
 
+describe('chunking', () => {
+  it('sends chunkTokens tokens per text delta, as chat does', async () => {
+    const events = await stream(mock({ chunkTokens: 3 }), {
+      model: 'mock-model',
+      input: 'Reply with exactly: one two three four five six seven',
+    });
+    const deltas = events.filter((e) => e.type === 'response.output_text.delta').map((e) => e.delta as string);
+    expect(deltas.join('')).toBe('one two three four five six seven');
+    const single = await stream(mock(), {
+      model: 'mock-model',
+      input: 'Reply with exactly: one two three four five six seven',
+    });
+    expect(deltas.length).toBe(Math.ceil(single.filter((e) => e.type === 'response.output_text.delta').length / 3));
+  });
+});
+
 describe('realistic mode', () => {
   it('still answers a well-formed Response and stream', async () => {
     const m = mock({ style: 'realistic', seed: 7 });
