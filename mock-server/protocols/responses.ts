@@ -170,6 +170,11 @@ function messageContent(content: unknown, at: string): ChatMessage['content'] | 
         parts.push({ type: 'text', text: typeof p.refusal === 'string' ? p.refusal : '' });
         break;
       case 'input_image': {
+        // An uploaded file the mock cannot read: the model is told an image was there.
+        if (typeof p.file_id === 'string' && typeof p.image_url !== 'string') {
+          parts.push({ type: 'text', text: '[image]' });
+          break;
+        }
         const url = typeof p.image_url === 'string' ? p.image_url : undefined;
         if (!url)
           return invalidRequest(
@@ -598,6 +603,7 @@ export function asResponsesError(error: ApiError): ApiError {
     .replace("'reasoning_effort'", "'reasoning.effort'")
     .replace("'response_format' of type 'json_object'", "'text.format' of type 'json_object'")
     .replace(/'messages' must contain/, 'Response input messages must contain')
+    .replace("Invalid 'messages'", "Invalid 'input'")
     .replace(/response_format '/, "text.format '");
   return new ApiError(error.status, error.type, message, param, error.code, error.headers);
 }

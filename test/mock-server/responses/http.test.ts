@@ -92,6 +92,12 @@ describe('POST /v1/responses', () => {
       param: 'messages',
       code: 'unknown_parameter',
     });
+    const empty = await post(m, { model: 'mock-model', input: [] });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error).toMatchObject({
+      param: 'input',
+      message: expect.stringMatching(/^Invalid 'input': empty array/),
+    });
     const model = await post(m, { model: 'no-such-model', input: 'hi' });
     expect(model.status).toBe(404);
     expect(model.body.error.code).toBe('model_not_found');
