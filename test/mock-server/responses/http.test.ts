@@ -414,6 +414,80 @@ describe('fixtures served as Responses items', () => {
   });
 });
 
+describe('a Codex-shaped exchange', () => {
+  it('streams a scripted tool call with encrypted reasoning, then answers from its output with the reasoning replayed', async () => {
+    const m = mock({
+      fixtures: [
+        {
+          match: { userMessage: 'list the files', hasToolResult: false },
+          reply: { reasoning: 'I should run ls.', toolCalls: [{ name: 'shell', arguments: { command: ['ls'] } }] },
+        },
+      ],
+    });
+    const codex = {
+      model: 'mock-reasoner',
+      instructions: 'You are a coding agent.',
+      stream: true,
+      store: false,
+      include: ['reasoning.encrypted_content'],
+      reasoning: { effort: 'medium', summary: 'auto' },
+      text: { verbosity: 'medium' },
+      parallel_tool_calls: false,
+      tool_choice: 'auto',
+      prompt_cache_key: 'thread-1',
+      client_metadata: { originator: 'codex_exec' },
+      tools: [
+        {
+          type: 'function',
+          name: 'shell',
+          parameters: { type: 'object', properties: { command: { type: 'array', items: { type: 'string' } } } },
+          strict: false,
+        },
+        {
+          type: 'custom',
+          name: 'apply_patch',
+          description: 'Patch files',
+          format: { type: 'grammar', syntax: 'lark', definition: 'start: /.+/' },
+        },
+        { type: 'web_search', external_web_access: false },
+        {
+          type: 'namespace',
+          name: 'mcp__files',
+          description: 'files',
+          tools: [{ type: 'function', name: 'read', parameters: { type: 'object' } }],
+        },
+        { type: 'tool_search', execution: 'client' },
+      ],
+    };
+    const developer = { type: 'message', role: 'developer', content: [{ type: 'input_text', text: '<permissions>' }] };
+    const user = { type: 'message', role: 'user', content: [{ type: 'input_text', text: 'list the files' }] };
+    const first = await stream(m, { ...codex, input: [developer, user] });
+    const done = first.filter((e) => e.type === 'response.output_item.done').map((e) => e.item as Json);
+    expect(done.map((i) => i.type)).toEqual(['reasoning', 'function_call']);
+    const completed = first.at(-1)!;
+    expect(completed.type).toBe('response.completed');
+    expect((completed.response as Json).id).toMatch(/^resp_/);
+    expect((completed.response as Json).usage).toHaveProperty('output_tokens_details.reasoning_tokens');
+    const [reasoning, call] = done;
+    const second = await stream(m, {
+      ...codex,
+      input: [
+        developer,
+        user,
+        reasoning,
+        call,
+        { type: 'function_call_output', call_id: call!.call_id, output: 'README.md\nsrc' },
+      ],
+    });
+    const answer = second
+      .filter((e) => e.type === 'response.output_text.done')
+      .map((e) => e.text as string)
+      .join('');
+    expect(answer).toContain('README.md');
+    expect(second.at(-1)!.type).toBe('response.completed');
+  });
+});
+
 describe('dialects', () => {
   it('serves /v1/responses only where the dialect lists it: no relay document does', async () => {
     for (const profile of ['aiid', 'aione', 'aireiter', 'apiyi', 'jiekou']) {
