@@ -1,8 +1,12 @@
 // POST/GET/DELETE /v1/responses over HTTP (supertest on provider.app): the shared prologue
 // (auth, body limits, faults, the journal), the store and previous_response_id, encrypted
 // reasoning, fixtures, streams and their faults.
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { resolveOptions } from '../../../mock-server/assembly/options.js';
+import { responsesHandlers } from '../../../mock-server/endpoints/responses.js';
+import { Journal } from '../../../mock-server/http/journal.js';
 import { createMockProvider, type MockOptions, type MockProvider } from '../../../mock-server/index.js';
 
 const PATH = '/v1/responses';
@@ -310,6 +314,24 @@ describe('store, previous_response_id, GET and DELETE', () => {
     const unknown = await turn('fc_unknown');
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.message).toBe("Item with id 'fc_unknown' not found.");
+  });
+
+  it('keeps at most storeSize responses, the least recently used going first', async () => {
+    const handlers = responsesHandlers({ options: resolveOptions({}), journal: new Journal(10) }, 2);
+    const app = (req: IncomingMessage & { params?: Record<string, string> }, res: ServerResponse): void => {
+      const id = /^\/v1\/responses\/(.+)$/.exec(req.url ?? '')?.[1];
+      if (id) req.params = { id };
+      void (req.method === 'POST' ? handlers.create(req, res) : handlers.get(req, res));
+    };
+    const ids: string[] = [];
+    for (const text of ['one', 'two', 'three']) {
+      if (text === 'three') expect((await request(app).get(`${PATH}/${ids[0]!}`).set(AUTH)).status).toBe(200);
+      const res = await request(app).post(PATH).set(AUTH).send({ model: 'mock-model', input: text });
+      ids.push(res.body.id as string);
+    }
+    // 'one' was read before 'three' came, so 'two' was the least recently used.
+    const status = async (id: string) => (await request(app).get(`${PATH}/${id}`).set(AUTH)).status;
+    expect([await status(ids[0]!), await status(ids[1]!), await status(ids[2]!)]).toEqual([200, 404, 200]);
   });
 
   it('does not store a response sent with store: false, and needs the key to read one', async () => {
