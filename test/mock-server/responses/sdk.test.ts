@@ -100,6 +100,22 @@ describe('openai SDK: responses', () => {
     expect(JSON.parse(args)).toHaveProperty('city');
   });
 
+  it('stream: an error after the 200 (stream-error@N) fails the stream, never a success', async () => {
+    const failing = new OpenAI({
+      baseURL,
+      apiKey: API_KEY,
+      maxRetries: 0,
+      defaultHeaders: { 'x-mock-error': 'stream-error@4' },
+    });
+    const stream = failing.responses.stream({ model: 'mock-model', input: 'hi' });
+    await expect(
+      (async () => {
+        for await (const event of stream) void event;
+        return stream.finalResponse();
+      })(),
+    ).rejects.toMatchObject({ message: expect.stringMatching(/Injected 500/) });
+  });
+
   it('parse: text.format from a zod schema, parsed', async () => {
     const Person = z.object({ name: z.string(), age: z.number().int() });
     const r = await client.responses.parse({
@@ -137,6 +153,15 @@ describe('AI SDK default provider (Responses)', () => {
     for await (const part of result.textStream) text += part;
     expect(text).toBe('streamed via ai sdk');
     expect(await result.finishReason).toBe('stop');
+  });
+
+  it('streamText: an error after the 200 ends with finishReason error', async () => {
+    const failing = createOpenAI({ baseURL, apiKey: API_KEY, headers: { 'x-mock-error': 'stream-error@4' } });
+    const result = streamText({ model: failing('mock-model'), prompt: 'hi', onError: () => {} });
+    const kinds: string[] = [];
+    for await (const part of result.fullStream) kinds.push(part.type);
+    expect(kinds).toContain('error');
+    expect(await result.finishReason).toBe('error');
   });
 
   it('multi-step tools: calls, runs the tool, answers from its result', async () => {
