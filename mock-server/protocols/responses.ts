@@ -304,10 +304,11 @@ function inputMessages(input: unknown, ctx: InputContext): ChatMessage[] | ApiEr
       }
       case 'function_call':
       case 'custom_tool_call': {
-        if (typeof item.call_id !== 'string' || typeof item.name !== 'string') {
+        const missing = typeof item.call_id !== 'string' ? 'call_id' : typeof item.name !== 'string' ? 'name' : null;
+        if (missing) {
           return invalidRequest(
-            `Missing required parameter: '${at}.call_id'.`,
-            `${at}.call_id`,
+            `Missing required parameter: '${at}.${missing}'.`,
+            `${at}.${missing}`,
             'missing_required_parameter',
           );
         }
@@ -320,9 +321,9 @@ function inputMessages(input: unknown, ctx: InputContext): ChatMessage[] | ApiEr
         const turn = assistantTurn();
         takeReasoning(turn);
         (turn.tool_calls ??= []).push({
-          id: item.call_id,
+          id: item.call_id as string,
           type: 'function',
-          function: { name: item.name, arguments: args },
+          function: { name: item.name as string, arguments: args },
         });
         break;
       }

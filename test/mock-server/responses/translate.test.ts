@@ -240,6 +240,9 @@ describe('Responses request -> chat request', () => {
     expect(refusal({ model: 'm', input: [{ type: 'nope' }] }).param).toBe('input[0].type');
     expect(refusal({ model: 'm', input: 'x', text: { format: { type: 'xml' } } }).param).toBe('text.format.type');
     expect(refusal([]).status).toBe(400);
+    expect(refusal({ model: 'm', input: [{ type: 'function_call', call_id: 'c', arguments: '{}' }] }).param).toBe(
+      'input[0].name',
+    );
   });
 });
 
