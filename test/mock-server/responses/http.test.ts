@@ -520,6 +520,19 @@ describe('dialects', () => {
   });
 });
 
+describe('pacing', () => {
+  it('waits latencyMs before answering and paces the events of a stream', async () => {
+    const m = mock({ pacing: { latencyMs: 120, tokensPerSecond: 200 } });
+    let start = performance.now();
+    await create(m, { model: 'mock-model', input: 'hi' });
+    expect(performance.now() - start).toBeGreaterThanOrEqual(110);
+    start = performance.now();
+    const events = await stream(m, { model: 'mock-model', input: 'Reply with exactly: a b c d e f g h i j' });
+    // latency, then one event every 5 ms
+    expect(performance.now() - start).toBeGreaterThanOrEqual(110 + (events.length - 2) * 5 * 0.8);
+  });
+});
+
 describe('chunking', () => {
   it('sends chunkTokens tokens per text delta, as chat does', async () => {
     const events = await stream(mock({ chunkTokens: 3 }), {
