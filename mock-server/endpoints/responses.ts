@@ -16,6 +16,7 @@ import { writeSse } from '../http/sse-writer.js';
 import {
   asResponsesError,
   failedEvents,
+  failedResponse,
   formatEvent,
   openReasoning,
   outputMessages,
@@ -150,8 +151,15 @@ export function responsesHandlers(ctx: AppContext, storeSize = RESPONSE_STORE_SI
       const chunkTokens = realism ? realism.chunkTokens || 1000 : options.chunkTokens;
       const render: RenderContext = { request: translated, createdAt: plan.created, seal, chunkTokens };
       const response = renderResponse(plan, render);
+      const failure = translated.stream && answer.fault?.kind === 'stream-error' ? answer.fault.error : null;
       if (translated.store) {
-        store.set(responseId(plan), { response, history: [...translated.history, ...outputMessages(plan)] });
+        // A stream that fails is stored as failed, without output, as OpenAI keeps it.
+        store.set(
+          responseId(plan),
+          failure
+            ? { response: failedResponse(plan, render, failure), history: translated.history }
+            : { response, history: [...translated.history, ...outputMessages(plan)] },
+        );
       }
       await awaitLatency(answer);
       if (!translated.stream) {

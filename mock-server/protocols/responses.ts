@@ -920,16 +920,18 @@ export function failedEvents(
   error: ApiError,
 ): Json[] {
   const kept = events.slice(0, Math.max(0, Math.min(after, events.length - 1)));
-  const code = error.code ?? (error.status >= 500 ? 'server_error' : error.type);
   return [
     ...kept,
-    { type: 'error', sequence_number: kept.length, code, message: error.message, param: error.param },
-    {
-      type: 'response.failed',
-      sequence_number: kept.length + 1,
-      response: renderResponse(plan, ctx, 'failed', [], { code, message: error.message }),
-    },
+    { type: 'error', sequence_number: kept.length, code: errorCode(error), message: error.message, param: error.param },
+    { type: 'response.failed', sequence_number: kept.length + 1, response: failedResponse(plan, ctx, error) },
   ];
+}
+
+const errorCode = (error: ApiError): string => error.code ?? (error.status >= 500 ? 'server_error' : error.type);
+
+/** The Response of a stream that failed: status failed, no output, the error. */
+export function failedResponse(plan: CompletionPlan, ctx: RenderContext, error: ApiError): Json {
+  return renderResponse(plan, ctx, 'failed', [], { code: errorCode(error), message: error.message });
 }
 
 /** One event as SSE: its type named on the `event:` line, as OpenAI sends them. */

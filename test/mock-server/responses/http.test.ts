@@ -363,14 +363,14 @@ describe('streams', () => {
     expect((events.at(-1)!.response as Json).usage).toHaveProperty('total_tokens');
   });
 
-  it('turns stream-error@N into an error event and response.failed after N events', async () => {
-    const events = await stream(
-      mock(),
-      { model: 'mock-model', input: 'hi' },
-      { ...AUTH, 'x-mock-error': 'stream-error@3' },
-    );
+  it('turns stream-error@N into an error event and response.failed after N events, and stores it as failed', async () => {
+    const m = mock();
+    const events = await stream(m, { model: 'mock-model', input: 'hi' }, { ...AUTH, 'x-mock-error': 'stream-error@3' });
     expect(events.map((e) => e.type).slice(3)).toEqual(['error', 'response.failed']);
     expect((events.at(-1)!.response as Json).status).toBe('failed');
+    const id = (events.at(-1)!.response as Json).id as string;
+    const stored = await request(m.app).get(`${PATH}/${id}`).set(AUTH);
+    expect(stored.body).toMatchObject({ status: 'failed', output: [], error: { code: 'server_error' } });
   });
 
   it('cuts the connection after N events on stream-cut@N, never sending response.completed', async () => {
