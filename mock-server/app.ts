@@ -9,6 +9,7 @@ import { clearJournal, JOURNAL_PATH, readJournal } from './endpoints/control.js'
 import { countTokensHandler, messagesHandler, messagesNotFound } from './endpoints/messages.js';
 import { getModel, listModels } from './endpoints/models.js';
 import { authError, selectQuirks, type AppContext, type PlainHandler } from './endpoints/prologue.js';
+import { responsesFor } from './endpoints/responses.js';
 import { CONTROL_PREFIX, foreignHost, hostAllowed, isControlPath } from './http/control-access.js';
 import { watchRequest } from './http/journal.js';
 import { sendError, type ErrorState } from './http/reply.js';
@@ -69,6 +70,14 @@ export function buildApp(
   api.get('/models/*id', getModel(ctx));
   // Other protocols a relay documents (e.g. Anthropic's /v1/messages), at their own paths.
   for (const endpoint of ctx.options.profile.endpoints) {
+    if (endpoint.protocol === 'openai-responses') {
+      // OpenAI's own surface: its errors in OpenAI's envelope, unknown subpaths left to the API router.
+      const responses = responsesFor(ctx, endpoint.path);
+      app.post(endpoint.path, (req, res) => responses.create(req, res));
+      app.get(`${endpoint.path}/:id`, (req, res) => responses.get(req, res));
+      app.delete(`${endpoint.path}/:id`, (req, res) => responses.delete(req, res));
+      continue;
+    }
     app.post(endpoint.path, messagesHandler(ctx, endpoint));
     app.post(`${endpoint.path}/count_tokens`, countTokensHandler(ctx, endpoint));
     // Its own paths answer in its own envelope, even the unknown ones.

@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { buildApp, chatPaths, JOURNAL_PATH as JOURNAL_ROUTE, type ControlAccess } from './app.js';
 import { chatCompletionsHandler } from './endpoints/chat.js';
+import { responsesFor } from './endpoints/responses.js';
 import { Journal, watchRequest, type JournalEntry } from './http/journal.js';
 import { trackConnections } from './http/reply-batch.js';
 import type { Fixture } from '../spec/generated/types.js';
@@ -69,6 +70,12 @@ export function createMockProvider(options: MockOptions = {}): MockProvider {
   const access: ControlAccess = {};
   const app = buildApp(ctx, chat, access);
   const chatPathSet = new Set(chatPaths(ctx));
+  // POST of a Responses endpoint takes the same direct path (the app shares its handlers and store).
+  const responsesPaths = new Map(
+    resolved.profile.endpoints
+      .filter((e) => e.protocol === 'openai-responses')
+      .map((e) => [e.path, responsesFor(ctx, e.path).create] as const),
+  );
   let server: Server | undefined;
   let baseUrl: string | undefined;
 
@@ -91,9 +98,11 @@ export function createMockProvider(options: MockOptions = {}): MockProvider {
       const s = createServer({ connectionsCheckingInterval: checkEvery }, (req, res) => {
         // The handler answers its own errors; should that fail, the connection goes, not the server.
         // The app journals what it routes; the direct path is journaled here, by the same hook.
-        if (req.method === 'POST' && chatPathSet.has(req.url!)) {
+        const direct =
+          req.method === 'POST' ? (chatPathSet.has(req.url!) ? chat : responsesPaths.get(req.url!)) : undefined;
+        if (direct) {
           watchRequest(journal, req, res);
-          chat(req, res).catch(() => res.destroy());
+          direct(req, res).catch(() => res.destroy());
         } else app(req, res);
       });
       trackConnections(s);

@@ -125,11 +125,15 @@ export function answerFor(
   request: ChatCompletionRequest,
   fault: Fault | null,
   surface: Surface = OPENAI_SURFACE,
+  /** Tools the request offers that the chat request cannot carry (Responses' custom, web_search...), for `toolName`. */
+  otherTools: readonly string[] = [],
 ): Answer {
   const { options } = ctx;
   const computed: Answer = { scripted: undefined, fault, pacing: options.pacing };
   if (options.fixtures.size === 0 && !options.fixtures.strict) return computed;
-  const found = options.fixtures.lookup(normalizeChatRequest(request, req.headers));
+  const normalized = normalizeChatRequest(request, req.headers);
+  if (otherTools.length > 0) normalized.toolNames.push(...otherTools);
+  const found = options.fixtures.lookup(normalized);
   if (found.kind === 'miss') {
     if (!options.fixtures.strict) return computed;
     noteHeaders(req, { [FIXTURE_MISS_HEADER]: found.nearest });

@@ -1608,7 +1608,7 @@ export interface FixtureReply {
 export interface ToolCallReply {
   name: string;
   /**
-   * The arguments, as an object (serialised as JSON) or as the JSON text itself.
+   * The arguments, as an object (serialised as JSON) or as the JSON text itself. On the Responses API a call to a custom tool the request offers is a custom_tool_call whose input is this string (or the object's `input`), and a call to web_search a web_search_call (its `query`).
    */
   arguments?: {} | string;
   id?: string;
@@ -1755,6 +1755,8 @@ export interface RelayModelRejects {
   note?: string;
 }
 /**
+ * An endpoint served besides chat completions; a relay dialect quotes its document for it (spec/relays.ts checks), the reference dialect has no document to quote.
+ *
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
  * via the `definition` "RelayEndpoint".
  */
@@ -1764,9 +1766,9 @@ export interface RelayEndpoint {
    */
   path: RelayPath;
   /**
-   * anthropic-messages: Anthropic's Messages API (request with model, max_tokens, messages; response with content blocks, stop_reason, usage input/output tokens).
+   * anthropic-messages: Anthropic's Messages API (request with model, max_tokens, messages; response with content blocks, stop_reason, usage input/output tokens). openai-responses: OpenAI's Responses API (POST the path; GET and DELETE path/{id}).
    */
-  protocol: "anthropic-messages";
+  protocol: "anthropic-messages" | "openai-responses";
   /**
    * Headers the document sends to this endpoint besides auth, with its example value; the mock requires them to be present.
    */
@@ -1777,7 +1779,7 @@ export interface RelayEndpoint {
    * Ids (from `models`) the document uses with this endpoint.
    */
   models?: string[];
-  quote: RelayQuote;
+  quote?: RelayQuote;
   note?: string;
 }
 /**

@@ -364,6 +364,22 @@ for (const relay of loadRelays()) {
     }
 
     for (const [i, endpoint] of (relay.endpoints ?? []).entries()) {
+      if (endpoint.protocol === 'openai-responses') {
+        // The Responses API itself is tested in test/mock-server/responses/.
+        it(`${endpoint.path} speaks ${endpoint.protocol}${named(endpoint.quote)}`, async () => {
+          const r = await send(profile, {
+            absolutePath: endpoint.path,
+            body: { model: chatModel, input: 'Reply with exactly: pong' },
+          });
+          expect(r.status).toBe(200);
+          expect(json(r)).toMatchObject({
+            object: 'response',
+            status: 'completed',
+            output: [{ type: 'message', content: [{ type: 'output_text', text: 'pong' }] }],
+          });
+        });
+        continue;
+      }
       it(`${endpoint.path} speaks ${endpoint.protocol}${named(endpoint.quote)}`, async () => {
         expect(endpoint.protocol, 'only anthropic-messages has a test').toBe('anthropic-messages');
         await checkAnthropic(profile, relay, i);

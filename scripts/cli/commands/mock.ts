@@ -25,7 +25,8 @@ const HELP = `Usage: relaycheck mock [--port 8080] [--host 127.0.0.1] [--profile
                       [--from-report report.json [--target NAME]]
        relaycheck mock --list-breaks
 
-Serves an OpenAI-compatible mock: POST <base>/chat/completions, GET <base>/models[/{id}].
+Serves an OpenAI-compatible mock: POST <base>/chat/completions, GET <base>/models[/{id}],
+and where the dialect lists them other surfaces (openai: POST /v1/responses, GET/DELETE /v1/responses/{id}).
 --profile   speak a documented relay's dialect: ${relayIds().join(', ')} (default openai,
             the faithful reference: base /v1, models mock-model and mock-reasoner)
 --break     switch on single deviations (see --list-breaks); per request: header '${BREAK_HEADER}'

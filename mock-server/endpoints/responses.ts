@@ -1,0 +1,210 @@
+// POST {path}, GET and DELETE {path}/{id} for a profile that serves OpenAI's Responses API:
+// the shared prologue (breaks, key, body, fault), the translation onto the chat planner
+// (protocols/responses.ts), the fixture step, the plan, and the reply as a Response or its
+// named SSE events. Stored responses (store, previous_response_id) live in a bounded map of
+// this mock's own, as does the secret encrypted reasoning is signed with.
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ChatMessage } from '../../spec/generated/types.js';
+import { checkRequest } from '../completion/check.js';
+import { planCompletion } from '../completion/plan.js';
+import { drawRealism } from '../completion/realistic.js';
+import { ApiError } from '../core/api-error.js';
+import { lastUserText } from '../core/instructions.js';
+import { sendError, sendJson, type ErrorState } from '../http/reply.js';
+import { writeSse } from '../http/sse-writer.js';
+import {
+  asResponsesError,
+  failedEvents,
+  failedResponse,
+  formatEvent,
+  openReasoning,
+  outputMessages,
+  renderEvents,
+  renderResponse,
+  responseId,
+  sealReasoning,
+  toChatRequest,
+  type RenderContext,
+} from '../protocols/responses.js';
+import { answerFor, authError, awaitLatency, openRequest, selectQuirks, type AppContext } from './prologue.js';
+
+/** Stored responses kept at most; the least recently used goes first. */
+export const RESPONSE_STORE_SIZE = 1000;
+
+interface Stored {
+  response: Record<string, unknown>;
+  /** The conversation up to and including this response's output, for previous_response_id. */
+  history: ChatMessage[];
+}
+
+/** A Map used as an LRU: reading an entry makes it the newest. Its output items can be found by id. */
+class ResponseStore {
+  private readonly entries = new Map<string, Stored>();
+  private readonly items = new Map<string, unknown>();
+  constructor(private readonly size: number) {}
+  item(id: string): unknown {
+    return this.items.get(id);
+  }
+  get(id: string): Stored | undefined {
+    const found = this.entries.get(id);
+    if (found) {
+      this.entries.delete(id);
+      this.entries.set(id, found);
+    }
+    return found;
+  }
+  set(id: string, value: Stored): void {
+    this.delete(id);
+    this.entries.set(id, value);
+    for (const item of outputOf(value)) this.items.set(item.id, item);
+    if (this.entries.size > this.size) this.delete(this.entries.keys().next().value!);
+  }
+  delete(id: string): boolean {
+    const found = this.entries.get(id);
+    if (!found) return false;
+    for (const item of outputOf(found)) this.items.delete(item.id);
+    return this.entries.delete(id);
+  }
+}
+
+const outputOf = (stored: Stored): { id: string }[] =>
+  (stored.response.output as { id?: unknown }[]).filter((i): i is { id: string } => typeof i.id === 'string');
+
+const previousNotFound = (id: string): ApiError =>
+  new ApiError(
+    404,
+    'invalid_request_error',
+    `Previous response with id '${id}' not found.`,
+    'previous_response_id',
+    'previous_response_not_found',
+  );
+
+const responseNotFound = (id: string): ApiError =>
+  new ApiError(404, 'invalid_request_error', `Response with id '${id}' not found.`, null, null);
+
+type Handler = (
+  req: IncomingMessage & { params?: Record<string, string | string[]> },
+  res: ServerResponse,
+) => Promise<void>;
+
+export interface ResponsesHandlers {
+  create: Handler;
+  get: Handler;
+  delete: Handler;
+}
+
+/** One set of handlers (one store, one secret) per mock and path: the app and start()'s direct path share it. */
+const perContext = new WeakMap<AppContext, Map<string, ResponsesHandlers>>();
+
+export function responsesFor(ctx: AppContext, path: string): ResponsesHandlers {
+  let byPath = perContext.get(ctx);
+  if (!byPath) perContext.set(ctx, (byPath = new Map()));
+  let handlers = byPath.get(path);
+  if (!handlers) byPath.set(path, (handlers = responsesHandlers(ctx)));
+  return handlers;
+}
+
+export function responsesHandlers(ctx: AppContext, storeSize = RESPONSE_STORE_SIZE): ResponsesHandlers {
+  const { options } = ctx;
+  const store = new ResponseStore(storeSize);
+  const secret = randomBytes(32);
+  const seal = (text: string): string => sealReasoning(secret, text);
+  const reader = { openReasoning: (blob: string) => openReasoning(secret, blob), item: (id: string) => store.item(id) };
+
+  const create: Handler = async (req, res) => {
+    const state: ErrorState = { quirks: options.quirks, stream: false };
+    try {
+      const { body, fault: asked } = await openRequest(ctx, req, state);
+      const previousId = (body.json as { previous_response_id?: unknown } | null)?.previous_response_id;
+      let previous: ChatMessage[] = [];
+      if (typeof previousId === 'string') {
+        const found = store.get(previousId);
+        if (!found) throw previousNotFound(previousId);
+        previous = found.history;
+      }
+      const translated = toChatRequest(body.json, reader, previous);
+      if (translated instanceof ApiError) throw translated;
+      state.stream = translated.stream;
+      const request = translated.chat;
+      const model = options.models.get(request.model);
+      const problem = checkRequest(request, model, options.limits);
+      if (problem) throw asResponsesError(problem);
+      // A fixture scripts the answer (its tool calls become the items their tools' kinds ask for).
+      const others = [...translated.toolKinds].filter(([, kind]) => kind !== 'function').map(([name]) => name);
+      const answer = answerFor(ctx, req, request, asked, undefined, others);
+      const realism =
+        options.realisticSeed === undefined
+          ? undefined
+          : drawRealism(options.realisticSeed, lastUserText(request.messages), translated.stream);
+      const plan = planCompletion({
+        request,
+        model: model!,
+        rawBody: body.text,
+        limits: options.limits,
+        clock: options.clock,
+        scripted: answer.scripted,
+        realism,
+      });
+      if (plan instanceof ApiError) throw asResponsesError(plan);
+      // Chunking as chat's: the realistic model's (0: the whole text at once), else the option.
+      const chunkTokens = realism ? realism.chunkTokens || 1000 : options.chunkTokens;
+      const render: RenderContext = { request: translated, createdAt: plan.created, seal, chunkTokens };
+      const response = renderResponse(plan, render);
+      const failure = translated.stream && answer.fault?.kind === 'stream-error' ? answer.fault.error : null;
+      if (translated.store) {
+        // A stream that fails is stored as failed, without output, as OpenAI keeps it.
+        store.set(
+          responseId(plan),
+          failure
+            ? { response: failedResponse(plan, render, failure), history: translated.history }
+            : { response, history: [...translated.history, ...outputMessages(plan)] },
+        );
+      }
+      await awaitLatency(answer);
+      if (!translated.stream) {
+        sendJson(res, 200, response);
+        return;
+      }
+      const { fault } = answer;
+      let events = renderEvents(plan, render);
+      if (fault?.kind === 'stream-error') events = failedEvents(events, fault.after, plan, render, fault.error);
+      const writes = events.map(formatEvent);
+      // A cut asked for past the end still happens, before the terminal event: the fault is always seen.
+      const cut = fault?.kind === 'stream-cut' ? { cutAfter: Math.min(fault.after, writes.length - 1) } : {};
+      await writeSse(res, writes, answer.pacing, cut);
+    } catch (err) {
+      sendError(err, req, res, state);
+    }
+  };
+
+  /** GET and DELETE share the key check and the lookup. */
+  const byId =
+    (answer: (id: string, res: ServerResponse) => void): Handler =>
+    async (req, res) => {
+      const state: ErrorState = { quirks: options.quirks, stream: false };
+      try {
+        state.quirks = selectQuirks(ctx, req);
+        const refused = authError(ctx, state.quirks, req);
+        if (refused) throw refused;
+        const id = req.params?.id;
+        answer(typeof id === 'string' ? id : '', res);
+      } catch (err) {
+        sendError(err, req, res, state);
+      }
+      await Promise.resolve();
+    };
+
+  return {
+    create,
+    get: byId((id, res) => {
+      const found = store.get(id);
+      if (!found) throw responseNotFound(id);
+      sendJson(res, 200, found.response);
+    }),
+    delete: byId((id, res) => {
+      if (!store.delete(id)) throw responseNotFound(id);
+      sendJson(res, 200, { id, object: 'response.deleted', deleted: true });
+    }),
+  };
+}
