@@ -60,6 +60,9 @@ function checkRelay(relay: RelayDialect, stem: string): string[] {
     relay.models.forEach((m, i) => {
       if (m.quote === undefined) problems.push(`models[${i}] (${m.id}): quote the document`);
     });
+    (relay.endpoints ?? []).forEach((e, i) => {
+      if (e.quote === undefined) problems.push(`endpoints[${i}] (${e.path}): quote the document`);
+    });
   }
   if (relay.auth.header && relay.auth.scheme !== 'api-key') problems.push('auth.header is only for scheme api-key');
 

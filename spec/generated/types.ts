@@ -1777,7 +1777,10 @@ export interface RelayEndpoint {
    * Ids (from `models`) the document uses with this endpoint.
    */
   models?: string[];
-  quote: RelayQuote;
+  /**
+   * Where the document states the endpoint (required for every dialect but the reference).
+   */
+  quote?: RelayQuote;
   note?: string;
 }
 /**
