@@ -9,6 +9,8 @@ import type { RelayEndpoint } from '../../spec/generated/types.js';
 import type { ResolvedOptions } from '../assembly/options.js';
 import { checkRequest } from '../completion/check.js';
 import { planCompletion } from '../completion/plan.js';
+import { drawRealism } from '../completion/realistic.js';
+import { lastUserText } from '../core/instructions.js';
 import { ApiError } from '../core/api-error.js';
 import { parseFault, type Fault } from '../http/faults.js';
 import type { ErrorState } from '../http/reply.js';
@@ -116,6 +118,11 @@ export function messagesHandler(ctx: AppContext, endpoint: Pick<RelayEndpoint, '
       const problem = checkRequest(request, model, options.limits);
       if (problem) throw anthropicError(problem.status, problem.type, problem.message);
       const answer = answerFor(ctx, req, request, asked, surface);
+      // The realistic model varies here as on chat (casing, declined optional calls, chunking).
+      const realism =
+        options.realisticSeed === undefined
+          ? undefined
+          : drawRealism(options.realisticSeed, lastUserText(request.messages), state.stream);
       const plan = planCompletion({
         request,
         model,
@@ -123,9 +130,11 @@ export function messagesHandler(ctx: AppContext, endpoint: Pick<RelayEndpoint, '
         limits: options.limits,
         clock: options.clock,
         scripted: answer.scripted,
+        realism,
       });
       if (plan instanceof ApiError) throw anthropicError(400, 'invalid_request_error', plan.message);
-      const extras: MessageExtras = { usage: cache.use(request.model, segments) };
+      const chunkTokens = realism ? (realism.chunkTokens === 0 ? 1000 : realism.chunkTokens) : options.chunkTokens;
+      const extras: MessageExtras = { usage: cache.use(request.model, segments), chunkTokens };
       if (thinking) {
         const choice = plan.choices[0]!;
         const text = choice.reasoning || (choice.toolCalls.length > 0 ? TOOL_THOUGHT : TEXT_THOUGHT);

@@ -289,6 +289,16 @@ export function checkThinkingHistory(body: Record<string, unknown>, secret: Buff
 export interface MessageExtras {
   thinking?: { text: string; signature: string };
   usage: CacheUsage;
+  /** Content tokens per streamed text_delta (default 1). */
+  chunkTokens?: number;
+}
+
+/** Tokens joined n at a time: the text_deltas of a stream chunked as configured. */
+function chunked(tokens: readonly string[], n: number): string[] {
+  if (n <= 1) return [...tokens];
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i += n) out.push(tokens.slice(i, i + n).join(''));
+  return out;
 }
 
 const STOP_REASONS = {
@@ -383,7 +393,8 @@ export function renderMessageEvents(plan: CompletionPlan, extras: MessageExtras 
       out.push(
         event('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }),
       );
-      for (const token of plan.choices[0]!.contentTokens) out.push(delta(index, { type: 'text_delta', text: token }));
+      for (const text of chunked(plan.choices[0]!.contentTokens, extras.chunkTokens ?? 1))
+        out.push(delta(index, { type: 'text_delta', text }));
     } else {
       out.push(
         event('content_block_start', { type: 'content_block_start', index, content_block: { ...block, input: {} } }),

@@ -290,3 +290,35 @@ describe('an agent with 24 tools over messages', () => {
     expect(r.body.stop_reason).toBe('end_turn');
   });
 });
+
+describe('realistic mode and chunking, as on chat', () => {
+  const ask = (q: string, extra: Body = {}): Body => ({
+    model: 'claude-sonnet-4-5',
+    max_tokens: 100,
+    messages: [{ role: 'user', content: q }],
+    ...extra,
+  });
+  const prompts = Array.from({ length: 12 }, (_, i) => `Tell me about rivers number ${i}.`);
+
+  it('the realistic model varies the answers the faithful one gives', async () => {
+    const faithful = createMockProvider().app;
+    const realistic = createMockProvider({ style: 'realistic', seed: 3 }).app;
+    let differ = 0;
+    for (const q of prompts) {
+      const [a, b] = await Promise.all([send(faithful, ask(q)), send(realistic, ask(q))]);
+      expect(b.status).toBe(200);
+      if (JSON.stringify([a.body.model, a.body.content]) !== JSON.stringify([b.body.model, b.body.content])) differ++;
+    }
+    expect(differ).toBeGreaterThan(0);
+  });
+
+  it('chunkTokens groups the text_deltas', async () => {
+    const count = async (chunkTokens: number) => {
+      const r = await send(createMockProvider({ chunkTokens }).app, ask(prompts[0]!, { stream: true }));
+      return [...r.text.matchAll(/"type":"text_delta"/g)].length;
+    };
+    const [one, three] = [await count(1), await count(3)];
+    expect(one).toBeGreaterThan(3);
+    expect(three).toBe(Math.ceil(one / 3));
+  });
+});
