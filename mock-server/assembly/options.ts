@@ -91,8 +91,9 @@ export interface ResolvedOptions {
   quirks: Quirks;
   models: Map<string, MockModel>;
   /**
-   * Ids the caller chose (the `models` option, fixture models): served on every surface,
-   * Anthropic's Messages included, whatever the profile's endpoints list.
+   * Ids the caller added (the `models` option's ids the profile does not list, fixture
+   * models): served on every surface, Anthropic's Messages included, whatever the profile's
+   * endpoints list.
    */
   anySurface: Set<string>;
   apiKeys: Set<string> | undefined;
@@ -111,7 +112,8 @@ export interface ResolvedOptions {
 export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
   const profile = loadProfile(options.profile ?? DEFAULT_PROFILE);
   const models = new Map((options.models ?? profile.models).map((m) => [m.id, m]));
-  const profileIds = new Set(options.models ? [] : profile.models.map((m) => m.id));
+  // The profile's chat ids stay where its document serves them; the others go everywhere.
+  const profileIds = new Set(profile.models.map((m) => m.id));
   serveFixtureModels(models, options.fixtures ?? []);
   return {
     profile,
