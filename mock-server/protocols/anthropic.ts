@@ -218,6 +218,9 @@ export function thinkingOf(body: Record<string, unknown>): boolean | ApiError {
   if (thinking === undefined || thinking === null) return false;
   const bad = (message: string) => anthropicError(400, 'invalid_request_error', message);
   if (!isObject(thinking)) return bad('thinking: Input should be an object');
+  const forced = isObject(body.tool_choice) && (body.tool_choice.type === 'any' || body.tool_choice.type === 'tool');
+  const on = thinking.type === 'adaptive' || thinking.type === 'enabled';
+  if (on && forced) return bad('Thinking may not be enabled when tool_choice forces tool use.');
   switch (thinking.type) {
     case 'disabled':
       return false;

@@ -106,6 +106,9 @@ describe('the reference profile serves Claude Code', () => {
     const t = await send(app, claudeCodeBody('hi', { thinking: { type: 'enabled', budget_tokens: 100 } }));
     expect(t.status).toBe(400);
     expect(t.body.error.message).toMatch(/budget_tokens/);
+    const forced = await send(app, claudeCodeBody('hi', { tool_choice: { type: 'any' } }));
+    expect(forced.status).toBe(400);
+    expect(forced.body.error.message).toBe('Thinking may not be enabled when tool_choice forces tool use.');
   });
 });
 
