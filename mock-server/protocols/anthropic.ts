@@ -49,6 +49,15 @@ function textOf(content: unknown): string {
     .join('');
 }
 
+/** A tool_result as the next answer reads it: its text blocks, its images named, a failure said. */
+function toolResultText(block: Record<string, unknown>): string {
+  const images = Array.isArray(block.content)
+    ? block.content.filter((b) => isObject(b) && b.type === 'image').length
+    : 0;
+  const text = [textOf(block.content), ...Array.from({ length: images }, () => '[image]')].filter(Boolean).join(' ');
+  return block.is_error === true ? `Error: ${text}` : text;
+}
+
 /** An image block (base64 or url source) as a chat image part, or why it is not one. */
 function imagePart(block: Record<string, unknown>, where: string): ImageContentPart | ApiError {
   const source = block.source;
@@ -77,7 +86,7 @@ function toChatMessages(m: Record<string, unknown>, i: number): ChatMessage[] | 
       if (part instanceof ApiError) return part;
       parts.push(part);
     } else if (b.type === 'tool_result' && role === 'user') {
-      out.push({ role: 'tool', tool_call_id: String(b.tool_use_id), content: textOf(b.content) });
+      out.push({ role: 'tool', tool_call_id: String(b.tool_use_id), content: toolResultText(b) });
     } else if (b.type === 'tool_use' && role === 'assistant') {
       const input = isObject(b.input) ? b.input : {};
       calls.push({

@@ -325,3 +325,51 @@ describe('realistic mode and chunking, as on chat', () => {
     expect(three).toBe(Math.ceil(one / 3));
   });
 });
+
+describe('stop reasons and tool results', () => {
+  const { app } = createMockProvider();
+  const base = {
+    model: 'claude-haiku-4-5',
+    messages: [{ role: 'user', content: 'Output exactly: one two three four' }],
+  };
+
+  it('stop_sequences end with stop_sequence, max_tokens with max_tokens', async () => {
+    const stopped = await send(app, { ...base, max_tokens: 100, stop_sequences: ['three'] });
+    expect(stopped.body).toMatchObject({ stop_reason: 'stop_sequence', stop_sequence: 'three' });
+    expect(stopped.body.content[0].text).toBe('one two ');
+    const cut = await send(app, { ...base, max_tokens: 2 });
+    expect(cut.body.stop_reason).toBe('max_tokens');
+  });
+
+  it('a tool_result with is_error, text and image blocks is read as a failure', async () => {
+    const png = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+    const r = await send(app, {
+      model: 'claude-haiku-4-5',
+      max_tokens: 200,
+      tools: [READ_TOOL],
+      messages: [
+        { role: 'user', content: 'Use the Read tool on a.png' },
+        {
+          role: 'assistant',
+          content: [{ type: 'tool_use', id: 'toolu_1', name: 'Read', input: { file_path: 'a.png' } }],
+        },
+        {
+          role: 'user',
+          content: [
+            {
+              type: 'tool_result',
+              tool_use_id: 'toolu_1',
+              is_error: true,
+              content: [
+                { type: 'text', text: 'permission denied' },
+                { type: 'image', source: { type: 'base64', media_type: 'image/png', data: png } },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(r.status, r.text).toBe(200);
+    expect(r.body.content[0].text).toContain('Error: permission denied [image]');
+  });
+});
