@@ -90,7 +90,7 @@ export const TEMPLATES: readonly Json[] = [
   },
   {
     model: 'mock-model',
-    messages: [{ role: 'user', content: 'What is the weather in Paris and Tokyo?' }],
+    messages: [{ role: 'user', content: 'What is the weather in Paris and Tokyo? Use the tools.' }],
     tools: [WEATHER_TOOL],
     tool_choice: 'auto',
   },
