@@ -373,3 +373,20 @@ describe('stop reasons and tool results', () => {
     expect(r.body.content[0].text).toContain('Error: permission denied [image]');
   });
 });
+
+describe('fixtures on messages', () => {
+  it("a fixture's reasoning is the thinking shown, signed; without thinking on it is not shown", async () => {
+    const fixtures: Fixture[] = [
+      { match: { userMessage: 'plan it' }, reply: { reasoning: 'First list the files.', content: 'Done.' } },
+    ];
+    const { app } = createMockProvider({ fixtures });
+    const ask = { model: 'claude-opus-4-8', max_tokens: 2048, messages: [{ role: 'user', content: 'plan it' }] };
+    const on = await send(app, { ...ask, thinking: { type: 'enabled', budget_tokens: 1024 } });
+    expect(on.body.content).toEqual([
+      { type: 'thinking', thinking: 'First list the files.', signature: expect.any(String) as string },
+      { type: 'text', text: 'Done.' },
+    ]);
+    const off = await send(app, ask);
+    expect(off.body.content).toEqual([{ type: 'text', text: 'Done.' }]);
+  });
+});
