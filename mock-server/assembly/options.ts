@@ -90,6 +90,12 @@ export interface ResolvedOptions {
   /** The profile's breaks plus the extra ones, composed. */
   quirks: Quirks;
   models: Map<string, MockModel>;
+  /**
+   * Ids the caller added (the `models` option's ids the profile does not list, fixture
+   * models): served on every surface, Anthropic's Messages included, whatever the profile's
+   * endpoints list.
+   */
+  anySurface: Set<string>;
   apiKeys: Set<string> | undefined;
   pacing: Pacing;
   chunkTokens: number;
@@ -106,12 +112,15 @@ export interface ResolvedOptions {
 export function resolveOptions(options: MockOptions = {}): ResolvedOptions {
   const profile = loadProfile(options.profile ?? DEFAULT_PROFILE);
   const models = new Map((options.models ?? profile.models).map((m) => [m.id, m]));
+  // The profile's chat ids stay where its document serves them; the others go everywhere.
+  const profileIds = new Set(profile.models.map((m) => m.id));
   serveFixtureModels(models, options.fixtures ?? []);
   return {
     profile,
     breaks: options.breaks ?? [],
     quirks: composeQuirks([...profile.breaks, ...(options.breaks ?? [])]),
     models,
+    anySurface: new Set([...models.keys()].filter((id) => !profileIds.has(id))),
     apiKeys: resolveApiKeys(options.apiKeys),
     pacing: resolvePacing(options.pacing),
     chunkTokens: resolveChunkTokens(options.chunkTokens),

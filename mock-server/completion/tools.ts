@@ -42,6 +42,38 @@ export function matchingTools(tools: readonly Tool[], userText: string): Tool[] 
   return tools.filter((t) => [...words(`${t.function.name} ${t.function.description ?? ''}`)].some((w) => said.has(w)));
 }
 
+// Under `auto` a tool is called only when the user asks for one. Agents (Claude Code: 24
+// tools with long descriptions) share words with any question, and a mock that called a
+// tool on a shared word made them run Bash "what car to buy".
+/** Text the client adds to a user turn (Claude Code's <system-reminder> blocks): not the user's words. */
+const CLIENT_NOTES = /<system-reminder>[\s\S]*?(<\/system-reminder>|$)/g;
+/** "use the tools", "call a tool": any tool, the relevant ones chosen by shared words. */
+const ASKS_FOR_TOOLS = /\b(?:use|call|using)\s+(?:the\s+|your\s+|a\s+|any\s+|some\s+)?tools?\b/i;
+const escapeRegex = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * The tools the user's message asks for by name: the exact name (case-sensitive, a whole
+ * word) after use/call/using/run/invoke, or before "tool" ("use get_weather", "call the
+ * Read tool"). A name alone is not a request: "Read this" or "Write a poem" call nothing.
+ */
+export function namedTools(tools: readonly Tool[], userText: string): Tool[] {
+  return tools.filter((t) => {
+    const name = escapeRegex(t.function.name);
+    const edge = '(?![\\w-])';
+    return new RegExp(
+      `(?:\\b(?:[Uu]se|[Cc]all|[Uu]sing|[Rr]un|[Ii]nvoke)\\s+(?:the\\s+)?${name}${edge})|(?:(?<![\\w-])${name}\\s+tools?\\b)`,
+    ).test(userText);
+  });
+}
+
+/** The tools an unforced (`auto`) turn calls: those named, else the relevant ones when tools are asked for. */
+export function askedTools(tools: readonly Tool[], userText: string): Tool[] {
+  const said = userText.replace(CLIENT_NOTES, ' ');
+  const named = namedTools(tools, said);
+  if (named.length > 0) return named;
+  return ASKS_FOR_TOOLS.test(said) ? matchingTools(tools, said) : [];
+}
+
 export interface ToolPlanInput {
   request: ChatCompletionRequest;
   userText: string;
@@ -91,7 +123,7 @@ export function selectTools(
     chosen = relevant.length > 0 ? relevant : tools.slice(0, 1);
   } else {
     if (afterToolResult) return null;
-    chosen = matchingTools(tools, userText);
+    chosen = askedTools(tools, userText);
   }
   if (chosen.length === 0) return null;
   // "Weather in Paris and Tokyo" asks for one call per named value, as a real model does.

@@ -2,12 +2,15 @@
 // the shared prologue (breaks, key, body, fault) with Anthropic's key headers and faults, its
 // translation onto the chat planner (protocols/anthropic.ts), the fixture step, the plan, and
 // the reply as Anthropic's message or its named SSE events.
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Request, Response } from 'express';
 import type { RelayEndpoint } from '../../spec/generated/types.js';
 import type { ResolvedOptions } from '../assembly/options.js';
 import { checkRequest } from '../completion/check.js';
 import { planCompletion } from '../completion/plan.js';
+import { drawRealism } from '../completion/realistic.js';
+import { lastUserText } from '../core/instructions.js';
 import { ApiError } from '../core/api-error.js';
 import { parseFault, type Fault } from '../http/faults.js';
 import type { ErrorState } from '../http/reply.js';
@@ -15,12 +18,18 @@ import { writeSse } from '../http/sse-writer.js';
 import {
   anthropicError,
   anthropicErrorBody,
-  countInputTokens,
+  checkThinkingHistory,
+  countPromptTokens,
   errorEvent,
+  promptSegments,
   renderMessage,
   renderMessageEvents,
+  signThinking,
+  thinkingOf,
   toChatRequest,
+  type MessageExtras,
 } from '../protocols/anthropic.js';
+import { PromptCache } from '../protocols/prompt-cache.js';
 import { answerFor, awaitLatency, openRequest, type AppContext, type Surface } from './prologue.js';
 
 /** x-mock-error as chat completions reads it, plus Anthropic's own 529 (overloaded). */
@@ -48,6 +57,10 @@ function messagesSurface(required: readonly string[]): Surface {
   };
 }
 
+/** The thinking shown when the plan has no reasoning of its own (a fixture's `reasoning` is shown instead). */
+const TEXT_THOUGHT = 'The user asks a question; I will answer it directly in text.';
+const TOOL_THOUGHT = 'The user asks for a tool; I will call it with the arguments the request gives.';
+
 /** The headers the endpoint's document requires (e.g. anthropic-version), lower-cased. */
 const requiredHeaders = (endpoint: Pick<RelayEndpoint, 'headers'>): string[] =>
   Object.keys(endpoint.headers ?? {}).map((h) => h.toLowerCase());
@@ -62,12 +75,17 @@ function sendAnthropicError(res: Response, err: unknown): void {
   res.status(error.status).set(error.headers).json(anthropicErrorBody(error));
 }
 
-/** The endpoint's model, or a 404 in Anthropic's envelope. */
+/**
+ * The endpoint's model, or a 404 in Anthropic's envelope: the ids the endpoint lists (even
+ * when the caller's `models` replaced the profile's chat models), and any id the caller
+ * configured (`models`, `--models`, fixtures).
+ */
 function modelFor(options: ResolvedOptions, models: readonly string[] | undefined, id: string) {
   const model = options.models.get(id);
-  if (!model || (models && !models.includes(id))) throw anthropicError(404, 'not_found_error', `model: ${id}`);
+  const listed = models === undefined ? model !== undefined : models.includes(id);
+  if (!listed && !options.anySurface.has(id)) throw anthropicError(404, 'not_found_error', `model: ${id}`);
   // Claude models read images through this endpoint whatever the chat model list says.
-  return { ...model, vision: true };
+  return { ...(model ?? { id }), vision: true };
 }
 
 /**
@@ -79,17 +97,32 @@ export function messagesHandler(ctx: AppContext, endpoint: Pick<RelayEndpoint, '
   const { options } = ctx;
   const models = endpoint.models;
   const surface = messagesSurface(requiredHeaders(endpoint));
+  // Per mock: signatures from another server (or another run) are refused, as Anthropic's are.
+  const secret = randomBytes(32);
+  const cache = new PromptCache();
   return async (req: Request, res: Response): Promise<void> => {
     const state: ErrorState = { quirks: undefined, stream: false };
     try {
       const { body, fault: asked } = await openRequest(ctx, req, state, surface);
       const request = toChatRequest(body.json);
       if (request instanceof ApiError) throw request;
+      const raw = body.json as Record<string, unknown>;
       const model = modelFor(options, models, request.model);
+      const thinking = thinkingOf(raw);
+      if (thinking instanceof ApiError) throw thinking;
+      const history = thinking ? checkThinkingHistory(raw, secret) : null;
+      if (history) throw history;
+      const segments = promptSegments(raw);
+      if (segments instanceof ApiError) throw segments;
       // The same limits as chat completions (messages, tools, schema size), in Anthropic's error shape.
       const problem = checkRequest(request, model, options.limits);
       if (problem) throw anthropicError(problem.status, problem.type, problem.message);
       const answer = answerFor(ctx, req, request, asked, surface);
+      // The realistic model varies here as on chat (casing, declined optional calls, chunking).
+      const realism =
+        options.realisticSeed === undefined
+          ? undefined
+          : drawRealism(options.realisticSeed, lastUserText(request.messages), state.stream);
       const plan = planCompletion({
         request,
         model,
@@ -97,15 +130,23 @@ export function messagesHandler(ctx: AppContext, endpoint: Pick<RelayEndpoint, '
         limits: options.limits,
         clock: options.clock,
         scripted: answer.scripted,
+        realism,
       });
       if (plan instanceof ApiError) throw anthropicError(400, 'invalid_request_error', plan.message);
+      const chunkTokens = realism ? (realism.chunkTokens === 0 ? 1000 : realism.chunkTokens) : options.chunkTokens;
+      const extras: MessageExtras = { usage: cache.use(request.model, segments), chunkTokens };
+      if (thinking) {
+        const choice = plan.choices[0]!;
+        const text = choice.reasoning || (choice.toolCalls.length > 0 ? TOOL_THOUGHT : TEXT_THOUGHT);
+        extras.thinking = { text, signature: signThinking(secret, text) };
+      }
       await awaitLatency(answer);
       if (!state.stream) {
-        res.json(renderMessage(plan));
+        res.json(renderMessage(plan, extras));
         return;
       }
       const streamFault = answer.fault;
-      let events = renderMessageEvents(plan);
+      let events = renderMessageEvents(plan, extras);
       if (streamFault?.kind === 'stream-error') {
         events = [...events.slice(0, streamFault.after), errorEvent(streamFault.error)];
       }
@@ -130,7 +171,9 @@ export function countTokensHandler(ctx: AppContext, endpoint: Pick<RelayEndpoint
       const model = modelFor(options, endpoint.models, request.model);
       const problem = checkRequest(request, model, options.limits);
       if (problem) throw anthropicError(problem.status, problem.type, problem.message);
-      res.json({ input_tokens: countInputTokens(request) });
+      const segments = promptSegments(body.json as Record<string, unknown>);
+      if (segments instanceof ApiError) throw segments;
+      res.json({ input_tokens: countPromptTokens(segments) });
     } catch (err) {
       sendAnthropicError(res, err);
     }

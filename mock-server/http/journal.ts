@@ -14,7 +14,10 @@ export interface JournalEntry {
   headers: Record<string, string>;
   /** The parsed JSON body; the raw text when it was not JSON; null when it was never read. */
   body: unknown;
-  /** parsed, unparsed (read, not JSON), omitted (over 64 KiB: size only) or not-read (refused first). */
+  /**
+   * parsed, unparsed (read, not JSON), omitted (over 64 KiB: its size, and its model, stream
+   * and tool names when it was JSON) or not-read (refused first).
+   */
   bodyState: BodyState;
   /** An Authorization or x-api-key header was sent (its value is never listed). */
   authPresent: boolean;
@@ -196,6 +199,31 @@ interface Finishing {
   on(event: 'finish' | 'close', listener: () => void): unknown;
 }
 
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Tool names listed for an omitted body: enough to tell requests apart, bounded. */
+const SUMMARY_TOOLS = 128;
+const SUMMARY_NAME_CHARS = 128;
+
+/**
+ * An omitted body's model, stream flag and tool names (chat's function.name, Anthropic's
+ * and Responses' name): what a test asserts on. Only strings are kept, each cut short.
+ */
+function bodySummary(json: Record<string, unknown>): Record<string, unknown> {
+  const cut = (v: unknown): string | undefined => (typeof v === 'string' ? v.slice(0, SUMMARY_NAME_CHARS) : undefined);
+  const tools = Array.isArray(json.tools)
+    ? json.tools
+        .slice(0, SUMMARY_TOOLS)
+        .map((t) => (isRecord(t) ? cut(isRecord(t.function) ? t.function.name : t.name) : undefined))
+        .filter((n): n is string => n !== undefined)
+    : undefined;
+  return {
+    ...(cut(json.model) !== undefined ? { model: cut(json.model) } : {}),
+    stream: json.stream === true,
+    ...(tools ? { tools } : {}),
+  };
+}
+
 /** Watch one request: its entry is recorded once, on 'finish', or on 'close' for an abandoned one. */
 export function watchRequest(journal: Journal, req: object, res: Finishing): void {
   if (!journal.enabled) return;
@@ -210,14 +238,15 @@ export function watchRequest(journal: Journal, req: object, res: Finishing): voi
     let bodyState: BodyState = 'not-read';
     let stream = false;
     if (seen?.text !== undefined) {
+      const json = seen.parsed === true && isRecord(seen.json) ? seen.json : undefined;
+      stream = json?.stream === true;
       if (seen.text.length > JOURNAL_BODY_BYTES) {
-        bodyJson = JSON.stringify({ omitted: true, bytes: seen.text.length });
+        // Agents' requests (Claude Code: 41-115 KB) are over the cap: keep what identifies them.
+        bodyJson = JSON.stringify({ omitted: true, bytes: seen.text.length, ...(json ? bodySummary(json) : {}) });
         bodyState = 'omitted';
       } else {
         bodyJson = seen.text;
         bodyState = seen.parsed ? 'parsed' : 'unparsed';
-        const json = seen.json as { stream?: unknown } | null | undefined;
-        stream = seen.parsed === true && typeof json === 'object' && json !== null && json.stream === true;
       }
     }
     journal.record({

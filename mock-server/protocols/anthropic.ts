@@ -9,9 +9,11 @@ import type {
   Tool,
   ToolChoice,
 } from '../../spec/generated/types.js';
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { CompletionPlan } from '../completion/plan.js';
-import { countMessageTokens, countTokens } from '../core/tokens.js';
+import { countTokens, tokenize } from '../core/tokens.js';
 import { ApiError } from '../core/api-error.js';
+import { MAX_BREAKPOINTS, type CacheUsage, type PromptSegment } from './prompt-cache.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -47,6 +49,15 @@ function textOf(content: unknown): string {
     .join('');
 }
 
+/** A tool_result as the next answer reads it: its text blocks, its images named, a failure said. */
+function toolResultText(block: Record<string, unknown>): string {
+  const images = Array.isArray(block.content)
+    ? block.content.filter((b) => isObject(b) && b.type === 'image').length
+    : 0;
+  const text = [textOf(block.content), ...Array.from({ length: images }, () => '[image]')].filter(Boolean).join(' ');
+  return block.is_error === true ? `Error: ${text}` : text;
+}
+
 /** An image block (base64 or url source) as a chat image part, or why it is not one. */
 function imagePart(block: Record<string, unknown>, where: string): ImageContentPart | ApiError {
   const source = block.source;
@@ -75,7 +86,7 @@ function toChatMessages(m: Record<string, unknown>, i: number): ChatMessage[] | 
       if (part instanceof ApiError) return part;
       parts.push(part);
     } else if (b.type === 'tool_result' && role === 'user') {
-      out.push({ role: 'tool', tool_call_id: String(b.tool_use_id), content: textOf(b.content) });
+      out.push({ role: 'tool', tool_call_id: String(b.tool_use_id), content: toolResultText(b) });
     } else if (b.type === 'tool_use' && role === 'assistant') {
       const input = isObject(b.input) ? b.input : {};
       calls.push({
@@ -127,8 +138,17 @@ export function toChatRequest(body: unknown, { countOnly = false } = {}): ChatCo
   const out: ChatMessage[] = [];
   if (system !== undefined) out.push({ role: 'system', content: textOf(system) });
   for (const [i, m] of messages.entries()) {
+    // Claude Code sends system entries inside messages (beta mid-conversation-system-2026-04-07).
+    if (isObject(m) && m.role === 'system') {
+      out.push({ role: 'system', content: textOf(m.content) });
+      continue;
+    }
     if (!isObject(m) || (m.role !== 'user' && m.role !== 'assistant')) {
-      return anthropicError(400, 'invalid_request_error', `messages.${i}.role: Input should be 'user' or 'assistant'`);
+      return anthropicError(
+        400,
+        'invalid_request_error',
+        `messages.${i}.role: Input should be 'user', 'assistant' or 'system'`,
+      );
     }
     const translated = toChatMessages(m, i);
     if (translated instanceof ApiError) return translated;
@@ -159,9 +179,138 @@ export function toChatRequest(body: unknown, { countOnly = false } = {}): ChatCo
   };
 }
 
-/** input_tokens as a message would count them (prompt_tokens of the same request). */
-export function countInputTokens(request: ChatCompletionRequest): number {
-  return countMessageTokens(request.messages) + (request.tools ? countTokens(JSON.stringify(request.tools)) : 0);
+/** A block as the cache and the token count see it: without its cache_control. */
+function segment(block: unknown, prefix: string): PromptSegment {
+  const { cache_control: cache, ...rest } = isObject(block) ? block : { value: block };
+  const text = `${prefix}${JSON.stringify(rest)}`;
+  return { text, tokens: countTokens(text), breakpoint: cache !== undefined && cache !== null };
+}
+
+/**
+ * The prompt in Anthropic's caching order (tools, system, messages), one segment a block; a
+ * top-level cache_control (automatic caching) marks the last block. More than 4 breakpoints
+ * is Anthropic's 400. count_tokens and usage both sum these segments, so they agree.
+ */
+export function promptSegments(body: Record<string, unknown>): PromptSegment[] | ApiError {
+  const out: PromptSegment[] = [];
+  if (Array.isArray(body.tools)) for (const t of body.tools) out.push(segment(t, 'tool:'));
+  const system = body.system;
+  if (Array.isArray(system)) for (const b of system) out.push(segment(b, 'system:'));
+  else if (system !== undefined) out.push(segment({ text: system }, 'system:'));
+  for (const m of Array.isArray(body.messages) ? body.messages : []) {
+    if (!isObject(m)) continue;
+    const role = String(m.role);
+    if (Array.isArray(m.content)) for (const b of m.content) out.push(segment(b, `${role}:`));
+    else out.push(segment({ text: m.content }, `${role}:`));
+  }
+  if (isObject(body.cache_control) && out.length > 0) out[out.length - 1]!.breakpoint = true;
+  const found = out.filter((s) => s.breakpoint).length;
+  if (found > MAX_BREAKPOINTS) {
+    return anthropicError(
+      400,
+      'invalid_request_error',
+      `A maximum of ${MAX_BREAKPOINTS} blocks with cache_control may be provided. Found ${found}.`,
+    );
+  }
+  return out;
+}
+
+/** input_tokens as count_tokens reports them: the whole prompt, cached or not. */
+export const countPromptTokens = (segments: readonly PromptSegment[]): number =>
+  segments.reduce((n, s) => n + s.tokens, 0);
+
+// ---------------------------------------------------------------- extended thinking
+
+/** Whether the request turns thinking on (enabled with a budget, or adaptive), or why it is refused. */
+export function thinkingOf(body: Record<string, unknown>): boolean | ApiError {
+  const thinking = body.thinking;
+  if (thinking === undefined || thinking === null) return false;
+  const bad = (message: string) => anthropicError(400, 'invalid_request_error', message);
+  if (!isObject(thinking)) return bad('thinking: Input should be an object');
+  const forced = isObject(body.tool_choice) && (body.tool_choice.type === 'any' || body.tool_choice.type === 'tool');
+  const on = thinking.type === 'adaptive' || thinking.type === 'enabled';
+  if (on && forced) return bad('Thinking may not be enabled when tool_choice forces tool use.');
+  switch (thinking.type) {
+    case 'disabled':
+      return false;
+    case 'adaptive':
+      return true;
+    case 'enabled': {
+      const budget = thinking.budget_tokens;
+      if (typeof budget !== 'number' || !Number.isInteger(budget))
+        return bad('thinking.enabled.budget_tokens: Field required');
+      if (budget < 1024) return bad('thinking.enabled.budget_tokens: Input should be greater than or equal to 1024');
+      if (typeof body.max_tokens === 'number' && body.max_tokens <= budget)
+        return bad('`max_tokens` must be greater than `thinking.budget_tokens`');
+      return true;
+    }
+    default:
+      return bad("thinking.type: Input should be 'enabled', 'disabled' or 'adaptive'");
+  }
+}
+
+/** A thinking block's signature: an HMAC of its text under the mock's own secret. */
+export const signThinking = (secret: Buffer, thinking: string): string =>
+  createHmac('sha256', secret).update(thinking).digest('base64');
+
+function signatureValid(secret: Buffer, thinking: unknown, signature: unknown): boolean {
+  if (typeof thinking !== 'string' || typeof signature !== 'string') return false;
+  const want = Buffer.from(signThinking(secret, thinking));
+  const got = Buffer.from(signature);
+  return want.length === got.length && timingSafeEqual(want, got);
+}
+
+const THINKING_REQUIRED =
+  'When `thinking` is enabled, a final `assistant` message must start with a thinking block (preceeding the ' +
+  'lastmost set of `tool_use` and `tool_result` blocks). We recommend you include thinking blocks from previous ' +
+  'turns. To avoid this requirement, disable `thinking`. Please consult our documentation at ' +
+  'https://docs.claude.com/en/docs/build-with-claude/extended-thinking';
+
+/**
+ * With thinking on, as Anthropic checks a continuation: every thinking block comes back with
+ * the signature it was given (text unchanged), and the assistant turn answered by the final
+ * tool_result starts with its thinking block. Null when the history is acceptable.
+ */
+export function checkThinkingHistory(body: Record<string, unknown>, secret: Buffer): ApiError | null {
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  const bad = (message: string) => anthropicError(400, 'invalid_request_error', message);
+  for (const [i, m] of messages.entries()) {
+    if (!isObject(m) || m.role !== 'assistant' || !Array.isArray(m.content)) continue;
+    for (const [j, b] of m.content.entries()) {
+      if (isObject(b) && b.type === 'thinking' && !signatureValid(secret, b.thinking, b.signature))
+        return bad(`messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block`);
+    }
+  }
+  const isBlocks = (m: unknown, role: string, type: string): m is { content: Record<string, unknown>[] } =>
+    isObject(m) && m.role === role && Array.isArray(m.content) && m.content.some((b) => isObject(b) && b.type === type);
+  const last = messages.length - 1;
+  const turn = messages[last - 1];
+  if (last >= 1 && isBlocks(messages[last], 'user', 'tool_result') && isBlocks(turn, 'assistant', 'tool_use')) {
+    const first = turn.content[0];
+    const type = isObject(first) ? String(first.type) : typeof first;
+    if (type !== 'thinking' && type !== 'redacted_thinking') {
+      return bad(
+        `messages.${last - 1}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${type}\`. ${THINKING_REQUIRED}`,
+      );
+    }
+  }
+  return null;
+}
+
+/** What the message adds to the plan: its thinking block, and Anthropic's usage with the cache fields. */
+export interface MessageExtras {
+  thinking?: { text: string; signature: string };
+  usage: CacheUsage;
+  /** Content tokens per streamed text_delta (default 1). */
+  chunkTokens?: number;
+}
+
+/** Tokens joined n at a time: the text_deltas of a stream chunked as configured. */
+function chunked(tokens: readonly string[], n: number): string[] {
+  if (n <= 1) return [...tokens];
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i += n) out.push(tokens.slice(i, i + n).join(''));
+  return out;
 }
 
 const STOP_REASONS = {
@@ -172,17 +321,23 @@ const STOP_REASONS = {
   function_call: 'tool_use',
 } as const;
 
-function contentBlocks(plan: CompletionPlan): Record<string, unknown>[] {
+function contentBlocks(plan: CompletionPlan, extras: MessageExtras): Record<string, unknown>[] {
   const choice = plan.choices[0]!;
+  const thinking = extras.thinking
+    ? [{ type: 'thinking', thinking: extras.thinking.text, signature: extras.thinking.signature }]
+    : [];
   if (choice.toolCalls.length > 0) {
-    return choice.toolCalls.map((c) => ({
-      type: 'tool_use',
-      id: c.id.replace(/^call_/, 'toolu_'),
-      name: c.function.name,
-      input: toolInput(c.function.arguments),
-    }));
+    return [
+      ...thinking,
+      ...choice.toolCalls.map((c) => ({
+        type: 'tool_use',
+        id: c.id.replace(/^call_/, 'toolu_'),
+        name: c.function.name,
+        input: toolInput(c.function.arguments),
+      })),
+    ];
   }
-  return [{ type: 'text', text: choice.content ?? '' }];
+  return [...thinking, { type: 'text', text: choice.content ?? '' }];
 }
 
 /** Anthropic sends tool input as an object; arguments cut by max_tokens are not JSON, so send what parses. */
@@ -194,24 +349,34 @@ function toolInput(args: string): unknown {
   }
 }
 
-export function renderMessage(plan: CompletionPlan): Record<string, unknown> {
+/** Output tokens: the plan's, and the thinking the message shows. */
+const outputTokens = (plan: CompletionPlan, extras: MessageExtras): number =>
+  plan.usage.completion_tokens + (extras.thinking ? countTokens(extras.thinking.text) : 0);
+
+const NO_CACHE = (plan: CompletionPlan): MessageExtras => ({
+  usage: { input_tokens: plan.usage.prompt_tokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
+});
+
+export function renderMessage(plan: CompletionPlan, extras: MessageExtras = NO_CACHE(plan)): Record<string, unknown> {
   const choice = plan.choices[0]!;
   return {
     id: plan.id.replace(/^chatcmpl-/, 'msg_'),
     type: 'message',
     role: 'assistant',
     model: plan.model,
-    content: contentBlocks(plan),
+    content: contentBlocks(plan, extras),
     stop_reason: choice.stoppedBy !== null ? 'stop_sequence' : STOP_REASONS[choice.finishReason],
     stop_sequence: choice.stoppedBy,
-    usage: { input_tokens: plan.usage.prompt_tokens, output_tokens: plan.usage.completion_tokens },
+    usage: { ...extras.usage, output_tokens: outputTokens(plan, extras) },
   };
 }
 
 /** The message as Anthropic's named SSE events. */
-export function renderMessageEvents(plan: CompletionPlan): string[] {
-  const message = renderMessage(plan);
+export function renderMessageEvents(plan: CompletionPlan, extras: MessageExtras = NO_CACHE(plan)): string[] {
+  const message = renderMessage(plan, extras);
   const event = (name: string, data: unknown): string => `event: ${name}\ndata: ${JSON.stringify(data)}\n\n`;
+  const delta = (index: number, d: Record<string, unknown>): string =>
+    event('content_block_delta', { type: 'content_block_delta', index, delta: d });
   const out = [
     event('message_start', {
       type: 'message_start',
@@ -220,35 +385,33 @@ export function renderMessageEvents(plan: CompletionPlan): string[] {
         content: [],
         stop_reason: null,
         stop_sequence: null,
-        usage: { input_tokens: plan.usage.prompt_tokens, output_tokens: 0 },
+        usage: { ...extras.usage, output_tokens: 0 },
       },
     }),
   ];
   (message.content as Record<string, unknown>[]).forEach((block, index) => {
-    if (block.type === 'text') {
+    if (block.type === 'thinking') {
+      out.push(
+        event('content_block_start', {
+          type: 'content_block_start',
+          index,
+          content_block: { type: 'thinking', thinking: '', signature: '' },
+        }),
+      );
+      for (const token of tokenize(String(block.thinking)))
+        out.push(delta(index, { type: 'thinking_delta', thinking: token }));
+      out.push(delta(index, { type: 'signature_delta', signature: block.signature }));
+    } else if (block.type === 'text') {
       out.push(
         event('content_block_start', { type: 'content_block_start', index, content_block: { type: 'text', text: '' } }),
       );
-      for (const token of plan.choices[0]!.contentTokens) {
-        out.push(
-          event('content_block_delta', {
-            type: 'content_block_delta',
-            index,
-            delta: { type: 'text_delta', text: token },
-          }),
-        );
-      }
+      for (const text of chunked(plan.choices[0]!.contentTokens, extras.chunkTokens ?? 1))
+        out.push(delta(index, { type: 'text_delta', text }));
     } else {
       out.push(
         event('content_block_start', { type: 'content_block_start', index, content_block: { ...block, input: {} } }),
       );
-      out.push(
-        event('content_block_delta', {
-          type: 'content_block_delta',
-          index,
-          delta: { type: 'input_json_delta', partial_json: JSON.stringify(block.input) },
-        }),
-      );
+      out.push(delta(index, { type: 'input_json_delta', partial_json: JSON.stringify(block.input) }));
     }
     out.push(event('content_block_stop', { type: 'content_block_stop', index }));
   });
@@ -256,7 +419,7 @@ export function renderMessageEvents(plan: CompletionPlan): string[] {
     event('message_delta', {
       type: 'message_delta',
       delta: { stop_reason: message.stop_reason, stop_sequence: message.stop_sequence },
-      usage: { output_tokens: plan.usage.completion_tokens },
+      usage: { ...extras.usage, output_tokens: outputTokens(plan, extras) },
     }),
   );
   out.push(event('message_stop', { type: 'message_stop' }));

@@ -1779,6 +1779,9 @@ export interface RelayEndpoint {
    * Ids (from `models`) the document uses with this endpoint.
    */
   models?: string[];
+  /**
+   * Where the document states the endpoint (required for every dialect but the reference).
+   */
   quote?: RelayQuote;
   note?: string;
 }

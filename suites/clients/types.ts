@@ -67,8 +67,8 @@ export const PROMPTS = {
   /** "Output exactly: …": the whole answer is the text after the colon. */
   exact: 'Output exactly: relay check ok',
   exactAnswer: 'relay check ok',
-  /** Shares "weather" with get_weather: the model calls it. */
-  weather: "What's the weather in Paris?",
+  /** Names get_weather: the mock's model calls a tool only when asked for one. */
+  weather: "What's the weather in Paris? Use the get_weather tool.",
   /** Structured output: any instance of the schema. */
   extract: 'Extract the city and its temperature.',
 } as const;

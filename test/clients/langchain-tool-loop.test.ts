@@ -34,7 +34,7 @@ describe('LangChain bindTools loop with tool.invoke(toolCall)', () => {
       maxRetries: 0,
       useResponsesApi: false,
     }).bindTools([getWeather]);
-    const history: BaseMessage[] = [new HumanMessage('What is the weather in Paris?')];
+    const history: BaseMessage[] = [new HumanMessage('What is the weather in Paris? Use the tools.')];
     const first = await model.invoke(history);
     expect(first.tool_calls?.length, 'the mock calls the tool').toBeGreaterThan(0);
     history.push(first);

@@ -188,7 +188,9 @@ describe('composing breaks', () => {
   });
 
   it('tool-index-missing + tool-args-resent: each call still resends its own arguments', async () => {
-    const T2 = post(chat('What is the weather in Paris and in Tokyo?', { tools: [WEATHER_TOOL], stream: true }));
+    const T2 = post(
+      chat('What is the weather in Paris and in Tokyo? Use the tools.', { tools: [WEATHER_TOOL], stream: true }),
+    );
     const [resent, both] = await Promise.all([
       send(server, T2, 'tool-args-resent'),
       send(server, T2, 'tool-index-missing,tool-args-resent'),

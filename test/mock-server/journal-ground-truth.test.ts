@@ -84,6 +84,35 @@ describe('journal: every request', () => {
     expect(b).toMatchObject({ stream: true, status: 200, bodyState: 'parsed' });
   });
 
+  it("keeps an omitted body's model, stream flag and tool names (a streamed Claude Code request of 100 KB)", async () => {
+    const provider = mock();
+    const tools = ['Bash', 'Read', 'WebFetch'].map((name) => ({
+      name,
+      description: 'z'.repeat(35 * 1024),
+      input_schema: { type: 'object', properties: {} },
+    }));
+    const r = await request(provider.app)
+      .post('/v1/messages?beta=true')
+      .set({ 'x-api-key': 'sk-journal-1234567890', 'anthropic-version': '2023-06-01' })
+      .send({
+        model: 'claude-opus-4-8',
+        max_tokens: 50,
+        stream: true,
+        tools,
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+    expect(r.status).toBe(200);
+    const [entry] = provider.requests() as [JournalEntry];
+    expect(entry).toMatchObject({ bodyState: 'omitted', stream: true });
+    expect(entry.body).toEqual({
+      omitted: true,
+      bytes: expect.any(Number) as number,
+      model: 'claude-opus-4-8',
+      stream: true,
+      tools: ['Bash', 'Read', 'WebFetch'],
+    });
+  });
+
   it('records the direct chat path of a started server once, and refusals on it', async () => {
     const provider = mock({ apiKeys: [SECRET] });
     const { baseUrl } = await provider.start();

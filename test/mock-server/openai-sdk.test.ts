@@ -162,7 +162,7 @@ describe('chat.completions.stream helper with a tool call', () => {
     const GetWeather = z.object({ city: z.string(), unit: z.enum(['celsius', 'fahrenheit']) });
     const stream = client.chat.completions.stream({
       model: MODEL,
-      messages: user("What's the weather in Paris?"),
+      messages: user("What's the weather in Paris? Use the tools."),
       tools: [
         zodFunction({ name: 'get_weather', parameters: GetWeather, description: 'Get the current weather for a city' }),
       ],
@@ -242,7 +242,7 @@ describe('chat.completions.runTools (the SDK runs the function)', () => {
     const received: unknown[] = [];
     const runner = client.chat.completions.runTools({
       model: MODEL,
-      messages: user("What's the weather in Paris?"),
+      messages: user("What's the weather in Paris? Use the tools."),
       tools: [
         {
           type: 'function',
@@ -308,7 +308,7 @@ describe('chat.completions.runTools (the SDK runs the function)', () => {
     const received: z.infer<typeof Lookup>[] = [];
     const runner = client.chat.completions.runTools({
       model: MODEL,
-      messages: user('Give me the forecast for "Oslo".'),
+      messages: user('Give me the forecast for "Oslo". Use the tools.'),
       tools: [
         zodFunction({
           name: 'get_forecast',

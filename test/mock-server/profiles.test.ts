@@ -503,7 +503,12 @@ async function checkAnthropic(profile: Running, relay: RelayDialect, index: numb
     stop_sequence: null,
   });
   expect(m.id).toMatch(/^msg_/);
-  expect(m.usage).toEqual({ input_tokens: expect.any(Number), output_tokens: expect.any(Number) });
+  expect(m.usage).toEqual({
+    input_tokens: expect.any(Number),
+    output_tokens: expect.any(Number),
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+  });
 
   expect(isSseReply(streamed)).toBe(true);
   const events = sse(streamed).events;

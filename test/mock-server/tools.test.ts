@@ -83,7 +83,10 @@ describe('tool_choice auto', () => {
   const { app } = mock();
 
   it('calls a tool whose name/description shares a word with the user message: content null, finish tool_calls', async () => {
-    const { body: r } = await chat(app, body("What's the weather in Paris?", { tools: [weather, stocks] }));
+    const { body: r } = await chat(
+      app,
+      body("What's the weather in Paris? Use the tools.", { tools: [weather, stocks] }),
+    );
     const choice = r.choices[0]!;
     expect(choice.finish_reason).toBe('tool_calls');
     expect(choice.message.content).toBeNull();
@@ -99,8 +102,8 @@ describe('tool_choice auto', () => {
   });
 
   it('usage counts the tool definitions in the prompt and the arguments in the completion', async () => {
-    const withTools = (await chat(app, body("What's the weather in Paris?", { tools: [weather] }))).body;
-    const without = (await chat(app, body("What's the weather in Paris?"))).body;
+    const withTools = (await chat(app, body("What's the weather in Paris? Use the tools.", { tools: [weather] }))).body;
+    const without = (await chat(app, body("What's the weather in Paris? Use the tools."))).body;
     expect(withTools.usage!.prompt_tokens).toBeGreaterThan(without.usage!.prompt_tokens);
     const args = callsOf(withTools).reduce((n, c) => n + countTokens(c.function.arguments), 0);
     expect(withTools.usage!.completion_tokens).toBe(args);
@@ -115,13 +118,13 @@ describe('tool_choice auto', () => {
   });
 
   it('after a tool result, answers in text', async () => {
-    const first = (await chat(app, body("What's the weather in Paris?", { tools: [weather] }))).body;
+    const first = (await chat(app, body("What's the weather in Paris? Use the tools.", { tools: [weather] }))).body;
     const call = callsOf(first)[0]!;
     const { body: r } = await chat(app, {
       model: 'mock-model',
       tools: [weather],
       messages: [
-        { role: 'user', content: "What's the weather in Paris?" },
+        { role: 'user', content: "What's the weather in Paris? Use the tools." },
         { role: 'assistant', content: null, tool_calls: [call] },
         { role: 'tool', tool_call_id: call.id, content: '{"temp":21,"sky":"clear"}' },
       ],
@@ -133,7 +136,7 @@ describe('tool_choice auto', () => {
   });
 
   it('parallel calls, one per named value; parallel_tool_calls: false makes one', async () => {
-    const ask = 'What is the weather in Paris and in Tokyo?';
+    const ask = 'What is the weather in Paris and in Tokyo? Use the tools.';
     const parallel = callsOf((await chat(app, body(ask, { tools: [weather] }))).body);
     expect(parallel.map((c) => (JSON.parse(c.function.arguments) as { city: string }).city)).toEqual([
       'Paris',
@@ -147,7 +150,7 @@ describe('tool_choice auto', () => {
   });
 
   it('several relevant tools are all called (parallel), each only once with parallel_tool_calls false', async () => {
-    const ask = 'Weather for the city of Oslo and the share price of ACME.';
+    const ask = 'Weather for the city of Oslo and the share price of ACME. Use the tools.';
     const r = (await chat(app, body(ask, { tools: [weather, stocks] }))).body;
     expect(new Set(callsOf(r).map((c) => c.function.name))).toEqual(new Set(['get_weather', 'stock_price']));
     const one = (await chat(app, body(ask, { tools: [weather, stocks], parallel_tool_calls: false }))).body;
@@ -161,7 +164,7 @@ describe('tool_choice none / required / named', () => {
   it('none: text even when a tool is relevant', async () => {
     const { body: r } = await chat(
       app,
-      body("What's the weather in Paris?", { tools: [weather], tool_choice: 'none' }),
+      body("What's the weather in Paris? Use the tools.", { tools: [weather], tool_choice: 'none' }),
     );
     expect(r.choices[0]!.message.tool_calls).toBeUndefined();
     expect(r.choices[0]!.message.content).toEqual(expect.any(String));
@@ -185,7 +188,7 @@ describe('tool_choice none / required / named', () => {
   it('named: that tool only, even when another is the relevant one', async () => {
     const { body: r } = await chat(
       app,
-      body("What's the weather in Paris?", {
+      body("What's the weather in Paris? Use the tools.", {
         tools: [weather, stocks],
         tool_choice: { type: 'function', function: { name: 'stock_price' } },
       }),
@@ -198,7 +201,7 @@ describe('tool_choice none / required / named', () => {
 
   it('a tool without parameters gets "{}"', async () => {
     const ping: Tool = { type: 'function', function: { name: 'ping_server', description: 'Ping the server' } };
-    const { body: r } = await chat(app, body('Ping the server please', { tools: [ping] }));
+    const { body: r } = await chat(app, body('Ping the server please, use the tools', { tools: [ping] }));
     expect(callsOf(r)[0]!.function.arguments).toBe('{}');
   });
 
@@ -270,7 +273,10 @@ describe('arguments validate against the parameters schema', () => {
       function: { name: 'search_docs', description: 'Search the documents', parameters: params, strict: true },
     };
     for (let seed = 0; seed < 5; seed++) {
-      const { body: r } = await chat(app, body('Search the documents for "river bridges"', { tools: [tool], seed }));
+      const { body: r } = await chat(
+        app,
+        body('Search the documents for "river bridges". Use the tools.', { tools: [tool], seed }),
+      );
       const args = JSON.parse(callsOf(r)[0]!.function.arguments) as { query: string };
       expectValidAgainst(params, args);
       expect(args.query).toBe('river bridges');
@@ -282,7 +288,7 @@ describe('streamed tool calls', () => {
   const { app } = mock();
 
   it('first delta of each call has index, id, type, name; arguments come in several pieces that parse; same calls as non-streamed', async () => {
-    const payload = body('What is the weather in Paris and in Tokyo?', { tools: [weather] });
+    const payload = body('What is the weather in Paris and in Tokyo? Use the tools.', { tools: [weather] });
     const plain = (await chat(app, payload)).body;
     const s = await stream(app, { ...payload, stream: true });
     const { choices } = assemble(s.chunks);
@@ -303,7 +309,10 @@ describe('streamed tool calls', () => {
   });
 
   it('a tool-call stream carries no text: the assembled content stays null, as in the JSON answer', async () => {
-    const s = await stream(app, body("What's the weather in Paris?", { tools: [weather], stream: true }));
+    const s = await stream(
+      app,
+      body("What's the weather in Paris? Use the tools.", { tools: [weather], stream: true }),
+    );
     const { choices } = assemble(s.chunks);
     expect(choices[0]!.toolCalls).toHaveLength(1);
     expect(choices[0]!.content).toBeNull();

@@ -16,10 +16,11 @@ import { DEFAULT_KEY_ENV_VAR } from '../../../suites/transport/curl.js';
 import { oneLine } from '../../../suites/report/text.js';
 import { existsSync } from 'node:fs';
 import { loadBreaksFromReport, replicaModels } from '../../../mock-server/from-report/load.js';
+import { DEFAULT_PROFILE, loadProfile } from '../../../mock-server/assembly/profile.js';
 
 const HELP = `Usage: relaycheck mock [--port 8080] [--host 127.0.0.1] [--profile ID] [--break ID,ID]
                       [--api-key KEY ...] [--tokens-per-second N] [--first-token-ms N] [--latency-ms N]
-                      [--chunk-tokens N] [--fixtures FILE ...] [--strict]
+                      [--chunk-tokens N] [--fixtures FILE ...] [--strict] [--models ID,ID]
                       [--style faithful|realistic] [--seed N]
                       [--record FILE --upstream URL [--upstream-key-env NAME] [--record-on-miss]]
                       [--from-report report.json [--target NAME]]
@@ -29,6 +30,8 @@ Serves an OpenAI-compatible mock: POST <base>/chat/completions, GET <base>/model
 and where the dialect lists them other surfaces (openai: POST /v1/responses, GET/DELETE /v1/responses/{id}).
 --profile   speak a documented relay's dialect: ${relayIds().join(', ')} (default openai,
             the faithful reference: base /v1, models mock-model and mock-reasoner)
+--models    serve these model ids too, over chat and over Anthropic's /v1/messages (any id, e.g.
+            the one Claude Code is given with ANTHROPIC_MODEL)
 --break     switch on single deviations (see --list-breaks); per request: header '${BREAK_HEADER}'
 Errors on demand: header '${FAULT_HEADER}: 429' (or 400/401/402/403/404/500/503,
 '429; retry-after=3', 'stream-error@N', 'stream-cut@N') or model 'mock-error-<status>'.
@@ -83,6 +86,7 @@ export async function mockCommand(argv: string[]): Promise<number> {
         'first-token-ms': { type: 'string' },
         'latency-ms': { type: 'string' },
         'chunk-tokens': { type: 'string' },
+        models: { type: 'string', multiple: true },
         profile: { type: 'string', default: 'openai' },
         break: { type: 'string', multiple: true },
         'list-breaks': { type: 'boolean' },
@@ -158,6 +162,7 @@ export interface MockFlags {
   fixtures?: string[];
   strict?: boolean;
   'chunk-tokens'?: string;
+  models?: string[];
   style?: string;
   seed?: string;
   'from-report'?: string;
@@ -217,6 +222,24 @@ function recordOptions(values: MockFlags, env: NodeJS.ProcessEnv): RecordOptions
   };
 }
 
+/**
+ * --models: the profile's models (or a report replica's) plus the ids named, each served on
+ * every surface. A bad id (empty, spaces, control characters) is refused by name.
+ */
+function servedModels(values: MockFlags, fromReport: FromReportLoaded | undefined): Pick<MockOptions, 'models'> {
+  const ids = (values.models ?? []).flatMap((v) => v.split(',')).map((id) => id.trim());
+  const base = fromReport ? replicaModels(fromReport, values.profile) : undefined;
+  if (ids.length === 0) return base ? { models: base } : {};
+  for (const id of ids) {
+    if (!/^[\w.:/@-]{1,128}$/.test(id)) throw new Error(`--models: '${oneLine(id)}' is not a model id`);
+  }
+  const models = base ?? loadProfile(values.profile ?? DEFAULT_PROFILE).models;
+  const known = new Set(models.map((m) => m.id));
+  return { models: [...models, ...[...new Set(ids)].filter((id) => !known.has(id)).map((id) => ({ id }))] };
+}
+
+type FromReportLoaded = ReturnType<typeof loadBreaksFromReport>;
+
 /** The mock's options, and what the CLI prints before it starts (which verdicts --from-report reproduces). */
 export type MockCliOptions = MockOptions & { startLines?: string[] };
 
@@ -245,7 +268,8 @@ export function mockOptionsFromFlags(values: MockFlags, env: NodeJS.ProcessEnv =
     // The report's breaks, then any --break not already among them.
     breaks: [...(fromReport?.breaks ?? []), ...flagged.filter((b) => !fromReport?.breaks.some((r) => r.id === b.id))],
     // The replica serves the models the report measured (gpt-5.2...), not only the mock's ids.
-    ...(fromReport ? { startLines: fromReport.lines, models: replicaModels(fromReport, values.profile) } : {}),
+    ...(fromReport ? { startLines: fromReport.lines } : {}),
+    ...servedModels(values, fromReport),
     apiKeys: values['api-key'],
     pacing,
     fixtures: fixtureFiles.flatMap((file) => loadFixtureFile(file)),

@@ -90,7 +90,7 @@ export const TEMPLATES: readonly Json[] = [
   },
   {
     model: 'mock-model',
-    messages: [{ role: 'user', content: 'What is the weather in Paris and Tokyo?' }],
+    messages: [{ role: 'user', content: 'What is the weather in Paris and Tokyo? Use the tools.' }],
     tools: [WEATHER_TOOL],
     tool_choice: 'auto',
   },
@@ -754,7 +754,10 @@ export const EXTREMES: ReadonlyArray<{ name: string; make: () => FuzzCase }> = [
       jsonCase('extreme', {
         model: 'mock-model',
         n: 16,
-        messages: [{ role: 'user', content: 'What is the weather in ' + 'Paris, Rome '.repeat(330_000) }],
+        // Asks for the tools: the computed model calls one only when asked (the path measured here).
+        messages: [
+          { role: 'user', content: 'Use the tools. What is the weather in ' + 'Paris, Rome '.repeat(330_000) },
+        ],
         tools: [WEATHER_TOOL],
       }),
   },

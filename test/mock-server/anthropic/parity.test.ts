@@ -178,7 +178,7 @@ describe('/v1/messages tools', () => {
     expect(r.content[0]!.id).toMatch(/^toolu_/);
   });
   it('{type: none} answers in text where auto would call', async () => {
-    const ask = 'What is the weather in Paris?';
+    const ask = 'What is the weather in Paris? Use the tools.';
     expect((await message(payload(ask, { tools: TOOLS }))).content[0]).toMatchObject({
       type: 'tool_use',
       name: 'get_weather',
@@ -192,12 +192,12 @@ describe('/v1/messages tools', () => {
     expectAnthropicError(r, 400, 'invalid_request_error');
   });
   it('a tool_result is read for the next answer (round trip)', async () => {
-    const first = await message(payload('What is the weather in Paris?', { tools: TOOLS }));
+    const first = await message(payload('What is the weather in Paris? Use the tools.', { tools: TOOLS }));
     const call = first.content[0]!;
     const second = await message(
       payload(
         [
-          { role: 'user', content: 'What is the weather in Paris?' },
+          { role: 'user', content: 'What is the weather in Paris? Use the tools.' },
           { role: 'assistant', content: first.content },
           { role: 'user', content: [{ type: 'tool_result', tool_use_id: call.id, content: '21 C and sunny' }] },
         ],

@@ -25,7 +25,7 @@ const TOOLS = { tools: [WEATHER_TOOL] };
 const TN = post(chat(WEATHER_PROMPT, TOOLS));
 const T = post(chat(WEATHER_PROMPT, { ...TOOLS, stream: true }));
 /** Two calls in one turn (one per city). */
-const TWO = 'What is the weather in Paris and in Tokyo?';
+const TWO = 'What is the weather in Paris and in Tokyo? Use the tools.';
 const T2 = post(chat(TWO, { ...TOOLS, stream: true }));
 
 const chunks = (r: Reply): J[] => sse(r).chunks;
@@ -119,8 +119,8 @@ export const toolCases: BreakCases = {
 
   'tool-args-empty-string': {
     scenario: [
-      post(chat('What time is it?', { tools: [TIME_TOOL] })),
-      post(chat('What time is it?', { tools: [TIME_TOOL], stream: true })),
+      post(chat('What time is it? Use the tools.', { tools: [TIME_TOOL] })),
+      post(chat('What time is it? Use the tools.', { tools: [TIME_TOOL], stream: true })),
       TN,
     ],
     check([f, fs, fw], [b, bs, bw]) {

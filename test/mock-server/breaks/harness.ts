@@ -297,7 +297,7 @@ export const TIME_TOOL = {
   function: { name: 'get_time', description: 'The time of day on the server' },
 };
 
-export const WEATHER_PROMPT = 'What is the weather in Paris?';
+export const WEATHER_PROMPT = 'What is the weather in Paris? Use the tools.';
 
 export const PERSON_FORMAT = {
   type: 'json_schema',

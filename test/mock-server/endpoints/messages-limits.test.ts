@@ -29,7 +29,7 @@ describe('apiyi /v1/messages under bad input', () => {
       model: 'claude-3-5-sonnet-20241022',
       max_tokens: 2,
       tools: [weather],
-      messages: [{ role: 'user', content: "What's the weather in Paris?" }],
+      messages: [{ role: 'user', content: "What's the weather in Paris? Use the tools." }],
     });
     expect(r.status).toBe(200);
     expect(r.body.content[0]).toMatchObject({ type: 'tool_use', name: 'get_weather', input: {} });
