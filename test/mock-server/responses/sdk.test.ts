@@ -168,7 +168,7 @@ describe('AI SDK default provider (Responses)', () => {
     let ran = 0;
     const { text, steps } = await generateText({
       model: openai()('mock-model'),
-      prompt: 'What is the weather in Paris?',
+      prompt: 'What is the weather in Paris? Use the get_weather tool.',
       tools: {
         get_weather: tool({
           description: 'The weather in a city',
@@ -190,7 +190,7 @@ describe('AI SDK default provider (Responses)', () => {
     const before = provider.requests().length;
     const { text } = await generateText({
       model: openai()('mock-reasoner'),
-      prompt: 'What is the weather in Paris?',
+      prompt: 'What is the weather in Paris? Use the get_weather tool.',
       providerOptions: { openai: { store: false, include: ['reasoning.encrypted_content'] } },
       tools: {
         get_weather: tool({ inputSchema: z.object({ city: z.string() }), execute: async () => ({ t: '21C' }) }),
