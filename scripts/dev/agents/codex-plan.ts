@@ -7,7 +7,7 @@ import type { Fixture } from '../../../mock-server/index.js';
 export const CODEX_PACKAGE = '@openai/codex';
 export const CODEX_VERSION = '0.171.0';
 
-/** A reasoning model of the mock: Codex sends `reasoning`, which the mock refuses on the others. */
+/** A reasoning model of the mock: its answers carry reasoning items, replayed encrypted next turn. */
 export const CODEX_MODEL = 'mock-reasoner';
 export const KEY_ENV = 'RELAYCHECK_MOCK_KEY';
 
