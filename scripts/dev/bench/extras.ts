@@ -3,6 +3,8 @@
 import type { AimockResult } from './aimock.js';
 import { aimockVerdicts, renderAimock } from './aimock-report.js';
 import type { Verdict } from './verdict.js';
+import type { ResponsesResult } from './responses.js';
+import { renderResponses, responsesVerdicts } from './responses-report.js';
 import type { BurstResult, PacingResult } from './streaming.js';
 import type { ColdStart, RoundsInfo, SuiteRun } from './suite.js';
 import { fmt } from './stats.js';
@@ -42,6 +44,8 @@ export interface Extras {
     error?: string;
   };
   aimock?: AimockResult;
+  /** /v1/responses against its bare replay (and aimock's). */
+  responses?: ResponsesResult;
   peers?: { results: PeerResult[]; rounds: number; seconds: number; mockRequestBytes: number; mockBodyBytes: number };
   /** Parts that could not run, with why. */
   problems: string[];
@@ -88,6 +92,7 @@ export function extraVerdicts(x: Extras): Verdict[] {
     }
   }
   if (x.aimock) out.push(...aimockVerdicts(x.aimock));
+  if (x.responses) out.push(...responsesVerdicts(x.responses));
   return out;
 }
 
@@ -275,6 +280,7 @@ export function renderExtras(x: Extras): string[] {
     }
   }
   if (x.aimock) L.push(...renderAimock(x.aimock));
+  if (x.responses) L.push(...renderResponses(x.responses));
   if (x.peers) {
     const p = x.peers;
     L.push('## Peers');

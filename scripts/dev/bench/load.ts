@@ -26,13 +26,15 @@ export interface LoadOptions {
   amount?: number;
   /** The request body (default: the non-streaming bench request). */
   body?: string;
+  /** The request path (default: chat completions). */
+  path?: string;
 }
 
 export async function runLoad(server: Pick<ServerChild, 'url' | 'cpu'>, opts: LoadOptions): Promise<LoadResult> {
   const cpuBefore = await server.cpu();
   const started = performance.now();
   const result = await autocannon({
-    url: `${server.url}${BENCH_PATH}`,
+    url: `${server.url}${opts.path ?? BENCH_PATH}`,
     method: 'POST',
     headers: BENCH_HEADERS,
     body: opts.body ?? BENCH_BODY,

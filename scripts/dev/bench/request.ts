@@ -42,6 +42,29 @@ export function countBody(n: number): string {
   });
 }
 
+/** The Responses API bench: the same prompts as chat's, as Responses requests. */
+export const RESPONSES_PATH = '/v1/responses';
+
+export const RESPONSES_BODY = JSON.stringify({
+  model: 'mock-model',
+  instructions: 'You are a terse assistant. Follow the instruction exactly and add nothing.',
+  input: 'Output exactly: The quick brown fox jumps over the lazy dog',
+  max_output_tokens: 50,
+});
+
+const RESPONSES_STREAM_PROMPT = {
+  model: 'mock-model',
+  instructions: 'You are a terse assistant. Follow the instruction exactly and add nothing.',
+  input: 'Count from 1 to 50.',
+  max_output_tokens: 400,
+};
+
+/** The streamed Responses request (usage comes in response.completed, no stream_options needed). */
+export const RESPONSES_STREAM_BODY = JSON.stringify({ ...RESPONSES_STREAM_PROMPT, stream: true });
+
+/** The same prompt answered in one JSON body (the aimock comparison sends both). */
+export const RESPONSES_STREAM_PROMPT_JSON_BODY = JSON.stringify(RESPONSES_STREAM_PROMPT);
+
 export const BENCH_HEADERS: Record<string, string> = {
   'content-type': 'application/json',
   authorization: 'Bearer sk-bench-0000',
@@ -54,10 +77,11 @@ export function recordResponse(
   baseUrl: string,
   timeoutMs = 10_000,
   body: string = BENCH_BODY,
+  path: string = BENCH_PATH,
 ): Promise<RecordedResponse & { raw: Array<[string, string]> }> {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
-      `${baseUrl}${BENCH_PATH}`,
+      `${baseUrl}${path}`,
       {
         method: 'POST',
         headers: { ...BENCH_HEADERS, 'content-length': String(Buffer.byteLength(body)) },

@@ -11,6 +11,7 @@ import type { RecordedResponse } from './protocol.js';
 import { renderReport, verdicts, type BenchConfig, type ReportInput } from './report.js';
 import { extraVerdicts, type Extras, type PeerResult } from './extras.js';
 import { measureAimock } from './aimock.js';
+import { measureResponses } from './responses.js';
 import { measurePeers, peerSpecs, scratchDir, startPeer, type PeerServer } from './peers.js';
 import { BENCH_BODY, recordResponse, STREAM_BODY } from './request.js';
 import { streamOnce } from './sse-client.js';
@@ -53,6 +54,8 @@ const withExtras = process.env.BENCH_EXTRAS !== '0';
 const withPeers = process.env.BENCH_PEERS !== '0';
 /** The aimock comparison (BENCH_AIMOCK=0 leaves it out). */
 const withAimock = process.env.BENCH_AIMOCK !== '0';
+/** /v1/responses against its bare replay (BENCH_RESPONSES=0 leaves it out). */
+const withResponses = process.env.BENCH_RESPONSES !== '0';
 /** Also measure the minimal Express app (reference only; BENCH_FLOOR=0 leaves it out). */
 const withFloor = process.env.BENCH_FLOOR !== '0';
 
@@ -188,6 +191,27 @@ async function main(): Promise<void> {
         });
       } catch (e) {
         extras.problems.push(`aimock comparison: ${errText(e)}`);
+      } finally {
+        await Promise.all(peers.splice(0).map((p) => p.stop()));
+        scratch.remove();
+      }
+    }
+
+    if (withExtras && withResponses) {
+      const scratch = scratchDir();
+      try {
+        extras.responses = await measureResponses(mock, scratch.dir, {
+          connectionsList: config.connectionsList,
+          rounds: config.rounds,
+          seconds: streamSeconds,
+          warmupSeconds: config.warmupSeconds,
+          withAimock,
+          log,
+          children,
+          peers,
+        });
+      } catch (e) {
+        extras.problems.push(`/v1/responses: ${errText(e)}`);
       } finally {
         await Promise.all(peers.splice(0).map((p) => p.stop()));
         scratch.remove();

@@ -42,6 +42,8 @@ export interface ThroughputOptions {
   warmupSeconds: number;
   /** The request body (default: the non-streaming bench request). */
   body?: string;
+  /** The request path (default: chat completions). */
+  path?: string;
   log: (line: string) => void;
 }
 
@@ -74,7 +76,12 @@ export async function measureThroughput(
   for (const connections of opts.connectionsList) {
     opts.log(`  c=${connections}: warm-up ${opts.warmupSeconds} s each`);
     for (const [, child] of sides)
-      await runLoad(child, { connections, duration: opts.warmupSeconds, ...(opts.body ? { body: opts.body } : {}) });
+      await runLoad(child, {
+        connections,
+        duration: opts.warmupSeconds,
+        ...(opts.body ? { body: opts.body } : {}),
+        ...(opts.path ? { path: opts.path } : {}),
+      });
     const runs = new Map<string, LoadResult[]>(sides.map(([name]) => [name, []]));
     for (let round = 1; round <= opts.rounds; round++) {
       for (const [name, child] of sides) {
@@ -82,6 +89,7 @@ export async function measureThroughput(
           connections,
           duration: opts.seconds,
           ...(opts.body ? { body: opts.body } : {}),
+          ...(opts.path ? { path: opts.path } : {}),
         });
         runs.get(name)!.push(r);
         opts.log(`  c=${connections} round ${round}/${opts.rounds}  ${name.padEnd(5)}  ${line(r)}`);

@@ -1,0 +1,262 @@
+// `npm run agents:codex`: Codex CLI, offline, against the mock's /v1/responses. It installs the
+// pinned @openai/codex into .cache/agents/ (once), then re-runs itself inside a network
+// namespace with only loopback (`unshare -rn`), checks that nothing else is reachable, and runs
+// two cases: a plain task, and a tool task where a fixture scripts Codex's shell call and the
+// answer quotes its output. Each case prints a summary of the mock's journal and of the events
+// streamed back; `--save` writes one run to docs/AGENTS-codex.md. Exit 1 when a case fails.
+// Too heavy for `npm test` (a 300 MB binary, seconds per case).
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createMockProvider } from '../../../mock-server/index.js';
+import { close, outsideReachable, refusingProxy, sseTap } from './codex-net.js';
+import {
+  caseProblems,
+  codexCases,
+  codexFixtures,
+  CODEX_MODEL,
+  CODEX_PACKAGE,
+  CODEX_VERSION,
+  formatCase,
+  KEY_ENV,
+  NOTES_FILE,
+  renderConfig,
+  summarise,
+  type CaseResult,
+  type CodexCase,
+  type JournalLike,
+} from './codex-plan.js';
+
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+const CACHE = join(REPO_ROOT, '.cache', 'agents', `codex-${CODEX_VERSION}`);
+const CODEX_BIN = join(CACHE, 'node_modules', '.bin', 'codex');
+const INSIDE = 'RELAYCHECK_CODEX_NETNS';
+const SAVE_TO = join(REPO_ROOT, 'docs', 'AGENTS-codex.md');
+const CASE_TIMEOUT_MS = 180_000;
+
+const log = (msg: string): void => void process.stderr.write(`${msg}\n`);
+
+function installedVersion(): string | undefined {
+  try {
+    const pkg = JSON.parse(readFileSync(join(CACHE, 'node_modules', CODEX_PACKAGE, 'package.json'), 'utf8')) as {
+      version?: string;
+    };
+    return pkg.version;
+  } catch {
+    return undefined;
+  }
+}
+
+/** npm install of the pinned version into the cache; --ignore-scripts: nothing from the registry runs. */
+function install(): void {
+  if (installedVersion() === CODEX_VERSION && existsSync(CODEX_BIN)) return;
+  log(`agents:codex: installing ${CODEX_PACKAGE}@${CODEX_VERSION} into ${CACHE}`);
+  rmSync(CACHE, { recursive: true, force: true });
+  mkdirSync(CACHE, { recursive: true });
+  writeFileSync(
+    join(CACHE, 'package.json'),
+    `${JSON.stringify({ name: 'relaycheck-agent-codex', private: true, dependencies: { [CODEX_PACKAGE]: CODEX_VERSION } }, null, 2)}\n`,
+  );
+  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], {
+    cwd: CACHE,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    timeout: 600_000,
+  });
+  if (r.status !== 0 || installedVersion() !== CODEX_VERSION) throw new Error(`npm install of ${CODEX_PACKAGE} failed`);
+}
+
+/** `unshare -rn` works here (a user namespace with a network namespace of its own). */
+function canUnshare(): boolean {
+  return spawnSync('unshare', ['-rn', 'true'], { stdio: 'ignore' }).status === 0;
+}
+
+/** Re-run this script in a namespace whose only interface is loopback (brought up first). */
+function reexecIsolated(args: string[]): number {
+  const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+  const script = fileURLToPath(import.meta.url);
+  const r = spawnSync('unshare', ['-rn', 'sh', '-c', 'ip link set lo up && exec "$@"', 'sh', tsx, script, ...args], {
+    stdio: 'inherit',
+    env: { ...process.env, [INSIDE]: '1' },
+  });
+  return r.status ?? 1;
+}
+
+interface Journal {
+  data: (JournalLike & Record<string, unknown>)[];
+  has_more: boolean;
+}
+
+/** The journal entries after `after`, every page. */
+async function journalSince(mockUrl: string, key: string, after: number): Promise<JournalLike[]> {
+  const out: JournalLike[] = [];
+  let cursor = after;
+  for (;;) {
+    const r = await fetch(`${mockUrl}/__mock/journal?limit=100&after=${cursor}`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    if (r.status !== 200) throw new Error(`GET /__mock/journal answered ${r.status}`);
+    const page = (await r.json()) as Journal;
+    out.push(...page.data);
+    if (!page.has_more || page.data.length === 0) return out;
+    cursor = page.data[page.data.length - 1]!.seq;
+  }
+}
+
+function runCodex(
+  c: CodexCase,
+  env: NodeJS.ProcessEnv,
+  workspace: string,
+  lastMessageFile: string,
+): Promise<{ code: number | null; stderr: string }> {
+  return new Promise((resolvePromise) => {
+    const child = spawn(
+      CODEX_BIN,
+      [
+        'exec',
+        '--skip-git-repo-check',
+        '--sandbox',
+        'read-only',
+        '--color',
+        'never',
+        '--output-last-message',
+        lastMessageFile,
+        c.prompt,
+      ],
+      { cwd: workspace, env, stdio: ['ignore', 'ignore', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8000)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), CASE_TIMEOUT_MS);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code, stderr });
+    });
+  });
+}
+
+async function runIsolated(save: boolean, isolated: string): Promise<number> {
+  const key = `sk-relaycheck-${randomBytes(8).toString('hex')}`;
+  const secret = `marmalade-${randomBytes(4).toString('hex')}`;
+  const scratch = mkdtempSync(join(tmpdir(), 'relaycheck-codex-'));
+  const workspace = join(scratch, 'workspace');
+  const home = join(scratch, 'home');
+  const codexHome = join(scratch, 'codex-home');
+  for (const d of [workspace, home, codexHome]) mkdirSync(d);
+  writeFileSync(join(workspace, NOTES_FILE), `The secret word is ${secret}.\n`);
+
+  const mock = createMockProvider({ apiKeys: key, fixtures: codexFixtures() });
+  const { url: mockUrl } = await mock.start({ port: 0 });
+  const events: string[][] = [];
+  const attempts: string[] = [];
+  const tap = await sseTap(mockUrl, events);
+  const proxy = await refusingProxy(attempts);
+  writeFileSync(join(codexHome, 'config.toml'), renderConfig({ baseUrl: `${tap.url}/v1` }));
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: home,
+    CODEX_HOME: codexHome,
+    [KEY_ENV]: key,
+    // Anything that honours proxies and tries to leave loopback is recorded and refused.
+    HTTPS_PROXY: proxy.url,
+    HTTP_PROXY: proxy.url,
+    ALL_PROXY: proxy.url,
+    NO_PROXY: '127.0.0.1,localhost',
+    TERM: 'dumb',
+  };
+
+  const results: CaseResult[] = [];
+  try {
+    for (const c of codexCases(secret)) {
+      const before = (await journalSince(mockUrl, key, 0)).at(-1)?.seq ?? 0;
+      const eventsBefore = events.length;
+      const attemptsBefore = attempts.length;
+      const lastMessageFile = join(scratch, `last-${results.length}.txt`);
+      log(`agents:codex: ${c.name}`);
+      const { code, stderr } = await runCodex(c, env, workspace, lastMessageFile);
+      const finalMessage = existsSync(lastMessageFile) ? readFileSync(lastMessageFile, 'utf8') : '';
+      const result: CaseResult = {
+        case: c,
+        exitCode: code,
+        finalMessage,
+        summary: summarise(await journalSince(mockUrl, key, before), events.slice(eventsBefore)),
+        outsideAttempts: attempts.slice(attemptsBefore),
+      };
+      results.push(result);
+      if (caseProblems(result).length > 0) log(`agents:codex: codex's stderr (tail):\n${stderr.slice(-3000)}`);
+    }
+  } finally {
+    await close(tap.server);
+    await close(proxy.server);
+    await mock.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+
+  const failed = results.filter((r) => caseProblems(r).length > 0).length;
+  const report = [
+    `Run ${new Date().toISOString()}: ${CODEX_PACKAGE}@${CODEX_VERSION} (\`codex exec\`), model \`${CODEX_MODEL}\`,`,
+    `relaycheck ${relaycheckVersion()}, Node ${process.version}, ${process.platform}/${process.arch}.`,
+    `Network: ${isolated}.`,
+    '',
+    ...results.map(formatCase),
+    `${results.length - failed} of ${results.length} cases passed.`,
+    '',
+  ].join('\n');
+  process.stdout.write(report);
+  if (save) {
+    writeFileSync(SAVE_TO, savedDoc(report));
+    log(`agents:codex: saved to ${SAVE_TO}`);
+  }
+  return failed > 0 ? 1 : 0;
+}
+
+function relaycheckVersion(): string {
+  return (JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+}
+
+function savedDoc(report: string): string {
+  return [
+    '## Codex',
+    '',
+    'Codex CLI against the mock, offline: `npm run agents:codex` (add `-- --save` to rewrite this',
+    'section). The script installs the pinned `@openai/codex` into `.cache/agents/` (its npm',
+    'package brings the platform binary), gives Codex a `CODEX_HOME` and `HOME` of their own, and',
+    'runs it in a network namespace whose only interface is loopback (`unshare -rn`), with',
+    'HTTP(S)_PROXY set to a loopback proxy that refuses and records every outside connection.',
+    'A tap between Codex and the mock records the SSE event types (the journal keeps requests).',
+    'The tool task is scripted by a fixture (a reasoning item and an `exec_command` call running',
+    '`cat notes.txt`); the second turn is the computed answer, which quotes the',
+    "`function_call_output`, so the final message holds the file's per-run random word only if",
+    'Codex ran the command and sent its output back.',
+    '',
+    report,
+  ].join('\n');
+}
+
+async function main(): Promise<number> {
+  const args = process.argv.slice(2);
+  const save = args.includes('--save');
+  if (process.env[INSIDE] === '1') {
+    const leak = await outsideReachable();
+    if (leak) {
+      log(`agents:codex: the namespace is not isolated (${leak}); not running Codex`);
+      return 1;
+    }
+    return runIsolated(save, 'a namespace with only loopback (`unshare -rn`), checked before use');
+  }
+  install();
+  if (canUnshare()) return reexecIsolated(args);
+  // No namespaces here: the refusing proxy is the only guard, and the report says so.
+  log('agents:codex: `unshare -rn` is not available: running with the refusing proxy only');
+  return runIsolated(save, 'NOT isolated (no `unshare -rn`): outside connections only recorded by the proxy');
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    log(`agents:codex: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);
