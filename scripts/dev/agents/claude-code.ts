@@ -110,6 +110,7 @@ async function startRecorder(): Promise<{ url: string; attempts: string[]; stop(
     res.writeHead(403).end();
   });
   server.on('connect', (req, socket) => {
+    socket.on('error', () => undefined); // the client may reset it after the 403
     attempts.push(`CONNECT ${req.url ?? ''}`);
     socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
   });
@@ -336,6 +337,42 @@ async function runCase(bin: string, c: Case): Promise<CaseRun> {
   }
 }
 
+/**
+ * The recorder is checked before use: Claude Code pointed at Anthropic's own host must show up
+ * in it (as a refused CONNECT), or a case's "no outside attempt" would prove nothing.
+ */
+async function checkRecorder(bin: string): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'relaycheck-agents-guard-'));
+  const recorder = await startRecorder();
+  try {
+    await runClaude(
+      bin,
+      ['-p', 'hi', '--output-format', 'json'],
+      {
+        ...OFFLINE_ENV,
+        HOME: dir,
+        CLAUDE_CONFIG_DIR: join(dir, '.claude'),
+        ANTHROPIC_BASE_URL: 'https://api.anthropic.com',
+        ANTHROPIC_API_KEY: 'sk-not-a-key',
+        CLAUDE_CODE_MAX_RETRIES: '0',
+        HTTPS_PROXY: recorder.url,
+        https_proxy: recorder.url,
+      },
+      dir,
+    );
+    if (!recorder.attempts.some((a) => a.startsWith('CONNECT api.anthropic.com:')))
+      throw new Error(
+        'the proxy recorder saw nothing of a run aimed at api.anthropic.com: it cannot vouch for the cases',
+      );
+    log(
+      `proxy recorder checked: a run aimed at api.anthropic.com showed up (${recorder.attempts.length} refused CONNECTs)`,
+    );
+  } finally {
+    await recorder.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function inside(bin: string, only: string[]): Promise<number> {
   // A fresh network namespace has its loopback down.
   const up = spawnSync('ip', ['link', 'set', 'lo', 'up'], { stdio: 'inherit' });
@@ -344,6 +381,7 @@ async function inside(bin: string, only: string[]): Promise<number> {
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '', HOME: tmpdir() },
   });
+  await checkRecorder(bin);
   const runs: CaseRun[] = [];
   for (const c of CASES.filter((x) => only.length === 0 || only.includes(x.id))) {
     log(`case ${c.title}`);
