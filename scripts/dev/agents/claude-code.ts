@@ -341,7 +341,7 @@ async function runCase(bin: string, c: Case): Promise<CaseRun> {
  * The recorder is checked before use: Claude Code pointed at Anthropic's own host must show up
  * in it (as a refused CONNECT), or a case's "no outside attempt" would prove nothing.
  */
-async function checkRecorder(bin: string): Promise<void> {
+async function checkRecorder(bin: string): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'relaycheck-agents-guard-'));
   const recorder = await startRecorder();
   try {
@@ -367,6 +367,7 @@ async function checkRecorder(bin: string): Promise<void> {
     log(
       `proxy recorder checked: a run aimed at api.anthropic.com showed up (${recorder.attempts.length} refused CONNECTs)`,
     );
+    return recorder.attempts.length;
   } finally {
     await recorder.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -381,7 +382,7 @@ async function inside(bin: string, only: string[]): Promise<number> {
     encoding: 'utf8',
     env: { PATH: process.env.PATH ?? '', HOME: tmpdir() },
   });
-  await checkRecorder(bin);
+  const control = await checkRecorder(bin);
   const runs: CaseRun[] = [];
   for (const c of CASES.filter((x) => only.length === 0 || only.includes(x.id))) {
     log(`case ${c.title}`);
@@ -395,7 +396,8 @@ async function inside(bin: string, only: string[]): Promise<number> {
     '',
     `Run on ${new Date().toISOString().slice(0, 10)} with Node ${process.version} on ${platform()}-${arch()}, ` +
       'by `npm run agents:claude`, inside a network namespace with only a loopback (`unshare -rn`) and ' +
-      'HTTP(S)_PROXY pointing at a loopback recorder that refuses every request. ' +
+      'HTTP(S)_PROXY pointing at a loopback recorder that refuses every request, checked first: ' +
+      `a control run aimed at api.anthropic.com showed up in it as ${control} refused CONNECTs. ` +
       `${runs.length - failed.length} of ${runs.length} cases pass.`,
     '',
     ...runs.map((r) => r.markdown),
@@ -413,6 +415,13 @@ stream-json --verbose --allowedTools Read\` with a HOME of its own, \`ANTHROPIC_
 \`/v1\`), \`ANTHROPIC_API_KEY\` and Claude Code's offline switches; the request log below is the
 mock's journal (\`GET /__mock/journal\`, paged), the tool calls and the answer are Claude Code's
 transcript.
+
+Pinned to Claude Code 2.1.197. As of this run, 2.1.337 (the newest 2.1) asks for
+\`claude-opus-5-5\` by default, which the default profile does not list: case (a) gets a 404
+\`not_found_error\` (\`--models claude-opus-5-5\` serves it). In case (a) the computed answer is a
+JSON object, not prose: the question is plain prose, so the mock follows the latest system text,
+and Claude Code's last \`role: "system"\` entry (its skill list, which mentions
+\`keybindings.json\`, "chord bindings" and "modify") reads as "JSON with keys".
 `;
 
 async function main(): Promise<number> {
