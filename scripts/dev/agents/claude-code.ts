@@ -297,7 +297,7 @@ interface CaseRun {
   exit: number | null;
 }
 
-async function runCase(bin: string, c: Case): Promise<CaseRun> {
+async function runCase(bin: string, c: Case, extraMockArgs: string[]): Promise<CaseRun> {
   const dir = mkdtempSync(join(tmpdir(), `relaycheck-agents-${c.id}-`));
   const home = join(dir, 'home');
   mkdirSync(home);
@@ -305,7 +305,7 @@ async function runCase(bin: string, c: Case): Promise<CaseRun> {
   c.prepare?.(dir);
   const apiKey = `sk-agents-${randomBytes(12).toString('hex')}`;
   const recorder = await startRecorder();
-  const mock = await startMock(c.mock(dir), apiKey);
+  const mock = await startMock([...c.mock(dir), ...extraMockArgs], apiKey);
   try {
     const result = await runClaude(
       bin,
@@ -374,7 +374,7 @@ async function checkRecorder(bin: string): Promise<number> {
   }
 }
 
-async function inside(bin: string, only: string[]): Promise<number> {
+async function inside(bin: string, only: string[], extraMockArgs: string[]): Promise<number> {
   // A fresh network namespace has its loopback down.
   const up = spawnSync('ip', ['link', 'set', 'lo', 'up'], { stdio: 'inherit' });
   if (up.status !== 0) throw new Error('could not bring up the loopback in the network namespace (is `ip` installed?)');
@@ -386,7 +386,7 @@ async function inside(bin: string, only: string[]): Promise<number> {
   const runs: CaseRun[] = [];
   for (const c of CASES.filter((x) => only.length === 0 || only.includes(x.id))) {
     log(`case ${c.title}`);
-    const run = await runCase(bin, c);
+    const run = await runCase(bin, c, extraMockArgs);
     runs.push(run);
     process.stdout.write(`${run.markdown}\n`);
   }
@@ -418,7 +418,8 @@ transcript.
 
 Pinned to Claude Code 2.1.197. As of this run, 2.1.337 (the newest 2.1) asks for
 \`claude-opus-5-5\` by default, which the default profile does not list: case (a) gets a 404
-\`not_found_error\` (\`--models claude-opus-5-5\` serves it). In case (a) the computed answer is a
+\`not_found_error\`; with \`npm run agents:claude -- --version 2.1.337 --models claude-opus-5-5\`
+(the mock then serves that id too) all three cases pass. In case (a) the computed answer is a
 JSON object, not prose: the question is plain prose, so the mock follows the latest system text,
 and Claude Code's last \`role: "system"\` entry (its skill list, which mentions
 \`keybindings.json\`, "chord bindings" and "modify") reads as "JSON with keys".
@@ -430,10 +431,13 @@ async function main(): Promise<number> {
       version: { type: 'string', default: CLAUDE_CODE_VERSION },
       case: { type: 'string', multiple: true, default: [] },
       write: { type: 'boolean', default: false },
+      // Model ids every case's mock serves besides the profile's: a newer Claude Code's default.
+      models: { type: 'string' },
     },
   });
   const only = values.case;
-  if (process.env[INSIDE] === '1') return inside(binaryPath(join(CACHE, `claude-code-${values.version}`)), only);
+  const extra = values.models === undefined ? [] : ['--models', values.models];
+  if (process.env[INSIDE] === '1') return inside(binaryPath(join(CACHE, `claude-code-${values.version}`)), only, extra);
   if (!existsSync(join(ROOT, 'dist', 'scripts', 'cli', 'main.js')))
     throw new Error('dist/ is not built: run `npm run build`');
   install(values.version);
