@@ -67,6 +67,15 @@ function binaryPath(dir: string): string {
   return join(dir, 'node_modules', pkg, 'claude');
 }
 
+/** The version of the platform package holding the binary. */
+function nativeVersion(bin: string): string | undefined {
+  try {
+    return (JSON.parse(readFileSync(join(bin, '..', 'package.json'), 'utf8')) as { version?: string }).version;
+  } catch {
+    return undefined;
+  }
+}
+
 function install(version: string): string {
   const dir = join(CACHE, `claude-code-${version}`);
   const manifest = `${JSON.stringify({ name: 'relaycheck-agents-claude-code', private: true, dependencies: { [PACKAGE]: version } }, null, 2)}\n`;
@@ -74,7 +83,8 @@ function install(version: string): string {
   if (
     existsSync(bin) &&
     existsSync(join(dir, 'package.json')) &&
-    readFileSync(join(dir, 'package.json'), 'utf8') === manifest
+    readFileSync(join(dir, 'package.json'), 'utf8') === manifest &&
+    nativeVersion(bin) === version
   )
     return bin;
   log(`installing ${PACKAGE}@${version} into ${dir} (~400 MB)`);
@@ -88,6 +98,9 @@ function install(version: string): string {
     timeout: 600_000,
   });
   if (r.status !== 0 || !existsSync(bin)) throw new Error(`npm install of ${PACKAGE}@${version} failed`);
+  // The platform package is an optional dependency: npm may resolve another version of it.
+  if (nativeVersion(bin) !== version)
+    throw new Error(`installed ${nativeVersion(bin) ?? 'no'} native binary for ${PACKAGE}@${version}`);
   return bin;
 }
 
@@ -165,7 +178,11 @@ async function startMock(args: string[], apiKey: string): Promise<MockChild> {
     stop: () =>
       new Promise<void>((ok) => {
         if (child.exitCode !== null) return ok();
-        child.once('exit', () => ok());
+        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          ok();
+        });
         child.kill('SIGTERM');
       }),
   };
