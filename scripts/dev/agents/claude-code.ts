@@ -472,6 +472,7 @@ async function main(): Promise<number> {
     writeFileSync(target, `${DOC_HEAD}\n${readFileSync(out, 'utf8')}`);
     log(`wrote ${target}`);
   }
+  rmSync(join(out, '..'), { recursive: true, force: true });
   return child.status ?? 1;
 }
 
