@@ -1,0 +1,69 @@
+// The Responses API (POST /responses): what relays that convert to and from Chat get wrong.
+// Each edits what the relay forwards (the request body), the Response object it sends, or
+// the list of events of its stream.
+import type { BreakImpl, JsonObject } from './hooks.js';
+import { isObject } from './json.js';
+
+/** The Response objects a stream carries (created, in_progress and the terminal event). */
+const responsesIn = (events: JsonObject[]): JsonObject[] =>
+  events.map((e) => e.response).filter((r): r is JsonObject => isObject(r));
+
+/** The terminal event types of a stream. */
+const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
+
+function zeroUsage(response: JsonObject): void {
+  if (!isObject(response.usage)) return;
+  response.usage = {
+    input_tokens: 0,
+    input_tokens_details: { cached_tokens: 0 },
+    output_tokens: 0,
+    output_tokens_details: { reasoning_tokens: 0 },
+    total_tokens: 0,
+  };
+}
+
+/** Message content parts typed as Chat's `text` instead of `output_text`. */
+function chatTypedParts(response: JsonObject): void {
+  for (const item of Array.isArray(response.output) ? response.output.filter(isObject) : []) {
+    if (item.type !== 'message' || !Array.isArray(item.content)) continue;
+    for (const part of item.content.filter(isObject)) if (part.type === 'output_text') part.type = 'text';
+  }
+}
+
+export const responsesBreaks: Record<string, BreakImpl> = {
+  'responses-text-parts': {
+    responsesBody: chatTypedParts,
+  },
+  'responses-no-completed': {
+    responsesEvents: (events) => events.filter((e) => !TERMINAL.has(String(e.type))),
+  },
+  'responses-output-only-in-completed': {
+    // Only the lifecycle events: created, in_progress and the terminal one holding the output.
+    responsesEvents: (events) =>
+      events.filter(
+        (e) => e.type === 'response.created' || e.type === 'response.in_progress' || TERMINAL.has(String(e.type)),
+      ),
+  },
+  'responses-no-sequence-number': {
+    responsesEvents(events) {
+      for (const e of events) delete e.sequence_number;
+      return events;
+    },
+  },
+  'responses-stream-closed-early': {
+    // The connection ends halfway through the first text (or the first output item).
+    responsesEvents(events) {
+      const deltas = events.flatMap((e, i) => (e.type === 'response.output_text.delta' ? [i] : []));
+      const firstItem = events.findIndex((e) => e.type === 'response.output_item.added');
+      const cut = deltas.length > 0 ? deltas[Math.floor(deltas.length / 2)]! : firstItem >= 0 ? firstItem : 1;
+      return events.slice(0, cut + 1);
+    },
+  },
+  'responses-usage-zero': {
+    responsesBody: zeroUsage,
+    responsesEvents(events) {
+      responsesIn(events).forEach(zeroUsage);
+      return events;
+    },
+  },
+};

@@ -1,0 +1,335 @@
+// The Responses API (POST {base}/responses): its probes and their request builders. Every
+// request goes to the responses surface's path; a target that does not serve it gets these
+// features skipped by the 'surface not served' step of engine/verdict.ts, from the first
+// request each probe sends there. Prompts are phrased for real models: no temperature
+// (reasoning models refuse it), max_output_tokens at least 16.
+import { SURFACES } from '../../spec/features.js';
+import { errorMessage, failure, isErrorBody, isObject, oneLine, quote, type JsonObject } from '../wire/read.js';
+import { judgement, worst, type Judgement, type Observed, type Probe, type RequestSpec } from '../wire/types.js';
+import type { ReportVerdict } from '../../spec/generated/types.js';
+
+export const RESPONSES_PATH = SURFACES.responses.path;
+
+/** A POST to the Responses path. */
+export const responsesRequest = (label: string, body: Record<string, unknown>): RequestSpec => ({
+  label,
+  path: RESPONSES_PATH,
+  body,
+});
+
+export const RESPONSES_PROMPT = 'Output exactly: alpha beta gamma delta';
+/** store: false, as Codex sends it: nothing is kept on the relay's upstream account. */
+export const RESPONSES_BASIC: Record<string, unknown> = {
+  input: RESPONSES_PROMPT,
+  max_output_tokens: 32,
+  store: false,
+};
+export const RESPONSES_STREAMED: Record<string, unknown> = { ...RESPONSES_BASIC, stream: true };
+
+const BASIC_REQUEST = responsesRequest('responses basic', RESPONSES_BASIC);
+const STREAM_REQUEST = responsesRequest('responses stream', RESPONSES_STREAMED);
+
+/** A finding: what is wrong and how bad it is. */
+interface Finding {
+  verdict: ReportVerdict;
+  text: string;
+}
+
+function verdictOf(findings: readonly Finding[], ok: string, decisive: string): Judgement {
+  if (findings.length === 0) return judgement('supported', ok, { decisive });
+  const v = worst(...findings.map((f) => f.verdict));
+  const main = findings.filter((f) => f.verdict === v);
+  return judgement(v, main.map((f) => f.text).join('; '), {
+    warnings: findings.filter((f) => f.verdict !== v).map((f) => f.text),
+    decisive,
+  });
+}
+
+/** The exchange's Response object, or the judgement when there is none to read. */
+export function responseOf(o: Observed | undefined, what: string): JsonObject | Judgement {
+  const transport = failure(o);
+  if (!o || o.status === null) return judgement('error', `could not measure: ${what}: ${transport ?? 'no response'}`);
+  if (o.status >= 400 || isErrorBody(o.json))
+    return judgement('rejected', `${what} was refused: HTTP ${o.status}: ${errorMessage(o)}`);
+  if (transport) return judgement('error', `could not measure: ${what}: ${transport}`);
+  if (!isObject(o.json))
+    return judgement('broken', `${what}: HTTP ${o.status} but not a JSON object: ${quote(o.text)}`);
+  return o.json;
+}
+
+const isJudgement = (v: JsonObject | Judgement): v is Judgement =>
+  typeof v['verdict'] === 'string' && typeof v['summary'] === 'string' && !('object' in v);
+
+const itemsOf = (response: JsonObject): JsonObject[] =>
+  Array.isArray(response['output']) ? response['output'].filter(isObject) : [];
+
+const partsOf = (item: JsonObject): JsonObject[] =>
+  Array.isArray(item['content']) ? item['content'].filter(isObject) : [];
+
+/** The text of a Response's assistant messages, from their output_text parts. */
+export function outputText(response: JsonObject): string {
+  return itemsOf(response)
+    .filter((i) => i['type'] === 'message')
+    .flatMap(partsOf)
+    .filter((p) => p['type'] === 'output_text' && typeof p['text'] === 'string')
+    .map((p) => p['text'] as string)
+    .join('');
+}
+
+/** What is wrong with a Response that should hold a completed text answer. */
+function answerFindings(response: JsonObject, what: string): Finding[] {
+  const out: Finding[] = [];
+  if (response['object'] !== 'response')
+    out.push({ verdict: 'broken', text: `${what}: object is ${JSON.stringify(response['object'])}, not "response"` });
+  if (response['status'] !== 'completed')
+    out.push({ verdict: 'broken', text: `${what}: status ${JSON.stringify(response['status'])}, not "completed"` });
+  const messages = itemsOf(response).filter((i) => i['type'] === 'message');
+  if (messages.length === 0) {
+    out.push({ verdict: 'broken', text: `${what}: no message item in output` });
+    return out;
+  }
+  const parts = messages.flatMap(partsOf);
+  if (!parts.some((p) => p['type'] === 'output_text')) {
+    const types = [...new Set(parts.map((p) => String(p['type'])))].join(', ') || 'none';
+    out.push({
+      verdict: 'broken',
+      text: `${what}: the message has no output_text part (part types: ${types}), so the SDKs' output_text reads nothing`,
+    });
+  } else if (outputText(response).trim() === '') {
+    out.push({ verdict: 'broken', text: `${what}: the output_text is empty` });
+  }
+  if (messages.some((m) => m['role'] !== 'assistant'))
+    out.push({ verdict: 'partial', text: `${what}: a message item's role is not "assistant"` });
+  return out;
+}
+
+export const responsesBasic: Probe = {
+  feature: 'responses.basic',
+  needs: 'model',
+  steps: [[BASIC_REQUEST]],
+  judge(seen) {
+    const response = responseOf(seen[BASIC_REQUEST.label], 'the basic Responses request');
+    if (isJudgement(response)) return response;
+    return verdictOf(
+      answerFindings(response, 'the Response'),
+      `a completed Response with an output_text answer: ${quote(outputText(response))}`,
+      BASIC_REQUEST.label,
+    );
+  },
+};
+
+// ---------------------------------------------------------------- the stream
+
+/** One event of a Responses stream: its `event:` name and its data as JSON (null if not JSON). */
+export interface ResponsesEvent {
+  name: string;
+  data: JsonObject | null;
+}
+
+export function responsesEvents(o: Observed): ResponsesEvent[] {
+  return (o.sse?.events ?? []).map((e) => {
+    let data: JsonObject | null = null;
+    try {
+      const parsed: unknown = JSON.parse(e.data);
+      if (isObject(parsed)) data = parsed;
+    } catch {
+      // not JSON: kept as null, reported by the judge
+    }
+    return { name: e.event, data };
+  });
+}
+
+const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
+const typeOf = (e: ResponsesEvent): string => String(e.data?.['type'] ?? e.name);
+
+/** The terminal event's Response, when the stream has one. */
+export function terminalResponse(events: readonly ResponsesEvent[]): { type: string; response?: JsonObject } | null {
+  const last = [...events].reverse().find((e) => TERMINAL.has(typeOf(e)));
+  if (!last) return null;
+  const response = last.data?.['response'];
+  return { type: typeOf(last), ...(isObject(response) ? { response } : {}) };
+}
+
+/** Every check of the stream's shape, as findings (empty: a faithful stream). */
+export function streamFindings(events: readonly ResponsesEvent[]): Finding[] {
+  const out: Finding[] = [];
+  if (events.length === 0) return [{ verdict: 'broken', text: 'no event in the stream' }];
+  const bad = events.filter((e) => e.data === null).length;
+  if (bad > 0) out.push({ verdict: 'broken', text: `${bad} event(s) whose data is not a JSON object` });
+  const types = events.map(typeOf);
+  if (types[0] !== 'response.created')
+    out.push({ verdict: 'broken', text: `the first event is ${types[0]}, not response.created` });
+  else if (types[1] !== 'response.in_progress')
+    out.push({
+      verdict: 'partial',
+      text: `response.created is followed by ${types[1] ?? 'nothing'}, not response.in_progress`,
+    });
+  const misnamed = events.filter((e) => e.name !== 'message' && e.data !== null && e.name !== e.data['type']).length;
+  if (misnamed > 0)
+    out.push({ verdict: 'partial', text: `${misnamed} event(s) whose event: name differs from their data's type` });
+
+  // sequence_number: on every event, 0 first, strictly increasing.
+  const seq = events.map((e) => e.data?.['sequence_number']);
+  const missing = seq.filter((n) => !Number.isInteger(n)).length;
+  if (missing > 0)
+    out.push({
+      verdict: 'partial',
+      text: `${missing} of ${events.length} events have no integer sequence_number (clients that order or resume by it trip)`,
+    });
+  else if (seq[0] !== 0 || seq.some((n, i) => i > 0 && (n as number) <= (seq[i - 1] as number)))
+    out.push({
+      verdict: 'broken',
+      text: `sequence_number does not increase strictly from 0: ${oneLine(seq.slice(0, 8).join(', '))}`,
+    });
+
+  // The terminal event.
+  const terminal = terminalResponse(events);
+  const last = types[types.length - 1]!;
+  if (!terminal) {
+    out.push({
+      verdict: 'broken',
+      text: `the stream ended without response.completed (last event: ${last}): clients treat it as cut and lose the response id and usage`,
+    });
+  } else {
+    if (terminal.type !== 'response.completed')
+      out.push({ verdict: 'broken', text: `the stream ended with ${terminal.type}, not response.completed` });
+    if (!TERMINAL.has(last)) out.push({ verdict: 'partial', text: `events after ${terminal.type} (last: ${last})` });
+  }
+
+  // Items: announced by output_item.added, the same id in every event about them.
+  const ids = new Map<number, string>();
+  const texts = new Map<string, string>();
+  const doneTexts = new Map<string, string>();
+  let mismatched = 0;
+  for (const e of events) {
+    const d = e.data;
+    if (!d) continue;
+    const type = typeOf(e);
+    const index = d['output_index'];
+    const item = isObject(d['item']) ? d['item'] : undefined;
+    if (type === 'response.output_item.added' && typeof index === 'number' && typeof item?.['id'] === 'string') {
+      ids.set(index, item['id']);
+      continue;
+    }
+    const said =
+      typeof d['item_id'] === 'string' ? d['item_id'] : type === 'response.output_item.done' ? item?.['id'] : undefined;
+    if (typeof index === 'number' && said !== undefined && ids.get(index) !== said) mismatched++;
+    const key = `${String(d['item_id'])}:${String(d['content_index'])}`;
+    if (type === 'response.output_text.delta' && typeof d['delta'] === 'string')
+      texts.set(key, (texts.get(key) ?? '') + d['delta']);
+    if (type === 'response.output_text.done' && typeof d['text'] === 'string') doneTexts.set(key, d['text']);
+  }
+  if (mismatched > 0)
+    out.push({
+      verdict: 'broken',
+      text: `${mismatched} event(s) name an item id other than their output_item.added announced`,
+    });
+  const itemEvents = types.filter((t) => t.startsWith('response.output_item.')).length;
+  const finalItems = terminal?.response ? itemsOf(terminal.response) : [];
+  if (itemEvents === 0 && finalItems.length > 0)
+    out.push({
+      verdict: 'broken',
+      text: `no output item events: the output is only in ${terminal!.type} (clients that read response.output_item.done, as Codex does, see no answer)`,
+    });
+  for (const [key, text] of texts) {
+    const done = doneTexts.get(key);
+    if (done === undefined)
+      out.push({
+        verdict: 'broken',
+        text: `the text deltas of ${key.split(':')[0]} never got their response.output_text.done`,
+      });
+    else if (done !== text)
+      out.push({
+        verdict: 'broken',
+        text: `the deltas add up to ${quote(text)} but output_text.done says ${quote(done)}`,
+      });
+  }
+  if (terminal?.response && texts.size > 0) {
+    const streamed = [...texts.values()].join('');
+    const final = outputText(terminal.response);
+    if (final !== streamed)
+      out.push({
+        verdict: 'broken',
+        text: `the streamed text ${quote(streamed)} differs from ${terminal.type}'s output ${quote(final)}`,
+      });
+  }
+  return out;
+}
+
+export const responsesStream: Probe = {
+  feature: 'responses.stream',
+  needs: 'model',
+  steps: [[STREAM_REQUEST]],
+  judge(seen) {
+    const o = seen[STREAM_REQUEST.label];
+    const what = 'the streamed Responses request';
+    if (!o || o.status === null)
+      return judgement('error', `could not measure: ${what}: ${failure(o) ?? 'no response'}`);
+    if (o.status >= 400 || (!o.sse && isErrorBody(o.json)))
+      return judgement('rejected', `${what} was refused: HTTP ${o.status}: ${errorMessage(o)}`);
+    if (!o.sse)
+      return judgement('broken', `${what} got ${o.contentType || 'no content-type'}, not an SSE stream`, {
+        decisive: STREAM_REQUEST.label,
+      });
+    const events = responsesEvents(o);
+    const seq = [...new Set(events.map(typeOf))];
+    return verdictOf(
+      streamFindings(events),
+      `${events.length} events in order (${oneLine(seq.join(' → '), 200)}), ids and text consistent`,
+      STREAM_REQUEST.label,
+    );
+  },
+};
+
+// ---------------------------------------------------------------- usage
+
+const int = (o: JsonObject | undefined, ...path: string[]): number | undefined => {
+  let v: unknown = o;
+  for (const k of path) v = isObject(v) ? v[k] : undefined;
+  return Number.isInteger(v) && (v as number) >= 0 ? (v as number) : undefined;
+};
+
+/** What is wrong with a Response's usage. */
+export function usageFindings(response: JsonObject, what: string): Finding[] {
+  const usage = isObject(response['usage']) ? response['usage'] : undefined;
+  if (!usage) return [{ verdict: 'broken', text: `${what} has no usage object` }];
+  const [input, output, total] = ['input_tokens', 'output_tokens', 'total_tokens'].map((k) => int(usage, k));
+  const missing = ['input_tokens', 'output_tokens', 'total_tokens'].filter(
+    (_, i) => [input, output, total][i] === undefined,
+  );
+  if (missing.length > 0)
+    return [{ verdict: 'broken', text: `${what}'s usage lacks integer ${missing.join(', ')} (Chat's names instead?)` }];
+  const out: Finding[] = [];
+  if (input === 0 || output === 0)
+    out.push({
+      verdict: 'broken',
+      text: `${what}'s usage says input_tokens ${input}, output_tokens ${output} for a prompt and an answer that exist: the counts measure nothing`,
+    });
+  if (total !== input! + output!)
+    out.push({ verdict: 'partial', text: `total_tokens ${total} ≠ input_tokens ${input} + output_tokens ${output}` });
+  const details = [
+    ['input_tokens_details', 'cached_tokens'],
+    ['output_tokens_details', 'reasoning_tokens'],
+  ].filter(([a, b]) => int(usage, a!, b!) === undefined);
+  if (details.length > 0)
+    out.push({ verdict: 'partial', text: `usage lacks ${details.map((d) => d.join('.')).join(', ')}` });
+  return out;
+}
+
+export const responsesUsage: Probe = {
+  feature: 'responses.usage',
+  needs: 'model',
+  steps: [[BASIC_REQUEST]],
+  judge(seen) {
+    const response = responseOf(seen[BASIC_REQUEST.label], 'the basic Responses request');
+    if (isJudgement(response)) return response;
+    if (response['object'] !== 'response')
+      return judgement('skipped', 'the basic Responses request got no Response to read (see responses.basic)');
+    const usage = isObject(response['usage']) ? response['usage'] : {};
+    return verdictOf(
+      usageFindings(response, 'the Response'),
+      `input_tokens ${String(usage['input_tokens'])}, output_tokens ${String(usage['output_tokens'])}, total ${String(usage['total_tokens'])}, with their details`,
+      BASIC_REQUEST.label,
+    );
+  },
+};

@@ -1,0 +1,123 @@
+// The Responses probes' judges on hand-made exchanges: a faithful answer passes, each
+// deviation gets its verdict and a summary naming it.
+import { describe, expect, it } from 'vitest';
+import { responsesBasic, responsesStream, responsesUsage } from '../../../suites/probes/responses.js';
+import type { ProbeContext } from '../../../suites/wire/types.js';
+import { json, sse, text } from '../helpers.js';
+
+const CTX: ProbeContext = { model: 'm', models: { model: 'm' } };
+type J = Record<string, unknown>;
+
+const USAGE = {
+  input_tokens: 12,
+  input_tokens_details: { cached_tokens: 0 },
+  output_tokens: 4,
+  output_tokens_details: { reasoning_tokens: 0 },
+  total_tokens: 16,
+};
+const MESSAGE = {
+  id: 'msg_1',
+  type: 'message',
+  role: 'assistant',
+  status: 'completed',
+  content: [{ type: 'output_text', text: 'alpha beta', annotations: [] }],
+};
+const RESPONSE = { id: 'resp_1', object: 'response', status: 'completed', output: [MESSAGE], usage: USAGE };
+
+/** A faithful stream's events for RESPONSE. */
+function streamEvents(): J[] {
+  const at = { item_id: 'msg_1', output_index: 0 };
+  const list: J[] = [
+    { type: 'response.created', response: { ...RESPONSE, status: 'in_progress', output: [], usage: null } },
+    { type: 'response.in_progress', response: { ...RESPONSE, status: 'in_progress', output: [], usage: null } },
+    { type: 'response.output_item.added', output_index: 0, item: { ...MESSAGE, content: [] } },
+    { type: 'response.content_part.added', ...at, content_index: 0, part: { type: 'output_text', text: '' } },
+    { type: 'response.output_text.delta', ...at, content_index: 0, delta: 'alpha' },
+    { type: 'response.output_text.delta', ...at, content_index: 0, delta: ' beta' },
+    { type: 'response.output_text.done', ...at, content_index: 0, text: 'alpha beta' },
+    { type: 'response.content_part.done', ...at, content_index: 0, part: MESSAGE.content[0] },
+    { type: 'response.output_item.done', output_index: 0, item: MESSAGE },
+    { type: 'response.completed', response: RESPONSE },
+  ];
+  return list.map((e, i) => ({ ...e, sequence_number: i }));
+}
+const raw = (events: J[]): string =>
+  events.map((e) => `event: ${String(e.type)}\ndata: ${JSON.stringify(e)}\n\n`).join('');
+
+const basic = (o: ReturnType<typeof json>) => responsesBasic.judge({ 'responses basic': o }, CTX);
+const stream = (events: J[]) => responsesStream.judge({ 'responses stream': sse(raw(events)) }, CTX);
+
+describe('responses.basic', () => {
+  it('passes a completed Response with an output_text answer', () => {
+    expect(basic(json(RESPONSE))).toMatchObject({ verdict: 'supported' });
+  });
+  it('fails message parts typed as Chat text, a chat.completion, and says why', () => {
+    const parts = { ...RESPONSE, output: [{ ...MESSAGE, content: [{ type: 'text', text: 'alpha beta' }] }] };
+    expect(basic(json(parts))).toMatchObject({
+      verdict: 'broken',
+      summary: expect.stringMatching(/no output_text part/),
+    });
+    const chat = { object: 'chat.completion', choices: [{ message: { role: 'assistant', content: 'hi' } }] };
+    expect(basic(json(chat)).verdict).toBe('broken');
+    expect(basic(json({ ...RESPONSE, status: 'incomplete' })).summary).toMatch(/status "incomplete"/);
+  });
+  it('reports a refusal as rejected and a transport failure as error', () => {
+    expect(basic(json({ error: { message: 'nope' } }, 400)).verdict).toBe('rejected');
+    expect(basic(text('', 502)).verdict).toBe('rejected');
+    expect(responsesBasic.judge({}, CTX).verdict).toBe('error');
+  });
+});
+
+describe('responses.stream', () => {
+  it('passes a faithful stream', () => {
+    expect(stream(streamEvents())).toMatchObject({ verdict: 'supported' });
+  });
+  it('fails a stream without response.completed, or closed early', () => {
+    expect(stream(streamEvents().slice(0, -1))).toMatchObject({
+      verdict: 'broken',
+      summary: expect.stringMatching(/without response\.completed/),
+    });
+    expect(stream(streamEvents().slice(0, 5)).summary).toMatch(/without response\.completed/);
+  });
+  it('fails output only in response.completed', () => {
+    const only = streamEvents().filter(
+      (e) => !String(e.type).startsWith('response.output') && !String(e.type).startsWith('response.content'),
+    );
+    expect(stream(only)).toMatchObject({
+      verdict: 'broken',
+      summary: expect.stringMatching(/only in response\.completed/),
+    });
+  });
+  it('marks missing sequence numbers partial and disordered ones broken', () => {
+    const none = streamEvents().map(({ sequence_number: _, ...e }) => e);
+    expect(stream(none)).toMatchObject({ verdict: 'partial', summary: expect.stringMatching(/sequence_number/) });
+    const disordered = streamEvents().map((e, i) => ({ ...e, sequence_number: i === 3 ? 1 : e.sequence_number }));
+    expect(stream(disordered).verdict).toBe('broken');
+  });
+  it('fails deltas that do not add up, and item ids that change', () => {
+    const events = streamEvents();
+    events[5] = { ...events[5], delta: ' gamma' };
+    expect(stream(events).summary).toMatch(/deltas add up to/);
+    const ids = streamEvents();
+    ids[4] = { ...ids[4], item_id: 'msg_other' };
+    expect(stream(ids).summary).toMatch(/item id other than/);
+  });
+  it('says a JSON answer is not a stream', () => {
+    expect(responsesStream.judge({ 'responses stream': json(RESPONSE) }, CTX).verdict).toBe('broken');
+  });
+});
+
+describe('responses.usage', () => {
+  const usage = (u: unknown) => responsesUsage.judge({ 'responses basic': json({ ...RESPONSE, usage: u }) }, CTX);
+  it('passes the counts with their details', () => {
+    expect(usage(USAGE).verdict).toBe('supported');
+  });
+  it('fails zero, missing or Chat-named counts, and a wrong total', () => {
+    expect(usage({ ...USAGE, input_tokens: 0, output_tokens: 0, total_tokens: 0 }).verdict).toBe('broken');
+    expect(usage(undefined).verdict).toBe('broken');
+    expect(usage({ prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 }).summary).toMatch(/input_tokens/);
+    expect(usage({ ...USAGE, total_tokens: 99 }).verdict).toBe('partial');
+    const { input_tokens_details: _, ...noDetails } = USAGE;
+    expect(usage(noDetails).summary).toMatch(/cached_tokens/);
+  });
+});
