@@ -30,6 +30,38 @@ function chatTypedParts(response: JsonObject): void {
   }
 }
 
+/** The first function_call of a Response's output written twice, the copy right after it. */
+function duplicateCall(response: JsonObject): void {
+  if (!Array.isArray(response.output)) return;
+  const at = response.output.findIndex((i) => isObject(i) && i.type === 'function_call');
+  if (at >= 0) response.output.splice(at + 1, 0, structuredClone(response.output[at] as JsonObject));
+}
+
+/**
+ * The events of the first function call (output_item.added to its output_item.done) sent
+ * twice, the copy as the next output item; later items and the sequence move up by one.
+ */
+function duplicateCallEvents(events: JsonObject[]): JsonObject[] {
+  const start = events.findIndex(
+    (e) => e.type === 'response.output_item.added' && isObject(e.item) && e.item.type === 'function_call',
+  );
+  if (start < 0) return events;
+  const index = events[start]!.output_index as number;
+  const end = events.findIndex(
+    (e, i) => i > start && e.type === 'response.output_item.done' && e.output_index === index,
+  );
+  if (end < 0) return events;
+  const copy = structuredClone(events.slice(start, end + 1));
+  const out = [...events.slice(0, end + 1), ...copy, ...events.slice(end + 1)];
+  out.forEach((e, i) => {
+    if (typeof e.output_index === 'number' && (i > end + copy.length || (i > end && e.output_index === index)))
+      e.output_index += 1;
+    if ('sequence_number' in e) e.sequence_number = i;
+  });
+  responsesIn(out).forEach(duplicateCall);
+  return out;
+}
+
 export const responsesBreaks: Record<string, BreakImpl> = {
   'responses-text-parts': {
     responsesBody: chatTypedParts,
@@ -58,6 +90,19 @@ export const responsesBreaks: Record<string, BreakImpl> = {
       const cut = deltas.length > 0 ? deltas[Math.floor(deltas.length / 2)]! : firstItem >= 0 ? firstItem : 1;
       return events.slice(0, cut + 1);
     },
+  },
+  'responses-call-output-dropped': {
+    // A converter that forwards only messages: the call and its output never reach the model.
+    responsesRequest(body) {
+      if (!Array.isArray(body.input)) return;
+      body.input = body.input.filter(
+        (i) => !(isObject(i) && (i.type === 'function_call' || i.type === 'function_call_output')),
+      );
+    },
+  },
+  'responses-duplicate-call': {
+    responsesBody: duplicateCall,
+    responsesEvents: duplicateCallEvents,
   },
   'responses-usage-zero': {
     responsesBody: zeroUsage,

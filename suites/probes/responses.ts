@@ -76,6 +76,15 @@ export function outputText(response: JsonObject): string {
     .join('');
 }
 
+/** Every text a Response's messages hold, whatever their parts' type (a wrong type is responses.basic's). */
+function anyText(response: JsonObject): string {
+  return itemsOf(response)
+    .filter((i) => i['type'] === 'message')
+    .flatMap(partsOf)
+    .map((p) => (typeof p['text'] === 'string' ? p['text'] : ''))
+    .join('');
+}
+
 /** What is wrong with a Response that should hold a completed text answer. */
 function answerFindings(response: JsonObject, what: string): Finding[] {
   const out: Finding[] = [];
@@ -330,6 +339,170 @@ export const responsesUsage: Probe = {
       usageFindings(response, 'the Response'),
       `input_tokens ${String(usage['input_tokens'])}, output_tokens ${String(usage['output_tokens'])}, total ${String(usage['total_tokens'])}, with their details`,
       BASIC_REQUEST.label,
+    );
+  },
+};
+
+// ---------------------------------------------------------------- tools
+
+export const RESPONSES_WEATHER_TOOL = {
+  type: 'function',
+  name: 'get_weather',
+  description: 'Weather in a city',
+  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+} as const;
+
+/** Forced by name: a real model may decline an optional call, and that is not the relay's fault. */
+export const RESPONSES_TOOL_CALL: Record<string, unknown> = {
+  input: 'What is the weather in Paris? Use the tool.',
+  tools: [RESPONSES_WEATHER_TOOL],
+  tool_choice: { type: 'function', name: RESPONSES_WEATHER_TOOL.name },
+  max_output_tokens: 64,
+  store: false,
+};
+const TOOL_REQUEST = responsesRequest('responses tool call', RESPONSES_TOOL_CALL);
+const TOOL_STREAM_REQUEST = responsesRequest('responses tool call, streamed', { ...RESPONSES_TOOL_CALL, stream: true });
+
+const callsIn = (items: readonly JsonObject[]): JsonObject[] => items.filter((i) => i['type'] === 'function_call');
+
+/** What is wrong with the function calls of an answer that had to call get_weather once. */
+function callFindings(calls: readonly JsonObject[], what: string): Finding[] {
+  if (calls.length === 0)
+    return [{ verdict: 'broken', text: `${what}: no function_call item although tool_choice forced one` }];
+  const out: Finding[] = [];
+  const ids = calls.map((c) => c['call_id']);
+  if (new Set(ids).size < ids.length)
+    out.push({
+      verdict: 'broken',
+      text: `${what}: ${calls.length} function_call items with the same call_id ${JSON.stringify(ids[0])} (a duplicated call: clients run the tool twice)`,
+    });
+  for (const call of calls) {
+    if (typeof call['call_id'] !== 'string' || call['call_id'] === '')
+      out.push({
+        verdict: 'broken',
+        text: `${what}: a function_call without call_id (its output cannot be sent back)`,
+      });
+    if (call['name'] !== RESPONSES_WEATHER_TOOL.name)
+      out.push({ verdict: 'broken', text: `${what}: called ${JSON.stringify(call['name'])}, not get_weather` });
+    const args = call['arguments'];
+    let parsed: unknown;
+    try {
+      parsed = typeof args === 'string' ? JSON.parse(args) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    if (!isObject(parsed) || typeof parsed['city'] !== 'string')
+      out.push({
+        verdict: 'broken',
+        text: `${what}: arguments ${quote(typeof args === 'string' ? args : JSON.stringify(args))} are not a JSON object string with a city`,
+      });
+  }
+  return out;
+}
+
+/** The function calls of a stream (from output_item.done, else the terminal response) and their argument deltas. */
+function streamedCallFindings(events: readonly ResponsesEvent[]): Finding[] {
+  const done = events.filter((e) => typeOf(e) === 'response.output_item.done' && isObject(e.data?.['item']));
+  const items = done.map((e) => e.data!['item'] as JsonObject);
+  const terminal = terminalResponse(events);
+  const calls = callsIn(items.length > 0 ? items : terminal?.response ? itemsOf(terminal.response) : []);
+  const out = callFindings(calls, 'streamed');
+  const deltas = new Map<string, string>();
+  const finals = new Map<string, string>();
+  for (const e of events) {
+    const d = e.data;
+    if (!d || typeof d['item_id'] !== 'string') continue;
+    if (typeOf(e) === 'response.function_call_arguments.delta' && typeof d['delta'] === 'string')
+      deltas.set(d['item_id'], (deltas.get(d['item_id']) ?? '') + d['delta']);
+    if (typeOf(e) === 'response.function_call_arguments.done' && typeof d['arguments'] === 'string')
+      finals.set(d['item_id'], d['arguments']);
+  }
+  for (const call of calls) {
+    const id = String(call['id']);
+    const streamed = deltas.get(id);
+    if (streamed === undefined) continue; // no argument events: the stream's shape is responses.stream's
+    if (streamed !== call['arguments'] || (finals.has(id) && finals.get(id) !== call['arguments']))
+      out.push({
+        verdict: 'broken',
+        text: `the argument deltas add up to ${quote(streamed)}, but the call's arguments are ${quote(String(call['arguments']))}`,
+      });
+  }
+  return out;
+}
+
+export const responsesTools: Probe = {
+  feature: 'responses.tools',
+  needs: 'model',
+  steps: [[TOOL_REQUEST, TOOL_STREAM_REQUEST]],
+  judge(seen) {
+    const response = responseOf(seen[TOOL_REQUEST.label], 'the Responses tool call');
+    if (isJudgement(response)) return response;
+    const o = seen[TOOL_STREAM_REQUEST.label];
+    const findings = callFindings(callsIn(itemsOf(response)), 'non-streamed');
+    if (!o || o.status === null || o.status >= 400 || !o.sse)
+      findings.push({
+        verdict: o?.status === null || !o ? 'error' : o.status >= 400 ? 'rejected' : 'broken',
+        text: `the streamed tool call: ${!o || o.status === null ? (failure(o) ?? 'no response') : o.status >= 400 ? `refused, HTTP ${o.status}: ${errorMessage(o)}` : 'not an SSE stream'}`,
+      });
+    else findings.push(...streamedCallFindings(responsesEvents(o)));
+    const call = callsIn(itemsOf(response))[0];
+    return verdictOf(
+      findings,
+      `get_weather called once, streamed and not, with arguments ${quote(String(call?.['arguments']))} (the deltas add up)`,
+      findings.some((f) => f.text.startsWith('streamed') || f.text.startsWith('the argument'))
+        ? TOOL_STREAM_REQUEST.label
+        : TOOL_REQUEST.label,
+    );
+  },
+};
+
+// ---------------------------------------------------------------- the function_call_output round trip
+
+/** A number the model can only know from the tool's output. */
+export const TOOL_OUTPUT_TEMPERATURE = 23;
+export const RESPONSES_TOOL_OUTPUT: Record<string, unknown> = {
+  input: [
+    { role: 'user', content: 'What is the weather in Paris? Use the tool, then give the temperature.' },
+    {
+      type: 'function_call',
+      call_id: 'call_relaycheck_1',
+      name: RESPONSES_WEATHER_TOOL.name,
+      arguments: '{"city":"Paris"}',
+    },
+    {
+      type: 'function_call_output',
+      call_id: 'call_relaycheck_1',
+      output: `{"city":"Paris","temperature_c":${TOOL_OUTPUT_TEMPERATURE},"sky":"cloudy"}`,
+    },
+  ],
+  tools: [RESPONSES_WEATHER_TOOL],
+  max_output_tokens: 64,
+  store: false,
+};
+const TOOL_OUTPUT_REQUEST = responsesRequest('responses tool output', RESPONSES_TOOL_OUTPUT);
+
+export const responsesToolOutput: Probe = {
+  feature: 'responses.tool_output',
+  needs: 'model',
+  steps: [[TOOL_OUTPUT_REQUEST]],
+  judge(seen) {
+    const response = responseOf(seen[TOOL_OUTPUT_REQUEST.label], 'the function_call_output round trip');
+    if (isJudgement(response)) return response;
+    const text = anyText(response);
+    const calls = callsIn(itemsOf(response));
+    const decisive = TOOL_OUTPUT_REQUEST.label;
+    if (text.includes(String(TOOL_OUTPUT_TEMPERATURE)))
+      return judgement('supported', `the answer uses the tool's output: ${quote(text)}`, { decisive });
+    if (calls.length > 0)
+      return judgement(
+        'ignored',
+        `the model asked for get_weather again instead of reading the function_call_output sent back (${calls.length} new call(s)): the output did not reach it`,
+        { decisive },
+      );
+    return judgement(
+      'ignored',
+      `the answer does not use the function_call_output (temperature ${TOOL_OUTPUT_TEMPERATURE}): ${quote(text)}`,
+      { decisive },
     );
   },
 };

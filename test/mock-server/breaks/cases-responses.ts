@@ -23,6 +23,27 @@ function events(r: Reply): J[] {
 
 const TERMINAL = ['response.completed', 'response.incomplete', 'response.failed'];
 
+const WEATHER = {
+  type: 'function',
+  name: 'get_weather',
+  parameters: { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] },
+};
+const CALL = { ...BODY, input: 'What is the weather in Paris?', tools: [WEATHER], tool_choice: 'required' };
+const TP = post(CALL, { path: '/responses' });
+const TS = post({ ...CALL, stream: true }, { path: '/responses' });
+const OUTPUT = post(
+  {
+    ...BODY,
+    input: [
+      { role: 'user', content: 'What is the weather in Paris?' },
+      { type: 'function_call', call_id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' },
+      { type: 'function_call_output', call_id: 'call_1', output: '{"temperature_c":23}' },
+    ],
+    tools: [WEATHER],
+  },
+  { path: '/responses' },
+);
+
 export const responsesCases: BreakCases = {
   'responses-text-parts': {
     scenario: [P, S],
@@ -78,6 +99,43 @@ export const responsesCases: BreakCases = {
       const deltas = all.filter((e) => e.type === 'response.output_text.delta').length;
       expect(got.filter((e) => e.type === 'response.output_text.delta').length).toBe(Math.floor(deltas / 2) + 1);
       expect(got.some((e) => e.type === 'response.output_text.done' || TERMINAL.includes(e.type))).toBe(false);
+    },
+    changes: [],
+  },
+
+  'responses-duplicate-call': {
+    scenario: [TP, TS],
+    check([f, fs], [b, bs]) {
+      const want = json(f!);
+      expect(want.output.map((i: J) => i.type)).toEqual(['function_call']);
+      want.output = [want.output[0], want.output[0]];
+      expect(json(b!)).toEqual(want);
+      // The call's events twice, the copy as output item 1; the sequence renumbered.
+      const all = events(fs!);
+      const start = all.findIndex((e) => e.type === 'response.output_item.added');
+      const end = all.findIndex((e) => e.type === 'response.output_item.done');
+      const copy = all.slice(start, end + 1).map((e) => ({ ...e, output_index: 1 }));
+      const expected = [...all.slice(0, end + 1), ...copy, ...all.slice(end + 1)].map((e, i) => ({
+        ...e,
+        sequence_number: i,
+      }));
+      const last = expected.at(-1);
+      last.response = { ...last.response, output: [last.response.output[0], last.response.output[0]] };
+      expect(events(bs!)).toEqual(expected);
+    },
+    changes: [],
+  },
+
+  'responses-call-output-dropped': {
+    scenario: [OUTPUT],
+    check([f], [b]) {
+      expect(json(f!).output[0].content[0].text).toContain('23');
+      // The model saw only the user's question: an answer that knows nothing of the output.
+      const broken = json(b!);
+      expect(broken.status).toBe('completed');
+      expect(broken.output.map((i: J) => i.type)).toEqual(['message']);
+      expect(broken.output[0].content[0].text).not.toContain('23');
+      expect(broken.output[0].content[0].text).not.toMatch(/tool result/);
     },
     changes: [],
   },

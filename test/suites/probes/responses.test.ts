@@ -1,7 +1,13 @@
 // The Responses probes' judges on hand-made exchanges: a faithful answer passes, each
 // deviation gets its verdict and a summary naming it.
 import { describe, expect, it } from 'vitest';
-import { responsesBasic, responsesStream, responsesUsage } from '../../../suites/probes/responses.js';
+import {
+  responsesBasic,
+  responsesStream,
+  responsesToolOutput,
+  responsesTools,
+  responsesUsage,
+} from '../../../suites/probes/responses.js';
 import type { ProbeContext } from '../../../suites/wire/types.js';
 import { json, sse, text } from '../helpers.js';
 
@@ -119,5 +125,63 @@ describe('responses.usage', () => {
     expect(usage({ ...USAGE, total_tokens: 99 }).verdict).toBe('partial');
     const { input_tokens_details: _, ...noDetails } = USAGE;
     expect(usage(noDetails).summary).toMatch(/cached_tokens/);
+  });
+});
+
+const CALL = {
+  id: 'fc_1',
+  type: 'function_call',
+  call_id: 'call_1',
+  name: 'get_weather',
+  arguments: '{"city":"Paris"}',
+};
+function callStream(call: J = CALL, twice = false): J[] {
+  const at = { item_id: 'fc_1', output_index: 0 };
+  const block = [
+    { type: 'response.output_item.added', output_index: 0, item: { ...call, arguments: '' } },
+    { type: 'response.function_call_arguments.delta', ...at, delta: '{"city":' },
+    { type: 'response.function_call_arguments.delta', ...at, delta: '"Paris"}' },
+    { type: 'response.function_call_arguments.done', ...at, arguments: call.arguments },
+    { type: 'response.output_item.done', output_index: 0, item: call },
+  ];
+  const output = twice ? [call, call] : [call];
+  return [
+    { type: 'response.created', response: { ...RESPONSE, output: [] } },
+    ...block,
+    ...(twice ? block : []),
+    { type: 'response.completed', response: { ...RESPONSE, output } },
+  ].map((e, i) => ({ ...e, sequence_number: i }));
+}
+const tools = (body: J, events: J[]) =>
+  responsesTools.judge({ 'responses tool call': json(body), 'responses tool call, streamed': sse(raw(events)) }, CTX);
+
+describe('responses.tools', () => {
+  it('passes one forced call, streamed and not', () => {
+    expect(tools({ ...RESPONSE, output: [CALL] }, callStream()).verdict).toBe('supported');
+  });
+  it('fails a duplicated call, no call, bad arguments and deltas that do not add up', () => {
+    expect(tools({ ...RESPONSE, output: [CALL, CALL] }, callStream()).summary).toMatch(/duplicated call/);
+    expect(tools({ ...RESPONSE, output: [CALL] }, callStream(CALL, true)).verdict).toBe('broken');
+    expect(tools(RESPONSE, callStream()).summary).toMatch(/no function_call item/);
+    expect(tools({ ...RESPONSE, output: [{ ...CALL, arguments: 'Paris' }] }, callStream()).verdict).toBe('broken');
+    const wrong = callStream().map((e) =>
+      e.type === 'response.function_call_arguments.delta' ? { ...e, delta: '{' } : e,
+    );
+    expect(tools({ ...RESPONSE, output: [CALL] }, wrong).summary).toMatch(/argument deltas add up/);
+  });
+});
+
+describe('responses.tool_output', () => {
+  const judge = (body: J) => responsesToolOutput.judge({ 'responses tool output': json(body) }, CTX);
+  const said = (text: string) => ({ ...RESPONSE, output: [{ ...MESSAGE, content: [{ type: 'output_text', text }] }] });
+  it('passes an answer that uses the output', () => {
+    expect(judge(said('It is 23°C and cloudy in Paris.')).verdict).toBe('supported');
+  });
+  it('says ignored when the answer does not know it, or the model calls the tool again', () => {
+    expect(judge(said('I cannot check the weather.')).verdict).toBe('ignored');
+    expect(judge({ ...RESPONSE, output: [CALL] })).toMatchObject({
+      verdict: 'ignored',
+      summary: expect.stringMatching(/again/),
+    });
   });
 });
