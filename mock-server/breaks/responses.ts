@@ -104,6 +104,19 @@ export const responsesBreaks: Record<string, BreakImpl> = {
     responsesBody: duplicateCall,
     responsesEvents: duplicateCallEvents,
   },
+  'responses-text-format-ignored': {
+    responsesRequest(body) {
+      if (isObject(body.text)) delete body.text.format;
+    },
+  },
+  'responses-failure-as-completed': {
+    // The terminal event of a response that did not complete is named as a success.
+    responsesEvents(events) {
+      for (const e of events)
+        if (e.type === 'response.incomplete' || e.type === 'response.failed') e.type = 'response.completed';
+      return events;
+    },
+  },
   'responses-usage-zero': {
     responsesBody: zeroUsage,
     responsesEvents(events) {

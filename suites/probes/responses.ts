@@ -4,6 +4,7 @@
 // request each probe sends there. Prompts are phrased for real models: no temperature
 // (reasoning models refuse it), max_output_tokens at least 16.
 import { SURFACES } from '../../spec/features.js';
+import { schemaProblems } from './json-schema.js';
 import { errorMessage, failure, isErrorBody, isObject, oneLine, quote, type JsonObject } from '../wire/read.js';
 import { judgement, worst, type Judgement, type Observed, type Probe, type RequestSpec } from '../wire/types.js';
 import type { ReportVerdict } from '../../spec/generated/types.js';
@@ -504,5 +505,125 @@ export const responsesToolOutput: Probe = {
       `the answer does not use the function_call_output (temperature ${TOOL_OUTPUT_TEMPERATURE}): ${quote(text)}`,
       { decisive },
     );
+  },
+};
+
+// ---------------------------------------------------------------- structured output
+
+export const RESPONSES_CAT_SCHEMA = {
+  type: 'object',
+  properties: { name: { type: 'string' }, colour: { type: 'string' } },
+  required: ['name', 'colour'],
+  additionalProperties: false,
+} as const;
+export const RESPONSES_STRUCTURED: Record<string, unknown> = {
+  input: 'Describe a cat in a few words.',
+  text: { format: { type: 'json_schema', name: 'cat', schema: RESPONSES_CAT_SCHEMA, strict: true } },
+  max_output_tokens: 64,
+  store: false,
+};
+const STRUCTURED_REQUEST = responsesRequest('responses json_schema', RESPONSES_STRUCTURED);
+
+export const responsesStructured: Probe = {
+  feature: 'responses.structured',
+  needs: 'model',
+  steps: [[STRUCTURED_REQUEST]],
+  judge(seen) {
+    const response = responseOf(seen[STRUCTURED_REQUEST.label], 'the request with text.format json_schema');
+    if (isJudgement(response)) return response;
+    const decisive = STRUCTURED_REQUEST.label;
+    const text = anyText(response);
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch {
+      return judgement('ignored', `text.format json_schema had no effect: the answer is not JSON: ${quote(text)}`, {
+        decisive,
+      });
+    }
+    const problems = schemaProblems(RESPONSES_CAT_SCHEMA, value);
+    if (problems.length > 0)
+      return judgement('broken', `the JSON answer does not match the strict schema: ${problems.join(', ')}`, {
+        decisive,
+      });
+    return judgement('supported', `JSON matching the schema: ${quote(text)}`, { decisive });
+  },
+};
+
+// ---------------------------------------------------------------- max_output_tokens and incomplete
+
+/** The smallest cap OpenAI accepts, for an answer that needs far more. */
+export const RESPONSES_CAP = 16;
+export const RESPONSES_CAPPED: Record<string, unknown> = {
+  input: 'Count from 1 to 50, separated by commas.',
+  max_output_tokens: RESPONSES_CAP,
+  store: false,
+};
+const CAPPED_REQUEST = responsesRequest('responses max_output_tokens', RESPONSES_CAPPED);
+const CAPPED_STREAM_REQUEST = responsesRequest('responses max_output_tokens, streamed', {
+  ...RESPONSES_CAPPED,
+  stream: true,
+});
+
+/** What is wrong with a Response cut by max_output_tokens. */
+function incompleteFindings(response: JsonObject, what: string): Finding[] {
+  const details = isObject(response['incomplete_details']) ? response['incomplete_details'] : undefined;
+  if (response['status'] === 'incomplete') {
+    return details?.['reason'] === 'max_output_tokens'
+      ? []
+      : [
+          {
+            verdict: 'partial',
+            text: `${what}: incomplete, but incomplete_details.reason is ${JSON.stringify(details?.['reason'])}, not "max_output_tokens"`,
+          },
+        ];
+  }
+  const words = anyText(response)
+    .split(/[\s,]+/)
+    .filter(Boolean).length;
+  return [
+    {
+      verdict: response['status'] === 'completed' && words > RESPONSES_CAP ? 'ignored' : 'broken',
+      text: `${what}: status ${JSON.stringify(response['status'])} for an answer capped at ${RESPONSES_CAP} tokens (${words} words)`,
+    },
+  ];
+}
+
+export const responsesIncomplete: Probe = {
+  feature: 'responses.incomplete',
+  needs: 'model',
+  steps: [[CAPPED_REQUEST, CAPPED_STREAM_REQUEST]],
+  judge(seen) {
+    const response = responseOf(seen[CAPPED_REQUEST.label], 'the request with max_output_tokens');
+    if (isJudgement(response)) return response;
+    const findings = incompleteFindings(response, 'non-streamed');
+    let decisive = CAPPED_REQUEST.label;
+    const o = seen[CAPPED_STREAM_REQUEST.label];
+    const terminal = o?.sse ? terminalResponse(responsesEvents(o)) : null;
+    const warnings: string[] = [];
+    if (!terminal?.response) {
+      // No terminal event, or no stream: responses.stream's finding.
+      warnings.push('the streamed request had no terminal event to read (see responses.stream)');
+    } else {
+      const streamed = incompleteFindings(terminal.response, 'streamed');
+      const status = terminal.response['status'];
+      const want = status === 'incomplete' ? 'response.incomplete' : status === 'failed' ? 'response.failed' : null;
+      if (want && terminal.type !== want)
+        streamed.push({
+          verdict: 'broken',
+          text: `the stream ended with ${terminal.type} for a ${String(status)} response, not ${want}: clients log it as a success`,
+        });
+      if (streamed.length > 0) decisive = CAPPED_STREAM_REQUEST.label;
+      findings.push(...streamed);
+    }
+    const j = verdictOf(
+      findings,
+      `status incomplete (max_output_tokens), ended by response.incomplete when streamed`,
+      decisive,
+    );
+    return judgement(j.verdict, j.summary, {
+      warnings: [...(j.warnings ?? []), ...warnings],
+      ...(j.decisive !== undefined ? { decisive: j.decisive } : {}),
+    });
   },
 };

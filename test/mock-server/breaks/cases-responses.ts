@@ -140,6 +140,49 @@ export const responsesCases: BreakCases = {
     changes: [],
   },
 
+  'responses-text-format-ignored': {
+    scenario: [
+      post(
+        {
+          ...BODY,
+          input: 'Describe a cat.',
+          text: {
+            format: {
+              type: 'json_schema',
+              name: 'cat',
+              schema: { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] },
+            },
+          },
+        },
+        { path: '/responses' },
+      ),
+    ],
+    check([f], [b]) {
+      const faithful = json(f!);
+      expect(JSON.parse(faithful.output[0].content[0].text)).toHaveProperty('name');
+      expect(faithful.text.format.type).toBe('json_schema');
+      const broken = json(b!);
+      // The Response echoes what the relay forwarded: the default text format, and prose.
+      expect(broken.text.format).toEqual({ type: 'text' });
+      expect(() => JSON.parse(broken.output[0].content[0].text)).toThrow();
+    },
+    changes: [],
+  },
+
+  'responses-failure-as-completed': {
+    scenario: [
+      post({ ...BODY, input: 'Count from 1 to 50.', max_output_tokens: 16, stream: true }, { path: '/responses' }),
+    ],
+    check([f], [b]) {
+      const all = events(f!);
+      expect(all.at(-1).type).toBe('response.incomplete');
+      expect(all.at(-1).response.status).toBe('incomplete');
+      const want = all.map((e) => (e.type === 'response.incomplete' ? { ...e, type: 'response.completed' } : e));
+      expect(events(b!)).toEqual(want);
+    },
+    changes: [],
+  },
+
   'responses-usage-zero': {
     scenario: [P, S],
     check([f, fs], [b, bs]) {

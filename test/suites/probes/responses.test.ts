@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   responsesBasic,
+  responsesIncomplete,
+  responsesStructured,
   responsesStream,
   responsesToolOutput,
   responsesTools,
@@ -182,6 +184,68 @@ describe('responses.tool_output', () => {
     expect(judge({ ...RESPONSE, output: [CALL] })).toMatchObject({
       verdict: 'ignored',
       summary: expect.stringMatching(/again/),
+    });
+  });
+});
+
+describe('responses.structured', () => {
+  const judge = (text: string) =>
+    responsesStructured.judge(
+      {
+        'responses json_schema': json({
+          ...RESPONSE,
+          output: [{ ...MESSAGE, content: [{ type: 'output_text', text }] }],
+        }),
+      },
+      CTX,
+    );
+  it('passes JSON valid against the schema', () => {
+    expect(judge('{"name":"Tom","colour":"grey"}').verdict).toBe('supported');
+  });
+  it('says ignored for prose and broken for JSON off the schema', () => {
+    expect(judge('A small grey cat.').verdict).toBe('ignored');
+    expect(judge('{"name":"Tom"}')).toMatchObject({ verdict: 'broken', summary: expect.stringMatching(/colour/) });
+  });
+});
+
+describe('responses.incomplete', () => {
+  const CUT = { ...RESPONSE, status: 'incomplete', incomplete_details: { reason: 'max_output_tokens' } };
+  const ending = (type: string, response: J) =>
+    raw(
+      [
+        { type: 'response.created', response: { ...response, status: 'in_progress' } },
+        { type, response },
+      ].map((e, i) => ({ ...e, sequence_number: i })),
+    );
+  const judge = (body: J, stream: string) =>
+    responsesIncomplete.judge(
+      { 'responses max_output_tokens': json(body), 'responses max_output_tokens, streamed': sse(stream) },
+      CTX,
+    );
+  it('passes incomplete with its reason, ended by response.incomplete', () => {
+    expect(judge(CUT, ending('response.incomplete', CUT)).verdict).toBe('supported');
+  });
+  it('fails an incomplete response sent as response.completed, and an ignored cap', () => {
+    expect(judge(CUT, ending('response.completed', CUT))).toMatchObject({
+      verdict: 'broken',
+      summary: expect.stringMatching(/clients log it as a success/),
+    });
+    const long = {
+      ...RESPONSE,
+      output: [
+        {
+          ...MESSAGE,
+          content: [{ type: 'output_text', text: Array.from({ length: 50 }, (_, i) => i + 1).join(', ') }],
+        },
+      ],
+    };
+    expect(judge(long, ending('response.incomplete', CUT)).verdict).toBe('ignored');
+    expect(judge({ ...CUT, incomplete_details: null }, ending('response.incomplete', CUT)).verdict).toBe('partial');
+  });
+  it('leaves a stream without its terminal event to responses.stream', () => {
+    expect(judge(CUT, '')).toMatchObject({
+      verdict: 'supported',
+      warnings: [expect.stringMatching(/responses\.stream/)],
     });
   });
 });
