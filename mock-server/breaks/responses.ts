@@ -62,6 +62,30 @@ function duplicateCallEvents(events: JsonObject[]): JsonObject[] {
   return out;
 }
 
+/** Reasoning items removed from a Response's output. */
+function dropReasoning(response: JsonObject): void {
+  if (Array.isArray(response.output))
+    response.output = response.output.filter((i) => !(isObject(i) && i.type === 'reasoning'));
+}
+
+/** The events of reasoning items removed; the later items move down, the sequence is renumbered. */
+function dropReasoningEvents(events: JsonObject[]): JsonObject[] {
+  const gone = new Set<number>();
+  for (const e of events)
+    if (e.type === 'response.output_item.added' && isObject(e.item) && e.item.type === 'reasoning')
+      gone.add(e.output_index as number);
+  const out = events.filter((e) => !(typeof e.output_index === 'number' && gone.has(e.output_index)));
+  out.forEach((e, i) => {
+    if (typeof e.output_index === 'number') {
+      const at = e.output_index;
+      e.output_index = at - [...gone].filter((g) => g < at).length;
+    }
+    if ('sequence_number' in e) e.sequence_number = i;
+  });
+  responsesIn(out).forEach(dropReasoning);
+  return out;
+}
+
 export const responsesBreaks: Record<string, BreakImpl> = {
   'responses-text-parts': {
     responsesBody: chatTypedParts,
@@ -116,6 +140,10 @@ export const responsesBreaks: Record<string, BreakImpl> = {
         if (e.type === 'response.incomplete' || e.type === 'response.failed') e.type = 'response.completed';
       return events;
     },
+  },
+  'responses-reasoning-dropped': {
+    responsesBody: dropReasoning,
+    responsesEvents: dropReasoningEvents,
   },
   'responses-usage-zero': {
     responsesBody: zeroUsage,

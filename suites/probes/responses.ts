@@ -627,3 +627,76 @@ export const responsesIncomplete: Probe = {
     });
   },
 };
+
+// ---------------------------------------------------------------- reasoning items and encrypted_content
+
+export const RESPONSES_REASONING_PROMPT = 'Is 1001 a prime number? Answer yes or no.';
+/** Codex's way: nothing stored, the reasoning carried by the client as encrypted_content. */
+export const RESPONSES_REASONING: Record<string, unknown> = {
+  input: RESPONSES_REASONING_PROMPT,
+  reasoning: { effort: 'low' },
+  include: ['reasoning.encrypted_content'],
+  store: false,
+  max_output_tokens: 400,
+};
+const REASONING_REQUEST = responsesRequest('responses reasoning', RESPONSES_REASONING);
+const REPLAY_LABEL = 'responses reasoning, replayed';
+
+/** The next turn: the first answer's output items replayed as input, as Codex does. */
+function replayBody(seen: Readonly<Record<string, Observed | undefined>>): Record<string, unknown> {
+  const o = seen[REASONING_REQUEST.label];
+  // Messages replayed in their documented shape (a mistyped part is responses.basic's finding).
+  const items = (isObject(o?.json) ? itemsOf(o.json) : []).map((i) =>
+    i['type'] === 'message'
+      ? { ...i, content: partsOf(i).map((p) => (p['type'] === 'text' ? { ...p, type: 'output_text' } : p)) }
+      : i,
+  );
+  return {
+    ...RESPONSES_REASONING,
+    input: [
+      { role: 'user', content: RESPONSES_REASONING_PROMPT },
+      ...items,
+      { role: 'user', content: 'Is 1001 divisible by 7? Answer yes or no.' },
+    ],
+  };
+}
+
+export const responsesReasoning: Probe = {
+  feature: 'responses.reasoning',
+  needs: 'reasoning-model',
+  steps: [[REASONING_REQUEST], (seen) => [responsesRequest(REPLAY_LABEL, replayBody(seen))]],
+  judge(seen) {
+    const response = responseOf(seen[REASONING_REQUEST.label], 'the reasoning request');
+    if (isJudgement(response)) return response;
+    const reasoning = itemsOf(response).filter((i) => i['type'] === 'reasoning');
+    if (reasoning.length === 0)
+      return judgement(
+        'broken',
+        'no reasoning item in the output of a reasoning model: the reasoning was lost on the way (a client cannot carry it to the next turn)',
+        { decisive: REASONING_REQUEST.label },
+      );
+    const sealed = reasoning.filter((i) => typeof i['encrypted_content'] === 'string' && i['encrypted_content'] !== '');
+    if (sealed.length === 0)
+      return judgement(
+        'broken',
+        'the reasoning item has no encrypted_content although include asked for it under store: false: the next turn loses the reasoning',
+        { decisive: REASONING_REQUEST.label },
+      );
+    const replay = responseOf(seen[REPLAY_LABEL], 'the next turn replaying the reasoning item');
+    if (isJudgement(replay))
+      return replay.verdict === 'rejected'
+        ? judgement('broken', `${replay.summary} (the encrypted_content the relay itself returned)`, {
+            decisive: REPLAY_LABEL,
+          })
+        : replay;
+    if (replay['status'] !== 'completed' && replay['status'] !== 'incomplete')
+      return judgement('broken', `the replayed turn ended with status ${JSON.stringify(replay['status'])}`, {
+        decisive: REPLAY_LABEL,
+      });
+    return judgement(
+      'supported',
+      `a reasoning item with encrypted_content (${String(sealed[0]!['encrypted_content']).length} characters), accepted when replayed in the next turn`,
+      { decisive: REPLAY_LABEL },
+    );
+  },
+};

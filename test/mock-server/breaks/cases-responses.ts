@@ -1,7 +1,7 @@
 // The Responses API breaks (POST /responses): each break's scenario and the exact change it
 // must make. None touches a chat request, so none changes a battery item.
 import { expect } from 'vitest';
-import { json, MODEL, post, type BreakCases, type J, type Reply } from './harness.js';
+import { json, MODEL, post, REASONER, type BreakCases, type J, type Reply } from './harness.js';
 
 const BODY = { model: MODEL, input: 'Output exactly: alpha beta gamma delta epsilon', store: false };
 const P = post(BODY, { path: '/responses' });
@@ -22,6 +22,14 @@ function events(r: Reply): J[] {
 }
 
 const TERMINAL = ['response.completed', 'response.incomplete', 'response.failed'];
+
+const REASONING = {
+  model: REASONER,
+  input: 'Is 1001 a prime number?',
+  reasoning: { effort: 'low', summary: 'auto' },
+  include: ['reasoning.encrypted_content'],
+  store: false,
+};
 
 const WEATHER = {
   type: 'function',
@@ -179,6 +187,31 @@ export const responsesCases: BreakCases = {
       expect(all.at(-1).response.status).toBe('incomplete');
       const want = all.map((e) => (e.type === 'response.incomplete' ? { ...e, type: 'response.completed' } : e));
       expect(events(b!)).toEqual(want);
+    },
+    changes: [],
+  },
+
+  'responses-reasoning-dropped': {
+    scenario: [post(REASONING, { path: '/responses' }), post({ ...REASONING, stream: true }, { path: '/responses' })],
+    check([f, fs], [b, bs]) {
+      const want = json(f!);
+      expect(want.output.map((i: J) => i.type)).toEqual(['reasoning', 'message']);
+      expect(typeof want.output[0].encrypted_content).toBe('string');
+      want.output = want.output.slice(1);
+      expect(json(b!)).toEqual(want);
+      // The reasoning item's events gone, the message now output item 0, the sequence renumbered.
+      const all = events(fs!);
+      expect(all.some((e) => e.type === 'response.reasoning_summary_text.delta')).toBe(true);
+      const expected = all
+        .filter((e) => e.output_index !== 0)
+        .map((e, i) => ({
+          ...e,
+          sequence_number: i,
+          ...(typeof e.output_index === 'number' ? { output_index: e.output_index - 1 } : {}),
+        }));
+      const last = expected.at(-1);
+      last.response = { ...last.response, output: last.response.output.slice(1) };
+      expect(events(bs!)).toEqual(expected);
     },
     changes: [],
   },

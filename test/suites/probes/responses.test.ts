@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   responsesBasic,
   responsesIncomplete,
+  responsesReasoning,
   responsesStructured,
   responsesStream,
   responsesToolOutput,
@@ -247,5 +248,29 @@ describe('responses.incomplete', () => {
       verdict: 'supported',
       warnings: [expect.stringMatching(/responses\.stream/)],
     });
+  });
+});
+
+describe('responses.reasoning', () => {
+  const RS = { id: 'rs_1', type: 'reasoning', summary: [], encrypted_content: 'gAAAA-sealed' };
+  const judge = (first: J, replay: ReturnType<typeof json>) =>
+    responsesReasoning.judge({ 'responses reasoning': json(first), 'responses reasoning, replayed': replay }, CTX);
+  it('passes a sealed reasoning item accepted when replayed', () => {
+    expect(judge({ ...RESPONSE, output: [RS, MESSAGE] }, json(RESPONSE)).verdict).toBe('supported');
+  });
+  it('fails a missing item, a missing encrypted_content and a refused replay', () => {
+    expect(judge(RESPONSE, json(RESPONSE)).summary).toMatch(/no reasoning item/);
+    const { encrypted_content: _, ...open } = RS;
+    expect(judge({ ...RESPONSE, output: [open, MESSAGE] }, json(RESPONSE)).summary).toMatch(/no encrypted_content/);
+    const refused = json({ error: { message: 'The encrypted content could not be verified.' } }, 400);
+    expect(judge({ ...RESPONSE, output: [RS, MESSAGE] }, refused)).toMatchObject({ verdict: 'broken' });
+  });
+  it('replays the first output, messages in their documented part type', () => {
+    type Spec = { path?: string; body: { input: unknown[] } };
+    const step = responsesReasoning.steps[1] as unknown as (seen: J, ctx: ProbeContext) => [Spec];
+    const textPart = { ...MESSAGE, content: [{ type: 'text', text: 'no' }] };
+    const [spec] = step({ 'responses reasoning': json({ ...RESPONSE, output: [RS, textPart] }) }, CTX);
+    expect(spec.path).toBe('/responses');
+    expect(spec.body.input.slice(1, 3)).toEqual([RS, { ...textPart, content: [{ type: 'output_text', text: 'no' }] }]);
   });
 });
