@@ -78,6 +78,8 @@ export interface BreakImpl {
   responsesBody?(body: JsonObject, ctx: ResponsesContext): void;
   /** POST /responses, the list of events of a stream (each a fresh object), as sent. */
   responsesEvents?(events: JsonObject[], ctx: ResponsesContext): JsonObject[];
+  /** POST /responses refused before its 200: a body to send with 200 instead of the error (null: the error stands). */
+  responsesError?(error: ApiError, params: BreakParams | undefined): JsonObject | null;
   /** GET /models: change the list, or refuse. */
   models?(list: JsonObject, params: BreakParams | undefined): ApiError | void;
 }

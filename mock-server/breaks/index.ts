@@ -55,6 +55,7 @@ export interface Quirks {
   error(reply: ErrorReply, ctx: Omit<ErrorContext, 'params'>): void;
   models(list: JsonObject): ApiError | null;
   responsesRequest(body: JsonObject): void;
+  responsesError(error: ApiError): JsonObject | null;
   responsesBody(body: JsonObject, ctx: Omit<ResponsesContext, 'params'>): void;
   responsesEvents(events: JsonObject[], ctx: Omit<ResponsesContext, 'params'>): JsonObject[];
 }
@@ -130,6 +131,13 @@ export function composeQuirks(active: readonly ActiveBreak[]): Quirks {
     },
     responsesRequest(body) {
       for (const b of withHook('responsesRequest')) b.impl.responsesRequest(body, b.params);
+    },
+    responsesError(error) {
+      for (const b of withHook('responsesError')) {
+        const body = b.impl.responsesError(error, b.params);
+        if (body) return body;
+      }
+      return null;
     },
     responsesBody(body, ctx) {
       for (const b of withHook('responsesBody')) b.impl.responsesBody(body, { ...ctx, params: b.params });

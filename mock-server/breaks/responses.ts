@@ -145,6 +145,25 @@ export const responsesBreaks: Record<string, BreakImpl> = {
     responsesBody: dropReasoning,
     responsesEvents: dropReasoningEvents,
   },
+  'responses-previous-id-ignored': {
+    responsesRequest(body) {
+      delete body.previous_response_id;
+    },
+  },
+  'responses-error-as-failed-response': {
+    // A refused request (400/404) answered as a 200 Response that failed.
+    responsesError: (error) =>
+      error.status === 400 || error.status === 404
+        ? {
+            id: 'resp_error',
+            object: 'response',
+            status: 'failed',
+            error: { code: error.code ?? 'server_error', message: error.message },
+            output: [],
+            usage: null,
+          }
+        : null,
+  },
   'responses-usage-zero': {
     responsesBody: zeroUsage,
     responsesEvents(events) {

@@ -183,7 +183,11 @@ export function responsesHandlers(ctx: AppContext, storeSize = RESPONSE_STORE_SI
       const cut = fault?.kind === 'stream-cut' ? { cutAfter: Math.min(fault.after, writes.length - 1) } : {};
       await writeSse(res, writes, answer.pacing, cut);
     } catch (err) {
-      sendError(err, req, res, state);
+      // A break may send a refusal as a 200 instead of in the error envelope.
+      const { quirks } = state;
+      const instead = err instanceof ApiError && quirks && quirks.ids.length > 0 ? quirks.responsesError(err) : null;
+      if (instead) sendJson(res, 200, instead);
+      else sendError(err, req, res, state);
     }
   };
 

@@ -4,6 +4,7 @@
 // request each probe sends there. Prompts are phrased for real models: no temperature
 // (reasoning models refuse it), max_output_tokens at least 16.
 import { SURFACES } from '../../spec/features.js';
+import { UNKNOWN_MODEL } from '../wire/requests.js';
 import { schemaProblems } from './json-schema.js';
 import { errorMessage, failure, isErrorBody, isObject, oneLine, quote, type JsonObject } from '../wire/read.js';
 import { judgement, worst, type Judgement, type Observed, type Probe, type RequestSpec } from '../wire/types.js';
@@ -698,5 +699,132 @@ export const responsesReasoning: Probe = {
       `a reasoning item with encrypted_content (${String(sealed[0]!['encrypted_content']).length} characters), accepted when replayed in the next turn`,
       { decisive: REPLAY_LABEL },
     );
+  },
+};
+
+// ---------------------------------------------------------------- previous_response_id and store
+
+export const RESPONSES_STORED: Record<string, unknown> = {
+  input: 'Remember the code word PLUM. Reply with exactly: OK',
+  store: true,
+  max_output_tokens: 16,
+};
+const STORED_REQUEST = responsesRequest('responses stored', RESPONSES_STORED);
+const FOLLOW_UP_LABEL = 'responses previous_response_id';
+const UNKNOWN_PREVIOUS_LABEL = 'responses unknown previous_response_id';
+export const UNKNOWN_PREVIOUS_ID = 'resp_relaycheck_unknown_000000000000';
+const FOLLOW_UP = { input: 'What was the code word? Reply with the word only.', store: false, max_output_tokens: 16 };
+
+/** A refusal, whatever its shape (the envelope is responses.errors's). */
+const refused = (o: Observed | undefined): boolean =>
+  o !== undefined &&
+  o.status !== null &&
+  (o.status >= 400 || isErrorBody(o.json) || (isObject(o.json) && o.json['status'] === 'failed'));
+
+export const responsesStore: Probe = {
+  feature: 'responses.store',
+  needs: 'model',
+  steps: [
+    [STORED_REQUEST],
+    (seen) => {
+      const o = seen[STORED_REQUEST.label];
+      const id = isObject(o?.json) && typeof o.json['id'] === 'string' ? o.json['id'] : UNKNOWN_PREVIOUS_ID;
+      return [
+        responsesRequest(FOLLOW_UP_LABEL, { ...FOLLOW_UP, previous_response_id: id }),
+        {
+          ...responsesRequest(UNKNOWN_PREVIOUS_LABEL, { ...FOLLOW_UP, previous_response_id: UNKNOWN_PREVIOUS_ID }),
+          noRetry: true,
+        },
+      ];
+    },
+  ],
+  judge(seen) {
+    const first = responseOf(seen[STORED_REQUEST.label], 'the stored request');
+    if (isJudgement(first)) return first;
+    const next = responseOf(seen[FOLLOW_UP_LABEL], 'the follow-up with previous_response_id');
+    if (isJudgement(next)) return judgement(next.verdict, next.summary, { decisive: FOLLOW_UP_LABEL });
+    const unknown = seen[UNKNOWN_PREVIOUS_LABEL];
+    const findings: Finding[] = [];
+    if (unknown && unknown.status !== null && !refused(unknown))
+      findings.push({
+        verdict: 'ignored',
+        text: `an unknown previous_response_id (${UNKNOWN_PREVIOUS_ID}) was accepted (HTTP ${unknown.status}) instead of refused with previous_response_not_found: the relay drops it`,
+      });
+    const used = (o: JsonObject, k: string): number | undefined =>
+      int(isObject(o['usage']) ? o['usage'] : undefined, k);
+    const [inA, outA, inB] = [used(first, 'input_tokens'), used(first, 'output_tokens'), used(next, 'input_tokens')];
+    if (inA !== undefined && outA !== undefined && inB !== undefined && inB < inA + outA)
+      findings.push({
+        verdict: 'ignored',
+        text: `the follow-up's input_tokens ${inB} are fewer than the stored turn's input and output (${inA} + ${outA}): the previous turn was not part of the prompt`,
+      });
+    return verdictOf(
+      findings,
+      `the follow-up with previous_response_id carried the stored turn (input_tokens ${String(inB)} ≥ ${String(inA)} + ${String(outA)}); an unknown id was refused`,
+      findings.length > 0 && findings[0]!.text.startsWith('an unknown') ? UNKNOWN_PREVIOUS_LABEL : FOLLOW_UP_LABEL,
+    );
+  },
+};
+
+// ---------------------------------------------------------------- errors and their envelope
+
+const ERROR_REQUESTS: readonly RequestSpec[] = [
+  {
+    ...responsesRequest('responses unknown model', { input: 'Output exactly: OK', max_output_tokens: 16 }),
+    model: { id: UNKNOWN_MODEL },
+    noRetry: true,
+  },
+  {
+    ...responsesRequest('responses unknown model, streamed', {
+      input: 'Output exactly: OK',
+      max_output_tokens: 16,
+      stream: true,
+    }),
+    model: { id: UNKNOWN_MODEL },
+    noRetry: true,
+  },
+  { ...responsesRequest('responses invalid input', { input: 42, max_output_tokens: 16 }), noRetry: true },
+];
+
+/** What is wrong with a refusal that must come before the 200, in OpenAI's envelope. */
+function envelopeFindings(o: Observed | undefined, what: string): Finding[] {
+  if (!o || o.status === null)
+    return [{ verdict: 'error', text: `could not measure: ${what}: ${failure(o) ?? 'no response'}` }];
+  if (o.status < 400) {
+    const failed = isObject(o.json) && o.json['status'] === 'failed';
+    return [
+      {
+        verdict: 'broken',
+        text: `${what} got HTTP ${o.status}${failed ? ' with a failed Response' : o.sse ? ' and a stream' : ''} instead of a 4xx error: clients take the refusal for an answer`,
+      },
+    ];
+  }
+  const error = isObject(o.json) && isObject(o.json['error']) ? o.json['error'] : undefined;
+  if (!error)
+    return [
+      {
+        verdict: 'partial',
+        text: `${what}: HTTP ${o.status} without OpenAI's {"error": {...}} envelope: ${quote(o.text)}`,
+      },
+    ];
+  const missing = ['message', 'type'].filter((k) => typeof error[k] !== 'string');
+  if (missing.length > 0) return [{ verdict: 'partial', text: `${what}: the error lacks ${missing.join(', ')}` }];
+  return [];
+}
+
+export const responsesErrors: Probe = {
+  feature: 'responses.errors',
+  needs: 'model',
+  // The valid request first: the surface is served if it answers (see engine/verdict.ts).
+  steps: [[BASIC_REQUEST], ERROR_REQUESTS],
+  judge(seen) {
+    const findings = ERROR_REQUESTS.flatMap((r) =>
+      envelopeFindings(seen[r.label], r.label.replace('responses ', 'the ')),
+    );
+    const decisive =
+      ERROR_REQUESTS.find((r) => envelopeFindings(seen[r.label], r.label).length > 0)?.label ??
+      ERROR_REQUESTS[0]!.label;
+    const statuses = ERROR_REQUESTS.map((r) => seen[r.label]?.status ?? '—').join(', ');
+    return verdictOf(findings, `refusals before the 200, in the error envelope (HTTP ${statuses})`, decisive);
   },
 };

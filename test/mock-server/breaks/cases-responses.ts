@@ -1,7 +1,7 @@
 // The Responses API breaks (POST /responses): each break's scenario and the exact change it
 // must make. None touches a chat request, so none changes a battery item.
 import { expect } from 'vitest';
-import { json, MODEL, post, REASONER, type BreakCases, type J, type Reply } from './harness.js';
+import { json, MODEL, post, REASONER, send, start, type BreakCases, type J, type Reply } from './harness.js';
 
 const BODY = { model: MODEL, input: 'Output exactly: alpha beta gamma delta epsilon', store: false };
 const P = post(BODY, { path: '/responses' });
@@ -212,6 +212,69 @@ export const responsesCases: BreakCases = {
       const last = expected.at(-1);
       last.response = { ...last.response, output: last.response.output.slice(1) };
       expect(events(bs!)).toEqual(expected);
+    },
+    changes: [],
+  },
+
+  'responses-previous-id-ignored': {
+    startup: {},
+    scenario: [
+      post({ ...BODY, input: 'Reply with exactly: OK', store: true }, { path: '/responses' }),
+      post({ ...BODY, input: 'And now?', previous_response_id: 'resp_unknown' }, { path: '/responses' }),
+    ],
+    check([f, fu], [b, bu]) {
+      expect(fu!.status).toBe(404);
+      expect(json(fu!).error.code).toBe('previous_response_not_found');
+      // Accepted: the id never reached the upstream.
+      expect(bu!.status).toBe(200);
+      expect(json(bu!).previous_response_id).toBeNull();
+      expect(json(b!).status).toBe('completed');
+      expect(json(f!).status).toBe('completed');
+    },
+    more: {
+      'a known id no longer carries the stored turn': async () => {
+        const server = await start();
+        try {
+          const first = json(
+            await send(server, post({ ...BODY, input: 'Reply with exactly: OK', store: true }, { path: '/responses' })),
+          );
+          const follow = { ...BODY, input: 'And now?', previous_response_id: first.id };
+          const faithful = json(await send(server, post(follow, { path: '/responses' })));
+          const broken = json(
+            await send(server, post(follow, { path: '/responses' }), 'responses-previous-id-ignored'),
+          );
+          expect(faithful.usage.input_tokens).toBeGreaterThan(first.usage.input_tokens + first.usage.output_tokens - 1);
+          expect(broken.usage.input_tokens).toBeLessThan(first.usage.input_tokens + first.usage.output_tokens);
+        } finally {
+          await server.provider.stop();
+        }
+      },
+    },
+    changes: [],
+  },
+
+  'responses-error-as-failed-response': {
+    scenario: [
+      post({ ...BODY, model: 'no-such-model' }, { path: '/responses' }),
+      post({ ...BODY, input: 42 }, { path: '/responses' }),
+    ],
+    check([f, fi], [b, bi]) {
+      for (const [faithful, broken] of [
+        [f!, b!],
+        [fi!, bi!],
+      ] as const) {
+        expect(faithful.status).toBeGreaterThanOrEqual(400);
+        const error = json(faithful).error;
+        expect(broken.status).toBe(200);
+        expect(json(broken)).toEqual({
+          id: 'resp_error',
+          object: 'response',
+          status: 'failed',
+          error: { code: error.code ?? 'server_error', message: error.message },
+          output: [],
+          usage: null,
+        });
+      }
     },
     changes: [],
   },

@@ -5,6 +5,8 @@ import {
   responsesBasic,
   responsesIncomplete,
   responsesReasoning,
+  responsesErrors,
+  responsesStore,
   responsesStructured,
   responsesStream,
   responsesToolOutput,
@@ -272,5 +274,61 @@ describe('responses.reasoning', () => {
     const [spec] = step({ 'responses reasoning': json({ ...RESPONSE, output: [RS, textPart] }) }, CTX);
     expect(spec.path).toBe('/responses');
     expect(spec.body.input.slice(1, 3)).toEqual([RS, { ...textPart, content: [{ type: 'output_text', text: 'no' }] }]);
+  });
+});
+
+describe('responses.store', () => {
+  const first = { ...RESPONSE, usage: { ...USAGE, input_tokens: 20, output_tokens: 2 } };
+  const judge = (followInput: number, unknown: ReturnType<typeof json>) =>
+    responsesStore.judge(
+      {
+        'responses stored': json(first),
+        'responses previous_response_id': json({ ...RESPONSE, usage: { ...USAGE, input_tokens: followInput } }),
+        'responses unknown previous_response_id': unknown,
+      },
+      CTX,
+    );
+  const notFound = json({ error: { message: 'not found', code: 'previous_response_not_found' } }, 404);
+  it('passes a follow-up carrying the stored turn, and an unknown id refused', () => {
+    expect(judge(40, notFound).verdict).toBe('supported');
+  });
+  it('says ignored when the previous turn is missing from the prompt or an unknown id is accepted', () => {
+    expect(judge(10, notFound)).toMatchObject({
+      verdict: 'ignored',
+      summary: expect.stringMatching(/not part of the prompt/),
+    });
+    expect(judge(40, json(RESPONSE))).toMatchObject({
+      verdict: 'ignored',
+      summary: expect.stringMatching(/was accepted/),
+    });
+    // A refusal in another shape is still a refusal (its shape is responses.errors's).
+    expect(judge(40, json({ ...RESPONSE, status: 'failed' })).verdict).toBe('supported');
+  });
+});
+
+describe('responses.errors', () => {
+  const good = json(
+    { error: { message: 'The model does not exist', type: 'invalid_request_error', code: 'model_not_found' } },
+    404,
+  );
+  const judge = (a: ReturnType<typeof json>, b = good, c = good) =>
+    responsesErrors.judge(
+      {
+        'responses unknown model': a,
+        'responses unknown model, streamed': b,
+        'responses invalid input': c,
+      },
+      CTX,
+    );
+  it('passes 4xx refusals in the envelope', () => {
+    expect(judge(good).verdict).toBe('supported');
+  });
+  it('fails a 200 with a failed Response, and marks a bare error partial', () => {
+    expect(judge(json({ ...RESPONSE, status: 'failed' }))).toMatchObject({
+      verdict: 'broken',
+      summary: expect.stringMatching(/failed Response instead of a 4xx/),
+    });
+    expect(judge(good, good, text('bad input', 400)).verdict).toBe('partial');
+    expect(judge(good, sse('event: error\ndata: {}\n\n')).verdict).toBe('broken');
   });
 });
