@@ -276,6 +276,8 @@ export const responsesStream: Probe = {
     const what = 'the streamed Responses request';
     if (!o || o.status === null)
       return judgement('error', `could not measure: ${what}: ${failure(o) ?? 'no response'}`);
+    const transport = failure(o);
+    if (transport && !o.sse) return judgement('error', `could not measure: ${what}: ${transport}`);
     if (o.status >= 400 || (!o.sse && isErrorBody(o.json)))
       return judgement('rejected', `${what} was refused: HTTP ${o.status}: ${errorMessage(o)}`);
     if (!o.sse)
@@ -334,8 +336,6 @@ export const responsesUsage: Probe = {
   judge(seen) {
     const response = responseOf(seen[BASIC_REQUEST.label], 'the basic Responses request');
     if (isJudgement(response)) return response;
-    if (response['object'] !== 'response')
-      return judgement('skipped', 'the basic Responses request got no Response to read (see responses.basic)');
     const usage = isObject(response['usage']) ? response['usage'] : {};
     return verdictOf(
       usageFindings(response, 'the Response'),
@@ -788,8 +788,9 @@ const ERROR_REQUESTS: readonly RequestSpec[] = [
 
 /** What is wrong with a refusal that must come before the 200, in OpenAI's envelope. */
 function envelopeFindings(o: Observed | undefined, what: string): Finding[] {
-  if (!o || o.status === null)
-    return [{ verdict: 'error', text: `could not measure: ${what}: ${failure(o) ?? 'no response'}` }];
+  const transport = failure(o);
+  if (!o || o.status === null || (transport && o.status < 400))
+    return [{ verdict: 'error', text: `could not measure: ${what}: ${transport ?? 'no response'}` }];
   if (o.status < 400) {
     const failed = isObject(o.json) && o.json['status'] === 'failed';
     return [
