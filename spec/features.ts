@@ -1,6 +1,13 @@
 // The feature catalogue (spec/features.yaml): the one place feature ids are defined.
 // Read once, validated against spec/features.schema.yaml, checked for consistency, cached.
-import type { Feature, FeatureCatalogue, FeatureGroup, FeatureNeeds } from './generated/types.js';
+import type {
+  Feature,
+  FeatureCatalogue,
+  FeatureGroup,
+  FeatureNeeds,
+  FeatureSurface,
+  RelayEndpoint,
+} from './generated/types.js';
 import { readSpecYaml } from './load.js';
 import { validate, type ValidationResult } from './validators.js';
 
@@ -126,6 +133,21 @@ export function featureById(id: string): Feature {
     throw new SpecDataError(`unknown feature id '${id}' (spec/${FEATURES_FILE} has: ${featureIds().join(', ')})`);
   return found;
 }
+
+/**
+ * Each API surface a feature may speak (its `surface`): the path its requests go to, relative
+ * to the base URL, and the endpoint protocol a dialect lists when it serves it (null: every
+ * dialect serves it). One row per surface: the Anthropic Messages surface joins as a row.
+ */
+export const SURFACES: Readonly<
+  Record<FeatureSurface, { path: string; title: string; protocol: RelayEndpoint['protocol'] | null }>
+> = {
+  chat: { path: '/chat/completions', title: 'Chat Completions', protocol: null },
+  responses: { path: '/responses', title: 'the Responses API', protocol: 'openai-responses' },
+};
+
+/** A feature's surface (chat unless it names one). */
+export const surfaceOf = (f: Pick<Feature, 'surface'>): FeatureSurface => f.surface ?? 'chat';
 
 /** The values `needs` may take, read from the schema. */
 export function featureNeedsValues(): FeatureNeeds[] {

@@ -10,9 +10,18 @@ import {
   usesDefaultParams,
   type ActiveBreak,
 } from './breaks.js';
-import { assertNoProblems, features, isFeatureId, readValidatedSpecYaml, SpecDataError } from './features.js';
+import {
+  assertNoProblems,
+  features,
+  isFeatureId,
+  readValidatedSpecYaml,
+  SpecDataError,
+  SURFACES,
+  surfaceOf,
+} from './features.js';
 import type {
   BreakVerdict,
+  Feature,
   FeatureNeeds,
   RelayDialect,
   RelayModel,
@@ -175,16 +184,23 @@ export function modelsFor(relay: RelayDialect, needs: FeatureNeeds): RelayModel[
   }
 }
 
+/** Whether the dialect serves the feature's surface (chat always; others by an `endpoints` entry). */
+export function servesSurface(relay: RelayDialect, feature: Feature): boolean {
+  const { protocol } = SURFACES[surfaceOf(feature)];
+  return protocol === null || (relay.endpoints ?? []).some((e) => e.protocol === protocol);
+}
+
 /**
  * The verdict the suite must give for every feature against the mock running `relay`:
  * `expect` where the dialect says, else `supported`, or `skipped` when no model of the
- * dialect meets the feature's needs.
+ * dialect meets the feature's needs or the dialect does not serve the feature's surface.
  */
+
 export function expectedVerdicts(relay: RelayDialect): Record<string, ExpectedVerdict> {
   const out: Record<string, ExpectedVerdict> = {};
   for (const f of features()) {
     const stated = relay.expect[f.id];
-    out[f.id] = stated ?? (modelsFor(relay, f.needs).length > 0 ? 'supported' : 'skipped');
+    out[f.id] = stated ?? (modelsFor(relay, f.needs).length > 0 && servesSurface(relay, f) ? 'supported' : 'skipped');
   }
   return out;
 }

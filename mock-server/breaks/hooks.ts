@@ -47,6 +47,14 @@ export interface ErrorContext {
   cause: ApiError;
 }
 
+/** What the Responses stages see: the Responses request as the relay received it. */
+export interface ResponsesContext {
+  params: BreakParams | undefined;
+  /** The request body (input, tools, text, ...), after the responsesRequest stage. */
+  request: JsonObject;
+  stream: boolean;
+}
+
 export interface BreakImpl {
   /** Serve requests whatever the key. */
   acceptAnyKey?: true;
@@ -64,6 +72,14 @@ export interface BreakImpl {
   chunks?(chunks: (JsonObject | string)[], ctx: StageContext): (JsonObject | string)[];
   stream?(shape: StreamShape, ctx: StageContext): void;
   error?(reply: ErrorReply, ctx: ErrorContext): void;
+  /** POST /responses, on a copy of the parsed body before it is translated: what the relay forwards. */
+  responsesRequest?(body: JsonObject, params: BreakParams | undefined): void;
+  /** POST /responses, the non-streamed Response object as sent. */
+  responsesBody?(body: JsonObject, ctx: ResponsesContext): void;
+  /** POST /responses, the list of events of a stream (each a fresh object), as sent. */
+  responsesEvents?(events: JsonObject[], ctx: ResponsesContext): JsonObject[];
+  /** POST /responses refused before its 200: a body to send with 200 instead of the error (null: the error stands). */
+  responsesError?(error: ApiError, params: BreakParams | undefined): JsonObject | null;
   /** GET /models: change the list, or refuse. */
   models?(list: JsonObject, params: BreakParams | undefined): ApiError | void;
 }

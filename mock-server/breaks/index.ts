@@ -11,12 +11,14 @@ import type {
   ErrorContext,
   ErrorReply,
   JsonObject,
+  ResponsesContext,
   StageContext,
   StreamShape,
 } from './hooks.js';
 import { metadataBreaks } from './metadata.js';
 import { reasoningBreaks } from './reasoning.js';
 import { requestBreaks } from './request.js';
+import { responsesBreaks } from './responses.js';
 import { streamBreaks } from './stream.js';
 import { structuredBreaks } from './structured.js';
 import { toolBreaks } from './tools.js';
@@ -34,6 +36,7 @@ export const IMPLEMENTATIONS: Readonly<Record<string, BreakImpl>> = {
   ...reasoningBreaks,
   ...errorBreaks,
   ...metadataBreaks,
+  ...responsesBreaks,
 };
 
 /** The active breaks composed, stage by stage, in catalogue order. */
@@ -51,6 +54,10 @@ export interface Quirks {
   stream(shape: StreamShape, ctx: Omit<StageContext, 'params'>): void;
   error(reply: ErrorReply, ctx: Omit<ErrorContext, 'params'>): void;
   models(list: JsonObject): ApiError | null;
+  responsesRequest(body: JsonObject): void;
+  responsesError(error: ApiError): JsonObject | null;
+  responsesBody(body: JsonObject, ctx: Omit<ResponsesContext, 'params'>): void;
+  responsesEvents(events: JsonObject[], ctx: Omit<ResponsesContext, 'params'>): JsonObject[];
 }
 
 /**
@@ -121,6 +128,24 @@ export function composeQuirks(active: readonly ActiveBreak[]): Quirks {
     },
     error(reply, ctx) {
       for (const b of withHook('error')) b.impl.error(reply, { ...ctx, params: b.params });
+    },
+    responsesRequest(body) {
+      for (const b of withHook('responsesRequest')) b.impl.responsesRequest(body, b.params);
+    },
+    responsesError(error) {
+      for (const b of withHook('responsesError')) {
+        const body = b.impl.responsesError(error, b.params);
+        if (body) return body;
+      }
+      return null;
+    },
+    responsesBody(body, ctx) {
+      for (const b of withHook('responsesBody')) b.impl.responsesBody(body, { ...ctx, params: b.params });
+    },
+    responsesEvents(events, ctx) {
+      let out = events;
+      for (const b of withHook('responsesEvents')) out = b.impl.responsesEvents(out, { ...ctx, params: b.params });
+      return out;
     },
     models(list) {
       for (const b of withHook('models')) {

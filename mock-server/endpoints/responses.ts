@@ -11,6 +11,7 @@ import { planCompletion } from '../completion/plan.js';
 import { drawRealism } from '../completion/realistic.js';
 import { ApiError } from '../core/api-error.js';
 import { lastUserText } from '../core/instructions.js';
+import { isObject } from '../breaks/json.js';
 import { sendError, sendJson, type ErrorState } from '../http/reply.js';
 import { writeSse } from '../http/sse-writer.js';
 import {
@@ -115,15 +116,19 @@ export function responsesHandlers(ctx: AppContext, storeSize = RESPONSE_STORE_SI
   const create: Handler = async (req, res) => {
     const state: ErrorState = { quirks: options.quirks, stream: false };
     try {
-      const { body, fault: asked } = await openRequest(ctx, req, state);
-      const previousId = (body.json as { previous_response_id?: unknown } | null)?.previous_response_id;
+      const { body, fault: asked, quirks } = await openRequest(ctx, req, state);
+      // The breaks see copies: what the relay forwards, and what it sends back.
+      const bent = quirks.ids.length > 0;
+      const json: unknown = bent && isObject(body.json) ? structuredClone(body.json) : body.json;
+      if (bent && isObject(json)) quirks.responsesRequest(json);
+      const previousId = (json as { previous_response_id?: unknown } | null)?.previous_response_id;
       let previous: ChatMessage[] = [];
       if (typeof previousId === 'string') {
         const found = store.get(previousId);
         if (!found) throw previousNotFound(previousId);
         previous = found.history;
       }
-      const translated = toChatRequest(body.json, reader, previous);
+      const translated = toChatRequest(json, reader, previous);
       if (translated instanceof ApiError) throw translated;
       state.stream = translated.stream;
       const request = translated.chat;
@@ -162,19 +167,27 @@ export function responsesHandlers(ctx: AppContext, storeSize = RESPONSE_STORE_SI
         );
       }
       await awaitLatency(answer);
+      const stage = { request: isObject(json) ? json : {}, stream: translated.stream };
       if (!translated.stream) {
-        sendJson(res, 200, response);
+        const sent = bent ? structuredClone(response) : response;
+        if (bent) quirks.responsesBody(sent, stage);
+        sendJson(res, 200, sent);
         return;
       }
       const { fault } = answer;
       let events = renderEvents(plan, render);
       if (fault?.kind === 'stream-error') events = failedEvents(events, fault.after, plan, render, fault.error);
+      if (bent) events = quirks.responsesEvents(structuredClone(events), stage);
       const writes = events.map(formatEvent);
       // A cut asked for past the end still happens, before the terminal event: the fault is always seen.
       const cut = fault?.kind === 'stream-cut' ? { cutAfter: Math.min(fault.after, writes.length - 1) } : {};
       await writeSse(res, writes, answer.pacing, cut);
     } catch (err) {
-      sendError(err, req, res, state);
+      // A break may send a refusal as a 200 instead of in the error envelope.
+      const { quirks } = state;
+      const instead = err instanceof ApiError && quirks && quirks.ids.length > 0 ? quirks.responsesError(err) : null;
+      if (instead) sendJson(res, 200, instead);
+      else sendError(err, req, res, state);
     }
   };
 

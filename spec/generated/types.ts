@@ -99,6 +99,13 @@ export type SpecSeedFile = string;
  */
 export type FeatureNeeds = "model" | "reasoning-model" | "vision-model";
 /**
+ * Which API surface the probe speaks: chat (POST {base}/chat/completions, the default) or responses (OpenAI's Responses API, POST {base}/responses). A dialect whose `endpoints` do not serve a surface documents its features as `skipped`; a target that does not serve it gets them `skipped` ("not served").
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "FeatureSurface".
+ */
+export type FeatureSurface = "chat" | "responses";
+/**
  * A match and either one reply or a sequence of replies (successive matching calls, the last repeated).
  *
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
@@ -1517,6 +1524,7 @@ export interface Feature {
    */
   note?: string;
   needs: FeatureNeeds;
+  surface?: FeatureSurface;
   /**
    * The probe judges what the model wrote in answer to its prompt (a stop word, an image's colour, a tool choice). Against a target whose answers do not depend on the prompt (a canned or echo server, found by the preflight), such a feature is `inconclusive` rather than judged.
    */

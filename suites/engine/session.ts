@@ -60,15 +60,23 @@ function canonical(v: unknown): unknown {
 /** The usage the relay reported in an exchange (JSON body, or the last usage of a stream). */
 export function reportedUsage(result: ExchangeResult): { prompt: number; completion: number } {
   let usage: Record<string, unknown> | undefined;
+  // A Responses stream's usage is in its terminal event's `response`.
+  const usageIn = (o: Record<string, unknown>): Record<string, unknown> | undefined =>
+    isObject(o['usage'])
+      ? o['usage']
+      : isObject(o['response']) && isObject(o['response']['usage'])
+        ? o['response']['usage']
+        : undefined;
   if (result.sse) {
-    for (const c of streamChunks(result)) if (isObject(c['usage'])) usage = c['usage'];
-  } else if (isObject(result.json) && isObject(result.json['usage'])) {
-    usage = result.json['usage'];
+    for (const c of streamChunks(result)) usage = usageIn(c) ?? usage;
+  } else if (isObject(result.json)) {
+    usage = usageIn(result.json);
   }
   const nonNegative = (n: number | undefined): number => (n !== undefined && n > 0 ? n : 0);
+  // Chat's names, else the Responses API's.
   return {
-    prompt: nonNegative(usageInt(usage, 'prompt_tokens')),
-    completion: nonNegative(usageInt(usage, 'completion_tokens')),
+    prompt: nonNegative(usageInt(usage, 'prompt_tokens') ?? usageInt(usage, 'input_tokens')),
+    completion: nonNegative(usageInt(usage, 'completion_tokens') ?? usageInt(usage, 'output_tokens')),
   };
 }
 

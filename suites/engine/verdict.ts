@@ -5,8 +5,9 @@
 // it came from. Nothing else in the suite changes a verdict: the runner only carries out
 // what `decide` returns.
 import type { Feature, ReportVerdict } from '../../spec/generated/types.js';
+import { SURFACES, surfaceOf } from '../../spec/features.js';
 import { roleInfo } from '../roles.js';
-import { oneLine } from '../wire/read.js';
+import { isObject, oneLine } from '../wire/read.js';
 import type { Judgement, ModelRole, Probe } from '../wire/types.js';
 import { PROMPT_INSENSITIVE, ROLE_FLAG, type Cause, type PromptCheck } from './preflight.js';
 import type { Sent } from './session.js';
@@ -75,6 +76,33 @@ function notMeasured(cause: Cause & { sent: Sent }): Decision {
 const claimsMeasurement = (judged: Judgement | undefined): judged is Judgement =>
   judged !== undefined && judged.verdict !== 'broken' && judged.verdict !== 'error' && judged.verdict !== 'skipped';
 
+/** The path of a request's URL ('' when it is not one). */
+function urlPath(url: string | undefined): string {
+  try {
+    return new URL(url ?? '').pathname;
+  } catch {
+    return '';
+  }
+}
+
+/** Statuses that say a route does not exist (or not for POST). */
+const NO_ROUTE = new Set([404, 405]);
+
+/**
+ * Why the answer to a probe's first, valid request says the endpoint is not there: an unknown
+ * route (404/405, whatever the body says), or a refusal of the model.
+ */
+function notServed(sent: Sent): string | undefined {
+  const { status, json, text } = sent.result;
+  if (status === null || status < 400) return undefined;
+  const error = isObject(json) && isObject(json['error']) ? json['error'] : undefined;
+  const message = typeof error?.['message'] === 'string' ? error['message'] : text;
+  const line = `HTTP ${status}: ${oneLine(message, 120) || '(empty body)'}`;
+  if (NO_ROUTE.has(status)) return line;
+  if (error?.['code'] === 'model_not_found') return `${line} (the model is unknown there)`;
+  return undefined;
+}
+
 /** Every step that may overrule a judge, in the order they are tried; the first that applies decides. */
 export const OVERRULES: readonly OverruleStep[] = [
   {
@@ -131,6 +159,28 @@ export const OVERRULES: readonly OverruleStep[] = [
             summary: `not measured: ${RUN_DEADLINE} (--deadline ${deadline.ms} ms) before this feature finished`,
           }
         : null,
+  },
+  {
+    // A surface besides chat (the Responses API) that the target does not serve: the probe's
+    // first request there was refused as an unknown route or an unknown model. An optional
+    // API a relay does not offer is not a deviation: skipped, so the exit code is unchanged
+    // unless the feature is required.
+    name: 'surface not served',
+    phase: 'after',
+    decide: ({ entry, used = [] }) => {
+      const surface = entry ? surfaceOf(entry) : 'chat';
+      if (surface === 'chat') return null;
+      const { path, title } = SURFACES[surface];
+      const first = used.find((u) => urlPath(u.sent.request.url).endsWith(path));
+      const why = first && notServed(first.sent);
+      if (!why) return null;
+      return {
+        verdict: 'skipped',
+        summary: `not served: ${first.label} (POST ${path}) answered ${why}, so the target does not offer ${title} for this model`,
+        evidence: [first],
+        decisive: first.label,
+      };
+    },
   },
   {
     // A redirect is never followed, so nothing was measured, whatever the answer seemed to say.

@@ -8,6 +8,7 @@ import * as errors from './errors.js';
 import * as generation from './generation.js';
 import * as inputs from './inputs.js';
 import * as reasoning from './reasoning.js';
+import * as responses from './responses.js';
 import * as streaming from './streaming.js';
 import * as structuredOutput from './structured-output.js';
 import * as tools from './tools.js';
@@ -19,6 +20,7 @@ const GROUPS: ReadonlyArray<Record<string, unknown>> = [
   generation,
   inputs,
   reasoning,
+  responses,
   streaming,
   structuredOutput,
   tools,

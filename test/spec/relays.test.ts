@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { breakById, breakVerdicts, usesDefaultParams, validateBreakParams } from '../../spec/breaks.js';
-import { featureIds } from '../../spec/features.js';
+import { featureIds, features } from '../../spec/features.js';
 import { listSpecFiles, readSpecYaml, SPEC_DIR } from '../../spec/load.js';
 import {
   expectedVerdicts,
@@ -239,5 +239,20 @@ describe('spec/relays/*.yaml', () => {
     expect(aiid['vision.image_url']).toBe('skipped');
     expect(aiid['chat.basic']).toBe('supported');
     expect(expectedVerdicts(loadRelay('aireiter'))['reasoning.effort']).toBe('supported');
+  });
+
+  it('implies skipped for the features of a surface the dialect does not serve (its endpoints)', () => {
+    const responses = features().filter((f) => f.surface === 'responses');
+    expect(responses.length).toBeGreaterThan(0);
+    for (const relay of loadRelays()) {
+      const want = relay.endpoints?.some((e) => e.protocol === 'openai-responses') ? 'supported' : 'skipped';
+      const got = expectedVerdicts(relay);
+      for (const f of responses) expect(got[f.id], `${relay.id}: ${f.id}`).toBe(want);
+    }
+    expect(expectedVerdicts(loadRelay('openai'))['responses.basic']).toBe('supported');
+    // Without the endpoint, the reference dialect's Responses features would be skipped too.
+    const bare = { ...loadRelay('openai'), endpoints: [] };
+    expect(expectedVerdicts(bare)['responses.basic']).toBe('skipped');
+    expect(expectedVerdicts(bare)['chat.basic']).toBe('supported');
   });
 });

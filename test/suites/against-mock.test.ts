@@ -63,9 +63,9 @@ describe('the suite against the faithful mock', () => {
     expect(differences(faithful.results, want)).toEqual([]);
     expect(faithful.results).toHaveLength(featureIds().length);
   });
-  it('stays within budget: ≤ 40 requests and ≤ 4,000 tokens for the whole catalogue', () => {
-    expect(faithful.usage.requests).toBeLessThanOrEqual(40);
-    expect(faithful.usage.promptTokens + faithful.usage.completionTokens).toBeLessThanOrEqual(4000);
+  it('stays within budget: ≤ 56 requests and ≤ 4,500 tokens for the whole catalogue', () => {
+    expect(faithful.usage.requests).toBeLessThanOrEqual(56);
+    expect(faithful.usage.promptTokens + faithful.usage.completionTokens).toBeLessThanOrEqual(4500);
     expect(faithful.usage.completionTokens).toBeGreaterThan(0);
   });
   it('gives every result evidence and a curl reproducer reading the key from the environment', () => {

@@ -4,9 +4,27 @@ import { describe, expect, it } from 'vitest';
 import type { ReportTarget } from '../../../spec/generated/types.js';
 import { createLimiter } from '../../../suites/engine/concurrency.js';
 import { buildReport, progressLine, renderTable } from '../../../suites/report/report-file.js';
-import { TargetSession } from '../../../suites/engine/session.js';
+import { reportedUsage, TargetSession } from '../../../suites/engine/session.js';
+import type { ExchangeResult } from '../../../suites/transport/http.js';
 import { ConfigError, parseConfig, parseHeaderFlag, resolveTarget } from '../../../suites/target.js';
-import { KEY, completion, localServer, target } from '../helpers.js';
+import { KEY, completion, json, localServer, sse, target } from '../helpers.js';
+
+describe('cost accounting', () => {
+  it("counts the Responses API's usage (input/output tokens, a stream's terminal response) as Chat's", () => {
+    const usage = { input_tokens: 11, output_tokens: 4, total_tokens: 15 };
+    expect(reportedUsage(json({ object: 'response', usage }) as ExchangeResult)).toEqual({ prompt: 11, completion: 4 });
+    const events = [
+      { type: 'response.created', response: { usage: null } },
+      { type: 'response.completed', response: { usage } },
+    ];
+    const raw = events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join('');
+    expect(reportedUsage(sse(raw) as ExchangeResult)).toEqual({ prompt: 11, completion: 4 });
+    expect(reportedUsage(json({ usage: { prompt_tokens: 2, completion_tokens: 1 } }) as ExchangeResult)).toEqual({
+      prompt: 2,
+      completion: 1,
+    });
+  });
+});
 
 describe('config and targets', () => {
   it('parses targets with defaults', () => {

@@ -6,6 +6,7 @@ import { decide, OVERRULES, type Exchange, type Facts } from '../../../suites/en
 import type { Sent } from '../../../suites/engine/session.js';
 import type { ExchangeResult } from '../../../suites/transport/http.js';
 import type { Probe } from '../../../suites/wire/types.js';
+import { featureById } from '../../../spec/features.js';
 
 function sent(result: Partial<ExchangeResult>): Sent {
   return {
@@ -41,10 +42,49 @@ describe('the overrule pipeline', () => {
       'model unusable',
       'prompt-insensitive model',
       'run deadline',
+      'surface not served',
       'redirected',
       'invalid UTF-8',
       'repeated failure',
     ]);
+  });
+
+  it('skips a Responses feature the target does not serve, from the first request to /responses', () => {
+    const entry = featureById('responses.basic');
+    const to = (label: string, path: string, result: Partial<ExchangeResult>): Exchange => ({
+      label,
+      sent: { ...sent(result), request: { method: 'POST', url: `http://127.0.0.1:1/v1${path}`, headers: {} } },
+    });
+    const judged = { verdict: 'rejected' as const, summary: 'refused' };
+    const unknownUrl = {
+      status: 404,
+      text: 'Unknown request URL',
+      json: { error: { message: 'Unknown URL', code: 'unknown_url' } },
+    };
+    const got = decide('after', facts({ feature: entry.id, entry, judged, used: [to('r', '/responses', unknownUrl)] }));
+    expect(got).toMatchObject({ verdict: 'skipped', decisive: 'r' });
+    expect(got!.summary).toMatch(/^not served: r \(POST \/responses\) answered HTTP 404: Unknown URL/);
+    expect(
+      decide('after', facts({ feature: entry.id, entry, judged, used: [to('r', '/responses', { status: 405 })] })),
+    ).toMatchObject({ verdict: 'skipped' });
+    const unknownModel = { status: 400, json: { error: { message: 'no such model', code: 'model_not_found' } } };
+    expect(
+      decide('after', facts({ feature: entry.id, entry, judged, used: [to('r', '/responses', unknownModel)] }))!
+        .summary,
+    ).toMatch(/the model is unknown there/);
+    // Served: a refusal the feature itself asks for (a later request) or any other status stands.
+    const served = [to('a', '/responses', { status: 200 }), to('b', '/responses', unknownUrl)];
+    expect(decide('after', facts({ feature: entry.id, entry, judged, used: served }))).toBeNull();
+    expect(
+      decide('after', facts({ feature: entry.id, entry, judged, used: [to('r', '/responses', { status: 400 })] })),
+    ).toBeNull();
+    // A chat feature is never "not served", whatever its answer.
+    expect(
+      decide(
+        'after',
+        facts({ entry: featureById('chat.basic'), judged, used: [to('r', '/chat/completions', unknownUrl)] }),
+      ),
+    ).toBeNull();
   });
 
   it('lets the judge stand when no step applies', () => {

@@ -205,6 +205,31 @@ describe('relaycheck run as a CI gate', () => {
       expect(readFileSync(join(out, f), 'utf8').length).toBeGreaterThan(0);
   });
 
+  it('a relay that does not serve /responses: its Responses features skipped ("not served"), exit 0 unless one is required', async () => {
+    const apiyi = createMockProvider({ profile: 'apiyi', apiKeys: [KEY], journalSize: 0 });
+    const url = (await apiyi.start({ port: 0 })).baseUrl;
+    try {
+      const out = join(dir, 'not-served');
+      const args = ['--base-url', url, '--model', 'gpt-4o-mini', '--only', 'responses', '--out', out];
+      const run = await inProcess(args);
+      expect(run.code, run.stderr).toBe(0);
+      const report = JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as RelaycheckReport;
+      const results = report.targets[0]!.results;
+      expect(results.length).toBeGreaterThan(5);
+      for (const r of results) {
+        expect(r.verdict, r.feature).toBe('skipped');
+        // No reasoning model given: responses.reasoning is skipped before any request.
+        if (r.feature !== 'responses.reasoning')
+          expect(r.summary, r.feature).toMatch(/^not served: .*\(POST \/responses\) answered HTTP 404/);
+      }
+      const required = await inProcess([...args, '--require', 'responses.basic']);
+      expect(required.code).toBe(1);
+      expect(required.stderr).toMatch(/responses\.basic/);
+    } finally {
+      await apiyi.stop();
+    }
+  });
+
   it('with a baseline: a verdict that gets worse fails, --update-baseline accepts it', async () => {
     const baseline = join(dir, 'baseline.yaml');
     const out = join(dir, 'gate-baseline');

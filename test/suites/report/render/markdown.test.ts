@@ -55,6 +55,7 @@ describe('renderMarkdown', () => {
       'Structured output',
       'Reasoning',
       'Inputs',
+      'Responses API',
     ]);
   });
 
