@@ -28,7 +28,7 @@ import {
 } from './summary.js';
 
 // The pinned Claude Code. 2.1.337 (the newest 2.1 in December 2026) defaults to
-// claude-opus-5-5, an id the default profile does not list yet: its case (a) gets a 404.
+// claude-opus-5-5, which the default profile serves too: `--version 2.1.337` passes as well.
 const CLAUDE_CODE_VERSION = '2.1.197';
 const PACKAGE = '@anthropic-ai/claude-code';
 const ROOT = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
@@ -433,10 +433,9 @@ stream-json --verbose --allowedTools Read\` with a HOME of its own, \`ANTHROPIC_
 mock's journal (\`GET /__mock/journal\`, paged), the tool calls and the answer are Claude Code's
 transcript.
 
-Pinned to Claude Code 2.1.197. As of this run, 2.1.337 (the newest 2.1) asks for
-\`claude-opus-5-5\` by default, which the default profile does not list: case (a) gets a 404
-\`not_found_error\`; with \`npm run agents:claude -- --version 2.1.337 --models claude-opus-5-5\`
-(the mock then serves that id too) all three cases pass. In case (a) the computed answer is a
+Pinned to Claude Code 2.1.197. 2.1.337 (the newest 2.1) asks for \`claude-opus-5-5\` by
+default, which the default profile serves too: \`npm run agents:claude -- --version 2.1.337\`
+passes all three cases. In case (a) the computed answer is a
 JSON object, not prose: the question is plain prose, so the mock follows the latest system text,
 and Claude Code's last \`role: "system"\` entry (its skill list, which mentions
 \`keybindings.json\`, "chord bindings" and "modify") reads as "JSON with keys".
