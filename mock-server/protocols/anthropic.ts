@@ -14,8 +14,7 @@ import type { CompletionPlan } from '../completion/plan.js';
 import { countTokens, tokenize } from '../core/tokens.js';
 import { ApiError } from '../core/api-error.js';
 import { MAX_BREAKPOINTS, type CacheUsage, type PromptSegment } from './prompt-cache.js';
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+import { isRecord } from '../core/schema-check.js';
 
 export const anthropicError = (status: number, type: string, message: string): ApiError =>
   new ApiError(status, type, message, null, null);
@@ -44,7 +43,7 @@ function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return content
-    .filter(isObject)
+    .filter(isRecord)
     .map((b) => (b.type === 'text' && typeof b.text === 'string' ? b.text : ''))
     .join('');
 }
@@ -52,7 +51,7 @@ function textOf(content: unknown): string {
 /** A tool_result as the next answer reads it: its text blocks, its images named, a failure said. */
 function toolResultText(block: Record<string, unknown>): string {
   const images = Array.isArray(block.content)
-    ? block.content.filter((b) => isObject(b) && b.type === 'image').length
+    ? block.content.filter((b) => isRecord(b) && b.type === 'image').length
     : 0;
   const text = [textOf(block.content), ...Array.from({ length: images }, () => '[image]')].filter(Boolean).join(' ');
   return block.is_error === true ? `Error: ${text}` : text;
@@ -61,11 +60,11 @@ function toolResultText(block: Record<string, unknown>): string {
 /** An image block (base64 or url source) as a chat image part, or why it is not one. */
 function imagePart(block: Record<string, unknown>, where: string): ImageContentPart | ApiError {
   const source = block.source;
-  if (isObject(source) && source.type === 'base64' && typeof source.data === 'string') {
+  if (isRecord(source) && source.type === 'base64' && typeof source.data === 'string') {
     const type = typeof source.media_type === 'string' ? source.media_type : 'image/png';
     return { type: 'image_url', image_url: { url: `data:${type};base64,${source.data}` } };
   }
-  if (isObject(source) && source.type === 'url' && typeof source.url === 'string') {
+  if (isRecord(source) && source.type === 'url' && typeof source.url === 'string') {
     return { type: 'image_url', image_url: { url: source.url } };
   }
   return anthropicError(400, 'invalid_request_error', `${where}.source: a base64 or url image source is required`);
@@ -79,7 +78,7 @@ function toChatMessages(m: Record<string, unknown>, i: number): ChatMessage[] | 
   const parts: (TextContentPart | ImageContentPart)[] = [];
   const calls: NonNullable<ChatMessage['tool_calls']> = [];
   for (const [j, b] of m.content.entries()) {
-    if (!isObject(b)) continue;
+    if (!isRecord(b)) continue;
     if (b.type === 'text' && typeof b.text === 'string') parts.push({ type: 'text', text: b.text });
     else if (b.type === 'image') {
       const part = imagePart(b, `messages.${i}.content.${j}`);
@@ -88,7 +87,7 @@ function toChatMessages(m: Record<string, unknown>, i: number): ChatMessage[] | 
     } else if (b.type === 'tool_result' && role === 'user') {
       out.push({ role: 'tool', tool_call_id: String(b.tool_use_id), content: toolResultText(b) });
     } else if (b.type === 'tool_use' && role === 'assistant') {
-      const input = isObject(b.input) ? b.input : {};
+      const input = isRecord(b.input) ? b.input : {};
       calls.push({
         id: String(b.id),
         type: 'function',
@@ -105,7 +104,7 @@ function toChatMessages(m: Record<string, unknown>, i: number): ChatMessage[] | 
 /** Anthropic's tool_choice as chat's: any is required, tool names one, none and auto as they are. */
 function toolChoiceOf(choice: unknown): ToolChoice | undefined | ApiError {
   if (choice === undefined) return undefined;
-  if (!isObject(choice)) return anthropicError(400, 'invalid_request_error', 'tool_choice: an object is required');
+  if (!isRecord(choice)) return anthropicError(400, 'invalid_request_error', 'tool_choice: an object is required');
   switch (choice.type) {
     case 'auto':
       return 'auto';
@@ -127,7 +126,7 @@ function toolChoiceOf(choice: unknown): ToolChoice | undefined | ApiError {
 
 /** An Anthropic request as the equivalent chat-completions request (count_tokens needs no max_tokens). */
 export function toChatRequest(body: unknown, { countOnly = false } = {}): ChatCompletionRequest | ApiError {
-  if (!isObject(body)) return anthropicError(400, 'invalid_request_error', 'The request body must be a JSON object.');
+  if (!isRecord(body)) return anthropicError(400, 'invalid_request_error', 'The request body must be a JSON object.');
   const { model, max_tokens: maxTokens, messages, system, stop_sequences: stops, tools } = body;
   if (typeof model !== 'string') return anthropicError(400, 'invalid_request_error', 'model: Field required');
   if (!countOnly && (typeof maxTokens !== 'number' || !Number.isInteger(maxTokens) || maxTokens < 1)) {
@@ -139,11 +138,11 @@ export function toChatRequest(body: unknown, { countOnly = false } = {}): ChatCo
   if (system !== undefined) out.push({ role: 'system', content: textOf(system) });
   for (const [i, m] of messages.entries()) {
     // Claude Code sends system entries inside messages (beta mid-conversation-system-2026-04-07).
-    if (isObject(m) && m.role === 'system') {
+    if (isRecord(m) && m.role === 'system') {
       out.push({ role: 'system', content: textOf(m.content) });
       continue;
     }
-    if (!isObject(m) || (m.role !== 'user' && m.role !== 'assistant')) {
+    if (!isRecord(m) || (m.role !== 'user' && m.role !== 'assistant')) {
       return anthropicError(
         400,
         'invalid_request_error',
@@ -155,18 +154,18 @@ export function toChatRequest(body: unknown, { countOnly = false } = {}): ChatCo
     out.push(...translated);
   }
   const chatTools: Tool[] | undefined = Array.isArray(tools)
-    ? tools.filter(isObject).map((t) => ({
+    ? tools.filter(isRecord).map((t) => ({
         type: 'function' as const,
         function: {
           name: String(t.name),
           description: typeof t.description === 'string' ? t.description : undefined,
-          parameters: isObject(t.input_schema) ? t.input_schema : {},
+          parameters: isRecord(t.input_schema) ? t.input_schema : {},
         },
       }))
     : undefined;
   const choice = toolChoiceOf(body.tool_choice);
   if (choice instanceof ApiError) return choice;
-  const noParallel = isObject(body.tool_choice) && body.tool_choice.disable_parallel_tool_use === true;
+  const noParallel = isRecord(body.tool_choice) && body.tool_choice.disable_parallel_tool_use === true;
   const hasTools = chatTools !== undefined && chatTools.length > 0;
   return {
     model,
@@ -181,7 +180,7 @@ export function toChatRequest(body: unknown, { countOnly = false } = {}): ChatCo
 
 /** A block as the cache and the token count see it: without its cache_control. */
 function segment(block: unknown, prefix: string): PromptSegment {
-  const { cache_control: cache, ...rest } = isObject(block) ? block : { value: block };
+  const { cache_control: cache, ...rest } = isRecord(block) ? block : { value: block };
   const text = `${prefix}${JSON.stringify(rest)}`;
   return { text, tokens: countTokens(text), breakpoint: cache !== undefined && cache !== null };
 }
@@ -198,12 +197,12 @@ export function promptSegments(body: Record<string, unknown>): PromptSegment[] |
   if (Array.isArray(system)) for (const b of system) out.push(segment(b, 'system:'));
   else if (system !== undefined) out.push(segment({ text: system }, 'system:'));
   for (const m of Array.isArray(body.messages) ? body.messages : []) {
-    if (!isObject(m)) continue;
+    if (!isRecord(m)) continue;
     const role = String(m.role);
     if (Array.isArray(m.content)) for (const b of m.content) out.push(segment(b, `${role}:`));
     else out.push(segment({ text: m.content }, `${role}:`));
   }
-  if (isObject(body.cache_control) && out.length > 0) out[out.length - 1]!.breakpoint = true;
+  if (isRecord(body.cache_control) && out.length > 0) out[out.length - 1]!.breakpoint = true;
   const found = out.filter((s) => s.breakpoint).length;
   if (found > MAX_BREAKPOINTS) {
     return anthropicError(
@@ -226,8 +225,8 @@ export function thinkingOf(body: Record<string, unknown>): boolean | ApiError {
   const thinking = body.thinking;
   if (thinking === undefined || thinking === null) return false;
   const bad = (message: string) => anthropicError(400, 'invalid_request_error', message);
-  if (!isObject(thinking)) return bad('thinking: Input should be an object');
-  const forced = isObject(body.tool_choice) && (body.tool_choice.type === 'any' || body.tool_choice.type === 'tool');
+  if (!isRecord(thinking)) return bad('thinking: Input should be an object');
+  const forced = isRecord(body.tool_choice) && (body.tool_choice.type === 'any' || body.tool_choice.type === 'tool');
   const on = thinking.type === 'adaptive' || thinking.type === 'enabled';
   if (on && forced) return bad('Thinking may not be enabled when tool_choice forces tool use.');
   switch (thinking.type) {
@@ -275,19 +274,19 @@ export function checkThinkingHistory(body: Record<string, unknown>, secret: Buff
   const messages = Array.isArray(body.messages) ? body.messages : [];
   const bad = (message: string) => anthropicError(400, 'invalid_request_error', message);
   for (const [i, m] of messages.entries()) {
-    if (!isObject(m) || m.role !== 'assistant' || !Array.isArray(m.content)) continue;
+    if (!isRecord(m) || m.role !== 'assistant' || !Array.isArray(m.content)) continue;
     for (const [j, b] of m.content.entries()) {
-      if (isObject(b) && b.type === 'thinking' && !signatureValid(secret, b.thinking, b.signature))
+      if (isRecord(b) && b.type === 'thinking' && !signatureValid(secret, b.thinking, b.signature))
         return bad(`messages.${i}.content.${j}: Invalid \`signature\` in \`thinking\` block`);
     }
   }
   const isBlocks = (m: unknown, role: string, type: string): m is { content: Record<string, unknown>[] } =>
-    isObject(m) && m.role === role && Array.isArray(m.content) && m.content.some((b) => isObject(b) && b.type === type);
+    isRecord(m) && m.role === role && Array.isArray(m.content) && m.content.some((b) => isRecord(b) && b.type === type);
   const last = messages.length - 1;
   const turn = messages[last - 1];
   if (last >= 1 && isBlocks(messages[last], 'user', 'tool_result') && isBlocks(turn, 'assistant', 'tool_use')) {
     const first = turn.content[0];
-    const type = isObject(first) ? String(first.type) : typeof first;
+    const type = isRecord(first) ? String(first.type) : typeof first;
     if (type !== 'thinking' && type !== 'redacted_thinking') {
       return bad(
         `messages.${last - 1}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${type}\`. ${THINKING_REQUIRED}`,

@@ -15,9 +15,9 @@ import type { CompletionPlan } from '../completion/plan.js';
 import { splitArguments } from '../completion/render.js';
 import { ApiError, invalidRequest } from '../core/api-error.js';
 import { idFromHash, hashString } from '../core/rng.js';
+import { isRecord } from '../core/schema-check.js';
 
 type Json = Record<string, unknown>;
-const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
  * Every top-level field CreateResponse takes (openai/openai-openapi), plus `client_metadata`,
@@ -148,7 +148,7 @@ function partsText(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';
   return content
-    .filter(isObject)
+    .filter(isRecord)
     .map((p) => (typeof p.text === 'string' ? p.text : typeof p.refusal === 'string' ? p.refusal : ''))
     .join('');
 }
@@ -159,7 +159,7 @@ function messageContent(content: unknown, at: string): ChatMessage['content'] | 
   if (!Array.isArray(content)) return invalidType(`${at}.content`, 'a string or an array of content parts');
   const parts: (TextContentPart | ImageContentPart)[] = [];
   for (const [j, p] of content.entries()) {
-    if (!isObject(p)) return invalidType(`${at}.content[${j}]`, 'an object');
+    if (!isRecord(p)) return invalidType(`${at}.content[${j}]`, 'an object');
     switch (p.type) {
       case 'input_text':
       case 'output_text':
@@ -240,7 +240,7 @@ export interface InputContext {
 function resolveReferences(input: unknown[], ctx: InputContext): unknown[] | ApiError {
   const out: unknown[] = [];
   for (const [i, item] of input.entries()) {
-    if (!isObject(item) || item.type !== 'item_reference') {
+    if (!isRecord(item) || item.type !== 'item_reference') {
       out.push(item);
       continue;
     }
@@ -281,7 +281,7 @@ function inputMessages(input: unknown, ctx: InputContext): ChatMessage[] | ApiEr
   };
   for (const [i, item] of items.entries()) {
     const at = `input[${i}]`;
-    if (!isObject(item)) return invalidType(at, 'an object');
+    if (!isRecord(item)) return invalidType(at, 'an object');
     const type = item.type ?? 'message';
     switch (type) {
       case 'message': {
@@ -362,7 +362,7 @@ function inputMessages(input: unknown, ctx: InputContext): ChatMessage[] | ApiEr
 
 /** The kind of a Responses tool, and its chat form when the computed model may call it. */
 function toolOf(tool: unknown, i: number): { name: string; kind: ToolKind; chat?: Tool } | ApiError {
-  if (!isObject(tool) || typeof tool.type !== 'string') return invalidType(`tools[${i}]`, 'an object with a type');
+  if (!isRecord(tool) || typeof tool.type !== 'string') return invalidType(`tools[${i}]`, 'an object with a type');
   if (tool.type === 'function') {
     if (typeof tool.name !== 'string') {
       return invalidRequest(
@@ -373,7 +373,7 @@ function toolOf(tool: unknown, i: number): { name: string; kind: ToolKind; chat?
     }
     const fn: Tool['function'] = { name: tool.name };
     if (typeof tool.description === 'string') fn.description = tool.description;
-    if (isObject(tool.parameters)) fn.parameters = tool.parameters;
+    if (isRecord(tool.parameters)) fn.parameters = tool.parameters;
     if (typeof tool.strict === 'boolean') fn.strict = tool.strict;
     return { name: tool.name, kind: 'function', chat: { type: 'function', function: fn } };
   }
@@ -386,7 +386,7 @@ function toolOf(tool: unknown, i: number): { name: string; kind: ToolKind; chat?
 function toolChoiceOf(choice: unknown, functions: ReadonlySet<string>): ToolChoice | undefined | ApiError {
   if (choice === undefined || choice === null) return undefined;
   if (choice === 'auto' || choice === 'none' || choice === 'required') return functions.size > 0 ? choice : undefined;
-  if (!isObject(choice)) return invalidType('tool_choice', "'none', 'auto', 'required' or an object");
+  if (!isRecord(choice)) return invalidType('tool_choice', "'none', 'auto', 'required' or an object");
   if (choice.type === 'function') {
     if (typeof choice.name !== 'string') {
       return invalidRequest(
@@ -412,7 +412,7 @@ function toolChoiceOf(choice: unknown, functions: ReadonlySet<string>): ToolChoi
 function formatOf(text: Json): ChatCompletionRequest['response_format'] | ApiError {
   const format = text.format;
   if (format === undefined || format === null) return undefined;
-  if (!isObject(format)) return invalidType('text.format', 'an object');
+  if (!isRecord(format)) return invalidType('text.format', 'an object');
   switch (format.type) {
     case 'text':
       return undefined;
@@ -426,7 +426,7 @@ function formatOf(text: Json): ChatCompletionRequest['response_format'] | ApiErr
           'missing_required_parameter',
         );
       }
-      if (!isObject(format.schema)) {
+      if (!isRecord(format.schema)) {
         return invalidRequest(
           "Missing required parameter: 'text.format.schema'.",
           'text.format.schema',
@@ -462,7 +462,7 @@ export function toChatRequest(
   ctx: InputContext,
   previous: readonly ChatMessage[] = [],
 ): ResponsesRequest | ApiError {
-  if (!isObject(body)) return invalidRequest('The request body must be a JSON object.');
+  if (!isRecord(body)) return invalidRequest('The request body must be a JSON object.');
   for (const key of Object.keys(body)) if (!ACCEPTED.has(key)) return unknownParameter(key);
   const { model, input, instructions } = body;
   if (typeof model !== 'string') {
@@ -498,9 +498,9 @@ export function toChatRequest(
     return invalidType('include', 'an array of strings');
   }
   const text = body.text ?? {};
-  if (!isObject(text)) return invalidType('text', 'an object');
+  if (!isRecord(text)) return invalidType('text', 'an object');
   const reasoning = body.reasoning ?? null;
-  if (reasoning !== null && !isObject(reasoning)) return invalidType('reasoning', 'an object');
+  if (reasoning !== null && !isRecord(reasoning)) return invalidType('reasoning', 'an object');
   const effort = reasoning?.effort;
   if (effort !== undefined && effort !== null && (typeof effort !== 'string' || !EFFORTS.has(effort))) {
     return invalidRequest(
@@ -510,7 +510,7 @@ export function toChatRequest(
     );
   }
   const metadata = body.metadata ?? {};
-  if (!isObject(metadata)) return invalidType('metadata', 'an object');
+  if (!isRecord(metadata)) return invalidType('metadata', 'an object');
   if (
     body.previous_response_id !== undefined &&
     body.previous_response_id !== null &&
@@ -703,7 +703,7 @@ function callItem(
 function parseObject(text: string): Json {
   try {
     const v: unknown = JSON.parse(text);
-    return isObject(v) ? v : {};
+    return isRecord(v) ? v : {};
   } catch {
     return {};
   }
