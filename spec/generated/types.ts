@@ -64,6 +64,13 @@ export type BreakVerdict = "partial" | "ignored" | "rejected" | "broken" | "inco
  */
 export type ClientOperationId = string;
 /**
+ * An aspect id from the catalogue's `aspects` table, e.g. "tool-without-params".
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "FeatureAspectId".
+ */
+export type FeatureAspectId = string;
+/**
  * A feature group id, e.g. "structured-output".
  *
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
@@ -1472,6 +1479,12 @@ export interface ClientFailure {
  */
 export interface FeatureCatalogue {
   /**
+   * The closed table of aspects: what a client needs that more than one API surface offers (a plain answer, streaming, tools, reasoning, caching...). A feature names the aspect it measures (`aspect`), so the report can say, for one model, what one surface loses that another keeps. Every aspect is used by at least one feature.
+   *
+   * @minItems 1
+   */
+  aspects: FeatureAspect[];
+  /**
    * The feature groups, in display order.
    *
    * @minItems 1
@@ -1483,6 +1496,17 @@ export interface FeatureCatalogue {
    * @minItems 1
    */
   features: Feature[];
+}
+/**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "FeatureAspect".
+ */
+export interface FeatureAspect {
+  id: FeatureAspectId;
+  /**
+   * Display name, e.g. "Prompt caching".
+   */
+  title: string;
 }
 /**
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
@@ -1525,6 +1549,10 @@ export interface Feature {
   note?: string;
   needs: FeatureNeeds;
   surface?: FeatureSurface;
+  /**
+   * What the feature measures that other surfaces also offer (an id of `aspects`): the report compares a model's verdicts on this aspect across surfaces. Absent for a feature with no counterpart on another surface.
+   */
+  aspect?: FeatureAspectId;
   /**
    * The probe judges what the model wrote in answer to its prompt (a stop word, an image's colour, a tool choice). Against a target whose answers do not depend on the prompt (a canned or echo server, found by the preflight), such a feature is `inconclusive` rather than judged.
    */
