@@ -1938,6 +1938,10 @@ export interface ReportTarget {
    */
   deadlineMs?: number;
   results: ReportResult[];
+  /**
+   * Across protocols, for this target's models: each aspect (spec/features.yaml `aspects`) that features of two or more API surfaces (chat, responses...) measured on the same model, and what each surface gave. Computed from `results` (suites/report/cross-protocol.ts); absent when no aspect has results on two surfaces.
+   */
+  crossProtocol?: ReportCrossAspect[];
 }
 /**
  * What the preflight (a few cheap requests before the catalogue, counted in `usage`) found about the target. healthy: the catalogue measured it. limited: measured, but some features could not be (a configured model is missing, or the answers do not depend on the prompt). unmeasured: nothing could be measured (unreachable, not the API, key refused, model missing, no credit); every feature is `error` with this cause.
@@ -2152,4 +2156,67 @@ export interface ReportPreviousAttempt {
    * How long relaycheck waited before the next attempt.
    */
   waitMs: number;
+}
+/**
+ * One aspect on one model, compared surface by surface.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ReportCrossAspect".
+ */
+export interface ReportCrossAspect {
+  /**
+   * The aspect id, e.g. "caching".
+   */
+  aspect: string;
+  /**
+   * The aspect's display name.
+   */
+  title: string;
+  /**
+   * The model every surface here was measured on.
+   */
+  model: string;
+  /**
+   * loss: a surface is `supported` and another measured one gives a worse verdict (it loses what the first keeps). differ: the measured surfaces disagree but none is supported. agree: every measured surface gives the same verdict (two at least). unmeasured: fewer than two surfaces measured it (skipped, not served, inconclusive, error), so nothing is compared.
+   */
+  status: "loss" | "differ" | "agree" | "unmeasured";
+  /**
+   * @minItems 2
+   */
+  surfaces: ReportCrossSurface[];
+}
+/**
+ * What one surface gave for the aspect.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ReportCrossSurface".
+ */
+export interface ReportCrossSurface {
+  /**
+   * The surface id (spec/features.yaml `surface`), e.g. "chat".
+   */
+  surface: string;
+  /**
+   * The worst measured verdict of its features for this aspect; absent when none of them was measured.
+   */
+  verdict?: ReportVerdict;
+  /**
+   * best: the best verdict among the surfaces (it keeps the aspect when that is supported). worse: a worse verdict than the best (it loses the aspect). not-measured: none of its features judged the relay here, so it is no loss.
+   */
+  outcome: "best" | "worse" | "not-measured";
+  /**
+   * Its features for the aspect, each with its verdict and summary (the evidence is in `results`).
+   *
+   * @minItems 1
+   */
+  features: ReportCrossFeature[];
+}
+/**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ReportCrossFeature".
+ */
+export interface ReportCrossFeature {
+  feature: string;
+  verdict: ReportVerdict;
+  summary: string;
 }

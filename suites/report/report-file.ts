@@ -12,6 +12,7 @@ import type { RelaycheckReport, ReportResult, ReportTarget, ReportVerdict } from
 import { loadClientReadiness } from '../clients/data.js';
 import { inert, inertBlock, inertJson } from '../transport/inert.js';
 import { predictClientReadiness, readinessLine } from '../readiness.js';
+import { CROSS_TITLE, crossProtocolText, targetCrossProtocol } from './render/cross-protocol.js';
 
 export const REPORT_FILE = 'report.json';
 
@@ -142,6 +143,13 @@ export function renderTable(report: RelaycheckReport): string {
   for (const t of targets)
     if (t.health && t.health.status === 'limited')
       lines.push(`  ${targets.length > 1 ? `[${inert(t.name)}] ` : ''}health: ${inert(t.health.line)}`);
+  // Across protocols: per target, what one surface loses that another keeps (same model).
+  const cross = targets.flatMap((t) => {
+    if (unmeasured(t)) return [];
+    const tag = targets.length > 1 ? `[${inert(t.name)}] ` : '';
+    return crossProtocolText(targetCrossProtocol(t)).map((l) => `  ${tag}${l}`);
+  });
+  if (cross.length > 0) lines.push('', `${CROSS_TITLE} (the same model, surface by surface):`, ...cross);
   if (targets.length > 0) {
     lines.push('', 'Client readiness (predicted from the verdicts; docs/CLIENTS.md):');
     for (const t of targets) {

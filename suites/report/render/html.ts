@@ -14,6 +14,7 @@ import { describeFinding, gateHeadline } from '../gate/gate.js';
 import { formatCount, formatDate, formatDuration, REQUIRED_MARK, type RenderOptions } from './base.js';
 import { buildView, retryCount, supportShare, verdictCounts } from './model.js';
 import { READINESS_CSS, readinessHtml } from './readiness.js';
+import { CROSS_CSS, crossProtocolHtml } from './cross-protocol.js';
 import { escapeHtml as h, jsonForScript, oneLine } from '../text.js';
 import { MISSING, VERDICT_INFO, VERDICTS } from './verdicts.js';
 
@@ -341,6 +342,8 @@ const SCRIPT = String.raw`
   fitHeader();
   apply();
   openFromHash();
+  // The across-protocols section links feature ids to their cells (#t=…&f=…).
+  window.addEventListener('hashchange', openFromHash);
 })();
 `;
 
@@ -459,7 +462,7 @@ export function renderHtml(input: RelaycheckReport, options: HtmlOptions = {}): 
 <meta http-equiv="Content-Security-Policy" content="${h(csp)}">
 <meta name="referrer" content="no-referrer">
 <title>relaycheck report · ${h(targets.map((t) => t.name).join(', '))}</title>
-<style>${CSS}${READINESS_CSS}</style>
+<style>${CSS}${READINESS_CSS}${CROSS_CSS}</style>
 </head>
 <body>
 <main>
@@ -483,6 +486,7 @@ ${rows.join('\n')}
 </table>
 </div>
 <div class="legend">${legend}<span>${REQUIRED_MARK} required by the gate · click a cell for its evidence</span></div>
+${crossProtocolHtml(targets)}
 ${readinessHtml(targets)}
 </main>
 <div class="backdrop" id="backdrop" hidden></div>

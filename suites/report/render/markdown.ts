@@ -15,6 +15,7 @@ import {
 } from './model.js';
 import { formatCount, formatDate, formatDuration, REQUIRED_MARK, type RenderOptions } from './base.js';
 import { READINESS_NOTE, readinessMarkdown, targetReadiness } from './readiness.js';
+import { crossProtocolMarkdown, targetCrossProtocol } from './cross-protocol.js';
 import { escapeInline, escapeMarkdown, inlineCode, markdownFence, oneLine } from '../text.js';
 import { MISSING, VERDICT_INFO, VERDICTS } from './verdicts.js';
 
@@ -235,6 +236,7 @@ function renderAt(view: ReportView, options: MarkdownOptions, detail: Detail): s
     }
     if (items.length === 0) out.push('Every feature is supported.', '');
     else out.push(...items, '');
+    out.push(...crossProtocolMarkdown(targetCrossProtocol(t)));
     out.push(...readinessMarkdown(targetReadiness(t)));
   });
   return finish(out);

@@ -1,0 +1,198 @@
+// The "across protocols" part of every report format: per target, what one API surface loses
+// that another keeps for the same model (suites/report/cross-protocol.ts compares them). One
+// wording, as segments, encoded by each format: our own words, ids (code), and a relay's
+// summaries, which are hostile text and go through inert() or the format's escaping.
+import { featureAspects, features, SURFACES } from '../../../spec/features.js';
+import type { ReportCrossAspect, ReportCrossSurface, ReportTarget } from '../../../spec/generated/types.js';
+import { inert } from '../../transport/inert.js';
+import { compareSurfaces, crossDifferences } from '../cross-protocol.js';
+import { escapeHtml as h, escapeInline, escapeMarkdown, escapeXml, inlineCode } from '../text.js';
+
+export const CROSS_TITLE = 'Across protocols';
+export const CROSS_NOTE =
+  'The same model compared surface by surface: what one surface loses (a worse verdict) that another keeps. A surface that measured nothing there (skipped, not served, inconclusive, error) is no loss.';
+
+/**
+ * The comparisons of one target, from its results and this version's catalogue; none for a
+ * target the preflight could not measure (its one root cause is shown instead).
+ */
+export function targetCrossProtocol(target: ReportTarget): ReportCrossAspect[] {
+  if (target.health?.status === 'unmeasured') return [];
+  return compareSurfaces(target, { aspects: featureAspects(), features: features() });
+}
+
+interface Segment {
+  kind: 'plain' | 'code' | 'relay';
+  text: string;
+}
+
+const plain = (text: string): Segment => ({ kind: 'plain', text });
+const code = (text: string): Segment => ({ kind: 'code', text });
+const relay = (text: string): Segment => ({ kind: 'relay', text });
+
+/** "Chat Completions", "the Responses API"; a surface this version does not know by its id. */
+function surfaceTitle(surface: string): string {
+  return (SURFACES as Readonly<Record<string, { title: string } | undefined>>)[surface]?.title ?? surface;
+}
+
+function join(parts: Segment[][], sep: string): Segment[] {
+  return parts.flatMap((p, i) => (i === 0 ? p : [plain(sep), ...p]));
+}
+
+/**
+ * A feature and its verdict; its summary only when skipped: every other verdict but supported
+ * has its summary in the findings the section follows, and one cause is shown once.
+ */
+function feature(f: ReportCrossSurface['features'][number]): Segment[] {
+  if (f.verdict === 'supported') return [code(f.feature)];
+  return f.verdict === 'skipped'
+    ? [code(f.feature), plain(' skipped: '), relay(f.summary)]
+    : [code(f.feature), plain(` ${f.verdict}`)];
+}
+
+/** "`usage.cache` ignored" for each feature of a surface that is not supported. */
+function failing(s: ReportCrossSurface): Segment[] {
+  return join(
+    s.features.filter((f) => f.verdict !== 'supported').map((f) => feature(f)),
+    ', ',
+  );
+}
+
+function ids(s: ReportCrossSurface): Segment[] {
+  return join(
+    s.features.map((f) => feature(f)),
+    ', ',
+  );
+}
+
+/**
+ * One comparison that names a difference, as one line: "Prompt caching on `m`: kept on
+ * Anthropic Messages (`messages.cache`); lost on Chat Completions: `usage.cache` ignored;
+ * not measured on the Responses API (`responses.x` skipped: not served)".
+ */
+export function crossPhrase(c: ReportCrossAspect): Segment[] {
+  const out: Segment[] = [plain(c.title), plain(' on '), code(c.model), plain(': ')];
+  const best = c.surfaces.filter((s) => s.outcome === 'best');
+  const worse = c.surfaces.filter((s) => s.outcome === 'worse');
+  const unmeasured = c.surfaces.filter((s) => s.outcome === 'not-measured');
+  const loss = c.status === 'loss';
+  const parts: Segment[][] = [];
+  if (!loss) parts.push([plain('supported on no surface')]);
+  for (const s of best)
+    parts.push([plain(`${loss ? 'kept' : 'best'} on ${surfaceTitle(s.surface)} (`), ...ids(s), plain(')')]);
+  for (const s of worse)
+    parts.push([plain(`${loss ? 'lost' : 'worse'} on ${surfaceTitle(s.surface)}: `), ...failing(s)]);
+  for (const s of unmeasured)
+    parts.push([plain(`not measured on ${surfaceTitle(s.surface)} (`), ...feature(s.features[0]!), plain(')')]);
+  return [...out, ...join(parts, '; ')];
+}
+
+/** The comparisons without a difference, as two short lists of aspect titles (empty when none). */
+function quietLines(comparisons: readonly ReportCrossAspect[]): string[] {
+  const titles = (status: ReportCrossAspect['status']): string[] => [
+    ...new Set(comparisons.filter((c) => c.status === status).map((c) => c.title)),
+  ];
+  const lines: string[] = [];
+  const agree = titles('agree');
+  const unmeasured = titles('unmeasured');
+  if (agree.length > 0) lines.push(`Same verdict on every surface measured: ${agree.join(', ')}.`);
+  if (unmeasured.length > 0) lines.push(`Not compared (measured on one surface at most): ${unmeasured.join(', ')}.`);
+  return lines;
+}
+
+// ---------------------------------------------------------------- plain text (terminal, JUnit)
+
+function textOf(segments: readonly Segment[]): string {
+  return segments.map((s) => (s.kind === 'plain' ? s.text : inert(s.text, s.kind === 'relay' ? 200 : 100))).join('');
+}
+
+/** Lines for the terminal table and JUnit (each already inert): the differences, then the quiet aspects. */
+export function crossProtocolText(comparisons: readonly ReportCrossAspect[]): string[] {
+  const differences = crossDifferences(comparisons).map((c) => inert(textOf(crossPhrase(c)), 1200));
+  if (differences.length === 0 && comparisons.length > 0) differences.push('No surface loses what another keeps.');
+  return [...differences, ...quietLines(comparisons)];
+}
+
+/** JUnit: the lines as text for a <system-out> of the target's suite; '' when nothing is compared. */
+export function crossProtocolJunit(comparisons: readonly ReportCrossAspect[]): string {
+  if (comparisons.length === 0) return '';
+  return escapeXml(
+    `${CROSS_TITLE}:\n${crossProtocolText(comparisons)
+      .map((l) => `- ${l}`)
+      .join('\n')}`,
+  );
+}
+
+// ---------------------------------------------------------------- Markdown
+
+function markdownOf(segments: readonly Segment[]): string {
+  return segments
+    .map((s) =>
+      s.kind === 'plain'
+        ? escapeInline(s.text)
+        : s.kind === 'code'
+          ? inlineCode(s.text, 100)
+          : escapeMarkdown(s.text, 200),
+    )
+    .join('');
+}
+
+/** The Markdown lines for one target (inside its details: a paragraph and a list); none when nothing is compared. */
+export function crossProtocolMarkdown(comparisons: readonly ReportCrossAspect[]): string[] {
+  if (comparisons.length === 0) return [];
+  const differences = crossDifferences(comparisons);
+  const out = [`**${CROSS_TITLE}** (the same model, surface by surface):`, ''];
+  if (differences.length === 0) out.push('- No surface loses what another keeps.');
+  for (const c of differences) out.push(`- ${c.status === 'loss' ? '⚠️' : '↔️'} ${markdownOf(crossPhrase(c))}`);
+  for (const line of quietLines(comparisons)) out.push(`- ${escapeMarkdown(line)}`);
+  out.push('');
+  return out;
+}
+
+// ---------------------------------------------------------------- HTML
+
+/** A feature id links to its cell, which opens its evidence (`#t=<target>&f=<feature>`). */
+function htmlOf(segments: readonly Segment[], targetIndex: number): string {
+  return segments
+    .map((s) =>
+      s.kind === 'plain'
+        ? h(s.text)
+        : s.kind === 'relay'
+          ? h(inert(s.text, 200))
+          : /^[a-z][a-z0-9_.]*$/.test(s.text)
+            ? `<a href="#t=${targetIndex}&amp;f=${encodeURIComponent(s.text)}"><code>${h(s.text)}</code></a>`
+            : `<code>${h(inert(s.text, 100))}</code>`,
+    )
+    .join('');
+}
+
+export const CROSS_CSS = `
+.cross{margin-top:18px}
+.cross h2{font-size:1.15rem;margin:0 0 4px}
+.cross h3{margin:0;font-size:1rem;overflow-wrap:anywhere}
+.cross ul{margin:6px 0 0;padding-left:18px}
+.cross li{margin:0 0 6px;font-size:.88rem;overflow-wrap:anywhere}
+.cross li.quiet{color:var(--muted);list-style:none;margin-left:-18px}
+`;
+
+/** The HTML section: one card per target that has comparisons; '' when none has. */
+export function crossProtocolHtml(targets: readonly ReportTarget[]): string {
+  const cards = targets.flatMap((t, i) => {
+    const comparisons = targetCrossProtocol(t);
+    if (comparisons.length === 0) return [];
+    const differences = crossDifferences(comparisons);
+    const items = differences.map(
+      (c) =>
+        `<li><span class="pill ${c.status === 'loss' ? 'v-broken' : 'v-partial'}">${c.status === 'loss' ? 'loss' : 'differs'}</span> ${htmlOf(crossPhrase(c), i)}</li>`,
+    );
+    if (differences.length === 0) items.push('<li class="quiet">No surface loses what another keeps.</li>');
+    items.push(...quietLines(comparisons).map((l) => `<li class="quiet">${h(l)}</li>`));
+    return [`<article class="card"><h3>${h(t.name)}</h3><ul>${items.join('')}</ul></article>`];
+  });
+  if (cards.length === 0) return '';
+  return `<section class="cross" aria-label="${CROSS_TITLE}">
+<h2>${CROSS_TITLE}</h2>
+<p class="note">${h(CROSS_NOTE)}</p>
+<div class="cards">${cards.join('\n')}</div>
+</section>`;
+}
