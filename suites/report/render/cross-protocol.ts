@@ -22,13 +22,15 @@ export function targetCrossProtocol(target: ReportTarget): ReportCrossAspect[] {
 }
 
 interface Segment {
-  kind: 'plain' | 'code' | 'relay';
+  /** plain: our words; code: an id (a model's); feature: a feature id; relay: a relay's text. */
+  kind: 'plain' | 'code' | 'feature' | 'relay';
   text: string;
 }
 
 const plain = (text: string): Segment => ({ kind: 'plain', text });
 const code = (text: string): Segment => ({ kind: 'code', text });
 const relay = (text: string): Segment => ({ kind: 'relay', text });
+const featureId = (text: string): Segment => ({ kind: 'feature', text });
 
 /** "Chat Completions", "the Responses API"; a surface this version does not know by its id. */
 function surfaceTitle(surface: string): string {
@@ -44,10 +46,10 @@ function join(parts: Segment[][], sep: string): Segment[] {
  * has its summary in the findings the section follows, and one cause is shown once.
  */
 function feature(f: ReportCrossSurface['features'][number]): Segment[] {
-  if (f.verdict === 'supported') return [code(f.feature)];
+  if (f.verdict === 'supported') return [featureId(f.feature)];
   return f.verdict === 'skipped'
-    ? [code(f.feature), plain(' skipped: '), relay(f.summary)]
-    : [code(f.feature), plain(` ${f.verdict}`)];
+    ? [featureId(f.feature), plain(' skipped: '), relay(f.summary)]
+    : [featureId(f.feature), plain(` ${f.verdict}`)];
 }
 
 /** "`usage.cache` ignored" for each feature of a surface that is not supported. */
@@ -130,9 +132,9 @@ function markdownOf(segments: readonly Segment[]): string {
     .map((s) =>
       s.kind === 'plain'
         ? escapeInline(s.text)
-        : s.kind === 'code'
-          ? inlineCode(s.text, 100)
-          : escapeMarkdown(s.text, 200),
+        : s.kind === 'relay'
+          ? escapeMarkdown(s.text, 200)
+          : inlineCode(s.text, 100),
     )
     .join('');
 }
@@ -159,8 +161,8 @@ function htmlOf(segments: readonly Segment[], targetIndex: number): string {
         ? h(s.text)
         : s.kind === 'relay'
           ? h(inert(s.text, 200))
-          : /^[a-z][a-z0-9_.]*$/.test(s.text)
-            ? `<a href="#t=${targetIndex}&amp;f=${encodeURIComponent(s.text)}"><code>${h(s.text)}</code></a>`
+          : s.kind === 'feature'
+            ? `<a href="#t=${targetIndex}&amp;f=${h(encodeURIComponent(s.text))}"><code>${h(inert(s.text, 100))}</code></a>`
             : `<code>${h(inert(s.text, 100))}</code>`,
     )
     .join('');
@@ -175,19 +177,24 @@ export const CROSS_CSS = `
 .cross li.quiet{color:var(--muted);list-style:none;margin-left:-18px}
 `;
 
+/** The list items of one target's card (its index links ids to its cells); '' when nothing is compared. */
+export function crossProtocolHtmlItems(comparisons: readonly ReportCrossAspect[], i: number): string {
+  if (comparisons.length === 0) return '';
+  const differences = crossDifferences(comparisons);
+  const items = differences.map(
+    (c) =>
+      `<li><span class="pill ${c.status === 'loss' ? 'v-broken' : 'v-partial'}">${c.status === 'loss' ? 'loss' : 'differs'}</span> ${htmlOf(crossPhrase(c), i)}</li>`,
+  );
+  if (differences.length === 0) items.push('<li class="quiet">No surface loses what another keeps.</li>');
+  items.push(...quietLines(comparisons).map((l) => `<li class="quiet">${h(l)}</li>`));
+  return items.join('');
+}
+
 /** The HTML section: one card per target that has comparisons; '' when none has. */
 export function crossProtocolHtml(targets: readonly ReportTarget[]): string {
   const cards = targets.flatMap((t, i) => {
-    const comparisons = targetCrossProtocol(t);
-    if (comparisons.length === 0) return [];
-    const differences = crossDifferences(comparisons);
-    const items = differences.map(
-      (c) =>
-        `<li><span class="pill ${c.status === 'loss' ? 'v-broken' : 'v-partial'}">${c.status === 'loss' ? 'loss' : 'differs'}</span> ${htmlOf(crossPhrase(c), i)}</li>`,
-    );
-    if (differences.length === 0) items.push('<li class="quiet">No surface loses what another keeps.</li>');
-    items.push(...quietLines(comparisons).map((l) => `<li class="quiet">${h(l)}</li>`));
-    return [`<article class="card"><h3>${h(t.name)}</h3><ul>${items.join('')}</ul></article>`];
+    const items = crossProtocolHtmlItems(targetCrossProtocol(t), i);
+    return items ? [`<article class="card"><h3>${h(t.name)}</h3><ul>${items}</ul></article>`] : [];
   });
   if (cards.length === 0) return '';
   return `<section class="cross" aria-label="${CROSS_TITLE}">
