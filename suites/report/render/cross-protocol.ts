@@ -108,9 +108,14 @@ function textOf(segments: readonly Segment[]): string {
   return segments.map((s) => (s.kind === 'plain' ? s.text : inert(s.text, s.kind === 'relay' ? 200 : 100))).join('');
 }
 
-/** Lines for the terminal table and JUnit (each already inert): the differences, then the quiet aspects. */
+/** One inert line per difference (the terminal table prints only these). */
+export function crossDifferenceLines(comparisons: readonly ReportCrossAspect[]): string[] {
+  return crossDifferences(comparisons).map((c) => inert(textOf(crossPhrase(c)), 1200));
+}
+
+/** Lines for JUnit (each already inert): the differences, then the aspects without one. */
 export function crossProtocolText(comparisons: readonly ReportCrossAspect[]): string[] {
-  const differences = crossDifferences(comparisons).map((c) => inert(textOf(crossPhrase(c)), 1200));
+  const differences = crossDifferenceLines(comparisons);
   if (differences.length === 0 && comparisons.length > 0) differences.push('No surface loses what another keeps.');
   return [...differences, ...quietLines(comparisons)];
 }
