@@ -93,8 +93,9 @@ export function costLine(t: ReportTarget): string {
 
 /**
  * The compact table: one row per feature, one column per target (verdicts in capitals are
- * findings), the cost per target, each finding's summary, then per target the client
- * operations predicted to fail (suites/readiness.ts).
+ * findings), the cost per target, each finding's summary, what one API surface loses that
+ * another keeps (suites/report/cross-protocol.ts), then per target the client operations
+ * predicted to fail (suites/readiness.ts).
  */
 export function renderTable(report: RelaycheckReport): string {
   const targets = report.targets;

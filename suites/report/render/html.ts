@@ -1,7 +1,8 @@
 // report.json → one self-contained HTML file (inline CSS and JS, nothing fetched): a summary
 // per target, the colour-coded matrix with filters by verdict and importance, and each cell
-// opening its evidence (request, response, raw SSE, headers) and curl reproducer, then the
-// client operations predicted to fail on each target.
+// opening its evidence (request, response, raw SSE, headers) and curl reproducer, then what
+// one API surface loses that another keeps, and the client operations predicted to fail on
+// each target.
 //
 // Everything from the report is hostile: the static markup is built with escapeHtml, the
 // report itself is embedded as JSON in <script type="application/json"> with <, > and &

@@ -1,7 +1,8 @@
 // report.json → Markdown for a GitHub PR comment or $GITHUB_STEP_SUMMARY: the gate's
 // verdict (when one was run), a summary per target, the matrix (features × targets, one
 // symbol per verdict, with a legend) and, per target, every feature that is not supported
-// with its summary and curl reproducer, then the client operations predicted to fail there.
+// with its summary and curl reproducer, what one API surface loses that another keeps, then
+// the client operations predicted to fail there.
 import type { RelaycheckReport, ReportTarget } from '../../../spec/generated/types.js';
 import { describeFinding, gateHeadline, type GateFinding, type GateResult } from '../gate/gate.js';
 import {
