@@ -12,7 +12,7 @@ import type { RelaycheckReport, ReportResult, ReportTarget, ReportVerdict } from
 import { loadClientReadiness } from '../clients/data.js';
 import { inert, inertBlock, inertJson } from '../transport/inert.js';
 import { predictClientReadiness, readinessLine } from '../readiness.js';
-import { CROSS_TITLE, crossDifferenceLines, targetCrossProtocol } from './render/cross-protocol.js';
+import { CROSS_TITLE, crossDifferenceLines, NO_LOSS, targetCrossProtocol } from './render/cross-protocol.js';
 
 export const REPORT_FILE = 'report.json';
 
@@ -144,15 +144,15 @@ export function renderTable(report: RelaycheckReport): string {
   for (const t of targets)
     if (t.health && t.health.status === 'limited')
       lines.push(`  ${targets.length > 1 ? `[${inert(t.name)}] ` : ''}health: ${inert(t.health.line)}`);
-  // Across protocols: per target, what one surface loses that another keeps (same model); the
-  // aspects without a loss are one line for the whole run, not a list per target.
+  // Across protocols: per target, what one surface loses that another keeps (same model); no
+  // loss is one line for the whole run (none when no aspect could be compared), not a list.
   const compared = targets.map((t) => targetCrossProtocol(t));
   const cross = targets.flatMap((t, i) => {
     const tag = targets.length > 1 ? `[${inert(t.name)}] ` : '';
     return crossDifferenceLines(compared[i]!).map((l) => `  ${tag}${l}`);
   });
   if (cross.length > 0) lines.push('', `${CROSS_TITLE} (the same model, surface by surface):`, ...cross);
-  else if (compared.some((c) => c.length > 0)) lines.push('', `${CROSS_TITLE}: no surface loses what another keeps.`);
+  else if (compared.some((c) => c.some((x) => x.status === 'agree'))) lines.push('', `${CROSS_TITLE}: ${NO_LOSS}`);
   if (targets.length > 0) {
     lines.push('', 'Client readiness (predicted from the verdicts; docs/CLIENTS.md):');
     for (const t of targets) {

@@ -89,6 +89,6 @@ describe('across protocols against the mock', () => {
       ['answer', 'agree'],
       ['structured', 'agree'],
     ]);
-    expect(renderTable(buildReport([t]))).toContain('Across protocols: no surface loses what another keeps.');
+    expect(renderTable(buildReport([t]))).toContain('Across protocols: No surface loses what another keeps.');
   });
 });

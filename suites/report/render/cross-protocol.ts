@@ -89,17 +89,37 @@ export function crossPhrase(c: ReportCrossAspect): Segment[] {
   return [...out, ...join(parts, '; ')];
 }
 
-/** The comparisons without a difference, as two short lists of aspect titles (empty when none). */
-function quietLines(comparisons: readonly ReportCrossAspect[]): string[] {
+export const NO_LOSS = 'No surface loses what another keeps.';
+
+/**
+ * The comparisons without a difference: "no loss" when none has one and some agree, the aspects
+ * that agree, and those not compared, with the surfaces that measured none of their aspects
+ * (a surface not served, typically) and why.
+ */
+function quietPhrases(comparisons: readonly ReportCrossAspect[]): Segment[][] {
   const titles = (status: ReportCrossAspect['status']): string[] => [
     ...new Set(comparisons.filter((c) => c.status === status).map((c) => c.title)),
   ];
-  const lines: string[] = [];
+  const out: Segment[][] = [];
   const agree = titles('agree');
   const unmeasured = titles('unmeasured');
-  if (agree.length > 0) lines.push(`Same verdict on every surface measured: ${agree.join(', ')}.`);
-  if (unmeasured.length > 0) lines.push(`Not compared (measured on one surface at most): ${unmeasured.join(', ')}.`);
-  return lines;
+  if (agree.length > 0 && crossDifferences(comparisons).length === 0) out.push([plain(NO_LOSS)]);
+  if (agree.length > 0) out.push([plain(`Same verdict on every surface measured: ${agree.join(', ')}.`)]);
+  if (unmeasured.length === 0) return out;
+  const seen = comparisons.flatMap((c) => c.surfaces);
+  const silent = [...new Set(seen.map((s) => s.surface))]
+    .filter((id) => seen.every((s) => s.surface !== id || s.outcome === 'not-measured'))
+    .map((id) => seen.find((s) => s.surface === id)!);
+  const why = join(
+    silent.map((s) => [plain(`${surfaceTitle(s.surface)} (`), ...feature(s.features[0]!), plain(')')]),
+    ', ',
+  );
+  out.push([
+    plain(`Not compared (measured on one surface at most): ${unmeasured.join(', ')}`),
+    ...(silent.length > 0 ? [plain('; nothing measured on '), ...why] : []),
+    plain('.'),
+  ]);
+  return out;
 }
 
 // ---------------------------------------------------------------- plain text (terminal, JUnit)
@@ -115,9 +135,7 @@ export function crossDifferenceLines(comparisons: readonly ReportCrossAspect[]):
 
 /** Lines for JUnit (each already inert): the differences, then the aspects without one. */
 export function crossProtocolText(comparisons: readonly ReportCrossAspect[]): string[] {
-  const differences = crossDifferenceLines(comparisons);
-  if (differences.length === 0 && comparisons.length > 0) differences.push('No surface loses what another keeps.');
-  return [...differences, ...quietLines(comparisons)];
+  return [...crossDifferenceLines(comparisons), ...quietPhrases(comparisons).map((p) => inert(textOf(p), 1200))];
 }
 
 /** JUnit: the lines as text for a <system-out> of the target's suite; '' when nothing is compared. */
@@ -149,9 +167,8 @@ export function crossProtocolMarkdown(comparisons: readonly ReportCrossAspect[])
   if (comparisons.length === 0) return [];
   const differences = crossDifferences(comparisons);
   const out = [`**${CROSS_TITLE}** (the same model, surface by surface):`, ''];
-  if (differences.length === 0) out.push('- No surface loses what another keeps.');
   for (const c of differences) out.push(`- ${c.status === 'loss' ? '⚠️' : '↔️'} ${markdownOf(crossPhrase(c))}`);
-  for (const line of quietLines(comparisons)) out.push(`- ${escapeMarkdown(line)}`);
+  for (const p of quietPhrases(comparisons)) out.push(`- ${markdownOf(p)}`);
   out.push('');
   return out;
 }
@@ -190,8 +207,7 @@ export function crossProtocolHtmlItems(comparisons: readonly ReportCrossAspect[]
     (c) =>
       `<li><span class="pill ${c.status === 'loss' ? 'v-broken' : 'v-partial'}">${c.status === 'loss' ? 'loss' : 'differs'}</span> ${htmlOf(crossPhrase(c), i)}</li>`,
   );
-  if (differences.length === 0) items.push('<li class="quiet">No surface loses what another keeps.</li>');
-  items.push(...quietLines(comparisons).map((l) => `<li class="quiet">${h(l)}</li>`));
+  items.push(...quietPhrases(comparisons).map((p) => `<li class="quiet">${htmlOf(p, i)}</li>`));
   return items.join('');
 }
 

@@ -57,9 +57,26 @@ describe('a usage loss on chat, kept on the Responses API', () => {
 describe('where the surfaces agree or nothing is compared', () => {
   it('says no surface loses anything when every surface agrees', () => {
     const doc = report([target('fine')]);
-    expect(renderTable(doc)).toContain('\nAcross protocols: no surface loses what another keeps.\n');
+    expect(renderTable(doc)).toContain('\nAcross protocols: No surface loses what another keeps.\n');
     expect(renderMarkdown(doc)).toContain('- No surface loses what another keeps.');
     expect(renderHtml(doc)).not.toContain('class="pill v-broken">loss');
+  });
+
+  it('says why nothing is compared when a surface is not served, and stays out of the terminal', () => {
+    const skipped = Object.fromEntries(
+      target('x')
+        .results.filter((r) => r.feature.startsWith('responses.'))
+        .map((r) => [r.feature, 'skipped' as const]),
+    );
+    const summaries = Object.fromEntries(Object.keys(skipped).map((id) => [id, 'not served: 404 on POST /responses']));
+    const doc = report([target('chat-only', { ...skipped, 'usage.accounting': 'broken' }, { summaries })]);
+    expect(renderTable(doc)).not.toContain('Across protocols');
+    const md = renderMarkdown(doc);
+    expect(md).toMatch(
+      /- Not compared \\\(measured on one surface at most\\\): Plain answer, Streaming, .*Usage accounting.*; nothing measured on the Responses API \\\(`responses\.basic` skipped: not served: 404 on POST \/responses\\\)\./,
+    );
+    expect(md).not.toContain('No surface loses');
+    expect(renderHtml(doc)).toContain('nothing measured on the Responses API (<a href="#t=0&amp;f=responses.basic">');
   });
 
   it('shows no section for a target the preflight could not measure, nor for a report without two surfaces', () => {
