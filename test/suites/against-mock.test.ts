@@ -44,6 +44,9 @@ function differences(results: ReportTarget['results'], want: Record<string, stri
     .map((r) => `${r.feature}: got ${r.verdict}, want ${want[r.feature]} (${r.summary})`);
 }
 
+/** The chat model is an OpenAI id, so usage.tokenizer is judged too (the mock counts it with its real tokenizer). */
+const MODELS = { model: 'gpt-4o-mini', reasoning: 'mock-reasoner', vision: 'mock-model' };
+
 let mock: MockProvider;
 let baseUrl: string;
 let faithful: ReportTarget;
@@ -51,7 +54,7 @@ let faithful: ReportTarget;
 beforeAll(async () => {
   mock = createMockProvider({ apiKeys: [KEY], journalSize: 0 });
   baseUrl = (await mock.start({ port: 0 })).baseUrl;
-  faithful = (await runTarget(target(baseUrl))).report;
+  faithful = (await runTarget(target(baseUrl, { models: MODELS }))).report;
 });
 afterAll(async () => {
   await mock.stop();
@@ -91,7 +94,7 @@ describe('the suite against the faithful mock', () => {
 describe('every break flips exactly what spec/breaks.yaml says', () => {
   it.concurrent.each(breaks().map((b) => [b.id, b] as const))('%s', async (_, b) => {
     const only = scopeOf(b.category);
-    const run = await runTarget(target(baseUrl, { name: b.id, headers: { [BREAK_HEADER]: b.id } }), {
+    const run = await runTarget(target(baseUrl, { name: b.id, headers: { [BREAK_HEADER]: b.id }, models: MODELS }), {
       concurrency: 8,
       ...(only ? { only } : {}),
     });
