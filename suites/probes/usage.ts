@@ -176,8 +176,9 @@ export function judgeTokenizer(
   samples: readonly TokenizerSample[],
 ): TokenizerVerdict {
   const billed = samples.map((s) => s.billed);
-  const counts = Object.fromEntries(FAMILIES.map((f) => [f, samples.map((s) => chatPromptTokens(f, s.messages))]));
-  const counted = counts[family]!;
+  // The other families' tables are loaded only on a mismatch (each takes a while to load).
+  const countAs = (f: TokenizerFamily): number[] => samples.map((s) => chatPromptTokens(f, s.messages));
+  const counted = countAs(family);
   const details: Record<string, unknown> = {
     family,
     requests: samples.map((s, i) => ({ what: s.what, prompt_tokens: s.billed, tokenizer: counted[i] })),
@@ -205,7 +206,7 @@ export function judgeTokenizer(
   const numbers = `prompt_tokens ${both(billed)} for ${what}, where ${family} counts ${both(counted)}`;
   // Matching another family on every request (where the families differ) is another tokenizer.
   for (const other of FAMILIES.filter((f) => f !== family)) {
-    const theirs = counts[other]!;
+    const theirs = countAs(other);
     const od = constantDiff(billed, theirs);
     if (od !== undefined && Math.abs(od) <= FRAMING_SLACK && theirs.some((n, i) => n !== counted[i]))
       return partial(
