@@ -138,6 +138,11 @@ export type TextMatch =
       regex: string;
     };
 /**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "IsoDate".
+ */
+export type IsoDate = string;
+/**
  * An absolute URL path without a trailing slash, e.g. "/api/v1".
  *
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
@@ -174,6 +179,7 @@ export interface RelaycheckSpec {
   ClientReadiness?: ClientReadiness;
   FeatureCatalogue?: FeatureCatalogue;
   FixtureFile?: FixtureFile;
+  PriceTable?: PriceTable;
   RelayDialect?: RelayDialect;
   RelaycheckReport?: RelaycheckReport;
 }
@@ -1674,6 +1680,65 @@ export interface PacingReply {
   tokensPerSecond?: number;
 }
 /**
+ * spec/prices.yaml: list prices of the models the catalogue and the dialects name, so a report can state what a run cost in currency and the README's budget is derived, not typed. Per model id; every price carries where it was read and when. A model not listed has no known price ("price unknown").
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "PriceTable".
+ */
+export interface PriceTable {
+  /**
+   * The currency of every price.
+   */
+  currency: "USD";
+  /**
+   * Prices are per this many tokens (1M), as OpenAI and Anthropic publish them.
+   */
+  per: 1000000;
+  /**
+   * When the sources were read for this table.
+   */
+  read: IsoDate;
+  /**
+   * @minItems 1
+   */
+  prices: ModelPrice[];
+}
+/**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ModelPrice".
+ */
+export interface ModelPrice {
+  /**
+   * The model id exactly as sent in `model` (a dated snapshot is priced as its alias).
+   */
+  model: string;
+  /**
+   * Uncached input (prompt) tokens, per `per` tokens.
+   */
+  input: number;
+  /**
+   * Input tokens read from the prompt cache; absent when no source stated it.
+   */
+  cachedInput?: number;
+  /**
+   * Output (completion) tokens, reasoning included, per `per` tokens.
+   */
+  output: number;
+  /**
+   * Where the figures were read.
+   */
+  source: string;
+  /**
+   * The date the source gives for its figures, when it gives one.
+   */
+  asOf?: IsoDate;
+  /**
+   * True when the figures come from the provider's own pricing page (or a dated quote of it); false when only secondary sources state them.
+   */
+  confirmed: boolean;
+  note?: string;
+}
+/**
  * One file of spec/relays/ (the file stem is the id): a relay's documented dialect, applied to the mock as a profile. Everything the mock does differently from the reference (openai.yaml) is a break from spec/breaks.yaml listed in `deviations`, so a new relay is a new YAML file, never new code. Every claim quotes its seed document (spec/sources/); a quote belongs to the entry's `source`, or to the dialect's `source` when the entry has none.
  *
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
@@ -1985,6 +2050,25 @@ export interface ReportUsage {
   retried?: string[];
   promptTokens: number;
   completionTokens: number;
+  /**
+   * The tokens at the chat model's list price (spec/prices.yaml), every prompt token as uncached input; absent when the table has no price for the model ("price unknown").
+   */
+  cost?: {
+    amount: number;
+    currency: string;
+    /**
+     * The model whose price was applied (the other models' tokens priced alike).
+     */
+    model: string;
+    /**
+     * When the price was read.
+     */
+    priceRead: string;
+    /**
+     * False when the price rests on secondary sources only.
+     */
+    confirmed: boolean;
+  };
 }
 /**
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema

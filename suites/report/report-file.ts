@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { prepareOutDir, writeFileNoFollow } from './write.js';
 import { packageVersion } from '../../spec/load.js';
 import { groupByCause, retryCount } from './render/model.js';
+import { costStatement, runCost } from './render/cost.js';
 export { groupByCause, type CauseGroup } from './render/model.js';
 import { breaks } from '../../spec/breaks.js';
 import { features } from '../../spec/features.js';
@@ -23,8 +24,17 @@ export function buildReport(targets: ReportTarget[], generatedAt: Date = new Dat
     schemaVersion: 2,
     generatedAt: generatedAt.toISOString(),
     tool: { name: 'relaycheck', version: toolVersion() },
-    targets,
+    targets: targets.map(withCost),
   };
+}
+
+/** The target with its run's cost in currency, where its model's price is known. */
+function withCost(t: ReportTarget): ReportTarget {
+  const c = runCost(t);
+  const { cost: _stale, ...usage } = t.usage;
+  if (!c) return { ...t, usage };
+  const cost = { amount: c.amount, currency: c.currency, model: c.model, priceRead: c.read, confirmed: c.confirmed };
+  return { ...t, usage: { ...usage, cost } };
 }
 
 /** The report as JSON text, pretty; a relay's text stays as data, its unsafe characters as \u escapes. */
@@ -88,7 +98,7 @@ export function costLine(t: ReportTarget): string {
     n > 0
       ? ` (${u.requests - n} logical + ${n} retries${u.retried && u.retried.length > 0 ? `: ${u.retried.join(', ')}` : ''})`
       : '';
-  return `${u.requests} requests on the wire${retries}, ${u.promptTokens + u.completionTokens} tokens (${u.promptTokens} prompt + ${u.completionTokens} completion), ${(t.durationMs / 1000).toFixed(1)} s`;
+  return `${u.requests} requests on the wire${retries}, ${u.promptTokens + u.completionTokens} tokens (${u.promptTokens} prompt + ${u.completionTokens} completion), ${inert(costStatement(t))}, ${(t.durationMs / 1000).toFixed(1)} s`;
 }
 
 /**

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import type { RelaycheckReport, ReportTarget } from '../../../spec/generated/types.js';
 import { describeFinding, gateHeadline } from '../gate/gate.js';
 import { formatCount, formatDate, formatDuration, REQUIRED_MARK, type RenderOptions } from './base.js';
+import { costStatement } from './cost.js';
 import { buildView, retryCount, supportShare, verdictCounts } from './model.js';
 import { READINESS_CSS, readinessHtml } from './readiness.js';
 import { CROSS_CSS, crossProtocolHtml } from './cross-protocol.js';
@@ -375,7 +376,7 @@ function cardHtml(t: ReportTarget, total: number): string {
 <div class="bar">${segments}</div>
 ${t.health && t.health.status !== 'healthy' ? `<p class="health health-${h(t.health.status)}">${t.health.status === 'unmeasured' ? '<b>not measured:</b> ' : ''}${h(t.health.line)}</p>` : ''}
 <div class="counts">${counts || '<span>every feature supported</span>'}</div>
-<p class="stats"><b>${formatCount(t.usage.requests)}</b> requests${retried > 0 ? ` (${retried} retried)` : ''} · <b>${formatCount(t.usage.promptTokens)}</b> + <b>${formatCount(t.usage.completionTokens)}</b> tokens (prompt + completion) · <b>${h(formatDuration(t.durationMs))}</b>${t.deadlineMs !== undefined ? ` (deadline ${h(formatDuration(t.deadlineMs))})` : ''}</p>
+<p class="stats"><b>${formatCount(t.usage.requests)}</b> requests${retried > 0 ? ` (${retried} retried)` : ''} · <b>${formatCount(t.usage.promptTokens)}</b> + <b>${formatCount(t.usage.completionTokens)}</b> tokens (prompt + completion) · ${h(costStatement(t))} · <b>${h(formatDuration(t.durationMs))}</b>${t.deadlineMs !== undefined ? ` (deadline ${h(formatDuration(t.deadlineMs))})` : ''}</p>
 </article>`;
 }
 

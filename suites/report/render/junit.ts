@@ -9,6 +9,7 @@
 // unless it is supported.
 import type { RelaycheckReport, ReportResult, ReportVerdict } from '../../../spec/generated/types.js';
 import type { RenderOptions } from './base.js';
+import { costStatement } from './cost.js';
 import { buildView } from './model.js';
 import { crossProtocolJunit, targetCrossProtocol } from './cross-protocol.js';
 import { VERDICT_TABLE, type JunitOutcome } from '../../verdicts.js';
@@ -87,6 +88,7 @@ export function renderJunit(input: RelaycheckReport, options: JunitOptions = {})
       ['requests', String(t.usage.requests)],
       ['promptTokens', String(t.usage.promptTokens)],
       ['completionTokens', String(t.usage.completionTokens)],
+      ['cost', costStatement(t)],
       ['require', [...required].join(',') || undefined],
     ]
       .filter((p): p is [string, string] => p[1] !== undefined)

@@ -15,6 +15,7 @@ import {
   type ReportView,
 } from './model.js';
 import { formatCount, formatDate, formatDuration, REQUIRED_MARK, type RenderOptions } from './base.js';
+import { costStatement } from './cost.js';
 import { READINESS_NOTE, readinessMarkdown, targetReadiness } from './readiness.js';
 import { crossProtocolMarkdown, targetCrossProtocol } from './cross-protocol.js';
 import { escapeInline, escapeMarkdown, inlineCode, markdownFence, oneLine } from '../text.js';
@@ -91,11 +92,12 @@ function targetSummaryTable(targets: ReportTarget[], total: number): string[] {
       share.percent === undefined
         ? `${c.supported}/${share.applicable}`
         : `${c.supported}/${share.applicable} (${share.percent}%)`;
-    return `| **${escapeMarkdown(t.name, 80)}** | ${escapeMarkdown(t.model, 80)} | ${supported} | ${problems || '—'} | ${requests} | ${tokens} | ${formatDuration(t.durationMs)}${deadline} |`;
+    const cost = escapeMarkdown(costStatement(t), 160);
+    return `| **${escapeMarkdown(t.name, 80)}** | ${escapeMarkdown(t.model, 80)} | ${supported} | ${problems || '—'} | ${requests} | ${tokens} | ${cost} | ${formatDuration(t.durationMs)}${deadline} |`;
   });
   return [
-    '| Target | Model | Supported (of those that apply) | Other verdicts | Requests | Tokens (prompt + completion) | Time |',
-    '|:--|:--|--:|:--|--:|--:|--:|',
+    '| Target | Model | Supported (of those that apply) | Other verdicts | Requests | Tokens (prompt + completion) | Cost | Time |',
+    '|:--|:--|--:|:--|--:|--:|:--|--:|',
     ...rows,
   ];
 }
