@@ -1,6 +1,7 @@
-// Prompt caching: each break's scenario and the exact change it must make. Each runs on fresh
-// providers (the cache is the mock's state): a long prefix sent twice at once, so whichever
-// arrives second reads what the first wrote.
+// Prompt caching: each break's scenario and the exact change it must make, spread into the
+// table of its category (cases-metadata.ts, cases-request.ts). Each runs on fresh providers
+// (the cache is the mock's state): a long prefix sent twice at once, so whichever arrives
+// second reads what the first wrote.
 import { expect } from 'vitest';
 import { json, MODEL, post, type BreakCases, type Reply } from './harness.js';
 
@@ -18,7 +19,7 @@ const long = (key?: string) =>
 const cached = (r: Reply): number => json(r).usage.prompt_tokens_details.cached_tokens as number;
 const withoutUsage = (r: Reply): unknown => ({ ...json(r), usage: null });
 
-export const cachingCases: BreakCases = {
+export const cacheTokensZeroed: BreakCases = {
   'cache-tokens-zeroed': {
     startup: {},
     scenario: [long('k'), long('k')],
@@ -30,7 +31,9 @@ export const cachingCases: BreakCases = {
     },
     changes: [],
   },
+};
 
+export const cacheKeyDropped: BreakCases = {
   'cache-key-dropped': {
     startup: {},
     scenario: [long('a'), long('b')],

@@ -1,6 +1,7 @@
 // Response metadata, usage and the model list: each break's scenario and the exact change it
 // must make.
 import { expect } from 'vitest';
+import { cacheTokensZeroed } from './cases-caching.js';
 import {
   chat,
   errorOf,
@@ -198,6 +199,7 @@ export const metadataCases: BreakCases = {
     },
     changes: [],
   },
+  ...cacheTokensZeroed,
 };
 
 export const modelsCases: BreakCases = {
