@@ -522,6 +522,9 @@ function timeCalled(o: Observed | undefined): { reply: Reply; called: boolean } 
   return { reply, called: reply.kind === 'ok' && firstCalls(reply.completion).some((c) => c.name === TIME) };
 }
 
+/** A completion or a refusal: an answer a control request can be compared with. */
+const answered = (reply: Reply): boolean => reply.kind === 'ok' || reply.kind === 'refused';
+
 /** What came instead of the call, for a summary. */
 function insteadOf(reply: Reply): string {
   if (reply.kind === 'refused') return `a refusal (HTTP ${reply.status}: ${reply.message})`;
@@ -538,10 +541,13 @@ export const toolsNoParams: Probe = {
       { label: NO_PARAMS_BARE, body: namedTimeTool(TIME_TOOL_BARE) },
       { label: NO_PARAMS_EMPTY, body: namedTimeTool(TIME_TOOL) },
     ],
-    (seen) =>
-      timeCalled(seen[NO_PARAMS_BARE]).called && timeCalled(seen[NO_PARAMS_EMPTY]).called
+    (seen) => {
+      const both = [timeCalled(seen[NO_PARAMS_BARE]), timeCalled(seen[NO_PARAMS_EMPTY])];
+      // A control only for an answer that did not call: nothing to compare with a failed exchange.
+      return both.every((b) => b.called) || both.some((b) => !answered(b.reply))
         ? []
-        : [{ label: NO_PARAMS_CONTROL, body: namedTimeTool(TIME_TOOL_WITH_PARAM) }],
+        : [{ label: NO_PARAMS_CONTROL, body: namedTimeTool(TIME_TOOL_WITH_PARAM) }];
+    },
   ],
   judge(seen) {
     const bare = timeCalled(seen[NO_PARAMS_BARE]);
@@ -608,7 +614,7 @@ export const toolChoiceRequired: Probe = {
       if (reply.kind === 'ok' && firstCalls(reply.completion).length > 0)
         return [{ label: 'auto', body: TOOL_CHOICE_AUTO_NO_TOOL }];
       // Its only tool has no parameters: given one, is the call forced?
-      return [{ label: REQUIRED_CONTROL, body: TOOL_CHOICE_REQUIRED_WITH_PARAM }];
+      return answered(reply) ? [{ label: REQUIRED_CONTROL, body: TOOL_CHOICE_REQUIRED_WITH_PARAM }] : [];
     },
     (seen) => (controlCalled(seen, REQUIRED_CONTROL) ? [{ label: 'auto', body: TOOL_CHOICE_AUTO_NO_TOOL }] : []),
   ],
@@ -658,7 +664,12 @@ export const toolChoiceNamed: Probe = {
   steps: [
     [{ label: 'named', body: TOOL_CHOICE_NAMED }],
     // The named tool has no parameters: not called, is it called once given one?
-    (seen) => (timeCalled(seen['named']).called ? [] : [{ label: NAMED_CONTROL, body: TOOL_CHOICE_NAMED_WITH_PARAM }]),
+    (seen) => {
+      const named = timeCalled(seen['named']);
+      return named.called || !answered(named.reply)
+        ? []
+        : [{ label: NAMED_CONTROL, body: TOOL_CHOICE_NAMED_WITH_PARAM }];
+    },
   ],
   judge(seen) {
     const reply = readReply(seen['named'], { stream: false });
