@@ -146,3 +146,16 @@ describe('PromptCache.automatic', () => {
     expect(drawRealism(3, 'a', false).cacheWarmup).toBe(drawRealism(3, 'b', true).cacheWarmup);
   });
 });
+
+describe('cache-key-dropped on Responses', () => {
+  it('a relay that drops prompt_cache_key lets another key read the prefix', async () => {
+    const { app } = mock();
+    const send = (input: string, key: string) =>
+      request(app)
+        .post('/v1/responses')
+        .set({ ...AUTH, 'x-mock-break': 'cache-key-dropped' })
+        .send({ model: 'mock-model', instructions: LONG, input, prompt_cache_key: key, max_output_tokens: 16 });
+    expect((await send('Output exactly: one', 'a')).body.usage.input_tokens_details.cached_tokens).toBe(0);
+    expect((await send('Output exactly: two', 'b')).body.usage.input_tokens_details.cached_tokens).toBeGreaterThan(0);
+  });
+});
