@@ -157,7 +157,8 @@ export const usageCache: Probe = {
       const u = unusable(first, 'the request with a long prefix and prompt_cache_key');
       return judgement(u.verdict, u.summary, { warnings: u.warnings, decisive: firstLabel });
     }
-    for (const which of ['repeat', 'again', 'other', 'third'] as const) {
+    // The key comparisons (other, third) failing leaves what the repeats showed: judgeKey says so.
+    for (const which of ['repeat', 'again'] as const) {
       const label = CACHE_REQUESTS[which].label;
       const reply = readReply(seen[label], { stream: false });
       if (seen[label] !== undefined && reply.kind !== 'ok') {
@@ -196,18 +197,25 @@ function judgeKey(
   const sent = readBy === 'repeat' ? 'the second time' : 'the third time (the second read nothing)';
   const read = `the ${size} prefix sent ${sent} with the same prompt_cache_key read ${cached} cached tokens`;
   const other = CACHE_REQUESTS.other;
-  if (!r.other) return judgement('supported', read, { warnings, details, decisive: CACHE_REQUESTS[readBy].label });
+  const decisive = CACHE_REQUESTS[readBy].label;
+  if (!r.other?.ok) {
+    warnings.push(
+      'the same prefix under another prompt_cache_key got no completion: whether the key is forwarded is not known',
+    );
+    return judgement('supported', read, { warnings, details, decisive });
+  }
   if (!hit(r.other))
     return judgement('supported', `${read}; under another prompt_cache_key it started cold (the key is forwarded)`, {
       warnings,
       details,
-      decisive: CACHE_REQUESTS[readBy].label,
+      decisive,
     });
-  if (r.third && !hit(r.third)) {
+  if (!r.third?.ok || !hit(r.third)) {
     warnings.push(
-      `one request under another key read ${r.other.cached} cached tokens (two keys may share a machine), a second did not`,
+      `one request under another key read ${r.other.cached} cached tokens (two keys may share a machine), ${r.third?.ok ? 'a second did not' : 'a second got no completion'}`,
     );
-    return judgement('supported', `${read}; under a third prompt_cache_key it started cold (the key is forwarded)`, {
+    const cold = r.third?.ok ? '; under a third prompt_cache_key it started cold (the key is forwarded)' : '';
+    return judgement('supported', `${read}${cold}`, {
       warnings,
       details,
       decisive: CACHE_REQUESTS.third.label,

@@ -89,6 +89,13 @@ describe('usage.cache: the judge', () => {
     expect(lucky.warnings?.join()).toMatch(/two keys may share a machine/);
   });
 
+  it('supported with a warning when the comparison under another key gets no completion', () => {
+    const no = { ...answer(0), status: 500, json: { error: { message: 'upstream' } } } as Observed;
+    const j = judge({ [L.first]: answer(0), [L.repeat]: answer(1024), [L.other]: no });
+    expect(j.verdict).toBe('supported');
+    expect(j.warnings?.join()).toMatch(/whether the key is forwarded is not known/);
+  });
+
   it('ignored: two fresh keys read a prefix they never wrote (the key is dropped)', () => {
     const j = judge({
       [L.first]: answer(0),
