@@ -5,7 +5,7 @@ import { BREAK_HEADER, createMockProvider, type MockProvider } from '../../../mo
 import { CACHE_REQUESTS, cachePrefix, usageCache } from '../../../suites/probes/caching.js';
 import { runTarget } from '../../../suites/run.js';
 import type { Observed, ProbeContext, RequestSpec, Seen } from '../../../suites/wire/types.js';
-import { KEY, ok, target } from '../helpers.js';
+import { json, KEY, ok, target } from '../helpers.js';
 
 const usage = (cached: number | undefined, extra: Record<string, unknown> = {}) => ({
   prompt_tokens: 1150,
@@ -90,7 +90,7 @@ describe('usage.cache: the judge', () => {
   });
 
   it('supported with a warning when the comparison under another key gets no completion', () => {
-    const no = { ...answer(0), status: 500, json: { error: { message: 'upstream' } } } as Observed;
+    const no = json({ error: { message: 'upstream' } }, 500);
     const j = judge({ [L.first]: answer(0), [L.repeat]: answer(1024), [L.other]: no });
     expect(j.verdict).toBe('supported');
     expect(j.warnings?.join()).toMatch(/whether the key is forwarded is not known/);
@@ -147,17 +147,7 @@ describe('usage.cache: the judge', () => {
   });
 
   it('the first request refused: rejected; a later one refused: inconclusive', () => {
-    const refused = ok({ extra: {} });
-    void refused;
-    const no = {
-      status: 400,
-      headers: {},
-      contentType: 'application/json',
-      json: { error: { message: 'Unknown parameter: prompt_cache_key', type: 'invalid_request_error' } },
-      text: '',
-      truncated: false,
-      attempts: 1,
-    } as Observed;
+    const no = json({ error: { message: 'Unknown parameter: prompt_cache_key', type: 'invalid_request_error' } }, 400);
     expect(judge({ [L.first]: no }).verdict).toBe('rejected');
     expect(judge({ [L.first]: answer(0), [L.repeat]: no }).verdict).toBe('inconclusive');
   });
