@@ -87,12 +87,23 @@ export class PromptCache {
    * bucket of its own); `warmup` is how many prompts must have written a point before it is
    * read (1: the next one; the realistic model may draw 2, as a cache write can land late).
    */
-  automatic(model: string, key: string | null, segments: readonly CacheSegment[], warmup = 1): number {
-    const points = prefixPoints(
-      `openai\u0000${model}\u0000${key ?? ''}`,
-      segments,
-      (_, tokens) => tokens >= AUTOMATIC_MINIMUM,
-    ).slice(-AUTOMATIC_POINTS_PER_PROMPT);
+  automatic(model: string, key: string | null, prompt: AutomaticPrompt, warmup = 1): number {
+    // The points: the last segment ends at 1,024 tokens or more, found from the end, so a
+    // long history's early messages are never counted again (usage counted them once).
+    const ends = new Map<number, number>();
+    for (let i = prompt.texts.length - 1; i >= 0 && ends.size < AUTOMATIC_POINTS_PER_PROMPT; i--) {
+      const tokens = prompt.tokensThrough(i);
+      if (tokens < AUTOMATIC_MINIMUM) break;
+      ends.set(i, tokens);
+    }
+    if (ends.size === 0) return 0;
+    const points: { key: string; tokens: number }[] = [];
+    const hash: Hash = createHash('sha256').update(`openai\u0000${model}\u0000${key ?? ''}`);
+    prompt.texts.forEach((text, i) => {
+      hash.update(`\u0000${text}`);
+      const tokens = ends.get(i);
+      if (tokens !== undefined) points.push({ key: hash.copy().digest('hex'), tokens });
+    });
     let read = 0;
     for (const p of points) if ((this.entries.get(p.key)?.seen ?? 0) >= warmup) read = Math.max(read, p.tokens);
     for (const p of points) this.touch(p.key, p.tokens);
@@ -112,14 +123,11 @@ export class PromptCache {
   }
 }
 
-/** A segment as automatic caching sees it: no breakpoints. */
-export type CacheSegment = Pick<PromptSegment, 'text' | 'tokens'>;
-
 /** The cache points of a prompt: the hash of the prefix up to each eligible segment end. */
-function prefixPoints<S extends CacheSegment>(
+function prefixPoints(
   seed: string,
-  segments: readonly S[],
-  eligible: (segment: S, tokens: number) => boolean,
+  segments: readonly PromptSegment[],
+  eligible: (segment: PromptSegment, tokens: number) => boolean,
 ): { key: string; tokens: number }[] {
   const points: { key: string; tokens: number }[] = [];
   const hash: Hash = createHash('sha256').update(seed);
@@ -133,24 +141,50 @@ function prefixPoints<S extends CacheSegment>(
 }
 
 /**
- * A chat request's prompt in caching order: the tools and the response format's schema (which
- * OpenAI renders before the messages), then one segment a message. Tokens as usage counts
- * them, so the cached count never exceeds prompt_tokens.
+ * A message as the cache keys it: role and text for the common plain message (serialising a
+ * 4 MB string costs as much as hashing it), the whole JSON otherwise ("{" never starts a role).
  */
-export function chatPromptSegments(request: ChatCompletionRequest): CacheSegment[] {
-  const out: CacheSegment[] = [];
-  const add = (text: string, tokens: number): void => {
-    out.push({ text, tokens });
+function messageText(m: ChatCompletionRequest['messages'][number]): string {
+  return typeof m.content === 'string' && Object.keys(m).length === 2 ? `${m.role}:${m.content}` : JSON.stringify(m);
+}
+
+/** A prompt as automatic caching sees it: its segments' texts, and the tokens up to each end. */
+export interface AutomaticPrompt {
+  texts: readonly string[];
+  /** Prompt tokens up to and including segment i (asked from the last segment backwards). */
+  tokensThrough(i: number): number;
+}
+
+/**
+ * A chat request's prompt in caching order: the tools and the response format's schema (which
+ * OpenAI renders before the messages), then one segment a message. The tokens up to a segment
+ * are prompt_tokens minus what follows it, each message counted as usage counts it: only the
+ * messages after a point are counted, never the whole history again.
+ */
+export function chatCachePrompt(request: ChatCompletionRequest, promptTokens: number): AutomaticPrompt {
+  const texts: string[] = [];
+  const tokenCounts: (() => number)[] = [];
+  const add = (text: string, count: () => number): void => {
+    texts.push(text);
+    tokenCounts.push(count);
   };
   if (request.tools) {
-    const text = JSON.stringify(request.tools);
-    add(`tools:${text}`, countTokens(text));
+    const json = JSON.stringify(request.tools);
+    add(`tools:${json}`, () => countTokens(json));
   }
   const schema = request.response_format?.json_schema;
   if (schema) {
-    const text = JSON.stringify(schema.schema ?? {});
-    add(`schema:${text}`, countTokens(text));
+    const json = JSON.stringify(schema.schema ?? {});
+    add(`schema:${json}`, () => countTokens(json));
   }
-  for (const m of request.messages) add(JSON.stringify(m), countMessageTokens([m]) - REPLY_PRIMING_TOKENS);
-  return out;
+  for (const m of request.messages) add(messageText(m), () => countMessageTokens([m]) - REPLY_PRIMING_TOKENS);
+  // The tokens after segment `cursor`, summed from the end as points are asked for.
+  let cursor = texts.length - 1;
+  let after = 0;
+  const tokensAfter = (i: number): number => {
+    if (i > cursor) [cursor, after] = [texts.length - 1, 0];
+    for (; cursor > i; cursor--) after += tokenCounts[cursor]!();
+    return after;
+  };
+  return { texts, tokensThrough: (i) => promptTokens - REPLY_PRIMING_TOKENS - tokensAfter(i) };
 }

@@ -4,11 +4,12 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { drawRealism } from '../../mock-server/completion/realistic.js';
-import { countTokens } from '../../mock-server/core/tokens.js';
+import { countMessageTokens, countTokens } from '../../mock-server/core/tokens.js';
 import {
   AUTOMATIC_POINTS_PER_PROMPT,
-  chatPromptSegments,
+  chatCachePrompt,
   PromptCache,
+  type AutomaticPrompt,
 } from '../../mock-server/protocols/prompt-cache.js';
 import { AUTH, chat, mock } from './helpers.js';
 
@@ -103,11 +104,12 @@ describe('automatic prompt caching on Responses', () => {
 });
 
 describe('PromptCache.automatic', () => {
-  const segments = (n: number, tail: string) => [
-    { text: 'system', tokens: 1100 },
-    ...Array.from({ length: n }, (_, i) => ({ text: `m${i}`, tokens: 10 })),
-    { text: tail, tokens: 5 },
-  ];
+  /** A system prompt of 1,100 tokens, n messages of 10, and a 5-token tail. */
+  const segments = (n: number, tail: string): AutomaticPrompt => {
+    const texts = ['system', ...Array.from({ length: n }, (_, i) => `m${i}`), tail];
+    const tokens = [1100, ...Array.from({ length: n }, () => 10), 5];
+    return { texts, tokensThrough: (i) => tokens.slice(0, i + 1).reduce((a, b) => a + b, 0) };
+  };
 
   it('holds at most its capacity, the least recently used going first', () => {
     const cache = new PromptCache(8);
@@ -130,14 +132,22 @@ describe('PromptCache.automatic', () => {
     expect(cache.automatic('m', 'k', segments(0, 'c'), 2)).toBe(1024);
   });
 
-  it('puts tools first, then the messages, each counted as usage counts it', () => {
-    const s = chatPromptSegments({
+  it('puts tools first, then the messages; the tokens up to each from prompt_tokens, counting only what follows', () => {
+    const request = {
       model: 'm',
-      tools: [{ type: 'function', function: { name: 'f' } }],
-      messages: [{ role: 'user', content: 'hello world' }],
-    });
-    expect(s.map((x) => x.text.slice(0, 6))).toEqual(['tools:', '{"role']);
-    expect(s[1]!.tokens).toBe(4 + countTokens('hello world'));
+      tools: [{ type: 'function' as const, function: { name: 'f' } }],
+      messages: [
+        { role: 'system' as const, content: 'be brief' },
+        { role: 'user' as const, content: 'hello world' },
+      ],
+    };
+    const p = chatCachePrompt(request, 2000);
+    expect(p.texts.map((x) => x.slice(0, 7))).toEqual(['tools:[', 'system:', 'user:he']);
+    expect(p.tokensThrough(2)).toBe(2000 - 3);
+    expect(p.tokensThrough(1)).toBe(2000 - 3 - (countMessageTokens([request.messages[1]!]) - 3));
+    expect(p.tokensThrough(0)).toBe(2000 - 3 - (countMessageTokens(request.messages) - 3));
+    // Asked again out of order, still right.
+    expect(p.tokensThrough(2)).toBe(2000 - 3);
   });
 
   it('the realistic model draws a warmup of 1 or 2 per seed, the same for every prompt', () => {
