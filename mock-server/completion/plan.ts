@@ -2,7 +2,7 @@
 // stops. Pure and deterministic: the same request always gives the same plan. Rendering the
 // plan as a JSON response or as stream chunks is done elsewhere (render-*.ts).
 import type { ChatCompletionRequest, FinishReason, ToolCall, Usage } from '../../spec/generated/types.js';
-import { interpretPrompt, lastUserText, type Interpretation } from '../core/instructions.js';
+import { conversationText, interpretPrompt, lastUserText, type Interpretation } from '../core/instructions.js';
 import { generateInstance } from '../core/json-instance.js';
 import { buildLogprobs } from '../core/logprobs.js';
 import { generateProse, generateReasoning } from '../core/prose.js';
@@ -154,7 +154,7 @@ function readPrompt(request: ChatCompletionRequest, declineOptionalTools: boolea
     !tools && !(request.response_format?.type === 'json_schema' && request.response_format.json_schema);
   let said: Interpretation = { kind: 'prose' };
   if (textAnswer) {
-    said = interpretPrompt(userText);
+    said = interpretPrompt(userText, () => conversationText(request.messages));
     if (said.kind === 'prose') said = interpretPrompt(lastInstructionText(request.messages));
   }
   return { userText, last, tools, said, colour: textAnswer ? askedColour(last, userText) : null };

@@ -72,9 +72,10 @@ describe('the suite against the faithful mock', () => {
     expect(differences(faithful.results, want)).toEqual([]);
     expect(faithful.results).toHaveLength(featureIds().length);
   });
-  it('stays within budget: ≤ 56 requests and ≤ 4,500 tokens for the whole catalogue', () => {
-    expect(faithful.usage.requests).toBeLessThanOrEqual(56);
-    expect(faithful.usage.promptTokens + faithful.usage.completionTokens).toBeLessThanOrEqual(4500);
+  // usage.cache's three ~1,150-token prompts (1,460 with the mock's count) are most of it.
+  it('stays within budget: ≤ 62 requests and ≤ 9,500 tokens for the whole catalogue', () => {
+    expect(faithful.usage.requests).toBeLessThanOrEqual(62);
+    expect(faithful.usage.promptTokens + faithful.usage.completionTokens).toBeLessThanOrEqual(9500);
     expect(faithful.usage.completionTokens).toBeGreaterThan(0);
   });
   it("matches the README's budget: requests, tokens and dollars at gpt-4o-mini's price in spec/prices.yaml", () => {

@@ -74,5 +74,11 @@ describe('the realistic model: no false alarm', () => {
       'an optional call declined when streamed, then forced, in some seed',
     ).toBe(true);
     expect(summaries, 'a restyled answer seen by stop').toMatch(/another case/);
+    expect(
+      all.some(
+        (r) => r.feature === 'usage.cache' && r.verdict === 'supported' && /the second read nothing/.test(r.summary),
+      ),
+      'a late cache write in some seed, read on the third send',
+    ).toBe(true);
   });
 });

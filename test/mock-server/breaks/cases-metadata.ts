@@ -2,6 +2,7 @@
 // must make.
 import { expect } from 'vitest';
 import { chatPromptTokens } from '../../../spec/tokenizer.js';
+import { cacheTokensZeroed } from './cases-caching.js';
 import {
   chat,
   errorOf,
@@ -243,6 +244,7 @@ export const metadataCases: BreakCases = {
     },
     changes: [],
   },
+  ...cacheTokensZeroed,
 };
 
 export const modelsCases: BreakCases = {

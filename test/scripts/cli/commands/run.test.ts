@@ -165,6 +165,7 @@ describe('relaycheck run (in-process)', () => {
       'chat.metadata',
       'usage.accounting',
       'usage.tokenizer',
+      'usage.cache',
       'models.list',
       'stop',
     ]);
