@@ -21,6 +21,7 @@ import { judgeIntegrity, type ToolArgsPair, type UsageCounts } from '../wire/int
 import {
   ALPHA_PROMPT,
   BASIC_REQUEST,
+  BASIC_STREAMED,
   BASIC_STREAMED_USAGE,
   JSON_BASELINE,
   STOP_STREAMED,
@@ -311,6 +312,8 @@ export const streamIncludeUsage: Probe = {
 };
 
 export const INTEGRITY_STREAM_REQUEST: RequestSpec = { label: 'basic streamed', body: BASIC_STREAMED_USAGE };
+/** Sent only when the relay refuses stream_options (stream.include_usage's finding): the text is still judged. */
+const INTEGRITY_PLAIN_STREAM: RequestSpec = { label: 'basic streamed, no stream_options', body: BASIC_STREAMED };
 /** Byte-identical to tools.call's and tools.stream's first requests: shared, not sent again. */
 const INTEGRITY_TOOLS: RequestSpec = { label: 'tool call', body: TOOL_CALL };
 const INTEGRITY_TOOLS_STREAMED: RequestSpec = { label: 'streamed tool call', body: TOOL_CALL_STREAMED };
@@ -374,9 +377,16 @@ const usageCounts = (usage: JsonObject | undefined): UsageCounts => ({
 export const streamIntegrity: Probe = {
   feature: 'stream.integrity',
   needs: 'model',
-  steps: [[BASIC_REQUEST, INTEGRITY_STREAM_REQUEST, INTEGRITY_TOOLS, INTEGRITY_TOOLS_STREAMED]],
+  steps: [
+    [BASIC_REQUEST, INTEGRITY_STREAM_REQUEST, INTEGRITY_TOOLS, INTEGRITY_TOOLS_STREAMED],
+    (seen) =>
+      readReply(seen[INTEGRITY_STREAM_REQUEST.label], { stream: true }).kind === 'refused'
+        ? [INTEGRITY_PLAIN_STREAM]
+        : [],
+  ],
   judge(seen) {
-    const decisive = INTEGRITY_STREAM_REQUEST.label;
+    const fallback = seen[INTEGRITY_PLAIN_STREAM.label] !== undefined;
+    const decisive = fallback ? INTEGRITY_PLAIN_STREAM.label : INTEGRITY_STREAM_REQUEST.label;
     const plain = readReply(seen[BASIC_REQUEST.label], { stream: false });
     if (plain.kind !== 'ok')
       return judgement('inconclusive', 'the non-streamed answer to compare with could not be read (see chat.basic)', {
@@ -390,7 +400,9 @@ export const streamIntegrity: Probe = {
         `the streamed request gave no stream to compare (see stream.sse and stream.include_usage): ${streamed.kind === 'ok' ? 'a single JSON body' : streamed.kind === 'refused' ? `HTTP ${streamed.status} ${streamed.message}` : streamed.reason}`,
         { decisive },
       );
-    const warnings: string[] = [];
+    const warnings: string[] = fallback
+      ? ['the request with stream_options was refused (see stream.include_usage): the text compared without usage']
+      : [];
     let deltas = contentDeltas(streamed.completion.chunks);
     // Cumulative deltas are stream.sse's finding: read them as meant (the last is the text).
     if (cumulativeDeltas(deltas.filter((d) => d !== ''))) {

@@ -33,7 +33,8 @@ export const STOP_STREAMED_USAGE: Body = { ...STOP_STREAMED, stream_options: { i
  * stream.integrity: the basic request streamed, usage asked for. Its answer is fixed (the four
  * words), so the deltas must reassemble to the non-streamed basic answer byte for byte.
  */
-export const BASIC_STREAMED_USAGE: Body = { ...BASIC, stream: true, stream_options: { include_usage: true } };
+export const BASIC_STREAMED: Body = { ...BASIC, stream: true };
+export const BASIC_STREAMED_USAGE: Body = { ...BASIC_STREAMED, stream_options: { include_usage: true } };
 
 /** The cheapest useful request: a one-token answer. */
 export const PING: Body = { messages: [user('Output exactly: OK')], stream: false, temperature: 0, max_tokens: 5 };

@@ -47,6 +47,12 @@ describe('the realistic model: no false alarm', () => {
       expect(r.summary, `${r.feature} (${r.verdict})`).toMatch(causes);
   });
 
+  it.each(SEEDS)('seed %i: the stream reassembles to the non-streamed answer (stream.integrity)', (seed) => {
+    // Chunking varies by seed (one token, three, the whole answer at once): never a replay.
+    const r = runs.get(seed)!.results.find((x) => x.feature === 'stream.integrity')!;
+    expect(`${r.verdict}: ${r.summary}`).toMatch(/^supported: /);
+  });
+
   it('the variations really happen across the seeds', () => {
     const all = [...runs.values()].flatMap((t) => t.results);
     const summaries = all.map((r) => r.summary).join('\n');
