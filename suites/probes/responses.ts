@@ -293,11 +293,10 @@ export function integrityFindings(events: readonly ResponsesEvent[], plain: Obse
     streamedUsage: counts(streamed),
     nonStreamedUsage: counts(reference),
     promptChars: RESPONSES_PROMPT.length,
+    usageNames: { prompt: 'input_tokens', completion: 'output_tokens' },
   });
   if (j.verdict !== 'broken' && j.verdict !== 'partial') return [];
-  // Chat's names in the comparator's summary; Responses calls them input and output tokens.
-  const text = j.summary.replace(/prompt_tokens/g, 'input_tokens').replace(/completion_tokens/g, 'output_tokens');
-  return [{ verdict: j.verdict, text }];
+  return [{ verdict: j.verdict, text: j.summary }];
 }
 
 export const responsesStream: Probe = {

@@ -2,6 +2,12 @@
 // client reassembles from the deltas (concatenated, as the official SDKs do) against the
 // non-streamed answer to the same deterministic request, and the two usages of that request.
 // Pure and surface-agnostic: callers hand in strings and numbers, never exchanges.
+//   chat       suites/probes/streaming.ts (stream.integrity): content deltas, tool-call fragments
+//   Responses  suites/probes/responses.ts (responses.stream): output_text.delta deltas
+//   Messages   call judgeIntegrity with the text_delta texts of the stream, the non-streamed
+//              message's text, usage as { prompt: input_tokens, completion: output_tokens },
+//              the input_json_delta fragments of each tool_use block as toolArgs, and
+//              usageNames { prompt: 'input_tokens', completion: 'output_tokens' }.
 //
 // The rule. A real model at temperature 0 may still word a streamed answer differently, so a
 // difference alone proves nothing. What no sampling produces is a stream whose deltas, once
@@ -77,6 +83,13 @@ export interface UsageCounts {
   completion: number | undefined;
 }
 
+/** How a surface names its two counts, for summaries. */
+export interface UsageNames {
+  prompt: string;
+  completion: string;
+}
+export const CHAT_USAGE_NAMES: UsageNames = { prompt: 'prompt_tokens', completion: 'completion_tokens' };
+
 /** What a local estimate of about one token per four characters would give. */
 export function charsPerFourEstimate(promptChars: number, completionChars: number): UsageCounts {
   return { prompt: Math.ceil(promptChars / 4), completion: Math.ceil(completionChars / 4) };
@@ -99,22 +112,23 @@ export interface UsageAgreement {
 export function compareUsage(
   streamed: UsageCounts,
   nonStreamed: UsageCounts,
-  options: { textsEqual: boolean; estimate?: UsageCounts },
+  options: { textsEqual: boolean; estimate?: UsageCounts; names?: UsageNames },
 ): UsageAgreement {
+  const names = options.names ?? CHAT_USAGE_NAMES;
   if (streamed.prompt === undefined)
     return { problems: [], missing: 'the stream reported no usage (judged by stream.include_usage)' };
   if (nonStreamed.prompt === undefined)
     return { problems: [], missing: 'the non-streamed answer reported no usage (judged by usage.accounting)' };
   const diffs: string[] = [];
   if (streamed.prompt !== nonStreamed.prompt)
-    diffs.push(`prompt_tokens ${streamed.prompt} streamed, ${nonStreamed.prompt} not streamed`);
+    diffs.push(`${names.prompt} ${streamed.prompt} streamed, ${nonStreamed.prompt} not streamed`);
   if (
     options.textsEqual &&
     streamed.completion !== undefined &&
     nonStreamed.completion !== undefined &&
     streamed.completion !== nonStreamed.completion
   )
-    diffs.push(`completion_tokens ${streamed.completion} streamed, ${nonStreamed.completion} not streamed`);
+    diffs.push(`${names.completion} ${streamed.completion} streamed, ${nonStreamed.completion} not streamed`);
   if (diffs.length === 0) return { problems: [] };
   const est = options.estimate;
   const estimated =
@@ -191,8 +205,10 @@ export function judgeIntegrity(input: {
   toolArgs?: readonly ToolArgsPair[];
   streamedUsage: UsageCounts;
   nonStreamedUsage: UsageCounts;
-  /** The request's prompt and the answer's length in characters, for naming an estimate. */
+  /** The request's prompt length in characters, for naming an estimate. */
   promptChars?: number;
+  /** The surface's names of the two counts (default Chat's). */
+  usageNames?: UsageNames;
 }): IntegrityVerdict {
   const text = compareStreamedText(input.deltas, input.reference);
   const tools = compareToolArgs(input.toolArgs ?? []);
@@ -221,6 +237,7 @@ export function judgeIntegrity(input: {
   }
   const usage = compareUsage(input.streamedUsage, input.nonStreamedUsage, {
     textsEqual: text.equal,
+    ...(input.usageNames ? { names: input.usageNames } : {}),
     ...(input.promptChars !== undefined
       ? { estimate: charsPerFourEstimate(input.promptChars, text.reference.length) }
       : {}),
