@@ -17,7 +17,7 @@ import {
   usageInt,
   type JsonObject,
 } from '../wire/read.js';
-import { judgeIntegrity, type ToolArgsPair, type UsageCounts } from '../wire/integrity.js';
+import { judgeIntegrity, pickStreamedUsage, type ToolArgsPair, type UsageCounts } from '../wire/integrity.js';
 import {
   ALPHA_PROMPT,
   BASIC_REQUEST,
@@ -409,12 +409,21 @@ export const streamIntegrity: Probe = {
       warnings.push('each content delta repeats the whole text so far (judged by stream.sse); read as cumulative');
       deltas = deltas.filter((d) => d !== '').slice(-1);
     }
+    const nonStreamedUsage = usageCounts(plain.completion.usage);
+    const picked = pickStreamedUsage(
+      streamed.completion.chunks.filter((c) => isObject(c['usage'])).map((c) => usageCounts(c['usage'] as JsonObject)),
+      nonStreamedUsage,
+    );
+    if (picked.others > 0)
+      warnings.push(
+        `${picked.others} other usage object(s) in the stream with other counts (where usage goes is judged by stream.include_usage)`,
+      );
     const result = judgeIntegrity({
       deltas,
       reference: firstText(plain.completion),
       toolArgs: toolArgPairs(seen[INTEGRITY_TOOLS_STREAMED.label], seen[INTEGRITY_TOOLS.label]),
-      streamedUsage: usageCounts(streamed.completion.usage),
-      nonStreamedUsage: usageCounts(plain.completion.usage),
+      streamedUsage: picked.usage,
+      nonStreamedUsage,
       promptChars: ALPHA_PROMPT.length,
     });
     return judgement(result.verdict, result.summary, {

@@ -83,6 +83,23 @@ export interface UsageCounts {
   completion: number | undefined;
 }
 
+/**
+ * The streamed usage to compare when a stream carries several (a relay repeating usage on
+ * every chunk, zeros after the real one): one that agrees with the non-streamed usage if
+ * any does, since where and how often usage comes is stream.include_usage's to judge; else
+ * the last, as a client keeping the latest usage reads it.
+ */
+export function pickStreamedUsage(
+  candidates: readonly UsageCounts[],
+  nonStreamed: UsageCounts,
+): { usage: UsageCounts; others: number } {
+  const last = candidates[candidates.length - 1] ?? { prompt: undefined, completion: undefined };
+  const agreeing = candidates.find((c) => c.prompt === nonStreamed.prompt && c.completion === nonStreamed.completion);
+  const usage = agreeing ?? last;
+  const others = candidates.filter((c) => c.prompt !== usage.prompt || c.completion !== usage.completion).length;
+  return { usage, others };
+}
+
 /** How a surface names its two counts, for summaries. */
 export interface UsageNames {
   prompt: string;

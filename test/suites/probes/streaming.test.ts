@@ -203,6 +203,15 @@ describe('stream.integrity', () => {
     expect(j.verdict).toBe('partial');
     expect(j.summary).toMatch(/^streamed usage looks estimated .*prompt_tokens 10 streamed, 19 not streamed/);
   });
+  it("several usage objects: one that agrees is enough (placement is stream.include_usage's)", () => {
+    const zero = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+    const chunks = [...textChunks([ANSWER]).map((c) => ({ ...c, usage: zero })), usageChunk(usage), usageChunk(zero)];
+    const j = judge(sse(sseOf(chunks)));
+    expect(j.verdict).toBe('supported');
+    expect(j.warnings!.join(' ')).toContain('other usage object(s)');
+    const allZero = [...textChunks([ANSWER]).map((c) => ({ ...c, usage: zero })), usageChunk(zero)];
+    expect(judge(sse(sseOf(allZero))).summary).toMatch(/prompt_tokens 0 streamed, 19 not streamed/);
+  });
   it("cumulative deltas are stream.sse's: read as meant, with a warning", () => {
     const j = judge(streamed(['alpha', 'alpha beta', 'alpha beta gamma', ANSWER, ANSWER]));
     expect(j.verdict).toBe('supported');

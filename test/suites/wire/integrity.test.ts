@@ -7,6 +7,7 @@ import {
   compareToolArgs,
   compareUsage,
   judgeIntegrity,
+  pickStreamedUsage,
 } from '../../../suites/wire/integrity.js';
 
 const ANSWER = 'alpha beta gamma delta';
@@ -152,5 +153,15 @@ describe('judgeIntegrity', () => {
     });
     expect(j.verdict).toBe('broken');
     expect(j.summary).toMatch(/arguments of get_weather "\{\\"city\\":\\"ParParis\\"\}"/);
+  });
+});
+
+describe('pickStreamedUsage', () => {
+  it("takes a usage that agrees when several come (placement is stream.include_usage's), else the last", () => {
+    const zero = usage(0, 0);
+    // @nullplatform/llm-gateway unpaced: zeros on every chunk, the real counts once, zeros again.
+    expect(pickStreamedUsage([zero, usage(19, 7), zero], usage(19, 7))).toEqual({ usage: usage(19, 7), others: 2 });
+    expect(pickStreamedUsage([zero, usage(10, 6)], usage(19, 7))).toEqual({ usage: usage(10, 6), others: 1 });
+    expect(pickStreamedUsage([], usage(19, 7)).usage).toEqual(usage(undefined, undefined));
   });
 });
