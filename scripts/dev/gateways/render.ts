@@ -1,6 +1,7 @@
-// docs/GATEWAYS.md from the collected run: the gateways and their install facts, the
-// verdict matrix (faithful mock first), and every verdict that differs from the faithful
-// mock with what the mock's journal shows the gateway forwarded. Pure: data in, text out.
+// docs/GATEWAYS.md from the collected passes (the upstream unpaced, then paced): the gateways
+// and their install facts, the verdict matrix (faithful mock first), what pacing changes, every
+// verdict that differs from the faithful mock with what the mock's journal shows the gateway
+// forwarded, and a closing note quoting the watched verdicts. Pure: data in, text out.
 import type { Deviation, ExchangeTrace } from './forwarding.js';
 
 export interface VerdictCell {
@@ -95,8 +96,8 @@ export function renderDeviation(d: Deviation): string[] {
   return lines;
 }
 
-/** One value per pass, "a / b"; a single pass shows one. */
-const perRun = <T>(runs: readonly T[], f: (r: T) => string): string => runs.map(f).join(' / ');
+/** One value per pass, "a · b" (a slash is already inside some values); a single pass shows one. */
+const perRun = <T>(runs: readonly T[], f: (r: T) => string): string => runs.map(f).join(' · ');
 
 /** A matrix cell: the verdict of each pass ("a → b" when pacing changes it), bold where it differs from the mock's. */
 function matrixCell(runs: readonly PacingRun[], gateway: string, feature: string): string {
@@ -203,7 +204,7 @@ export function renderGatewaysMarkdown(doc: GatewaysDoc): string {
     '',
     '## Gateways',
     '',
-    `Where a cell has two values, they are the ${passes} passes.`,
+    `Where a cell has two values (a · b), they are the ${runs.map((r) => r.pacing.title).join(' · ')} passes.`,
     '',
     `| gateway | package | resolved versions | install | packages | start | suite run | listening | exchanges: changed / not forwarded | verdicts ≠ mock |`,
     '|---|---|---|---|---|---|---|---|---|---|',

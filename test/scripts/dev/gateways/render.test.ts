@@ -216,7 +216,7 @@ describe('renderGatewaysMarkdown, two passes', () => {
   it('states both passes, and each value of a gateway per pass', () => {
     expect(md).toContain('| unpaced | at once | 1.0 s | 1 | 0 of 1 |');
     expect(md).toContain('| paced | like a real model | 1.0 s | 1 | 0 of 1 |');
-    expect(md).toMatch(/\| nullplatform \| `@nullplatform\/llm-gateway@2\.0\.11` \|.*\| 0\.4 s \/ 2\.5 s \|/);
+    expect(md).toMatch(/\| nullplatform \| `@nullplatform\/llm-gateway@2\.0\.11` \|.*\| 0\.4 s · 2\.5 s \|/);
   });
   it('shows a verdict pacing changes as "unpaced → paced", and lists it', () => {
     expect(md).toContain('| `stream.integrity` | supported | **partial** → **broken** |');
