@@ -387,17 +387,25 @@ export const streamIntegrity: Probe = {
   judge(seen) {
     const fallback = seen[INTEGRITY_PLAIN_STREAM.label] !== undefined;
     const decisive = fallback ? INTEGRITY_PLAIN_STREAM.label : INTEGRITY_STREAM_REQUEST.label;
+    // What this builds on failed: error when nothing could be read, skipped when the answer is
+    // no completion (chat.basic's and stream.sse's findings), as the other borrowing probes do.
     const plain = readReply(seen[BASIC_REQUEST.label], { stream: false });
+    if (plain.kind === 'failed')
+      return judgement('error', `could not measure: the non-streamed request failed, ${plain.reason}`, {
+        decisive: BASIC_REQUEST.label,
+      });
     if (plain.kind !== 'ok')
-      return judgement('inconclusive', 'the non-streamed answer to compare with could not be read (see chat.basic)', {
+      return judgement('skipped', 'the basic request got no completion to read (see chat.basic)', {
         decisive: BASIC_REQUEST.label,
       });
     const o = seen[decisive];
     const streamed = readReply(o, { stream: true });
+    if (streamed.kind === 'failed')
+      return judgement('error', `could not measure: the streamed request failed, ${streamed.reason}`, { decisive });
     if (streamed.kind !== 'ok' || !o?.sse)
       return judgement(
-        'inconclusive',
-        `the streamed request gave no stream to compare (see stream.sse and stream.include_usage): ${streamed.kind === 'ok' ? 'a single JSON body' : streamed.kind === 'refused' ? `HTTP ${streamed.status} ${streamed.message}` : streamed.reason}`,
+        'skipped',
+        `the streamed request got no completion to read as a stream (see stream.sse and stream.include_usage): ${streamed.kind === 'ok' ? 'a single JSON body' : streamed.kind === 'refused' ? `HTTP ${streamed.status} ${oneLine(streamed.message, 80)}` : streamed.reason}`,
         { decisive },
       );
     const warnings: string[] = fallback

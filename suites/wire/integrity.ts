@@ -16,6 +16,9 @@
 // "alph", "alpha", " beta"). That is `broken`. Any other difference is the model's: not judged.
 import { quote } from './read.js';
 
+/** The longest non-streamed answer aligned with its deltas (the probes ask for a few tokens). */
+export const MAX_ALIGNED_CHARS = 65_536;
+
 /** One delta that re-sends text the deltas before it already gave. */
 export interface Replay {
   /** The delta's position among the non-empty deltas (0-based). */
@@ -52,15 +55,19 @@ export function compareStreamedText(deltas: readonly string[], reference: string
   const streamed = parts.join('');
   const out: TextIntegrity = { streamed, reference, equal: streamed === reference, replayed: false, replays: [] };
   if (out.equal) return out;
+  // A hostile relay's answer is bounded by the read cap, not by max_tokens: past this, no alignment.
+  if (reference.length > MAX_ALIGNED_CHARS || streamed.length > 2 * MAX_ALIGNED_CHARS) return out;
   let pos = 0;
   for (const [at, d] of parts.entries()) {
     if (reference.startsWith(d, pos)) {
       pos += d.length;
       continue;
     }
-    let k = Math.min(d.length, pos);
-    for (; k > 0; k--) if (reference.endsWith(d.slice(0, k), pos) && reference.startsWith(d.slice(k), pos)) break;
-    if (k === 0) return { ...out, replays: [] };
+    // A replay of k characters is the delta found in the reference starting k before `pos`
+    // (and reaching at least to it); the first such start gives the longest k.
+    const start = reference.indexOf(d, Math.max(0, pos - d.length));
+    if (start === -1 || start >= pos) return { ...out, replays: [] };
+    const k = pos - start;
     out.replays.push({ at, delta: d, resent: d.slice(0, k), previous: parts[at - 1] ?? '' });
     pos += d.length - k;
   }

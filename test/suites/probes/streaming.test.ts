@@ -6,7 +6,7 @@ import {
   streamIntegrity,
   streamSse,
 } from '../../../suites/probes/streaming.js';
-import { CTX, failed, json, ok, seen, sse, sseOf, textChunks, toolCall } from '../helpers.js';
+import { CTX, completion, failed, json, ok, seen, sse, sseOf, textChunks, toolCall } from '../helpers.js';
 
 const good = textChunks(['alph', 'a', ' beta', ' ']);
 const judgeSse = (raw: string, contentType?: string) =>
@@ -277,8 +277,18 @@ describe('stream.integrity', () => {
     expect(j.verdict).toBe('broken');
     expect(j.warnings!.join(' ')).toContain('stream_options was refused');
   });
-  it('inconclusive when there is nothing to compare', () => {
-    expect(judge(failed()).verdict).toBe('inconclusive');
-    expect(judge(json({ error: { message: 'x' } }, 500)).summary).toContain('stream.sse');
+  it('error when nothing could be read, skipped when what it builds on gave no completion', () => {
+    expect(judge(failed()).verdict).toBe('error');
+    expect(judge(json(completion({ content: ANSWER })))).toMatchObject({
+      verdict: 'skipped',
+      summary: expect.stringContaining('see stream.sse'),
+    });
+    const noBasic = streamIntegrity.judge(seen({ basic: failed(), 'basic streamed': streamed([ANSWER]) }), CTX);
+    expect(noBasic.verdict).toBe('error');
+    const refusedBasic = streamIntegrity.judge(
+      seen({ basic: json({ error: { message: 'no' } }, 400), 'basic streamed': streamed([ANSWER]) }),
+      CTX,
+    );
+    expect(refusedBasic).toMatchObject({ verdict: 'skipped', summary: expect.stringContaining('see chat.basic') });
   });
 });

@@ -50,6 +50,18 @@ describe('compareStreamedText', () => {
       expect(r.replays).toEqual([]);
     }
   });
+  it('a hostile size stays linear: a 60,000-character answer in 30,000 deltas, and one past the cap', () => {
+    const reference = 'ab'.repeat(30_000);
+    const deltas = Array.from({ length: 30_000 }, () => 'ab');
+    deltas.splice(1, 0, 'ab');
+    const started = performance.now();
+    const r = compareStreamedText(deltas, reference);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(r.replayed).toBe(true);
+    expect(r.replays).toHaveLength(1);
+    const huge = compareStreamedText(['x'.repeat(70_000), 'x'], 'x'.repeat(70_000));
+    expect(huge).toMatchObject({ equal: false, replayed: false, replays: [] });
+  });
   it('a replay followed by text the reference does not have proves nothing', () => {
     expect(compareStreamedText(['alph', 'alpha', ' BETA'], ANSWER).replayed).toBe(false);
   });
