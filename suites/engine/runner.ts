@@ -4,7 +4,8 @@
 // Builds the ReportTarget. Never throws: a failing probe is an `error` verdict. The probes are
 // handed in (suites/run.ts hands the catalogue's): the engine reads nothing from probes/.
 import { MODEL_ROLES, reportModels } from '../roles.js';
-import { features } from '../../spec/features.js';
+import { featureAspects, features } from '../../spec/features.js';
+import { compareSurfaces } from '../report/cross-protocol.js';
 import type { ReportResult, ReportTarget } from '../../spec/generated/types.js';
 import { oneLine } from '../wire/read.js';
 import { MODELS_REQUEST } from '../wire/requests.js';
@@ -225,16 +226,22 @@ async function measure(
   if (cut > 0 && !fatal)
     problems.push(`${target.name}: ${RUN_DEADLINE} after ${options.deadlineMs} ms; ${cut} feature(s) not measured`);
 
+  // Across protocols (report.json's structured form; the renderers derive the same from results).
+  const models = reportModels(target.models);
+  const cross = fatal
+    ? []
+    : compareSurfaces({ ...models, results }, { aspects: featureAspects(), features: features() });
   const report: ReportTarget = {
     name: target.name,
     baseUrl: session.redactor.text(target.baseUrl),
-    ...reportModels(target.models),
+    ...models,
     ...(target.require !== undefined ? { require: [...target.require] } : {}),
     ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
     ...(checking ? { health } : {}),
     usage: { ...session.usage, retried: [...session.retried].sort() },
     durationMs: Math.max(0, now() - started),
     results,
+    ...(cross.length > 0 ? { crossProtocol: cross } : {}),
   };
   // Every field a relay could echo into (summaries, warnings, evidence, retry records) goes
   // through the redactor once more before it is written: a new field cannot miss it.

@@ -245,6 +245,30 @@ export const WITH_IMAGE: Body = {
 /** The same message without the image part (same content-array shape). */
 export const WITHOUT_IMAGE: Body = { ...WITH_IMAGE, messages: [user([{ type: 'text', text: IMAGE_QUESTION }])] };
 
+// ---------------------------------------------------------------- usage against the tokenizer
+/**
+ * A plain-message prompt ~15 times longer than BASIC, for usage.tokenizer: a system passage in
+ * six scripts (o200k_base counts it in ~200 tokens, cl100k_base in ~330, so a count from the
+ * other family shows) and a user message with a `name` (the accounting's name token).
+ */
+export const TOKENIZER_PASSAGE = [
+  'You check what a relay bills. Read this passage, then follow the user.',
+  '中文：中转站按令牌计费，提示词的令牌数必须与模型的分词器一致。',
+  '日本語：リレーはトークン数で課金します。プロンプトのトークン数はモデルのトークナイザーと一致する必要があります。',
+  '한국어: 중계 서비스는 토큰 수로 요금을 청구하며, 프롬프트 토큰 수는 모델의 토크나이저와 일치해야 합니다.',
+  'हिन्दी: रिले टोकन के हिसाब से बिल करता है, और प्रॉम्प्ट टोकन मॉडल के टोकनाइज़र से मेल खाने चाहिए।',
+  'Русский: ретранслятор выставляет счёт за токены, и их число должно совпадать с токенизатором модели.',
+].join('\n');
+export const TOKENIZER_LONG: Body = {
+  messages: [
+    { role: 'system', content: TOKENIZER_PASSAGE },
+    { role: 'user', name: 'relaycheck', content: 'Output exactly: OK' },
+  ],
+  stream: false,
+  temperature: 0,
+  max_tokens: 5,
+};
+
 // ---------------------------------------------------------------- errors
 export const UNKNOWN_MODEL = 'relaycheck-no-such-model';
 /** Cut off mid-array: not JSON. */

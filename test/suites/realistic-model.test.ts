@@ -20,7 +20,9 @@ beforeAll(async () => {
       const mock = createMockProvider({ apiKeys: [KEY], journalSize: 0, style: 'realistic', seed });
       mocks.push(mock);
       const { baseUrl } = await mock.start({ port: 0, host: '127.0.0.1' });
-      const run = await runTarget(target(baseUrl, { name: `realistic-${seed}` }), { concurrency: 8 });
+      // An OpenAI id for the chat model, so usage.tokenizer is judged too.
+      const models = { model: 'gpt-4o-mini', reasoning: 'mock-reasoner', vision: 'mock-model' };
+      const run = await runTarget(target(baseUrl, { name: `realistic-${seed}`, models }), { concurrency: 8 });
       runs.set(seed, run.report);
     }),
   );
@@ -45,6 +47,11 @@ describe('the realistic model: no false alarm', () => {
       /another case|snapshot|counted .* not returned as text|thought about as long|tool_choice auto|hit|forced|model/i;
     for (const r of runs.get(seed)!.results.filter((x) => x.verdict !== 'supported'))
       expect(r.summary, `${r.feature} (${r.verdict})`).toMatch(causes);
+  });
+
+  it('judges usage.tokenizer (an OpenAI chat model) and finds the counts right in every seed', () => {
+    for (const [seed, run] of runs)
+      expect(run.results.find((r) => r.feature === 'usage.tokenizer')?.verdict, `seed ${seed}`).toBe('supported');
   });
 
   it.each(SEEDS)('seed %i: the stream reassembles to the non-streamed answer (stream.integrity)', (seed) => {

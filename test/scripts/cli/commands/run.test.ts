@@ -164,6 +164,7 @@ describe('relaycheck run (in-process)', () => {
       'auth',
       'chat.metadata',
       'usage.accounting',
+      'usage.tokenizer',
       'models.list',
       'stop',
     ]);
