@@ -73,8 +73,8 @@ describe('the suite against the faithful mock', () => {
     expect(faithful.results).toHaveLength(featureIds().length);
   });
   // usage.cache's three ~1,150-token prompts (1,460 with the mock's count) are most of it.
-  it('stays within budget: ≤ 62 requests and ≤ 9,500 tokens for the whole catalogue', () => {
-    expect(faithful.usage.requests).toBeLessThanOrEqual(62);
+  it('stays within budget: ≤ 63 requests and ≤ 9,500 tokens for the whole catalogue', () => {
+    expect(faithful.usage.requests).toBeLessThanOrEqual(63);
     expect(faithful.usage.promptTokens + faithful.usage.completionTokens).toBeLessThanOrEqual(9500);
     expect(faithful.usage.completionTokens).toBeGreaterThan(0);
   });

@@ -54,6 +54,12 @@ describe('the realistic model: no false alarm', () => {
       expect(run.results.find((r) => r.feature === 'usage.tokenizer')?.verdict, `seed ${seed}`).toBe('supported');
   });
 
+  it.each(SEEDS)('seed %i: the stream reassembles to the non-streamed answer (stream.integrity)', (seed) => {
+    // Chunking varies by seed (one token, three, the whole answer at once): never a replay.
+    const r = runs.get(seed)!.results.find((x) => x.feature === 'stream.integrity')!;
+    expect(`${r.verdict}: ${r.summary}`).toMatch(/^supported: /);
+  });
+
   it('the variations really happen across the seeds', () => {
     const all = [...runs.values()].flatMap((t) => t.results);
     const summaries = all.map((r) => r.summary).join('\n');
