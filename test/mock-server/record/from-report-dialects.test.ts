@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mockOptionsFromFlags } from '../../../scripts/cli/commands/mock.js';
-import { createMockProvider } from '../../../mock-server/index.js';
+import { createMockProvider, type MockModel } from '../../../mock-server/index.js';
 import { breaksFromReport } from '../../../mock-server/from-report/load.js';
 import { loadRelays } from '../../../spec/relays.js';
 import { runAgainstMock } from '../../../suites/against-mock.js';
@@ -18,10 +18,29 @@ describe('--from-report reproduces each documented dialect', () => {
   it.concurrent.each(loadRelays().map((r) => [r.id, r] as const))('%s', async (_, relay) => {
     const measured = (await runAgainstMock(relay, { concurrency: 8 })).report;
     const chosen = breaksFromReport(buildReport([measured]));
-    const mock = createMockProvider({ breaks: chosen.breaks, apiKeys: [KEY], journalSize: 0 });
+    // The replica serves the models measured, under their ids: usage.tokenizer judges an
+    // OpenAI id and skips others, so the same model must be probed again.
+    const models = {
+      model: measured.model,
+      reasoning: measured.reasoningModel ?? 'mock-reasoner',
+      vision: measured.visionModel ?? 'mock-model',
+    };
+    const served = new Map<string, MockModel>();
+    for (const [id, flags] of [
+      [models.model, {}],
+      [models.reasoning, { reasoning: true }],
+      [models.vision, { vision: true }],
+    ] as const)
+      served.set(id, { ...served.get(id), id, ...flags });
+    const mock = createMockProvider({
+      breaks: chosen.breaks,
+      apiKeys: [KEY],
+      journalSize: 0,
+      models: [...served.values()],
+    });
     const { baseUrl } = await mock.start({ port: 0 });
     try {
-      const again = (await runTarget(target(baseUrl, { name: relay.id }), { concurrency: 8 })).report;
+      const again = (await runTarget(target(baseUrl, { name: relay.id, models }), { concurrency: 8 })).report;
       const got = Object.fromEntries(again.results.map((r) => [r.feature, `${r.verdict}`]));
       const expressible = [...chosen.selection.reproduced.map((r) => r.feature), ...chosen.selection.supported];
       const want = Object.fromEntries(
