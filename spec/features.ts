@@ -87,7 +87,9 @@ function checkFeatures(catalogue: FeatureCatalogue): string[] {
     if (!groupIds.includes(f.group)) problems.push(`feature '${f.id}': unknown group '${f.group}'`);
     // Without a relay document, the contract is the vendor's whose API the surface is.
     if (f.sources.length === 0 && !/openai|anthropic/i.test(f.note ?? '')) {
-      problems.push(`feature '${f.id}': no sources, so its note must say it comes from OpenAI's or Anthropic's contract`);
+      problems.push(
+        `feature '${f.id}': no sources, so its note must say it comes from OpenAI's or Anthropic's contract`,
+      );
     }
   }
   const used = new Set(catalogue.features.map((f) => f.group));

@@ -54,7 +54,9 @@ export function modelForRole(models: TargetModels, role: ModelRole): string | un
 }
 
 /** The report's model fields for a target's configured models. */
-export function reportModels(models: TargetModels): Pick<ReportTarget, 'model' | 'reasoningModel' | 'visionModel' | 'messagesModel'> {
+export function reportModels(
+  models: TargetModels,
+): Pick<ReportTarget, 'model' | 'reasoningModel' | 'visionModel' | 'messagesModel'> {
   const out: Partial<Pick<ReportTarget, 'model' | 'reasoningModel' | 'visionModel' | 'messagesModel'>> = {};
   for (const r of MODEL_ROLES) {
     const id = models[r.configKey];

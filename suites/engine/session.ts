@@ -85,7 +85,8 @@ export function reportedUsage(result: ExchangeResult): { prompt: number; complet
   // A Responses stream's usage is in its terminal event's `response`, an Anthropic stream's
   // input in message_start's `message` (message_delta may carry only output_tokens).
   const usageIn = (o: Record<string, unknown>): Record<string, unknown> | undefined => {
-    for (const holder of [o, o['response'], o['message']]) if (isObject(holder) && isObject(holder['usage'])) return holder['usage'];
+    for (const holder of [o, o['response'], o['message']])
+      if (isObject(holder) && isObject(holder['usage'])) return holder['usage'];
     return undefined;
   };
   const nonNegative = (n: number | undefined): number => (n !== undefined && n > 0 ? n : 0);

@@ -7,6 +7,7 @@ import * as basics from './basics.js';
 import * as errors from './errors.js';
 import * as generation from './generation.js';
 import * as inputs from './inputs.js';
+import * as messages from './messages.js';
 import * as reasoning from './reasoning.js';
 import * as responses from './responses.js';
 import * as streaming from './streaming.js';
@@ -19,6 +20,7 @@ const GROUPS: ReadonlyArray<Record<string, unknown>> = [
   errors,
   generation,
   inputs,
+  messages,
   reasoning,
   responses,
   streaming,

@@ -137,8 +137,7 @@ function messageFindings(message: JsonObject, what: string): Finding[] {
     out.push({ verdict: 'broken', text: `${what}: type is ${JSON.stringify(message['type'])}, not "message"` });
   if (message['role'] !== 'assistant')
     out.push({ verdict: 'partial', text: `${what}: role is ${JSON.stringify(message['role'])}, not "assistant"` });
-  if (typeof message['id'] !== 'string')
-    out.push({ verdict: 'partial', text: `${what}: no string id` });
+  if (typeof message['id'] !== 'string') out.push({ verdict: 'partial', text: `${what}: no string id` });
   const content = message['content'];
   if (!Array.isArray(content))
     out.push({
@@ -223,7 +222,8 @@ export function assembleStream(events: readonly MessagesEvent[]): Assembled {
         if (delta['type'] === 'thinking_delta')
           block['thinking'] = String(block['thinking'] ?? '') + String(delta['thinking']);
         if (delta['type'] === 'signature_delta') block['signature'] = String(delta['signature']);
-        if (delta['type'] === 'input_json_delta') json.set(index, (json.get(index) ?? '') + String(delta['partial_json']));
+        if (delta['type'] === 'input_json_delta')
+          json.set(index, (json.get(index) ?? '') + String(delta['partial_json']));
         break;
       }
       case 'message_delta': {
@@ -255,7 +255,8 @@ export function streamFindings(events: readonly MessagesEvent[]): Finding[] {
   const bad = events.filter((e) => e.data === null).length;
   if (bad > 0) out.push({ verdict: 'broken', text: `${bad} event(s) whose data is not a JSON object` });
   const types = real.map(typeOf);
-  if (types[0] !== 'message_start') out.push({ verdict: 'broken', text: `the first event is ${types[0]}, not message_start` });
+  if (types[0] !== 'message_start')
+    out.push({ verdict: 'broken', text: `the first event is ${types[0]}, not message_start` });
   const misnamed = events.filter((e) => e.name !== 'message' && e.data !== null && e.name !== e.data['type']).length;
   if (misnamed > 0)
     out.push({ verdict: 'partial', text: `${misnamed} event(s) whose event: name differs from their data's type` });
@@ -291,7 +292,10 @@ export function streamFindings(events: readonly MessagesEvent[]): Finding[] {
   if (next === 0) out.push({ verdict: 'broken', text: 'no content_block_start: the stream carries no content' });
   const assembled = assembleStream(real);
   if (!types.includes('message_delta'))
-    out.push({ verdict: 'broken', text: 'no message_delta: the stream never says why it stopped, nor its output usage' });
+    out.push({
+      verdict: 'broken',
+      text: 'no message_delta: the stream never says why it stopped, nor its output usage',
+    });
   else if (!STOP_REASONS.has(String(assembled.stopReason)))
     out.push({ verdict: 'broken', text: `message_delta's stop_reason is ${JSON.stringify(assembled.stopReason)}` });
   const last = types[types.length - 1];
@@ -300,7 +304,8 @@ export function streamFindings(events: readonly MessagesEvent[]): Finding[] {
       verdict: 'broken',
       text: `the stream ended without message_stop (last event: ${String(last)}): the SDK's stream never finishes its final message`,
     });
-  else if (last !== 'message_stop') out.push({ verdict: 'partial', text: `events after message_stop (last: ${String(last)})` });
+  else if (last !== 'message_stop')
+    out.push({ verdict: 'partial', text: `events after message_stop (last: ${String(last)})` });
   return out;
 }
 
@@ -455,7 +460,8 @@ const STREAMED_CALL_REQUEST = messagesRequest('messages tool call, streamed', ME
 
 /** What is wrong with an answer that had to call `name` once (and get_weather with a city). */
 function toolUseFindings(uses: readonly JsonObject[], stopReason: unknown, name: string, what: string): Finding[] {
-  if (uses.length === 0) return [{ verdict: 'broken', text: `${what}: no tool_use block although tool_choice forced ${name}` }];
+  if (uses.length === 0)
+    return [{ verdict: 'broken', text: `${what}: no tool_use block although tool_choice forced ${name}` }];
   const out: Finding[] = [];
   const use = uses[0]!;
   if (use['name'] !== name)
@@ -466,7 +472,8 @@ function toolUseFindings(uses: readonly JsonObject[], stopReason: unknown, name:
   if (typeof use['id'] !== 'string' || use['id'] === '')
     out.push({ verdict: 'broken', text: `${what}: a tool_use without id (its tool_result cannot answer it)` });
   const input = use['input'];
-  if (!isObject(input)) out.push({ verdict: 'broken', text: `${what}: input ${quote(JSON.stringify(input))} is not an object` });
+  if (!isObject(input))
+    out.push({ verdict: 'broken', text: `${what}: input ${quote(JSON.stringify(input))} is not an object` });
   else if (name === WEATHER_TOOL.name && typeof input['city'] !== 'string')
     out.push({ verdict: 'broken', text: `${what}: input ${quote(JSON.stringify(input))} has no city` });
   if (stopReason !== 'tool_use')
@@ -571,9 +578,13 @@ export const messagesToolResult: Probe = {
       );
     const said = textOf(failed);
     if (FAILURE_WORDS.test(said))
-      return judgement('supported', `the result reached the model (${quote(text)}), and is_error was read as a failure (${quote(said)})`, {
-        decisive: TOOL_ERROR_REQUEST.label,
-      });
+      return judgement(
+        'supported',
+        `the result reached the model (${quote(text)}), and is_error was read as a failure (${quote(said)})`,
+        {
+          decisive: TOOL_ERROR_REQUEST.label,
+        },
+      );
     if (said.includes(temperature))
       return judgement(
         'ignored',
@@ -622,14 +633,20 @@ export const messagesToolChoice: Probe = {
       const uses = toolUses(message);
       const before = findings.length;
       if (kind === 'any' && uses.length === 0)
-        findings.push({ verdict: 'ignored', text: `tool_choice any answered in text (${quote(textOf(message))}), no tool_use` });
+        findings.push({
+          verdict: 'ignored',
+          text: `tool_choice any answered in text (${quote(textOf(message))}), no tool_use`,
+        });
       if (kind === 'tool' && (uses.length === 0 || uses[0]!['name'] !== WEATHER_TOOL.name))
         findings.push({
           verdict: 'ignored',
           text: `tool_choice {type: tool, name: get_weather} got ${uses.length === 0 ? `text ${quote(textOf(message))}` : `a call of ${JSON.stringify(uses[0]!['name'])}`}`,
         });
       if (kind === 'none' && uses.length > 0)
-        findings.push({ verdict: 'ignored', text: `tool_choice none got a tool_use of ${JSON.stringify(uses[0]!['name'])}` });
+        findings.push({
+          verdict: 'ignored',
+          text: `tool_choice none got a tool_use of ${JSON.stringify(uses[0]!['name'])}`,
+        });
       if (findings.length > before && before === 0) decisive = spec.label;
     }
     return verdictOf(findings, 'any called a tool, tool called get_weather, none answered in text', decisive);
@@ -652,8 +669,17 @@ export const messagesStopSequences: Probe = {
     const text = textOf(message);
     const decisive = STOP_REQUEST.label;
     const reason = message['stop_reason'];
+    if (text.includes(STOP_SEQUENCE))
+      return judgement('ignored', `the answer goes past the stop sequence "${STOP_SEQUENCE}": ${quote(text)}`, {
+        decisive,
+      });
+    // Stop sequences match case-sensitively: a model that wrote "Gamma" was rightly not stopped.
     if (text.toLowerCase().includes(STOP_SEQUENCE))
-      return judgement('ignored', `the answer goes past the stop sequence "${STOP_SEQUENCE}": ${quote(text)}`, { decisive });
+      return judgement(
+        'inconclusive',
+        `the model wrote "${STOP_SEQUENCE}" in another case (${quote(text)}), which the stop sequence rightly does not match`,
+        { decisive },
+      );
     if (reason !== 'stop_sequence' || message['stop_sequence'] !== STOP_SEQUENCE)
       return judgement(
         'partial',
@@ -685,7 +711,9 @@ export const messagesMaxTokens: Probe = {
     if (isJudgement(message)) return message;
     const decisive = CAPPED_REQUEST.label;
     const output = int(isObject(message['usage']) ? message['usage'] : undefined, 'output_tokens');
-    const words = textOf(message).split(/[\s,]+/).filter(Boolean).length;
+    const words = textOf(message)
+      .split(/[\s,]+/)
+      .filter(Boolean).length;
     if (message['stop_reason'] === 'max_tokens')
       return judgement('supported', `stop_reason max_tokens after ${String(output)} output tokens`, { decisive });
     if (words > MESSAGES_CAP * 2)
@@ -709,18 +737,34 @@ export const MESSAGES_THINKING: Body = {
   messages: [user('What is the weather in Paris? Use the get_weather tool.')],
 };
 const THINKING_REQUEST = messagesRequest('messages thinking', MESSAGES_THINKING);
+/** A second sample when the first answered in text (a model's free choice under auto), asked more firmly. */
+export const MESSAGES_THINKING_AGAIN: Body = {
+  ...MESSAGES_THINKING,
+  messages: [user('Call the get_weather tool now with city Paris. Do not answer in text.')],
+};
+const THINKING_AGAIN_REQUEST = messagesRequest('messages thinking, second sample', MESSAGES_THINKING_AGAIN);
 const CONTINUED_LABEL = 'messages thinking, continued after the tool';
 
+/** The first sample that called the tool, with its request. */
+function calledSample(seen: Seen): { spec: RequestSpec; body: Body; message: JsonObject } | undefined {
+  for (const [spec, body] of [
+    [THINKING_REQUEST, MESSAGES_THINKING],
+    [THINKING_AGAIN_REQUEST, MESSAGES_THINKING_AGAIN],
+  ] as const) {
+    const o = seen[spec.label];
+    if (o?.status === 200 && isObject(o.json) && toolUses(o.json).length > 0) return { spec, body, message: o.json };
+  }
+  return undefined;
+}
+
 /** The next turn: the answer sent back as it came (thinking block and signature included), and the tool's result. */
-function continuedBody(seen: Seen): Body {
-  const o = seen[THINKING_REQUEST.label];
-  const message = isObject(o?.json) ? o.json : {};
-  const use = toolUses(message)[0];
+function continuedBody(sample: { body: Body; message: JsonObject }): Body {
+  const use = toolUses(sample.message)[0];
   return {
-    ...MESSAGES_THINKING,
+    ...sample.body,
     messages: [
-      ...(MESSAGES_THINKING['messages'] as Body[]),
-      { role: 'assistant', content: blocksOf(message) },
+      ...(sample.body['messages'] as Body[]),
+      { role: 'assistant', content: blocksOf(sample.message) },
       user([{ type: 'tool_result', tool_use_id: String(use?.['id']), content: RESULT }]),
     ],
   };
@@ -735,9 +779,13 @@ export const messagesThinking: Probe = {
     ...afterBasic([THINKING_REQUEST]),
     (seen) => {
       const o = seen[THINKING_REQUEST.label];
-      return isObject(o?.json) && toolUses(o.json).length > 0
-        ? [messagesRequest(CONTINUED_LABEL, continuedBody(seen))]
+      return o?.status === 200 && isObject(o.json) && toolUses(o.json).length === 0 && thinkingBlocks(o.json).length > 0
+        ? [THINKING_AGAIN_REQUEST]
         : [];
+    },
+    (seen) => {
+      const sample = calledSample(seen);
+      return sample ? [messagesRequest(CONTINUED_LABEL, continuedBody(sample))] : [];
     },
   ],
   judge(seen) {
@@ -753,11 +801,12 @@ export const messagesThinking: Probe = {
           : 'the thinking block has no signature: the next tool turn cannot send it back',
         { decisive: THINKING_REQUEST.label },
       );
-    if (toolUses(message).length === 0)
+    const sample = calledSample(seen);
+    if (!sample)
       return judgement(
         'inconclusive',
-        `a signed thinking block, but the model answered in text under tool_choice auto (forced calls are refused with thinking), so the signature's round trip across a tool turn was not exercised`,
-        { decisive: THINKING_REQUEST.label },
+        `a signed thinking block, but the model answered in text twice under tool_choice auto (forced calls are refused with thinking), so the signature's round trip across a tool turn was not exercised`,
+        { decisive: seen[THINKING_AGAIN_REQUEST.label] ? THINKING_AGAIN_REQUEST.label : THINKING_REQUEST.label },
       );
     const next = messageOf(seen[CONTINUED_LABEL], 'the tool turn sending the signed thinking back', CONTINUED_LABEL);
     if (isJudgement(next))
@@ -768,7 +817,7 @@ export const messagesThinking: Probe = {
         : next;
     return judgement(
       'supported',
-      `a signed thinking block (signature ${String(signed[0]!['signature']).length} characters) before the tool_use, accepted when sent back with the tool's result`,
+      `a signed thinking block (signature ${String(signed[0]!['signature']).length} characters) before the tool_use${sample.spec === THINKING_AGAIN_REQUEST ? ' (on a second sample: the first answered in text under tool_choice auto)' : ''}, accepted when sent back with the tool's result`,
       { decisive: CONTINUED_LABEL },
     );
   },
@@ -786,11 +835,16 @@ const CACHE_MINIMUM: readonly (readonly [RegExp, number])[] = [
 ];
 export const cacheMinimum = (model: string): number => CACHE_MINIMUM.find(([p]) => p.test(model))?.[1] ?? 1024;
 
-/** A stable system prompt of about `tokens` tokens (some 30% over, by four characters a token). */
+/**
+ * A stable system prompt past `tokens` tokens: four characters a token and 5% more, which this
+ * text of numbers and short words (some 3.3 characters a token) passes by a quarter.
+ */
 export function cachePrefix(tokens: number): string {
   const lines: string[] = ['You answer questions about the archive. Its shelving rules follow.'];
-  for (let i = 1; lines.join('\n').length < tokens * 4 * 1.3; i++)
-    lines.push(`Rule ${i}: item ${i} of the archive stays on shelf ${(i % 17) + 1}, row ${(i % 5) + 1}, in a grey box.`);
+  for (let i = 1; lines.join('\n').length < tokens * 4 * 1.05; i++)
+    lines.push(
+      `Rule ${i}: item ${i} of the archive stays on shelf ${(i % 17) + 1}, row ${(i % 5) + 1}, in a grey box.`,
+    );
   return lines.join('\n');
 }
 
@@ -829,6 +883,12 @@ export const messagesCache: Probe = {
         `${prefix}: the first request wrote ${String(created)} tokens to the cache, the second read ${read2} from it`,
         { decisive: CACHE_SECOND },
       );
+    if (!(int(u2, 'input_tokens')! > 0) && !(int(u2, 'output_tokens')! > 0))
+      return judgement(
+        'inconclusive',
+        `${prefix}, sent twice: the second's usage counts nothing at all, so the cache cannot be seen (see messages.usage)`,
+        { decisive: CACHE_SECOND },
+      );
     const fields = CACHE_FIELDS.filter((k) => int(u2, k) === undefined);
     return judgement(
       'ignored',
@@ -860,14 +920,22 @@ export const messagesCountTokens: Probe = {
     const decisive = COUNT_REQUEST.label;
     const n = int(counted, 'input_tokens');
     if (n === undefined || n === 0)
-      return judgement('broken', `count_tokens answered without a positive input_tokens: ${quote(JSON.stringify(counted))}`, {
-        decisive,
-      });
+      return judgement(
+        'broken',
+        `count_tokens answered without a positive input_tokens: ${quote(JSON.stringify(counted))}`,
+        {
+          decisive,
+        },
+      );
     const message = read(seen, PARAMETERLESS_REQUEST, 'the same request sent to /messages');
     if (isJudgement(message))
-      return judgement('inconclusive', `count_tokens says ${n}, but the same request could not be sent: ${message.summary}`, {
-        decisive,
-      });
+      return judgement(
+        'inconclusive',
+        `count_tokens says ${n}, but the same request could not be sent: ${message.summary}`,
+        {
+          decisive,
+        },
+      );
     const usage = isObject(message['usage']) ? message['usage'] : undefined;
     const input = ['input_tokens', ...CACHE_FIELDS].reduce((sum, k) => sum + (int(usage, k) ?? 0), 0);
     if (input === 0)
@@ -896,11 +964,7 @@ const ERROR_REQUESTS: readonly RequestSpec[] = [
     { model: { id: UNKNOWN_MODEL }, noRetry: true },
   ),
   messagesRequest('messages without max_tokens', { messages: [user('Output exactly: OK')] }, { noRetry: true }),
-  messagesRequest(
-    'messages invalid, streamed',
-    { max_tokens: 8, stream: true, messages: [] },
-    { noRetry: true },
-  ),
+  messagesRequest('messages invalid, streamed', { max_tokens: 8, stream: true, messages: [] }, { noRetry: true }),
 ];
 
 /** What is wrong with a refusal that must come before any 200, in Anthropic's envelope. */
@@ -934,9 +998,12 @@ export const messagesErrors: Probe = {
   judge(seen) {
     const failed = basicFailed(seen);
     if (failed) return failed;
-    const findings = ERROR_REQUESTS.flatMap((r) => envelopeFindings(seen[r.label], r.label.replace('messages ', 'the request: ')));
+    const findings = ERROR_REQUESTS.flatMap((r) =>
+      envelopeFindings(seen[r.label], r.label.replace('messages ', 'the request: ')),
+    );
     const decisive =
-      ERROR_REQUESTS.find((r) => envelopeFindings(seen[r.label], r.label).length > 0)?.label ?? ERROR_REQUESTS[0]!.label;
+      ERROR_REQUESTS.find((r) => envelopeFindings(seen[r.label], r.label).length > 0)?.label ??
+      ERROR_REQUESTS[0]!.label;
     const statuses = ERROR_REQUESTS.map((r) => seen[r.label]?.status ?? '—').join(', ');
     return verdictOf(findings, `refusals before any 200, in Anthropic's envelope (HTTP ${statuses})`, decisive);
   },
@@ -944,7 +1011,8 @@ export const messagesErrors: Probe = {
 
 // ---------------------------------------------------------------- auth: x-api-key and Bearer
 
-const AUTH_BODY: Body = { max_tokens: 8, messages: [user('Output exactly: OK')] };
+/** The basic request's body: the way the target is configured shares the basic request. */
+const AUTH_BODY: Body = MESSAGES_BASIC;
 const X_API_KEY_REQUEST = messagesRequest('messages x-api-key', AUTH_BODY, { keyHeader: 'x-api-key' });
 const BEARER_REQUEST = messagesRequest('messages Authorization: Bearer', AUTH_BODY, { keyHeader: 'bearer' });
 const WRONG_KEY_REQUEST = messagesRequest('messages wrong key', AUTH_BODY, { auth: 'wrong', noRetry: true });
@@ -959,14 +1027,13 @@ export const messagesAuth: Probe = {
   judge(seen) {
     const failed = basicFailed(seen);
     if (failed) return failed;
-    for (const spec of [X_API_KEY_REQUEST, BEARER_REQUEST, WRONG_KEY_REQUEST]) {
-      const o = seen[spec.label];
-      if (!o || o.status === null)
-        return judgement('error', `could not measure: ${spec.label}: ${failure(o) ?? 'no response'}`, {
-          decisive: spec.label,
-        });
+    const [x, bearer, wrong] = [X_API_KEY_REQUEST, BEARER_REQUEST, WRONG_KEY_REQUEST].map((s) => seen[s.label]);
+    if (!x || !bearer || !wrong || x.status === null || bearer.status === null || wrong.status === null) {
+      const spec = [X_API_KEY_REQUEST, BEARER_REQUEST, WRONG_KEY_REQUEST].find((s) => seen[s.label]?.status == null)!;
+      return judgement('error', `could not measure: ${spec.label}: ${failure(seen[spec.label]) ?? 'no response'}`, {
+        decisive: spec.label,
+      });
     }
-    const [x, bearer, wrong] = [X_API_KEY_REQUEST, BEARER_REQUEST, WRONG_KEY_REQUEST].map((s) => seen[s.label]!);
     if (!isRefused(wrong))
       return judgement('ignored', `a wrong key was accepted (HTTP ${wrong.status}): the key is not checked`, {
         decisive: WRONG_KEY_REQUEST.label,
@@ -985,9 +1052,13 @@ export const messagesAuth: Probe = {
         `the key is refused in ${refusedWith[0]!}: ${isRefused(x) ? "the Anthropic SDK's default (ANTHROPIC_API_KEY) fails; ANTHROPIC_AUTH_TOKEN works" : 'clients configured with ANTHROPIC_AUTH_TOKEN fail'}`,
         { decisive: isRefused(x) ? X_API_KEY_REQUEST.label : BEARER_REQUEST.label },
       );
-    return judgement('supported', `the key accepted as x-api-key and as Bearer, a wrong key refused (HTTP ${wrong.status})`, {
-      decisive: WRONG_KEY_REQUEST.label,
-    });
+    return judgement(
+      'supported',
+      `the key accepted as x-api-key and as Bearer, a wrong key refused (HTTP ${wrong.status})`,
+      {
+        decisive: WRONG_KEY_REQUEST.label,
+      },
+    );
   },
 };
 

@@ -63,7 +63,7 @@ describe('spec/features.yaml', () => {
   it('cites seed documents that exist in spec/sources/, or says the feature is OpenAI-only', () => {
     for (const f of features()) {
       for (const s of f.sources) expect(existsSync(join(SPEC_DIR, 'sources', s)), `${f.id}: ${s}`).toBe(true);
-      if (f.sources.length === 0) expect(f.note ?? '', f.id).toMatch(/openai/i);
+      if (f.sources.length === 0) expect(f.note ?? '', f.id).toMatch(/openai|anthropic/i);
     }
   });
 
