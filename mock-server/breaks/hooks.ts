@@ -102,7 +102,7 @@ export interface BreakImpl {
   responsesError?(error: ApiError, params: BreakParams | undefined): JsonObject | null;
   /** POST /messages: the key is read from Authorization: Bearer only (x-api-key ignored). */
   bearerOnly?: true;
-  /** POST /messages and count_tokens, on a copy of the parsed body before translation: what the relay forwards, or a refusal. */
+  /** POST /messages and count_tokens, on a copy of the body, untranslated: what the relay forwards, or a refusal. */
   messagesRequest?(body: JsonObject, params: BreakParams | undefined): ApiError | void;
   /** POST /messages, the non-streamed message as sent. */
   messagesBody?(body: JsonObject, ctx: MessagesContext): void;
