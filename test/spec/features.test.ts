@@ -36,7 +36,7 @@ describe('spec/features.yaml', () => {
 
   it('gives every feature a valid `needs`', () => {
     const allowed = featureNeedsValues();
-    expect(allowed.sort()).toEqual(['model', 'reasoning-model', 'vision-model']);
+    expect(allowed.sort()).toEqual(['messages-model', 'model', 'reasoning-model', 'vision-model']);
     for (const f of features()) expect(allowed, f.id).toContain(f.needs);
     expect(featureById('reasoning.content').needs).toBe('reasoning-model');
     expect(featureById('reasoning.effort').needs).toBe('reasoning-model');
