@@ -486,6 +486,8 @@ export const messagesTools: Probe = {
   needs: 'messages-model',
   steps: afterBasic([PARAMETERLESS_REQUEST, STREAMED_CALL_REQUEST]),
   judge(seen) {
+    const failed = basicFailed(seen);
+    if (failed) return failed;
     const message = read(seen, PARAMETERLESS_REQUEST, 'the forced call of a tool without parameters');
     if (isJudgement(message)) {
       // A valid request refused: the relay cannot carry a tool without parameters.
