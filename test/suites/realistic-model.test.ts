@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockProvider, type MockProvider } from '../../mock-server/index.js';
 import type { ReportTarget } from '../../spec/generated/types.js';
 import { runTarget } from '../../suites/run.js';
+import { features } from '../../spec/features.js';
 import { KEY, target } from './helpers.js';
 
 const SEEDS = [1, 2, 3, 4, 5];
@@ -45,6 +46,20 @@ describe('the realistic model: no false alarm', () => {
       /another case|snapshot|counted .* not returned as text|thought about as long|tool_choice auto|hit|forced|model/i;
     for (const r of runs.get(seed)!.results.filter((x) => x.verdict !== 'supported'))
       expect(r.summary, `${r.feature} (${r.verdict})`).toMatch(causes);
+  });
+
+  it("Anthropic's Messages: every feature supported in every seed, but a stop word restyled in another case", () => {
+    const group = new Set(
+      features()
+        .filter((f) => f.group === 'messages')
+        .map((f) => f.id),
+    );
+    const results = [...runs.values()].flatMap((t) => t.results.filter((r) => group.has(r.feature)));
+    expect(results).toHaveLength(group.size * SEEDS.length);
+    const off = results.filter((r) => r.verdict !== 'supported' && !/another case/.test(r.summary));
+    expect(off.map((r) => `${r.feature}: ${r.verdict} (${r.summary})`)).toEqual([]);
+    // A text answer under tool_choice auto is sampled again, so the thinking round trip is done.
+    expect(results.some((r) => r.feature === 'messages.thinking' && /second sample/.test(r.summary))).toBe(true);
   });
 
   it('the variations really happen across the seeds', () => {
