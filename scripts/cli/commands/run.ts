@@ -46,7 +46,7 @@ Target:
   --messages-model ID     the model probed over Anthropic's /messages (messages.*; default --model)
   --api-key-env VAR       the environment variable holding the key (default ${DEFAULT_KEY_ENV_VAR});
                           the key is never taken from the command line
-  --auth bearer|api-key   send the key as 'Authorization: Bearer' (default) or 'api-key'
+  --auth bearer|api-key   send the key as 'Authorization: Bearer' (default) or 'api-key' (x-api-key on /messages)
   --header 'Name: value'  an extra header (repeatable); \${VAR} in the value reads the environment
   --name NAME             the target's name in the report (default: the URL's host)
   --config FILE           a YAML file listing several targets, run concurrently:
