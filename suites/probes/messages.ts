@@ -101,11 +101,8 @@ export const textOf = (message: JsonObject): string =>
 
 const toolUses = (message: JsonObject): JsonObject[] => blocksOf(message).filter((b) => b['type'] === 'tool_use');
 
-/** Whether the shared basic request was answered: the probes go on only then. */
-const answered = (seen: Seen): boolean => {
-  const status = seen[BASIC_REQUEST.label]?.status;
-  return status !== null && status !== undefined && status >= 200 && status < 300;
-};
+/** Whether the shared basic request was answered with a message: the probes go on only then. */
+const answered = (seen: Seen): boolean => basicFailed(seen) === null;
 
 /** The basic request, then `next` only when the surface answered it. */
 const afterBasic = (next: readonly RequestSpec[] | ((seen: Seen) => readonly RequestSpec[])): Step[] => [
@@ -113,13 +110,13 @@ const afterBasic = (next: readonly RequestSpec[] | ((seen: Seen) => readonly Req
   (seen) => (answered(seen) ? (typeof next === 'function' ? next(seen) : next) : []),
 ];
 
-/** The basic request's verdict when it was not answered (the surface step may make it skipped). */
+/**
+ * The basic request's verdict when it gave no message to build on (refused, not JSON, cut):
+ * the surface step may make it skipped. Every probe judges nothing else then.
+ */
 function basicFailed(seen: Seen): Judgement | null {
-  if (answered(seen)) return null;
   const basic = messageOf(seen[BASIC_REQUEST.label], 'the basic Messages request', BASIC_REQUEST.label);
-  return isJudgement(basic)
-    ? basic
-    : judgement('broken', 'the basic Messages request got no 2xx', { decisive: BASIC_REQUEST.label });
+  return isJudgement(basic) ? basic : null;
 }
 
 /** Read one more exchange of a probe, after the basic one. */
