@@ -3,10 +3,11 @@
 // when the target sends its key in a header, --auth api-key; else Bearer, as relays document).
 //
 // The model is the Messages model (--messages-model, default the chat model). Each probe sends
-// the shared basic request first and goes on only when it was answered: a target that does
-// not serve the route, or not this model there (404 not_found_error), costs one request and
-// gets every feature here skipped by the 'surface not served' step of engine/verdict.ts.
-// Prompts are phrased for real models; max_tokens stays tiny (thinking needs 1,024 + 1).
+// the shared basic request first and goes on only when it was answered with a message: a
+// target that does not serve the route, or not this model there (404 not_found_error), costs
+// one request and gets every feature here skipped by the 'surface not served' step of
+// engine/verdict.ts. Prompts are phrased for real models; max_tokens stays tiny, but for
+// thinking (its budget at Anthropic's minimum, 1,024, which max_tokens must exceed).
 import { SURFACES } from '../../spec/features.js';
 import type { ReportVerdict } from '../../spec/generated/types.js';
 import { UNKNOWN_MODEL } from '../wire/requests.js';
@@ -120,8 +121,9 @@ function basicFailed(seen: Seen): Judgement | null {
 }
 
 /** Read one more exchange of a probe, after the basic one. */
-function read(seen: Seen, spec: RequestSpec, what: string): JsonObject | Judgement {
-  return basicFailed(seen) ?? messageOf(seen[spec.label], what, spec.label);
+function read(seen: Seen, spec: RequestSpec | string, what: string): JsonObject | Judgement {
+  const label = typeof spec === 'string' ? spec : spec.label;
+  return basicFailed(seen) ?? messageOf(seen[label], what, label);
 }
 
 const STOP_REASONS = new Set(['end_turn', 'max_tokens', 'stop_sequence', 'tool_use', 'pause_turn', 'refusal']);
@@ -867,9 +869,9 @@ export const messagesCache: Probe = {
     (seen, ctx) => (answered(seen) ? [messagesRequest(CACHE_SECOND, cacheBody(ctx.model), { repeat: 1 })] : []),
   ],
   judge(seen, ctx) {
-    const first = read(seen, messagesRequest(CACHE_FIRST, {}), 'the first request with cache_control');
+    const first = read(seen, CACHE_FIRST, 'the first request with cache_control');
     if (isJudgement(first)) return first;
-    const second = read(seen, messagesRequest(CACHE_SECOND, {}), 'the same request again');
+    const second = read(seen, CACHE_SECOND, 'the same request again');
     if (isJudgement(second)) return second;
     const usage = (m: JsonObject): JsonObject | undefined => (isObject(m['usage']) ? m['usage'] : undefined);
     const [u1, u2] = [usage(first), usage(second)];
