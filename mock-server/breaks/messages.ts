@@ -106,6 +106,14 @@ export const messagesBreaks: Record<string, BreakImpl> = {
       for (const b of blocksIn(body)) if (b.type === 'tool_result' && Array.isArray(b.content)) b.content = '';
     },
   },
+  'messages-assistant-text-dropped': {
+    // An assistant turn with tool calls forwarded as its calls alone (Chat's content: null).
+    messagesRequest(body) {
+      for (const m of listOf(body.messages))
+        if (m.role === 'assistant' && listOf(m.content).some((b) => b.type === 'tool_use'))
+          m.content = listOf(m.content).filter((b) => b.type !== 'text');
+    },
+  },
   'messages-is-error-dropped': {
     messagesRequest(body) {
       for (const b of blocksIn(body)) if (b.type === 'tool_result') delete b.is_error;

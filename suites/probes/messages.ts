@@ -527,20 +527,22 @@ export const messagesTools: Probe = {
 export const TOOL_RESULT_TEMPERATURE = 23;
 const CALL_ID = 'toolu_relaycheck_01';
 const askedWeather = user('What is the weather in Paris? Use the get_weather tool, then tell me what it returned.');
-const calledWeather: Body = {
-  role: 'assistant',
-  content: [{ type: 'tool_use', id: CALL_ID, name: WEATHER_TOOL.name, input: { city: 'Paris' } }],
-};
+const CALL = { type: 'tool_use', id: CALL_ID, name: WEATHER_TOOL.name, input: { city: 'Paris' } } as const;
+const calledWeather: Body = { role: 'assistant', content: [CALL] };
+/** What Claude says before a call: converters that keep only the tool_calls of a turn drop it. */
+const SAID_BEFORE_CALL = { type: 'text', text: 'I will look up the weather in Paris with the tool.' } as const;
 const RESULT = `{"city":"Paris","temperature_c":${TOOL_RESULT_TEMPERATURE},"sky":"cloudy"}`;
-/** The result as content blocks (converters that keep only string content lose it). */
+const RESULT_BLOCKS = user([{ type: 'tool_result', tool_use_id: CALL_ID, content: [{ type: 'text', text: RESULT }] }]);
+/** The result as content blocks (converters that keep only string content lose it), after text beside the call. */
 export const MESSAGES_TOOL_RESULT: Body = {
   max_tokens: 64,
   tools: [WEATHER_TOOL],
-  messages: [
-    askedWeather,
-    calledWeather,
-    user([{ type: 'tool_result', tool_use_id: CALL_ID, content: [{ type: 'text', text: RESULT }] }]),
-  ],
+  messages: [askedWeather, { role: 'assistant', content: [SAID_BEFORE_CALL, CALL] }, RESULT_BLOCKS],
+};
+/** The same turn without the text: its input must count fewer tokens, or the text never reached the model. */
+export const MESSAGES_TOOL_RESULT_NO_TEXT: Body = {
+  ...MESSAGES_TOOL_RESULT,
+  messages: [askedWeather, calledWeather, RESULT_BLOCKS],
 };
 /** A result that reads like data but is flagged as a failure: only is_error tells the model. */
 export const MESSAGES_TOOL_ERROR: Body = {
@@ -554,6 +556,16 @@ export const MESSAGES_TOOL_ERROR: Body = {
 };
 const TOOL_RESULT_REQUEST = messagesRequest('messages tool_result', MESSAGES_TOOL_RESULT);
 const TOOL_ERROR_REQUEST = messagesRequest('messages tool_result is_error', MESSAGES_TOOL_ERROR);
+const NO_TEXT_REQUEST = messagesRequest(
+  "messages tool_result, without the assistant's text",
+  MESSAGES_TOOL_RESULT_NO_TEXT,
+);
+
+/** The whole input a message was charged (Anthropic's input_tokens leave the cache's out). */
+const chargedInput = (message: JsonObject): number => {
+  const usage = isObject(message['usage']) ? message['usage'] : undefined;
+  return ['input_tokens', ...CACHE_FIELDS].reduce((sum, k) => sum + (int(usage, k) ?? 0), 0);
+};
 
 /** Words an answer about a failed tool uses. */
 const FAILURE_WORDS = /error|fail|unable|could ?n[o']t|can ?n[o']t|unavailable|problem|issue|wrong/i;
@@ -561,12 +573,22 @@ const FAILURE_WORDS = /error|fail|unable|could ?n[o']t|can ?n[o']t|unavailable|p
 export const messagesToolResult: Probe = {
   feature: 'messages.tool_result',
   needs: 'messages-model',
-  steps: afterBasic([TOOL_RESULT_REQUEST, TOOL_ERROR_REQUEST]),
+  steps: afterBasic([TOOL_RESULT_REQUEST, NO_TEXT_REQUEST, TOOL_ERROR_REQUEST]),
   judge(seen) {
     const ok = read(seen, TOOL_RESULT_REQUEST, 'the tool_result round trip');
     if (isJudgement(ok)) return ok;
     const failed = read(seen, TOOL_ERROR_REQUEST, 'the tool_result with is_error');
     if (isJudgement(failed)) return failed;
+    const twin = read(seen, NO_TEXT_REQUEST, "the round trip without the assistant's text");
+    if (isJudgement(twin)) return twin;
+    // Model-independent: the text beside the call adds input tokens, unless it was dropped.
+    const [withText, withoutText] = [chargedInput(ok), chargedInput(twin)];
+    if (withText > 0 && withoutText > 0 && withText <= withoutText)
+      return judgement(
+        'ignored',
+        `the assistant's text beside its tool_use never reached the model: the turn with it was charged ${withText} input tokens, the same turn without it ${withoutText}`,
+        { decisive: TOOL_RESULT_REQUEST.label },
+      );
     const text = textOf(ok);
     const temperature = String(TOOL_RESULT_TEMPERATURE);
     if (!text.includes(temperature))
@@ -581,7 +603,7 @@ export const messagesToolResult: Probe = {
     if (FAILURE_WORDS.test(said))
       return judgement(
         'supported',
-        `the result reached the model (${quote(text)}), and is_error was read as a failure (${quote(said)})`,
+        `the result reached the model (${quote(text)}) with the assistant's text beside the call (${withText} > ${withoutText} input tokens), and is_error was read as a failure (${quote(said)})`,
         {
           decisive: TOOL_ERROR_REQUEST.label,
         },

@@ -143,6 +143,25 @@ export const messagesCases: BreakCases = {
     changes: [],
   },
 
+  'messages-assistant-text-dropped': {
+    scenario: [
+      M({
+        tools: [WEATHER],
+        messages: HISTORY({ content: '{"temperature_c":23}' }).map((m: J) =>
+          m.role === 'assistant' ? { ...m, content: [{ type: 'text', text: 'Looking it up.' }, ...m.content] } : m,
+        ),
+      }),
+      M({ tools: [WEATHER], messages: HISTORY({ content: '{"temperature_c":23}' }) }),
+    ],
+    check([f, fWithout], [b, bWithout]) {
+      // The text no longer counts: the turn costs what the turn without it costs.
+      expect(message(f!).usage.input_tokens).toBeGreaterThan(message(fWithout!).usage.input_tokens);
+      expect(message(b!).usage).toEqual(message(fWithout!).usage);
+      expect(message(bWithout!)).toEqual(message(fWithout!));
+    },
+    changes: [],
+  },
+
   'messages-is-error-dropped': {
     scenario: [M({ tools: [WEATHER], messages: HISTORY({ is_error: true, content: 'city not found' }) })],
     check([f], [b]) {

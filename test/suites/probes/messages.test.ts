@@ -12,6 +12,7 @@ import {
   messagesErrors,
   messagesStream,
   messagesThinking,
+  messagesToolResult,
   messagesTools,
   messagesUsage,
 } from '../../../suites/probes/messages.js';
@@ -162,6 +163,28 @@ describe('messages.thinking', () => {
     expect(twice.verdict).toBe('inconclusive');
     expect(twice.summary).toMatch(/tool_choice auto/);
     expect(messagesThinking.judge(first([call]), CTX).verdict).toBe('broken');
+  });
+});
+
+describe('messages.tool_result', () => {
+  const answer = (text: string, input: number): Observed =>
+    json({ ...MESSAGE, content: [{ type: 'text', text }], usage: { ...USAGE, input_tokens: input } });
+  const seen = (withText: number, withoutText: number, failed = 'The tool reported an error.') => ({
+    [BASIC]: json(MESSAGE),
+    'messages tool_result': answer('It is 23 °C.', withText),
+    "messages tool_result, without the assistant's text": answer('It is 23 °C.', withoutText),
+    'messages tool_result is_error': answer(failed, withText),
+  });
+
+  it('supported when the result, the text beside the call and is_error all reach the model', () => {
+    expect(messagesToolResult.judge(seen(120, 108), CTX).verdict).toBe('supported');
+  });
+
+  it('ignored when the turn costs no more with the text than without it, or is_error reads as a success', () => {
+    const j = messagesToolResult.judge(seen(108, 108), CTX);
+    expect(j.verdict).toBe('ignored');
+    expect(j.summary).toMatch(/text beside its tool_use never reached the model/);
+    expect(messagesToolResult.judge(seen(120, 108, 'It is 23 °C.'), CTX).summary).toMatch(/read as a success/);
   });
 });
 
