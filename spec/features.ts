@@ -2,6 +2,7 @@
 // Read once, validated against spec/features.schema.yaml, checked for consistency, cached.
 import type {
   Feature,
+  FeatureAspect,
   FeatureCatalogue,
   FeatureGroup,
   FeatureNeeds,
@@ -78,7 +79,8 @@ export function groupingProblems<T>(items: T[], keyOf: (item: T) => string, orde
   return problems;
 }
 
-function checkFeatures(catalogue: FeatureCatalogue): string[] {
+/** What makes a catalogue inconsistent beyond its schema (exported for the tests). */
+export function checkFeatures(catalogue: FeatureCatalogue): string[] {
   const problems: string[] = [];
   const groupIds = catalogue.groups.map((g) => g.id);
   for (const d of duplicates(groupIds)) problems.push(`group id '${d}' is defined twice`);
@@ -94,6 +96,14 @@ function checkFeatures(catalogue: FeatureCatalogue): string[] {
   }
   const used = new Set(catalogue.features.map((f) => f.group));
   for (const g of groupIds) if (!used.has(g)) problems.push(`group '${g}' has no feature`);
+  // The aspects are a closed table: each value a feature names exists, each row is used.
+  const aspectIds = catalogue.aspects.map((a) => a.id);
+  for (const d of duplicates(aspectIds)) problems.push(`aspect id '${d}' is defined twice`);
+  for (const f of catalogue.features)
+    if (f.aspect !== undefined && !aspectIds.includes(f.aspect))
+      problems.push(`feature '${f.id}': unknown aspect '${f.aspect}' (aspects: ${aspectIds.join(', ')})`);
+  const aspectsUsed = new Set(catalogue.features.map((f) => f.aspect));
+  for (const a of aspectIds) if (!aspectsUsed.has(a)) problems.push(`aspect '${a}' has no feature`);
   problems.push(...groupingProblems(catalogue.features, (f) => f.group, groupIds, 'group'));
   return problems;
 }
@@ -113,6 +123,11 @@ export function loadFeatures(): FeatureCatalogue {
 /** Every feature, in display order. */
 export function features(): Feature[] {
   return loadFeatures().features;
+}
+
+/** The aspects table: what several surfaces offer, compared across them by the report. */
+export function featureAspects(): FeatureAspect[] {
+  return loadFeatures().aspects;
 }
 
 /** Every feature group, in display order. */

@@ -10,6 +10,7 @@ import {
   usesDefaultParams,
   type ActiveBreak,
 } from './breaks.js';
+import { TOKENIZER_FEATURES, tokenizerFamily } from './tokenizer.js';
 import {
   assertNoProblems,
   features,
@@ -196,17 +197,25 @@ export function servesSurface(relay: RelayDialect, feature: Feature): boolean {
   return protocol === null || (relay.endpoints ?? []).some((e) => e.protocol === protocol);
 }
 
+/** Whether the model the suite picks for `feature` can be judged by it (a tokenizer feature needs an OpenAI family). */
+function judgeable(relay: RelayDialect, feature: Feature): boolean {
+  const model = modelsFor(relay, feature.needs)[0];
+  if (!model) return false;
+  return !TOKENIZER_FEATURES.includes(feature.id) || tokenizerFamily(model.id) !== undefined;
+}
+
 /**
  * The verdict the suite must give for every feature against the mock running `relay`:
  * `expect` where the dialect says, else `supported`, or `skipped` when no model of the
- * dialect meets the feature's needs or the dialect does not serve the feature's surface.
+ * dialect meets the feature's needs (for usage.tokenizer: the model probed has no public
+ * OpenAI tokenizer) or the dialect does not serve the feature's surface.
  */
 
 export function expectedVerdicts(relay: RelayDialect): Record<string, ExpectedVerdict> {
   const out: Record<string, ExpectedVerdict> = {};
   for (const f of features()) {
     const stated = relay.expect[f.id];
-    out[f.id] = stated ?? (modelsFor(relay, f.needs).length > 0 && servesSurface(relay, f) ? 'supported' : 'skipped');
+    out[f.id] = stated ?? (judgeable(relay, f) && servesSurface(relay, f) ? 'supported' : 'skipped');
   }
   return out;
 }

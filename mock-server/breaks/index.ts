@@ -4,6 +4,7 @@
 import type { BreakParams } from '../../spec/generated/types.js';
 import { breakById, breakIds, conflictingPairs, resolveBreakParams, type ActiveBreak } from '../../spec/breaks.js';
 import { type ApiError, invalidRequest } from '../core/api-error.js';
+import { cachingBreaks } from './caching.js';
 import { errorBreaks } from './errors.js';
 import type {
   BreakImpl,
@@ -41,6 +42,7 @@ export const IMPLEMENTATIONS: Readonly<Record<string, BreakImpl>> = {
   ...errorBreaks,
   ...metadataBreaks,
   ...responsesBreaks,
+  ...cachingBreaks,
   ...messagesBreaks,
 };
 

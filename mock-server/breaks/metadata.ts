@@ -1,4 +1,5 @@
 // Response metadata and usage, and the model list.
+import { FAMILIES, chatPromptTokens, tokenizerFamily } from '../../spec/tokenizer.js';
 import { routeNotFound } from '../core/api-error.js';
 import type { BreakImpl, JsonObject, StageContext } from './hooks.js';
 import { bodyOf, choicesOf, isObject, objectChunks } from './json.js';
@@ -29,6 +30,29 @@ function overCap(item: JsonObject, ctx: StageContext): void {
   if (!isObject(item.usage) || typeof item.usage.prompt_tokens !== 'number') return;
   item.usage.completion_tokens = cap + 8;
   item.usage.total_tokens = item.usage.prompt_tokens + cap + 8;
+}
+
+/** A relay billing more than its upstream: prompt_tokens a third higher, total kept consistent. */
+const INFLATION = 4 / 3;
+
+function setPrompt(item: JsonObject, prompt: (was: number) => number): void {
+  if (!isObject(item.usage) || typeof item.usage.prompt_tokens !== 'number') return;
+  const usage = item.usage;
+  const next = prompt(usage.prompt_tokens as number);
+  usage.prompt_tokens = next;
+  if (typeof usage.completion_tokens === 'number') usage.total_tokens = next + usage.completion_tokens;
+}
+
+/**
+ * prompt_tokens as the other OpenAI family counts the messages (a cheaper model served under
+ * the name): only the messages' share changes. Other models have no family: untouched.
+ */
+function otherFamily(item: JsonObject, ctx: StageContext): void {
+  const family = tokenizerFamily(ctx.request.model);
+  const other = FAMILIES.find((f) => f !== family);
+  if (!family || !other) return;
+  const shift = chatPromptTokens(other, ctx.request.messages) - chatPromptTokens(family, ctx.request.messages);
+  setPrompt(item, (was) => Math.max(0, was + shift));
 }
 
 export const metadataBreaks: Record<string, BreakImpl> = {
@@ -70,6 +94,14 @@ export const metadataBreaks: Record<string, BreakImpl> = {
     response: overCap,
     chunks(chunks, ctx) {
       objectChunks(chunks).forEach((c) => overCap(c, ctx));
+      return chunks;
+    },
+  },
+  'usage-inflated': everywhere((item) => setPrompt(item, (was) => Math.round(was * INFLATION))),
+  'usage-wrong-tokenizer': {
+    response: otherFamily,
+    chunks(chunks, ctx) {
+      objectChunks(chunks).forEach((c) => otherFamily(c, ctx));
       return chunks;
     },
   },

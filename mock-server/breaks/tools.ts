@@ -1,13 +1,21 @@
-// Tool calls: streamed deltas that clients cannot assemble, and tool parameters dropped.
+// Tool calls: streamed deltas that clients cannot assemble, tool parameters dropped, tools
+// without parameters dropped, and assistant text beside tool calls lost from the history.
+import type { Tool } from '../../spec/generated/types.js';
 import { invalidRequest } from '../core/api-error.js';
 import type { BreakImpl } from './hooks.js';
-import { bodyOf, choicesOf, toolDeltasOf } from './json.js';
+import { bodyOf, choicesOf, isObject, toolDeltasOf } from './json.js';
 
 /** The first assistant message with tool calls whose content matches. */
 function historyIndex(messages: { role: string; tool_calls?: unknown[]; content?: unknown }[], empty: boolean): number {
   return messages.findIndex(
     (m) => m.role === 'assistant' && (m.tool_calls?.length ?? 0) > 0 && (empty ? m.content === '' : m.content == null),
   );
+}
+
+/** A tool a relay may take for empty: no `parameters`, or an object schema without properties. */
+function withoutParameters(tool: Tool): boolean {
+  const p = tool.function.parameters as { properties?: unknown } | undefined;
+  return p === undefined || p === null || !isObject(p.properties) || Object.keys(p.properties).length === 0;
 }
 
 export const toolBreaks: Record<string, BreakImpl> = {
@@ -143,6 +151,26 @@ export const toolBreaks: Record<string, BreakImpl> = {
             `messages[${i}].content`,
             'invalid_value',
           );
+    },
+  },
+  'history-assistant-text-dropped': {
+    request(req) {
+      for (const m of req.messages)
+        if (m.role === 'assistant' && (m.tool_calls?.length ?? 0) > 0 && m.content) m.content = null;
+    },
+  },
+  'tool-no-params-dropped': {
+    request(req) {
+      const dropped = new Set((req.tools ?? []).filter(withoutParameters).map((t) => t.function.name));
+      if (dropped.size === 0) return;
+      req.tools = req.tools!.filter((t) => !dropped.has(t.function.name));
+      const choice = req.tool_choice;
+      if (typeof choice === 'object' && choice.type === 'function' && dropped.has(choice.function.name))
+        delete req.tool_choice;
+      if (req.tools.length > 0) return;
+      delete req.tools;
+      delete req.tool_choice;
+      delete req.parallel_tool_calls;
     },
   },
 };

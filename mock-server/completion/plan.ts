@@ -2,13 +2,13 @@
 // stops. Pure and deterministic: the same request always gives the same plan. Rendering the
 // plan as a JSON response or as stream chunks is done elsewhere (render-*.ts).
 import type { ChatCompletionRequest, FinishReason, ToolCall, Usage } from '../../spec/generated/types.js';
-import { interpretPrompt, lastUserText, type Interpretation } from '../core/instructions.js';
+import { conversationText, interpretPrompt, lastUserText, type Interpretation } from '../core/instructions.js';
 import { generateInstance } from '../core/json-instance.js';
 import { buildLogprobs } from '../core/logprobs.js';
 import { generateProse, generateReasoning } from '../core/prose.js';
 import { createRng, hashString, idFromHash, seedFrom, stableId, type Rng } from '../core/rng.js';
 import { imageColour } from '../core/image.js';
-import { contentText, countMessageTokens, countTokens, tokenize, truncateTokens } from '../core/tokens.js';
+import { contentText, countTokens, promptTokensFor, textCounter, tokenize, truncateTokens } from '../core/tokens.js';
 import { invalidRequest, type ApiError } from '../core/api-error.js';
 import type { MockLimits, MockModel } from '../core/types.js';
 import type { PlannedChoice } from './choice.js';
@@ -154,7 +154,7 @@ function readPrompt(request: ChatCompletionRequest, declineOptionalTools: boolea
     !tools && !(request.response_format?.type === 'json_schema' && request.response_format.json_schema);
   let said: Interpretation = { kind: 'prose' };
   if (textAnswer) {
-    said = interpretPrompt(userText);
+    said = interpretPrompt(userText, () => conversationText(request.messages));
     if (said.kind === 'prose') said = interpretPrompt(lastInstructionText(request.messages));
   }
   return { userText, last, tools, said, colour: textAnswer ? askedColour(last, userText) : null };
@@ -399,12 +399,13 @@ export function applyStop(
 }
 
 function usageOf(request: ChatCompletionRequest, choices: readonly PlannedChoice[]): Usage {
+  const count = textCounter(request.model);
   const extras =
-    (request.tools ? countTokens(JSON.stringify(request.tools)) : 0) +
+    (request.tools ? count(JSON.stringify(request.tools)) : 0) +
     (request.response_format?.json_schema
-      ? countTokens(JSON.stringify(request.response_format.json_schema.schema ?? {}))
+      ? count(JSON.stringify(request.response_format.json_schema.schema ?? {}))
       : 0);
-  const prompt = countMessageTokens(request.messages) + extras;
+  const prompt = promptTokensFor(request.model, request.messages) + extras;
   let reasoning = 0;
   let completion = 0;
   for (const c of choices) {

@@ -27,6 +27,12 @@ export interface Realism {
   snapshot: string | null;
   /** Content tokens per streamed delta; 0 = the whole answer in one delta. */
   chunkTokens: number;
+  /**
+   * Prompts that must have written a cached prefix before it is read: 1, or 2 when the cache
+   * write lands late (OpenAI's caching is best effort). Drawn from the seed alone: a property
+   * of the world, not of one prompt.
+   */
+  cacheWarmup: 1 | 2;
 }
 
 /**
@@ -46,6 +52,7 @@ export function drawRealism(seed: number, userText: string, stream: boolean): Re
     declineOptionalTools: pick(stream ? 'tools-streamed' : 'tools', 3) === 0,
     snapshot: snapshotAt < SNAPSHOTS.length ? SNAPSHOTS[snapshotAt]! : null,
     chunkTokens: [1, 1, 3, 0][pick('chunks', 4)]!,
+    cacheWarmup: createRng(hashString(`${seed}\u0000cache`)).int(0, 1) === 0 ? 1 : 2,
   };
 }
 

@@ -11,6 +11,7 @@ import { contentText } from './tokens.js';
 
 export type Interpretation =
   | { kind: 'exact'; text: string }
+  | { kind: 'recall'; text: string }
   | { kind: 'count'; from: number; to: number; text: string }
   | { kind: 'json-keys'; keys: string[]; text: string }
   | { kind: 'prose' };
@@ -39,6 +40,13 @@ export const GRAMMAR: readonly GrammarRule[] = [
     output: 'OK',
   },
   {
+    kind: 'recall',
+    pattern:
+      'asks "what … code word" — the code word stated last in the conversation ("the code word is X", any earlier message, the assistant\'s included), as a model remembers it; none stated: prose',
+    example: 'The code word is PELICAN. What is the code word?',
+    output: 'PELICAN',
+  },
+  {
     kind: 'count',
     pattern:
       'Count from A to B — integers A..B (descending if A > B) joined by ", "; "one per line" / "separated by newlines" joins with "\\n", "separated by spaces" with " "; at most 1000 numbers',
@@ -64,6 +72,10 @@ const MAX_COUNT = 1000;
 
 const EXACT_RE =
   /\b(?:output|reply with|respond with|say|print|write|return)\s+exactly\s*:[ \t]*([^\n]*)(?:\n\s*([^\n]*))?/i;
+const RECALL_RE = /\bwhat\b[^.?!\n]{0,80}\bcode ?word\b/i;
+const CODE_WORD_RE = /\bcode ?word\s+(?:is|was)\s*:?\s*["'`*“]?([A-Za-z][A-Za-z0-9-]{0,39})/gi;
+/** How much of a conversation the recall rule reads (its end: the latest statement wins). */
+const RECALL_WINDOW = 100_000;
 const COUNT_RE = /\bcount\s+from\s+(-?\d{1,15})\s+to\s+(-?\d{1,15})\b/i;
 const JSON_RE = /\bjson\b/i;
 const KEYS_RE = /\b(?:keys?|fields?|properties)\b\s*:?\s*([^.\n]*)/i;
@@ -94,6 +106,14 @@ function exactRule(text: string): Interpretation | null {
   const sameLine = (m[1] ?? '').trim();
   const value = sameLine !== '' ? sameLine : (m[2] ?? '').trim();
   return { kind: 'exact', text: stripQuotes(value) };
+}
+
+function recallRule(text: string, conversation: (() => string) | undefined): Interpretation | null {
+  if (!RECALL_RE.test(text)) return null;
+  const said = (conversation?.() ?? text).slice(-RECALL_WINDOW);
+  let word: string | undefined;
+  for (const m of said.matchAll(CODE_WORD_RE)) word = m[1];
+  return word === undefined ? null : { kind: 'recall', text: word };
 }
 
 function countRule(text: string): Interpretation | null {
@@ -152,9 +172,19 @@ function jsonKeysRule(text: string): Interpretation | null {
   return { kind: 'json-keys', keys, text: JSON.stringify(r.value) };
 }
 
-/** How a compliant model would answer `text` (see GRAMMAR). */
-export function interpretPrompt(text: string): Interpretation {
-  return exactRule(text) ?? countRule(text) ?? jsonKeysRule(text) ?? { kind: 'prose' };
+/**
+ * How a compliant model would answer `text` (see GRAMMAR). `conversation` gives the whole
+ * conversation's text, for a question about what was said before (read only then).
+ */
+export function interpretPrompt(text: string, conversation?: () => string): Interpretation {
+  return (
+    exactRule(text) ?? recallRule(text, conversation) ?? countRule(text) ?? jsonKeysRule(text) ?? { kind: 'prose' }
+  );
+}
+
+/** Every message's text, in order, one per line. */
+export function conversationText(messages: readonly MessageLike[]): string {
+  return messages.map((m) => contentText(m.content)).join('\n');
 }
 
 /** The text of the last user message ("" when there is none). */

@@ -16,6 +16,11 @@
 // tokens of overhead + the tokens of its text (string content, or the `text`/`refusal` of each
 // content part) + the tokens of `name` + the tokens of each tool call's name and arguments,
 // and a flat IMAGE_PART_TOKENS (85, OpenAI's low-detail image price) per image part.
+//
+// For model ids of an OpenAI family (spec/tokenizer.ts) the prompt is counted with that
+// family's real tokenizer and OpenAI's documented accounting instead (promptTokensFor), so
+// the mock is the faithful reference for usage.tokenizer; the approximation stays for the rest.
+import { chatPromptTokens, countFamilyTokens, tokenizerFamily } from '../../spec/tokenizer.js';
 
 const CJK = String.raw`\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}`;
 // A word character is a letter/digit/mark that is not CJK (CJK chars are tokens of their own).
@@ -212,6 +217,36 @@ export function countMessageTokens(messages: readonly MessageLike[]): number {
   for (const m of messages) {
     n += MESSAGE_OVERHEAD_TOKENS + contentTokens(m.content) + toolCallTokens(m.tool_calls);
     if (typeof m.name === 'string') n += countTokens(m.name);
+  }
+  return n;
+}
+
+/** How `model`'s prompt text is counted: its OpenAI tokenizer when known, else the approximation. */
+export function textCounter(model: string): (text: string) => number {
+  const family = tokenizerFamily(model);
+  return family ? (text) => countFamilyTokens(family, text) : countTokens;
+}
+
+/**
+ * Prompt tokens of a chat history for `model`: OpenAI's documented accounting with the real
+ * tokenizer for its families (plus what that accounting leaves out: images at the flat price,
+ * tool calls by their name and arguments), the approximation otherwise.
+ */
+export function promptTokensFor(model: string, messages: readonly MessageLike[]): number {
+  const family = tokenizerFamily(model);
+  if (!family) return countMessageTokens(messages);
+  const count = (text: string): number => countFamilyTokens(family, text);
+  let n = chatPromptTokens(family, messages);
+  for (const m of messages) {
+    if (Array.isArray(m.content))
+      n += m.content.filter((p) => isRecord(p) && p['type'] === 'image_url').length * IMAGE_PART_TOKENS;
+    if (!Array.isArray(m.tool_calls)) continue;
+    for (const call of m.tool_calls) {
+      if (!isRecord(call) || !isRecord(call['function'])) continue;
+      const fn = call['function'];
+      if (typeof fn['name'] === 'string') n += count(fn['name']);
+      if (typeof fn['arguments'] === 'string') n += count(fn['arguments']);
+    }
   }
   return n;
 }

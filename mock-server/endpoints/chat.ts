@@ -22,6 +22,7 @@ import { sendError, sendJson, type ErrorState } from '../http/reply.js';
 import { writeSse } from '../http/sse-writer.js';
 import { formatEvents, OPENAI_FRAMING, splitWrites } from '../stream/sse-format.js';
 import { answerFor, awaitLatency, openRequest, type AppContext, type PlainHandler } from './prologue.js';
+import { cachePrompt } from './prompt-caching.js';
 
 export type { AppContext, PlainHandler } from './prologue.js';
 
@@ -99,6 +100,8 @@ async function chatCompletions(
     realism,
   });
   if (plan instanceof ApiError) throw plan;
+  // After the request stage: a relay that drops prompt_cache_key lands in the keyless bucket.
+  cachePrompt(ctx, request, request.prompt_cache_key, plan.usage, realism?.cacheWarmup);
   const output = { ...stage, usage: plan.usage };
 
   await awaitLatency(answer);

@@ -29,6 +29,7 @@ import {
   type RenderContext,
 } from '../protocols/responses.js';
 import { answerFor, authError, awaitLatency, openRequest, selectQuirks, type AppContext } from './prologue.js';
+import { cachePrompt } from './prompt-caching.js';
 
 /** Stored responses kept at most; the least recently used goes first. */
 export const RESPONSE_STORE_SIZE = 1000;
@@ -152,6 +153,7 @@ export function responsesHandlers(ctx: AppContext, storeSize = RESPONSE_STORE_SI
         realism,
       });
       if (plan instanceof ApiError) throw asResponsesError(plan);
+      cachePrompt(ctx, request, translated.promptCacheKey, plan.usage, realism?.cacheWarmup);
       // Chunking as chat's: the realistic model's (0: the whole text at once), else the option.
       const chunkTokens = realism ? realism.chunkTokens || 1000 : options.chunkTokens;
       const render: RenderContext = { request: translated, createdAt: plan.created, seal, chunkTokens };

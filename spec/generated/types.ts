@@ -64,6 +64,13 @@ export type BreakVerdict = "partial" | "ignored" | "rejected" | "broken" | "inco
  */
 export type ClientOperationId = string;
 /**
+ * An aspect id from the catalogue's `aspects` table, e.g. "tool-without-params".
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "FeatureAspectId".
+ */
+export type FeatureAspectId = string;
+/**
  * A feature group id, e.g. "structured-output".
  *
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
@@ -131,6 +138,11 @@ export type TextMatch =
       regex: string;
     };
 /**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "IsoDate".
+ */
+export type IsoDate = string;
+/**
  * An absolute URL path without a trailing slash, e.g. "/api/v1".
  *
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
@@ -167,6 +179,7 @@ export interface RelaycheckSpec {
   ClientReadiness?: ClientReadiness;
   FeatureCatalogue?: FeatureCatalogue;
   FixtureFile?: FixtureFile;
+  PriceTable?: PriceTable;
   RelayDialect?: RelayDialect;
   RelaycheckReport?: RelaycheckReport;
 }
@@ -1472,6 +1485,12 @@ export interface ClientFailure {
  */
 export interface FeatureCatalogue {
   /**
+   * The closed table of aspects: what a client needs that more than one API surface offers (a plain answer, streaming, tools, reasoning, caching...). A feature names the aspect it measures (`aspect`), so the report can say, for one model, what one surface loses that another keeps. Every aspect is used by at least one feature.
+   *
+   * @minItems 1
+   */
+  aspects: FeatureAspect[];
+  /**
    * The feature groups, in display order.
    *
    * @minItems 1
@@ -1483,6 +1502,17 @@ export interface FeatureCatalogue {
    * @minItems 1
    */
   features: Feature[];
+}
+/**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "FeatureAspect".
+ */
+export interface FeatureAspect {
+  id: FeatureAspectId;
+  /**
+   * Display name, e.g. "Prompt caching".
+   */
+  title: string;
 }
 /**
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
@@ -1525,6 +1555,10 @@ export interface Feature {
   note?: string;
   needs: FeatureNeeds;
   surface?: FeatureSurface;
+  /**
+   * What the feature measures that other surfaces also offer (an id of `aspects`): the report compares a model's verdicts on this aspect across surfaces. Absent for a feature with no counterpart on another surface.
+   */
+  aspect?: FeatureAspectId;
   /**
    * The probe judges what the model wrote in answer to its prompt (a stop word, an image's colour, a tool choice). Against a target whose answers do not depend on the prompt (a canned or echo server, found by the preflight), such a feature is `inconclusive` rather than judged.
    */
@@ -1644,6 +1678,65 @@ export interface PacingReply {
   latencyMs?: number;
   firstTokenMs?: number;
   tokensPerSecond?: number;
+}
+/**
+ * spec/prices.yaml: list prices of the models the catalogue and the dialects name, so a report can state what a run cost in currency and the README's budget is derived, not typed. Per model id; every price carries where it was read and when. A model not listed has no known price ("price unknown").
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "PriceTable".
+ */
+export interface PriceTable {
+  /**
+   * The currency of every price.
+   */
+  currency: "USD";
+  /**
+   * Prices are per this many tokens (1M), as OpenAI and Anthropic publish them.
+   */
+  per: 1000000;
+  /**
+   * When the sources were read for this table.
+   */
+  read: IsoDate;
+  /**
+   * @minItems 1
+   */
+  prices: ModelPrice[];
+}
+/**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ModelPrice".
+ */
+export interface ModelPrice {
+  /**
+   * The model id exactly as sent in `model` (a dated snapshot is priced as its alias).
+   */
+  model: string;
+  /**
+   * Uncached input (prompt) tokens, per `per` tokens.
+   */
+  input: number;
+  /**
+   * Input tokens read from the prompt cache; absent when no source stated it.
+   */
+  cachedInput?: number;
+  /**
+   * Output (completion) tokens, reasoning included, per `per` tokens.
+   */
+  output: number;
+  /**
+   * Where the figures were read.
+   */
+  source: string;
+  /**
+   * The date the source gives for its figures, when it gives one.
+   */
+  asOf?: IsoDate;
+  /**
+   * True when the figures come from the provider's own pricing page (or a dated quote of it); false when only secondary sources state them.
+   */
+  confirmed: boolean;
+  note?: string;
 }
 /**
  * One file of spec/relays/ (the file stem is the id): a relay's documented dialect, applied to the mock as a profile. Everything the mock does differently from the reference (openai.yaml) is a break from spec/breaks.yaml listed in `deviations`, so a new relay is a new YAML file, never new code. Every claim quotes its seed document (spec/sources/); a quote belongs to the entry's `source`, or to the dialect's `source` when the entry has none.
@@ -1914,6 +2007,10 @@ export interface ReportTarget {
    */
   deadlineMs?: number;
   results: ReportResult[];
+  /**
+   * Across protocols, for this target's models: each aspect (spec/features.yaml `aspects`) that features of two or more API surfaces (chat, responses...) measured on the same model, and what each surface gave. Computed from `results` (suites/report/cross-protocol.ts); absent when no aspect has results on two surfaces.
+   */
+  crossProtocol?: ReportCrossAspect[];
 }
 /**
  * What the preflight (a few cheap requests before the catalogue, counted in `usage`) found about the target. healthy: the catalogue measured it. limited: measured, but some features could not be (a configured model is missing, or the answers do not depend on the prompt). unmeasured: nothing could be measured (unreachable, not the API, key refused, model missing, no credit); every feature is `error` with this cause.
@@ -1957,6 +2054,25 @@ export interface ReportUsage {
   retried?: string[];
   promptTokens: number;
   completionTokens: number;
+  /**
+   * The tokens at the chat model's list price (spec/prices.yaml), every prompt token as uncached input; absent when the table has no price for the model ("price unknown").
+   */
+  cost?: {
+    amount: number;
+    currency: string;
+    /**
+     * The model whose price was applied (the other models' tokens priced alike).
+     */
+    model: string;
+    /**
+     * When the price was read.
+     */
+    priceRead: string;
+    /**
+     * False when the price rests on secondary sources only.
+     */
+    confirmed: boolean;
+  };
 }
 /**
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
@@ -2128,4 +2244,67 @@ export interface ReportPreviousAttempt {
    * How long relaycheck waited before the next attempt.
    */
   waitMs: number;
+}
+/**
+ * One aspect on one model, compared surface by surface.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ReportCrossAspect".
+ */
+export interface ReportCrossAspect {
+  /**
+   * The aspect id, e.g. "caching".
+   */
+  aspect: string;
+  /**
+   * The aspect's display name.
+   */
+  title: string;
+  /**
+   * The model every surface here was measured on.
+   */
+  model: string;
+  /**
+   * loss: a surface is `supported` and another measured one gives a worse verdict (it loses what the first keeps). differ: the measured surfaces disagree but none is supported. agree: every measured surface gives the same verdict (two at least). unmeasured: fewer than two surfaces measured it (skipped, not served, inconclusive, error), so nothing is compared.
+   */
+  status: "loss" | "differ" | "agree" | "unmeasured";
+  /**
+   * @minItems 2
+   */
+  surfaces: ReportCrossSurface[];
+}
+/**
+ * What one surface gave for the aspect.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ReportCrossSurface".
+ */
+export interface ReportCrossSurface {
+  /**
+   * The surface id (spec/features.yaml `surface`), e.g. "chat".
+   */
+  surface: string;
+  /**
+   * The worst measured verdict of its features for this aspect; absent when none of them was measured.
+   */
+  verdict?: ReportVerdict;
+  /**
+   * best: the best verdict among the surfaces (it keeps the aspect when that is supported). worse: a worse verdict than the best (it loses the aspect). not-measured: none of its features judged the relay here, so it is no loss.
+   */
+  outcome: "best" | "worse" | "not-measured";
+  /**
+   * Its features for the aspect, each with its verdict and summary (the evidence is in `results`).
+   *
+   * @minItems 1
+   */
+  features: ReportCrossFeature[];
+}
+/**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "ReportCrossFeature".
+ */
+export interface ReportCrossFeature {
+  feature: string;
+  verdict: ReportVerdict;
+  summary: string;
 }

@@ -3,8 +3,10 @@
 // the rounds before, a probe reading another's exchange simply asks for the same request.
 // Builds the ReportTarget. Never throws: a failing probe is an `error` verdict. The probes are
 // handed in (suites/run.ts hands the catalogue's): the engine reads nothing from probes/.
+import { randomBytes } from 'node:crypto';
 import { MODEL_ROLES, reportModels } from '../roles.js';
-import { features } from '../../spec/features.js';
+import { featureAspects, features } from '../../spec/features.js';
+import { compareSurfaces } from '../report/cross-protocol.js';
 import type { ReportResult, ReportTarget } from '../../spec/generated/types.js';
 import { oneLine } from '../wire/read.js';
 import { MODELS_REQUEST } from '../wire/requests.js';
@@ -52,7 +54,7 @@ export interface TargetRun {
   problems: string[];
 }
 
-function contextFor(session: TargetSession, probe: Probe): ProbeContext | undefined {
+function contextFor(session: TargetSession, probe: Probe, runId: string): ProbeContext | undefined {
   const model = session.modelFor(probe.needs);
   if (model === undefined) return undefined;
   const models: ProbeContext['models'] = {};
@@ -60,7 +62,7 @@ function contextFor(session: TargetSession, probe: Probe): ProbeContext | undefi
     const id = session.modelFor(role);
     if (id !== undefined) models[role] = id;
   }
-  return { model, models };
+  return { model, models, runId };
 }
 
 function errorText(e: unknown): string {
@@ -140,6 +142,8 @@ async function measure(
   signal: AbortSignal,
 ): Promise<TargetRun> {
   const session = new TargetSession(target, { ...options, signal });
+  // New to the target's caches on every run (usage.cache's prefix carries it).
+  const runId = randomBytes(6).toString('hex');
   const catalogue = features().map((f) => f.id);
   const probes = options.probes;
   const wanted = options.only ? catalogue.filter((id) => options.only!.includes(id)) : catalogue;
@@ -206,7 +210,7 @@ async function measure(
   const results = await Promise.all(
     wanted.map(async (feature) => {
       const probe = probes.find((p) => p.feature === feature);
-      const ctx = probe && contextFor(session, probe);
+      const ctx = probe && contextFor(session, probe, runId);
       const facts: Facts = { feature, entry: byFeature.get(feature), probe, configured: ctx !== undefined, preflight };
       if (options.deadlineMs !== undefined) facts.deadline = { ms: options.deadlineMs, reached: false };
       const before = decide('before', facts);
@@ -225,16 +229,22 @@ async function measure(
   if (cut > 0 && !fatal)
     problems.push(`${target.name}: ${RUN_DEADLINE} after ${options.deadlineMs} ms; ${cut} feature(s) not measured`);
 
+  // Across protocols (report.json's structured form; the renderers derive the same from results).
+  const models = reportModels(target.models);
+  const cross = fatal
+    ? []
+    : compareSurfaces({ ...models, results }, { aspects: featureAspects(), features: features() });
   const report: ReportTarget = {
     name: target.name,
     baseUrl: session.redactor.text(target.baseUrl),
-    ...reportModels(target.models),
+    ...models,
     ...(target.require !== undefined ? { require: [...target.require] } : {}),
     ...(options.deadlineMs !== undefined ? { deadlineMs: options.deadlineMs } : {}),
     ...(checking ? { health } : {}),
     usage: { ...session.usage, retried: [...session.retried].sort() },
     durationMs: Math.max(0, now() - started),
     results,
+    ...(cross.length > 0 ? { crossProtocol: cross } : {}),
   };
   // Every field a relay could echo into (summaries, warnings, evidence, retry records) goes
   // through the redactor once more before it is written: a new field cannot miss it.

@@ -1,6 +1,7 @@
-// Basics: chat.basic, auth, chat.metadata, usage.accounting, models.list. The first four
-// read one shared exchange (the basic request), so they cost one request together;
-// usage.accounting also borrows the tool probes' plain tool call, a much longer prompt.
+// Basics: chat.basic, auth, chat.metadata, usage.accounting, usage.tokenizer, models.list. The
+// first four read one shared exchange (the basic request), so they cost one request together;
+// usage.accounting also borrows the tool probes' plain tool call, a much longer prompt, and
+// usage.tokenizer adds one long plain prompt, for OpenAI's model families only.
 import type { ReportVerdict } from '../../spec/generated/types.js';
 import {
   failure,
@@ -17,11 +18,13 @@ import {
   BASIC_REQUEST,
   MODELS_REQUEST,
   NO_KEY_REQUEST,
+  TOKENIZER_LONG,
   TOOL_CALL,
   WRONG_KEY_REQUEST,
 } from '../wire/requests.js';
+import { FAMILY_MODELS, tokenizerFamily, type ChatMessageLike } from '../../spec/tokenizer.js';
 import { TOOL_CALL_REQUEST } from './tools.js';
-import { countsOf, usageFindings } from './usage.js';
+import { countsOf, judgeTokenizer, usageFindings, type TokenizerSample } from './usage.js';
 import { judgement, worst, type Judgement, type Observed, type Probe, type RequestSpec } from '../wire/types.js';
 
 const FINISH_REASONS = ['stop', 'length', 'tool_calls', 'content_filter', 'function_call'];
@@ -194,6 +197,52 @@ export const usageAccounting: Probe = {
       `prompt ${p} + completion ${k} = total ${t}${extras.length > 0 ? ` (with ${extras.join(', ')})` : ''}${compared}`,
       { details, warnings, decisive: 'basic' },
     );
+  },
+};
+
+const TOKENIZER_LONG_REQUEST: RequestSpec = { label: 'long plain prompt', body: TOKENIZER_LONG };
+
+export const usageTokenizer: Probe = {
+  feature: 'usage.tokenizer',
+  needs: 'model',
+  // The long prompt only where there is a tokenizer to compare with: other models cost nothing.
+  steps: [(_seen, ctx) => (tokenizerFamily(ctx.model) ? [BASIC_REQUEST, TOKENIZER_LONG_REQUEST] : [BASIC_REQUEST])],
+  judge(seen, ctx) {
+    const family = tokenizerFamily(ctx.model);
+    if (!family)
+      return judgement(
+        'skipped',
+        `no public tokenizer for ${JSON.stringify(ctx.model)} (known: ${Object.values(FAMILY_MODELS).join('; ')}): its counts are judged by usage.accounting only`,
+      );
+    const c = basicCompletion(seen['basic'], 'usage.tokenizer');
+    if (!('top' in c)) return c;
+    const samples: TokenizerSample[] = [];
+    const warnings: string[] = [];
+    for (const [label, body, what] of [
+      ['basic', BASIC, 'the basic request'],
+      [TOKENIZER_LONG_REQUEST.label, TOKENIZER_LONG, `the ${TOKENIZER_LONG_REQUEST.label}`],
+    ] as const) {
+      const reply =
+        label === 'basic' ? { kind: 'ok' as const, completion: c } : readReply(seen[label], { stream: false });
+      const billed = reply.kind === 'ok' ? countsOf(reply.completion.usage) : undefined;
+      if (billed && !('missing' in billed))
+        samples.push({ what, messages: body['messages'] as ChatMessageLike[], billed: billed.prompt });
+      else warnings.push(`${what} gave no integer prompt_tokens to compare (see usage.accounting)`);
+    }
+    if (samples.length === 0)
+      return judgement(
+        'inconclusive',
+        'no integer prompt_tokens to compare with the tokenizer (see usage.accounting)',
+        {
+          warnings,
+        },
+      );
+    const v = judgeTokenizer(ctx.model, family, samples);
+    return judgement(v.verdict, v.summary, {
+      warnings: [...v.warnings, ...warnings],
+      details: v.details,
+      decisive: samples.length > 1 ? TOKENIZER_LONG_REQUEST.label : 'basic',
+    });
   },
 };
 

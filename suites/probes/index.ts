@@ -4,6 +4,7 @@
 import { features } from '../../spec/features.js';
 import type { Probe } from '../wire/types.js';
 import * as basics from './basics.js';
+import * as caching from './caching.js';
 import * as errors from './errors.js';
 import * as generation from './generation.js';
 import * as inputs from './inputs.js';
@@ -17,6 +18,7 @@ import * as tools from './tools.js';
 /** The group files: each module's exported probes are collected, so no list of probes is kept. */
 const GROUPS: ReadonlyArray<Record<string, unknown>> = [
   basics,
+  caching,
   errors,
   generation,
   inputs,

@@ -1,7 +1,10 @@
-// Tools: tools.call, tools.stream, tools.history, tool_choice.{required,named,none},
-// parallel_tool_calls. The plain tool-call request is shared: it is tools.call's, the
-// baseline of tool_choice.none and parallel_tool_calls, the non-streamed comparison of
-// tools.stream, and the source of the call tools.history replays.
+// Tools: tools.call, tools.stream, tools.history, tools.no_params,
+// tool_choice.{required,named,none}, parallel_tool_calls. The plain tool-call request is
+// shared: it is tools.call's, the baseline of tool_choice.none and parallel_tool_calls, the
+// non-streamed comparison of tools.stream, and the source of the call tools.history replays.
+// A tool without parameters lost on the way is tools.no_params' finding; where it shows in
+// another probe (tool_choice named or required, whose tool has none), that probe repeats its
+// request with the tool given a parameter and names the cause in a warning.
 import type { ReportVerdict } from '../../spec/generated/types.js';
 import { schemaProblems } from './json-schema.js';
 import {
@@ -17,9 +20,16 @@ import {
   type ToolCallView,
 } from '../wire/read.js';
 import {
+  CODE_WORD,
   MADE_UP_CALL,
   NO_PARALLEL_CALLS,
   TIME_TOOL,
+  TIME_TOOL_BARE,
+  TIME_TOOL_WITH_PARAM,
+  TOOL_CHOICE_NAMED_WITH_PARAM,
+  TOOL_CHOICE_REQUIRED_WITH_PARAM,
+  namedTimeTool,
+  toolHistoryWithText,
   TOOL_CALL,
   TOOL_CALL_STREAMED,
   TOOL_CHOICE_AUTO_NO_TOOL,
@@ -410,7 +420,15 @@ export const toolsHistory: Probe = {
       return [
         { label: 'history, content null', body: toolHistory(calls, null) },
         { label: 'history, content ""', body: toolHistory(calls, '') },
+        { label: HISTORY_TEXT_LABEL, body: toolHistoryWithText(calls, false) },
       ];
+    },
+    // The code word missing: said in a message of its own, does the model repeat it?
+    (seen) => {
+      const reply = readReply(seen[HISTORY_TEXT_LABEL], { stream: false });
+      return reply.kind === 'ok' && !saysCodeWord(reply.completion)
+        ? [{ label: HISTORY_APART_LABEL, body: toolHistoryWithText(callsToReplay(seen), true) }]
+        : [];
     },
   ],
   judge(seen) {
@@ -441,12 +459,150 @@ export const toolsHistory: Probe = {
         { warnings, decisive: 'history, content ""' },
       );
     }
-    return judgement('supported', 'a tool call and its result replay with content null and with content ""', {
-      warnings,
-      decisive: 'history, content null',
-    });
+    return judgeHistoryText(seen, warnings);
   },
 };
+
+const HISTORY_TEXT_LABEL = 'history, assistant text';
+const HISTORY_APART_LABEL = 'history, text apart';
+const CODE_WORD_RE = new RegExp(`\\b${CODE_WORD}\\b`, 'i');
+const saysCodeWord = (c: Completion): boolean => CODE_WORD_RE.test(firstText(c));
+
+/**
+ * The replays work; does the assistant's text beside its tool calls reach the model? Asked
+ * for a code word said only there, the model must repeat it. When it does not, the same text
+ * in a message of its own tells the relay (the text beside calls dropped, new-api#6615) from
+ * a model that does not answer.
+ */
+function judgeHistoryText(seen: Seen, warnings: string[]): Judgement {
+  const replays = 'a tool call and its result replay with content null and with content ""';
+  const beside = readReply(seen[HISTORY_TEXT_LABEL], { stream: false });
+  if (beside.kind === 'refused')
+    return judgement(
+      'partial',
+      `content null and "" replay, but an assistant message with text beside its tool_calls was refused (HTTP ${beside.status}: ${beside.message})`,
+      { warnings, decisive: HISTORY_TEXT_LABEL },
+    );
+  if (beside.kind !== 'ok') return notServed(beside, 'the replay with assistant text', HISTORY_TEXT_LABEL);
+  const answer = quote(firstText(beside.completion), 40);
+  if (saysCodeWord(beside.completion))
+    return judgement(
+      'supported',
+      `${replays}; the assistant's text beside its tool_calls reached the model (it repeated the code word said only there)`,
+      { warnings, decisive: HISTORY_TEXT_LABEL },
+    );
+  const apart = readReply(seen[HISTORY_APART_LABEL], { stream: false });
+  if (apart.kind === 'ok' && saysCodeWord(apart.completion))
+    return judgement(
+      'partial',
+      `${replays}, but the assistant's text beside its tool_calls is lost: asked for the code word said only there, the model answered ${answer}; said in an assistant message of its own, it repeated it (the relay drops content next to tool_calls)`,
+      { warnings, decisive: HISTORY_TEXT_LABEL },
+    );
+  const control =
+    apart.kind === 'ok'
+      ? `nor when it was said in a message of its own (${quote(firstText(apart.completion), 40)})`
+      : 'and the control replay got no completion';
+  return judgement(
+    'inconclusive',
+    `${replays}, but the model did not repeat the code word said beside its tool_calls (${answer}), ${control}: whether that text reaches the model cannot be told`,
+    { warnings, decisive: HISTORY_TEXT_LABEL },
+  );
+}
+
+// ---------------------------------------------------------------- tools.no_params
+
+const NO_PARAMS_BARE = 'no parameters key, named';
+const NO_PARAMS_EMPTY = 'empty parameters, named';
+const NO_PARAMS_CONTROL = 'with a parameter, named';
+const TIME = TIME_TOOL.function.name;
+
+/** The reply and whether it called get_server_time. */
+function timeCalled(o: Observed | undefined): { reply: Reply; called: boolean } {
+  const reply = readReply(o, { stream: false });
+  return { reply, called: reply.kind === 'ok' && firstCalls(reply.completion).some((c) => c.name === TIME) };
+}
+
+/** A completion or a refusal: an answer a control request can be compared with. */
+const answered = (reply: Reply): boolean => reply.kind === 'ok' || reply.kind === 'refused';
+
+/** What came instead of the call, for a summary. */
+function insteadOf(reply: Reply): string {
+  if (reply.kind === 'refused') return `a refusal (HTTP ${reply.status}: ${reply.message})`;
+  if (reply.kind !== 'ok') return 'no completion';
+  const calls = firstCalls(reply.completion);
+  return calls.length > 0 ? describeCalls(calls) : `text ${quote(firstText(reply.completion), 40)}`;
+}
+
+export const toolsNoParams: Probe = {
+  feature: 'tools.no_params',
+  needs: 'model',
+  steps: [
+    [
+      { label: NO_PARAMS_BARE, body: namedTimeTool(TIME_TOOL_BARE) },
+      { label: NO_PARAMS_EMPTY, body: namedTimeTool(TIME_TOOL) },
+    ],
+    (seen) => {
+      const both = [timeCalled(seen[NO_PARAMS_BARE]), timeCalled(seen[NO_PARAMS_EMPTY])];
+      // A control only for an answer that did not call: nothing to compare with a failed exchange.
+      return both.every((b) => b.called) || both.some((b) => !answered(b.reply))
+        ? []
+        : [{ label: NO_PARAMS_CONTROL, body: namedTimeTool(TIME_TOOL_WITH_PARAM) }];
+    },
+  ],
+  judge(seen) {
+    const bare = timeCalled(seen[NO_PARAMS_BARE]);
+    const empty = timeCalled(seen[NO_PARAMS_EMPTY]);
+    for (const [r, label] of [
+      [bare.reply, NO_PARAMS_BARE],
+      [empty.reply, NO_PARAMS_EMPTY],
+    ] as const)
+      if (r.kind === 'failed' || r.kind === 'invalid') return notServed(r, `the request naming ${TIME}`, label);
+    if (bare.called && empty.called) {
+      // The arguments' shape ("" for {}) is tools.call's finding.
+      const warnings = [bare, empty].flatMap(({ reply }) =>
+        reply.kind === 'ok'
+          ? firstCalls(reply.completion)
+              .filter((c) => c.name === TIME)
+              .flatMap((c) => callFindings(c, false).map((f) => `${f.text} (judged by tools.call)`))
+          : [],
+      );
+      return judgement(
+        'supported',
+        `${TIME}, offered beside ${WEATHER_TOOL.function.name} without a parameters key and with an empty object schema, was called both times`,
+        { warnings, decisive: NO_PARAMS_BARE },
+      );
+    }
+    const lost = [
+      ...(bare.called ? [] : [{ form: 'without a `parameters` key', reply: bare.reply, label: NO_PARAMS_BARE }]),
+      ...(empty.called ? [] : [{ form: 'with an empty object schema', reply: empty.reply, label: NO_PARAMS_EMPTY }]),
+    ];
+    const story = lost.map((l) => `${l.form} it got ${insteadOf(l.reply)}`).join('; ');
+    const control = timeCalled(seen[NO_PARAMS_CONTROL]);
+    if (!control.called)
+      return judgement(
+        'inconclusive',
+        `tool_choice named ${TIME}: ${story}; given a parameter it was not called either (${insteadOf(control.reply)}), so tool_choice is not honoured here (see tool_choice.named) and a tool without parameters cannot be judged`,
+        { decisive: NO_PARAMS_CONTROL },
+      );
+    const refused = lost.every((l) => l.reply.kind === 'refused');
+    return judgement(
+      refused ? 'rejected' : 'ignored',
+      `a tool without parameters is ${refused ? 'refused' : 'silently dropped'}: tool_choice named ${TIME}, and ${story}, while the same tool with one parameter was called (agents' no-argument tools vanish: new-api#6859)`,
+      { decisive: lost[0]!.label },
+    );
+  },
+};
+
+/**
+ * Where a forced call did not come: the same request with the named tool given a parameter.
+ * Called then, the tool's lack of parameters was the cause (tools.no_params' finding).
+ */
+function controlCalled(seen: Seen, label: string): boolean {
+  return timeCalled(seen[label]).called;
+}
+const NAMED_CONTROL = 'named, with a parameter';
+const REQUIRED_CONTROL = 'required, with a parameter';
+const NO_PARAMS_WARNING = `the relay drops tools without parameters (see tools.no_params)`;
 
 export const toolChoiceRequired: Probe = {
   feature: 'tool_choice.required',
@@ -455,16 +611,26 @@ export const toolChoiceRequired: Probe = {
     [{ label: 'required', body: TOOL_CHOICE_REQUIRED }],
     (seen) => {
       const reply = readReply(seen['required'], { stream: false });
-      return reply.kind === 'ok' && firstCalls(reply.completion).length > 0
-        ? [{ label: 'auto', body: TOOL_CHOICE_AUTO_NO_TOOL }]
-        : [];
+      if (reply.kind === 'ok' && firstCalls(reply.completion).length > 0)
+        return [{ label: 'auto', body: TOOL_CHOICE_AUTO_NO_TOOL }];
+      // Its only tool has no parameters: given one, is the call forced?
+      return answered(reply) ? [{ label: REQUIRED_CONTROL, body: TOOL_CHOICE_REQUIRED_WITH_PARAM }] : [];
     },
+    (seen) => (controlCalled(seen, REQUIRED_CONTROL) ? [{ label: 'auto', body: TOOL_CHOICE_AUTO_NO_TOOL }] : []),
   ],
   judge(seen) {
     const reply = readReply(seen['required'], { stream: false });
-    if (reply.kind !== 'ok') return notServed(reply, 'tool_choice "required"', 'required');
-    const calls = firstCalls(reply.completion);
-    if (calls.length === 0) {
+    if (reply.kind !== 'ok' && !controlCalled(seen, REQUIRED_CONTROL))
+      return notServed(reply, 'tool_choice "required"', 'required');
+    let calls = reply.kind === 'ok' ? firstCalls(reply.completion) : [];
+    const warnings: string[] = [];
+    if (calls.length === 0 && controlCalled(seen, REQUIRED_CONTROL)) {
+      // tools.no_params' finding: judged on the control, the cause shown here.
+      warnings.push(`${NO_PARAMS_WARNING}: its only tool, ${TIME}, was called under "required" once given a parameter`);
+      const control = readReply(seen[REQUIRED_CONTROL], { stream: false });
+      calls = control.kind === 'ok' ? firstCalls(control.completion) : [];
+    }
+    if (calls.length === 0 && reply.kind === 'ok') {
       return judgement(
         'ignored',
         `no tool call under tool_choice "required": the answer was text ${quote(firstText(reply.completion))}`,
@@ -474,19 +640,20 @@ export const toolChoiceRequired: Probe = {
     const auto = readReply(seen['auto'], { stream: false });
     if (auto.kind !== 'ok')
       return judgement('inconclusive', `a call came (${describeCalls(calls)}) but the comparison under auto failed`, {
+        warnings,
         decisive: 'auto',
       });
     if (firstCalls(auto.completion).length > 0) {
       return judgement(
         'inconclusive',
         'the model calls a tool for this prompt even under auto, so "required" made no visible difference',
-        { decisive: 'auto' },
+        { warnings, decisive: 'auto' },
       );
     }
     return judgement(
       'supported',
       `tool_choice "required" forced a call (${describeCalls(calls)}); under auto the answer was text`,
-      { decisive: 'required' },
+      { warnings, decisive: warnings.length > 0 ? REQUIRED_CONTROL : 'required' },
     );
   },
 };
@@ -494,11 +661,34 @@ export const toolChoiceRequired: Probe = {
 export const toolChoiceNamed: Probe = {
   feature: 'tool_choice.named',
   needs: 'model',
-  steps: [[{ label: 'named', body: TOOL_CHOICE_NAMED }]],
+  steps: [
+    [{ label: 'named', body: TOOL_CHOICE_NAMED }],
+    // The named tool has no parameters: not called, is it called once given one?
+    (seen) => {
+      const named = timeCalled(seen['named']);
+      return named.called || !answered(named.reply)
+        ? []
+        : [{ label: NAMED_CONTROL, body: TOOL_CHOICE_NAMED_WITH_PARAM }];
+    },
+  ],
   judge(seen) {
     const reply = readReply(seen['named'], { stream: false });
-    if (reply.kind !== 'ok') return notServed(reply, 'tool_choice naming a function');
     const named = TIME_TOOL.function.name;
+    // tools.no_params' finding: judged on the control, the cause shown here.
+    const control = controlCalled(seen, NAMED_CONTROL) ? readReply(seen[NAMED_CONTROL], { stream: false }) : undefined;
+    if (control?.kind === 'ok') {
+      const calls = firstCalls(control.completion);
+      const others = calls.filter((c) => c.name !== named);
+      return judgement(
+        others.length > 0 ? 'partial' : 'supported',
+        `the named ${named} was called although the prompt suits ${WEATHER_TOOL.function.name}, once given a parameter${others.length > 0 ? `, but so was ${describeCalls(others)}` : ''}`,
+        {
+          warnings: [`${NO_PARAMS_WARNING}: without parameters the named ${named} got ${insteadOf(reply)}`],
+          decisive: NAMED_CONTROL,
+        },
+      );
+    }
+    if (reply.kind !== 'ok') return notServed(reply, 'tool_choice naming a function', 'named');
     const calls = firstCalls(reply.completion);
     const names = calls.map((c) => c.name);
     const warnings =
@@ -511,7 +701,7 @@ export const toolChoiceNamed: Probe = {
         calls.length > 0
           ? `tool_choice named ${named} but ${describeCalls(calls)} was called`
           : `tool_choice named ${named} but no call came (text ${quote(firstText(reply.completion))})`,
-        { warnings },
+        { warnings, decisive: 'named' },
       );
     }
     if (names.some((n) => n !== named)) {
@@ -521,13 +711,13 @@ export const toolChoiceNamed: Probe = {
           .filter((n) => n !== named)
           .map(String)
           .join(', ')}`,
-        { warnings },
+        { warnings, decisive: 'named' },
       );
     }
     return judgement(
       'supported',
       `the named ${named} was called although the prompt suits ${WEATHER_TOOL.function.name}`,
-      { warnings },
+      { warnings, decisive: 'named' },
     );
   },
 };
@@ -590,9 +780,12 @@ export const parallelToolCalls: Probe = {
         { decisive: 'parallel_tool_calls false' },
       );
     if (base.calls.length < 2) {
+      // The prompt wants get_server_time too: its absence may be tools.no_params' finding.
+      const lost =
+        base.calls.some((c) => c.name === WEATHER_TOOL.function.name) && !base.calls.some((c) => c.name === TIME);
       return judgement(
         'inconclusive',
-        `without the flag the model made ${base.calls.length} call(s), so limiting to one made no visible difference`,
+        `without the flag the model made ${base.calls.length} call(s), so limiting to one made no visible difference${lost ? ` (${TIME}, which has no parameters, was not called: if tools.no_params finds it dropped, that is why)` : ''}`,
         { decisive: 'tool call' },
       );
     }

@@ -1,11 +1,19 @@
 // The judging logic of usage.accounting: token counts that add up, that change with the
-// prompt, and that stay within the request's own cap. Pure; basics.ts owns the probe.
+// prompt, and that stay within the request's own cap. Pure; basics.ts owns the probes.
+// (usage.tokenizer's judge is at the end: it compares with OpenAI's real tokenizer, not ours.)
 //
 // Real models count with their own tokenizers, so nothing here compares a count with an
 // estimate of ours: only what no tokenizer can produce is flagged (identical counts for
 // prompts of very different length, more completion tokens than max_tokens allowed for an
 // answer that fits in it by any tokenizer).
 import type { ReportVerdict } from '../../spec/generated/types.js';
+import {
+  FAMILIES,
+  FAMILY_MODELS,
+  chatPromptTokens,
+  type ChatMessageLike,
+  type TokenizerFamily,
+} from '../../spec/tokenizer.js';
 import { usageInt, type Completion, type JsonObject } from '../wire/read.js';
 
 export interface UsageSample {
@@ -121,4 +129,99 @@ export function usageFindings(samples: readonly { sample: UsageSample; counts: C
     }
   const rank = (v: ReportVerdict): number => (v === 'broken' ? 0 : v === 'partial' ? 1 : 2);
   return out.sort((x, y) => rank(x.verdict) - rank(y.verdict));
+}
+
+// ---------------------------------------------------------------- usage.tokenizer
+// prompt_tokens against OpenAI's public tokenizer for the model's family, under its documented
+// chat accounting (spec/tokenizer.ts). Only plain messages are judged: tools and
+// response_format add overhead OpenAI does not document.
+
+/** One plain-message request and what it was billed. */
+export interface TokenizerSample {
+  what: string;
+  messages: readonly ChatMessageLike[];
+  billed: number;
+}
+
+/**
+ * A constant difference this small, on every request, is the message framing of a newer
+ * model (one token fewer for gpt-5 has been reported), not a count of other text: passed,
+ * with a warning.
+ */
+export const FRAMING_SLACK = 2;
+/** Below this ratio an excess is not called systematic (rounding on short prompts). */
+const EXCESS_RATIO_AT_LEAST = 1.05;
+/** How far (tokens) a sample may sit from ratio × count and still be "the same ratio" (rounding). */
+const RATIO_ROUNDING = 1.5;
+
+export interface TokenizerVerdict {
+  verdict: 'supported' | 'partial';
+  summary: string;
+  warnings: string[];
+  details: Record<string, unknown>;
+}
+
+const both = (ns: readonly number[]): string => (ns.length === 2 ? `${ns[0]} and ${ns[1]}` : ns.join(', '));
+
+/** The same difference d on every sample, or undefined. */
+function constantDiff(billed: readonly number[], counted: readonly number[]): number | undefined {
+  const d = billed[0]! - counted[0]!;
+  return billed.every((b, i) => b - counted[i]! === d) ? d : undefined;
+}
+
+/** prompt_tokens of plain requests against `family`'s count: equal, or the deviation named. */
+export function judgeTokenizer(
+  model: string,
+  family: TokenizerFamily,
+  samples: readonly TokenizerSample[],
+): TokenizerVerdict {
+  const billed = samples.map((s) => s.billed);
+  // The other families' tables are loaded only on a mismatch (each takes a while to load).
+  const countAs = (f: TokenizerFamily): number[] => samples.map((s) => chatPromptTokens(f, s.messages));
+  const counted = countAs(family);
+  const details: Record<string, unknown> = {
+    family,
+    requests: samples.map((s, i) => ({ what: s.what, prompt_tokens: s.billed, tokenizer: counted[i] })),
+  };
+  const what = samples.map((s) => s.what).join(' and ');
+  const ours = `${family}'s count under OpenAI's chat accounting`;
+  const d = constantDiff(billed, counted);
+  if (d === 0)
+    return {
+      verdict: 'supported',
+      summary: `prompt_tokens ${both(billed)} (${what}) equal ${ours}, as ${model} counts`,
+      warnings: [],
+      details,
+    };
+  if (d !== undefined && Math.abs(d) <= FRAMING_SLACK)
+    return {
+      verdict: 'supported',
+      summary: `prompt_tokens ${both(billed)} (${what}) equal ${ours} but for a constant ${d > 0 ? '+' : ''}${d} token(s) of message framing`,
+      warnings: [
+        `prompt_tokens differ from the documented accounting by ${d} token(s) on every request: the model's message framing, not the text`,
+      ],
+      details,
+    };
+  const partial = (summary: string): TokenizerVerdict => ({ verdict: 'partial', summary, warnings: [], details });
+  const numbers = `prompt_tokens ${both(billed)} for ${what}, where ${family} counts ${both(counted)}`;
+  // Matching another family on every request (where the families differ) is another tokenizer.
+  for (const other of FAMILIES.filter((f) => f !== family)) {
+    const theirs = countAs(other);
+    const od = constantDiff(billed, theirs);
+    if (od !== undefined && Math.abs(od) <= FRAMING_SLACK && theirs.some((n, i) => n !== counted[i]))
+      return partial(
+        `another model served under the name: ${numbers}; the counts match ${other} (${FAMILY_MODELS[other]}), not the ${family} that ${model} uses`,
+      );
+  }
+  if (samples.length > 1 && billed.every((b, i) => b > counted[i]!)) {
+    const longest = counted.indexOf(Math.max(...counted));
+    const ratio = billed[longest]! / counted[longest]!;
+    if (d !== undefined)
+      return partial(`billed above the tokenizer's count: ${numbers}, a constant ${d} tokens more on every request`);
+    if (ratio >= EXCESS_RATIO_AT_LEAST && billed.every((b, i) => Math.abs(b - ratio * counted[i]!) <= RATIO_ROUNDING))
+      return partial(
+        `billed above the tokenizer's count: ${numbers}, ×${ratio.toFixed(2)} on every request (${Math.round((ratio - 1) * 100)}% more)`,
+      );
+  }
+  return partial(`${numbers} (OpenAI's own accounting gives the tokenizer's count)`);
 }

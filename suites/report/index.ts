@@ -4,4 +4,11 @@ export * from './render/index.js';
 export { buildReport, writeReport, renderTable, progressLine, REPORT_FILE } from './report-file.js';
 export * from './gate/index.js';
 export * from './files.js';
-export type { RelaycheckReport, ReportResult, ReportTarget, ReportVerdict } from '../../spec/generated/types.js';
+export { compareSurfaces, crossDifferences, type CrossCatalogue } from './cross-protocol.js';
+export type {
+  RelaycheckReport,
+  ReportCrossAspect,
+  ReportResult,
+  ReportTarget,
+  ReportVerdict,
+} from '../../spec/generated/types.js';

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { prepareOutDir, writeFileNoFollow } from './write.js';
 import { packageVersion } from '../../spec/load.js';
 import { groupByCause, retryCount } from './render/model.js';
+import { costStatement, runCost } from './render/cost.js';
 export { groupByCause, type CauseGroup } from './render/model.js';
 import { breaks } from '../../spec/breaks.js';
 import { features } from '../../spec/features.js';
@@ -12,6 +13,7 @@ import type { RelaycheckReport, ReportResult, ReportTarget, ReportVerdict } from
 import { loadClientReadiness } from '../clients/data.js';
 import { inert, inertBlock, inertJson } from '../transport/inert.js';
 import { predictClientReadiness, readinessLine } from '../readiness.js';
+import { CROSS_TITLE, crossDifferenceLines, NO_LOSS, targetCrossProtocol } from './render/cross-protocol.js';
 
 export const REPORT_FILE = 'report.json';
 
@@ -22,8 +24,17 @@ export function buildReport(targets: ReportTarget[], generatedAt: Date = new Dat
     schemaVersion: 2,
     generatedAt: generatedAt.toISOString(),
     tool: { name: 'relaycheck', version: toolVersion() },
-    targets,
+    targets: targets.map(withCost),
   };
+}
+
+/** The target with its run's cost in currency, where its model's price is known. */
+function withCost(t: ReportTarget): ReportTarget {
+  const c = runCost(t);
+  const { cost: _stale, ...usage } = t.usage;
+  if (!c) return { ...t, usage };
+  const cost = { amount: c.amount, currency: c.currency, model: c.model, priceRead: c.read, confirmed: c.confirmed };
+  return { ...t, usage: { ...usage, cost } };
 }
 
 /** The report as JSON text, pretty; a relay's text stays as data, its unsafe characters as \u escapes. */
@@ -87,13 +98,14 @@ export function costLine(t: ReportTarget): string {
     n > 0
       ? ` (${u.requests - n} logical + ${n} retries${u.retried && u.retried.length > 0 ? `: ${u.retried.join(', ')}` : ''})`
       : '';
-  return `${u.requests} requests on the wire${retries}, ${u.promptTokens + u.completionTokens} tokens (${u.promptTokens} prompt + ${u.completionTokens} completion), ${(t.durationMs / 1000).toFixed(1)} s`;
+  return `${u.requests} requests on the wire${retries}, ${u.promptTokens + u.completionTokens} tokens (${u.promptTokens} prompt + ${u.completionTokens} completion), ${inert(costStatement(t))}, ${(t.durationMs / 1000).toFixed(1)} s`;
 }
 
 /**
  * The compact table: one row per feature, one column per target (verdicts in capitals are
- * findings), the cost per target, each finding's summary, then per target the client
- * operations predicted to fail (suites/readiness.ts).
+ * findings), the cost per target, each finding's summary, what one API surface loses that
+ * another keeps (suites/report/cross-protocol.ts), then per target the client operations
+ * predicted to fail (suites/readiness.ts).
  */
 export function renderTable(report: RelaycheckReport): string {
   const targets = report.targets;
@@ -142,6 +154,15 @@ export function renderTable(report: RelaycheckReport): string {
   for (const t of targets)
     if (t.health && t.health.status === 'limited')
       lines.push(`  ${targets.length > 1 ? `[${inert(t.name)}] ` : ''}health: ${inert(t.health.line)}`);
+  // Across protocols: per target, what one surface loses that another keeps (same model); no
+  // loss is one line for the whole run (none when no aspect could be compared), not a list.
+  const compared = targets.map((t) => targetCrossProtocol(t));
+  const cross = targets.flatMap((t, i) => {
+    const tag = targets.length > 1 ? `[${inert(t.name)}] ` : '';
+    return crossDifferenceLines(compared[i]!).map((l) => `  ${tag}${l}`);
+  });
+  if (cross.length > 0) lines.push('', `${CROSS_TITLE} (the same model, surface by surface):`, ...cross);
+  else if (compared.some((c) => c.some((x) => x.status === 'agree'))) lines.push('', `${CROSS_TITLE}: ${NO_LOSS}`);
   if (targets.length > 0) {
     lines.push('', 'Client readiness (predicted from the verdicts; docs/CLIENTS.md):');
     for (const t of targets) {

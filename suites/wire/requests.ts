@@ -174,6 +174,75 @@ export function toolHistory(calls: readonly Record<string, unknown>[], content: 
   };
 }
 
+/** tools.history's code word: said only in the assistant's text beside its tool calls. */
+export const CODE_WORD = 'PELICAN';
+export const HISTORY_TEXT = `Let me check that with the tools. The code word is ${CODE_WORD}.`;
+export const RECALL_QUESTION =
+  'What is the code word you gave in your earlier message? Answer with the code word only.';
+
+/**
+ * A replayed tool turn whose assistant message says something beside its calls, then a
+ * question only that text answers. `apart`: the same text in an assistant message of its own
+ * before the calls (the control: text a relay keeps even when it drops text beside calls).
+ */
+export function toolHistoryWithText(calls: readonly Record<string, unknown>[], apart: boolean): Body {
+  const assistant = apart
+    ? [
+        { role: 'assistant', content: HISTORY_TEXT },
+        { role: 'assistant', content: null, tool_calls: calls },
+      ]
+    : [{ role: 'assistant', content: HISTORY_TEXT, tool_calls: calls }];
+  return {
+    messages: [
+      user(TOOLS_PROMPT),
+      ...assistant,
+      ...calls.map((c) => ({
+        role: 'tool',
+        tool_call_id: c['id'],
+        content: toolResult((c['function'] as { name?: unknown } | undefined)?.name),
+      })),
+      user(RECALL_QUESTION),
+    ],
+    tools: TOOLS,
+    stream: false,
+    temperature: 0,
+    max_tokens: 10,
+  };
+}
+
+/** TIME_TOOL without a `parameters` key (optional in OpenAI's schema): tools.no_params. */
+export const TIME_TOOL_BARE = {
+  type: 'function',
+  function: { name: 'get_server_time', description: 'Time on the server' },
+} as const;
+/** TIME_TOOL with one optional parameter: the control, a tool no relay drops for lack of parameters. */
+export const TIME_TOOL_WITH_PARAM = {
+  type: 'function',
+  function: {
+    name: 'get_server_time',
+    description: 'Time on the server',
+    parameters: { type: 'object', properties: { timezone: { type: 'string' } } },
+  },
+} as const;
+/** Suits get_server_time (and asks for tools, so it is called even where tool_choice is not honoured). */
+export const TIME_PROMPT = 'What time is it on the server? Use the tools.';
+const NAMED_TIME = { type: 'function', function: { name: TIME_TOOL.function.name } } as const;
+/** A get_server_time variant offered beside get_weather, named by tool_choice. */
+export function namedTimeTool(tool: typeof TIME_TOOL | typeof TIME_TOOL_BARE | typeof TIME_TOOL_WITH_PARAM): Body {
+  return {
+    messages: [user(TIME_PROMPT)],
+    tools: [WEATHER_TOOL, tool],
+    tool_choice: NAMED_TIME,
+    stream: false,
+    temperature: 0,
+    max_tokens: 30,
+  };
+}
+/** TOOL_CHOICE_NAMED with the named tool given a parameter: tool_choice.named's control. */
+export const TOOL_CHOICE_NAMED_WITH_PARAM: Body = { ...TOOL_CHOICE_NAMED, tools: [WEATHER_TOOL, TIME_TOOL_WITH_PARAM] };
+/** TOOL_CHOICE_REQUIRED with its tool given a parameter: tool_choice.required's control. */
+export const TOOL_CHOICE_REQUIRED_WITH_PARAM: Body = { ...TOOL_CHOICE_REQUIRED, tools: [TIME_TOOL_WITH_PARAM] };
+
 // ---------------------------------------------------------------- reasoning
 /** Worth a little thought; the answer itself is not judged. */
 export const REASONING_PROMPT = 'Is 1001 a prime number? Answer yes or no.';
@@ -237,6 +306,30 @@ export const WITH_IMAGE: Body = {
 };
 /** The same message without the image part (same content-array shape). */
 export const WITHOUT_IMAGE: Body = { ...WITH_IMAGE, messages: [user([{ type: 'text', text: IMAGE_QUESTION }])] };
+
+// ---------------------------------------------------------------- usage against the tokenizer
+/**
+ * A plain-message prompt ~15 times longer than BASIC, for usage.tokenizer: a system passage in
+ * six scripts (o200k_base counts it in ~200 tokens, cl100k_base in ~330, so a count from the
+ * other family shows) and a user message with a `name` (the accounting's name token).
+ */
+export const TOKENIZER_PASSAGE = [
+  'You check what a relay bills. Read this passage, then follow the user.',
+  '中文：中转站按令牌计费，提示词的令牌数必须与模型的分词器一致。',
+  '日本語：リレーはトークン数で課金します。プロンプトのトークン数はモデルのトークナイザーと一致する必要があります。',
+  '한국어: 중계 서비스는 토큰 수로 요금을 청구하며, 프롬프트 토큰 수는 모델의 토크나이저와 일치해야 합니다.',
+  'हिन्दी: रिले टोकन के हिसाब से बिल करता है, और प्रॉम्प्ट टोकन मॉडल के टोकनाइज़र से मेल खाने चाहिए।',
+  'Русский: ретранслятор выставляет счёт за токены, и их число должно совпадать с токенизатором модели.',
+].join('\n');
+export const TOKENIZER_LONG: Body = {
+  messages: [
+    { role: 'system', content: TOKENIZER_PASSAGE },
+    { role: 'user', name: 'relaycheck', content: 'Output exactly: OK' },
+  ],
+  stream: false,
+  temperature: 0,
+  max_tokens: 5,
+};
 
 // ---------------------------------------------------------------- errors
 export const UNKNOWN_MODEL = 'relaycheck-no-such-model';

@@ -67,6 +67,11 @@ export interface ProbeContext {
   model: string;
   /** Every configured model id, by role. */
   models: Partial<Record<ModelRole, string>>;
+  /**
+   * Random per run of a target: a prompt carrying it is new to every cache on the way (a
+   * relay's, the provider's), so a cache hit can only come from this run's own requests.
+   */
+  runId?: string;
 }
 
 export interface Judgement {

@@ -31,7 +31,10 @@ const FLOORS: ReadonlyArray<{ floor: string; paths: readonly string[] }> = [
   },
   { floor: 'suites report render', paths: ['suites/report/render/'] },
   { floor: 'suites report gate', paths: ['suites/report/gate/'] },
-  { floor: 'suites report base', paths: ['suites/report/text.ts', 'suites/report/write.ts'] },
+  {
+    floor: 'suites report base',
+    paths: ['suites/report/text.ts', 'suites/report/write.ts', 'suites/report/cross-protocol.ts'],
+  },
   {
     floor: 'suites base',
     paths: ['suites/target.ts', 'suites/roles.ts', 'suites/verdicts.ts', 'suites/readiness.ts', 'suites/clients/'],

@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  checkFeatures,
+  featureAspects,
   featureById,
   featureGroups,
   featureIds,
@@ -72,6 +74,44 @@ describe('spec/features.yaml', () => {
       expect(f.meaning.trim().length, f.id).toBeGreaterThan(20);
       expect(f.passCriteria.trim().length, f.id).toBeGreaterThan(20);
     }
+  });
+
+  it('tags features with aspects from its closed table, each aspect used, the counterparts of chat on Responses', () => {
+    const ids = featureAspects().map((a) => a.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const f of features()) if (f.aspect !== undefined) expect(ids, f.id).toContain(f.aspect);
+    for (const a of ids) expect(features().filter((f) => f.aspect === a).length, a).toBeGreaterThan(0);
+    expect(checkFeatures(loadFeatures())).toEqual([]);
+    // The pairs the report compares for one model (suites/report/cross-protocol.ts).
+    const pairs: Array<[string, string, string]> = [
+      ['chat.basic', 'responses.basic', 'answer'],
+      ['stream.sse', 'responses.stream', 'stream'],
+      ['tools.call', 'responses.tools', 'tools'],
+      ['tools.history', 'responses.tool_output', 'tool-result'],
+      ['reasoning.content', 'responses.reasoning', 'reasoning'],
+      ['max_tokens', 'responses.incomplete', 'max-tokens'],
+      ['usage.accounting', 'responses.usage', 'usage'],
+      ['errors.envelope', 'responses.errors', 'errors'],
+      ['response_format.json_schema', 'responses.structured', 'structured'],
+    ];
+    for (const [chat, responses, aspect] of pairs) {
+      expect(featureById(chat).aspect, chat).toBe(aspect);
+      expect(featureById(responses).aspect, responses).toBe(aspect);
+    }
+  });
+
+  it('names an unknown, unused or duplicated aspect as a problem of the catalogue', () => {
+    const bad = structuredClone(loadFeatures());
+    bad.features.find((f) => f.id === 'stop')!.aspect = 'no-such-aspect';
+    delete bad.features.find((f) => f.id === 'messages.stop_sequences')!.aspect;
+    bad.aspects.push({ id: 'answer', title: 'again' }, { id: 'unused', title: 'Unused' });
+    const problems = checkFeatures(bad);
+    expect(problems).toContain("aspect id 'answer' is defined twice");
+    expect(problems.some((p) => p.startsWith("feature 'stop': unknown aspect 'no-such-aspect'"))).toBe(true);
+    expect(problems).toContain("aspect 'unused' has no feature");
+    // `stop` and `messages.stop_sequences` were the only features of their aspect.
+    expect(problems).toContain("aspect 'stop' has no feature");
+    expect(validate('features', { ...bad, aspects: [{ id: 'Bad Id', title: 'x' }] }).valid).toBe(false);
   });
 
   it('throws a clear error naming the file and the instance path on invalid data', () => {

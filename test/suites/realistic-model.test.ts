@@ -21,7 +21,14 @@ beforeAll(async () => {
       const mock = createMockProvider({ apiKeys: [KEY], journalSize: 0, style: 'realistic', seed });
       mocks.push(mock);
       const { baseUrl } = await mock.start({ port: 0, host: '127.0.0.1' });
-      const run = await runTarget(target(baseUrl, { name: `realistic-${seed}` }), { concurrency: 8 });
+      // An OpenAI id for the chat model, so usage.tokenizer is judged too; a Claude id for Messages.
+      const models = {
+        model: 'gpt-4o-mini',
+        reasoning: 'mock-reasoner',
+        vision: 'mock-model',
+        messages: 'claude-sonnet-4-5',
+      };
+      const run = await runTarget(target(baseUrl, { name: `realistic-${seed}`, models }), { concurrency: 8 });
       runs.set(seed, run.report);
     }),
   );
@@ -46,6 +53,11 @@ describe('the realistic model: no false alarm', () => {
       /another case|snapshot|counted .* not returned as text|thought about as long|tool_choice auto|hit|forced|model/i;
     for (const r of runs.get(seed)!.results.filter((x) => x.verdict !== 'supported'))
       expect(r.summary, `${r.feature} (${r.verdict})`).toMatch(causes);
+  });
+
+  it('judges usage.tokenizer (an OpenAI chat model) and finds the counts right in every seed', () => {
+    for (const [seed, run] of runs)
+      expect(run.results.find((r) => r.feature === 'usage.tokenizer')?.verdict, `seed ${seed}`).toBe('supported');
   });
 
   it("Anthropic's Messages: every feature supported in every seed, but a stop word restyled in another case", () => {
@@ -82,5 +94,11 @@ describe('the realistic model: no false alarm', () => {
       'an optional call declined when streamed, then forced, in some seed',
     ).toBe(true);
     expect(summaries, 'a restyled answer seen by stop').toMatch(/another case/);
+    expect(
+      all.some(
+        (r) => r.feature === 'usage.cache' && r.verdict === 'supported' && /the second read nothing/.test(r.summary),
+      ),
+      'a late cache write in some seed, read on the third send',
+    ).toBe(true);
   });
 });

@@ -1,7 +1,8 @@
 // report.json → one self-contained HTML file (inline CSS and JS, nothing fetched): a summary
 // per target, the colour-coded matrix with filters by verdict and importance, and each cell
-// opening its evidence (request, response, raw SSE, headers) and curl reproducer, then the
-// client operations predicted to fail on each target.
+// opening its evidence (request, response, raw SSE, headers) and curl reproducer, then what
+// one API surface loses that another keeps, and the client operations predicted to fail on
+// each target.
 //
 // Everything from the report is hostile: the static markup is built with escapeHtml, the
 // report itself is embedded as JSON in <script type="application/json"> with <, > and &
@@ -12,8 +13,10 @@ import { createHash } from 'node:crypto';
 import type { RelaycheckReport, ReportTarget } from '../../../spec/generated/types.js';
 import { describeFinding, gateHeadline } from '../gate/gate.js';
 import { formatCount, formatDate, formatDuration, REQUIRED_MARK, type RenderOptions } from './base.js';
+import { costStatement } from './cost.js';
 import { buildView, retryCount, supportShare, verdictCounts } from './model.js';
 import { READINESS_CSS, readinessHtml } from './readiness.js';
+import { CROSS_CSS, crossProtocolHtml } from './cross-protocol.js';
 import { escapeHtml as h, jsonForScript, oneLine } from '../text.js';
 import { MISSING, VERDICT_INFO, VERDICTS } from './verdicts.js';
 
@@ -341,6 +344,8 @@ const SCRIPT = String.raw`
   fitHeader();
   apply();
   openFromHash();
+  // The across-protocols section links feature ids to their cells (#t=…&f=…).
+  window.addEventListener('hashchange', openFromHash);
 })();
 `;
 
@@ -372,7 +377,7 @@ function cardHtml(t: ReportTarget, total: number): string {
 <div class="bar">${segments}</div>
 ${t.health && t.health.status !== 'healthy' ? `<p class="health health-${h(t.health.status)}">${t.health.status === 'unmeasured' ? '<b>not measured:</b> ' : ''}${h(t.health.line)}</p>` : ''}
 <div class="counts">${counts || '<span>every feature supported</span>'}</div>
-<p class="stats"><b>${formatCount(t.usage.requests)}</b> requests${retried > 0 ? ` (${retried} retried)` : ''} · <b>${formatCount(t.usage.promptTokens)}</b> + <b>${formatCount(t.usage.completionTokens)}</b> tokens (prompt + completion) · <b>${h(formatDuration(t.durationMs))}</b>${t.deadlineMs !== undefined ? ` (deadline ${h(formatDuration(t.deadlineMs))})` : ''}</p>
+<p class="stats"><b>${formatCount(t.usage.requests)}</b> requests${retried > 0 ? ` (${retried} retried)` : ''} · <b>${formatCount(t.usage.promptTokens)}</b> + <b>${formatCount(t.usage.completionTokens)}</b> tokens (prompt + completion) · ${h(costStatement(t))} · <b>${h(formatDuration(t.durationMs))}</b>${t.deadlineMs !== undefined ? ` (deadline ${h(formatDuration(t.deadlineMs))})` : ''}</p>
 </article>`;
 }
 
@@ -460,7 +465,7 @@ export function renderHtml(input: RelaycheckReport, options: HtmlOptions = {}): 
 <meta http-equiv="Content-Security-Policy" content="${h(csp)}">
 <meta name="referrer" content="no-referrer">
 <title>relaycheck report · ${h(targets.map((t) => t.name).join(', '))}</title>
-<style>${CSS}${READINESS_CSS}</style>
+<style>${CSS}${READINESS_CSS}${CROSS_CSS}</style>
 </head>
 <body>
 <main>
@@ -484,6 +489,7 @@ ${rows.join('\n')}
 </table>
 </div>
 <div class="legend">${legend}<span>${REQUIRED_MARK} required by the gate · click a cell for its evidence</span></div>
+${crossProtocolHtml(targets)}
 ${readinessHtml(targets)}
 </main>
 <div class="backdrop" id="backdrop" hidden></div>

@@ -9,7 +9,9 @@
 // unless it is supported.
 import type { RelaycheckReport, ReportResult, ReportVerdict } from '../../../spec/generated/types.js';
 import type { RenderOptions } from './base.js';
+import { costStatement } from './cost.js';
 import { buildView } from './model.js';
+import { crossProtocolJunit, targetCrossProtocol } from './cross-protocol.js';
 import { VERDICT_TABLE, type JunitOutcome } from '../../verdicts.js';
 import { escapeXml, escapeXmlAttr, oneLine } from '../text.js';
 
@@ -87,6 +89,7 @@ export function renderJunit(input: RelaycheckReport, options: JunitOptions = {})
       ['requests', String(t.usage.requests)],
       ['promptTokens', String(t.usage.promptTokens)],
       ['completionTokens', String(t.usage.completionTokens)],
+      ['cost', costStatement(t)],
       ['require', [...required].join(',') || undefined],
     ]
       .filter((p): p is [string, string] => p[1] !== undefined)
@@ -96,9 +99,11 @@ export function renderJunit(input: RelaycheckReport, options: JunitOptions = {})
     allFailures += failures;
     allSkipped += skipped;
     allMs += t.durationMs;
+    // Across protocols (what one surface loses that another keeps) is no test case: the suite's output.
+    const cross = crossProtocolJunit(targetCrossProtocol(t));
     suites.push(
       `  <testsuite name="${escapeXmlAttr(t.name)}" tests="${tests}" failures="${failures}" errors="0" skipped="${skipped}" time="${seconds(t.durationMs)}" timestamp="${escapeXmlAttr(report.generatedAt.replace(/Z$/, ''))}">\n` +
-        `    <properties>\n${properties.join('\n')}\n    </properties>\n${cases.join('\n')}\n  </testsuite>`,
+        `    <properties>\n${properties.join('\n')}\n    </properties>\n${cases.join('\n')}\n${cross ? `    <system-out>${cross}</system-out>\n` : ''}  </testsuite>`,
     );
   });
 

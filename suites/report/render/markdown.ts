@@ -1,7 +1,8 @@
 // report.json → Markdown for a GitHub PR comment or $GITHUB_STEP_SUMMARY: the gate's
 // verdict (when one was run), a summary per target, the matrix (features × targets, one
 // symbol per verdict, with a legend) and, per target, every feature that is not supported
-// with its summary and curl reproducer, then the client operations predicted to fail there.
+// with its summary and curl reproducer, what one API surface loses that another keeps, then
+// the client operations predicted to fail there.
 import type { RelaycheckReport, ReportTarget } from '../../../spec/generated/types.js';
 import { describeFinding, gateHeadline, type GateFinding, type GateResult } from '../gate/gate.js';
 import {
@@ -14,7 +15,9 @@ import {
   type ReportView,
 } from './model.js';
 import { formatCount, formatDate, formatDuration, REQUIRED_MARK, type RenderOptions } from './base.js';
+import { costStatement } from './cost.js';
 import { READINESS_NOTE, readinessMarkdown, targetReadiness } from './readiness.js';
+import { crossProtocolMarkdown, targetCrossProtocol } from './cross-protocol.js';
 import { escapeInline, escapeMarkdown, inlineCode, markdownFence, oneLine } from '../text.js';
 import { MISSING, VERDICT_INFO, VERDICTS } from './verdicts.js';
 
@@ -89,11 +92,12 @@ function targetSummaryTable(targets: ReportTarget[], total: number): string[] {
       share.percent === undefined
         ? `${c.supported}/${share.applicable}`
         : `${c.supported}/${share.applicable} (${share.percent}%)`;
-    return `| **${escapeMarkdown(t.name, 80)}** | ${escapeMarkdown(t.model, 80)} | ${supported} | ${problems || '—'} | ${requests} | ${tokens} | ${formatDuration(t.durationMs)}${deadline} |`;
+    const cost = escapeMarkdown(costStatement(t), 160);
+    return `| **${escapeMarkdown(t.name, 80)}** | ${escapeMarkdown(t.model, 80)} | ${supported} | ${problems || '—'} | ${requests} | ${tokens} | ${cost} | ${formatDuration(t.durationMs)}${deadline} |`;
   });
   return [
-    '| Target | Model | Supported (of those that apply) | Other verdicts | Requests | Tokens (prompt + completion) | Time |',
-    '|:--|:--|--:|:--|--:|--:|--:|',
+    '| Target | Model | Supported (of those that apply) | Other verdicts | Requests | Tokens (prompt + completion) | Cost | Time |',
+    '|:--|:--|--:|:--|--:|--:|:--|--:|',
     ...rows,
   ];
 }
@@ -236,6 +240,7 @@ function renderAt(view: ReportView, options: MarkdownOptions, detail: Detail): s
     }
     if (items.length === 0) out.push('Every feature is supported.', '');
     else out.push(...items, '');
+    out.push(...crossProtocolMarkdown(targetCrossProtocol(t)));
     out.push(...readinessMarkdown(targetReadiness(t)));
   });
   return finish(out);

@@ -1,6 +1,8 @@
 // Response metadata, usage and the model list: each break's scenario and the exact change it
 // must make.
 import { expect } from 'vitest';
+import { chatPromptTokens } from '../../../spec/tokenizer.js';
+import { cacheTokensZeroed } from './cases-caching.js';
 import {
   chat,
   errorOf,
@@ -18,6 +20,8 @@ import {
 } from './harness.js';
 
 const HI = 'Output exactly: alpha beta gamma';
+/** Text the two OpenAI tokenizers count apart (o200k_base is the more compact on CJK). */
+const CJK = 'Output exactly: OK. 中转站按令牌计费，提示词的令牌数必须与模型的分词器一致。お誕生日おめでとう';
 const P = post(chat(HI));
 const S = post(chat(HI, STREAM_USAGE));
 const MODELS = { method: 'GET', path: '/models' } as const;
@@ -171,6 +175,48 @@ export const metadataCases: BreakCases = {
     changes: ['plain', 'stream', 'tool', 'json_object', 'json_schema', 'reasoning'],
   },
 
+  'usage-inflated': {
+    scenario: [P, S, post(chat(CJK, {}, 'gpt-4o-mini'))],
+    check: (f, b) => {
+      const inflate = (item: J): void => {
+        if (!item.usage) return;
+        item.usage.prompt_tokens = Math.round((item.usage.prompt_tokens * 4) / 3);
+        item.usage.total_tokens = item.usage.prompt_tokens + item.usage.completion_tokens;
+      };
+      everywhere(inflate)(f, b);
+      const body = json(f[2]!);
+      expect(body.usage.prompt_tokens, 'a third more is visible').toBeGreaterThan(20);
+      inflate(body);
+      expect(json(b[2]!)).toEqual(body);
+    },
+    changes: ['plain', 'stream', 'tool', 'json_object', 'json_schema', 'reasoning'],
+  },
+
+  'usage-wrong-tokenizer': {
+    // gpt-4o-mini counts in o200k_base; the break reports cl100k_base's count. Models without an
+    // OpenAI family (the battery's mock-model) are untouched.
+    scenario: [post(chat(CJK, {}, 'gpt-4o-mini')), post(chat(CJK, STREAM_USAGE, 'gpt-4o-mini')), P],
+    check([f, fs, fPlain], [b, bs, bPlain]) {
+      const messages = [{ role: 'user', content: CJK }];
+      expect(json(f!).usage.prompt_tokens).toBe(chatPromptTokens('o200k_base', messages));
+      const other = chatPromptTokens('cl100k_base', messages);
+      expect(other).toBeGreaterThan(json(f!).usage.prompt_tokens);
+      const retokenize = (item: J): void => {
+        if (!item.usage) return;
+        item.usage.prompt_tokens = other;
+        item.usage.total_tokens = other + item.usage.completion_tokens;
+      };
+      const body = json(f!);
+      retokenize(body);
+      expect(json(b!)).toEqual(body);
+      const list = chunks(fs!);
+      list.forEach(retokenize);
+      expect(chunks(bs!)).toEqual(list);
+      expectSame(bPlain!, fPlain!, 'mock-model has no OpenAI tokenizer: untouched');
+    },
+    changes: [],
+  },
+
   'usage-over-max-tokens': {
     scenario: [
       post(chat(HI, { max_tokens: 20 })),
@@ -198,6 +244,7 @@ export const metadataCases: BreakCases = {
     },
     changes: [],
   },
+  ...cacheTokensZeroed,
 };
 
 export const modelsCases: BreakCases = {

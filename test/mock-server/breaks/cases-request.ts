@@ -3,6 +3,7 @@
 // broken answer with the faithful answer to the request without it (`answer` leaves out id
 // and created, which derive from the request's bytes).
 import { expect } from 'vitest';
+import { cacheKeyDropped } from './cases-caching.js';
 import { tokenize } from '../../../mock-server/core/tokens.js';
 import {
   answer,
@@ -339,4 +340,5 @@ export const requestCases: BreakCases = {
     },
     changes: [],
   },
+  ...cacheKeyDropped,
 };

@@ -52,6 +52,28 @@ function history(content: unknown): J {
   };
 }
 
+/** The history above with text beside the call (or not), then a question only that text answers. */
+function recall(content: string | null): J {
+  const h = history(content);
+  h.messages.push(user('What is the code word you gave in your earlier message?'));
+  return h;
+}
+
+/** get_time variants offered beside get_weather and named by tool_choice. */
+const TIME_EMPTY = {
+  type: 'function',
+  function: { ...TIME_TOOL.function, parameters: { type: 'object', properties: {} } },
+};
+const TIME_WITH_PARAMETER = {
+  type: 'function',
+  function: { ...TIME_TOOL.function, parameters: { type: 'object', properties: { zone: { type: 'string' } } } },
+};
+const namedTime = (tool: J): J =>
+  chat('What time is it on the server? Use the tools.', {
+    tools: [WEATHER_TOOL, tool],
+    tool_choice: { type: 'function', function: { name: 'get_time' } },
+  });
+
 /** The same answer as another request's (a break that drops a parameter). */
 const sameAnswer = (b: Reply, f: Reply, what: string): void => expect(answer(b), what).toEqual(answer(f));
 
@@ -267,6 +289,33 @@ export const toolCases: BreakCases = {
       expect(f!.status).toBe(200);
       expect(errorOf(b!, 400)).toMatchObject({ param: 'messages[1].content', type: 'invalid_request_error' });
       expectSame(bNull!, fNull!, 'content null is accepted');
+    },
+    changes: [],
+  },
+
+  'history-assistant-text-dropped': {
+    scenario: [post(recall('The code word is PELICAN.')), post(recall(null)), post(history(null))],
+    check([f, fNull, fPlain], [b, bNull, bPlain]) {
+      expect(json(f!).choices[0].message.content, 'faithfully the model recalls it').toBe('PELICAN');
+      expect(json(b!).choices[0].message.content).not.toContain('PELICAN');
+      expect(answer(b!), 'as if the text had never been said').toEqual(answer(fNull!));
+      expectSame(bNull!, fNull!, 'a history without text is forwarded as it is');
+      expectSame(bPlain!, fPlain!);
+    },
+    changes: [],
+  },
+
+  'tool-no-params-dropped': {
+    scenario: [post(namedTime(TIME_TOOL)), post(namedTime(TIME_WITH_PARAMETER)), post(namedTime(TIME_EMPTY))],
+    check([fBare, fParam, fEmpty], [bBare, bParam, bEmpty]) {
+      for (const f of [fBare!, fParam!, fEmpty!])
+        expect(callsOf(f).map((c: J) => c.function.name)).toEqual(['get_time']);
+      // Dropped with the tool_choice naming it: the model answers in text.
+      for (const b of [bBare!, bEmpty!]) {
+        expect(b.status).toBe(200);
+        expect(callsOf(b)).toEqual([]);
+      }
+      expectSame(bParam!, fParam!, 'a tool with parameters is kept');
     },
     changes: [],
   },

@@ -92,3 +92,23 @@ describe('prose fallback and lastUserText', () => {
     expect(lastUserText([{ role: 'system', content: 's' }])).toBe('');
   });
 });
+
+describe('recall rule', () => {
+  it('answers the code word stated last in the conversation, read only when asked', () => {
+    let read = 0;
+    const conversation = () => {
+      read++;
+      return 'The code word is ALPHA.\nLater: the code word is "PELICAN".\nWhat is the code word?';
+    };
+    expect(interpretPrompt('What is the code word you gave before?', conversation)).toEqual({
+      kind: 'recall',
+      text: 'PELICAN',
+    });
+    expect(read).toBe(1);
+    expect(interpretPrompt('Output exactly: hi', conversation)).toEqual({ kind: 'exact', text: 'hi' });
+    expect(read).toBe(1);
+  });
+  it('is prose when no code word was stated', () => {
+    expect(interpretPrompt('What is the code word?', () => 'nothing said')).toEqual({ kind: 'prose' });
+  });
+});

@@ -197,7 +197,7 @@ describe('report text', () => {
     const text = renderTable(buildReport([targetReport('one', 'supported'), targetReport('two', 'ignored')]));
     expect(text).toMatch(/feature\s+one\s+two/);
     expect(text).toMatch(/stop\s+supported\s+IGNORED/);
-    expect(text).toContain('3 requests on the wire, 15 tokens (10 prompt + 5 completion), 1.2 s');
+    expect(text).toContain('3 requests on the wire, 15 tokens (10 prompt + 5 completion), price unknown for m, 1.2 s');
     expect(text).toContain('[two] stop ignored: output contains "gamma"');
     expect(progressLine('two', targetReport('two', 'ignored').results[1]!)).toMatch(
       /^\[two\] stop\s+ignored\s+stop ignored/,

@@ -6,7 +6,10 @@ import {
   modelsList,
   snapshotSuffix,
   usageAccounting,
+  usageTokenizer,
 } from '../../../suites/probes/basics.js';
+import { BASIC, TOKENIZER_LONG } from '../../../suites/wire/requests.js';
+import { chatPromptTokens, type ChatMessageLike } from '../../../spec/tokenizer.js';
 import { CTX, completion, failed, json, ok, seen, text, toolCall as toolCallOf } from '../helpers.js';
 
 describe('chat.basic', () => {
@@ -239,5 +242,48 @@ describe('models.list', () => {
   it('rejected on 404 (models-endpoint-missing); broken without a data list', () => {
     expect(modelsList.judge(seen({ models: json({ error: {} }, 404) }), CTX).verdict).toBe('rejected');
     expect(modelsList.judge(seen({ models: text('<html>', 200, 'text/html') }), CTX).verdict).toBe('broken');
+  });
+});
+
+describe('usage.tokenizer', () => {
+  const GPT = { model: 'gpt-4o-mini', models: { model: 'gpt-4o-mini' } };
+  const billed = (prompt: number) =>
+    ok({ usage: { prompt_tokens: prompt, completion_tokens: 2, total_tokens: prompt + 2 } });
+  const exact = {
+    basic: chatPromptTokens('o200k_base', BASIC['messages'] as ChatMessageLike[]),
+    long: chatPromptTokens('o200k_base', TOKENIZER_LONG['messages'] as ChatMessageLike[]),
+  };
+  const steps = (ctx: typeof GPT) => {
+    const step = usageTokenizer.steps[0]!;
+    return (typeof step === 'function' ? step({}, ctx) : step).map((r) => r.label);
+  };
+
+  it('is skipped, at no extra request, for a model without a public OpenAI tokenizer', () => {
+    expect(steps({ model: 'claude-sonnet-4-6', models: { model: 'claude-sonnet-4-6' } })).toEqual(['basic']);
+    const j = usageTokenizer.judge(seen({ basic: billed(10) }), CTX);
+    expect(j.verdict).toBe('skipped');
+    expect(j.summary).toMatch(/no public tokenizer for "m".*usage\.accounting/);
+  });
+  it('sends the long plain prompt for an OpenAI model and passes exact counts', () => {
+    expect(steps(GPT)).toEqual(['basic', 'long plain prompt']);
+    const j = usageTokenizer.judge(seen({ basic: billed(exact.basic), 'long plain prompt': billed(exact.long) }), GPT);
+    expect(j.verdict).toBe('supported');
+    expect(j.decisive).toBe('long plain prompt');
+  });
+  it('names an inflated count, with both numbers', () => {
+    const j = usageTokenizer.judge(
+      seen({ basic: billed(Math.round(exact.basic * 1.5)), 'long plain prompt': billed(Math.round(exact.long * 1.5)) }),
+      GPT,
+    );
+    expect(j.verdict).toBe('partial');
+    expect(j.summary).toMatch(/billed above the tokenizer's count/);
+    expect(j.summary).toContain(`${exact.basic} and ${exact.long}`);
+  });
+  it('judges the basic request alone when the long one failed, and is inconclusive without prompt_tokens', () => {
+    const j = usageTokenizer.judge(seen({ basic: billed(exact.basic + 7), 'long plain prompt': failed() }), GPT);
+    expect(j.verdict).toBe('partial');
+    expect(j.warnings?.join()).toMatch(/long plain prompt gave no integer prompt_tokens/);
+    expect(usageTokenizer.judge(seen({ basic: ok({ usage: null }) }), GPT).verdict).toBe('inconclusive');
+    expect(usageTokenizer.judge(seen({ basic: failed() }), GPT).verdict).toBe('error');
   });
 });

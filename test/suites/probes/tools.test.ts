@@ -5,6 +5,7 @@ import {
   toolChoiceNamed,
   toolChoiceNone,
   toolChoiceRequired,
+  toolsNoParams,
   toolsCall,
   toolsHistory,
   toolsStream,
@@ -207,9 +208,20 @@ describe('tools.stream', () => {
 });
 
 describe('tools.history', () => {
-  const replay = (nullReply: ReturnType<typeof ok>, emptyReply: ReturnType<typeof ok>) =>
+  const replay = (
+    nullReply: ReturnType<typeof ok>,
+    emptyReply: ReturnType<typeof ok>,
+    withText = text('PELICAN'),
+    apart?: ReturnType<typeof ok>,
+  ) =>
     toolsHistory.judge(
-      seen({ 'tool call': calls([weather]), 'history, content null': nullReply, 'history, content ""': emptyReply }),
+      seen({
+        'tool call': calls([weather]),
+        'history, content null': nullReply,
+        'history, content ""': emptyReply,
+        'history, assistant text': withText,
+        'history, text apart': apart,
+      }),
       CTX,
     );
   it('supported / rejected (tool-history-null-rejected) / partial (tool-history-empty-rejected)', () => {
@@ -242,7 +254,11 @@ describe('tool_choice', () => {
   it('the auto comparison is only sent when required produced a call', () => {
     const step = toolChoiceRequired.steps[1] as (s: ReturnType<typeof seen>) => unknown[];
     expect(step(seen({ required: calls([time]) }))).toHaveLength(1);
-    expect(step(seen({ required: text('hello') }))).toHaveLength(0);
+    // No call: the same request with the tool given a parameter (a tool without parameters may be the cause).
+    expect(step(seen({ required: text('hello') }))).toMatchObject([{ label: 'required, with a parameter' }]);
+    const then = toolChoiceRequired.steps[2] as (s: ReturnType<typeof seen>) => unknown[];
+    expect(then(seen({ required: text('hello'), 'required, with a parameter': calls([time]) }))).toHaveLength(1);
+    expect(then(seen({ required: text('hello'), 'required, with a parameter': text('hello') }))).toHaveLength(0);
   });
   it('named: supported / ignored (the other tool or no call) / partial (both)', () => {
     expect(toolChoiceNamed.judge(seen({ named: calls([time]) }), CTX).verdict).toBe('supported');
@@ -276,5 +292,81 @@ describe('parallel_tool_calls', () => {
     expect(
       parallelToolCalls.judge(seen({ [label]: calls([weather]), 'tool call': calls([weather]) }), CTX).verdict,
     ).toBe('inconclusive');
+  });
+});
+
+describe('tools.history: assistant text beside tool_calls', () => {
+  const judge = (withText: ReturnType<typeof ok>, apart?: ReturnType<typeof ok>) =>
+    toolsHistory.judge(
+      seen({
+        'tool call': calls([weather]),
+        'history, content null': text(),
+        'history, content ""': text(),
+        'history, assistant text': withText,
+        'history, text apart': apart,
+      }),
+      CTX,
+    );
+  it('supported when the model repeats the code word said only beside the calls', () => {
+    const j = judge(text('Sure! Pelican'));
+    expect(j.verdict).toBe('supported');
+    expect(j.summary).toMatch(/text beside its tool_calls reached the model/);
+  });
+  it('partial when it repeats it only when said in a message of its own (history-assistant-text-dropped)', () => {
+    const j = judge(text('I do not know.'), text('PELICAN'));
+    expect(j).toMatchObject({ verdict: 'partial', decisive: 'history, assistant text' });
+    expect(j.summary).toMatch(/text beside its tool_calls is lost/);
+  });
+  it('inconclusive when the model repeats it neither way', () => {
+    expect(judge(text('No idea.'), text('No idea.')).verdict).toBe('inconclusive');
+  });
+  it('the control is sent only when the code word is missing', () => {
+    const step = toolsHistory.steps[2] as (
+      s: ReturnType<typeof seen>,
+    ) => Array<{ label: string; body?: Record<string, unknown> }>;
+    expect(step(seen({ 'tool call': calls([weather]), 'history, assistant text': text('PELICAN') }))).toEqual([]);
+    const control = step(seen({ 'tool call': calls([weather]), 'history, assistant text': text('?') }));
+    expect(control[0]!.label).toBe('history, text apart');
+    const messages = control[0]!.body!['messages'] as Array<Record<string, unknown>>;
+    expect(messages[1]).toEqual({ role: 'assistant', content: expect.stringContaining('PELICAN') });
+    expect(messages[2]).toMatchObject({ role: 'assistant', content: null });
+  });
+});
+
+describe('tools.no_params', () => {
+  const bare = 'no parameters key, named';
+  const empty = 'empty parameters, named';
+  const control = 'with a parameter, named';
+  it('supported when both forms are called', () => {
+    expect(toolsNoParams.judge(seen({ [bare]: calls([time]), [empty]: calls([time]) }), CTX).verdict).toBe('supported');
+  });
+  it('ignored when a form is not called but the tool with a parameter is (tool-no-params-dropped)', () => {
+    const j = toolsNoParams.judge(seen({ [bare]: text('?'), [empty]: text('?'), [control]: calls([time]) }), CTX);
+    expect(j.verdict).toBe('ignored');
+    expect(j.summary).toMatch(/silently dropped.*without a `parameters` key it got text/);
+  });
+  it('rejected when the forms are refused; inconclusive when naming fails with a parameter too', () => {
+    expect(
+      toolsNoParams.judge(seen({ [bare]: refused, [empty]: calls([time]), [control]: calls([time]) }), CTX).verdict,
+    ).toBe('rejected');
+    expect(toolsNoParams.judge(seen({ [bare]: refused, [empty]: refused, [control]: refused }), CTX).verdict).toBe(
+      'inconclusive',
+    );
+  });
+  it('the control is sent only when a form was not called', () => {
+    const step = toolsNoParams.steps[1] as (s: ReturnType<typeof seen>) => unknown[];
+    expect(step(seen({ [bare]: calls([time]), [empty]: calls([time]) }))).toEqual([]);
+    expect(step(seen({ [bare]: calls([weather]), [empty]: calls([time]) }))).toHaveLength(1);
+  });
+  it('tool_choice named and required stay supported, naming the cause, when only the tool without parameters was lost', () => {
+    const named = toolChoiceNamed.judge(seen({ named: text('?'), 'named, with a parameter': calls([time]) }), CTX);
+    expect(named.verdict).toBe('supported');
+    expect(named.warnings?.join()).toMatch(/drops tools without parameters \(see tools.no_params\)/);
+    const required = toolChoiceRequired.judge(
+      seen({ required: text('hello'), 'required, with a parameter': calls([time]), auto: text('hello') }),
+      CTX,
+    );
+    expect(required.verdict).toBe('supported');
+    expect(required.warnings?.join()).toMatch(/see tools.no_params/);
   });
 });

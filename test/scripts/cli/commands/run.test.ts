@@ -164,6 +164,8 @@ describe('relaycheck run (in-process)', () => {
       'auth',
       'chat.metadata',
       'usage.accounting',
+      'usage.tokenizer',
+      'usage.cache',
       'models.list',
       'stop',
     ]);
