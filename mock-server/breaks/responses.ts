@@ -22,6 +22,15 @@ function zeroUsage(response: JsonObject): void {
   };
 }
 
+/** The output_text of a Response's messages. */
+function textOf(response: JsonObject): string {
+  let text = '';
+  for (const item of Array.isArray(response.output) ? response.output.filter(isObject) : [])
+    if (item.type === 'message' && Array.isArray(item.content))
+      for (const part of item.content.filter(isObject)) if (typeof part.text === 'string') text += part.text;
+  return text;
+}
+
 /** Message content parts typed as Chat's `text` instead of `output_text`. */
 function chatTypedParts(response: JsonObject): void {
   for (const item of Array.isArray(response.output) ? response.output.filter(isObject) : []) {
@@ -163,6 +172,19 @@ export const responsesBreaks: Record<string, BreakImpl> = {
             usage: null,
           }
         : null,
+  },
+  'responses-stream-usage-estimated': {
+    responsesEvents(events, ctx) {
+      // new-api PR#7419 on the Responses surface: the stream billed by a characters/4 estimate.
+      const input = typeof ctx.request.input === 'string' ? ctx.request.input : JSON.stringify(ctx.request.input ?? '');
+      for (const r of responsesIn(events)) {
+        if (!isObject(r.usage)) continue;
+        const prompt = Math.ceil(input.length / 4);
+        const completion = Math.ceil(textOf(r).length / 4);
+        r.usage = { ...r.usage, input_tokens: prompt, output_tokens: completion, total_tokens: prompt + completion };
+      }
+      return events;
+    },
   },
   'responses-usage-zero': {
     responsesBody: zeroUsage,

@@ -1,5 +1,6 @@
 // Stream framing and streamed usage: how the chunks and their bytes go wrong.
 import { invalidRequest } from '../core/api-error.js';
+import { contentText } from '../core/tokens.js';
 import type { BreakImpl, JsonObject } from './hooks.js';
 import { bodyOf, choicesOf, isObject, objectChunks } from './json.js';
 
@@ -39,6 +40,44 @@ function repeatFinish(chunks: (JsonObject | string)[], times: number): (JsonObje
   return chunks.flatMap((c) =>
     isObject(c) && finishReasonOf(c) != null ? Array.from({ length: times }, () => structuredClone(c)) : [c],
   );
+}
+
+/**
+ * The second content delta of each choice re-sends the first before its own text: "alph",
+ * "alpha", " beta" (what @nullplatform/llm-gateway 2.0.11 streams behind a paced upstream: the
+ * partial event of a split read parsed, then parsed again whole).
+ */
+function replayPartialDelta(chunks: (JsonObject | string)[]): void {
+  const first = new Map<unknown, string>();
+  const done = new Set<unknown>();
+  for (const c of chunks)
+    for (const choice of choicesOf(c)) {
+      const delta = bodyOf(choice);
+      if (done.has(choice.index) || typeof delta?.content !== 'string' || delta.content === '') continue;
+      const before = first.get(choice.index);
+      if (before === undefined) {
+        first.set(choice.index, delta.content);
+        continue;
+      }
+      delta.content = before + delta.content;
+      done.add(choice.index);
+    }
+}
+
+/** Streamed usage replaced by a local estimate: one token per four characters (new-api PR#7419). */
+function estimatedUsage(chunks: (JsonObject | string)[], messages: readonly { content?: unknown }[]): void {
+  const promptChars = messages.reduce((n, m) => n + contentText(m.content).length, 0);
+  let completionChars = 0;
+  for (const c of chunks)
+    for (const choice of choicesOf(c)) {
+      const content = bodyOf(choice)?.content;
+      if (typeof content === 'string') completionChars += content.length;
+    }
+  const prompt = Math.ceil(promptChars / 4);
+  const completion = Math.ceil(completionChars / 4);
+  for (const c of objectChunks(chunks))
+    if (isObject(c.usage))
+      c.usage = { prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion };
 }
 
 export const streamBreaks: Record<string, BreakImpl> = {
@@ -236,6 +275,18 @@ export const streamBreaks: Record<string, BreakImpl> = {
           usage: ctx.usage,
         },
       ];
+    },
+  },
+  'stream-partial-delta-replay': {
+    chunks(chunks) {
+      replayPartialDelta(chunks);
+      return chunks;
+    },
+  },
+  'stream-usage-estimated': {
+    chunks(chunks, ctx) {
+      estimatedUsage(chunks, ctx.request.messages);
+      return chunks;
     },
   },
   'stream-options-rejected': {

@@ -18,7 +18,38 @@ function withoutParameters(tool: Tool): boolean {
   return p === undefined || p === null || !isObject(p.properties) || Object.keys(p.properties).length === 0;
 }
 
+/**
+ * The letters a fragment ends with, when the next goes on with a letter ("\"Par" + "is\"}"):
+ * what a gateway re-sends when it replays a word split across two reads.
+ */
+function splitWordTail(fragment: string, next: string): string {
+  if (!/^\p{L}/u.test(next)) return '';
+  return /\p{L}+$/u.exec(fragment)?.[0] ?? '';
+}
+
 export const toolBreaks: Record<string, BreakImpl> = {
+  'tool-args-partial-replay': {
+    chunks(chunks) {
+      // The last word of each call's arguments split across two fragments is re-sent whole
+      // ("\"Par", "Paris\"}"): inside a string value, so the arguments stay valid JSON.
+      const byCall = new Map<unknown, { fn: { arguments?: unknown } }[]>();
+      for (const t of chunks.flatMap(toolDeltasOf)) {
+        const fn = t.function as { arguments?: unknown } | undefined;
+        if (typeof fn?.arguments !== 'string' || fn.arguments === '') continue;
+        const list = byCall.get(t.index) ?? [];
+        byCall.set(t.index, list);
+        list.push({ fn });
+      }
+      for (const list of byCall.values())
+        for (let i = list.length - 1; i > 0; i--) {
+          const tail = splitWordTail(String(list[i - 1]!.fn.arguments), String(list[i]!.fn.arguments));
+          if (tail === '') continue;
+          list[i]!.fn.arguments = tail + String(list[i]!.fn.arguments);
+          break;
+        }
+      return chunks;
+    },
+  },
   'tool-index-missing': {
     chunks(chunks) {
       for (const c of chunks) for (const call of toolDeltasOf(c)) delete call.index;

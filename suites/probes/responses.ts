@@ -5,6 +5,7 @@
 // (reasoning models refuse it), max_output_tokens at least 16.
 import { SURFACES } from '../../spec/features.js';
 import { UNKNOWN_MODEL } from '../wire/requests.js';
+import { judgeIntegrity } from '../wire/integrity.js';
 import { schemaProblems } from './json-schema.js';
 import { errorMessage, failure, isErrorBody, isObject, oneLine, quote, type JsonObject } from '../wire/read.js';
 import { judgement, worst, type Judgement, type Observed, type Probe, type RequestSpec } from '../wire/types.js';
@@ -267,10 +268,41 @@ export function streamFindings(events: readonly ResponsesEvent[]): Finding[] {
   return out;
 }
 
+/**
+ * Stream integrity (suites/wire/integrity.ts) on the Responses surface: the text deltas, as a
+ * client concatenates them, against the non-streamed answer to the same request (shared with
+ * responses.basic, so it costs nothing), and the two usages. Only what the comparison proves
+ * is a finding: a replayed delta (broken), usages that disagree (partial); a different wording
+ * is the model's.
+ */
+export function integrityFindings(events: readonly ResponsesEvent[], plain: Observed | undefined): Finding[] {
+  const reference = plain && isObject(plain.json) && !isErrorBody(plain.json) ? plain.json : undefined;
+  if (!reference) return [];
+  const deltas = events
+    .filter((e) => typeOf(e) === 'response.output_text.delta' && typeof e.data?.['delta'] === 'string')
+    .map((e) => e.data!['delta'] as string);
+  if (deltas.length === 0) return [];
+  const streamed = terminalResponse(events)?.response;
+  const counts = (r: JsonObject | undefined) => {
+    const usage = isObject(r?.['usage']) ? r['usage'] : undefined;
+    return { prompt: int(usage, 'input_tokens'), completion: int(usage, 'output_tokens') };
+  };
+  const j = judgeIntegrity({
+    deltas,
+    reference: outputText(reference),
+    streamedUsage: counts(streamed),
+    nonStreamedUsage: counts(reference),
+    promptChars: RESPONSES_PROMPT.length,
+    usageNames: { prompt: 'input_tokens', completion: 'output_tokens' },
+  });
+  if (j.verdict !== 'broken' && j.verdict !== 'partial') return [];
+  return [{ verdict: j.verdict, text: j.summary }];
+}
+
 export const responsesStream: Probe = {
   feature: 'responses.stream',
   needs: 'model',
-  steps: [[STREAM_REQUEST]],
+  steps: [[STREAM_REQUEST, BASIC_REQUEST]],
   judge(seen) {
     const o = seen[STREAM_REQUEST.label];
     const what = 'the streamed Responses request';
@@ -287,7 +319,7 @@ export const responsesStream: Probe = {
     const events = responsesEvents(o);
     const seq = [...new Set(events.map(typeOf))];
     return verdictOf(
-      streamFindings(events),
+      [...streamFindings(events), ...integrityFindings(events, seen[BASIC_REQUEST.label])],
       `${events.length} events in order (${oneLine(seq.join(' → '), 200)}), ids and text consistent`,
       STREAM_REQUEST.label,
     );

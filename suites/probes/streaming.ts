@@ -1,10 +1,12 @@
 // Streaming: stream.sse (framing: the one feature charged for SSE faults), stream.default,
-// stream.include_usage. stream.sse reads the streamed stop request (stop's own streamed
-// half), so framing costs no extra request.
+// stream.include_usage, stream.integrity. stream.sse reads the streamed stop request (stop's
+// own streamed half), so framing costs no extra request; stream.integrity adds one (the basic
+// request streamed) and borrows the tool-call pair of tools.call and tools.stream.
 import type { ReportVerdict } from '../../spec/generated/types.js';
 import {
   errorMessage,
   failure,
+  firstText,
   isObject,
   isRefusal,
   oneLine,
@@ -12,9 +14,21 @@ import {
   readReply,
   streamChunks,
   unusable,
+  usageInt,
   type JsonObject,
 } from '../wire/read.js';
-import { JSON_BASELINE, STOP_STREAMED, STOP_STREAMED_USAGE } from '../wire/requests.js';
+import { judgeIntegrity, pickStreamedUsage, type ToolArgsPair, type UsageCounts } from '../wire/integrity.js';
+import {
+  ALPHA_PROMPT,
+  BASIC_REQUEST,
+  BASIC_STREAMED,
+  BASIC_STREAMED_USAGE,
+  JSON_BASELINE,
+  STOP_STREAMED,
+  STOP_STREAMED_USAGE,
+  TOOL_CALL,
+  TOOL_CALL_STREAMED,
+} from '../wire/requests.js';
 import { judgement, type Observed, type Probe, type RequestSpec } from '../wire/types.js';
 
 export const STREAM_REQUEST: RequestSpec = { label: 'stream', body: STOP_STREAMED };
@@ -294,5 +308,136 @@ export const streamIncludeUsage: Probe = {
       bad.length === 0 ? `${findings[0]!.text}; no usage when not asked` : bad.map((f) => f.text).join('; ');
     const decisive = findings[0]!.verdict === 'supported' && bad.length > 0 ? 'stream' : 'stream with include_usage';
     return judgement(verdict, summary, { warnings, decisive });
+  },
+};
+
+export const INTEGRITY_STREAM_REQUEST: RequestSpec = { label: 'basic streamed', body: BASIC_STREAMED_USAGE };
+/** Sent only when the relay refuses stream_options (stream.include_usage's finding): the text is still judged. */
+const INTEGRITY_PLAIN_STREAM: RequestSpec = { label: 'basic streamed, no stream_options', body: BASIC_STREAMED };
+/** Byte-identical to tools.call's and tools.stream's first requests: shared, not sent again. */
+const INTEGRITY_TOOLS: RequestSpec = { label: 'tool call', body: TOOL_CALL };
+const INTEGRITY_TOOLS_STREAMED: RequestSpec = { label: 'streamed tool call', body: TOOL_CALL_STREAMED };
+
+/** The content deltas of choice 0, in order, as a client concatenates them. */
+function contentDeltas(chunks: readonly JsonObject[]): string[] {
+  const out: string[] = [];
+  for (const c of chunks)
+    for (const ch of Array.isArray(c['choices']) ? c['choices'] : [])
+      if (
+        isObject(ch) &&
+        (ch['index'] ?? 0) === 0 &&
+        isObject(ch['delta']) &&
+        typeof ch['delta']['content'] === 'string'
+      )
+        out.push(ch['delta']['content']);
+  return out;
+}
+
+/**
+ * Each streamed tool call's argument fragments, by tool-call index as the SDK accumulates them,
+ * paired with the non-streamed call of the same name. Nothing when a delta has no integer index
+ * (tools.stream's fault, the SDK cannot pair fragments then).
+ */
+function toolArgPairs(streamed: Observed | undefined, plain: Observed | undefined): ToolArgsPair[] {
+  const reply = readReply(plain, { stream: false });
+  if (!streamed?.sse || reply.kind !== 'ok') return [];
+  const calls = new Map<number, { name: string | undefined; fragments: string[] }>();
+  for (const c of streamChunks(streamed))
+    for (const ch of Array.isArray(c['choices']) ? c['choices'] : []) {
+      if (!isObject(ch) || (ch['index'] ?? 0) !== 0 || !isObject(ch['delta'])) continue;
+      const items = ch['delta']['tool_calls'];
+      if (!Array.isArray(items)) continue;
+      for (const t of items) {
+        if (!isObject(t) || typeof t['index'] !== 'number') return [];
+        const fn = isObject(t['function']) ? t['function'] : {};
+        const call = calls.get(t['index']) ?? { name: undefined, fragments: [] };
+        calls.set(t['index'], call);
+        if (call.name === undefined && typeof fn['name'] === 'string') call.name = fn['name'];
+        if (typeof fn['arguments'] === 'string') call.fragments.push(fn['arguments']);
+      }
+    }
+  const references = (reply.completion.choices[0]?.toolCalls ?? []).filter(
+    (t) => typeof t.name === 'string' && typeof t.arguments === 'string',
+  );
+  const pairs: ToolArgsPair[] = [];
+  for (const call of calls.values()) {
+    const at = references.findIndex((r) => r.name === call.name);
+    if (call.name === undefined || at === -1) continue;
+    pairs.push({ name: call.name, fragments: call.fragments, reference: references[at]!.arguments as string });
+    references.splice(at, 1);
+  }
+  return pairs;
+}
+
+const usageCounts = (usage: JsonObject | undefined): UsageCounts => ({
+  prompt: usageInt(usage, 'prompt_tokens'),
+  completion: usageInt(usage, 'completion_tokens'),
+});
+
+export const streamIntegrity: Probe = {
+  feature: 'stream.integrity',
+  needs: 'model',
+  steps: [
+    [BASIC_REQUEST, INTEGRITY_STREAM_REQUEST, INTEGRITY_TOOLS, INTEGRITY_TOOLS_STREAMED],
+    (seen) =>
+      readReply(seen[INTEGRITY_STREAM_REQUEST.label], { stream: true }).kind === 'refused'
+        ? [INTEGRITY_PLAIN_STREAM]
+        : [],
+  ],
+  judge(seen) {
+    const fallback = seen[INTEGRITY_PLAIN_STREAM.label] !== undefined;
+    const decisive = fallback ? INTEGRITY_PLAIN_STREAM.label : INTEGRITY_STREAM_REQUEST.label;
+    // What this builds on failed: error when nothing could be read, skipped when the answer is
+    // no completion (chat.basic's and stream.sse's findings), as the other borrowing probes do.
+    const plain = readReply(seen[BASIC_REQUEST.label], { stream: false });
+    if (plain.kind === 'failed')
+      return judgement('error', `could not measure: the non-streamed request failed, ${plain.reason}`, {
+        decisive: BASIC_REQUEST.label,
+      });
+    if (plain.kind !== 'ok')
+      return judgement('skipped', 'the basic request got no completion to read (see chat.basic)', {
+        decisive: BASIC_REQUEST.label,
+      });
+    const o = seen[decisive];
+    const streamed = readReply(o, { stream: true });
+    if (streamed.kind === 'failed')
+      return judgement('error', `could not measure: the streamed request failed, ${streamed.reason}`, { decisive });
+    if (streamed.kind !== 'ok' || !o?.sse)
+      return judgement(
+        'skipped',
+        `the streamed request got no completion to read as a stream (see stream.sse and stream.include_usage): ${streamed.kind === 'ok' ? 'a single JSON body' : streamed.kind === 'refused' ? `HTTP ${streamed.status} ${oneLine(streamed.message, 80)}` : streamed.reason}`,
+        { decisive },
+      );
+    const warnings: string[] = fallback
+      ? ['the request with stream_options was refused (see stream.include_usage): the text compared without usage']
+      : [];
+    let deltas = contentDeltas(streamed.completion.chunks);
+    // Cumulative deltas are stream.sse's finding: read them as meant (the last is the text).
+    if (cumulativeDeltas(deltas.filter((d) => d !== ''))) {
+      warnings.push('each content delta repeats the whole text so far (judged by stream.sse); read as cumulative');
+      deltas = deltas.filter((d) => d !== '').slice(-1);
+    }
+    const nonStreamedUsage = usageCounts(plain.completion.usage);
+    const picked = pickStreamedUsage(
+      streamed.completion.chunks.filter((c) => isObject(c['usage'])).map((c) => usageCounts(c['usage'] as JsonObject)),
+      nonStreamedUsage,
+    );
+    if (picked.others > 0)
+      warnings.push(
+        `${picked.others} other usage object(s) in the stream with other counts (where usage goes is judged by stream.include_usage)`,
+      );
+    const result = judgeIntegrity({
+      deltas,
+      reference: firstText(plain.completion),
+      toolArgs: toolArgPairs(seen[INTEGRITY_TOOLS_STREAMED.label], seen[INTEGRITY_TOOLS.label]),
+      streamedUsage: picked.usage,
+      nonStreamedUsage,
+      promptChars: ALPHA_PROMPT.length,
+    });
+    return judgement(result.verdict, result.summary, {
+      warnings: [...warnings, ...result.warnings],
+      details: result.details,
+      decisive,
+    });
   },
 };

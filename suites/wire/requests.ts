@@ -29,6 +29,13 @@ export const STOP_STREAMED: Body = { ...BASIC, stream: true, stop: [STOP_WORD] }
 /** The same stream with usage asked for. */
 export const STOP_STREAMED_USAGE: Body = { ...STOP_STREAMED, stream_options: { include_usage: true } };
 
+/**
+ * stream.integrity: the basic request streamed, usage asked for. Its answer is fixed (the four
+ * words), so the deltas must reassemble to the non-streamed basic answer byte for byte.
+ */
+export const BASIC_STREAMED: Body = { ...BASIC, stream: true };
+export const BASIC_STREAMED_USAGE: Body = { ...BASIC_STREAMED, stream_options: { include_usage: true } };
+
 /** The cheapest useful request: a one-token answer. */
 export const PING: Body = { messages: [user('Output exactly: OK')], stream: false, temperature: 0, max_tokens: 5 };
 

@@ -60,6 +60,12 @@ describe('the realistic model: no false alarm', () => {
       expect(run.results.find((r) => r.feature === 'usage.tokenizer')?.verdict, `seed ${seed}`).toBe('supported');
   });
 
+  it.each(SEEDS)('seed %i: the stream reassembles to the non-streamed answer (stream.integrity)', (seed) => {
+    // Chunking varies by seed (one token, three, the whole answer at once): never a replay.
+    const r = runs.get(seed)!.results.find((x) => x.feature === 'stream.integrity')!;
+    expect(`${r.verdict}: ${r.summary}`).toMatch(/^supported: /);
+  });
+
   it("Anthropic's Messages: every feature supported in every seed, but a stop word restyled in another case", () => {
     const group = new Set(
       features()

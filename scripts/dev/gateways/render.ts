@@ -1,6 +1,7 @@
-// docs/GATEWAYS.md from the collected run: the gateways and their install facts, the
-// verdict matrix (faithful mock first), and every verdict that differs from the faithful
-// mock with what the mock's journal shows the gateway forwarded. Pure: data in, text out.
+// docs/GATEWAYS.md from the collected passes (the upstream unpaced, then paced): the gateways
+// and their install facts, the verdict matrix (faithful mock first), what pacing changes, every
+// verdict that differs from the faithful mock with what the mock's journal shows the gateway
+// forwarded, and a closing note quoting the watched verdicts. Pure: data in, text out.
 import type { Deviation, ExchangeTrace } from './forwarding.js';
 
 export interface VerdictCell {
@@ -37,13 +38,22 @@ export interface DocGateway {
   deviations: Deviation[];
 }
 
+/** One pass of the report: the upstream mock paced one way, the faithful run and every gateway. */
+export interface PacingRun {
+  pacing: { id: string; title: string; describe: string };
+  faithful: { runSeconds: number; requests: number; transit: Transit; verdicts: Record<string, VerdictCell> };
+  gateways: DocGateway[];
+}
+
 export interface GatewaysDoc {
   generatedAt: string;
   toolVersion: string;
   nodeVersion: string;
   features: string[];
-  faithful: { runSeconds: number; requests: number; transit: Transit; verdicts: Record<string, VerdictCell> };
-  gateways: DocGateway[];
+  /** The passes, unpaced first. */
+  runs: PacingRun[];
+  /** Verdicts the closing note quotes from every pass. */
+  watched: readonly { gateway: string; feature: string; why: string }[];
 }
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
@@ -86,7 +96,68 @@ export function renderDeviation(d: Deviation): string[] {
   return lines;
 }
 
+/** One value per pass, "a · b" (a slash is already inside some values); a single pass shows one. */
+const perRun = <T>(runs: readonly T[], f: (r: T) => string): string => runs.map(f).join(' · ');
+
+/** A matrix cell: the verdict of each pass ("a → b" when pacing changes it), bold where it differs from the mock's. */
+function matrixCell(runs: readonly PacingRun[], gateway: string, feature: string): string {
+  const parts = runs.map((r) => {
+    const g = r.gateways.find((x) => x.name === gateway);
+    if (!g || g.error) return 'not measured';
+    const v = g.verdicts[feature]?.verdict ?? '–';
+    return v === (r.faithful.verdicts[feature]?.verdict ?? '–') ? v : `**${v}**`;
+  });
+  return new Set(parts).size === 1 ? parts[0]! : parts.join(' → ');
+}
+
+/** Verdicts of one gateway that pacing changes: feature, then each pass's cell. */
+function pacingChanges(runs: readonly PacingRun[], gateway: string, features: readonly string[]): string[] {
+  return features.filter((f) => {
+    const vs = runs.map((r) => r.gateways.find((g) => g.name === gateway)).filter((g) => g && !g.error);
+    return vs.length === runs.length && new Set(vs.map((g) => g!.verdicts[f]?.verdict)).size > 1;
+  });
+}
+
+function renderDeviations(run: PacingRun, before: PacingRun | undefined): string[] {
+  const out: string[] = [];
+  for (const g of run.gateways) {
+    out.push(`### ${g.name}${g.control ? ' (control)' : ''} (${run.pacing.title})`, '');
+    if (g.error) {
+      out.push(`Not measured: ${cell(g.error)}`, '');
+      continue;
+    }
+    // After the first pass, only what that pass did not already show (same verdict and summary).
+    const earlier = before?.gateways.find((x) => x.name === g.name);
+    const shown = g.deviations.filter(
+      (d) =>
+        !earlier?.deviations.some((e) => e.feature === d.feature && e.verdict === d.verdict && e.summary === d.summary),
+    );
+    const repeated = g.deviations.length - shown.length;
+    if (g.deviations.length === 0) {
+      out.push(
+        g.control
+          ? 'No deviation: the control changes nothing, so the harness itself adds no difference.'
+          : 'No deviation.',
+        '',
+      );
+      continue;
+    }
+    if (g.control)
+      out.push('**The control deviates: the harness (launch, forwarding or the run) is wrong, not the gateways.**', '');
+    if (repeated > 0)
+      out.push(
+        `${repeated} deviation(s) as in the ${before!.pacing.title} pass (same verdict and summary), not repeated.`,
+        '',
+      );
+    for (const d of shown) out.push(...renderDeviation(d));
+  }
+  return out;
+}
+
 export function renderGatewaysMarkdown(doc: GatewaysDoc): string {
+  const runs = doc.runs;
+  const names = runs[0]?.gateways.map((g) => g.name) ?? [];
+  const passes = perRun(runs, (r) => r.pacing.title);
   const out: string[] = [
     '# Real gateways in front of the mock',
     '',
@@ -107,12 +178,40 @@ export function renderGatewaysMarkdown(doc: GatewaysDoc): string {
     "compared with the one the suite sent, field by field; `model` after the gateway's routing alias",
     '(`mock/mock-model` is `mock-model`).',
     '',
+    '## Two passes: the upstream unpaced, and paced like a real model',
+    '',
+    'A gateway meets a real upstream one network read at a time. Unpaced, the mock writes a whole stream at',
+    'once and a gateway reads it in one or two reads; paced, each event comes in a read of its own, and',
+    'gateways that mishandle a read boundary show it. Everything is measured in both passes.',
+    '',
+    '| pass | upstream mock | faithful run | requests the mock journaled | exchanges differing from what the suite sent (must be 0) |',
+    '|---|---|---|---|---|',
+  ];
+  for (const r of runs) {
+    const ft = r.faithful.transit;
+    out.push(
+      `| ${r.pacing.title} | ${r.pacing.describe} | ${secs(r.faithful.runSeconds)} | ${r.faithful.requests} | ${ft.changed} of ${ft.exchanges} |`,
+    );
+  }
+  const ft = runs[0]?.faithful.transit;
+  if (ft)
+    out.push(
+      '',
+      `${ft.notForwarded} exchanges are not in the journal even sent directly (${ft.notForwardedLabels.join(', ') || 'none'}), ` +
+        'so "nothing in the journal" for those says nothing about a gateway.',
+    );
+  out.push(
+    '',
     '## Gateways',
     '',
-    '| gateway | package | resolved versions | install | packages | start | suite run | listening | exchanges: changed / not forwarded | verdicts ≠ mock |',
+    `Where a cell has two values (a · b), they are the ${runs.map((r) => r.pacing.title).join(' · ')} passes.`,
+    '',
+    `| gateway | package | resolved versions | install | packages | start | suite run | listening | exchanges: changed / not forwarded | verdicts ≠ mock |`,
     '|---|---|---|---|---|---|---|---|---|---|',
-  ];
-  for (const g of doc.gateways) {
+  );
+  for (const name of names) {
+    const gs = runs.map((r) => r.gateways.find((g) => g.name === name)!);
+    const g = gs[0]!;
     const versions = g.install
       ? Object.entries(g.install.versions)
           .map(([p, v]) => `${p}@${v}`)
@@ -120,72 +219,83 @@ export function renderGatewaysMarkdown(doc: GatewaysDoc): string {
       : '–';
     const install = g.install ? `${secs(g.install.seconds)}${g.install.installed ? '' : ' (cached)'}` : '–';
     out.push(
-      `| ${g.name}${g.control ? ' (control)' : ''} | \`${g.package}@${g.version}\` | ${versions} | ${install} | ${g.install?.packages ?? '–'} | ${secs(g.startSeconds)} | ${secs(g.runSeconds)} | ${g.sockets?.join(', ') ?? '–'} | ${g.transit ? `${g.transit.changed} / ${g.transit.notForwarded} of ${g.transit.exchanges}` : '–'} | ${g.error ? 'not measured' : g.deviations.length} |`,
+      `| ${g.name}${g.control ? ' (control)' : ''} | \`${g.package}@${g.version}\` | ${versions} | ${install} | ${g.install?.packages ?? '–'} | ${perRun(gs, (x) => secs(x.startSeconds))} | ${perRun(gs, (x) => secs(x.runSeconds))} | ${perRun(gs, (x) => x.sockets?.join(', ') ?? '–')} | ${perRun(gs, (x) => (x.transit ? `${x.transit.changed} / ${x.transit.notForwarded} of ${x.transit.exchanges}` : '–'))} | ${perRun(gs, (x) => (x.error ? 'not measured' : String(x.deviations.length)))} |`,
     );
   }
-  const ft = doc.faithful.transit;
-  out.push(
-    '',
-    `The faithful run took ${secs(doc.faithful.runSeconds)}; the mock journaled ${doc.faithful.requests} requests, ` +
-      `${ft.changed} of ${ft.exchanges} exchanges differing from what the suite sent (the harness check: must be 0); ` +
-      `${ft.notForwarded} are not in the journal even sent directly (${ft.notForwardedLabels.join(', ') || 'none'}), ` +
-      'so "nothing in the journal" for those says nothing about a gateway.',
-    '',
-  );
-  for (const g of doc.gateways) {
-    out.push(`- **${g.name}**: ${g.notes.join('; ')}.${g.error ? ` **Not measured: ${cell(g.error)}**` : ''}`);
+  out.push('');
+  for (const name of names) {
+    const gs = runs.map((r) => r.gateways.find((g) => g.name === name)!);
+    const errors = gs.map((x, i) => (x.error ? ` **Not measured (${runs[i]!.pacing.title}): ${cell(x.error)}**` : ''));
+    out.push(`- **${name}**: ${gs[0]!.notes.join('; ')}.${errors.join('')}`);
   }
   out.push('', '## Verdict matrix', '');
-  out.push(`Bold: differs from the faithful mock.`, '');
-  out.push(`| feature | mock | ${doc.gateways.map((g) => g.name).join(' | ')} |`);
-  out.push(`|---|---|${doc.gateways.map(() => '---').join('|')}|`);
+  out.push(
+    `Bold: differs from the faithful mock. \`a → b\`: the verdict of the ${passes} passes, when pacing changes it.`,
+    '',
+  );
+  out.push(`| feature | mock | ${names.join(' | ')} |`);
+  out.push(`|---|---|${names.map(() => '---').join('|')}|`);
   for (const feature of doc.features) {
-    const ref = doc.faithful.verdicts[feature]?.verdict ?? '–';
-    const cells = doc.gateways.map((g) => {
-      if (g.error) return 'not measured';
-      const v = g.verdicts[feature]?.verdict ?? '–';
-      return v === ref ? v : `**${v}**`;
-    });
-    out.push(`| \`${feature}\` | ${ref} | ${cells.join(' | ')} |`);
+    const refs = [...new Set(runs.map((r) => r.faithful.verdicts[feature]?.verdict ?? '–'))].join(' → ');
+    out.push(`| \`${feature}\` | ${refs} | ${names.map((n) => matrixCell(runs, n, feature)).join(' | ')} |`);
   }
-  const total = doc.gateways.filter((g) => !g.error).length * doc.features.length;
-  const same = doc.gateways
-    .filter((g) => !g.error)
-    .reduce(
-      (n, g) => n + doc.features.filter((f) => g.verdicts[f]?.verdict === doc.faithful.verdicts[f]?.verdict).length,
+  out.push('');
+  for (const r of runs) {
+    const measured = r.gateways.filter((g) => !g.error);
+    const same = measured.reduce(
+      (n, g) => n + doc.features.filter((f) => g.verdicts[f]?.verdict === r.faithful.verdicts[f]?.verdict).length,
       0,
     );
-  out.push('', `${same} of ${total} gateway verdicts equal the faithful mock's.`, '');
-  out.push('## Verdicts that differ from the faithful mock', '');
-  for (const g of doc.gateways) {
-    out.push(`### ${g.name}${g.control ? ' (control)' : ''}`, '');
-    if (g.error) {
-      out.push(`Not measured: ${cell(g.error)}`, '');
-      continue;
-    }
-    if (g.deviations.length === 0) {
+    out.push(
+      `${r.pacing.title}: ${same} of ${measured.length * doc.features.length} gateway verdicts equal the faithful mock's.`,
+      '',
+    );
+  }
+  if (runs.length > 1) {
+    out.push('## What pacing changes', '');
+    const rows: string[] = [];
+    for (const name of names)
+      for (const f of pacingChanges(runs, name, doc.features)) {
+        const cells = runs.map((r) => {
+          const v = r.gateways.find((g) => g.name === name)!.verdicts[f];
+          return v ? `${v.verdict}: ${cell(v.summary)}` : '–';
+        });
+        rows.push(`| ${name} | \`${f}\` | ${cells.join(' | ')} |`);
+      }
+    if (rows.length === 0) out.push('No verdict changes between the passes.', '');
+    else
       out.push(
-        g.control
-          ? 'No deviation: the control changes nothing, so the harness itself adds no difference.'
-          : 'No deviation.',
+        `| gateway | feature | ${runs.map((r) => r.pacing.title).join(' | ')} |`,
+        `|---|---|${runs.map(() => '---').join('|')}|`,
+        ...rows,
         '',
       );
-      continue;
+  }
+  out.push('## Verdicts that differ from the faithful mock', '');
+  runs.forEach((r, i) => out.push(...renderDeviations(r, runs[i - 1])));
+  if (doc.watched.length > 0) {
+    out.push('## Closing note', '');
+    for (const w of doc.watched) {
+      const quotes = runs.map((r) => {
+        const g = r.gateways.find((x) => x.name === w.gateway);
+        const v = g && !g.error ? g.verdicts[w.feature] : undefined;
+        return `- ${r.pacing.title}: ${v ? `**${v.verdict}**: ${cell(v.summary)}` : 'not measured'}`;
+      });
+      out.push(`\`${w.feature}\` through **${w.gateway}**, the check for ${w.why}:`, '', ...quotes, '');
     }
-    if (g.control)
-      out.push('**The control deviates: the harness (launch, forwarding or the run) is wrong, not the gateways.**', '');
-    for (const d of g.deviations) out.push(...renderDeviation(d));
   }
   out.push(
     '## Run it',
     '',
     '```sh',
-    'npm run gateways                 # installs what the cache lacks, runs all, writes this file and docs/gateways/',
+    'npm run gateways                 # installs what the cache lacks, runs both passes, writes this file and docs/gateways/',
     'npm run gateways -- --only portkey,llm-debugger',
+    'npm run gateways -- --pacing paced    # one pass only (unpaced or paced)',
     '```',
     '',
     'Per gateway, `docs/gateways/<name>.json` is its report (spec/report.schema.yaml) and `<name>.md` its',
-    'Markdown rendering; `docs/gateways/mock.*` is the faithful run.',
+    'Markdown rendering, from the unpaced pass; `<name>.paced.*` from the paced one; `docs/gateways/mock.*`',
+    'is the faithful run.',
     '',
   );
   return out.join('\n');

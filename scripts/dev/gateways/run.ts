@@ -1,6 +1,7 @@
 // `npm run gateways`: installs the pinned gateways (scripts/dev/gateways/table.ts) into
-// .cache/gateways/, runs the suite directly against the faithful mock and through each
-// gateway in front of it, and writes docs/GATEWAYS.md plus docs/gateways/<name>.{json,md}.
+// .cache/gateways/, then, once with the upstream mock unpaced and once paced like a real model,
+// runs the suite directly against the faithful mock and through each gateway in front of it,
+// and writes docs/GATEWAYS.md plus docs/gateways/<name>.{json,md} (<name>.paced.* when paced).
 // Not part of `npm test`: it installs from the npm registry. The runs stay on loopback.
 import { rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -14,9 +15,15 @@ import { deviations, traceReport, type ExchangeTrace } from './forwarding.js';
 import { installGateway, type InstallFacts } from './install.js';
 import { LAUNCHERS } from './launch.js';
 import { killAll, startGateway } from './process.js';
-import { renderGatewaysMarkdown, type DocGateway, type GatewaysDoc, type VerdictCell } from './render.js';
+import {
+  renderGatewaysMarkdown,
+  type DocGateway,
+  type GatewaysDoc,
+  type PacingRun,
+  type VerdictCell,
+} from './render.js';
 import { MOCK_MODELS, runSuite, startMock } from './suite.js';
-import { GATEWAYS, type GatewaySpec } from './table.js';
+import { GATEWAYS, PACINGS, WATCHED, type GatewaySpec, type PacingSpec } from './table.js';
 
 const RUN_TIMEOUT_MS = 300_000;
 
@@ -46,6 +53,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 const verdictsOf = (t: ReportTarget): Record<string, VerdictCell> =>
   Object.fromEntries(t.results.map((r) => [r.feature, { verdict: r.verdict, summary: r.summary }]));
 
+/** docs/gateways/<name>.* for the unpaced pass, <name>.paced.* for the paced one. */
+const reportName = (name: string, pacing: PacingSpec): string =>
+  pacing.id === 'unpaced' ? name : `${name}.${pacing.id}`;
+
 function writeReportPair(dir: string, name: string, target: ReportTarget): void {
   const report = buildReport([target]);
   writeFileSync(join(dir, `${name}.json`), `${JSON.stringify(report, null, 2)}\n`);
@@ -69,6 +80,7 @@ async function measureGateway(
   install: InstallFacts,
   faithful: ReportTarget,
   reportDir: string,
+  pacing: PacingSpec,
 ): Promise<DocGateway> {
   const doc: DocGateway = {
     name: spec.name,
@@ -85,7 +97,7 @@ async function measureGateway(
     verdicts: {},
     deviations: [],
   };
-  const mock = await startMock();
+  const mock = await startMock(pacing.pacing);
   let stopGateway: (() => Promise<void>) | undefined;
   try {
     const port = await freePort();
@@ -133,9 +145,9 @@ async function measureGateway(
     const modelAlias = (id: string): string => alias.get(id) ?? id;
     doc.deviations = deviations(faithful, run.report, journal, modelAlias);
     doc.transit = transitOf([...traceReport(run.report, journal, modelAlias).values()]);
-    writeReportPair(reportDir, spec.name, run.report);
+    writeReportPair(reportDir, reportName(spec.name, pacing), run.report);
     log(
-      `${spec.name}: ${doc.deviations.length} verdict(s) differ from the faithful mock (${run.seconds.toFixed(1)} s)`,
+      `${spec.name} (${pacing.id}): ${doc.deviations.length} verdict(s) differ from the faithful mock (${run.seconds.toFixed(1)} s)`,
     );
   } catch (e) {
     doc.error = (e as Error).message;
@@ -147,16 +159,79 @@ async function measureGateway(
   return doc;
 }
 
+/** One pass: the faithful run, then every selected gateway, all in front of a mock paced as `pacing` says. */
+async function measurePass(
+  pacing: PacingSpec,
+  selected: readonly GatewaySpec[],
+  installs: Map<string, InstallFacts | Error>,
+  reportDir: string,
+): Promise<PacingRun | undefined> {
+  log(`${pacing.id}: the suite directly against the mock (${pacing.describe})`);
+  const mock = await startMock(pacing.pacing);
+  let faithfulRun;
+  let faithfulJournal;
+  try {
+    faithfulRun = await withTimeout(
+      runSuite({ name: 'mock', baseUrl: mock.baseUrl, apiKey: mock.apiKey, models: MOCK_MODELS }),
+      RUN_TIMEOUT_MS,
+      `the faithful run (${pacing.id})`,
+    );
+    faithfulJournal = mock.journal();
+  } finally {
+    await mock.stop();
+  }
+  if (faithfulRun.problems.length > 0) {
+    log(`the faithful run (${pacing.id}) could not measure the mock: ${faithfulRun.problems.join('; ')}`);
+    return undefined;
+  }
+  writeReportPair(reportDir, reportName('mock', pacing), faithfulRun.report);
+
+  const gateways: DocGateway[] = [];
+  for (const spec of selected) {
+    const install = installs.get(spec.name)!;
+    if (install instanceof Error) {
+      gateways.push({
+        name: spec.name,
+        package: spec.package,
+        version: spec.version,
+        control: spec.control === true,
+        notes: spec.notes,
+        error: `install failed: ${install.message}`,
+        verdicts: {},
+        deviations: [],
+      });
+      continue;
+    }
+    gateways.push(await measureGateway(spec, install, faithfulRun.report, reportDir, pacing));
+  }
+  return {
+    pacing,
+    faithful: {
+      runSeconds: faithfulRun.seconds,
+      requests: faithfulJournal.length,
+      transit: transitOf([...traceReport(faithfulRun.report, faithfulJournal).values()]),
+      verdicts: verdictsOf(faithfulRun.report),
+    },
+    gateways,
+  };
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
       only: { type: 'string' },
       fresh: { type: 'boolean', default: false },
+      pacing: { type: 'string', default: 'both' },
       cache: { type: 'string', default: '.cache/gateways' },
       out: { type: 'string', default: 'docs' },
     },
     strict: true,
   });
+  const started = performance.now();
+  if (!['both', ...PACINGS.map((p) => p.id)].includes(values.pacing)) {
+    log(`--pacing must be both, ${PACINGS.map((p) => p.id).join(' or ')}; got ${values.pacing}`);
+    return 2;
+  }
   const names = values.only?.split(',').map((s) => s.trim());
   const unknown = (names ?? []).filter((n) => !GATEWAYS.some((g) => g.name === n));
   if (unknown.length > 0) {
@@ -186,43 +261,11 @@ async function main(): Promise<number> {
     }
   }
 
-  log('faithful: the suite directly against the mock');
-  const mock = await startMock();
-  let faithfulRun;
-  let faithfulJournal;
-  try {
-    faithfulRun = await withTimeout(
-      runSuite({ name: 'mock', baseUrl: mock.baseUrl, apiKey: mock.apiKey, models: MOCK_MODELS }),
-      RUN_TIMEOUT_MS,
-      'the faithful run',
-    );
-    faithfulJournal = mock.journal();
-  } finally {
-    await mock.stop();
-  }
-  if (faithfulRun.problems.length > 0) {
-    log(`the faithful run could not measure the mock: ${faithfulRun.problems.join('; ')}`);
-    return 1;
-  }
-  writeReportPair(reportDir, 'mock', faithfulRun.report);
-
-  const gateways: DocGateway[] = [];
-  for (const spec of selected) {
-    const install = installs.get(spec.name)!;
-    if (install instanceof Error) {
-      gateways.push({
-        name: spec.name,
-        package: spec.package,
-        version: spec.version,
-        control: spec.control === true,
-        notes: spec.notes,
-        error: `install failed: ${install.message}`,
-        verdicts: {},
-        deviations: [],
-      });
-      continue;
-    }
-    gateways.push(await measureGateway(spec, install, faithfulRun.report, reportDir));
+  const runs: PacingRun[] = [];
+  for (const pacing of PACINGS.filter((p) => values.pacing === 'both' || values.pacing === p.id)) {
+    const run = await measurePass(pacing, selected, installs, reportDir);
+    if (!run) return 1;
+    runs.push(run);
   }
 
   const doc: GatewaysDoc = {
@@ -230,17 +273,13 @@ async function main(): Promise<number> {
     toolVersion: toolVersion(),
     nodeVersion: process.versions.node,
     features: features().map((f) => f.id),
-    faithful: {
-      runSeconds: faithfulRun.seconds,
-      requests: faithfulJournal.length,
-      transit: transitOf([...traceReport(faithfulRun.report, faithfulJournal).values()]),
-      verdicts: verdictsOf(faithfulRun.report),
-    },
-    gateways,
+    runs,
+    watched: WATCHED,
   };
   const file = resolve(values.out, 'GATEWAYS.md');
   writeFileSync(file, renderGatewaysMarkdown(doc));
-  log(`wrote ${file} and ${reportDir}/`);
+  log(`wrote ${file} and ${reportDir}/ in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+  const gateways = runs.flatMap((r) => r.gateways);
   const control = gateways.filter((g) => g.control && (g.error || g.deviations.length > 0));
   for (const g of control) log(`CONTROL ${g.name} deviates or was not measured: the harness is wrong; investigate`);
   const failed = gateways.filter((g) => g.error);

@@ -1,7 +1,7 @@
 // One run of the suite, the way `npm start` runs it (runTarget, concurrency 4), against a
-// base URL in front of a fresh faithful mock whose journal keeps every request of the run.
+// base URL in front of a fresh faithful mock (paced or not) whose journal keeps every request of the run.
 import { randomBytes } from 'node:crypto';
-import { createMockProvider, type JournalEntry } from '../../../mock-server/index.js';
+import { createMockProvider, type JournalEntry, type MockOptions } from '../../../mock-server/index.js';
 import type { ReportTarget } from '../../../spec/generated/types.js';
 import { runTarget } from '../../../suites/run.js';
 import type { TargetModels } from '../../../suites/target.js';
@@ -21,10 +21,10 @@ export interface Mock {
   stop(): Promise<void>;
 }
 
-export async function startMock(): Promise<Mock> {
+export async function startMock(pacing: MockOptions['pacing'] = {}): Promise<Mock> {
   const apiKey = `sk-mock-${randomBytes(12).toString('hex')}`;
   // The journal is the ground truth of what a gateway forwarded: big enough for the whole run.
-  const mock = createMockProvider({ apiKeys: [apiKey], journalSize: 100_000 });
+  const mock = createMockProvider({ apiKeys: [apiKey], journalSize: 100_000, pacing });
   const { baseUrl } = await mock.start({ port: 0, host: '127.0.0.1' });
   return { baseUrl, apiKey, journal: () => mock.requests(), stop: () => mock.stop() };
 }

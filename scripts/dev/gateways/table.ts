@@ -77,3 +77,42 @@ export const GATEWAYS: readonly GatewaySpec[] = [
     notes: ['the control: a logging proxy (startProxy, cache off) that must change nothing'],
   },
 ];
+
+/** The upstream mock's pacing in one pass of the report (createMockProvider's `pacing`). */
+export interface PacingSpec {
+  id: 'unpaced' | 'paced';
+  title: string;
+  /** What the pacing stands for, for the report. */
+  describe: string;
+  pacing: { latencyMs?: number; firstTokenMs?: number; tokensPerSecond?: number };
+}
+
+/**
+ * Both passes. Unpaced, a stream arrives in one or two reads; paced like a real model (a first
+ * token after a few hundred ms, then tens of tokens a second), each event arrives in a read of
+ * its own, the way gateways meet real upstreams: @nullplatform/llm-gateway's partial-delta
+ * replay shows only then (issue 27).
+ */
+export const PACINGS: readonly PacingSpec[] = [
+  {
+    id: 'unpaced',
+    title: 'unpaced',
+    describe: 'the whole answer at once, as fast as the mock computes it',
+    pacing: {},
+  },
+  {
+    id: 'paced',
+    title: 'paced',
+    describe: 'like a real model: first token after 300 ms, then 50 tokens a second',
+    pacing: { firstTokenMs: 300, tokensPerSecond: 50 },
+  },
+];
+
+/** Verdicts the closing note quotes in every pass: what the report exists to catch. */
+export const WATCHED: readonly { gateway: string; feature: string; why: string }[] = [
+  {
+    gateway: 'nullplatform',
+    feature: 'stream.integrity',
+    why: 'its partial-delta corruption ("alph", "alpha", " beta"), which only a paced upstream shows',
+  },
+];

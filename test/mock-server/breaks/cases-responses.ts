@@ -279,6 +279,31 @@ export const responsesCases: BreakCases = {
     changes: [],
   },
 
+  'responses-stream-usage-estimated': {
+    scenario: [P, S],
+    check([f, fs], [b, bs]) {
+      expect(json(b!), 'the non-streamed Response untouched').toEqual(json(f!));
+      const stream = events(fs!);
+      const text = 'alpha beta gamma delta epsilon';
+      const [input, output] = [Math.ceil(BODY.input.length / 4), Math.ceil(text.length / 4)];
+      let edited = 0;
+      for (const e of stream)
+        if (e.response?.usage) {
+          e.response.usage = {
+            ...e.response.usage,
+            input_tokens: input,
+            output_tokens: output,
+            total_tokens: input + output,
+          };
+          edited++;
+        }
+      expect(edited, 'the terminal Response carries usage').toBeGreaterThan(0);
+      expect(events(bs!)).toEqual(stream);
+      expect(json(f!).usage.input_tokens, 'the faithful count differs').not.toBe(input);
+    },
+    changes: [],
+  },
+
   'responses-usage-zero': {
     scenario: [P, S],
     check([f, fs], [b, bs]) {

@@ -4,6 +4,7 @@
 // list with the documented edit).
 import { expect } from 'vitest';
 import {
+  assembled,
   chat,
   copy,
   errorOf,
@@ -422,6 +423,41 @@ export const streamCases: BreakCases = {
       expectSame(b!, f!, 'usage asked: untouched');
     },
     changes: ['tool-stream'],
+  },
+
+  'stream-partial-delta-replay': {
+    scenario: [S, T],
+    check([f, ft], [b, bt]) {
+      const expected = chunks(f!);
+      const texts = expected.filter(
+        (c) => typeof c.choices?.[0]?.delta?.content === 'string' && c.choices[0].delta.content !== '',
+      );
+      expect(texts.length).toBeGreaterThan(2);
+      texts[1].choices[0].delta.content = texts[0].choices[0].delta.content + texts[1].choices[0].delta.content;
+      expect(chunks(b!), 'the second delta re-sends the first').toEqual(expected);
+      const [first, second] = [texts[0].choices[0].delta.content as string, assembled(f!)[0].content as string];
+      expect(assembled(b!)[0].content).toBe(first + second);
+      expectSame(bt!, ft!, 'a tool-call stream has no content delta: untouched');
+    },
+    changes: ['stream'],
+  },
+
+  'stream-usage-estimated': {
+    scenario: [S, S0],
+    check([f, f0], [b, b0]) {
+      const expected = chunks(f!);
+      const text = assembled(f!)[0].content as string;
+      const [prompt, completion] = [Math.ceil(COUNT.length / 4), Math.ceil(text.length / 4)];
+      expected.at(-1).usage = {
+        prompt_tokens: prompt,
+        completion_tokens: completion,
+        total_tokens: prompt + completion,
+      };
+      expect(chunks(b!), 'the usage chunk holds the characters/4 estimate').toEqual(expected);
+      expect(chunks(f!).at(-1).usage.prompt_tokens, 'the faithful count differs').not.toBe(prompt);
+      expectSame(b0!, f0!, 'usage not asked: untouched');
+    },
+    changes: ['stream'],
   },
 
   'stream-options-rejected': {

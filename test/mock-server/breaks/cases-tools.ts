@@ -124,6 +124,26 @@ export const toolCases: BreakCases = {
     changes: ['tool-stream'],
   },
 
+  'tool-args-partial-replay': {
+    scenario: [T, T2],
+    check([f, f2], [b, b2]) {
+      const one = assembled(b!)[0].tool_calls.map((c: J) => c.arguments);
+      expect(assembled(f!)[0].tool_calls[0].arguments).toBe('{"city":"Paris"}');
+      expect(one, 'the last split word re-sent whole, still JSON').toEqual(['{"city":"ParParis"}']);
+      const faithful = assembled(f2!)[0].tool_calls.map((c: J) => c.arguments as string);
+      const broken = assembled(b2!)[0].tool_calls.map((c: J) => c.arguments as string);
+      expect(broken).toHaveLength(faithful.length);
+      broken.forEach((args: string, i: number) => {
+        expect(args).not.toBe(faithful[i]);
+        expect(() => JSON.parse(args)).not.toThrow();
+      });
+      // Only argument fragments change: the same chunks otherwise.
+      const strip = (list: J[]) => list.map((c) => JSON.stringify(c).replace(/"arguments":"(?:[^"\\]|\\.)*"/g, ''));
+      expect(strip(chunks(b!))).toEqual(strip(chunks(f!)));
+    },
+    changes: ['tool-stream'],
+  },
+
   'tool-args-resent': {
     scenario: [T, T2],
     check(f, b) {

@@ -113,6 +113,34 @@ describe('responses.stream', () => {
     ids[4] = { ...ids[4], item_id: 'msg_other' };
     expect(stream(ids).summary).toMatch(/item id other than/);
   });
+  it('compares the stream with the same request unstreamed: a replayed delta, estimated usage', () => {
+    const withPlain = (events: J[], plain: J = RESPONSE) =>
+      responsesStream.judge({ 'responses stream': sse(raw(events)), 'responses basic': json(plain) }, CTX);
+    expect(withPlain(streamEvents()).verdict).toBe('supported');
+    // A relay that replays "alph" and rebuilds every done event from its own deltas: only the
+    // non-streamed answer shows the duplication.
+    const replay = streamEvents();
+    const corrupt = 'alphalpha beta';
+    const message = { ...MESSAGE, content: [{ type: 'output_text', text: corrupt, annotations: [] }] };
+    replay.splice(4, 2, { ...replay[4], delta: 'alph' }, { ...replay[4], delta: 'alpha' }, replay[5]!);
+    replay[7] = { ...replay[7], text: corrupt };
+    replay[8] = { ...replay[8], part: message.content[0] };
+    replay[9] = { ...replay[9], item: message };
+    replay[10] = { ...replay[10], response: { ...RESPONSE, output: [message] } };
+    const renumbered = replay.map((e, i) => ({ ...e, sequence_number: i }));
+    expect(stream(renumbered).verdict, 'consistent on its own').toBe('supported');
+    const j = withPlain(renumbered);
+    expect(j.verdict).toBe('broken');
+    expect(j.summary).toContain('"alph" then "alpha" (re-sends "alph")');
+    // Streamed usage at characters/4 of the input (38 characters: 10) and output (10: 3).
+    const estimated = streamEvents();
+    const usage = { ...USAGE, input_tokens: 10, output_tokens: 3, total_tokens: 13 };
+    estimated[9] = { ...estimated[9], response: { ...RESPONSE, usage } };
+    const plain = { ...RESPONSE, usage: { ...USAGE, input_tokens: 20, total_tokens: 24 } };
+    const e = withPlain(estimated, plain);
+    expect(e.verdict).toBe('partial');
+    expect(e.summary).toMatch(/streamed usage looks estimated .*input_tokens 10 streamed, 20 not streamed/);
+  });
   it('says a JSON answer is not a stream', () => {
     expect(responsesStream.judge({ 'responses stream': json(RESPONSE) }, CTX).verdict).toBe('broken');
   });

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { cumulativeDeltas, streamDefault, streamIncludeUsage, streamSse } from '../../../suites/probes/streaming.js';
-import { CTX, failed, json, ok, seen, sse, sseOf, textChunks } from '../helpers.js';
+import {
+  cumulativeDeltas,
+  streamDefault,
+  streamIncludeUsage,
+  streamIntegrity,
+  streamSse,
+} from '../../../suites/probes/streaming.js';
+import { CTX, completion, failed, json, ok, seen, sse, sseOf, textChunks, toolCall } from '../helpers.js';
 
 const good = textChunks(['alph', 'a', ' beta', ' ']);
 const judgeSse = (raw: string, contentType?: string) =>
@@ -168,5 +174,121 @@ describe('stream.include_usage', () => {
     );
     const j = streamIncludeUsage.judge(seen({ stream: sse(sseOf(good)), 'stream with include_usage': refused }), CTX);
     expect(j.verdict).toBe('rejected');
+  });
+});
+
+describe('stream.integrity', () => {
+  const ANSWER = 'alpha beta gamma delta';
+  const usage = { prompt_tokens: 19, completion_tokens: 7, total_tokens: 26 };
+  const usageChunk = (u: unknown) => ({ id: 'chatcmpl-s', object: 'chat.completion.chunk', choices: [], usage: u });
+  const streamed = (pieces: string[], u: unknown = usage) => sse(sseOf([...textChunks(pieces), usageChunk(u)]));
+  const judge = (stream: ReturnType<typeof sse> | undefined, extra: Record<string, ReturnType<typeof sse>> = {}) =>
+    streamIntegrity.judge(seen({ basic: ok({ content: ANSWER, usage }), 'basic streamed': stream, ...extra }), CTX);
+
+  it('supported: the deltas reassemble to the non-streamed answer, usage agrees', () => {
+    const j = judge(streamed(['alph', 'a', ' beta', ' gamm', 'a', ' delt', 'a']));
+    expect(j.verdict).toBe('supported');
+    expect(j.summary).toContain('7 streamed delta(s) reassemble to the non-streamed answer');
+  });
+  it("broken: nullplatform's replayed partial delta, with both texts and the offending deltas", () => {
+    const j = judge(streamed(['alph', 'alpha', ' beta', ' gamm', 'a', ' delt', 'a']));
+    expect(j.verdict).toBe('broken');
+    expect(j.summary).toContain('"alphalpha beta gamma delta"');
+    expect(j.summary).toContain('"alph" then "alpha" (re-sends "alph")');
+    expect(j.details).toMatchObject({ streamed: 'alphalpha beta gamma delta', nonStreamed: ANSWER });
+    expect(j.decisive).toBe('basic streamed');
+  });
+  it('partial: streamed usage estimated at characters/4 (stream-usage-estimated)', () => {
+    const j = judge(streamed([ANSWER], { prompt_tokens: 10, completion_tokens: 6, total_tokens: 16 }));
+    expect(j.verdict).toBe('partial');
+    expect(j.summary).toMatch(/^streamed usage looks estimated .*prompt_tokens 10 streamed, 19 not streamed/);
+  });
+  it("several usage objects: one that agrees is enough (placement is stream.include_usage's)", () => {
+    const zero = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
+    const chunks = [...textChunks([ANSWER]).map((c) => ({ ...c, usage: zero })), usageChunk(usage), usageChunk(zero)];
+    const j = judge(sse(sseOf(chunks)));
+    expect(j.verdict).toBe('supported');
+    expect(j.warnings!.join(' ')).toContain('other usage object(s)');
+    const allZero = [...textChunks([ANSWER]).map((c) => ({ ...c, usage: zero })), usageChunk(zero)];
+    expect(judge(sse(sseOf(allZero))).summary).toMatch(/prompt_tokens 0 streamed, 19 not streamed/);
+  });
+  it("cumulative deltas are stream.sse's: read as meant, with a warning", () => {
+    const j = judge(streamed(['alpha', 'alpha beta', 'alpha beta gamma', ANSWER, ANSWER]));
+    expect(j.verdict).toBe('supported');
+    expect(j.warnings!.join(' ')).toContain('judged by stream.sse');
+  });
+  it("a tool call whose streamed arguments replay a fragment is broken; other arguments are the model's", () => {
+    const base = { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'm' };
+    const frag = (args: string, first = false) => ({
+      ...base,
+      choices: [
+        {
+          index: 0,
+          delta: {
+            tool_calls: [
+              {
+                index: 0,
+                ...(first ? { id: 'call_1', type: 'function' } : {}),
+                function: { ...(first ? { name: 'get_weather' } : {}), arguments: args },
+              },
+            ],
+          },
+          finish_reason: null,
+        },
+      ],
+    });
+    const toolStream = (parts: string[]) =>
+      sse(
+        sseOf([
+          frag('', true),
+          ...parts.map((p) => frag(p)),
+          { ...base, choices: [{ index: 0, delta: {}, finish_reason: 'tool_calls' }] },
+        ]),
+      );
+    const plainCall = ok({
+      content: null,
+      toolCalls: [toolCall('get_weather', '{"city":"Paris"}')],
+      finish: 'tool_calls',
+    });
+    const run = (parts: string[]) =>
+      streamIntegrity.judge(
+        seen({
+          basic: ok({ content: ANSWER, usage }),
+          'basic streamed': streamed([ANSWER]),
+          'tool call': plainCall,
+          'streamed tool call': toolStream(parts),
+        }),
+        CTX,
+      );
+    expect(run(['{"ci', 'ty":', '"Par', 'Paris"}']).summary).toMatch(/arguments of get_weather .*ParParis/);
+    expect(run(['{"ci', 'ty":', '"Par', 'Paris"}']).verdict).toBe('broken');
+    expect(run(['{"city":', '"Lyon"}']).verdict).toBe('supported');
+  });
+  it('stream_options refused: the plain stream is asked for, and the text judged without usage', () => {
+    const refused = json({ error: { message: 'no', type: 'invalid_request_error', param: null, code: null } }, 400);
+    const step = streamIntegrity.steps[1] as (s: ReturnType<typeof seen>, c: typeof CTX) => { label: string }[];
+    expect(step(seen({ 'basic streamed': refused }), CTX).map((r) => r.label)).toEqual([
+      'basic streamed, no stream_options',
+    ]);
+    expect(step(seen({ 'basic streamed': streamed([ANSWER]) }), CTX)).toEqual([]);
+    const j = judge(refused, {
+      'basic streamed, no stream_options': sse(sseOf(textChunks(['alph', 'alpha', ' beta gamma delta']))),
+    });
+    expect(j.verdict).toBe('broken');
+    expect(j.warnings!.join(' ')).toContain('stream_options was refused');
+  });
+  it('error when nothing could be read, skipped when what it builds on gave no completion', () => {
+    expect(judge(failed()).verdict).toBe('error');
+    expect(judge(json(completion({ content: ANSWER })))).toMatchObject({
+      verdict: 'skipped',
+      summary: expect.stringContaining('see stream.sse'),
+    });
+    const noBasic = streamIntegrity.judge(seen({ basic: failed(), 'basic streamed': streamed([ANSWER]) }), CTX);
+    expect(noBasic.verdict).toBe('error');
+    const refusedBasic = streamIntegrity.judge(
+      seen({ basic: json({ error: { message: 'no' } }, 400), 'basic streamed': streamed([ANSWER]) }),
+      CTX,
+    );
+    expect(refusedBasic).toMatchObject({ verdict: 'skipped', summary: expect.stringContaining('see chat.basic') });
   });
 });

@@ -112,37 +112,38 @@ describe('renderGatewaysMarkdown', () => {
   const cells = (t: ReportTarget) =>
     Object.fromEntries(t.results.map((r) => [r.feature, { verdict: r.verdict, summary: r.summary }]));
   const transit = { exchanges: 1, notForwarded: 0, changed: 0, notForwardedLabels: [] };
+  const gwDoc = {
+    name: 'gw',
+    package: 'gw-pkg',
+    version: '1.0.0',
+    control: false,
+    notes: ['a note'],
+    install: { installed: true, seconds: 2.5, versions: { 'gw-pkg': '1.0.0' }, packages: 3 },
+    startSeconds: 0.5,
+    runSeconds: 0.4,
+    sockets: ['127.0.0.1:5000'],
+    transit: { ...transit, changed: 1 },
+    verdicts: cells(gw),
+    deviations: devs,
+  };
+  const ctl = {
+    name: 'ctl',
+    package: 'ctl-pkg',
+    version: '2.0.0',
+    control: true,
+    notes: ['the control'],
+    verdicts: cells(faithful),
+    deviations: [],
+  };
+  const faithfulRun = { runSeconds: 1, requests: 1, transit, verdicts: cells(faithful) };
+  const unpaced = { id: 'unpaced', title: 'unpaced', describe: 'at once' };
   const doc: GatewaysDoc = {
     generatedAt: '2026-01-01T00:00:00.000Z',
     toolVersion: '0.0.0',
     nodeVersion: '20',
     features: ['chat.basic', 'logprobs'],
-    faithful: { runSeconds: 1, requests: 1, transit, verdicts: cells(faithful) },
-    gateways: [
-      {
-        name: 'gw',
-        package: 'gw-pkg',
-        version: '1.0.0',
-        control: false,
-        notes: ['a note'],
-        install: { installed: true, seconds: 2.5, versions: { 'gw-pkg': '1.0.0' }, packages: 3 },
-        startSeconds: 0.5,
-        runSeconds: 0.4,
-        sockets: ['127.0.0.1:5000'],
-        transit: { ...transit, changed: 1 },
-        verdicts: cells(gw),
-        deviations: devs,
-      },
-      {
-        name: 'ctl',
-        package: 'ctl-pkg',
-        version: '2.0.0',
-        control: true,
-        notes: ['the control'],
-        verdicts: cells(faithful),
-        deviations: [],
-      },
-    ],
+    runs: [{ pacing: unpaced, faithful: faithfulRun, gateways: [gwDoc, ctl] }],
+    watched: [],
   };
   const md = renderGatewaysMarkdown(doc);
 
@@ -166,6 +167,67 @@ describe('renderGatewaysMarkdown', () => {
     expect(md).toContain(
       '| gw | `gw-pkg@1.0.0` | gw-pkg@1.0.0 | 2.5 s | 3 | 0.5 s | 0.4 s | 127.0.0.1:5000 | 1 / 0 of 1 | 1 |',
     );
-    expect(md).toMatch(/### ctl \(control\)\n\nNo deviation: the control changes nothing/);
+    expect(md).toMatch(/### ctl \(control\) \(unpaced\)\n\nNo deviation: the control changes nothing/);
+  });
+});
+
+describe('renderGatewaysMarkdown, two passes', () => {
+  const cell = (verdict: string, summary = verdict) => ({ verdict, summary });
+  const transit = { exchanges: 1, notForwarded: 0, changed: 0, notForwardedLabels: [] };
+  const faithful = { runSeconds: 1, requests: 1, transit, verdicts: { 'stream.integrity': cell('supported') } };
+  const gateway = (verdict: string, summary: string, runSeconds: number) => ({
+    name: 'nullplatform',
+    package: '@nullplatform/llm-gateway',
+    version: '2.0.11',
+    control: false,
+    notes: ['a note'],
+    runSeconds,
+    verdicts: { 'stream.integrity': cell(verdict, summary) },
+    deviations: [
+      {
+        feature: 'stream.integrity',
+        faithful: cell('supported'),
+        verdict,
+        summary,
+        trace: [],
+      },
+    ],
+  });
+  const md = renderGatewaysMarkdown({
+    generatedAt: '2026-01-01T00:00:00.000Z',
+    toolVersion: '0.0.0',
+    nodeVersion: '20',
+    features: ['stream.integrity'],
+    runs: [
+      {
+        pacing: { id: 'unpaced', title: 'unpaced', describe: 'at once' },
+        faithful,
+        gateways: [gateway('partial', 'usage disagrees', 0.4)],
+      },
+      {
+        pacing: { id: 'paced', title: 'paced', describe: 'like a real model' },
+        faithful,
+        gateways: [gateway('broken', 'the streamed text "alphalpha" re-sends', 2.5)],
+      },
+    ],
+    watched: [{ gateway: 'nullplatform', feature: 'stream.integrity', why: 'its replayed deltas' }],
+  });
+
+  it('states both passes, and each value of a gateway per pass', () => {
+    expect(md).toContain('| unpaced | at once | 1.0 s | 1 | 0 of 1 |');
+    expect(md).toContain('| paced | like a real model | 1.0 s | 1 | 0 of 1 |');
+    expect(md).toMatch(/\| nullplatform \| `@nullplatform\/llm-gateway@2\.0\.11` \|.*\| 0\.4 s · 2\.5 s \|/);
+  });
+  it('shows a verdict pacing changes as "unpaced → paced", and lists it', () => {
+    expect(md).toContain('| `stream.integrity` | supported | **partial** → **broken** |');
+    expect(md).toContain(
+      '| nullplatform | `stream.integrity` | partial: usage disagrees | broken: the streamed text "alphalpha" re-sends |',
+    );
+  });
+  it('closes by quoting the watched verdict of both passes', () => {
+    const note = md.slice(md.indexOf('## Closing note'));
+    expect(note).toContain('`stream.integrity` through **nullplatform**, the check for its replayed deltas:');
+    expect(note).toContain('- unpaced: **partial**: usage disagrees');
+    expect(note).toContain('- paced: **broken**: the streamed text "alphalpha" re-sends');
   });
 });
