@@ -87,8 +87,11 @@ export function checkFeatures(catalogue: FeatureCatalogue): string[] {
   for (const d of duplicates(catalogue.features.map((f) => f.id))) problems.push(`feature id '${d}' is defined twice`);
   for (const f of catalogue.features) {
     if (!groupIds.includes(f.group)) problems.push(`feature '${f.id}': unknown group '${f.group}'`);
-    if (f.sources.length === 0 && !/openai/i.test(f.note ?? '')) {
-      problems.push(`feature '${f.id}': no sources, so its note must say it comes from OpenAI's contract`);
+    // Without a relay document, the contract is the vendor's whose API the surface is.
+    if (f.sources.length === 0 && !/openai|anthropic/i.test(f.note ?? '')) {
+      problems.push(
+        `feature '${f.id}': no sources, so its note must say it comes from OpenAI's or Anthropic's contract`,
+      );
     }
   }
   const used = new Set(catalogue.features.map((f) => f.group));
@@ -159,6 +162,7 @@ export const SURFACES: Readonly<
 > = {
   chat: { path: '/chat/completions', title: 'Chat Completions', protocol: null },
   responses: { path: '/responses', title: 'the Responses API', protocol: 'openai-responses' },
+  messages: { path: '/messages', title: "Anthropic's Messages", protocol: 'anthropic-messages' },
 };
 
 /** A feature's surface (chat unless it names one). */

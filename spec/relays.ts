@@ -182,6 +182,12 @@ export function modelsFor(relay: RelayDialect, needs: FeatureNeeds): RelayModel[
       return relay.models.filter((m) => m.reasoning === true);
     case 'vision-model':
       return relay.models.filter((m) => m.vision === true);
+    case 'messages-model': {
+      // The ids its Anthropic Messages endpoints list (all its models when one lists none).
+      const served = (relay.endpoints ?? []).filter((e) => e.protocol === 'anthropic-messages');
+      const ids = new Set(served.flatMap((e) => e.models ?? relay.models.map((m) => m.id)));
+      return [...ids].map((id) => relay.models.find((m) => m.id === id) ?? { id });
+    }
   }
 }
 

@@ -23,9 +23,9 @@ export async function runAgainstMock(
   const mock = createMockProvider({ profile: relay.id, apiKeys: [key], journalSize: 0 });
   const { baseUrl } = await mock.start({ port: 0, host: '127.0.0.1' });
   try {
-    const [model, reasoning, vision] = (['model', 'reasoning-model', 'vision-model'] as const).map(
-      (needs) => modelsFor(relay, needs)[0]?.id,
-    );
+    const [model, reasoning, vision, messages] = (
+      ['model', 'reasoning-model', 'vision-model', 'messages-model'] as const
+    ).map((needs) => modelsFor(relay, needs)[0]?.id);
     const run = await runTarget(
       {
         name: relay.id,
@@ -35,7 +35,12 @@ export async function runAgainstMock(
         secrets: [key],
         auth: relay.auth.scheme === 'api-key' ? 'api-key' : 'bearer',
         headers: {},
-        models: { model: model!, ...(reasoning ? { reasoning } : {}), ...(vision ? { vision } : {}) },
+        models: {
+          model: model!,
+          ...(reasoning ? { reasoning } : {}),
+          ...(vision ? { vision } : {}),
+          ...(messages ? { messages } : {}),
+        },
       },
       options,
     );

@@ -33,6 +33,8 @@ export interface SuiteTarget {
   reasoningModel?: string;
   /** For vision.image_url; skipped without it. */
   visionModel?: string;
+  /** For the messages.* probes (Anthropic's Messages); default `model`. */
+  messagesModel?: string;
   /** Shown in the report (default: the URL's host). */
   name?: string;
   /** `bearer` (Authorization: Bearer, the default) or `api-key` (an api-key header). */
@@ -66,6 +68,7 @@ export function suiteTarget(t: SuiteTarget): Target {
       model: t.model,
       ...(t.reasoningModel ? { reasoning: t.reasoningModel } : {}),
       ...(t.visionModel ? { vision: t.visionModel } : {}),
+      ...(t.messagesModel ? { messages: t.messagesModel } : {}),
     },
   };
 }

@@ -12,7 +12,7 @@ export interface RoleInfo {
   /** The key under a config target's `models:`. */
   configKey: keyof TargetModels;
   /** The key in report.json's target. */
-  reportKey: keyof ReportTarget & ('model' | 'reasoningModel' | 'visionModel');
+  reportKey: keyof ReportTarget & ('model' | 'reasoningModel' | 'visionModel' | 'messagesModel');
   /** How a human calls it, in messages. */
   name: string;
 }
@@ -27,7 +27,21 @@ export const MODEL_ROLES: readonly RoleInfo[] = [
     name: 'reasoning model',
   },
   { role: 'vision-model', flag: '--vision-model', configKey: 'vision', reportKey: 'visionModel', name: 'vision model' },
+  {
+    role: 'messages-model',
+    flag: '--messages-model',
+    configKey: 'messages',
+    reportKey: 'messagesModel',
+    name: 'Messages model',
+  },
 ];
+
+/**
+ * A role that falls back on another when not configured: the Messages probes use the chat
+ * model, so `--model claude-x` probes both surfaces and a relay that does not serve that
+ * model over Messages gets those features skipped ("not served").
+ */
+const FALLBACK: Partial<Record<ModelRole, ModelRole>> = { 'messages-model': 'model' };
 
 export function roleInfo(role: ModelRole): RoleInfo {
   return MODEL_ROLES.find((r) => r.role === role)!;
@@ -35,15 +49,18 @@ export function roleInfo(role: ModelRole): RoleInfo {
 
 /** The model a role maps to on a target (undefined when not configured). */
 export function modelForRole(models: TargetModels, role: ModelRole): string | undefined {
-  return models[roleInfo(role).configKey];
+  const fallback = FALLBACK[role];
+  return models[roleInfo(role).configKey] ?? (fallback ? modelForRole(models, fallback) : undefined);
 }
 
 /** The report's model fields for a target's configured models. */
-export function reportModels(models: TargetModels): Pick<ReportTarget, 'model' | 'reasoningModel' | 'visionModel'> {
-  const out: Partial<Pick<ReportTarget, 'model' | 'reasoningModel' | 'visionModel'>> = {};
+export function reportModels(
+  models: TargetModels,
+): Pick<ReportTarget, 'model' | 'reasoningModel' | 'visionModel' | 'messagesModel'> {
+  const out: Partial<Pick<ReportTarget, 'model' | 'reasoningModel' | 'visionModel' | 'messagesModel'>> = {};
   for (const r of MODEL_ROLES) {
     const id = models[r.configKey];
     if (id !== undefined) out[r.reportKey] = id;
   }
-  return out as Pick<ReportTarget, 'model' | 'reasoningModel' | 'visionModel'>;
+  return out as Pick<ReportTarget, 'model' | 'reasoningModel' | 'visionModel' | 'messagesModel'>;
 }

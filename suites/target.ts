@@ -17,6 +17,8 @@ export interface TargetModels {
   reasoning?: string;
   /** For vision.image_url; skipped without it. */
   vision?: string;
+  /** For the messages.* probes (Anthropic's Messages); default: the chat model. */
+  messages?: string;
 }
 
 /** A target as configured: no secret in it. */
@@ -92,6 +94,7 @@ const CONFIG_SCHEMA = {
               model: { type: 'string', minLength: 1 },
               reasoning: { type: 'string', minLength: 1 },
               vision: { type: 'string', minLength: 1 },
+              messages: { type: 'string', minLength: 1 },
             },
           },
           headers: { type: 'object', additionalProperties: { type: 'string' } },

@@ -55,6 +55,26 @@ export interface ResponsesContext {
   stream: boolean;
 }
 
+/** What the Messages stages see: Anthropic's request as the relay received it. */
+export interface MessagesContext {
+  params: BreakParams | undefined;
+  /** The request body (messages, tools, ...), after the messagesRequest stage. */
+  request: JsonObject;
+  stream: boolean;
+}
+
+/** One named event of an Anthropic stream. */
+export interface MessagesEvent {
+  event: string;
+  data: JsonObject;
+}
+
+/** A refusal on the Messages surface as it goes out: its status and body (edit them). */
+export interface MessagesErrorReply {
+  status: number;
+  body: JsonObject;
+}
+
 export interface BreakImpl {
   /** Serve requests whatever the key. */
   acceptAnyKey?: true;
@@ -80,6 +100,18 @@ export interface BreakImpl {
   responsesEvents?(events: JsonObject[], ctx: ResponsesContext): JsonObject[];
   /** POST /responses refused before its 200: a body to send with 200 instead of the error (null: the error stands). */
   responsesError?(error: ApiError, params: BreakParams | undefined): JsonObject | null;
+  /** POST /messages: the key is read from Authorization: Bearer only (x-api-key ignored). */
+  bearerOnly?: true;
+  /** POST /messages and count_tokens, on a copy of the body, untranslated: what the relay forwards, or a refusal. */
+  messagesRequest?(body: JsonObject, params: BreakParams | undefined): ApiError | void;
+  /** POST /messages, the non-streamed message as sent. */
+  messagesBody?(body: JsonObject, ctx: MessagesContext): void;
+  /** POST /messages, the events of a stream (each a fresh object), as sent. */
+  messagesEvents?(events: MessagesEvent[], ctx: MessagesContext): MessagesEvent[];
+  /** POST /messages/count_tokens, the answer as sent, given the request as forwarded. */
+  messagesCount?(answer: JsonObject, request: JsonObject, params: BreakParams | undefined): void;
+  /** A refusal on the Messages surface, as sent. */
+  messagesError?(reply: MessagesErrorReply, params: BreakParams | undefined): void;
   /** GET /models: change the list, or refuse. */
   models?(list: JsonObject, params: BreakParams | undefined): ApiError | void;
 }

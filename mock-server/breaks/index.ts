@@ -12,10 +12,14 @@ import type {
   ErrorContext,
   ErrorReply,
   JsonObject,
+  MessagesContext,
+  MessagesErrorReply,
+  MessagesEvent,
   ResponsesContext,
   StageContext,
   StreamShape,
 } from './hooks.js';
+import { messagesBreaks } from './messages.js';
 import { metadataBreaks } from './metadata.js';
 import { reasoningBreaks } from './reasoning.js';
 import { requestBreaks } from './request.js';
@@ -39,6 +43,7 @@ export const IMPLEMENTATIONS: Readonly<Record<string, BreakImpl>> = {
   ...metadataBreaks,
   ...responsesBreaks,
   ...cachingBreaks,
+  ...messagesBreaks,
 };
 
 /** The active breaks composed, stage by stage, in catalogue order. */
@@ -60,6 +65,15 @@ export interface Quirks {
   responsesError(error: ApiError): JsonObject | null;
   responsesBody(body: JsonObject, ctx: Omit<ResponsesContext, 'params'>): void;
   responsesEvents(events: JsonObject[], ctx: Omit<ResponsesContext, 'params'>): JsonObject[];
+  /** Some break reads the key from Authorization only on the Messages surface. */
+  bearerOnly: boolean;
+  messagesRequest(body: JsonObject): ApiError | null;
+  messagesBody(body: JsonObject, ctx: Omit<MessagesContext, 'params'>): void;
+  /** Whether some break edits a Messages stream (the events must be handled as objects). */
+  editsMessagesEvents: boolean;
+  messagesEvents(events: MessagesEvent[], ctx: Omit<MessagesContext, 'params'>): MessagesEvent[];
+  messagesCount(answer: JsonObject, request: JsonObject): void;
+  messagesError(reply: MessagesErrorReply): void;
 }
 
 /**
@@ -148,6 +162,29 @@ export function composeQuirks(active: readonly ActiveBreak[]): Quirks {
       let out = events;
       for (const b of withHook('responsesEvents')) out = b.impl.responsesEvents(out, { ...ctx, params: b.params });
       return out;
+    },
+    bearerOnly: ordered.some((b) => b.impl.bearerOnly),
+    messagesRequest(body) {
+      for (const b of withHook('messagesRequest')) {
+        const refusal = b.impl.messagesRequest(body, b.params);
+        if (refusal) return refusal;
+      }
+      return null;
+    },
+    messagesBody(body, ctx) {
+      for (const b of withHook('messagesBody')) b.impl.messagesBody(body, { ...ctx, params: b.params });
+    },
+    editsMessagesEvents: withHook('messagesEvents').length > 0,
+    messagesEvents(events, ctx) {
+      let out = events;
+      for (const b of withHook('messagesEvents')) out = b.impl.messagesEvents(out, { ...ctx, params: b.params });
+      return out;
+    },
+    messagesCount(answer, request) {
+      for (const b of withHook('messagesCount')) b.impl.messagesCount(answer, request, b.params);
+    },
+    messagesError(reply) {
+      for (const b of withHook('messagesError')) b.impl.messagesError(reply, b.params);
     },
     models(list) {
       for (const b of withHook('models')) {

@@ -30,7 +30,10 @@ import {
   type MessageExtras,
 } from '../protocols/anthropic.js';
 import { PromptCache } from '../protocols/prompt-cache.js';
-import { answerFor, awaitLatency, openRequest, type AppContext, type Surface } from './prologue.js';
+import type { Quirks } from '../breaks/index.js';
+import type { MessagesEvent } from '../breaks/hooks.js';
+import { isRecord } from '../core/schema-check.js';
+import { answerFor, awaitLatency, openRequest, selectQuirks, type AppContext, type Surface } from './prologue.js';
 
 /** x-mock-error as chat completions reads it, plus Anthropic's own 529 (overloaded). */
 export function parseMessagesFault(header: string | undefined, model: unknown): Fault | ApiError | null {
@@ -39,11 +42,14 @@ export function parseMessagesFault(header: string | undefined, model: unknown): 
   return parseFault(header, model);
 }
 
-/** Anthropic's clients send the key as x-api-key, or as a Bearer token (ANTHROPIC_AUTH_TOKEN). */
-function messagesSurface(required: readonly string[]): Surface {
+/**
+ * Anthropic's clients send the key as x-api-key, or as a Bearer token (ANTHROPIC_AUTH_TOKEN);
+ * `bearerOnly`: a relay that reads Authorization only (the messages-x-api-key-refused break).
+ */
+function messagesSurface(required: readonly string[], bearerOnly = false): Surface {
   return {
     key(req: IncomingMessage) {
-      const xKey = req.headers['x-api-key'];
+      const xKey = bearerOnly ? undefined : req.headers['x-api-key'];
       const key = typeof xKey === 'string' ? xKey : /^Bearer\s+(\S.*)$/i.exec(req.headers.authorization ?? '')?.[1];
       return key?.trim() || undefined;
     },
@@ -66,14 +72,37 @@ const requiredHeaders = (endpoint: Pick<RelayEndpoint, 'headers'>): string[] =>
   Object.keys(endpoint.headers ?? {}).map((h) => h.toLowerCase());
 
 /** Send an error in Anthropic's envelope (with its headers, e.g. Retry-After), or cut a stream already started. */
-function sendAnthropicError(res: Response, err: unknown): void {
+function sendAnthropicError(res: Response, err: unknown, quirks?: Quirks): void {
   const error = err instanceof ApiError ? err : anthropicError(500, 'api_error', 'Internal server error');
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  res.status(error.status).set(error.headers).json(anthropicErrorBody(error));
+  const reply = { status: error.status, body: anthropicErrorBody(error) as Record<string, unknown> };
+  if (quirks && quirks.ids.length > 0) quirks.messagesError(reply);
+  res.status(reply.status).set(error.headers).json(reply.body);
 }
+
+/** The surface for this request: its breaks may make the relay read Authorization only. */
+function surfaceFor(ctx: AppContext, req: IncomingMessage, surfaces: { plain: Surface; bearerOnly: Surface }) {
+  return selectQuirks(ctx, req).bearerOnly ? surfaces.bearerOnly : surfaces.plain;
+}
+
+/** What the relay forwards: a copy of the body bent by the request's breaks, or a refusal. */
+function forwarded(quirks: Quirks, json: unknown): unknown {
+  if (quirks.ids.length === 0 || !isRecord(json)) return json;
+  const copy = structuredClone(json);
+  const refusal = quirks.messagesRequest(copy);
+  if (refusal) throw refusal;
+  return copy;
+}
+
+/** Anthropic's SSE events as objects, for the breaks that edit a stream, and back. */
+const parseEvent = (text: string): MessagesEvent => ({
+  event: /^event: (.*)$/m.exec(text)?.[1] ?? 'message',
+  data: JSON.parse(/^data: (.*)$/m.exec(text)?.[1] ?? '{}') as Record<string, unknown>,
+});
+const formatEvent = (e: MessagesEvent): string => `event: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`;
 
 /**
  * The endpoint's model, or a 404 in Anthropic's envelope: the ids the endpoint lists (even
@@ -96,17 +125,22 @@ function modelFor(options: ResolvedOptions, models: readonly string[] | undefine
 export function messagesHandler(ctx: AppContext, endpoint: Pick<RelayEndpoint, 'models' | 'headers'>) {
   const { options } = ctx;
   const models = endpoint.models;
-  const surface = messagesSurface(requiredHeaders(endpoint));
+  const surfaces = {
+    plain: messagesSurface(requiredHeaders(endpoint)),
+    bearerOnly: messagesSurface(requiredHeaders(endpoint), true),
+  };
   // Per mock: signatures from another server (or another run) are refused, as Anthropic's are.
   const secret = randomBytes(32);
   const cache = new PromptCache();
   return async (req: Request, res: Response): Promise<void> => {
     const state: ErrorState = { quirks: undefined, stream: false };
     try {
-      const { body, fault: asked } = await openRequest(ctx, req, state, surface);
-      const request = toChatRequest(body.json);
+      const surface = surfaceFor(ctx, req, surfaces);
+      const { body, fault: asked, quirks } = await openRequest(ctx, req, state, surface);
+      const json = forwarded(quirks, body.json);
+      const request = toChatRequest(json);
       if (request instanceof ApiError) throw request;
-      const raw = body.json as Record<string, unknown>;
+      const raw = json as Record<string, unknown>;
       const model = modelFor(options, models, request.model);
       const thinking = thinkingOf(raw);
       if (thinking instanceof ApiError) throw thinking;
@@ -141,12 +175,16 @@ export function messagesHandler(ctx: AppContext, endpoint: Pick<RelayEndpoint, '
         extras.thinking = { text, signature: signThinking(secret, text) };
       }
       await awaitLatency(answer);
+      const stage = { request: raw, stream: state.stream };
       if (!state.stream) {
-        res.json(renderMessage(plan, extras));
+        const message = renderMessage(plan, extras);
+        if (quirks.ids.length > 0) quirks.messagesBody(message, stage);
+        res.json(message);
         return;
       }
       const streamFault = answer.fault;
       let events = renderMessageEvents(plan, extras);
+      if (quirks.editsMessagesEvents) events = quirks.messagesEvents(events.map(parseEvent), stage).map(formatEvent);
       if (streamFault?.kind === 'stream-error') {
         events = [...events.slice(0, streamFault.after), errorEvent(streamFault.error)];
       }
@@ -154,7 +192,7 @@ export function messagesHandler(ctx: AppContext, endpoint: Pick<RelayEndpoint, '
         streamFault?.kind === 'stream-cut' ? { cutAfter: Math.min(streamFault.after, events.length - 1) } : {};
       await writeSse(res, events, answer.pacing, cut);
     } catch (err) {
-      sendAnthropicError(res, err);
+      sendAnthropicError(res, err, state.quirks);
     }
   };
 }
@@ -162,20 +200,27 @@ export function messagesHandler(ctx: AppContext, endpoint: Pick<RelayEndpoint, '
 /** POST {path}/count_tokens: the input tokens a message with this request would be charged. */
 export function countTokensHandler(ctx: AppContext, endpoint: Pick<RelayEndpoint, 'models' | 'headers'>) {
   const { options } = ctx;
-  const surface = messagesSurface(requiredHeaders(endpoint));
+  const surfaces = {
+    plain: messagesSurface(requiredHeaders(endpoint)),
+    bearerOnly: messagesSurface(requiredHeaders(endpoint), true),
+  };
   return async (req: Request, res: Response): Promise<void> => {
+    const state: ErrorState = { quirks: undefined, stream: false };
     try {
-      const { body } = await openRequest(ctx, req, { quirks: undefined, stream: false }, surface);
-      const request = toChatRequest(body.json, { countOnly: true });
+      const { body, quirks } = await openRequest(ctx, req, state, surfaceFor(ctx, req, surfaces));
+      const json = forwarded(quirks, body.json);
+      const request = toChatRequest(json, { countOnly: true });
       if (request instanceof ApiError) throw request;
       const model = modelFor(options, endpoint.models, request.model);
       const problem = checkRequest(request, model, options.limits);
       if (problem) throw anthropicError(problem.status, problem.type, problem.message);
-      const segments = promptSegments(body.json as Record<string, unknown>);
+      const segments = promptSegments(json as Record<string, unknown>);
       if (segments instanceof ApiError) throw segments;
-      res.json({ input_tokens: countPromptTokens(segments) });
+      const answer: Record<string, unknown> = { input_tokens: countPromptTokens(segments) };
+      if (quirks.ids.length > 0) quirks.messagesCount(answer, json as Record<string, unknown>);
+      res.json(answer);
     } catch (err) {
-      sendAnthropicError(res, err);
+      sendAnthropicError(res, err, state.quirks);
     }
   };
 }

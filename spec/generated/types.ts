@@ -99,19 +99,19 @@ export type FeatureImportance = "core" | "common" | "optional";
  */
 export type SpecSeedFile = string;
 /**
- * Which model the probe runs on: the chat model under test, a reasoning model (returns reasoning_content, accepts reasoning_effort), or a model that accepts image input. A feature whose model is not available is `skipped`.
+ * Which model the probe runs on: the chat model under test, a reasoning model (returns reasoning_content, accepts reasoning_effort), a model that accepts image input, or the model probed over Anthropic's Messages (the chat model unless one is configured). A feature whose model is not available is `skipped`.
  *
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
  * via the `definition` "FeatureNeeds".
  */
-export type FeatureNeeds = "model" | "reasoning-model" | "vision-model";
+export type FeatureNeeds = "model" | "reasoning-model" | "vision-model" | "messages-model";
 /**
- * Which API surface the probe speaks: chat (POST {base}/chat/completions, the default) or responses (OpenAI's Responses API, POST {base}/responses). A dialect whose `endpoints` do not serve a surface documents its features as `skipped`; a target that does not serve it gets them `skipped` ("not served").
+ * Which API surface the probe speaks: chat (POST {base}/chat/completions, the default), responses (OpenAI's Responses API, POST {base}/responses) or messages (Anthropic's Messages, POST {base}/messages). A dialect whose `endpoints` do not serve a surface documents its features as `skipped`; a target that does not serve it gets them `skipped` ("not served").
  *
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
  * via the `definition` "FeatureSurface".
  */
-export type FeatureSurface = "chat" | "responses";
+export type FeatureSurface = "chat" | "responses" | "messages";
 /**
  * A match and either one reply or a sequence of replies (successive matching calls, the last repeated).
  *
@@ -1988,6 +1988,10 @@ export interface ReportTarget {
    * The model used by image-input probes, when configured.
    */
   visionModel?: string;
+  /**
+   * The model the Anthropic Messages probes use, when configured apart from the chat model.
+   */
+  messagesModel?: string;
   /**
    * Feature ids this target must support, copied from the config's `require`: the CI gate (and the JUnit report) fail when one of them is not `supported`.
    */

@@ -33,6 +33,8 @@ export interface SessionOptions {
 export interface Sent {
   request: ExchangeRequest;
   auth: NonNullable<RequestSpec['auth']>;
+  /** The header the key went in (absent: the target's scheme). */
+  scheme?: KeyScheme;
   result: ExchangeResult;
 }
 
@@ -44,6 +46,27 @@ export interface SessionUsage {
   promptTokens: number;
   completionTokens: number;
 }
+
+export type KeyScheme = 'bearer' | 'api-key' | 'x-api-key';
+
+/** The header a spec's key goes in, given the target's scheme. */
+function keySchemeOf(spec: RequestSpec, target: Target['auth']): KeyScheme {
+  switch (spec.keyHeader) {
+    case undefined:
+      return target;
+    case 'anthropic':
+      return target === 'api-key' ? 'x-api-key' : 'bearer';
+    default:
+      return spec.keyHeader;
+  }
+}
+
+/** The key's header line for a scheme. */
+const KEY_HEADER: Record<KeyScheme, (key: string) => [string, string]> = {
+  bearer: (key) => ['authorization', `Bearer ${key}`],
+  'api-key': (key) => ['api-key', key],
+  'x-api-key': (key) => ['x-api-key', key],
+};
 
 /** Keys sorted, so equal bodies give equal cache keys whatever the property order. */
 function canonical(v: unknown): unknown {
@@ -59,24 +82,30 @@ function canonical(v: unknown): unknown {
 
 /** The usage the relay reported in an exchange (JSON body, or the last usage of a stream). */
 export function reportedUsage(result: ExchangeResult): { prompt: number; completion: number } {
-  let usage: Record<string, unknown> | undefined;
-  // A Responses stream's usage is in its terminal event's `response`.
-  const usageIn = (o: Record<string, unknown>): Record<string, unknown> | undefined =>
-    isObject(o['usage'])
-      ? o['usage']
-      : isObject(o['response']) && isObject(o['response']['usage'])
-        ? o['response']['usage']
-        : undefined;
-  if (result.sse) {
-    for (const c of streamChunks(result)) usage = usageIn(c) ?? usage;
-  } else if (isObject(result.json)) {
-    usage = usageIn(result.json);
-  }
+  // A Responses stream's usage is in its terminal event's `response`, an Anthropic stream's
+  // input in message_start's `message` (message_delta may carry only output_tokens).
+  const usageIn = (o: Record<string, unknown>): Record<string, unknown> | undefined => {
+    for (const holder of [o, o['response'], o['message']])
+      if (isObject(holder) && isObject(holder['usage'])) return holder['usage'];
+    return undefined;
+  };
   const nonNegative = (n: number | undefined): number => (n !== undefined && n > 0 ? n : 0);
-  // Chat's names, else the Responses API's.
+  // Chat's names, else the Responses API's and Anthropic's (whose input_tokens leave out the cache's).
+  const prompt = (u: Record<string, unknown> | undefined): number =>
+    nonNegative(usageInt(u, 'prompt_tokens')) ||
+    ['input_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens'].reduce(
+      (n, k) => n + nonNegative(usageInt(u, k)),
+      0,
+    );
+  const completion = (u: Record<string, unknown> | undefined): number =>
+    nonNegative(usageInt(u, 'completion_tokens') ?? usageInt(u, 'output_tokens'));
+  const usages = result.sse
+    ? streamChunks(result).map(usageIn)
+    : [isObject(result.json) ? usageIn(result.json) : undefined];
+  const found = usages.filter((u): u is Record<string, unknown> => u !== undefined);
   return {
-    prompt: nonNegative(usageInt(usage, 'prompt_tokens') ?? usageInt(usage, 'input_tokens')),
-    completion: nonNegative(usageInt(usage, 'completion_tokens') ?? usageInt(usage, 'output_tokens')),
+    prompt: Math.max(0, ...found.map(prompt)),
+    completion: found.length > 0 ? completion(found[found.length - 1]) : 0,
   };
 }
 
@@ -107,7 +136,7 @@ export class TargetSession {
   resolve(
     spec: RequestSpec,
     role: ModelRole,
-  ): { request: ExchangeRequest; auth: NonNullable<RequestSpec['auth']>; key: string } {
+  ): { request: ExchangeRequest; auth: NonNullable<RequestSpec['auth']>; scheme: KeyScheme; key: string } {
     const method = spec.method ?? 'POST';
     const path = spec.path ?? '/chat/completions';
     const auth = spec.auth ?? 'key';
@@ -118,10 +147,11 @@ export class TargetSession {
       // The key goes only where `auth` says: a custom auth header would defeat the no-key probe.
       if (!/^(authorization|api-key)$/i.test(name)) headers[name] = value;
     }
+    for (const [name, value] of Object.entries(spec.headers ?? {})) headers[name] = value;
+    const scheme = keySchemeOf(spec, this.target.auth);
     if (auth !== 'none') {
-      const key = auth === 'wrong' ? WRONG_KEY : this.target.apiKey;
-      if (this.target.auth === 'api-key') headers['api-key'] = key;
-      else headers['authorization'] = `Bearer ${key}`;
+      const [name, value] = KEY_HEADER[scheme](auth === 'wrong' ? WRONG_KEY : this.target.apiKey);
+      headers[name] = value;
     }
     const body: Record<string, unknown> | undefined =
       spec.body !== undefined && spec.bodyRaw === undefined ? { model, ...spec.body } : undefined;
@@ -138,17 +168,19 @@ export class TargetSession {
       method,
       path,
       auth,
+      scheme,
+      canonical(spec.headers ?? null),
       canonical(body ?? null),
       spec.bodyRaw ?? null,
       spec.repeat ?? 0,
       spec.noRetry === true,
     ]);
-    return { request, auth, key };
+    return { request, auth, scheme, key };
   }
 
   /** Send a request, or join the identical one already sent. Never throws (exchange() does not). */
   send(spec: RequestSpec, role: ModelRole): Promise<Sent> {
-    const { request, auth, key } = this.resolve(spec, role);
+    const { request, auth, scheme, key } = this.resolve(spec, role);
     let pending = this.cache.get(key);
     if (!pending) {
       const limits = spec.noRetry ? { ...this.options.limits, maxRetries: 0 } : this.options.limits;
@@ -164,7 +196,7 @@ export class TargetSession {
         const used = reportedUsage(result);
         this.usage.promptTokens += used.prompt;
         this.usage.completionTokens += used.completion;
-        return { request, auth, result };
+        return { request, auth, ...(scheme !== this.target.auth ? { scheme } : {}), result };
       });
       this.cache.set(key, pending);
     }
@@ -174,6 +206,9 @@ export class TargetSession {
   /** A curl command replaying a sent request; the key is read from the target's variable. */
   curl(sent: Sent): string {
     const headers: Record<string, string> = { ...this.target.headers };
+    // The surface's own headers (anthropic-version), as sent; the key's header is written below.
+    for (const [name, value] of Object.entries(sent.request.headers))
+      if (!(name in headers) && !/^(authorization|api-key|x-api-key)$/i.test(name)) headers[name] = value;
     if (sent.request.body !== undefined || sent.request.bodyRaw !== undefined)
       headers['content-type'] = 'application/json';
     const command = toCurl(
@@ -187,14 +222,15 @@ export class TargetSession {
       },
       {
         keyEnvVar: this.target.keyEnv,
-        authScheme: sent.auth === 'key' ? this.target.auth : 'none',
+        authScheme: sent.auth === 'key' ? (sent.scheme ?? this.target.auth) : 'none',
         ...(this.target.secretHeaders ? { secretHeaders: this.target.secretHeaders } : {}),
         redactor: this.redactor,
       },
     );
     if (sent.auth !== 'wrong') return command;
     // The wrong key is no secret: write it out so the command reproduces the refusal.
-    const header = this.target.auth === 'api-key' ? `api-key: ${WRONG_KEY}` : `Authorization: Bearer ${WRONG_KEY}`;
+    const [name, value] = KEY_HEADER[sent.scheme ?? this.target.auth](WRONG_KEY);
+    const header = `${name === 'authorization' ? 'Authorization' : name}: ${value}`;
     const [first, ...rest] = command.split(' \\\n  ');
     return [first, `-H '${header}'`, ...rest].join(' \\\n  ');
   }

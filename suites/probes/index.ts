@@ -8,6 +8,7 @@ import * as caching from './caching.js';
 import * as errors from './errors.js';
 import * as generation from './generation.js';
 import * as inputs from './inputs.js';
+import * as messages from './messages.js';
 import * as reasoning from './reasoning.js';
 import * as responses from './responses.js';
 import * as streaming from './streaming.js';
@@ -21,6 +22,7 @@ const GROUPS: ReadonlyArray<Record<string, unknown>> = [
   errors,
   generation,
   inputs,
+  messages,
   reasoning,
   responses,
   streaming,

@@ -21,10 +21,12 @@ export interface CrossCatalogue {
   features: ReadonlyArray<{ id: string; surface?: string; needs: Feature['needs']; aspect?: string }>;
 }
 
-export type CrossTarget = Pick<ReportTarget, 'model' | 'reasoningModel' | 'visionModel' | 'results'>;
+export type CrossTarget = Pick<ReportTarget, 'model' | 'reasoningModel' | 'visionModel' | 'messagesModel' | 'results'>;
 
 /** The model a feature runs on for this target (undefined: not configured, so not comparable). */
 function modelFor(target: CrossTarget, needs: Feature['needs']): string | undefined {
+  // The Messages probes run on the chat model unless another is configured (suites/roles.ts).
+  if (needs === 'messages-model') return target.messagesModel ?? target.model;
   return target[roleInfo(needs).reportKey];
 }
 

@@ -23,7 +23,7 @@ export interface CurlOptions {
    * How the key is sent: `Authorization: Bearer $VAR` (default), `api-key: $VAR`
    * (Azure-style gateways), or not at all (`none`, to reproduce a missing-key request).
    */
-  authScheme?: 'bearer' | 'api-key' | 'none';
+  authScheme?: 'bearer' | 'api-key' | 'x-api-key' | 'none';
   /**
    * Headers whose value holds a secret, by name: the configured template, e.g.
    * `Bearer ${PORTKEY_KEY}`; written with `$PORTKEY_KEY` for the shell to expand.
@@ -79,7 +79,7 @@ export function toCurl(request: CurlRequest, options: CurlOptions = {}): string 
 
   const lines = [head.join(' ')];
   if (scheme === 'bearer') lines.push(`-H "Authorization: Bearer $${envVar}"`);
-  else if (scheme === 'api-key') lines.push(`-H "api-key: $${envVar}"`);
+  else if (scheme === 'api-key' || scheme === 'x-api-key') lines.push(`-H "${scheme}: $${envVar}"`);
   const templates = new Map(
     Object.entries(options.secretHeaders ?? {}).map(([name, template]) => [name.toLowerCase(), template]),
   );

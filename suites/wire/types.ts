@@ -31,6 +31,14 @@ export interface RequestSpec {
   /** How the key is sent: the target's way (default), not at all, or a wrong key in the target's scheme. */
   auth?: 'key' | 'none' | 'wrong';
   /**
+   * Which header carries the key: the target's scheme (default), or on Anthropic's surface
+   * `x-api-key`, `bearer`, or `anthropic`: x-api-key when the target sends its key in a
+   * header (--auth api-key), else Bearer.
+   */
+  keyHeader?: 'bearer' | 'x-api-key' | 'anthropic';
+  /** Headers the surface requires (anthropic-version), sent and written into the reproducer. */
+  headers?: Readonly<Record<string, string>>;
+  /**
    * The request expects a refusal, or its status is what is judged: it is sent once, never
    * retried on 429/5xx (a 503 for an unknown model is the finding, not a hiccup).
    */

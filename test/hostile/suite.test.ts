@@ -120,9 +120,9 @@ describe('the suite against hostile relays', () => {
   it('a 100 MB body: reading stops at maxBodyBytes, the relay could not push its 100 MB, memory stays bounded', async () => {
     const r = await run('huge-body', ROOMY);
     expectAllFailed(r, /too large \(body larger than 262144 bytes/);
-    // ~60 requests, each abandoned after 256 KiB (plus what the sockets buffered on the way,
-    // about 4 MB each: 225 MB measured for 58 requests).
-    expect(r.server.stats.bytesWritten).toBeLessThan(HUGE_BODY_BYTES * 3);
+    // Each request abandoned after 256 KiB (plus what the sockets buffered on the way, some
+    // 4 MB measured): a bound per request, so the catalogue may grow (55 requests here).
+    expect(r.server.stats.bytesWritten).toBeLessThan(r.report.usage.requests * (HUGE_BODY_BYTES / 20));
     expect(r.server.stats.bytesWritten / r.report.usage.requests).toBeLessThan(HUGE_BODY_BYTES / 10);
     expect(r.peakHeapGrowthMiB).toBeLessThan(64);
     const sse = r.report.results.find((x) => x.feature === 'stream.sse')!;

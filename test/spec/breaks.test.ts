@@ -150,7 +150,7 @@ describe('spec/breaks.yaml', () => {
     expect(breakById('usage-on-finish-chunk').flips).toEqual({ 'stream.include_usage': 'partial' });
     expect(breakById('no-done').flips).toEqual({ 'stream.sse': 'broken' });
     expect(breakById('errors-http-200').flips['errors.status']).toBe('broken');
-    expect(Object.keys(breakById('any-key-accepted').flips)).toEqual(['auth']);
+    expect(Object.keys(breakById('any-key-accepted').flips)).toEqual(['auth', 'messages.auth']);
     expect(breakById('model-rewritten').flips).toEqual({ 'chat.metadata': 'partial' });
     expect(breakById('stream-default-true').flips).toEqual({ 'stream.default': 'broken' });
   });

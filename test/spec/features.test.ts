@@ -38,7 +38,7 @@ describe('spec/features.yaml', () => {
 
   it('gives every feature a valid `needs`', () => {
     const allowed = featureNeedsValues();
-    expect(allowed.sort()).toEqual(['model', 'reasoning-model', 'vision-model']);
+    expect(allowed.sort()).toEqual(['messages-model', 'model', 'reasoning-model', 'vision-model']);
     for (const f of features()) expect(allowed, f.id).toContain(f.needs);
     expect(featureById('reasoning.content').needs).toBe('reasoning-model');
     expect(featureById('reasoning.effort').needs).toBe('reasoning-model');
@@ -65,7 +65,7 @@ describe('spec/features.yaml', () => {
   it('cites seed documents that exist in spec/sources/, or says the feature is OpenAI-only', () => {
     for (const f of features()) {
       for (const s of f.sources) expect(existsSync(join(SPEC_DIR, 'sources', s)), `${f.id}: ${s}`).toBe(true);
-      if (f.sources.length === 0) expect(f.note ?? '', f.id).toMatch(/openai/i);
+      if (f.sources.length === 0) expect(f.note ?? '', f.id).toMatch(/openai|anthropic/i);
     }
   });
 
@@ -103,12 +103,13 @@ describe('spec/features.yaml', () => {
   it('names an unknown, unused or duplicated aspect as a problem of the catalogue', () => {
     const bad = structuredClone(loadFeatures());
     bad.features.find((f) => f.id === 'stop')!.aspect = 'no-such-aspect';
+    delete bad.features.find((f) => f.id === 'messages.stop_sequences')!.aspect;
     bad.aspects.push({ id: 'answer', title: 'again' }, { id: 'unused', title: 'Unused' });
     const problems = checkFeatures(bad);
     expect(problems).toContain("aspect id 'answer' is defined twice");
     expect(problems.some((p) => p.startsWith("feature 'stop': unknown aspect 'no-such-aspect'"))).toBe(true);
     expect(problems).toContain("aspect 'unused' has no feature");
-    // `stop` was the only feature of its aspect.
+    // `stop` and `messages.stop_sequences` were the only features of their aspect.
     expect(problems).toContain("aspect 'stop' has no feature");
     expect(validate('features', { ...bad, aspects: [{ id: 'Bad Id', title: 'x' }] }).valid).toBe(false);
   });

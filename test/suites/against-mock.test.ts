@@ -52,15 +52,28 @@ const BUDGET =
 
 /** The chat model is an OpenAI id, so usage.tokenizer is judged too (the mock counts it with its real tokenizer). */
 const MODELS = { model: 'gpt-4o-mini', reasoning: 'mock-reasoner', vision: 'mock-model' };
+/**
+ * The Messages group runs apart, on a Claude id the reference profile serves there: its cost
+ * is priced at that model's rate, not gpt-4o-mini's (in the main run it falls back on
+ * gpt-4o-mini, which /messages does not serve: skipped, one request).
+ */
+const MESSAGES_MODEL = 'claude-sonnet-4-5';
+const MESSAGES_GROUP = features()
+  .filter((f) => f.group === 'messages')
+  .map((f) => f.id);
 
 let mock: MockProvider;
 let baseUrl: string;
 let faithful: ReportTarget;
+let messages: ReportTarget;
 
 beforeAll(async () => {
   mock = createMockProvider({ apiKeys: [KEY], journalSize: 0 });
   baseUrl = (await mock.start({ port: 0 })).baseUrl;
   faithful = (await runTarget(target(baseUrl, { models: MODELS }))).report;
+  messages = (
+    await runTarget(target(baseUrl, { models: { ...MODELS, messages: MESSAGES_MODEL } }), { only: MESSAGES_GROUP })
+  ).report;
 });
 afterAll(async () => {
   await mock.stop();
@@ -68,15 +81,28 @@ afterAll(async () => {
 
 describe('the suite against the faithful mock', () => {
   it('says supported for every feature (but the known mock gaps)', () => {
-    const want = Object.fromEntries(faithful.results.map((r) => [r.feature, 'supported']));
+    const group = new Set(MESSAGES_GROUP);
+    const want = Object.fromEntries(
+      faithful.results.map((r) => [r.feature, group.has(r.feature) ? 'skipped' : 'supported']),
+    );
     expect(differences(faithful.results, want)).toEqual([]);
     expect(faithful.results).toHaveLength(featureIds().length);
+    // Anthropic's Messages on a model served there: every feature supported.
+    const served = Object.fromEntries(messages.results.map((r) => [r.feature, 'supported']));
+    expect(differences(messages.results, served)).toEqual([]);
+    expect(messages.results.map((r) => r.feature)).toEqual(MESSAGES_GROUP);
   });
   // usage.cache's three ~1,150-token prompts (1,460 with the mock's count) are most of it.
-  it('stays within budget: ≤ 63 requests and ≤ 9,500 tokens for the whole catalogue', () => {
-    expect(faithful.usage.requests).toBeLessThanOrEqual(63);
+  // One request is the Messages group's basic one, refused for gpt-4o-mini ("not served").
+  it('stays within budget: ≤ 64 requests and ≤ 9,500 tokens for the whole catalogue', () => {
+    expect(faithful.usage.requests).toBeLessThanOrEqual(64);
     expect(faithful.usage.promptTokens + faithful.usage.completionTokens).toBeLessThanOrEqual(9500);
     expect(faithful.usage.completionTokens).toBeGreaterThan(0);
+  });
+  it("stays within the Messages group's budget: ≤ 24 requests and ≤ 6,500 tokens (with the preflight's 5)", () => {
+    // The preflight: GET /models, two prompts, the reasoning and the vision model.
+    expect(messages.usage.requests).toBeLessThanOrEqual(24 + 5);
+    expect(messages.usage.promptTokens + messages.usage.completionTokens).toBeLessThanOrEqual(6500);
   });
   it("matches the README's budget: requests, tokens and dollars at gpt-4o-mini's price in spec/prices.yaml", () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
@@ -107,6 +133,12 @@ describe('the suite against the faithful mock', () => {
       'Authorization: Bearer $RELAYCHECK_API_KEY',
     );
     expect(faithful.results.find((r) => r.feature === 'auth')!.reproduce).toContain('sk-relaycheck-wrong-key');
+    // Anthropic's surface: its version header, and the key where the target sends it.
+    const reproducer = messages.results.find((r) => r.feature === 'messages.basic')!.reproduce;
+    expect(reproducer).toContain("-H 'anthropic-version: 2023-06-01'");
+    expect(reproducer).toContain('Authorization: Bearer $RELAYCHECK_API_KEY');
+    const viaXKey = messages.results.find((r) => r.feature === 'messages.auth')!.evidence.map((e) => e.request);
+    expect(JSON.stringify(viaXKey)).toContain('x-api-key');
   });
   it('writes a report that validates against spec/report.schema.yaml, with the key nowhere', () => {
     const full = buildReport([faithful]);
@@ -121,7 +153,8 @@ describe('the suite against the faithful mock', () => {
 describe('every break flips exactly what spec/breaks.yaml says', () => {
   it.concurrent.each(breaks().map((b) => [b.id, b] as const))('%s', async (_, b) => {
     const only = scopeOf(b.category);
-    const run = await runTarget(target(baseUrl, { name: b.id, headers: { [BREAK_HEADER]: b.id }, models: MODELS }), {
+    const models = { ...MODELS, messages: MESSAGES_MODEL };
+    const run = await runTarget(target(baseUrl, { name: b.id, headers: { [BREAK_HEADER]: b.id }, models }), {
       concurrency: 8,
       ...(only ? { only } : {}),
     });

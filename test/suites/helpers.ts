@@ -137,7 +137,7 @@ export function target(baseUrl: string, overrides: Partial<Target> = {}): Target
     secrets: [KEY],
     auth: 'bearer',
     headers: {},
-    models: { model: 'mock-model', reasoning: 'mock-reasoner', vision: 'mock-model' },
+    models: { model: 'mock-model', reasoning: 'mock-reasoner', vision: 'mock-model', messages: 'claude-sonnet-4-5' },
     ...overrides,
   };
 }

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockProvider, type MockProvider } from '../../mock-server/index.js';
 import type { ReportTarget } from '../../spec/generated/types.js';
 import { runTarget } from '../../suites/run.js';
+import { features } from '../../spec/features.js';
 import { KEY, target } from './helpers.js';
 
 const SEEDS = [1, 2, 3, 4, 5];
@@ -20,8 +21,13 @@ beforeAll(async () => {
       const mock = createMockProvider({ apiKeys: [KEY], journalSize: 0, style: 'realistic', seed });
       mocks.push(mock);
       const { baseUrl } = await mock.start({ port: 0, host: '127.0.0.1' });
-      // An OpenAI id for the chat model, so usage.tokenizer is judged too.
-      const models = { model: 'gpt-4o-mini', reasoning: 'mock-reasoner', vision: 'mock-model' };
+      // An OpenAI id for the chat model, so usage.tokenizer is judged too; a Claude id for Messages.
+      const models = {
+        model: 'gpt-4o-mini',
+        reasoning: 'mock-reasoner',
+        vision: 'mock-model',
+        messages: 'claude-sonnet-4-5',
+      };
       const run = await runTarget(target(baseUrl, { name: `realistic-${seed}`, models }), { concurrency: 8 });
       runs.set(seed, run.report);
     }),
@@ -58,6 +64,20 @@ describe('the realistic model: no false alarm', () => {
     // Chunking varies by seed (one token, three, the whole answer at once): never a replay.
     const r = runs.get(seed)!.results.find((x) => x.feature === 'stream.integrity')!;
     expect(`${r.verdict}: ${r.summary}`).toMatch(/^supported: /);
+  });
+
+  it("Anthropic's Messages: every feature supported in every seed, but a stop word restyled in another case", () => {
+    const group = new Set(
+      features()
+        .filter((f) => f.group === 'messages')
+        .map((f) => f.id),
+    );
+    const results = [...runs.values()].flatMap((t) => t.results.filter((r) => group.has(r.feature)));
+    expect(results).toHaveLength(group.size * SEEDS.length);
+    const off = results.filter((r) => r.verdict !== 'supported' && !/another case/.test(r.summary));
+    expect(off.map((r) => `${r.feature}: ${r.verdict} (${r.summary})`)).toEqual([]);
+    // A text answer under tool_choice auto is sampled again, so the thinking round trip is done.
+    expect(results.some((r) => r.feature === 'messages.thinking' && /second sample/.test(r.summary))).toBe(true);
   });
 
   it('the variations really happen across the seeds', () => {

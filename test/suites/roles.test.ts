@@ -16,9 +16,15 @@ describe('MODEL_ROLES', () => {
       'targets:\n  - name: t\n    baseUrl: https://relay.example/v1\n    models: { model: m1, reasoning: r1, vision: v1 }\n',
     );
     const models = config.targets[0]!.models;
-    expect(MODEL_ROLES.map((r) => modelForRole(models, r.role))).toEqual(['m1', 'r1', 'v1']);
-    const fields = reportModels(models);
-    expect(fields).toEqual({ model: 'm1', reasoningModel: 'r1', visionModel: 'v1' });
+    // The Messages model falls back on the chat model, but only a configured one is reported.
+    expect(MODEL_ROLES.map((r) => modelForRole(models, r.role))).toEqual(['m1', 'r1', 'v1', 'm1']);
+    expect(reportModels(models)).toEqual({ model: 'm1', reasoningModel: 'r1', visionModel: 'v1' });
+    const withMessages = parseConfig(
+      'targets:\n  - name: t\n    baseUrl: https://relay.example/v1\n    models: { model: m1, reasoning: r1, vision: v1, messages: c1 }\n',
+    ).targets[0]!.models;
+    expect(modelForRole(withMessages, 'messages-model')).toBe('c1');
+    const fields = reportModels(withMessages);
+    expect(fields).toEqual({ model: 'm1', reasoningModel: 'r1', visionModel: 'v1', messagesModel: 'c1' });
     const target = {
       name: 't',
       baseUrl: 'https://relay.example/v1',

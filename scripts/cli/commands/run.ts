@@ -43,9 +43,10 @@ Target:
   --model ID              the chat model the probes use
   --reasoning-model ID    a reasoning model (reasoning.* probes; skipped without it)
   --vision-model ID       a model that accepts images (vision.image_url; skipped without it)
+  --messages-model ID     the model probed over Anthropic's /messages (messages.*; default --model)
   --api-key-env VAR       the environment variable holding the key (default ${DEFAULT_KEY_ENV_VAR});
                           the key is never taken from the command line
-  --auth bearer|api-key   send the key as 'Authorization: Bearer' (default) or 'api-key'
+  --auth bearer|api-key   send the key as 'Authorization: Bearer' (default) or 'api-key' (x-api-key on /messages)
   --header 'Name: value'  an extra header (repeatable); \${VAR} in the value reads the environment
   --name NAME             the target's name in the report (default: the URL's host)
   --config FILE           a YAML file listing several targets, run concurrently:
@@ -162,6 +163,7 @@ function plan(values: Record<string, string | string[] | boolean | undefined>): 
     }
     const reasoning = str('reasoning-model');
     const vision = str('vision-model');
+    const messages = str('messages-model');
     targets = [
       {
         name: str('name') ?? defaultTargetName(baseUrl),
@@ -171,6 +173,7 @@ function plan(values: Record<string, string | string[] | boolean | undefined>): 
           model,
           ...(reasoning !== undefined ? { reasoning } : {}),
           ...(vision !== undefined ? { vision } : {}),
+          ...(messages !== undefined ? { messages } : {}),
         },
         headers,
         auth: auth as AuthScheme,
@@ -197,6 +200,7 @@ export async function runCommand(argv: string[]): Promise<number> {
         model: { type: 'string' },
         'reasoning-model': { type: 'string' },
         'vision-model': { type: 'string' },
+        'messages-model': { type: 'string' },
         'api-key-env': { type: 'string' },
         header: { type: 'string', multiple: true },
         auth: { type: 'string' },

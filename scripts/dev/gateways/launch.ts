@@ -15,7 +15,7 @@ export interface LaunchInput {
   /** The mock's key: the gateway sends it upstream. */
   apiKey: string;
   /** The mock's model ids, by role. */
-  models: Required<TargetModels>;
+  models: Required<Omit<TargetModels, 'messages'>>;
 }
 
 export interface Launch {
@@ -26,11 +26,16 @@ export interface Launch {
   env?: Record<string, string>;
   baseUrl: string;
   headers: Record<string, string>;
-  models: Required<TargetModels>;
+  models: Required<Omit<TargetModels, 'messages'>>;
 }
 
-const distinct = (m: Required<TargetModels>): string[] => [...new Set([m.model, m.reasoning, m.vision])];
-const mapModels = (m: Required<TargetModels>, f: (id: string) => string): Required<TargetModels> => ({
+const distinct = (m: Required<Omit<TargetModels, 'messages'>>): string[] => [
+  ...new Set([m.model, m.reasoning, m.vision]),
+];
+const mapModels = (
+  m: Required<Omit<TargetModels, 'messages'>>,
+  f: (id: string) => string,
+): Required<Omit<TargetModels, 'messages'>> => ({
   model: f(m.model),
   reasoning: f(m.reasoning),
   vision: f(m.vision),

@@ -8,7 +8,7 @@ import type { TargetModels } from '../../../suites/target.js';
 import { DEFAULT_KEY_ENV_VAR } from '../../../suites/transport/curl.js';
 
 /** The faithful mock's models, by role (the openai profile's). */
-export const MOCK_MODELS: Required<TargetModels> = {
+export const MOCK_MODELS: Required<Omit<TargetModels, 'messages'>> = {
   model: 'mock-model',
   reasoning: 'mock-reasoner',
   vision: 'mock-model',
@@ -40,7 +40,7 @@ export async function runSuite(options: {
   baseUrl: string;
   apiKey: string;
   headers?: Record<string, string>;
-  models: Required<TargetModels>;
+  models: Required<Omit<TargetModels, 'messages'>>;
 }): Promise<SuiteRun> {
   const started = performance.now();
   const run = await runTarget(

@@ -366,6 +366,7 @@ function cardHtml(t: ReportTarget, total: number): string {
   const models = [`model <code>${h(t.model)}</code>`];
   if (t.reasoningModel) models.push(`reasoning <code>${h(t.reasoningModel)}</code>`);
   if (t.visionModel) models.push(`vision <code>${h(t.visionModel)}</code>`);
+  if (t.messagesModel) models.push(`messages <code>${h(t.messagesModel)}</code>`);
   const share = supportShare(t, total);
   const pct = share.percent === undefined ? '' : ` · ${share.percent}%`;
   const of = share.applicable === total ? `${total}` : `${share.applicable} that apply`;

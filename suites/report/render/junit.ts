@@ -85,6 +85,7 @@ export function renderJunit(input: RelaycheckReport, options: JunitOptions = {})
       ['model', t.model],
       ['reasoningModel', t.reasoningModel],
       ['visionModel', t.visionModel],
+      ['messagesModel', t.messagesModel],
       ['requests', String(t.usage.requests)],
       ['promptTokens', String(t.usage.promptTokens)],
       ['completionTokens', String(t.usage.completionTokens)],

@@ -194,6 +194,7 @@ function renderAt(view: ReportView, options: MarkdownOptions, detail: Detail): s
     const models = [`model ${inlineCode(t.model)}`];
     if (t.reasoningModel) models.push(`reasoning ${inlineCode(t.reasoningModel)}`);
     if (t.visionModel) models.push(`vision ${inlineCode(t.visionModel)}`);
+    if (t.messagesModel) models.push(`messages ${inlineCode(t.messagesModel)}`);
     out.push(`${inlineCode(t.baseUrl)} · ${models.join(' · ')}`, '');
     if (t.health?.status === 'unmeasured') {
       out.push(`**Not measured:** ${summaryMarkdown(t.health.line)}`, '');

@@ -232,6 +232,39 @@ describe('relaycheck run as a CI gate', () => {
     }
   });
 
+  it("Anthropic's Messages: skipped when the model is not served there (one request), probed with --messages-model", async () => {
+    const apiyi = createMockProvider({ profile: 'apiyi', apiKeys: [KEY], journalSize: 0 });
+    const url = (await apiyi.start({ port: 0 })).baseUrl;
+    try {
+      const out = join(dir, 'messages');
+      const args = ['--base-url', url, '--model', 'gpt-4o-mini', '--only', 'messages', '--out', out];
+      const run = await inProcess(args);
+      expect(run.code, run.stderr).toBe(0);
+      const read = () => (JSON.parse(readFileSync(join(out, 'report.json'), 'utf8')) as RelaycheckReport).targets[0]!;
+      const skipped = read();
+      expect(skipped.results).toHaveLength(14);
+      for (const r of skipped.results) {
+        expect(r.verdict, r.feature).toBe('skipped');
+        expect(r.summary, r.feature).toMatch(
+          /^not served: messages basic \(POST \/messages\) answered HTTP 404: model: gpt-4o-mini, so the target does not offer Anthropic's Messages for this model/,
+        );
+      }
+      // The preflight's requests (chat.basic shares one) and the one basic request on /messages,
+      // shared by every probe.
+      const preflightOnly = await inProcess([...args.slice(0, 4), '--only', 'chat.basic', '--out', join(dir, 'p')]);
+      expect(preflightOnly.code).toBe(0);
+      const p = (JSON.parse(readFileSync(join(dir, 'p', 'report.json'), 'utf8')) as RelaycheckReport).targets[0]!;
+      expect(skipped.usage.requests).toBe(p.usage.requests + 1);
+      const served = await inProcess([...args, '--messages-model', 'claude-3-5-sonnet-20241022']);
+      expect(served.code, served.stderr).toBe(0);
+      const probed = read();
+      expect(probed.messagesModel).toBe('claude-3-5-sonnet-20241022');
+      expect(probed.results.filter((r) => r.verdict !== 'supported').map((r) => r.feature)).toEqual([]);
+    } finally {
+      await apiyi.stop();
+    }
+  });
+
   it('with a baseline: a verdict that gets worse fails, --update-baseline accepts it', async () => {
     const baseline = join(dir, 'baseline.yaml');
     const out = join(dir, 'gate-baseline');

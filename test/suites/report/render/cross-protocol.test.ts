@@ -13,9 +13,13 @@ import {
 } from '../../../../suites/report/render/cross-protocol.js';
 import { renderTable } from '../../../../suites/report/report-file.js';
 import { report, target } from '../fixtures.js';
+import { featureById, SURFACES, surfaceOf } from '../../../../spec/features.js';
+
+/** A feature of Chat Completions (not of another surface). */
+const onChat = (id: string): boolean => surfaceOf(featureById(id)) === 'chat';
 
 const LOSS =
-  'Usage accounting on gpt-4o-mini: kept on the Responses API (responses.usage); lost on Chat Completions: usage.accounting broken';
+  "Usage accounting on gpt-4o-mini: kept on the Responses API (responses.usage); kept on Anthropic's Messages (messages.usage, messages.count_tokens); lost on Chat Completions: usage.accounting broken";
 
 describe('a usage loss on chat, kept on the Responses API', () => {
   const doc = report([target('relay-a', { 'usage.accounting': 'broken' })]);
@@ -33,7 +37,7 @@ describe('a usage loss on chat, kept on the Responses API', () => {
     const md = renderMarkdown(doc);
     expect(md).toContain('**Across protocols** (the same model, surface by surface):');
     expect(md).toContain(
-      '- ⚠️ Usage accounting on `gpt-4o-mini`: kept on the Responses API \\(`responses.usage`\\); lost on Chat Completions: `usage.accounting` broken',
+      "- ⚠️ Usage accounting on `gpt-4o-mini`: kept on the Responses API \\(`responses.usage`\\); kept on Anthropic's Messages \\(`messages.usage`, `messages.count_tokens`\\); lost on Chat Completions: `usage.accounting` broken",
     );
   });
 
@@ -65,15 +69,17 @@ describe('where the surfaces agree or nothing is compared', () => {
   it('says why nothing is compared when a surface is not served, and stays out of the terminal', () => {
     const skipped = Object.fromEntries(
       target('x')
-        .results.filter((r) => r.feature.startsWith('responses.'))
+        .results.filter((r) => !onChat(r.feature))
         .map((r) => [r.feature, 'skipped' as const]),
     );
-    const summaries = Object.fromEntries(Object.keys(skipped).map((id) => [id, 'not served: 404 on POST /responses']));
+    const summaries = Object.fromEntries(
+      Object.keys(skipped).map((id) => [id, `not served: 404 on POST ${SURFACES[surfaceOf(featureById(id))].path}`]),
+    );
     const doc = report([target('chat-only', { ...skipped, 'usage.accounting': 'broken' }, { summaries })]);
     expect(renderTable(doc)).not.toContain('Across protocols');
     const md = renderMarkdown(doc);
     expect(md).toMatch(
-      /- Not compared \\\(measured on one surface at most\\\): Plain answer, Streaming, .*Usage accounting.*; nothing measured on the Responses API \\\(`responses\.basic` skipped: not served: 404 on POST \/responses\\\)\./,
+      /- Not compared \\\(measured on one surface at most\\\): Plain answer, Streaming, .*Usage accounting.*; nothing measured on the Responses API \\\(`responses\.basic` skipped: not served: 404 on POST \/responses\\\), Anthropic's Messages \\\(`messages\.basic` skipped: not served: 404 on POST \/messages\\\)\./,
     );
     expect(md).not.toContain('No surface loses');
     expect(renderHtml(doc)).toContain('nothing measured on the Responses API (<a href="#t=0&amp;f=responses.basic">');
@@ -83,7 +89,7 @@ describe('where the surfaces agree or nothing is compared', () => {
     const dead = target('dead', {}, { health: { status: 'unmeasured', cause: 'unreachable', line: 'unreachable' } });
     const chatOnly = {
       ...target('chat-only'),
-      results: target('x').results.filter((r) => !r.feature.startsWith('responses.')),
+      results: target('x').results.filter((r) => onChat(r.feature)),
     };
     for (const doc of [report([dead]), report([chatOnly])]) {
       expect(renderTable(doc)).not.toContain('Across protocols');
@@ -127,7 +133,7 @@ describe("a relay's text in the section", () => {
   it('is inert in every format', () => {
     const [line] = crossProtocolText([comparison]);
     expect(line).toBe(
-      'Prompt caching on gpt-4o: kept on messages (messages.cache); lost on Chat Completions: usage.cache ignored; not measured on the Responses API (responses.cache skipped: not served: ::add-mask::x </script><img src=x onerror=alert(1)> @octocat gnp)',
+      "Prompt caching on gpt-4o: kept on Anthropic's Messages (messages.cache); lost on Chat Completions: usage.cache ignored; not measured on the Responses API (responses.cache skipped: not served: ::add-mask::x </script><img src=x onerror=alert(1)> @octocat gnp)",
     );
     // eslint-disable-next-line no-control-regex -- the point
     expect(line).not.toMatch(/[\u0000-\u001f\u202e]/);

@@ -56,6 +56,7 @@ describe('renderMarkdown', () => {
       'Reasoning',
       'Inputs',
       'Responses API',
+      'Anthropic Messages',
     ]);
   });
 
