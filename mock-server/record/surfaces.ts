@@ -4,6 +4,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { ChatCompletionRequest } from '../../spec/generated/types.js';
 import { ApiError } from '../core/api-error.js';
+import { isRecord } from '../core/schema-check.js';
 import { OPENAI_SURFACE, type Surface } from '../endpoints/prologue.js';
 import { anthropicError, anthropicErrorBody, toChatRequest as messagesAsChat } from '../protocols/anthropic.js';
 import { toChatRequest as responsesAsChat } from '../protocols/responses.js';
@@ -93,6 +94,10 @@ export const RECORD_SURFACES: Readonly<Record<RecordRoute, RecordSurface>> = {
     prologue: OPENAI_PROLOGUE,
     credentials: bearer,
     asChat(json) {
+      // The relay's stored conversation: the replaying mock has no such id and answers 404.
+      if (isRecord(json) && typeof json.previous_response_id === 'string') {
+        return 'it continues a response the relay stored (previous_response_id), which a replay cannot';
+      }
       const read = responsesAsChat(json, RELAY_INPUT);
       if (read instanceof ApiError) return unread(read);
       const otherTools = [...read.toolKinds].filter(([, kind]) => kind !== 'function').map(([name]) => name);
