@@ -22,6 +22,7 @@ import {
   openReasoning,
   outputMessages,
   renderEvents,
+  renderEventsBody,
   renderResponse,
   responseId,
   sealReasoning,
@@ -175,6 +176,11 @@ export function responsesHandlers(ctx: AppContext, storeSize = RESPONSE_STORE_SI
         return;
       }
       const { fault } = answer;
+      // Nothing to bend, cut or pace: the body is written straight from the plan, in one piece.
+      if (!bent && !fault && answer.pacing.tokensPerSecond <= 0) {
+        await writeSse(res, [renderEventsBody(plan, render, response)], answer.pacing);
+        return;
+      }
       let events = renderEvents(plan, render);
       if (fault?.kind === 'stream-error') events = failedEvents(events, fault.after, plan, render, fault.error);
       if (bent) events = quirks.responsesEvents(structuredClone(events), stage);

@@ -793,15 +793,97 @@ export function outputMessages(plan: CompletionPlan): ChatMessage[] {
 // ---------------------------------------------------------------------------------------------
 // Stream
 
+/**
+ * Where the stream's events go: objects (the breaks and faults edit the list), or straight
+ * into the SSE body (nothing edits it). Both see the same calls, so both give the same stream.
+ */
+interface EventSink {
+  /** One event: `{type, sequence_number, ...fields}`. */
+  emit(type: string, fields: Json): void;
+  /** A content part's text deltas: most of a stream. */
+  textDeltas(item_id: string, output_index: number, content_index: number, deltas: readonly string[]): void;
+  /** Whether created and in_progress may carry one Response object (true when it is only serialised). */
+  readonly sharesObjects: boolean;
+}
+
+/** The events as objects, for renderEvents. */
+class ObjectSink implements EventSink {
+  readonly events: Json[] = [];
+  readonly sharesObjects = false;
+  emit(type: string, fields: Json): void {
+    this.events.push({ type, sequence_number: this.events.length, ...fields });
+  }
+  textDeltas(item_id: string, output_index: number, content_index: number, deltas: readonly string[]): void {
+    // Written out as a literal, not spread (one per token).
+    for (const delta of deltas) {
+      this.events.push({
+        type: 'response.output_text.delta',
+        sequence_number: this.events.length,
+        item_id,
+        output_index,
+        content_index,
+        delta,
+        logprobs: [],
+      });
+    }
+  }
+}
+
+/**
+ * The events as the SSE body, byte for byte `renderEvents(...).map(formatEvent).join('')`:
+ * no object per event, each Response serialised once, a text delta one template.
+ */
+class TextSink implements EventSink {
+  body = '';
+  readonly sharesObjects = true;
+  private count = 0;
+  private lastFields: Json | undefined;
+  private lastText = '';
+  emit(type: string, fields: Json): void {
+    // created and in_progress carry the same Response: serialised once.
+    if (fields !== this.lastFields) {
+      const text = JSON.stringify(fields);
+      this.lastText = text === '{}' ? '' : `,${text.slice(1, -1)}`;
+      this.lastFields = fields;
+    }
+    const name = JSON.stringify(type);
+    this.body += `event: ${type}\ndata: {"type":${name},"sequence_number":${this.count++}${this.lastText}}\n\n`;
+  }
+  textDeltas(item_id: string, output_index: number, content_index: number, deltas: readonly string[]): void {
+    const head = 'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":';
+    const where = `,"item_id":${JSON.stringify(item_id)},"output_index":${output_index},"content_index":${content_index},"delta":`;
+    let body = '';
+    for (const delta of deltas) body += `${head}${this.count++}${where}${JSON.stringify(delta)},"logprobs":[]}\n\n`;
+    this.body += body;
+  }
+}
+
 /** Every event of the stream, in order, each with its sequence_number; the last is completed or incomplete. */
 export function renderEvents(plan: CompletionPlan, ctx: RenderContext): Json[] {
-  const events: Json[] = [];
-  const emit = (type: string, fields: Json): void => {
-    events.push({ type, sequence_number: events.length, ...fields });
-  };
+  const sink = new ObjectSink();
+  streamEvents(plan, ctx, sink);
+  return sink.events;
+}
+
+/**
+ * The SSE body of renderEvents' stream, for streams no break edits and no fault cuts (the
+ * endpoint decides). `final` is the terminal event's Response when the caller has it already.
+ */
+export function renderEventsBody(plan: CompletionPlan, ctx: RenderContext, final?: Json): string {
+  const sink = new TextSink();
+  streamEvents(plan, ctx, sink, final);
+  return sink.body;
+}
+
+function streamEvents(plan: CompletionPlan, ctx: RenderContext, sink: EventSink, final?: Json): void {
+  const emit = (type: string, fields: Json): void => sink.emit(type, fields);
   const choice = plan.choices[0]!;
-  emit('response.created', { response: renderResponse(plan, ctx, 'in_progress', []) });
-  emit('response.in_progress', { response: renderResponse(plan, ctx, 'in_progress', []) });
+  const started = { response: renderResponse(plan, ctx, 'in_progress', []) };
+  emit('response.created', started);
+  emit(
+    'response.in_progress',
+    sink.sharesObjects ? started : { response: renderResponse(plan, ctx, 'in_progress', []) },
+  );
   const items = outputItems(plan, ctx);
   items.forEach((item, outputIndex) => {
     const item_id = item.id as string;
@@ -839,18 +921,7 @@ export function renderEvents(plan: CompletionPlan, ctx: RenderContext): Json[] {
               ...where,
               part: { type: 'output_text', annotations: [], logprobs: [], text: '' },
             });
-            // Most of a stream: written out as a literal, not spread (one per token).
-            for (const delta of chunks(choice.contentTokens, ctx.chunkTokens ?? 1)) {
-              events.push({
-                type: 'response.output_text.delta',
-                sequence_number: events.length,
-                item_id,
-                output_index: outputIndex,
-                content_index,
-                delta,
-                logprobs: [],
-              });
-            }
+            sink.textDeltas(item_id, outputIndex, content_index, chunks(choice.contentTokens, ctx.chunkTokens ?? 1));
             emit('response.output_text.done', { ...where, text: part.text, logprobs: [] });
           } else {
             emit('response.content_part.added', { ...where, part: { type: 'refusal', refusal: '' } });
@@ -890,9 +961,8 @@ export function renderEvents(plan: CompletionPlan, ctx: RenderContext): Json[] {
   });
   const status = statusOf(plan);
   emit(status === 'completed' ? 'response.completed' : 'response.incomplete', {
-    response: renderResponse(plan, ctx, status, items),
+    response: final ?? renderResponse(plan, ctx, status, items),
   });
-  return events;
 }
 
 /** Tokens `size` at a time, joined. */
