@@ -629,7 +629,14 @@ export interface RenderContext {
 const itemId = (prefix: string, planId: string, index: number): string =>
   `${prefix}_${idFromHash(hashString(`${planId}:${prefix}:${index}`), 48).toLowerCase()}`;
 
-export const responseId = (plan: CompletionPlan): string => itemId('resp', plan.id, 0);
+/** Each plan's response id, drawn once: a request asks for it several times (Response, stream, store). */
+const responseIds = new WeakMap<CompletionPlan, string>();
+
+export function responseId(plan: CompletionPlan): string {
+  let id = responseIds.get(plan);
+  if (id === undefined) responseIds.set(plan, (id = itemId('resp', plan.id, 0)));
+  return id;
+}
 
 /** The output items of the plan's one choice, in OpenAI's order: reasoning, then the message or the calls. */
 export function outputItems(plan: CompletionPlan, ctx: RenderContext): Json[] {
@@ -800,6 +807,8 @@ export function outputMessages(plan: CompletionPlan): ChatMessage[] {
 interface EventSink {
   /** One event: `{type, sequence_number, ...fields}`. */
   emit(type: string, fields: Json): void;
+  /** The terminal event: its Response, and that Response as JSON when the caller has it already. */
+  emitFinal(type: string, response: Json, text: string | undefined): void;
   /** A content part's text deltas: most of a stream. */
   textDeltas(item_id: string, output_index: number, content_index: number, deltas: readonly string[]): void;
   /** Whether created and in_progress may carry one Response object (true when it is only serialised). */
@@ -812,6 +821,9 @@ class ObjectSink implements EventSink {
   readonly sharesObjects = false;
   emit(type: string, fields: Json): void {
     this.events.push({ type, sequence_number: this.events.length, ...fields });
+  }
+  emitFinal(type: string, response: Json): void {
+    this.emit(type, { response });
   }
   textDeltas(item_id: string, output_index: number, content_index: number, deltas: readonly string[]): void {
     // Written out as a literal, not spread (one per token).
@@ -849,6 +861,14 @@ class TextSink implements EventSink {
     const name = JSON.stringify(type);
     this.body += `event: ${type}\ndata: {"type":${name},"sequence_number":${this.count++}${this.lastText}}\n\n`;
   }
+  emitFinal(type: string, response: Json, text: string | undefined): void {
+    if (text === undefined) {
+      this.emit(type, { response });
+      return;
+    }
+    const name = JSON.stringify(type);
+    this.body += `event: ${type}\ndata: {"type":${name},"sequence_number":${this.count++},"response":${text}}\n\n`;
+  }
   textDeltas(item_id: string, output_index: number, content_index: number, deltas: readonly string[]): void {
     const head = 'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":';
     const where = `,"item_id":${JSON.stringify(item_id)},"output_index":${output_index},"content_index":${content_index},"delta":`;
@@ -867,15 +887,22 @@ export function renderEvents(plan: CompletionPlan, ctx: RenderContext): Json[] {
 
 /**
  * The SSE body of renderEvents' stream, for streams no break edits and no fault cuts (the
- * endpoint decides). `final` is the terminal event's Response when the caller has it already.
+ * endpoint decides). `final` is the terminal event's Response (`renderResponse(plan, ctx)`)
+ * when the caller has it already, `finalText` that Response as JSON.
  */
-export function renderEventsBody(plan: CompletionPlan, ctx: RenderContext, final?: Json): string {
+export function renderEventsBody(plan: CompletionPlan, ctx: RenderContext, final?: Json, finalText?: string): string {
   const sink = new TextSink();
-  streamEvents(plan, ctx, sink, final);
+  streamEvents(plan, ctx, sink, final, finalText);
   return sink.body;
 }
 
-function streamEvents(plan: CompletionPlan, ctx: RenderContext, sink: EventSink, final?: Json): void {
+function streamEvents(
+  plan: CompletionPlan,
+  ctx: RenderContext,
+  sink: EventSink,
+  final?: Json,
+  finalText?: string,
+): void {
   const emit = (type: string, fields: Json): void => sink.emit(type, fields);
   const choice = plan.choices[0]!;
   const started = { response: renderResponse(plan, ctx, 'in_progress', []) };
@@ -960,9 +987,11 @@ function streamEvents(plan: CompletionPlan, ctx: RenderContext, sink: EventSink,
     emit('response.output_item.done', { output_index: outputIndex, item });
   });
   const status = statusOf(plan);
-  emit(status === 'completed' ? 'response.completed' : 'response.incomplete', {
-    response: final ?? renderResponse(plan, ctx, status, items),
-  });
+  sink.emitFinal(
+    status === 'completed' ? 'response.completed' : 'response.incomplete',
+    final ?? renderResponse(plan, ctx, status, items),
+    final ? finalText : undefined,
+  );
 }
 
 /** Tokens `size` at a time, joined. */

@@ -106,7 +106,9 @@ describe('renderEventsBody', () => {
       const general = renderEvents(plan, ctx).map(formatEvent).join('');
       expect(renderEventsBody(plan, ctx)).toBe(general);
       // With the terminal Response the endpoint already made.
-      expect(renderEventsBody(plan, ctx, renderResponse(plan, ctx))).toBe(general);
+      const final = renderResponse(plan, ctx);
+      expect(renderEventsBody(plan, ctx, final)).toBe(general);
+      expect(renderEventsBody(plan, ctx, final, JSON.stringify(final))).toBe(general);
       expect(general).toMatch(/event: response\.(completed|incomplete)\n/);
     });
   }
