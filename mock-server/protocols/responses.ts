@@ -911,7 +911,8 @@ function streamEvents(
     'response.in_progress',
     sink.sharesObjects ? started : { response: renderResponse(plan, ctx, 'in_progress', []) },
   );
-  const items = outputItems(plan, ctx);
+  // The final Response holds the very items the stream announces (outputItems(plan, ctx)).
+  const items = final ? (final.output as Json[]) : outputItems(plan, ctx);
   items.forEach((item, outputIndex) => {
     const item_id = item.id as string;
     const at = { item_id, output_index: outputIndex };
