@@ -33,10 +33,14 @@ const state = (res: Response): Partial<ErrorState> => res.locals as Partial<Erro
 export const chatPaths = (ctx: AppContext): string[] =>
   ctx.options.profile.basePaths.map((base) => `${base}/chat/completions`);
 
+/** Record mode: the handler that forwards a route instead, `mock` answering its fixture hits. */
+export type Forward = (route: 'responses' | 'messages' | 'count_tokens', mock: PlainHandler) => PlainHandler;
+
 export function buildApp(
   ctx: AppContext,
   chat: PlainHandler = chatCompletionsHandler(ctx),
   access: ControlAccess = {},
+  forward?: Forward,
 ): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -73,13 +77,14 @@ export function buildApp(
     if (endpoint.protocol === 'openai-responses') {
       // OpenAI's own surface: its errors in OpenAI's envelope, unknown subpaths left to the API router.
       const responses = responsesFor(ctx, endpoint.path);
-      app.post(endpoint.path, (req, res) => responses.create(req, res));
+      const create = forward?.('responses', responses.create) ?? responses.create;
+      app.post(endpoint.path, (req, res) => create(req, res));
       app.get(`${endpoint.path}/:id`, (req, res) => responses.get(req, res));
       app.delete(`${endpoint.path}/:id`, (req, res) => responses.delete(req, res));
       continue;
     }
-    app.post(endpoint.path, messagesHandler(ctx, endpoint));
-    app.post(`${endpoint.path}/count_tokens`, countTokensHandler(ctx, endpoint));
+    app.post(endpoint.path, routed(messagesHandler(ctx, endpoint), 'messages', forward));
+    app.post(`${endpoint.path}/count_tokens`, routed(countTokensHandler(ctx, endpoint), 'count_tokens', forward));
     // Its own paths answer in its own envelope, even the unknown ones.
     app.all(endpoint.path, messagesNotFound);
     app.all(`${endpoint.path}/*rest`, messagesNotFound);
@@ -92,6 +97,19 @@ export function buildApp(
     sendError(err, req, res, { quirks, stream });
   });
   return app;
+}
+
+/** An Express handler of the mock, or record mode's forwarding in its place. */
+function routed(
+  own: (req: Request, res: Response) => Promise<void>,
+  route: 'messages' | 'count_tokens',
+  forward: Forward | undefined,
+): (req: Request, res: Response) => Promise<void> {
+  if (!forward) return own;
+  // A fixture hit is replayed on a copy of the request carrying what the handler reads (its
+  // headers and body); the response is Express's own.
+  const forwarded = forward(route, (req, res) => own(req as Request, res as Response));
+  return (req, res) => forwarded(req, res);
 }
 
 /** The quirks for this request (x-mock-break), then its credentials: before every API route. */

@@ -63,18 +63,22 @@ export function createMockProvider(options: MockOptions = {}): MockProvider {
   // One chat-completions handler, two ways in: the Express app routes to it, and the server
   // start() creates sends it the exact chat paths directly, without Express on the way.
   const computed = chatCompletionsHandler(ctx);
-  // Record mode: chat completions go upstream (or, on a fixture hit with onMiss, to the mock).
+  // Record mode: chat completions, Responses and Messages go upstream (or, on a fixture hit
+  // with onMiss, to the mock).
   const recorder = resolved.record ? createRecorder(ctx, computed, resolved.record) : undefined;
   const chat = recorder?.handler ?? computed;
   // The host start() listens on, for the control endpoints' Host check.
   const access: ControlAccess = {};
-  const app = buildApp(ctx, chat, access);
+  const app = buildApp(ctx, chat, access, recorder?.forward);
   const chatPathSet = new Set(chatPaths(ctx));
   // POST of a Responses endpoint takes the same direct path (the app shares its handlers and store).
   const responsesPaths = new Map(
     resolved.profile.endpoints
       .filter((e) => e.protocol === 'openai-responses')
-      .map((e) => [e.path, responsesFor(ctx, e.path).create] as const),
+      .map((e) => {
+        const create = responsesFor(ctx, e.path).create;
+        return [e.path, recorder ? recorder.forward('responses', create) : create] as const;
+      }),
   );
   let server: Server | undefined;
   let baseUrl: string | undefined;

@@ -12,7 +12,7 @@ import { drawRealism } from '../completion/realistic.js';
 import { ApiError } from '../core/api-error.js';
 import { lastUserText } from '../core/instructions.js';
 import { isObject } from '../breaks/json.js';
-import { sendError, sendJson, type ErrorState } from '../http/reply.js';
+import { sendError, sendJson, sendText, type ErrorState } from '../http/reply.js';
 import { writeSse } from '../http/sse-writer.js';
 import {
   asResponsesError,
@@ -22,6 +22,7 @@ import {
   openReasoning,
   outputMessages,
   renderEvents,
+  renderEventsBody,
   renderResponse,
   responseId,
   sealReasoning,
@@ -35,18 +36,30 @@ import { cachePrompt } from './prompt-caching.js';
 export const RESPONSE_STORE_SIZE = 1000;
 
 interface Stored {
-  response: Record<string, unknown>;
+  /**
+   * The Response as JSON text, as GET sends it: one string rather than an object graph, which
+   * a thousand-entry store would keep alive into the old generation for the collector to copy.
+   */
+  text: string;
   /** The conversation up to and including this response's output, for previous_response_id. */
   history: ChatMessage[];
+  /** The ids of its output items (item_reference). */
+  itemIds: string[];
 }
 
 /** A Map used as an LRU: reading an entry makes it the newest. Its output items can be found by id. */
 class ResponseStore {
   private readonly entries = new Map<string, Stored>();
-  private readonly items = new Map<string, unknown>();
+  /** Output item id -> the id of the response holding it. */
+  private readonly items = new Map<string, string>();
   constructor(private readonly size: number) {}
+  /** A stored output item, read from its response's text (item_reference is rare: no copy is kept). */
   item(id: string): unknown {
-    return this.items.get(id);
+    const holder = this.items.get(id);
+    const stored = holder === undefined ? undefined : this.entries.get(holder);
+    if (!stored) return undefined;
+    const output = (JSON.parse(stored.text) as { output: { id?: unknown }[] }).output;
+    return output.find((i) => i.id === id);
   }
   get(id: string): Stored | undefined {
     const found = this.entries.get(id);
@@ -56,22 +69,25 @@ class ResponseStore {
     }
     return found;
   }
-  set(id: string, value: Stored): void {
+  /** Keeps `response` (serialised as `text`, when the caller has it already). */
+  set(id: string, response: Record<string, unknown>, history: ChatMessage[], text = JSON.stringify(response)): void {
     this.delete(id);
-    this.entries.set(id, value);
-    for (const item of outputOf(value)) this.items.set(item.id, item);
+    const itemIds = (response.output as { id?: unknown }[])
+      .map((i) => i.id)
+      .filter((i): i is string => typeof i === 'string');
+    this.entries.set(id, { text, history, itemIds });
+    for (const item of itemIds) this.items.set(item, id);
     if (this.entries.size > this.size) this.delete(this.entries.keys().next().value!);
   }
   delete(id: string): boolean {
     const found = this.entries.get(id);
     if (!found) return false;
-    for (const item of outputOf(found)) this.items.delete(item.id);
+    for (const item of found.itemIds) this.items.delete(item);
     return this.entries.delete(id);
   }
 }
 
-const outputOf = (stored: Stored): { id: string }[] =>
-  (stored.response.output as { id?: unknown }[]).filter((i): i is { id: string } => typeof i.id === 'string');
+const JSON_TYPE = 'application/json; charset=utf-8';
 
 const previousNotFound = (id: string): ApiError =>
   new ApiError(
@@ -159,24 +175,31 @@ export function responsesHandlers(ctx: AppContext, storeSize = RESPONSE_STORE_SI
       const render: RenderContext = { request: translated, createdAt: plan.created, seal, chunkTokens };
       const response = renderResponse(plan, render);
       const failure = translated.stream && answer.fault?.kind === 'stream-error' ? answer.fault.error : null;
+      // Unbent, the Response is serialised once: the JSON answer or the stream's last event, and the stored text.
+      const text = bent ? undefined : JSON.stringify(response);
       if (translated.store) {
         // A stream that fails is stored as failed, without output, as OpenAI keeps it.
-        store.set(
-          responseId(plan),
-          failure
-            ? { response: failedResponse(plan, render, failure), history: translated.history }
-            : { response, history: [...translated.history, ...outputMessages(plan)] },
-        );
+        if (failure) store.set(responseId(plan), failedResponse(plan, render, failure), translated.history);
+        else store.set(responseId(plan), response, [...translated.history, ...outputMessages(plan)], text);
       }
       await awaitLatency(answer);
       const stage = { request: isObject(json) ? json : {}, stream: translated.stream };
       if (!translated.stream) {
-        const sent = bent ? structuredClone(response) : response;
-        if (bent) quirks.responsesBody(sent, stage);
+        if (text !== undefined) {
+          sendText(res, 200, text, JSON_TYPE);
+          return;
+        }
+        const sent = structuredClone(response);
+        quirks.responsesBody(sent, stage);
         sendJson(res, 200, sent);
         return;
       }
       const { fault } = answer;
+      // Nothing to bend, cut or pace: the body is written straight from the plan, in one piece.
+      if (!bent && !fault && answer.pacing.tokensPerSecond <= 0) {
+        await writeSse(res, [renderEventsBody(plan, render, response, text)], answer.pacing);
+        return;
+      }
       let events = renderEvents(plan, render);
       if (fault?.kind === 'stream-error') events = failedEvents(events, fault.after, plan, render, fault.error);
       if (bent) events = quirks.responsesEvents(structuredClone(events), stage);
@@ -215,7 +238,7 @@ export function responsesHandlers(ctx: AppContext, storeSize = RESPONSE_STORE_SI
     get: byId((id, res) => {
       const found = store.get(id);
       if (!found) throw responseNotFound(id);
-      sendJson(res, 200, found.response);
+      sendText(res, 200, found.text, JSON_TYPE);
     }),
     delete: byId((id, res) => {
       if (!store.delete(id)) throw responseNotFound(id);

@@ -629,7 +629,14 @@ export interface RenderContext {
 const itemId = (prefix: string, planId: string, index: number): string =>
   `${prefix}_${idFromHash(hashString(`${planId}:${prefix}:${index}`), 48).toLowerCase()}`;
 
-export const responseId = (plan: CompletionPlan): string => itemId('resp', plan.id, 0);
+/** Each plan's response id, drawn once: a request asks for it several times (Response, stream, store). */
+const responseIds = new WeakMap<CompletionPlan, string>();
+
+export function responseId(plan: CompletionPlan): string {
+  let id = responseIds.get(plan);
+  if (id === undefined) responseIds.set(plan, (id = itemId('resp', plan.id, 0)));
+  return id;
+}
 
 /** The output items of the plan's one choice, in OpenAI's order: reasoning, then the message or the calls. */
 export function outputItems(plan: CompletionPlan, ctx: RenderContext): Json[] {
@@ -793,16 +800,119 @@ export function outputMessages(plan: CompletionPlan): ChatMessage[] {
 // ---------------------------------------------------------------------------------------------
 // Stream
 
+/**
+ * Where the stream's events go: objects (the breaks and faults edit the list), or straight
+ * into the SSE body (nothing edits it). Both see the same calls, so both give the same stream.
+ */
+interface EventSink {
+  /** One event: `{type, sequence_number, ...fields}`. */
+  emit(type: string, fields: Json): void;
+  /** The terminal event: its Response, and that Response as JSON when the caller has it already. */
+  emitFinal(type: string, response: Json, text: string | undefined): void;
+  /** A content part's text deltas: most of a stream. */
+  textDeltas(item_id: string, output_index: number, content_index: number, deltas: readonly string[]): void;
+  /** Whether created and in_progress may carry one Response object (true when it is only serialised). */
+  readonly sharesObjects: boolean;
+}
+
+/** The events as objects, for renderEvents. */
+class ObjectSink implements EventSink {
+  readonly events: Json[] = [];
+  readonly sharesObjects = false;
+  emit(type: string, fields: Json): void {
+    this.events.push({ type, sequence_number: this.events.length, ...fields });
+  }
+  emitFinal(type: string, response: Json): void {
+    this.emit(type, { response });
+  }
+  textDeltas(item_id: string, output_index: number, content_index: number, deltas: readonly string[]): void {
+    // Written out as a literal, not spread (one per token).
+    for (const delta of deltas) {
+      this.events.push({
+        type: 'response.output_text.delta',
+        sequence_number: this.events.length,
+        item_id,
+        output_index,
+        content_index,
+        delta,
+        logprobs: [],
+      });
+    }
+  }
+}
+
+/**
+ * The events as the SSE body, byte for byte `renderEvents(...).map(formatEvent).join('')`:
+ * no object per event, each Response serialised once, a text delta one template.
+ */
+class TextSink implements EventSink {
+  body = '';
+  readonly sharesObjects = true;
+  private count = 0;
+  private lastFields: Json | undefined;
+  private lastText = '';
+  emit(type: string, fields: Json): void {
+    // created and in_progress carry the same Response: serialised once.
+    if (fields !== this.lastFields) {
+      const text = JSON.stringify(fields);
+      this.lastText = text === '{}' ? '' : `,${text.slice(1, -1)}`;
+      this.lastFields = fields;
+    }
+    const name = JSON.stringify(type);
+    this.body += `event: ${type}\ndata: {"type":${name},"sequence_number":${this.count++}${this.lastText}}\n\n`;
+  }
+  emitFinal(type: string, response: Json, text: string | undefined): void {
+    if (text === undefined) {
+      this.emit(type, { response });
+      return;
+    }
+    const name = JSON.stringify(type);
+    this.body += `event: ${type}\ndata: {"type":${name},"sequence_number":${this.count++},"response":${text}}\n\n`;
+  }
+  textDeltas(item_id: string, output_index: number, content_index: number, deltas: readonly string[]): void {
+    const head = 'event: response.output_text.delta\ndata: {"type":"response.output_text.delta","sequence_number":';
+    const where = `,"item_id":${JSON.stringify(item_id)},"output_index":${output_index},"content_index":${content_index},"delta":`;
+    let body = '';
+    for (const delta of deltas) body += `${head}${this.count++}${where}${JSON.stringify(delta)},"logprobs":[]}\n\n`;
+    this.body += body;
+  }
+}
+
 /** Every event of the stream, in order, each with its sequence_number; the last is completed or incomplete. */
 export function renderEvents(plan: CompletionPlan, ctx: RenderContext): Json[] {
-  const events: Json[] = [];
-  const emit = (type: string, fields: Json): void => {
-    events.push({ type, sequence_number: events.length, ...fields });
-  };
+  const sink = new ObjectSink();
+  streamEvents(plan, ctx, sink);
+  return sink.events;
+}
+
+/**
+ * The SSE body of renderEvents' stream, for streams no break edits and no fault cuts (the
+ * endpoint decides). `final` is the terminal event's Response (`renderResponse(plan, ctx)`)
+ * when the caller has it already, `finalText` that Response as JSON.
+ */
+export function renderEventsBody(plan: CompletionPlan, ctx: RenderContext, final?: Json, finalText?: string): string {
+  const sink = new TextSink();
+  streamEvents(plan, ctx, sink, final, finalText);
+  return sink.body;
+}
+
+function streamEvents(
+  plan: CompletionPlan,
+  ctx: RenderContext,
+  sink: EventSink,
+  final?: Json,
+  finalText?: string,
+): void {
+  const emit = (type: string, fields: Json): void => sink.emit(type, fields);
   const choice = plan.choices[0]!;
-  emit('response.created', { response: renderResponse(plan, ctx, 'in_progress', []) });
-  emit('response.in_progress', { response: renderResponse(plan, ctx, 'in_progress', []) });
-  const items = outputItems(plan, ctx);
+  const started = { response: renderResponse(plan, ctx, 'in_progress', []) };
+  emit('response.created', started);
+  emit(
+    'response.in_progress',
+    sink.sharesObjects ? started : { response: renderResponse(plan, ctx, 'in_progress', []) },
+  );
+  // The final Response holds the very items the stream announces (outputItems(plan, ctx)).
+  const items = final ? (final.output as Json[]) : outputItems(plan, ctx);
   items.forEach((item, outputIndex) => {
     const item_id = item.id as string;
     const at = { item_id, output_index: outputIndex };
@@ -839,18 +949,7 @@ export function renderEvents(plan: CompletionPlan, ctx: RenderContext): Json[] {
               ...where,
               part: { type: 'output_text', annotations: [], logprobs: [], text: '' },
             });
-            // Most of a stream: written out as a literal, not spread (one per token).
-            for (const delta of chunks(choice.contentTokens, ctx.chunkTokens ?? 1)) {
-              events.push({
-                type: 'response.output_text.delta',
-                sequence_number: events.length,
-                item_id,
-                output_index: outputIndex,
-                content_index,
-                delta,
-                logprobs: [],
-              });
-            }
+            sink.textDeltas(item_id, outputIndex, content_index, chunks(choice.contentTokens, ctx.chunkTokens ?? 1));
             emit('response.output_text.done', { ...where, text: part.text, logprobs: [] });
           } else {
             emit('response.content_part.added', { ...where, part: { type: 'refusal', refusal: '' } });
@@ -889,10 +988,11 @@ export function renderEvents(plan: CompletionPlan, ctx: RenderContext): Json[] {
     emit('response.output_item.done', { output_index: outputIndex, item });
   });
   const status = statusOf(plan);
-  emit(status === 'completed' ? 'response.completed' : 'response.incomplete', {
-    response: renderResponse(plan, ctx, status, items),
-  });
-  return events;
+  sink.emitFinal(
+    status === 'completed' ? 'response.completed' : 'response.incomplete',
+    final ?? renderResponse(plan, ctx, status, items),
+    final ? finalText : undefined,
+  );
 }
 
 /** Tokens `size` at a time, joined. */

@@ -1,13 +1,27 @@
 // One recorded exchange as a fixture: pure. The match is read from the request (so the same
 // request replays it), the reply from the response in the fixture reply form (so it replays
-// through the pipeline in any dialect): a JSON completion, an SSE stream, or an error.
+// through the pipeline in any dialect, on any surface): a JSON answer, an SSE stream, or an
+// error, of chat completions, the Responses API or Anthropic's Messages.
 import type { ErrorReply, Fixture, FixtureMatch, FixtureReply } from '../../spec/generated/types.js';
 import { lastUserText } from '../core/instructions.js';
 import type { MessageLike } from '../core/tokens.js';
 import { createRedactor } from '../core/redact.js';
+import {
+  fromMessage,
+  fromMessagesStream,
+  fromResponse,
+  fromResponsesStream,
+  type Assembled,
+  type StreamRead,
+} from './answers.js';
+
+/** The protocol an exchange was recorded on. */
+export type RecordedSurface = 'chat' | 'responses' | 'messages';
 
 export interface RecordedExchange {
-  /** The request body as the client sent it (parsed JSON). */
+  /** Chat completions when absent. */
+  surface?: RecordedSurface;
+  /** The request as a chat-completions body (the Responses and Messages endpoints' own translation). */
   request: unknown;
   status: number;
   /** Response headers, names lower-cased. */
@@ -51,21 +65,14 @@ function toolArguments(text: string): object | string {
   return text;
 }
 
-interface Assembled {
-  content?: string;
-  reasoning?: string;
-  refusal?: string;
-  toolCalls: { id?: string; name: string; arguments: string }[];
-  finish?: string;
-}
-
 function toReply(a: Assembled): FixtureReply {
   const reply: FixtureReply = {};
   // A reply carries content or tool calls, not both: the calls are what the client acts on.
   if (a.toolCalls.length > 0) {
     reply.toolCalls = a.toolCalls.map((c) => ({
       name: c.name,
-      arguments: toolArguments(c.arguments),
+      // A custom tool's input is free text: kept as it came, even when it reads as JSON.
+      arguments: c.custom ? c.arguments : toolArguments(c.arguments),
       ...(c.id ? { id: c.id } : {}),
     }));
   } else {
@@ -108,15 +115,9 @@ export function ssePayloads(text: string): string[] {
   return out;
 }
 
-interface StreamRead extends Assembled {
-  /** Chunks before an in-band error frame, when there was one. */
-  errorAfter?: number;
-  done: boolean;
-}
-
 /** Choice 0 of a streamed completion, from its deltas. */
 function fromStream(text: string): StreamRead {
-  const a: StreamRead = { toolCalls: [], done: false };
+  const a: StreamRead = { toolCalls: [], done: false, events: ssePayloads(text).length };
   const calls = new Map<number, { id?: string; name: string; arguments: string }>();
   let chunks = 0;
   for (const payload of ssePayloads(text)) {
@@ -184,9 +185,20 @@ export function errorFromResponse(status: number, headers: Record<string, string
   return reply;
 }
 
+/** How each surface's answers are read: a JSON body, a stream, and what a JSON answer must hold. */
+const READERS: Record<
+  RecordedSurface,
+  { json: (json: unknown) => Assembled | undefined; stream: (text: string) => StreamRead; shape: string }
+> = {
+  chat: { json: fromCompletion, stream: fromStream, shape: 'choices[0].message' },
+  responses: { json: fromResponse, stream: fromResponsesStream, shape: 'output list (a Response)' },
+  messages: { json: fromMessage, stream: fromMessagesStream, shape: 'content list (a message)' },
+};
+
 /** The fixture for one finished exchange. */
 export function exchangeToFixture(x: RecordedExchange): ExchangeFixture {
   const match = matchFromRequest(x.request);
+  const reader = READERS[x.surface ?? 'chat'];
   const stamp = x.at.toISOString().replace(/\.\d+Z$/, 'Z');
   if (x.status >= 400 && x.status <= 599) {
     return {
@@ -200,7 +212,7 @@ export function exchangeToFixture(x: RecordedExchange): ExchangeFixture {
   if (x.status !== 200) return { skipped: `status ${x.status} is neither an answer nor an error` };
   const type = (x.headers['content-type'] ?? '').toLowerCase();
   if (type.includes('text/event-stream')) {
-    const read = fromStream(x.body);
+    const read = reader.stream(x.body);
     const reply = toReply(read);
     let how = `stream, finish ${read.finish ?? 'none'}`;
     // An in-band error or a stream that stopped short replays as the mock's fault of that kind.
@@ -208,9 +220,8 @@ export function exchangeToFixture(x: RecordedExchange): ExchangeFixture {
       reply.fault = `stream-error@${read.errorAfter}`;
       how = `stream, error after ${read.errorAfter} chunks`;
     } else if (!read.done && read.finish === undefined) {
-      const chunks = ssePayloads(x.body).length;
-      reply.fault = `stream-cut@${chunks}`;
-      how = `stream, cut after ${chunks} chunks`;
+      reply.fault = `stream-cut@${read.events}`;
+      how = `stream, cut after ${read.events} chunks`;
     }
     return { fixture: { name: `recorded ${stamp}: ${how}`, match, reply } };
   }
@@ -220,8 +231,8 @@ export function exchangeToFixture(x: RecordedExchange): ExchangeFixture {
   } catch {
     return { skipped: 'the answer is neither JSON nor an SSE stream' };
   }
-  const read = fromCompletion(json);
-  if (!read) return { skipped: 'the answer has no choices[0].message' };
+  const read = reader.json(json);
+  if (!read) return { skipped: `the answer has no ${reader.shape}` };
   return { fixture: { name: `recorded ${stamp}: finish ${read.finish ?? 'none'}`, match, reply: toReply(read) } };
 }
 

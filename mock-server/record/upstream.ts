@@ -27,6 +27,11 @@ export const PASSED_RESPONSE_HEADERS: ReadonlySet<string> = new Set([
   'x-ratelimit-remaining-tokens',
   'x-ratelimit-reset-requests',
   'x-ratelimit-reset-tokens',
+  // Anthropic's: its request id and rate-limit counters.
+  'request-id',
+  ...['requests', 'tokens', 'input-tokens', 'output-tokens'].flatMap((what) =>
+    ['limit', 'remaining', 'reset'].map((field) => `anthropic-ratelimit-${what}-${field}`),
+  ),
 ]);
 
 /**

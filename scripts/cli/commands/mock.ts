@@ -41,9 +41,10 @@ Journal of received requests: GET ${JOURNAL_PATH}.
 --strict    with fixtures: a request none matches gets an error naming the nearest miss
 --style     realistic: answers vary as real models' do (casing, hidden reasoning, declined
             optional tool calls, dated model ids, chunking), the protocol exact; --seed N picks the world
---record FILE --upstream URL  forward chat completions to the relay at URL (its base URL, e.g.
-            https://relay.example/v1) with the key in $RELAYCHECK_API_KEY (or --upstream-key-env
-            NAME), answer with its response, and append a fixture per exchange to FILE
+--record FILE --upstream URL  forward chat completions, /responses and /messages to the relay
+            at URL (its base URL, e.g. https://relay.example/v1) with the key in $RELAYCHECK_API_KEY
+            (or --upstream-key-env NAME), answer with its response, and append a fixture per
+            exchange to FILE
 --record-on-miss  serve the fixtures (--fixtures, else FILE) and record only the requests none matches
 --from-report report.json  switch on the breaks that reproduce a report's measured verdicts
             (--target NAME when it has several targets); prints what cannot be reproduced
