@@ -26,7 +26,7 @@ export const CLIENT_PACKAGES: Record<ClientId, string[]> = {
 export const CLIENT_TITLES: Record<ClientId, string> = {
   openai: 'openai Node SDK',
   'ai-sdk': 'Vercel AI SDK (openai-compatible provider)',
-  'ai-sdk-default': 'Vercel AI SDK default provider (createOpenAI, Responses)',
+  'ai-sdk-default': 'Vercel AI SDK default provider (Responses)',
   langchain: 'LangChain JS',
   codex: 'Codex CLI',
   'claude-code': 'Claude Code',

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderHtml, renderMarkdown } from '../../suites/report/render/index.js';
 import { READINESS_NOTE, readinessMarkdown, targetReadiness } from '../../suites/report/render/readiness.js';
-import { CLIENT_OPERATIONS } from '../../scripts/dev/clients/operations.js';
+import { loadClientReadiness } from '../../suites/clients/data.js';
 import { buildReport, renderTable } from '../../suites/report/report-file.js';
 import { fixtureReport, report, target } from '../suites/report/fixtures.js';
 
@@ -14,7 +14,7 @@ function details(md: string, name: string): string {
   return md.slice(start, next === -1 ? undefined : next);
 }
 
-const N = CLIENT_OPERATIONS.length;
+const N = loadClientReadiness().operations.length;
 
 describe('client readiness in the reports', () => {
   const fixture = fixtureReport(); // relay-a: tools.call broken, stream.sse partial; 中转-c: all supported

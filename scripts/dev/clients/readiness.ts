@@ -1,5 +1,6 @@
 // `npx tsx scripts/dev/clients/readiness.ts [--concurrency N] [--agent-concurrency N]
-// [--agent-breaks all|surface] [--no-agents]`: runs every client operation (suites/clients/)
+// [--agent-breaks all|surface] [--no-agents]` (or `--render-only`: docs/CLIENTS.md again from
+// the committed data): runs every client operation (suites/clients/)
 // against the built-in mock in the faithful dialect, each relay dialect and each single break,
 // then writes spec/clients.yaml (the data the report's prediction reads) and docs/CLIENTS.md
 // (the readable tables). Exits 1, writing nothing, when an operation fails against the
@@ -20,9 +21,16 @@ import { loadClientReadiness } from '../../../suites/clients/data.js';
 import type { ClientReadiness } from '../../../spec/generated/types.js';
 import { canUnshare, REPO_ROOT } from '../agents/codex-launch.js';
 import { outsideReachable } from '../agents/codex-net.js';
-import { AGENT_BINARIES, measureAgents, type AgentBreakScope, type AgentOperation } from './agents.js';
+import {
+  AGENT_BINARIES,
+  AGENT_OPERATIONS,
+  measureAgents,
+  type AgentBreakScope,
+  type AgentOperation,
+} from './agents.js';
 import { buildClientReadiness, clientReadinessYaml } from './build-data.js';
-import { ALL_OPERATIONS, AGENT_OPERATIONS, CLIENT_OPERATIONS } from './operations.js';
+import { CLIENT_OPERATIONS } from './operations.js';
+import { ALL_OPERATIONS } from './registry.js';
 import { measureMatrix, profileOrder, quietConsole, type Cell } from './measure.js';
 import { renderClientsDoc } from './markdown.js';
 
@@ -31,13 +39,15 @@ export const CLIENTS_DOC = fileURLToPath(new URL('../../../docs/CLIENTS.md', imp
 
 const INSIDE = 'RELAYCHECK_READINESS_NETNS';
 const USAGE =
-  'usage: npx tsx scripts/dev/clients/readiness.ts [--concurrency N] [--agent-concurrency N] [--agent-breaks all|surface] [--no-agents]\n';
+  'usage: npx tsx scripts/dev/clients/readiness.ts [--concurrency N] [--agent-concurrency N] [--agent-breaks all|surface] [--no-agents] | --render-only\n';
 
 interface Args {
   concurrency: number;
   agentConcurrency: number;
   agentBreaks: AgentBreakScope;
   agents: boolean;
+  /** Only re-render docs/CLIENTS.md from the committed spec/clients.yaml (no measurement). */
+  renderOnly: boolean;
 }
 
 function parse(argv: string[]): Args | undefined {
@@ -50,6 +60,7 @@ function parse(argv: string[]): Args | undefined {
     agentConcurrency: Number(value('--agent-concurrency') ?? 3),
     agentBreaks: (value('--agent-breaks') ?? 'all') as AgentBreakScope,
     agents: !argv.includes('--no-agents'),
+    renderOnly: argv.includes('--render-only'),
   };
   const ok =
     [args.concurrency, args.agentConcurrency].every((n) => Number.isInteger(n) && n >= 1) &&
@@ -82,6 +93,13 @@ function previousData(): ClientReadiness | undefined {
   }
 }
 
+function writeDoc(data: ClientReadiness): void {
+  writeFileSync(
+    CLIENTS_DOC,
+    renderClientsDoc({ data, breaks: breaks(), categories: breakCategories(), relays: loadRelays() }),
+  );
+}
+
 /** Re-run this script where only a loopback exists (brought up first); its exit status. */
 function reexecIsolated(argv: string[]): number {
   const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
@@ -98,6 +116,11 @@ async function main(argv: string[]): Promise<number> {
   if (!args) {
     process.stderr.write(USAGE);
     return 2;
+  }
+  if (args.renderOnly) {
+    writeDoc(loadClientReadiness());
+    log('wrote docs/CLIENTS.md from spec/clients.yaml');
+    return 0;
   }
   const installed = args.agents ? AGENT_OPERATIONS.filter((o) => o.installed()) : [];
   let agents: AgentOperation[] = installed;
@@ -154,10 +177,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const data = buildClientReadiness({ operations: ALL_OPERATIONS, cells, previous: previousData() });
   writeFileSync(CLIENTS_YAML, clientReadinessYaml(data));
-  writeFileSync(
-    CLIENTS_DOC,
-    renderClientsDoc({ data, breaks: breaks(), categories: breakCategories(), relays: loadRelays() }),
-  );
+  writeDoc(data);
   const failing = data.breaks.filter((r) => Object.keys(r.fails).length > 0).length;
   log(
     `${cells.length} client operations in ${seconds(started)} (${timings.join('; ')}); ` +
