@@ -299,7 +299,9 @@ Written by \`npm run agents:claude -- --write\` (scripts/dev/agents/claude-code.
 stream-json --verbose --allowedTools Read\` with a HOME of its own, \`ANTHROPIC_BASE_URL\` (no
 \`/v1\`), \`ANTHROPIC_API_KEY\` and Claude Code's offline switches; the request log below is the
 mock's journal (\`GET /__mock/journal\`, paged), the tool calls and the answer are Claude Code's
-transcript.
+transcript. The client readiness generator (\`npx tsx scripts/dev/clients/readiness.ts\`) runs
+the same launch code (scripts/dev/agents/claude-launch.ts) for its \`claude-code.*\` rows in every
+dialect and under every break, when Claude Code is installed (docs/CLIENTS.md).
 
 Pinned to Claude Code 2.1.197. 2.1.337 (the newest 2.1) asks for \`claude-opus-5-5\` by
 default, which the default profile serves too: \`npm run agents:claude -- --version 2.1.337\`

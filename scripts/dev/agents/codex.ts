@@ -157,7 +157,9 @@ function savedDoc(report: string): string {
     'The tool task is scripted by a fixture (a reasoning item and an `exec_command` call running',
     '`cat notes.txt`); the second turn is the computed answer, which quotes the',
     "`function_call_output`, so the final message holds the file's per-run random word only if",
-    'Codex ran the command and sent its output back.',
+    'Codex ran the command and sent its output back. The client readiness generator',
+    '(`npx tsx scripts/dev/clients/readiness.ts`) runs the same two tasks (codex-launch.ts) for its',
+    '`codex.*` rows in every dialect and under every break, when Codex is installed (docs/CLIENTS.md).',
     '',
     report,
   ].join('\n');
