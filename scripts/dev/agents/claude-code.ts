@@ -301,7 +301,7 @@ stream-json --verbose --allowedTools Read\` with a HOME of its own, \`ANTHROPIC_
 mock's journal (\`GET /__mock/journal\`, paged), the tool calls and the answer are Claude Code's
 transcript. The client readiness generator (\`npx tsx scripts/dev/clients/readiness.ts\`) runs
 the same launch code (scripts/dev/agents/claude-launch.ts) for its \`claude-code.*\` rows in every
-dialect and under every break, when Claude Code is installed (docs/CLIENTS.md).
+dialect and under the breaks of its API, when Claude Code is installed (docs/CLIENTS.md).
 
 Pinned to Claude Code 2.1.197. 2.1.337 (the newest 2.1) asks for \`claude-opus-5-5\` by
 default, which the default profile serves too: \`npm run agents:claude -- --version 2.1.337\`

@@ -69,13 +69,23 @@ export function runCodex(
         lastMessageFile,
         prompt,
       ],
-      { cwd: workspace, env, stdio: ['ignore', 'ignore', 'pipe'] },
+      // A process group of its own: the npm launcher starts the native binary as its child,
+      // and killing the launcher alone would leave Codex running (and holding stderr open).
+      { cwd: workspace, env, stdio: ['ignore', 'ignore', 'pipe'], detached: true },
     );
+    const killGroup = (): void => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    };
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8000)));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    const timer = setTimeout(killGroup, timeoutMs);
     child.on('close', (code) => {
       clearTimeout(timer);
+      killGroup(); // whatever it left behind (a tool command still running)
       resolvePromise({ code, stderr });
     });
   });

@@ -159,7 +159,7 @@ function savedDoc(report: string): string {
     "`function_call_output`, so the final message holds the file's per-run random word only if",
     'Codex ran the command and sent its output back. The client readiness generator',
     '(`npx tsx scripts/dev/clients/readiness.ts`) runs the same two tasks (codex-launch.ts) for its',
-    '`codex.*` rows in every dialect and under every break, when Codex is installed (docs/CLIENTS.md).',
+    '`codex.*` rows in every dialect and under the Responses breaks, when Codex is installed (docs/CLIENTS.md).',
     '',
     report,
   ].join('\n');

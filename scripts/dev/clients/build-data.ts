@@ -67,8 +67,12 @@ export function buildClientReadiness({
   const measuredNow = new Set(cells.map((c) => c.operation));
   const earlier = new Map((previous?.operations ?? []).map((o) => [o.id, o]));
   const kept = operations.filter((o) => !measuredNow.has(o.id) && earlier.has(o.id));
+  // The rows: every column measured now, and those of before while an operation is kept from it.
   const columnIds = (kind: 'profile' | 'break') =>
-    new Set(cells.flatMap((c) => (c.column.kind === kind ? [c.column.id] : [])));
+    new Set([
+      ...cells.flatMap((c) => (c.column.kind === kind ? [c.column.id] : [])),
+      ...(kept.length > 0 ? (previous?.[kind === 'profile' ? 'profiles' : 'breaks'] ?? []).map((r) => r.id) : []),
+    ]);
   const profileIds = columnIds('profile');
   const breakIdsNow = columnIds('break');
   const previousRow = (kind: 'profiles' | 'breaks', id: string) => previous?.[kind].find((r) => r.id === id);
@@ -87,24 +91,28 @@ export function buildClientReadiness({
   };
   const breakRows = breakIds().filter((id) => breakIdsNow.has(id));
 
+  // An operation not measured under every break row says under which it was.
   const info = (o: ClientOperation | AgentOperation): ClientOperationInfo => {
     const base = operationInfo(o);
-    if (!isAgent(o)) return base;
+    let under: string[];
+    let measured: string | undefined;
     if (measuredNow.has(o.id)) {
-      const under = new Set(
+      const ran = new Set(
         cells.flatMap((c) => (c.operation === o.id && c.column.kind === 'break' ? [c.column.id] : [])),
       );
-      const limited = breakRows.some((id) => !under.has(id));
-      return { ...base, ...(limited ? { breaks: breakRows.filter((id) => under.has(id)) } : {}), measured: today };
+      under = breakRows.filter((id) => ran.has(id));
+      measured = isAgent(o) ? today : undefined;
+    } else {
+      // Kept from before: measured under the breaks it was measured under then, and no others.
+      const was = earlier.get(o.id)!;
+      const before = was.breaks ?? previous!.breaks.map((r) => r.id);
+      under = breakRows.filter((id) => before.includes(id));
+      measured = was.measured;
     }
-    // Kept from before: measured under the breaks it was measured under then, and no others.
-    const was = earlier.get(o.id)!;
-    const before = was.breaks ?? previous!.breaks.map((r) => r.id);
-    const under = breakRows.filter((id) => before.includes(id));
     return {
       ...base,
       ...(under.length < breakRows.length ? { breaks: under } : {}),
-      ...(was.measured ? { measured: was.measured } : {}),
+      ...(measured !== undefined ? { measured } : {}),
     };
   };
 

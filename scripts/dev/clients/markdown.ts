@@ -103,11 +103,12 @@ export function renderClientsDoc({ data, breaks, categories, relays }: ClientsDo
       const mine = agentOps.filter((o) => o.client === client);
       if (mine.length === 0) continue;
       const limited = mine.find((o) => o.breaks !== undefined);
-      out.push(
-        `- ${CLIENT_TITLES[client]}: ${[...new Set(mine.map((o) => o.measured))].join(', ')}${
-          limited ? `, under ${limited.breaks!.length} of the ${data.breaks.length} breaks (those of its API)` : ''
-        }`,
-      );
+      const scope = !limited
+        ? ''
+        : limited.breaks!.length === 0
+          ? ', under no break (spec/breaks.yaml has none of its API yet)'
+          : `, under ${limited.breaks!.length} of the ${data.breaks.length} breaks (those of its API)`;
+      out.push(`- ${CLIENT_TITLES[client]}: ${[...new Set(mine.map((o) => o.measured))].join(', ')}${scope}`);
     }
     out.push('');
   }
