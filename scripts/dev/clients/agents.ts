@@ -105,13 +105,13 @@ function agentColumn(column: Column): AgentColumn {
   return { profile: reference };
 }
 
-/** A first line worth quoting from an agent's stderr: its last error line, else its last line. */
+/** The agent's own last error line on stderr ("ERROR: " dropped), or '' when it printed none. */
 export function lastErrorLine(stderr: string): string {
   const lines = stderr
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => l !== '');
-  return lines.reverse().find((l) => /error/i.test(l)) ?? lines[0] ?? '';
+    .filter((l) => /error/i.test(l));
+  return (lines.at(-1) ?? '').replace(/^ERROR:\s*/, '');
 }
 
 /** A message without the run's temporary folder, key or random token (so the data is stable). */
@@ -179,8 +179,9 @@ async function runCodexCase(which: 'plain task' | 'tool task', column: AgentColu
       outsideAttempts: attempts,
     });
     if (problems.length > 0) {
+      // Codex's own words first (they survive the 160-character cut), then the checks that failed.
       const why = lastErrorLine(stderr);
-      throw new AgentTaskError(scrub(`${problems.join('; ')}${why ? ` — ${why}` : ''}`, [key, secret, baseUrl]));
+      throw new AgentTaskError(scrub(`${why ? `${why} — ` : ''}${problems.join('; ')}`, [key, secret, baseUrl]));
     }
   } finally {
     await close(proxy.server);
