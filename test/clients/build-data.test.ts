@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClientReadiness } from '../../spec/generated/types.js';
 import type { AgentOperation } from '../../scripts/dev/clients/agents.js';
-import { buildClientReadiness } from '../../scripts/dev/clients/build-data.js';
+import { buildClientReadiness, readinessDifferences } from '../../scripts/dev/clients/build-data.js';
 import type { Cell, Column } from '../../scripts/dev/clients/measure.js';
 import type { ClientOperation } from '../../suites/clients/types.js';
 
@@ -112,5 +112,35 @@ describe('buildClientReadiness', () => {
       { id: 'stream-default-true', fails: { 'openai.create': fail('TypeError') } },
       { id: 'responses-no-completed', fails: { 'codex.plain-task': fail('AgentTaskError') } },
     ]);
+  });
+
+  it('lists where a new measurement differs from the recorded rows, ignoring what was never recorded', () => {
+    const recorded: ClientReadiness = {
+      packages: PACKAGES,
+      operations: [
+        {
+          id: 'codex.plain-task',
+          client: 'codex',
+          operation: 'x',
+          surface: 'responses',
+          breaks: ['responses-no-completed'],
+        },
+      ],
+      profiles: [{ id: 'aiid', fails: { 'codex.plain-task': fail('AgentTaskError') } }],
+      breaks: [
+        { id: 'stream-default-true', fails: {} },
+        { id: 'responses-no-completed', fails: { 'codex.plain-task': fail('AgentTaskError') } },
+      ],
+    };
+    expect(
+      readinessDifferences(recorded, [
+        cell({ kind: 'faithful' }, 'codex.plain-task'),
+        cell(profile('aiid'), 'codex.plain-task', 'AgentTaskError'),
+        cell(brk('responses-no-completed'), 'codex.plain-task'),
+        // Not measured under this break before, and a row the data does not have: not compared.
+        cell(brk('stream-default-true'), 'codex.plain-task', 'AgentTaskError'),
+        cell(profile('jiekou'), 'codex.plain-task', 'AgentTaskError'),
+      ]),
+    ).toEqual(['break responses-no-completed: codex.plain-task recorded AgentTaskError, measured works']);
   });
 });

@@ -133,6 +133,31 @@ export function buildClientReadiness({
   };
 }
 
+/**
+ * Where a measurement differs from the recorded data (by error class; works = no class): one
+ * line per cell whose row and operation were recorded, e.g. "break x: codex.plain-task recorded
+ * AgentTaskError, measured works". Cells the data has no record of are not compared.
+ */
+export function readinessDifferences(recorded: ClientReadiness, cells: readonly Cell[]): string[] {
+  const ops = new Map(recorded.operations.map((o) => [o.id, o]));
+  const out: string[] = [];
+  for (const c of cells) {
+    if (c.column.kind === 'faithful') continue;
+    const op = ops.get(c.operation);
+    const rows = c.column.kind === 'profile' ? recorded.profiles : recorded.breaks;
+    const row = rows.find((r) => r.id === (c.column as { id: string }).id);
+    if (!op || !row) continue;
+    if (c.column.kind === 'break' && op.breaks !== undefined && !op.breaks.includes(c.column.id)) continue;
+    const was = row.fails[c.operation]?.error ?? 'works';
+    const now = c.outcome.error ?? 'works';
+    if (was !== now)
+      out.push(
+        `${c.column.kind} ${c.column.id}: ${c.operation} recorded ${was}, measured ${now}${c.outcome.message ? ` (${c.outcome.message})` : ''}`,
+      );
+  }
+  return out;
+}
+
 const HEADER = `# Client readiness: which operations of real client SDKs work against the built-in mock in
 # each relay dialect (profiles) and with each single break of spec/breaks.yaml (breaks, on the
 # faithful dialect); the agents (Codex CLI, Claude Code) are measured only where their binary

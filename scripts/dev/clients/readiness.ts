@@ -1,5 +1,5 @@
 // `npx tsx scripts/dev/clients/readiness.ts [--concurrency N] [--agent-concurrency N]
-// [--agent-breaks all|surface] [--no-agents | --only-agents]` (or `--render-only`:
+// [--agent-breaks all|surface] [--no-agents | --only-agents] [--check]` (or `--render-only`:
 // docs/CLIENTS.md again from the committed data): runs every client operation (suites/clients/)
 // against the built-in mock in the faithful dialect, each relay dialect and each single break,
 // then writes spec/clients.yaml (the data the report's prediction reads) and docs/CLIENTS.md
@@ -31,7 +31,7 @@ import {
   type AgentBreakScope,
   type AgentOperation,
 } from './agents.js';
-import { buildClientReadiness, clientReadinessYaml } from './build-data.js';
+import { buildClientReadiness, clientReadinessYaml, readinessDifferences } from './build-data.js';
 import { CLIENT_OPERATIONS } from './operations.js';
 import { ALL_OPERATIONS } from './registry.js';
 import { measureMatrix, profileOrder, quietConsole, type Cell } from './measure.js';
@@ -42,13 +42,15 @@ export const CLIENTS_DOC = fileURLToPath(new URL('../../../docs/CLIENTS.md', imp
 
 const INSIDE = 'RELAYCHECK_READINESS_NETNS';
 const USAGE =
-  'usage: npx tsx scripts/dev/clients/readiness.ts [--concurrency N] [--agent-concurrency N] [--agent-breaks all|surface] [--no-agents | --only-agents] | --render-only\n';
+  'usage: npx tsx scripts/dev/clients/readiness.ts [--concurrency N] [--agent-concurrency N] [--agent-breaks all|surface] [--no-agents | --only-agents] [--check] | --render-only\n';
 
 interface Args {
   concurrency: number;
   agentConcurrency: number;
   agentBreaks: AgentBreakScope;
   agents: boolean;
+  /** Compare with the committed data instead of writing it (exit 1 on a difference). */
+  check: boolean;
   /** Measure the agents only; the SDK operations keep their recorded rows. */
   onlyAgents: boolean;
   /** Only re-render docs/CLIENTS.md from the committed spec/clients.yaml (no measurement). */
@@ -67,6 +69,7 @@ function parse(argv: string[]): Args | undefined {
     agents: !argv.includes('--no-agents'),
     renderOnly: argv.includes('--render-only'),
     onlyAgents: argv.includes('--only-agents'),
+    check: argv.includes('--check'),
   };
   const ok =
     [args.concurrency, args.agentConcurrency].every((n) => Number.isInteger(n) && n >= 1) &&
@@ -182,6 +185,20 @@ async function main(argv: string[]): Promise<number> {
     for (const c of faithful) log(`faithful dialect: ${c.operation} failed: ${c.outcome.error}: ${c.outcome.message}`);
     log('every operation must work against the faithful dialect; nothing written');
     return 1;
+  }
+  if (args.check) {
+    // What checks the agents' rows (npm test checks the SDKs'): `--only-agents --check`.
+    const recorded = previousData();
+    if (!recorded) throw new Error('--check: no valid spec/clients.yaml to compare with');
+    const differences = readinessDifferences(recorded, cells);
+    for (const d of differences) log(d);
+    log(
+      `${cells.length} client operations in ${seconds(started)} (${timings.join('; ')}); ` +
+        (differences.length === 0
+          ? 'every one gives the outcome recorded in spec/clients.yaml'
+          : `${differences.length} differ from spec/clients.yaml (nothing written)`),
+    );
+    return differences.length === 0 ? 0 : 1;
   }
   const data = buildClientReadiness({ operations: ALL_OPERATIONS, cells, previous: previousData() });
   writeFileSync(CLIENTS_YAML, clientReadinessYaml(data));
