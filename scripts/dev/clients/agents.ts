@@ -180,7 +180,7 @@ async function runCodexCase(which: 'plain task' | 'tool task', column: AgentColu
     });
     if (problems.length > 0) {
       // Codex's own words first (they survive the 160-character cut), then the checks that failed.
-      const why = lastErrorLine(stderr);
+      const why = code === null ? `no result within ${AGENT_RUN_TIMEOUT_MS / 1000} s` : lastErrorLine(stderr);
       throw new AgentTaskError(scrub(`${why ? `${why} — ` : ''}${problems.join('; ')}`, [key, secret, baseUrl]));
     }
   } finally {
@@ -256,7 +256,12 @@ async function runClaudeCase(which: 'plain' | 'read', column: AgentColumn): Prom
     );
     if (result.code !== 0 || failed.length > 0) {
       // Claude Code's own words first (e.g. "API Error: 404 ..."), then the checks that failed.
-      const said = transcript.isError ? (transcript.answer ?? lastErrorLine(result.stderr)) : '';
+      const said =
+        result.code === null
+          ? `no result within ${AGENT_RUN_TIMEOUT_MS / 1000} s`
+          : transcript.isError
+            ? (transcript.answer ?? lastErrorLine(result.stderr))
+            : '';
       const checks = failed.map((c) => c.what).join('; ');
       throw new AgentTaskError(
         scrub([said, checks || `claude exited ${result.code}`].filter((s) => s !== '').join(' — '), [
