@@ -16,7 +16,13 @@
 // A target with no measured verdict at all gets no claim (`measured: false`).
 // Breaks that flip nothing (e.g. retry-after-dropped) are invisible to the suite and so to
 // this prediction; docs/CLIENTS.md lists them.
+// An operation speaks one API (its `surface`): where the target does not serve that API at all
+// (every measured feature of the surface skipped as "not served", none measured otherwise),
+// the operation fails there whatever the breaks say: the AI SDK's default provider and Codex
+// need /responses, Claude Code /messages.
+import { featureById, isFeatureId, surfaceOf } from '../spec/features.js';
 import type { Break, ClientReadiness, ReportVerdict } from '../spec/generated/types.js';
+import { CLIENT_TITLES, type ClientId } from './clients/types.js';
 
 export type ClientExpectation = 'works' | 'fails' | 'may-fail' | 'not-measured';
 
@@ -39,6 +45,8 @@ export interface OperationPrediction {
   expectation: ClientExpectation;
   /** Why it fails or may fail (empty when expected to work). */
   reasons: ReadinessReason[];
+  /** It fails because the target does not serve its API: the suite's "not served" summary. */
+  notServed?: string;
 }
 
 export interface ReadinessPrediction {
@@ -55,6 +63,30 @@ const UNMEASURED = new Set(['error', 'skipped', 'inconclusive']);
 export interface VerdictLike {
   feature: string;
   verdict: ReportVerdict | string;
+  /** The result's summary: "not served: ..." on a skipped feature of an API the target lacks. */
+  summary?: string;
+}
+
+const NOT_SERVED = 'not served';
+
+/**
+ * The APIs (surfaces besides chat) the target does not serve, each with the summary saying so:
+ * some feature of it skipped as not served, and none of it measured.
+ */
+export function unservedSurfaces(results: readonly VerdictLike[]): Map<string, string> {
+  const bySurface = new Map<string, VerdictLike[]>();
+  for (const r of results) {
+    if (!isFeatureId(r.feature)) continue;
+    const surface: string = surfaceOf(featureById(r.feature));
+    if (surface === 'chat') continue;
+    bySurface.set(surface, [...(bySurface.get(surface) ?? []), r]);
+  }
+  const out = new Map<string, string>();
+  for (const [surface, rs] of bySurface) {
+    const notServed = rs.find((r) => r.verdict === 'skipped' && r.summary?.startsWith(NOT_SERVED));
+    if (notServed && rs.every((r) => UNMEASURED.has(String(r.verdict)))) out.set(surface, notServed.summary!);
+  }
+  return out;
 }
 
 function flipsOf(b: Break): Array<{ feature: string; verdict: string }> {
@@ -84,6 +116,7 @@ export function predictClientReadiness(
     }
   }
   const fails = (b: Break, op: string) => rows.get(b.id)?.[op];
+  const unserved = unservedSurfaces(results);
 
   const operations = readiness.operations.map((op): OperationPrediction => {
     const reasons = matched.flatMap((b): ReadinessReason[] => {
@@ -100,6 +133,9 @@ export function predictClientReadiness(
           ]
         : [];
     });
+    const notServed = unserved.get(op.surface ?? 'chat');
+    if (notServed !== undefined)
+      return { id: op.id, client: op.client, operation: op.operation, expectation: 'fails', reasons, notServed };
     let expectation: ClientExpectation = 'works';
     const deciding = catalogue.filter((b) => fails(b, op.id)).flatMap((b) => flipsOf(b).map((f) => f.feature));
     if (deciding.some((f) => UNMEASURED.has(verdicts.get(f) ?? ''))) expectation = 'not-measured';
@@ -118,19 +154,37 @@ export function reasonVerdicts(reason: ReadinessReason): string {
   return reason.flips.map((f) => `${f.feature} ${f.verdict}`).join(', ');
 }
 
-/** One line for a terminal: how many operations are expected to fail or may fail. */
+/**
+ * "Codex CLI (all 2), openai Node SDK (responses-create)": the operations by client, in the
+ * data's order; a client all of whose operations are listed is said so, to keep the line short.
+ */
+function byClient(ops: readonly OperationPrediction[], all: readonly OperationPrediction[]): string {
+  const clients = [...new Set(ops.map((o) => o.client))];
+  return clients
+    .map((client) => {
+      const mine = ops.filter((o) => o.client === client);
+      const title = CLIENT_TITLES[client as ClientId] ?? client;
+      const total = all.filter((o) => o.client === client).length;
+      if (mine.length === total && total > 1) return `${title} (all ${total})`;
+      return `${title} (${mine.map((o) => o.id.slice(o.id.indexOf('.') + 1)).join(', ')})`;
+    })
+    .join(', ');
+}
+
+/** One line for a terminal: which clients' operations are expected to fail or may fail. */
 export function readinessLine(prediction: ReadinessPrediction): string {
   if (!prediction.measured) return 'no client readiness claim: no feature was measured';
-  const failing = prediction.operations.filter((o) => o.expectation === 'fails').map((o) => o.id);
-  const maybe = prediction.operations.filter((o) => o.expectation === 'may-fail').map((o) => o.id);
-  const unknown = prediction.operations.filter((o) => o.expectation === 'not-measured').map((o) => o.id);
-  const total = prediction.operations.length;
+  const all = prediction.operations;
+  const failing = all.filter((o) => o.expectation === 'fails');
+  const maybe = all.filter((o) => o.expectation === 'may-fail');
+  const unknown = all.filter((o) => o.expectation === 'not-measured');
+  const total = all.length;
   if (failing.length === 0 && maybe.length === 0 && unknown.length === 0)
     return `all ${total} client operations expected to work`;
   const parts: string[] = [];
-  if (failing.length > 0) parts.push(`expected to fail: ${failing.join(', ')}`);
-  if (maybe.length > 0) parts.push(`may fail: ${maybe.join(', ')}`);
-  if (unknown.length > 0) parts.push(`not measured: ${unknown.join(', ')}`);
+  if (failing.length > 0) parts.push(`expected to fail: ${byClient(failing, all)}`);
+  if (maybe.length > 0) parts.push(`may fail: ${byClient(maybe, all)}`);
+  if (unknown.length > 0) parts.push(`not measured: ${byClient(unknown, all)}`);
   const works = total - failing.length - maybe.length - unknown.length;
   return `${works}/${total} client operations expected to work; ${parts.join('; ')}`;
 }

@@ -1399,7 +1399,7 @@ export interface BreakParams {
   [k: string]: unknown | undefined;
 }
 /**
- * spec/clients.yaml: which operations of real client SDKs (openai, the Vercel AI SDK, LangChain JS) work against the built-in mock in each relay dialect and with each single break, as measured by `npx tsx scripts/dev/clients/readiness.ts` (which also writes docs/CLIENTS.md). An operation absent from a row's `fails` worked. The report uses the break rows to predict, from a target's verdicts, which client operations will fail there.
+ * spec/clients.yaml: which operations of real client SDKs (openai, the Vercel AI SDK, LangChain JS) and real agents (Codex CLI, Claude Code) work against the built-in mock in each relay dialect and with each single break, as measured by `npx tsx scripts/dev/clients/readiness.ts` (which also writes docs/CLIENTS.md). An operation absent from a row's `fails` worked. The report uses the break rows to predict, from a target's verdicts, which client operations will fail there.
  *
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
  * via the `definition` "ClientReadiness".
@@ -1437,9 +1437,21 @@ export interface ClientPackageVersions {
 export interface ClientOperationInfo {
   id: ClientOperationId;
   /**
-   * The client library.
+   * The client library or agent.
    */
-  client: "openai" | "ai-sdk" | "langchain";
+  client: "openai" | "ai-sdk" | "ai-sdk-default" | "langchain" | "codex" | "claude-code";
+  /**
+   * The API the operation speaks: Chat Completions, the Responses API or Anthropic's Messages. A target that does not serve it fails the operation.
+   */
+  surface?: "chat" | "responses" | "messages";
+  /**
+   * Present when the operation was measured under these breaks only (an agent, too slow for every break: the breaks of its surface); under any other break it was not measured, so its absence from that row's `fails` claims nothing.
+   */
+  breaks?: string[];
+  /**
+   * For an agent: the day its rows were measured. The generator measures an agent only when its binary is installed, and otherwise keeps the rows recorded before.
+   */
+  measured?: string;
   /**
    * What the operation does and what counts as working, one line.
    */

@@ -1,24 +1,40 @@
-// The client readiness matrix: real SDKs (openai, the Vercel AI SDK, LangChain) run small,
-// app-shaped operations against a base URL. Each operation resolves when it works the way an
-// app developer expects, and throws (an SDK error, or an ExpectationError saying what was
-// wrong) when it does not.
+// The client readiness matrix: real SDKs (openai, the Vercel AI SDK, LangChain) and real
+// agents (Codex CLI, Claude Code) run small, app-shaped operations against a base URL. Each
+// operation resolves when it works the way an app developer expects, and throws (an SDK
+// error, or an ExpectationError saying what was wrong) when it does not.
 
-/** The client libraries measured, in display order. */
-export const CLIENTS = ['openai', 'ai-sdk', 'langchain'] as const;
+/** The clients measured, in display order: the SDKs (in node_modules), then the agents (binaries). */
+export const CLIENTS = ['openai', 'ai-sdk', 'ai-sdk-default', 'langchain', 'codex', 'claude-code'] as const;
 export type ClientId = (typeof CLIENTS)[number];
 
-/** The npm package measured for each client (its installed version goes into spec/clients.yaml). */
+/** The agents: heavy binaries installed on demand (scripts/dev/agents/), measured only when present. */
+export const AGENT_CLIENTS: readonly ClientId[] = ['codex', 'claude-code'];
+
+/**
+ * The npm packages measured for each SDK client (their installed versions go into
+ * spec/clients.yaml). An agent's package is its pinned version (scripts/dev/agents/).
+ */
 export const CLIENT_PACKAGES: Record<ClientId, string[]> = {
   openai: ['openai'],
   'ai-sdk': ['ai', '@ai-sdk/openai-compatible'],
+  'ai-sdk-default': ['ai', '@ai-sdk/openai'],
   langchain: ['@langchain/openai', '@langchain/core'],
+  codex: [],
+  'claude-code': [],
 };
 
 export const CLIENT_TITLES: Record<ClientId, string> = {
   openai: 'openai Node SDK',
-  'ai-sdk': 'Vercel AI SDK',
+  'ai-sdk': 'Vercel AI SDK (openai-compatible provider)',
+  'ai-sdk-default': 'Vercel AI SDK default provider (Responses)',
   langchain: 'LangChain JS',
+  codex: 'Codex CLI',
+  'claude-code': 'Claude Code',
 };
+
+/** The API an operation speaks (a feature surface of spec/features.yaml, or Anthropic's Messages). */
+export const CLIENT_SURFACES = ['chat', 'responses', 'messages'] as const;
+export type ClientSurface = (typeof CLIENT_SURFACES)[number];
 
 /**
  * One client operation: throws when it does not work as an app developer expects.
@@ -38,6 +54,8 @@ export interface ClientOperation {
   /** What the operation does, one line, e.g. "streamText: the text equals the answer, usage reported". */
   operation: string;
   run: ClientOperationRun;
+  /** The API it speaks (default chat): a target that does not serve it fails the operation. */
+  surface?: ClientSurface;
   /** Spends most of its time waiting (a Retry-After delay): run outside the concurrency limit. */
   waits?: boolean;
 }

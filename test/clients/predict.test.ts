@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { breaks } from '../../spec/breaks.js';
 import type { Break, ClientReadiness } from '../../spec/generated/types.js';
-import { expectedVerdicts, loadRelays } from '../../spec/relays.js';
+import { features, surfaceOf } from '../../spec/features.js';
+import { expectedVerdicts, loadRelays, servesSurface } from '../../spec/relays.js';
 import { loadClientReadiness } from '../../suites/clients/data.js';
 import { predictClientReadiness, readinessLine, type VerdictLike } from '../../suites/readiness.js';
 
@@ -82,7 +83,7 @@ describe('predictClientReadiness', () => {
         message: 'APICallError message',
       },
     ]);
-    expect(readinessLine(p)).toBe('2/3 client operations expected to work; expected to fail: sdk.create');
+    expect(readinessLine(p)).toBe('2/3 client operations expected to work; expected to fail: openai Node SDK (create)');
   });
 
   it('says "fails" only when every break giving the verdict fails the operation, else "may fail"', () => {
@@ -122,22 +123,71 @@ describe('predictClientReadiness', () => {
   });
 });
 
+describe('an API the target does not serve', () => {
+  const data: ClientReadiness = {
+    ...DATA,
+    operations: [
+      { id: 'sdk.create', client: 'openai', operation: 'create', surface: 'chat' },
+      { id: 'default.text', client: 'ai-sdk-default', operation: 'generateText', surface: 'responses' },
+      { id: 'default.object', client: 'ai-sdk-default', operation: 'generateObject', surface: 'responses' },
+    ],
+  };
+  const notServed = 'not served: the basic request (POST /responses) answered HTTP 404: Unknown request URL';
+  const predict = (results: VerdictLike[]) => predictClientReadiness(results, data, CATALOGUE);
+
+  it('fails every operation of that API, with the suite\'s "not served" summary as the reason', () => {
+    const p = predict([
+      { feature: 'chat.basic', verdict: 'supported' },
+      { feature: 'responses.basic', verdict: 'skipped', summary: notServed },
+      { feature: 'responses.stream', verdict: 'skipped', summary: notServed },
+    ]);
+    expect(p.operations.map((o) => [o.id, o.expectation, o.notServed])).toEqual([
+      ['sdk.create', 'works', undefined],
+      ['default.text', 'fails', notServed],
+      ['default.object', 'fails', notServed],
+    ]);
+    expect(readinessLine(p)).toBe(
+      '1/3 client operations expected to work; expected to fail: Vercel AI SDK default provider (Responses) (all 2)',
+    );
+  });
+
+  it('claims nothing of the kind where a feature of the API was measured, or it was skipped for another reason', () => {
+    const served = predict([
+      { feature: 'responses.basic', verdict: 'skipped', summary: notServed },
+      { feature: 'responses.stream', verdict: 'supported' },
+    ]);
+    expect(served.operations.every((o) => o.expectation === 'works')).toBe(true);
+    const noModel = predict([
+      { feature: 'responses.basic', verdict: 'skipped', summary: 'no model configured (--model)' },
+    ]);
+    expect(noModel.operations.every((o) => o.notServed === undefined)).toBe(true);
+  });
+});
+
 describe('the prediction from the committed data', () => {
   const data = loadClientReadiness();
 
   it('explains, from each measured relay dialect’s documented verdicts, every failure measured on it', () => {
+    // An API no feature of spec/features.yaml probes yet cannot be predicted from verdicts.
+    const probed = new Set<string>(features().map(surfaceOf));
+    const predictable = new Set(data.operations.filter((o) => probed.has(o.surface ?? 'chat')).map((o) => o.id));
     for (const relay of loadRelays()) {
       // A dialect not yet measured against the SDKs (no clients.yaml row) has nothing to explain.
       const row = data.profiles.find((r) => r.id === relay.id);
       if (!row) continue;
       const expected = expectedVerdicts(relay);
       const p = predictClientReadiness(
-        Object.entries(expected).map(([feature, verdict]) => ({ feature, verdict })),
+        features().map((f) => ({
+          feature: f.id,
+          verdict: expected[f.id]!,
+          // What the suite says of a feature of an API the dialect does not serve.
+          ...(servesSurface(relay, f) ? {} : { summary: `not served: POST ${f.id} answered HTTP 404` }),
+        })),
         data,
         breaks(),
       );
       const predicted = p.operations.filter((o) => o.expectation !== 'works').map((o) => o.id);
-      const measured = Object.keys(row.fails);
+      const measured = Object.keys(row.fails).filter((op) => predictable.has(op));
       expect(predicted, relay.id).toEqual(expect.arrayContaining(measured));
       if (relay.reference) expect(predicted, 'the reference').toEqual([]);
     }
@@ -170,5 +220,43 @@ describe('the prediction from the committed data', () => {
     expect(create.expectation).toBe('fails');
     expect(create.reasons.map((r) => r.break)).toEqual(['stream-default-true']);
     expect(p.operations.find((o) => o.id === 'ai-sdk.stream-text')!.expectation).toBe('works');
+  });
+
+  it('on a target whose verdicts are those of a Responses break, the AI SDK default provider is expected to fail', () => {
+    // responses-text-parts (message parts typed `text`, not `output_text`) alone gives responses.basic broken.
+    const results: VerdictLike[] = [
+      { feature: 'chat.basic', verdict: 'supported' },
+      { feature: 'responses.basic', verdict: 'broken' },
+      { feature: 'responses.stream', verdict: 'supported' },
+    ];
+    const p = predictClientReadiness(results, data, breaks());
+    expect(p.matchedBreaks).toEqual(['responses-text-parts']);
+    const generate = p.operations.find((o) => o.id === 'ai-sdk-default.generate-text')!;
+    expect(generate.expectation).toBe('fails');
+    expect(generate.reasons.map((r) => [r.break, r.error])).toEqual([['responses-text-parts', 'APICallError']]);
+    // Chat Completions clients are untouched by it.
+    expect(p.operations.find((o) => o.id === 'ai-sdk.generate-text')!.expectation).toBe('works');
+    expect(readinessLine(p)).toMatch(
+      /expected to fail: .*Vercel AI SDK default provider \(Responses\) \(generate-text/,
+    );
+  });
+
+  it('on a target without /responses, the Responses clients are expected to fail, the chat ones to work', () => {
+    const aiid = loadRelays().find((r) => r.id === 'aiid')!;
+    const expected = expectedVerdicts(aiid);
+    const p = predictClientReadiness(
+      features().map((f) => ({
+        feature: f.id,
+        verdict: expected[f.id]!,
+        ...(servesSurface(aiid, f) ? {} : { summary: 'not served: POST /responses answered HTTP 404' }),
+      })),
+      data,
+      breaks(),
+    );
+    const of = (id: string) => p.operations.find((o) => o.id === id)!;
+    for (const id of ['ai-sdk-default.generate-text', 'openai.responses-create'])
+      expect([id, of(id).expectation, of(id).notServed]).toEqual([id, 'fails', expect.stringMatching(/^not served/)]);
+    expect(of('ai-sdk.generate-text').expectation).toBe('works');
+    expect(readinessLine(p)).toContain('Vercel AI SDK default provider (Responses) (all 5)');
   });
 });

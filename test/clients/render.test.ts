@@ -1,9 +1,10 @@
 // The client readiness section of the reports: per target, in Markdown, HTML and the
 // terminal table, stated as a prediction from the verdicts.
 import { describe, expect, it } from 'vitest';
+import { features, surfaceOf } from '../../spec/features.js';
 import { renderHtml, renderMarkdown } from '../../suites/report/render/index.js';
 import { READINESS_NOTE, readinessMarkdown, targetReadiness } from '../../suites/report/render/readiness.js';
-import { CLIENT_OPERATIONS } from '../../scripts/dev/clients/operations.js';
+import { loadClientReadiness } from '../../suites/clients/data.js';
 import { buildReport, renderTable } from '../../suites/report/report-file.js';
 import { fixtureReport, report, target } from '../suites/report/fixtures.js';
 
@@ -14,7 +15,7 @@ function details(md: string, name: string): string {
   return md.slice(start, next === -1 ? undefined : next);
 }
 
-const N = CLIENT_OPERATIONS.length;
+const N = loadClientReadiness().operations.length;
 
 describe('client readiness in the reports', () => {
   const fixture = fixtureReport(); // relay-a: tools.call broken, stream.sse partial; 中转-c: all supported
@@ -70,7 +71,27 @@ describe('client readiness in the reports', () => {
     expect(text).toContain('Client readiness (predicted from the verdicts; docs/CLIENTS.md):');
     expect(text).toContain(`[one] all ${N} client operations expected to work`);
     expect(text).toContain(
-      `[two] ${N - 5}/${N} client operations expected to work; expected to fail: openai.create, openai.parse, ai-sdk.generate-text`,
+      `[two] ${N - 5}/${N} client operations expected to work; expected to fail: openai Node SDK (create, parse), ` +
+        'Vercel AI SDK (openai-compatible provider) (generate-text, tool-loop, generate-object)',
     );
+  });
+
+  it('a target without /responses: the Responses clients expected to fail, said why, in every rendering', () => {
+    const responses = features()
+      .filter((f) => surfaceOf(f) === 'responses')
+      .map((f) => f.id);
+    const why = 'not served: POST /responses answered HTTP 404, so the target does not offer the Responses API';
+    const t = target('no-responses', Object.fromEntries(responses.map((id) => [id, 'skipped' as const])), {
+      summaries: Object.fromEntries(responses.map((id) => [id, why])),
+    });
+    const text = renderTable(buildReport([t]));
+    expect(text).toMatch(
+      /expected to fail: openai Node SDK \(responses-create, responses-stream, responses-parse\), Vercel AI SDK default provider \(Responses\) \(all 5\)/,
+    );
+    const md = readinessMarkdown(targetReadiness(t)).join('\n');
+    expect(md).toContain(
+      `- ❌ \`ai-sdk-default.generate-text\` (Vercel AI SDK default provider \\(Responses\\)) — expected to fail\n  - the target does not serve its API: ${why}`,
+    );
+    expect(renderHtml(report([t]))).toContain(`<li>the target does not serve its API: ${why}</li>`);
   });
 });

@@ -11,12 +11,25 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { arch, platform, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import {
+  binaryPath,
+  CACHE,
+  CLAUDE_CODE_VERSION,
+  freePort,
+  install,
+  log,
+  NOTE_FILE,
+  OFFLINE_ENV,
+  READ_PROMPT,
+  readTaskFixtures,
+  ROOT,
+  runClaude,
+  startRecorder,
+} from './claude-launch.js';
 import {
   judge,
   parseTranscript,
@@ -27,114 +40,7 @@ import {
   type JournalRow,
 } from './summary.js';
 
-// The pinned Claude Code. 2.1.337 (the newest 2.1 in December 2026) defaults to
-// claude-opus-5-5, which the default profile serves too: `--version 2.1.337` passes as well.
-const CLAUDE_CODE_VERSION = '2.1.197';
-const PACKAGE = '@anthropic-ai/claude-code';
-const ROOT = resolve(fileURLToPath(new URL('../../../', import.meta.url)));
-const CACHE = join(ROOT, '.cache', 'agents');
 const INSIDE = 'RELAYCHECK_AGENTS_INSIDE_NETNS';
-const CASE_TIMEOUT_MS = 180_000;
-
-/** The native binary's package per platform (what the package's own install script would copy). */
-const NATIVE: Record<string, string> = {
-  'linux-x64': `${PACKAGE}-linux-x64`,
-  'linux-arm64': `${PACKAGE}-linux-arm64`,
-  'darwin-x64': `${PACKAGE}-darwin-x64`,
-  'darwin-arm64': `${PACKAGE}-darwin-arm64`,
-};
-
-// Claude Code's switches for everything but the model API (telemetry, error reports,
-// auto-update, feedback); CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC covers the rest.
-const OFFLINE_ENV: Record<string, string> = {
-  CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
-  DISABLE_AUTOUPDATER: '1',
-  DISABLE_TELEMETRY: '1',
-  DISABLE_ERROR_REPORTING: '1',
-  DISABLE_BUG_COMMAND: '1',
-  CLAUDE_CODE_ENABLE_TELEMETRY: '0',
-  NO_PROXY: '127.0.0.1,localhost',
-  no_proxy: '127.0.0.1,localhost',
-};
-
-function log(line: string): void {
-  process.stderr.write(`[agents] ${line}\n`);
-}
-
-function binaryPath(dir: string): string {
-  const pkg = NATIVE[`${platform()}-${arch()}`];
-  if (!pkg) throw new Error(`no Claude Code binary package known for ${platform()}-${arch()}`);
-  return join(dir, 'node_modules', pkg, 'claude');
-}
-
-/** The version of the platform package holding the binary. */
-function nativeVersion(bin: string): string | undefined {
-  try {
-    return (JSON.parse(readFileSync(join(bin, '..', 'package.json'), 'utf8')) as { version?: string }).version;
-  } catch {
-    return undefined;
-  }
-}
-
-function install(version: string): string {
-  const dir = join(CACHE, `claude-code-${version}`);
-  const manifest = `${JSON.stringify({ name: 'relaycheck-agents-claude-code', private: true, dependencies: { [PACKAGE]: version } }, null, 2)}\n`;
-  const bin = binaryPath(dir);
-  if (
-    existsSync(bin) &&
-    existsSync(join(dir, 'package.json')) &&
-    readFileSync(join(dir, 'package.json'), 'utf8') === manifest &&
-    nativeVersion(bin) === version
-  )
-    return bin;
-  log(`installing ${PACKAGE}@${version} into ${dir} (~400 MB)`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'package.json'), manifest);
-  // --ignore-scripts: nothing from the registry runs at install time.
-  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], {
-    cwd: dir,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    timeout: 600_000,
-  });
-  if (r.status !== 0 || !existsSync(bin)) throw new Error(`npm install of ${PACKAGE}@${version} failed`);
-  // The platform package is an optional dependency: npm may resolve another version of it.
-  if (nativeVersion(bin) !== version)
-    throw new Error(`installed ${nativeVersion(bin) ?? 'no'} native binary for ${PACKAGE}@${version}`);
-  return bin;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
-
-/** A proxy that forwards nothing: it lists each host asked for and refuses it. */
-async function startRecorder(): Promise<{ url: string; attempts: string[]; stop(): Promise<void> }> {
-  const attempts: string[] = [];
-  const server = createHttpServer((req, res) => {
-    attempts.push(`${req.method} ${req.headers.host ?? req.url ?? ''}`);
-    res.writeHead(403).end();
-  });
-  server.on('connect', (req, socket) => {
-    socket.on('error', () => undefined); // the client may reset it after the 403
-    attempts.push(`CONNECT ${req.url ?? ''}`);
-    socket.end('HTTP/1.1 403 Forbidden\r\n\r\n');
-  });
-  const port = await freePort();
-  await new Promise<void>((ok) => server.listen(port, '127.0.0.1', ok));
-  return {
-    url: `http://127.0.0.1:${port}`,
-    attempts,
-    stop: () => new Promise<void>((ok) => server.close(() => ok())),
-  };
-}
 
 interface MockChild {
   url: string;
@@ -204,31 +110,6 @@ async function readJournal(url: string, apiKey: string): Promise<JournalRow[]> {
   }
 }
 
-function runClaude(
-  bin: string,
-  args: string[],
-  env: Record<string, string>,
-  cwd: string,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((ok) => {
-    // Only what it needs: no inherited keys, proxies or tokens from the caller's environment.
-    const child = spawn(bin, args, {
-      cwd,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-    const timer = setTimeout(() => child.kill('SIGKILL'), CASE_TIMEOUT_MS);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      ok({ code, stdout, stderr });
-    });
-  });
-}
-
 interface Case {
   id: string;
   title: string;
@@ -244,26 +125,13 @@ interface Case {
 
 const CUSTOM_MODEL = 'my-claude';
 const TOKEN = `PLUM-${randomBytes(3).toString('hex').toUpperCase()}`;
-const READ_PROMPT = 'Read the file note.txt in the current folder and tell me the code it holds.';
 
-/** The fixture that scripts the Read task: call Read on the note, then answer from the result. */
+/** The note and the fixture file that script the Read task. */
 function prepareReadTask(dir: string): void {
-  writeFileSync(join(dir, 'work', 'note.txt'), `The code is ${TOKEN}.\n`);
-  const fixtures = {
-    fixtures: [
-      {
-        name: 'read the note',
-        match: { toolName: 'Read', hasToolResult: false, userMessage: 'note.txt' },
-        reply: { toolCalls: [{ name: 'Read', arguments: { file_path: join(dir, 'work', 'note.txt') } }] },
-      },
-      {
-        name: 'answer from the note',
-        match: { toolName: 'Read', hasToolResult: true },
-        reply: { content: `The note says the code is ${TOKEN}.` },
-      },
-    ],
-  };
+  const note = join(dir, 'work', NOTE_FILE);
+  writeFileSync(note, `The code is ${TOKEN}.\n`);
   // JSON is YAML: the mock's loader reads it as is.
+  const fixtures = { fixtures: readTaskFixtures(note, TOKEN) };
   writeFileSync(join(dir, 'fixtures.yaml'), `${JSON.stringify(fixtures, null, 2)}\n`);
 }
 
@@ -431,7 +299,9 @@ Written by \`npm run agents:claude -- --write\` (scripts/dev/agents/claude-code.
 stream-json --verbose --allowedTools Read\` with a HOME of its own, \`ANTHROPIC_BASE_URL\` (no
 \`/v1\`), \`ANTHROPIC_API_KEY\` and Claude Code's offline switches; the request log below is the
 mock's journal (\`GET /__mock/journal\`, paged), the tool calls and the answer are Claude Code's
-transcript.
+transcript. The client readiness generator (\`npx tsx scripts/dev/clients/readiness.ts\`) runs
+the same launch code (scripts/dev/agents/claude-launch.ts) for its \`claude-code.*\` rows in every
+dialect and under the breaks of its API, when Claude Code is installed (docs/CLIENTS.md).
 
 Pinned to Claude Code 2.1.197. 2.1.337 (the newest 2.1) asks for \`claude-opus-5-5\` by
 default, which the default profile serves too: \`npm run agents:claude -- --version 2.1.337\`

@@ -14,6 +14,8 @@ export const KEY_ENV = 'RELAYCHECK_MOCK_KEY';
 export interface ConfigInput {
   baseUrl: string;
   model?: string;
+  /** Give up on a stream silent this long (Codex's default is 5 minutes). */
+  streamIdleTimeoutMs?: number;
 }
 
 /** TOML's basic string: quotes, backslashes and control characters escaped. */
@@ -33,7 +35,7 @@ export function tomlString(value: string): string {
  * (a refusal shows at once), and everything that would reach another host switched off:
  * plugins (two outside lookups per run), update checks, analytics, feedback, OTel export.
  */
-export function renderConfig({ baseUrl, model = CODEX_MODEL }: ConfigInput): string {
+export function renderConfig({ baseUrl, model = CODEX_MODEL, streamIdleTimeoutMs }: ConfigInput): string {
   return [
     `model = ${tomlString(model)}`,
     'model_provider = "relaycheck"',
@@ -48,6 +50,7 @@ export function renderConfig({ baseUrl, model = CODEX_MODEL }: ConfigInput): str
     'wire_api = "responses"',
     'request_max_retries = 0',
     'stream_max_retries = 0',
+    ...(streamIdleTimeoutMs === undefined ? [] : [`stream_idle_timeout_ms = ${Math.round(streamIdleTimeoutMs)}`]),
     '',
     '[features]',
     'plugins = false',

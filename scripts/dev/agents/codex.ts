@@ -5,13 +5,14 @@
 // answer quotes its output. Each case prints a summary of the mock's journal and of the events
 // streamed back; `--save` writes one run to docs/AGENTS-codex.md. Exit 1 when a case fails.
 // Too heavy for `npm test` (a 300 MB binary, seconds per case).
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMockProvider } from '../../../mock-server/index.js';
+import { canUnshare, install, log, REPO_ROOT, runCodex } from './codex-launch.js';
 import { close, outsideReachable, refusingProxy, sseTap } from './codex-net.js';
 import {
   caseProblems,
@@ -26,52 +27,11 @@ import {
   renderConfig,
   summarise,
   type CaseResult,
-  type CodexCase,
   type JournalLike,
 } from './codex-plan.js';
 
-const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
-const CACHE = join(REPO_ROOT, '.cache', 'agents', `codex-${CODEX_VERSION}`);
-const CODEX_BIN = join(CACHE, 'node_modules', '.bin', 'codex');
 const INSIDE = 'RELAYCHECK_CODEX_NETNS';
 const SAVE_TO = join(REPO_ROOT, 'docs', 'AGENTS-codex.md');
-const CASE_TIMEOUT_MS = 180_000;
-
-const log = (msg: string): void => void process.stderr.write(`${msg}\n`);
-
-function installedVersion(): string | undefined {
-  try {
-    const pkg = JSON.parse(readFileSync(join(CACHE, 'node_modules', CODEX_PACKAGE, 'package.json'), 'utf8')) as {
-      version?: string;
-    };
-    return pkg.version;
-  } catch {
-    return undefined;
-  }
-}
-
-/** npm install of the pinned version into the cache; --ignore-scripts: nothing from the registry runs. */
-function install(): void {
-  if (installedVersion() === CODEX_VERSION && existsSync(CODEX_BIN)) return;
-  log(`agents:codex: installing ${CODEX_PACKAGE}@${CODEX_VERSION} into ${CACHE}`);
-  rmSync(CACHE, { recursive: true, force: true });
-  mkdirSync(CACHE, { recursive: true });
-  writeFileSync(
-    join(CACHE, 'package.json'),
-    `${JSON.stringify({ name: 'relaycheck-agent-codex', private: true, dependencies: { [CODEX_PACKAGE]: CODEX_VERSION } }, null, 2)}\n`,
-  );
-  const r = spawnSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--loglevel=error'], {
-    cwd: CACHE,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    timeout: 600_000,
-  });
-  if (r.status !== 0 || installedVersion() !== CODEX_VERSION) throw new Error(`npm install of ${CODEX_PACKAGE} failed`);
-}
-
-/** `unshare -rn` works here (a user namespace with a network namespace of its own). */
-function canUnshare(): boolean {
-  return spawnSync('unshare', ['-rn', 'true'], { stdio: 'ignore' }).status === 0;
-}
 
 /** Re-run this script in a namespace whose only interface is loopback (brought up first). */
 function reexecIsolated(args: string[]): number {
@@ -103,38 +63,6 @@ async function journalSince(mockUrl: string, key: string, after: number): Promis
     if (!page.has_more || page.data.length === 0) return out;
     cursor = page.data[page.data.length - 1]!.seq;
   }
-}
-
-function runCodex(
-  c: CodexCase,
-  env: NodeJS.ProcessEnv,
-  workspace: string,
-  lastMessageFile: string,
-): Promise<{ code: number | null; stderr: string }> {
-  return new Promise((resolvePromise) => {
-    const child = spawn(
-      CODEX_BIN,
-      [
-        'exec',
-        '--skip-git-repo-check',
-        '--sandbox',
-        'read-only',
-        '--color',
-        'never',
-        '--output-last-message',
-        lastMessageFile,
-        c.prompt,
-      ],
-      { cwd: workspace, env, stdio: ['ignore', 'ignore', 'pipe'] },
-    );
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-8000)));
-    const timer = setTimeout(() => child.kill('SIGKILL'), CASE_TIMEOUT_MS);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolvePromise({ code, stderr });
-    });
-  });
 }
 
 async function runIsolated(save: boolean, isolated: string): Promise<number> {
@@ -175,7 +103,7 @@ async function runIsolated(save: boolean, isolated: string): Promise<number> {
       const attemptsBefore = attempts.length;
       const lastMessageFile = join(scratch, `last-${results.length}.txt`);
       log(`agents:codex: ${c.name}`);
-      const { code, stderr } = await runCodex(c, env, workspace, lastMessageFile);
+      const { code, stderr } = await runCodex(c.prompt, env, workspace, lastMessageFile);
       const finalMessage = existsSync(lastMessageFile) ? readFileSync(lastMessageFile, 'utf8') : '';
       const result: CaseResult = {
         case: c,
@@ -229,7 +157,9 @@ function savedDoc(report: string): string {
     'The tool task is scripted by a fixture (a reasoning item and an `exec_command` call running',
     '`cat notes.txt`); the second turn is the computed answer, which quotes the',
     "`function_call_output`, so the final message holds the file's per-run random word only if",
-    'Codex ran the command and sent its output back.',
+    'Codex ran the command and sent its output back. The client readiness generator',
+    '(`npx tsx scripts/dev/clients/readiness.ts`) runs the same two tasks (codex-launch.ts) for its',
+    '`codex.*` rows in every dialect and under the Responses breaks, when Codex is installed (docs/CLIENTS.md).',
     '',
     report,
   ].join('\n');

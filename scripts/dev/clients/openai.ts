@@ -1,9 +1,10 @@
 // The official `openai` Node SDK (v6): the operations an app built on it performs, each as
-// the SDK's own docs show them. test/mock-server/openai-sdk.test.ts tests the SDK in depth
-// against the faithful mock; these are the compact versions the readiness matrix repeats
-// against every dialect and break.
+// the SDK's own docs show them, on Chat Completions and on the Responses API.
+// test/mock-server/openai-sdk.test.ts and test/mock-server/responses/sdk.test.ts test the SDK
+// in depth against the faithful mock; these are the compact versions the readiness matrix
+// repeats against every dialect and break.
 import OpenAI, { AuthenticationError, NotFoundError, RateLimitError } from 'openai';
-import { zodResponseFormat } from 'openai/helpers/zod';
+import { zodResponseFormat, zodTextFormat } from 'openai/helpers/zod';
 import { z } from 'zod';
 import {
   expect,
@@ -220,6 +221,57 @@ export const OPENAI_OPERATIONS: ClientOperation[] = [
         `${sent.length} attempt(s) and ${answered.length} answer(s), expected 2`,
       );
       expect(sent[1]! - answered[0]! >= 1500, 'retried before the 2 s that Retry-After asked for');
+    },
+  },
+  {
+    id: 'openai.responses-create',
+    client: 'openai',
+    surface: 'responses',
+    operation: 'responses.create: output_text is the answer, usage reported',
+    async run(baseUrl, apiKey, model, headers) {
+      const r = await client(baseUrl, apiKey, headers).responses.create({
+        model,
+        input: PROMPTS.exact,
+        max_output_tokens: MAX_TOKENS,
+      });
+      expect(
+        r.output_text === PROMPTS.exactAnswer,
+        `output_text is ${show(r.output_text)}, expected ${show(PROMPTS.exactAnswer)}`,
+      );
+      expect((r.usage?.input_tokens ?? 0) > 0 && (r.usage?.output_tokens ?? 0) > 0, `usage is ${show(r.usage)}`);
+    },
+  },
+  {
+    id: 'openai.responses-stream',
+    client: 'openai',
+    surface: 'responses',
+    operation: 'responses.stream: the text deltas join to the answer, finalResponse() completed with usage',
+    async run(baseUrl, apiKey, model, headers) {
+      const stream = client(baseUrl, apiKey, headers).responses.stream({
+        model,
+        input: PROMPTS.exact,
+        max_output_tokens: MAX_TOKENS,
+      });
+      let text = '';
+      for await (const event of stream) if (event.type === 'response.output_text.delta') text += event.delta;
+      const final = await stream.finalResponse();
+      expect(text === PROMPTS.exactAnswer, `streamed text is ${show(text)}, expected ${show(PROMPTS.exactAnswer)}`);
+      expect(final.status === 'completed', `the final response's status is ${show(final.status)}`);
+      expect((final.usage?.output_tokens ?? 0) > 0, `the final response's usage is ${show(final.usage)}`);
+    },
+  },
+  {
+    id: 'openai.responses-parse',
+    client: 'openai',
+    surface: 'responses',
+    operation: 'responses.parse with zodTextFormat: output_parsed validates',
+    async run(baseUrl, apiKey, model, headers) {
+      const r = await client(baseUrl, apiKey, headers).responses.parse({
+        model,
+        input: PROMPTS.extract,
+        text: { format: zodTextFormat(Weather, 'weather') },
+      });
+      expect(Weather.safeParse(r.output_parsed).success, `output_parsed is ${show(r.output_parsed)}`);
     },
   },
 ];

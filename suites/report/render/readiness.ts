@@ -1,5 +1,6 @@
 // The "client readiness" part of the Markdown and HTML reports: per target, which client
-// operations (openai, Vercel AI SDK, LangChain) are expected to fail there and why. A
+// operations (openai, Vercel AI SDK, LangChain, Codex CLI, Claude Code) are expected to fail
+// there and why. A
 // prediction from the target's verdicts (suites/readiness.ts) and the readiness data
 // measured against the mock (spec/clients.yaml, docs/CLIENTS.md), said so wherever shown.
 import { breaks } from '../../../spec/breaks.js';
@@ -72,6 +73,7 @@ export function readinessMarkdown(prediction: ReadinessPrediction): string[] {
     out.push(
       `- ${MD_MARK[op.expectation]} \`${op.id}\` (${escapeMarkdown(clientTitle(op.client))}) — ${WORDS[op.expectation]}`,
     );
+    if (op.notServed !== undefined) out.push(`  - the target does not serve its API: ${escapeMarkdown(op.notServed)}`);
     for (const r of op.reasons) out.push(mdReason(r));
   }
   out.push('');
@@ -91,12 +93,15 @@ export const READINESS_CSS = `
 function htmlOperation(op: OperationPrediction): string {
   const cls = op.expectation === 'fails' ? 'v-broken' : 'v-partial';
   const glyph = op.expectation === 'fails' ? '✗' : '◐';
-  const reasons = op.reasons
-    .map(
-      (r) =>
-        `<li>${h(reasonVerdicts(r))}, as with <code>${h(r.break)}</code>: ${h(r.description)} (against the mock: ${h(r.error)})</li>`,
-    )
-    .join('');
+  const unserved = op.notServed === undefined ? '' : `<li>the target does not serve its API: ${h(op.notServed)}</li>`;
+  const reasons =
+    unserved +
+    op.reasons
+      .map(
+        (r) =>
+          `<li>${h(reasonVerdicts(r))}, as with <code>${h(r.break)}</code>: ${h(r.description)} (against the mock: ${h(r.error)})</li>`,
+      )
+      .join('');
   return `<li><span class="pill ${cls}">${glyph} ${WORDS[op.expectation as 'fails' | 'may-fail']}</span> <code>${h(op.id)}</code> <span class="note">${h(clientTitle(op.client))}</span><ul>${reasons}</ul></li>`;
 }
 

@@ -43,6 +43,8 @@ describe('renderConfig', () => {
   it('escapes what TOML strings cannot hold', () => {
     expect(tomlString('a"b\\c\nd')).toBe('"a\\"b\\\\c\\u000ad"');
     expect(renderConfig({ baseUrl: 'x', model: 'm"x' })).toContain('model = "m\\"x"');
+    expect(renderConfig({ baseUrl: 'x' })).not.toContain('stream_idle_timeout_ms');
+    expect(renderConfig({ baseUrl: 'x', streamIdleTimeoutMs: 20_000 })).toContain('stream_idle_timeout_ms = 20000');
   });
 });
 
