@@ -33,7 +33,8 @@ import { PromptCache } from '../protocols/prompt-cache.js';
 import type { Quirks } from '../breaks/index.js';
 import type { MessagesEvent } from '../breaks/hooks.js';
 import { isRecord } from '../core/schema-check.js';
-import { answerFor, awaitLatency, openRequest, selectQuirks, type AppContext, type Surface } from './prologue.js';
+import type { Surface } from '../http/surface.js';
+import { answerFor, awaitLatency, openRequest, selectQuirks, type AppContext } from './prologue.js';
 
 /** x-mock-error as chat completions reads it, plus Anthropic's own 529 (overloaded). */
 export function parseMessagesFault(header: string | undefined, model: unknown): Fault | ApiError | null {

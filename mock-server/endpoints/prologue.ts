@@ -2,20 +2,21 @@
 // (x-mock-break), its key, its body, its fault (x-mock-error); then, once the endpoint has
 // read the body as a chat request, the fixture that may script its answer. What differs
 // between surfaces (where the key is carried, the refusals' words, the faults a surface
-// knows) is a Surface; the steps themselves are written once.
+// knows) is a Surface (http/surface.ts); the steps themselves are written once.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChatCompletionRequest } from '../../spec/generated/types.js';
 import type { ResolvedOptions } from '../assembly/options.js';
 import { composeQuirks, parseBreakList, type Quirks } from '../breaks/index.js';
 import type { ScriptedAnswer } from '../completion/plan.js';
-import { ApiError, unauthorized } from '../core/api-error.js';
+import { ApiError } from '../core/api-error.js';
 import { fixtureError, FIXTURE_MISS_HEADER } from '../fixtures/reply.js';
 import { normalizeChatRequest } from '../fixtures/request.js';
-import { FAULT_HEADER, parseFault, type Fault } from '../http/faults.js';
+import { FAULT_HEADER, type Fault } from '../http/faults.js';
 import { noteHeaders, type Journal } from '../http/journal.js';
 import { readJsonBody, type RawJsonBody } from '../http/read-body.js';
 import type { ErrorState } from '../http/reply.js';
 import type { Pacing } from '../http/sse-writer.js';
+import { OPENAI_SURFACE, type Surface } from '../http/surface.js';
 
 /** Per-request breaks on top of the profile's, e.g. `x-mock-break: stop-ignored,n-ignored`. */
 export const BREAK_HEADER = 'x-mock-break';
@@ -26,34 +27,6 @@ export interface AppContext {
 }
 
 export type PlainHandler = (req: IncomingMessage, res: ServerResponse) => Promise<void>;
-
-/** How one protocol carries its key and names its faults. */
-export interface Surface {
-  /** The key the request carries, or undefined. */
-  key(req: IncomingMessage): string | undefined;
-  /** No key at all. */
-  missingKey(): ApiError;
-  /** A key that is not one of --api-key's. */
-  wrongKey(key: string): ApiError;
-  /** Headers the surface requires once the key is accepted (e.g. anthropic-version), or null. */
-  headers?(req: IncomingMessage): ApiError | null;
-  /** x-mock-error (or a mock-error-* model) as this surface's fault. */
-  parseFault(header: string | undefined, model: unknown): Fault | ApiError | null;
-}
-
-const bearer = (req: IncomingMessage): string | undefined =>
-  /^Bearer\s+(\S.*)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
-
-/** OpenAI's surfaces (chat completions, models, the control endpoints): a Bearer key. */
-export const OPENAI_SURFACE: Surface = {
-  key: bearer,
-  missingKey: () =>
-    unauthorized("You didn't provide an API key. Send it in the Authorization header as 'Bearer YOUR_KEY'."),
-  // Never echo the key back: only its last four characters, as OpenAI does, and none of a
-  // key so short that four characters would be most of it.
-  wrongKey: (key) => unauthorized(`Incorrect API key provided: ****${key.length >= 12 ? key.slice(-4) : ''}.`),
-  parseFault,
-};
 
 /** The profile's breaks, plus any the request names in its x-mock-break header. Throws an ApiError for a bad list. */
 export function selectQuirks(ctx: AppContext, req: IncomingMessage): Quirks {

@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { ChatCompletionRequest } from '../../spec/generated/types.js';
 import { ApiError } from '../core/api-error.js';
 import { isRecord } from '../core/schema-check.js';
-import { OPENAI_SURFACE, type Surface } from '../endpoints/prologue.js';
+import { OPENAI_SURFACE, type Surface } from '../http/surface.js';
 import { anthropicError, anthropicErrorBody, toChatRequest as messagesAsChat } from '../protocols/anthropic.js';
 import { toChatRequest as responsesAsChat } from '../protocols/responses.js';
 import type { RecordedSurface } from './exchange.js';
