@@ -24,12 +24,14 @@ describe('--from-report reproduces each documented dialect', () => {
       model: measured.model,
       reasoning: measured.reasoningModel ?? 'mock-reasoner',
       vision: measured.visionModel ?? 'mock-model',
+      ...(measured.messagesModel ? { messages: measured.messagesModel } : {}),
     };
     const served = new Map<string, MockModel>();
     for (const [id, flags] of [
       [models.model, {}],
       [models.reasoning, { reasoning: true }],
       [models.vision, { vision: true }],
+      ...(models.messages ? [[models.messages, {}] as const] : []),
     ] as const)
       served.set(id, { ...served.get(id), id, ...flags });
     const mock = createMockProvider({
