@@ -64,6 +64,17 @@ const FOREIGN_SIGNATURE = 'cmVsYXktc2lnbmF0dXJl';
 const TEXT_DELTA = (e: MessagesEvent): boolean =>
   e.event === 'content_block_delta' && isObject(e.data.delta) && e.data.delta.type === 'text_delta';
 
+/** The text of a request's system and messages, as a relay estimating usage reads it. */
+function promptText(body: JsonObject): string {
+  const text = (content: unknown): string =>
+    typeof content === 'string'
+      ? content
+      : listOf(content)
+          .map((b) => (typeof b.text === 'string' ? b.text : ''))
+          .join('');
+  return [text(body.system), ...listOf(body.messages).map((m) => text(m.content))].join('');
+}
+
 export const messagesBreaks: Record<string, BreakImpl> = {
   'messages-content-as-string': {
     // A text-only answer's content sent as a string (Chat's shape), not a list of blocks.
@@ -89,6 +100,46 @@ export const messagesBreaks: Record<string, BreakImpl> = {
   'messages-text-deltas-duplicated': {
     // Each text delta sent twice, as a relay replaying its upstream buffer does.
     messagesEvents: (events) => events.flatMap((e) => (TEXT_DELTA(e) ? [e, structuredClone(e)] : [e])),
+  },
+  'messages-stream-partial-delta-replay': {
+    // After a split read the relay re-sends what it had of the first text_delta with the second:
+    // "alph", "alpha", " beta" (@nullplatform/llm-gateway behind a paced upstream).
+    messagesEvents(events) {
+      const first = new Map<unknown, string>();
+      const done = new Set<unknown>();
+      for (const e of events) {
+        const delta = e.data.delta;
+        if (!TEXT_DELTA(e) || !isObject(delta) || typeof delta.text !== 'string' || delta.text === '') continue;
+        if (done.has(e.data.index)) continue;
+        const before = first.get(e.data.index);
+        if (before === undefined) first.set(e.data.index, delta.text);
+        else {
+          delta.text = before + delta.text;
+          done.add(e.data.index);
+        }
+      }
+      return events;
+    },
+  },
+  'messages-stream-usage-estimated': {
+    // new-api PR#7419 on this surface: the stream billed by a characters/4 estimate of the
+    // prompt's text and of the streamed text.
+    messagesEvents(events, ctx) {
+      const streamed = events
+        .filter(TEXT_DELTA)
+        .map((e) => (isObject(e.data.delta) && typeof e.data.delta.text === 'string' ? e.data.delta.text : ''))
+        .join('');
+      const input = Math.ceil(promptText(ctx.request).length / 4);
+      const output = Math.ceil(streamed.length / 4);
+      for (const { data } of events) {
+        const message = isObject(data.message) ? data.message : undefined;
+        for (const usage of [data.usage, message?.usage].filter(isObject)) {
+          if ('input_tokens' in usage) usage.input_tokens = input;
+          if (data.type === 'message_delta') usage.output_tokens = output;
+        }
+      }
+      return events;
+    },
   },
   'messages-parameterless-tool-dropped': {
     // Tools without parameters are not forwarded; a tool_choice naming one becomes "any".

@@ -2067,15 +2067,27 @@ export interface ReportUsage {
   promptTokens: number;
   completionTokens: number;
   /**
-   * The tokens at the chat model's list price (spec/prices.yaml), every prompt token as uncached input; absent when the table has no price for the model ("price unknown").
+   * The same tokens split by the model each request named (chat, Messages, reasoning and vision models), so each is priced at its own model's price; models with no token are left out. Absent in reports written before it (their tokens are priced as the chat model's).
+   */
+  byModel?: {
+    model: string;
+    promptTokens: number;
+    completionTokens: number;
+  }[];
+  /**
+   * The tokens at their models' list prices (spec/prices.yaml, per `byModel`), every prompt token as uncached input; absent when the table prices none of the models ("price unknown").
    */
   cost?: {
     amount: number;
     currency: string;
     /**
-     * The model whose price was applied (the other models' tokens priced alike).
+     * The chat model when its price is known, else the first model priced. Without `byModel`, the one price applied to every token.
      */
     model: string;
+    /**
+     * Models whose tokens are not in `amount`, the table having no price for them.
+     */
+    unpriced?: string[];
     /**
      * When the price was read.
      */

@@ -45,6 +45,8 @@ export interface SessionUsage {
   logicalRequests: number;
   promptTokens: number;
   completionTokens: number;
+  /** The same tokens by the model each request named, so each is priced at its own price. */
+  byModel: { model: string; promptTokens: number; completionTokens: number }[];
 }
 
 export type KeyScheme = 'bearer' | 'api-key' | 'x-api-key';
@@ -111,7 +113,13 @@ export function reportedUsage(result: ExchangeResult): { prompt: number; complet
 
 export class TargetSession {
   readonly redactor: Redactor;
-  readonly usage: SessionUsage = { requests: 0, logicalRequests: 0, promptTokens: 0, completionTokens: 0 };
+  readonly usage: SessionUsage = {
+    requests: 0,
+    logicalRequests: 0,
+    promptTokens: 0,
+    completionTokens: 0,
+    byModel: [],
+  };
   /** Features (or "preflight") whose requests needed retries. */
   readonly retried = new Set<string>();
   private readonly limit: Limiter;
@@ -196,11 +204,22 @@ export class TargetSession {
         const used = reportedUsage(result);
         this.usage.promptTokens += used.prompt;
         this.usage.completionTokens += used.completion;
+        this.countFor(isObject(request.body) ? request.body['model'] : undefined, used);
         return { request, auth, ...(scheme !== this.target.auth ? { scheme } : {}), result };
       });
       this.cache.set(key, pending);
     }
     return pending;
+  }
+
+  /** Tokens to the model the request named (a request without one, e.g. raw bytes: the chat model's). */
+  private countFor(named: unknown, used: { prompt: number; completion: number }): void {
+    if (used.prompt === 0 && used.completion === 0) return;
+    const model = typeof named === 'string' ? named : (this.modelFor('model') ?? 'unknown');
+    let row = this.usage.byModel.find((r) => r.model === model);
+    if (!row) this.usage.byModel.push((row = { model, promptTokens: 0, completionTokens: 0 }));
+    row.promptTokens += used.prompt;
+    row.completionTokens += used.completion;
   }
 
   /** A curl command replaying a sent request; the key is read from the target's variable. */

@@ -11,6 +11,7 @@
 import { SURFACES } from '../../spec/features.js';
 import type { ReportVerdict } from '../../spec/generated/types.js';
 import { UNKNOWN_MODEL } from '../wire/requests.js';
+import { judgeIntegrity, pickStreamedUsage, type ToolArgsPair, type UsageCounts } from '../wire/integrity.js';
 import { errorMessage, failure, isObject, oneLine, quote, type JsonObject } from '../wire/read.js';
 import {
   judgement,
@@ -99,6 +100,11 @@ export const textOf = (message: JsonObject): string =>
     .filter((b) => b['type'] === 'text' && typeof b['text'] === 'string')
     .map((b) => b['text'] as string)
     .join('');
+
+const int = (o: JsonObject | undefined, key: string): number | undefined => {
+  const v = o?.[key];
+  return Number.isInteger(v) && (v as number) >= 0 ? (v as number) : undefined;
+};
 
 const toolUses = (message: JsonObject): JsonObject[] => blocksOf(message).filter((b) => b['type'] === 'tool_use');
 
@@ -329,6 +335,73 @@ function notAStream(o: Observed | undefined, what: string, label: string): Judge
   return null;
 }
 
+/**
+ * Stream integrity (suites/wire/integrity.ts) on the Messages surface: the text_delta texts, as
+ * the SDK concatenates them, and each tool_use block's input_json_delta fragments, against
+ * messages.basic's answer to the same request at temperature 0 (shared, so it costs nothing),
+ * and the two usages. Only what the comparison proves is a finding: a replayed delta (broken),
+ * usages that disagree (partial); a different wording is the model's.
+ */
+export function integrityFindings(
+  events: readonly MessagesEvent[],
+  plain: Observed | undefined,
+): { findings: Finding[]; notes: string[]; details?: Record<string, unknown> } {
+  const none = { findings: [], notes: [] };
+  const reference = plain && isObject(plain.json) && !isAnyErrorBody(plain.json) ? plain.json : undefined;
+  if (!reference) return none;
+  const deltas: string[] = [];
+  const fragments = new Map<number, string[]>();
+  for (const e of events) {
+    const d = e.data;
+    const delta = isObject(d?.['delta']) ? d['delta'] : undefined;
+    if (typeOf(e) !== 'content_block_delta' || !delta) continue;
+    if (delta['type'] === 'text_delta' && typeof delta['text'] === 'string') deltas.push(delta['text']);
+    const index = d?.['index'];
+    if (delta['type'] === 'input_json_delta' && typeof delta['partial_json'] === 'string' && typeof index === 'number')
+      fragments.set(index, [...(fragments.get(index) ?? []), delta['partial_json']]);
+  }
+  if (deltas.length === 0 && fragments.size === 0) return none;
+  const assembled = assembleStream(events);
+  // Tool calls paired in order; the reference's input re-serialised, as the SDK's JSON would be.
+  const streamedUses = [...fragments.entries()].sort(([a], [b]) => a - b);
+  const toolArgs: ToolArgsPair[] = toolUses(reference).flatMap((use, i) => {
+    const s = streamedUses[i];
+    const name = String(use['name']);
+    return s && assembled.blocks[s[0]]?.['name'] === name
+      ? [{ name, fragments: s[1], reference: JSON.stringify(use['input'] ?? {}) }]
+      : [];
+  });
+  const counts = (u: JsonObject | undefined, output: JsonObject | undefined): UsageCounts => ({
+    prompt: int(u, 'input_tokens'),
+    completion: int(output, 'output_tokens'),
+  });
+  const nonStreamed = counts(
+    isObject(reference['usage']) ? reference['usage'] : undefined,
+    isObject(reference['usage']) ? reference['usage'] : undefined,
+  );
+  // input_tokens come in message_start, and in message_delta too on current streams.
+  const { start, delta } = assembled.usage;
+  const candidates = [
+    counts(start, delta),
+    ...(int(delta, 'input_tokens') !== undefined ? [counts(delta, delta)] : []),
+  ];
+  const j = judgeIntegrity({
+    deltas,
+    reference: textOf(reference),
+    toolArgs,
+    streamedUsage: pickStreamedUsage(candidates, nonStreamed).usage,
+    nonStreamedUsage: nonStreamed,
+    promptChars: MESSAGES_PROMPT.length,
+    usageNames: { prompt: 'input_tokens', completion: 'output_tokens' },
+  });
+  // The comparator names Chat's features for usage it could not read: here both are messages.usage's.
+  const notes = j.warnings.map((w) => w.replace(/stream\.include_usage|usage\.accounting/, 'messages.usage'));
+  // A different wording is the model's: said, not judged.
+  if (j.verdict === 'inconclusive') return { findings: [], notes: [j.summary, ...notes] };
+  if (j.verdict !== 'broken' && j.verdict !== 'partial') return { findings: [], notes };
+  return { findings: [{ verdict: j.verdict, text: j.summary }], notes, details: j.details };
+}
+
 export const messagesStream: Probe = {
   feature: 'messages.stream',
   needs: 'messages-model',
@@ -342,29 +415,25 @@ export const messagesStream: Probe = {
     const events = messagesEvents(o!);
     const findings = streamFindings(events);
     const text = streamedText(assembleStream(events));
-    // The same request at temperature 0, not streamed: the deltas must add up to its text.
-    const basic = seen[BASIC_REQUEST.label];
-    const plain = isObject(basic?.json) ? textOf(basic.json).trim() : '';
-    if (findings.length === 0 && plain !== '' && text.trim() !== plain)
-      findings.push({
-        verdict: 'broken',
-        text: `the text deltas add up to ${quote(text)} but the same request non-streamed answers ${quote(plain)}`,
-      });
+    // The evidence of a replay or of usages that disagree: both texts, the deltas, both usages.
+    const integrity = integrityFindings(events, seen[BASIC_REQUEST.label]);
+    findings.push(...integrity.findings);
     const order = [...new Set(events.map(typeOf))];
-    return verdictOf(
+    const j = verdictOf(
       findings,
       `${events.length} events in order (${oneLine(order.join(' → '), 200)}), blocks indexed and closed, deltas = ${quote(text)}`,
       STREAM_REQUEST.label,
     );
+    const warnings = [...(j.warnings ?? []), ...integrity.notes];
+    return {
+      ...j,
+      ...(warnings.length > 0 ? { warnings } : {}),
+      ...(integrity.details ? { details: integrity.details } : {}),
+    };
   },
 };
 
 // ---------------------------------------------------------------- usage
-
-const int = (o: JsonObject | undefined, key: string): number | undefined => {
-  const v = o?.[key];
-  return Number.isInteger(v) && (v as number) >= 0 ? (v as number) : undefined;
-};
 
 const CACHE_FIELDS = ['cache_creation_input_tokens', 'cache_read_input_tokens'] as const;
 

@@ -33,7 +33,14 @@ function withCost(t: ReportTarget): ReportTarget {
   const c = runCost(t);
   const { cost: _stale, ...usage } = t.usage;
   if (!c) return { ...t, usage };
-  const cost = { amount: c.amount, currency: c.currency, model: c.model, priceRead: c.read, confirmed: c.confirmed };
+  const cost = {
+    amount: c.amount,
+    currency: c.currency,
+    model: c.model,
+    priceRead: c.read,
+    confirmed: c.confirmed,
+    ...(c.unpriced.length > 0 ? { unpriced: c.unpriced } : {}),
+  };
   return { ...t, usage: { ...usage, cost } };
 }
 

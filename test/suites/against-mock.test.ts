@@ -124,6 +124,27 @@ describe('the suite against the faithful mock', () => {
     ).toBeLessThan(0.05);
     expect(Math.abs(Number(dollars) - cost) / cost, `README $${dollars}, measured $${cost}`).toBeLessThan(0.05);
   });
+  it("splits the tokens by model and prices each at its own price (the Messages group's at Claude's)", () => {
+    const byModel = Object.fromEntries(
+      (messages.usage.byModel ?? []).map((r) => [r.model, r.promptTokens + r.completionTokens]),
+    );
+    const total = messages.usage.promptTokens + messages.usage.completionTokens;
+    expect(Object.values(byModel).reduce((a, b) => a + b, 0)).toBe(total);
+    // The preflight runs on the chat model, the group on the Messages model.
+    expect(byModel[MESSAGES_MODEL]).toBeGreaterThan(byModel[MODELS.model]!);
+    const cost = buildReport([messages]).targets[0]!.usage.cost!;
+    const rows = messages.usage.byModel!;
+    const want = rows.reduce((n, r) => {
+      const price = priceFor(r.model);
+      return price ? n + costOf(price, r.promptTokens, r.completionTokens) : n;
+    }, 0);
+    expect(cost.amount).toBeCloseTo(want, 12);
+    expect(cost.amount).toBeGreaterThan(costOf(priceFor(MODELS.model)!, total, 0) * 2);
+    // The faithful run's reasoning and vision models are mock ids: no price, said so.
+    expect(buildReport([faithful]).targets[0]!.usage.cost?.unpriced).toEqual(
+      expect.arrayContaining([MODELS.reasoning, MODELS.vision]),
+    );
+  });
   it('gives every result evidence and a curl reproducer reading the key from the environment', () => {
     for (const r of faithful.results) {
       expect(r.evidence.length, r.feature).toBeGreaterThan(0);

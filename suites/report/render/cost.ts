@@ -1,42 +1,73 @@
-// What a run cost in currency: the target's reported tokens at its chat model's list price
-// (spec/prices.yaml). One statement for every format, so they cannot disagree. Pure.
+// What a run cost in currency: each model's reported tokens at its own list price
+// (spec/prices.yaml), "price unknown" for a model the table does not list. One statement for
+// every format, so they cannot disagree. Pure.
 import { costOf, priceFor, priceTable } from '../../../spec/prices.js';
 import type { ReportTarget } from '../../../spec/generated/types.js';
+
+/** One model's share of the run. */
+export interface ModelCost {
+  model: string;
+  tokens: number;
+  /** Undefined when the table has no price for the model. */
+  amount: number | undefined;
+  confirmed: boolean;
+}
 
 export interface RunCost {
   amount: number;
   currency: string;
-  /** The model whose price was applied (the chat model). */
+  /** The chat model when it is priced, else the first model priced. */
   model: string;
   /** When the table's prices were read. */
   read: string;
-  /** False when the price rests on secondary sources only. */
+  /** False when some price applied rests on secondary sources only. */
   confirmed: boolean;
-  /** Other configured models whose tokens are in the count, priced as the chat model. */
+  /** Per model (one row, the chat model's, for a report without `usage.byModel`). */
+  parts: ModelCost[];
+  /** Models whose tokens are not in `amount`: no price known. */
+  unpriced: string[];
+  /** A report without `usage.byModel`: the other configured models, priced as the chat model. */
   alsoPriced: string[];
 }
 
 type Costed = Pick<ReportTarget, 'model' | 'reasoningModel' | 'visionModel' | 'usage'>;
 
 /**
- * The run's cost at the chat model's list price, or undefined when the table has no price for
- * it. The report keeps one token count per target, not per model, so the reasoning and vision
- * models' tokens are priced as the chat model's (and named). Cached tokens are not reported
- * apart, so every prompt token is priced as uncached input: an upper bound.
+ * The run's cost, or undefined when the table prices none of its models. Tokens are split by
+ * the model each request named (usage.byModel: the Messages, reasoning and vision models apart
+ * from the chat model); a report written before that split keeps one count, priced as the chat
+ * model's with the other models named. Cached tokens are not reported apart, so every prompt
+ * token is priced as uncached input: an upper bound.
  */
 export function runCost(t: Costed): RunCost | undefined {
-  const price = priceFor(t.model);
-  if (!price) return undefined;
   const table = priceTable();
-  const alsoPriced = [...new Set([t.reasoningModel, t.visionModel])].filter(
-    (m): m is string => m !== undefined && m !== t.model,
-  );
+  const split = t.usage.byModel;
+  const rows =
+    split && split.length > 0
+      ? split
+      : [{ model: t.model, promptTokens: t.usage.promptTokens, completionTokens: t.usage.completionTokens }];
+  const parts = rows.map((r): ModelCost => {
+    const price = priceFor(r.model);
+    return {
+      model: r.model,
+      tokens: r.promptTokens + r.completionTokens,
+      amount: price ? costOf(price, r.promptTokens, r.completionTokens) : undefined,
+      confirmed: price?.confirmed ?? false,
+    };
+  });
+  const priced = parts.filter((p) => p.amount !== undefined);
+  if (priced.length === 0) return undefined;
+  const alsoPriced = split
+    ? []
+    : [...new Set([t.reasoningModel, t.visionModel])].filter((m): m is string => m !== undefined && m !== t.model);
   return {
-    amount: costOf(price, t.usage.promptTokens, t.usage.completionTokens),
+    amount: priced.reduce((n, p) => n + p.amount!, 0),
     currency: table.currency,
-    model: t.model,
+    model: (priced.find((p) => p.model === t.model) ?? priced[0]!).model,
     read: table.read,
-    confirmed: price.confirmed,
+    confirmed: priced.every((p) => p.confirmed),
+    parts,
+    unpriced: parts.filter((p) => p.amount === undefined).map((p) => p.model),
     alsoPriced,
   };
 }
@@ -50,11 +81,32 @@ export function formatMoney(amount: number, currency: string): string {
   return `${sign}${amount.toFixed(Math.max(2, 1 - Math.floor(Math.log10(amount))))}`;
 }
 
-/** "≈ $0.0012 at gpt-4o-mini's list price of 2026-12-07", or "price unknown for m". */
+const SECONDARY = ' (secondary sources)';
+
+/**
+ * "≈ $0.0012 at gpt-4o-mini's list price of 2026-12-07" when one model carries every token;
+ * else each model's share: "≈ $0.0040 at each model's list price of 2026-12-07: gpt-4o-mini
+ * $0.0012 (8,000 tokens), claude-sonnet-4-5 $0.0028 (700 tokens); price unknown for
+ * mock-reasoner (120 tokens, not counted)"; "price unknown for m" when none is priced.
+ */
 export function costStatement(t: Costed): string {
   const c = runCost(t);
-  if (!c) return `price unknown for ${t.model}`;
-  const unconfirmed = c.confirmed ? '' : ' (secondary sources)';
-  const also = c.alsoPriced.length > 0 ? `; ${c.alsoPriced.join(' and ')} priced alike` : '';
-  return `≈ ${formatMoney(c.amount, c.currency)} at ${c.model}'s list price of ${c.read}${unconfirmed}${also}`;
+  const split = t.usage.byModel ?? [];
+  if (!c) return `price unknown for ${split.length > 0 ? split.map((r) => r.model).join(', ') : t.model}`;
+  const money = formatMoney(c.amount, c.currency);
+  if (c.parts.length === 1) {
+    const also = c.alsoPriced.length > 0 ? `; ${c.alsoPriced.join(' and ')} priced alike` : '';
+    return `≈ ${money} at ${c.model}'s list price of ${c.read}${c.confirmed ? '' : SECONDARY}${also}`;
+  }
+  const count = (n: number): string => n.toLocaleString('en-US');
+  const shares = c.parts
+    .filter((p) => p.amount !== undefined)
+    .map(
+      (p) =>
+        `${p.model} ${formatMoney(p.amount!, c.currency)} (${count(p.tokens)} tokens)${p.confirmed ? '' : SECONDARY}`,
+    );
+  const unknown = c.parts
+    .filter((p) => p.amount === undefined)
+    .map((p) => `price unknown for ${p.model} (${count(p.tokens)} tokens, not counted)`);
+  return [`≈ ${money} at each model's list price of ${c.read}: ${shares.join(', ')}`, ...unknown].join('; ');
 }

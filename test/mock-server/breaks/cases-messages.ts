@@ -119,6 +119,37 @@ export const messagesCases: BreakCases = {
     changes: [],
   },
 
+  'messages-stream-partial-delta-replay': {
+    scenario: [M(STREAM), M(TEXT), M({ ...CALL, stream: true })],
+    check([f, ft, fc], [b, bt, bc]) {
+      const want = events(f!);
+      const texts = want.filter((e) => e.delta?.type === 'text_delta' && e.delta.text !== '');
+      expect(texts.length, 'a stream of several text deltas').toBeGreaterThan(2);
+      texts[1].delta.text = texts[0].delta.text + texts[1].delta.text;
+      expect(events(b!), 'the second delta re-sends the first ("alph", "alpha")').toEqual(want);
+      expect(message(bt!), 'the non-streamed message untouched').toEqual(message(ft!));
+      expect(events(bc!), 'a tool call has no text delta: untouched').toEqual(events(fc!));
+    },
+    changes: [],
+  },
+
+  'messages-stream-usage-estimated': {
+    scenario: [M(STREAM), M(TEXT)],
+    check([f, ft], [b, bt]) {
+      expect(message(bt!), 'the non-streamed message untouched').toEqual(message(ft!));
+      const want = events(f!);
+      const text = want.map((e) => (e.delta?.type === 'text_delta' ? e.delta.text : '')).join('');
+      const [input, output] = [Math.ceil(TEXT.messages[0]!.content.length / 4), Math.ceil(text.length / 4)];
+      const start = want.find((e) => e.type === 'message_start')!.message.usage;
+      const end = want.find((e) => e.type === 'message_delta')!.usage;
+      expect(start.input_tokens, 'the faithful count differs from the estimate').not.toBe(input);
+      Object.assign(start, { input_tokens: input });
+      Object.assign(end, { input_tokens: input, output_tokens: output });
+      expect(events(b!), 'the characters/4 estimate in message_start and message_delta').toEqual(want);
+    },
+    changes: [],
+  },
+
   'messages-parameterless-tool-dropped': {
     scenario: [M({ tools: [WEATHER, TIME], tool_choice: { type: 'tool', name: 'get_time' }, messages: ask('Time?') })],
     check([f], [b]) {

@@ -137,7 +137,14 @@ describe('TargetSession', () => {
       expect(seen[0]).toContain(`Bearer ${KEY}`);
       expect(seen[0]).toContain('"model":"mock-model"');
       expect(seen[2]).toMatch(/^none /);
-      expect(session.usage).toEqual({ requests: 6, logicalRequests: 5, promptTokens: 21, completionTokens: 9 });
+      expect(session.usage).toEqual({
+        requests: 6,
+        logicalRequests: 5,
+        promptTokens: 21,
+        completionTokens: 9,
+        // Split by the model each request named, for pricing each at its own price.
+        byModel: [{ model: 'mock-model', promptTokens: 21, completionTokens: 9 }],
+      });
     } finally {
       await server.close();
     }

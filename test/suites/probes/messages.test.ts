@@ -107,12 +107,64 @@ describe('messages.stream', () => {
     [
       'a delta duplicated',
       (e: J[]) => [...e.slice(0, 4), e[3]!, ...e.slice(4)],
-      /deltas add up to "alpha betaalpha beta gamma delta"/,
+      /streamed text "alpha betaalpha beta gamma delta" re-sends 1 delta\(s\) the non-streamed answer "alpha beta gamma delta" has once/,
     ],
   ])('%s is broken', (_, edit, why) => {
     const j = judge(edit(streamEvents()));
     expect(j.verdict).toBe('broken');
     expect(j.summary).toMatch(why);
+  });
+
+  /** The faithful stream with its text deltas replaced. */
+  const withDeltas = (texts: string[]): J[] => {
+    const e = streamEvents();
+    const deltas = texts.map((text) => ({
+      type: 'content_block_delta',
+      index: 0,
+      delta: { type: 'text_delta', text },
+    }));
+    return [...e.slice(0, 3), ...deltas, ...e.slice(5)];
+  };
+
+  it('a partial delta replayed ("alph", "alpha") is broken, with both texts and the offending delta', () => {
+    expect(judge(withDeltas(['alph', 'a beta', ' gamma delta'])).verdict, 'split differently: fine').toBe('supported');
+    const j = judge(withDeltas(['alph', 'alpha beta', ' gamma delta']));
+    expect(j.verdict).toBe('broken');
+    expect(j.summary).toContain('"alph" then "alpha beta" (re-sends "alph")');
+    expect(j.details).toMatchObject({
+      streamed: 'alphalpha beta gamma delta',
+      nonStreamed: 'alpha beta gamma delta',
+      offendingDeltas: [{ at: 1, delta: 'alpha beta', resent: 'alph', previous: 'alph' }],
+    });
+  });
+
+  it("another wording is the model's sampling: not judged, said in a warning", () => {
+    const j = judge(withDeltas(['alpha beta', ' gamma, delta.']));
+    expect(j.verdict, j.summary).toBe('supported');
+    expect(j.warnings?.join(' ')).toMatch(/a model's sampling could explain/);
+  });
+
+  it('streamed usage that disagrees with the same request not streamed is partial; a characters/4 estimate is named', () => {
+    const edit = (input: number, output: number) =>
+      streamEvents().map((x) =>
+        x['type'] === 'message_start'
+          ? { ...x, message: { ...(x['message'] as J), usage: { ...USAGE, input_tokens: input, output_tokens: 0 } } }
+          : x['type'] === 'message_delta'
+            ? { ...x, usage: { output_tokens: output } }
+            : x,
+      );
+    // The prompt is 38 characters (10 tokens at four a token), the answer 22 (6); the model counts 22.
+    const basic = json({ ...MESSAGE, usage: { ...USAGE, input_tokens: 22 } });
+    const estimated = judge(edit(10, 6), basic);
+    expect(estimated.verdict).toBe('partial');
+    expect(estimated.summary).toMatch(/streamed usage looks estimated .*input_tokens 10 streamed, 22 not streamed/);
+    expect(estimated.details).toMatchObject({ usage: { streamed: { prompt: 10 }, nonStreamed: { prompt: 22 } } });
+    const other = judge(edit(30, 4));
+    expect(other.verdict).toBe('partial');
+    expect(other.summary).toMatch(/disagree: input_tokens 30 streamed, 12 not streamed/);
+    // message_delta's input_tokens (current streams) agreeing is enough.
+    const both = streamEvents().map((x) => (x['type'] === 'message_delta' ? { ...x, usage: USAGE } : x));
+    expect(judge(both).verdict).toBe('supported');
   });
 });
 

@@ -32,6 +32,40 @@ describe('the cost of a run', () => {
     );
   });
 
+  it("prices each model's tokens at its own price, and says which price is unknown", () => {
+    // The chat model, the Messages model and a reasoning model the table does not list.
+    const byModel = [
+      { model: 'gpt-4o-mini', promptTokens: 10_000, completionTokens: 2_000 },
+      { model: 'claude-sonnet-4-5', promptTokens: 2_345, completionTokens: 345 },
+      { model: 'mock-reasoner', promptTokens: 100, completionTokens: 20 },
+    ];
+    const split = target('d', {}, { reasoningModel: 'mock-reasoner', messagesModel: 'claude-sonnet-4-5' });
+    split.usage = { requests: 57, promptTokens: 12_445, completionTokens: 2_365, byModel };
+    const mini = (10_000 * 0.15 + 2_000 * 0.6) / 1e6;
+    const claude = (2_345 * 3 + 345 * 15) / 1e6;
+    const c = runCost(split)!;
+    expect(c.amount).toBeCloseTo(mini + claude, 12);
+    expect([c.model, c.unpriced, c.confirmed]).toEqual(['gpt-4o-mini', ['mock-reasoner'], false]);
+    expect(costStatement(split)).toBe(
+      "≈ $0.015 at each model's list price of 2026-12-07: gpt-4o-mini $0.0027 (12,000 tokens), " +
+        'claude-sonnet-4-5 $0.012 (2,690 tokens) (secondary sources); price unknown for mock-reasoner (120 tokens, not counted)',
+    );
+    const json = buildReport([split]);
+    expect(validate('report', json).errors).toEqual([]);
+    expect(json.targets[0]!.usage.cost).toMatchObject({ model: 'gpt-4o-mini', unpriced: ['mock-reasoner'] });
+    // One model carrying every token: the short statement.
+    const alone = target('e');
+    alone.usage = {
+      ...alone.usage,
+      byModel: [{ model: 'gpt-4o-mini', promptTokens: 12_345, completionTokens: 2_345 }],
+    };
+    expect(costStatement(alone)).toBe(`≈ $0.0033 at gpt-4o-mini's list price of 2026-12-07`);
+    // None priced.
+    const none = target('f', {}, { model: 'mock-model' });
+    none.usage = { ...none.usage, byModel: [{ model: 'mock-model', promptTokens: 5, completionTokens: 1 }] };
+    expect(costStatement(none)).toBe('price unknown for mock-model');
+  });
+
   it('spells money with two significant digits below a dollar', () => {
     expect(formatMoney(0.00325875, 'USD')).toBe('$0.0033');
     expect(formatMoney(0.42, 'USD')).toBe('$0.42');
