@@ -77,7 +77,11 @@ const CODE_WORD_RE = /\bcode ?word\s+(?:is|was)\s*:?\s*["'`*“]?([A-Za-z][A-Za-
 /** How much of a conversation the recall rule reads (its end: the latest statement wins). */
 const RECALL_WINDOW = 100_000;
 const COUNT_RE = /\bcount\s+from\s+(-?\d{1,15})\s+to\s+(-?\d{1,15})\b/i;
-const JSON_RE = /\bjson\b/i;
+// JSON named as a format, not a file name's extension (Claude Code's skill list mentions
+// keybindings.json beside "rebind keys"): no dot or word character right before it.
+const JSON_RE = /(?<![.\w])json\b/i;
+/** Sentences: a stop followed by a space, or a line break (a dot inside a file name is no stop). */
+const SENTENCE_RE = /[.!?](?:\s|$)|\n/;
 const KEYS_RE = /\b(?:keys?|fields?|properties)\b\s*:?\s*([^.\n]*)/i;
 const QUOTE_PAIRS: readonly (readonly [string, string])[] = [
   ['"', '"'],
@@ -153,7 +157,14 @@ function parseKeyList(list: string): string[] {
 
 function jsonKeysRule(text: string): Interpretation | null {
   if (!JSON_RE.test(text)) return null;
-  const m = KEYS_RE.exec(text);
+  // JSON and its keys in one sentence: an instruction, not two words of a long system text.
+  // Sentences are read only when a JSON word is there, so a 4 MB prose prompt costs one scan.
+  let m: RegExpExecArray | null = null;
+  for (const sentence of text.split(SENTENCE_RE)) {
+    if (!JSON_RE.test(sentence)) continue;
+    m = KEYS_RE.exec(sentence);
+    if (m) break;
+  }
   if (!m) return null;
   // At most 50 keys: a 4 KiB list holds them (a whole 4 MB line need not be parsed).
   const keys = parseKeyList((m[1] ?? '').slice(0, 4096)).slice(0, 50);

@@ -305,10 +305,10 @@ dialect and under the breaks of its API, when Claude Code is installed (docs/CLI
 
 Pinned to Claude Code 2.1.197. 2.1.337 (the newest 2.1) asks for \`claude-opus-5-5\` by
 default, which the default profile serves too: \`npm run agents:claude -- --version 2.1.337\`
-passes all three cases. In case (a) the computed answer is a
-JSON object, not prose: the question is plain prose, so the mock follows the latest system text,
-and Claude Code's last \`role: "system"\` entry (its skill list, which mentions
-\`keybindings.json\`, "chord bindings" and "modify") reads as "JSON with keys".
+passes all three cases. In case (a) the answer is the mock's computed prose: the question is
+plain prose, so the mock follows the latest system text, and Claude Code's last
+\`role: "system"\` entry (its skill list) holds no instruction the grammar knows (its mention of
+\`keybindings.json\` beside "rebind keys" once read as "JSON with keys").
 `;
 
 async function main(): Promise<number> {

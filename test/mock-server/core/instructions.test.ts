@@ -71,6 +71,16 @@ describe('json-keys rule', () => {
   it('needs the word JSON', () => {
     expect(interpretPrompt('Give me a record with the keys "a" and "b".').kind).toBe('prose');
   });
+
+  it("needs JSON as a format and its keys in one sentence: a system text's file name or stray 'keys' is no instruction", () => {
+    // The shape of Claude Code's skill list (its last role: "system" entry), which the mock
+    // once answered with {"add":…,"chord":…,"bindings":…,"modify":…}.
+    const skills =
+      '- update-config: Use when the user wants to customize keyboard shortcuts, rebind keys, add chord bindings, or modify ~/.claude/keybindings.json.';
+    expect(interpretPrompt(skills).kind).toBe('prose');
+    expect(interpretPrompt('Answers are JSON. Some users list their keys: a, b and c.').kind).toBe('prose');
+    expect(interpretPrompt('Keep it short.\nReturn JSON with the keys "a" and "b".').kind).toBe('json-keys');
+  });
 });
 
 describe('prose fallback and lastUserText', () => {
