@@ -9,13 +9,13 @@
 // engine/verdict.ts. Prompts are phrased for real models; max_tokens stays tiny, but for
 // thinking (its budget at Anthropic's minimum, 1,024, which max_tokens must exceed).
 import { SURFACES } from '../../spec/features.js';
-import type { ReportVerdict } from '../../spec/generated/types.js';
 import { UNKNOWN_MODEL } from '../wire/requests.js';
 import { judgeIntegrity, pickStreamedUsage, type ToolArgsPair, type UsageCounts } from '../wire/integrity.js';
 import { errorMessage, failure, isObject, oneLine, quote, type JsonObject } from '../wire/read.js';
 import {
   judgement,
-  worst,
+  verdictOf,
+  type Finding,
   type Judgement,
   type Observed,
   type Probe,
@@ -48,22 +48,6 @@ export const MESSAGES_STREAMED: Body = { ...MESSAGES_BASIC, stream: true };
 
 export const BASIC_REQUEST = messagesRequest('messages basic', MESSAGES_BASIC);
 const STREAM_REQUEST = messagesRequest('messages stream', MESSAGES_STREAMED);
-
-/** A finding: what is wrong and how bad it is. */
-interface Finding {
-  verdict: ReportVerdict;
-  text: string;
-}
-
-function verdictOf(findings: readonly Finding[], ok: string, decisive: string): Judgement {
-  if (findings.length === 0) return judgement('supported', ok, { decisive });
-  const v = worst(...findings.map((f) => f.verdict));
-  const main = findings.filter((f) => f.verdict === v);
-  return judgement(v, main.map((f) => f.text).join('; '), {
-    warnings: findings.filter((f) => f.verdict !== v).map((f) => f.text),
-    decisive,
-  });
-}
 
 /** Anthropic's error body ({type: "error", error: {...}}), or OpenAI's. */
 const isAnyErrorBody = (body: unknown): boolean =>

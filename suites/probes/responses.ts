@@ -8,8 +8,15 @@ import { UNKNOWN_MODEL } from '../wire/requests.js';
 import { judgeIntegrity } from '../wire/integrity.js';
 import { schemaProblems } from './json-schema.js';
 import { errorMessage, failure, isErrorBody, isObject, oneLine, quote, type JsonObject } from '../wire/read.js';
-import { judgement, worst, type Judgement, type Observed, type Probe, type RequestSpec } from '../wire/types.js';
-import type { ReportVerdict } from '../../spec/generated/types.js';
+import {
+  judgement,
+  verdictOf,
+  type Finding,
+  type Judgement,
+  type Observed,
+  type Probe,
+  type RequestSpec,
+} from '../wire/types.js';
 
 export const RESPONSES_PATH = SURFACES.responses.path;
 
@@ -31,22 +38,6 @@ export const RESPONSES_STREAMED: Record<string, unknown> = { ...RESPONSES_BASIC,
 
 const BASIC_REQUEST = responsesRequest('responses basic', RESPONSES_BASIC);
 const STREAM_REQUEST = responsesRequest('responses stream', RESPONSES_STREAMED);
-
-/** A finding: what is wrong and how bad it is. */
-interface Finding {
-  verdict: ReportVerdict;
-  text: string;
-}
-
-function verdictOf(findings: readonly Finding[], ok: string, decisive: string): Judgement {
-  if (findings.length === 0) return judgement('supported', ok, { decisive });
-  const v = worst(...findings.map((f) => f.verdict));
-  const main = findings.filter((f) => f.verdict === v);
-  return judgement(v, main.map((f) => f.text).join('; '), {
-    warnings: findings.filter((f) => f.verdict !== v).map((f) => f.text),
-    decisive,
-  });
-}
 
 /** The exchange's Response object, or the judgement when there is none to read. */
 export function responseOf(o: Observed | undefined, what: string): JsonObject | Judgement {

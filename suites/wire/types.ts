@@ -108,6 +108,26 @@ export function judgement(
   return out;
 }
 
+/** A finding: what is wrong and how bad it is. */
+export interface Finding {
+  verdict: ReportVerdict;
+  text: string;
+}
+
+/**
+ * Several findings as one judgement: the worst verdict, the findings of that verdict as the
+ * summary and the others as warnings; `ok` when there is none.
+ */
+export function verdictOf(findings: readonly Finding[], ok: string, decisive: string): Judgement {
+  if (findings.length === 0) return judgement('supported', ok, { decisive });
+  const v = worst(...findings.map((f) => f.verdict));
+  const main = findings.filter((f) => f.verdict === v);
+  return judgement(v, main.map((f) => f.text).join('; '), {
+    warnings: findings.filter((f) => f.verdict !== v).map((f) => f.text),
+    decisive,
+  });
+}
+
 /**
  * The worse of several verdicts, by the severity column of suites/verdicts.ts: broken,
  * ignored, rejected (the gate's order), then error, inconclusive, partial, supported, skipped.
