@@ -11,7 +11,16 @@
 import { SURFACES } from '../../spec/features.js';
 import { UNKNOWN_MODEL } from '../wire/requests.js';
 import { judgeIntegrity, pickStreamedUsage, type ToolArgsPair, type UsageCounts } from '../wire/integrity.js';
-import { errorMessage, failure, isObject, oneLine, quote, type JsonObject } from '../wire/read.js';
+import {
+  errorMessage,
+  failure,
+  isObject,
+  namedEvents,
+  oneLine,
+  quote,
+  type JsonObject,
+  type NamedEvent,
+} from '../wire/read.js';
 import {
   judgement,
   verdictOf,
@@ -156,26 +165,7 @@ export const messagesBasic: Probe = {
 
 // ---------------------------------------------------------------- the stream
 
-/** One event of an Anthropic stream: its `event:` name and its data (null if not a JSON object). */
-export interface MessagesEvent {
-  name: string;
-  data: JsonObject | null;
-}
-
-export function messagesEvents(o: Observed): MessagesEvent[] {
-  return (o.sse?.events ?? []).map((e) => {
-    let data: JsonObject | null = null;
-    try {
-      const parsed: unknown = JSON.parse(e.data);
-      if (isObject(parsed)) data = parsed;
-    } catch {
-      // not JSON: kept as null, reported by the judge
-    }
-    return { name: e.event, data };
-  });
-}
-
-const typeOf = (e: MessagesEvent): string => String(e.data?.['type'] ?? e.name);
+const typeOf = (e: NamedEvent): string => String(e.data?.['type'] ?? e.name);
 
 /** What a stream put together: its blocks by index (text and tool input joined), its stop reason. */
 export interface Assembled {
@@ -186,7 +176,7 @@ export interface Assembled {
   usage: { start?: JsonObject; delta?: JsonObject };
 }
 
-export function assembleStream(events: readonly MessagesEvent[]): Assembled {
+export function assembleStream(events: readonly NamedEvent[]): Assembled {
   const blocks: JsonObject[] = [];
   const out: Assembled = { blocks, stopReason: null, stopSequence: null, usage: {} };
   const json = new Map<number, string>();
@@ -237,7 +227,7 @@ export function assembleStream(events: readonly MessagesEvent[]): Assembled {
 }
 
 /** Every check of the stream's shape: event order, block indices and lifecycle, the end. */
-export function streamFindings(events: readonly MessagesEvent[]): Finding[] {
+export function streamFindings(events: readonly NamedEvent[]): Finding[] {
   const out: Finding[] = [];
   const real = events.filter((e) => typeOf(e) !== 'ping');
   if (real.length === 0) return [{ verdict: 'broken', text: 'no event in the stream' }];
@@ -327,7 +317,7 @@ function notAStream(o: Observed | undefined, what: string, label: string): Judge
  * usages that disagree (partial); a different wording is the model's.
  */
 export function integrityFindings(
-  events: readonly MessagesEvent[],
+  events: readonly NamedEvent[],
   plain: Observed | undefined,
 ): { findings: Finding[]; notes: string[]; details?: Record<string, unknown> } {
   const none = { findings: [], notes: [] };
@@ -396,7 +386,7 @@ export const messagesStream: Probe = {
     const o = seen[STREAM_REQUEST.label];
     const cannot = notAStream(o, 'the streamed Messages request', STREAM_REQUEST.label);
     if (cannot) return cannot;
-    const events = messagesEvents(o!);
+    const events = namedEvents(o!);
     const findings = streamFindings(events);
     const text = streamedText(assembleStream(events));
     // The evidence of a replay or of usages that disagree: both texts, the deltas, both usages.
@@ -461,7 +451,7 @@ export const messagesUsage: Probe = {
     const o = seen[STREAM_REQUEST.label];
     let decisive = BASIC_REQUEST.label;
     if (findings.length === 0 && o?.sse) {
-      const delta = assembleStream(messagesEvents(o)).usage.delta;
+      const delta = assembleStream(namedEvents(o)).usage.delta;
       if (delta && !(int(delta, 'output_tokens')! > 0)) {
         decisive = STREAM_REQUEST.label;
         findings.push({
@@ -555,7 +545,7 @@ export const messagesTools: Probe = {
     let streamedBad = false;
     if (cannot) findings.push({ verdict: cannot.verdict, text: cannot.summary });
     else {
-      const a = assembleStream(messagesEvents(o!));
+      const a = assembleStream(namedEvents(o!));
       const streamed = toolUseFindings(
         a.blocks.filter((b) => b?.['type'] === 'tool_use'),
         a.stopReason,

@@ -7,7 +7,17 @@ import { SURFACES } from '../../spec/features.js';
 import { UNKNOWN_MODEL } from '../wire/requests.js';
 import { judgeIntegrity } from '../wire/integrity.js';
 import { schemaProblems } from './json-schema.js';
-import { errorMessage, failure, isErrorBody, isObject, oneLine, quote, type JsonObject } from '../wire/read.js';
+import {
+  errorMessage,
+  failure,
+  isErrorBody,
+  isObject,
+  namedEvents,
+  oneLine,
+  quote,
+  type JsonObject,
+  type NamedEvent,
+} from '../wire/read.js';
 import {
   judgement,
   verdictOf,
@@ -123,30 +133,11 @@ export const responsesBasic: Probe = {
 
 // ---------------------------------------------------------------- the stream
 
-/** One event of a Responses stream: its `event:` name and its data as JSON (null if not JSON). */
-export interface ResponsesEvent {
-  name: string;
-  data: JsonObject | null;
-}
-
-export function responsesEvents(o: Observed): ResponsesEvent[] {
-  return (o.sse?.events ?? []).map((e) => {
-    let data: JsonObject | null = null;
-    try {
-      const parsed: unknown = JSON.parse(e.data);
-      if (isObject(parsed)) data = parsed;
-    } catch {
-      // not JSON: kept as null, reported by the judge
-    }
-    return { name: e.event, data };
-  });
-}
-
 const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
-const typeOf = (e: ResponsesEvent): string => String(e.data?.['type'] ?? e.name);
+const typeOf = (e: NamedEvent): string => String(e.data?.['type'] ?? e.name);
 
 /** The terminal event's Response, when the stream has one. */
-export function terminalResponse(events: readonly ResponsesEvent[]): { type: string; response?: JsonObject } | null {
+export function terminalResponse(events: readonly NamedEvent[]): { type: string; response?: JsonObject } | null {
   const last = [...events].reverse().find((e) => TERMINAL.has(typeOf(e)));
   if (!last) return null;
   const response = last.data?.['response'];
@@ -154,7 +145,7 @@ export function terminalResponse(events: readonly ResponsesEvent[]): { type: str
 }
 
 /** Every check of the stream's shape, as findings (empty: a faithful stream). */
-export function streamFindings(events: readonly ResponsesEvent[]): Finding[] {
+export function streamFindings(events: readonly NamedEvent[]): Finding[] {
   const out: Finding[] = [];
   if (events.length === 0) return [{ verdict: 'broken', text: 'no event in the stream' }];
   const bad = events.filter((e) => e.data === null).length;
@@ -266,7 +257,7 @@ export function streamFindings(events: readonly ResponsesEvent[]): Finding[] {
  * is a finding: a replayed delta (broken), usages that disagree (partial); a different wording
  * is the model's.
  */
-export function integrityFindings(events: readonly ResponsesEvent[], plain: Observed | undefined): Finding[] {
+export function integrityFindings(events: readonly NamedEvent[], plain: Observed | undefined): Finding[] {
   const reference = plain && isObject(plain.json) && !isErrorBody(plain.json) ? plain.json : undefined;
   if (!reference) return [];
   const deltas = events
@@ -307,7 +298,7 @@ export const responsesStream: Probe = {
       return judgement('broken', `${what} got ${o.contentType || 'no content-type'}, not an SSE stream`, {
         decisive: STREAM_REQUEST.label,
       });
-    const events = responsesEvents(o);
+    const events = namedEvents(o);
     const seq = [...new Set(events.map(typeOf))];
     return verdictOf(
       [...streamFindings(events), ...integrityFindings(events, seen[BASIC_REQUEST.label])],
@@ -426,7 +417,7 @@ function callFindings(calls: readonly JsonObject[], what: string): Finding[] {
 }
 
 /** The function calls of a stream (from output_item.done, else the terminal response) and their argument deltas. */
-function streamedCallFindings(events: readonly ResponsesEvent[]): Finding[] {
+function streamedCallFindings(events: readonly NamedEvent[]): Finding[] {
   const done = events.filter((e) => typeOf(e) === 'response.output_item.done' && isObject(e.data?.['item']));
   const items = done.map((e) => e.data!['item'] as JsonObject);
   const terminal = terminalResponse(events);
@@ -469,7 +460,7 @@ export const responsesTools: Probe = {
         verdict: o?.status === null || !o ? 'error' : o.status >= 400 ? 'rejected' : 'broken',
         text: `the streamed tool call: ${!o || o.status === null ? (failure(o) ?? 'no response') : o.status >= 400 ? `refused, HTTP ${o.status}: ${errorMessage(o)}` : 'not an SSE stream'}`,
       });
-    else findings.push(...streamedCallFindings(responsesEvents(o)));
+    else findings.push(...streamedCallFindings(namedEvents(o)));
     const call = callsIn(itemsOf(response))[0];
     return verdictOf(
       findings,
@@ -623,7 +614,7 @@ export const responsesIncomplete: Probe = {
     const findings = incompleteFindings(response, 'non-streamed');
     let decisive = CAPPED_REQUEST.label;
     const o = seen[CAPPED_STREAM_REQUEST.label];
-    const terminal = o?.sse ? terminalResponse(responsesEvents(o)) : null;
+    const terminal = o?.sse ? terminalResponse(namedEvents(o)) : null;
     const warnings: string[] = [];
     if (!terminal?.response) {
       // No terminal event, or no stream: responses.stream's finding.

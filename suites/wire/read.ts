@@ -77,6 +77,25 @@ function transportReason(o: Observed): string | undefined {
 
 /** Shortened to one line for summaries. */
 /** Relay text for a summary: one inert line (suites/transport/inert.ts), at most `max` characters. */
+/** One event of a named-event stream (Responses, Messages): its `event:` name, its data (null if not a JSON object). */
+export interface NamedEvent {
+  name: string;
+  data: JsonObject | null;
+}
+
+export function namedEvents(o: Observed): NamedEvent[] {
+  return (o.sse?.events ?? []).map((e) => {
+    let data: JsonObject | null = null;
+    try {
+      const parsed: unknown = JSON.parse(e.data);
+      if (isObject(parsed)) data = parsed;
+    } catch {
+      // not JSON: kept as null, reported by the judge
+    }
+    return { name: e.event, data };
+  });
+}
+
 export function oneLine(s: string, max = 140): string {
   return inert(s, max);
 }
