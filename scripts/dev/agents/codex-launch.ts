@@ -5,7 +5,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CODEX_PACKAGE, CODEX_VERSION } from './codex-plan.js';
+import { CODEX_PACKAGE, CODEX_VERSION, KEY_ENV } from './codex-plan.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const CACHE = join(REPO_ROOT, '.cache', 'agents', `codex-${CODEX_VERSION}`);
@@ -46,6 +46,24 @@ export function install(): void {
 /** `unshare -rn` works here (a user namespace with a network namespace of its own). */
 export function canUnshare(): boolean {
   return spawnSync('unshare', ['-rn', 'true'], { stdio: 'ignore' }).status === 0;
+}
+
+/**
+ * Codex's whole environment: a HOME and CODEX_HOME of its own, the mock's key, and every proxy
+ * variable on the refusing recorder, so anything that tries to leave loopback is recorded.
+ */
+export function codexEnv(o: { home: string; codexHome: string; key: string; proxyUrl: string }): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH,
+    HOME: o.home,
+    CODEX_HOME: o.codexHome,
+    [KEY_ENV]: o.key,
+    HTTPS_PROXY: o.proxyUrl,
+    HTTP_PROXY: o.proxyUrl,
+    ALL_PROXY: o.proxyUrl,
+    NO_PROXY: '127.0.0.1,localhost',
+    TERM: 'dumb',
+  };
 }
 
 export function runCodex(

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMockProvider } from '../../../mock-server/index.js';
-import { canUnshare, install, log, REPO_ROOT, runCodex } from './codex-launch.js';
+import { canUnshare, codexEnv, install, log, REPO_ROOT, runCodex } from './codex-launch.js';
 import { close, outsideReachable, refusingProxy, sseTap } from './codex-net.js';
 import {
   caseProblems,
@@ -22,7 +22,6 @@ import {
   CODEX_PACKAGE,
   CODEX_VERSION,
   formatCase,
-  KEY_ENV,
   NOTES_FILE,
   renderConfig,
   summarise,
@@ -82,18 +81,7 @@ async function runIsolated(save: boolean, isolated: string): Promise<number> {
   const tap = await sseTap(mockUrl, events);
   const proxy = await refusingProxy(attempts);
   writeFileSync(join(codexHome, 'config.toml'), renderConfig({ baseUrl: `${tap.url}/v1` }));
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: home,
-    CODEX_HOME: codexHome,
-    [KEY_ENV]: key,
-    // Anything that honours proxies and tries to leave loopback is recorded and refused.
-    HTTPS_PROXY: proxy.url,
-    HTTP_PROXY: proxy.url,
-    ALL_PROXY: proxy.url,
-    NO_PROXY: '127.0.0.1,localhost',
-    TERM: 'dumb',
-  };
+  const env = codexEnv({ home, codexHome, key, proxyUrl: proxy.url });
 
   const results: CaseResult[] = [];
   try {

@@ -26,7 +26,7 @@ import {
   runClaude,
   startRecorder,
 } from '../agents/claude-launch.js';
-import { CODEX_BIN, codexInstalled, runCodex } from '../agents/codex-launch.js';
+import { CODEX_BIN, codexEnv, codexInstalled, runCodex } from '../agents/codex-launch.js';
 import { close, refusingProxy } from '../agents/codex-net.js';
 import {
   caseProblems,
@@ -35,7 +35,6 @@ import {
   CODEX_MODEL,
   CODEX_PACKAGE,
   CODEX_VERSION,
-  KEY_ENV,
   NOTES_FILE,
   renderConfig,
   summarise,
@@ -156,17 +155,7 @@ async function runCodexCase(which: 'plain task' | 'tool task', column: AgentColu
     const lastMessageFile = join(scratch, 'last.txt');
     const { code, stderr } = await runCodex(
       c.prompt,
-      {
-        PATH: process.env.PATH,
-        HOME: home,
-        CODEX_HOME: codexHome,
-        [KEY_ENV]: key,
-        HTTPS_PROXY: proxy.url,
-        HTTP_PROXY: proxy.url,
-        ALL_PROXY: proxy.url,
-        NO_PROXY: '127.0.0.1,localhost',
-        TERM: 'dumb',
-      },
+      codexEnv({ home, codexHome, key, proxyUrl: proxy.url }),
       workspace,
       lastMessageFile,
       AGENT_RUN_TIMEOUT_MS,
