@@ -3,13 +3,21 @@
 // next to a bare node:http replay of the same bytes measured in the same run, rounds
 // interleaved. On a shared machine only the ratio within one run means anything. The server
 // CPU is the child's own (process.cpuUsage over IPC), so the load generator is not counted.
+// SURFACE=responses measures /v1/responses with the same prompts instead.
 // PROFILE_OUT=dir also writes a .cpuprofile of the mock per body and prints its top self time.
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { startChild, type ServerChild } from './children.js';
 import { runLoad } from './load.js';
 import { analyse, type CpuProfile } from './profile.js';
-import { BENCH_BODY, recordResponse, STREAM_BODY } from './request.js';
+import {
+  BENCH_BODY,
+  recordResponse,
+  RESPONSES_BODY,
+  RESPONSES_PATH,
+  RESPONSES_STREAM_BODY,
+  STREAM_BODY,
+} from './request.js';
 import { median } from './stats.js';
 
 const requests = Number(process.env.REQUESTS ?? 3000);
@@ -17,12 +25,14 @@ const rounds = Number(process.env.ROUNDS ?? 5);
 const connectionsList = (process.env.CONNECTIONS ?? '1,10').split(',').map(Number);
 /** BODIES=stream (or json) measures one of the two. */
 const bodies = (process.env.BODIES ?? 'json,stream').split(',');
+const responses = process.env.SURFACE === 'responses';
+const path = responses ? RESPONSES_PATH : undefined;
 const profileOut = process.env.PROFILE_OUT ? resolve(process.env.PROFILE_OUT) : undefined;
 
 const log = (line: string): void => void process.stdout.write(`${line}\n`);
 
 async function cpuPerRequest(child: ServerChild, body: string, connections: number): Promise<number> {
-  const r = await runLoad(child, { connections, amount: requests, body });
+  const r = await runLoad(child, { connections, amount: requests, body, path });
   if (r.errors > 0 || r.non2xx > 0) throw new Error(`${child.name}: ${r.errors} errors, ${r.non2xx} non-2xx`);
   return r.cpuUs;
 }
@@ -33,11 +43,11 @@ async function main(): Promise<void> {
     const mock = await startChild('mock', './serve-mock.ts');
     children.push(mock);
     for (const [label, body] of [
-      ['json', BENCH_BODY],
-      ['stream', STREAM_BODY],
+      ['json', responses ? RESPONSES_BODY : BENCH_BODY],
+      ['stream', responses ? RESPONSES_STREAM_BODY : STREAM_BODY],
     ] as const) {
       if (!bodies.includes(label)) continue;
-      const recorded = await recordResponse(mock.url, 10_000, body);
+      const recorded = await recordResponse(mock.url, 10_000, body, path);
       const bare = await startChild(`bare ${label}`, './serve-bare.ts', {
         firstMessage: { type: 'config', response: recorded },
       });
@@ -60,12 +70,12 @@ async function main(): Promise<void> {
       }
       if (profileOut) {
         mkdirSync(profileOut, { recursive: true });
-        const path = join(profileOut, `mock-${label}.cpuprofile`);
+        const file = join(profileOut, `mock-${label}.cpuprofile`);
         await mock.profileStart();
         await cpuPerRequest(mock, body, 10);
-        await mock.profileStop(path);
-        const a = analyse(JSON.parse(readFileSync(path, 'utf8')) as CpuProfile, Number(process.env.PROFILE_TOP ?? 30));
-        log(`\n${label}: top self time (${a.totalMs.toFixed(0)} ms sampled), profile in ${path}`);
+        await mock.profileStop(file);
+        const a = analyse(JSON.parse(readFileSync(file, 'utf8')) as CpuProfile, Number(process.env.PROFILE_TOP ?? 30));
+        log(`\n${label}: top self time (${a.totalMs.toFixed(0)} ms sampled), profile in ${file}`);
         for (const f of a.functions)
           log(`  ${(f.share * 100).toFixed(1).padStart(5)}%  ${f.selfMs.toFixed(0).padStart(5)} ms  ${f.name}`);
         log(`${label}: inclusive`);

@@ -38,7 +38,20 @@ export function responsesVerdicts(r: ResponsesResult): Verdict[] {
 }
 
 const row = (t: ConcurrencyResult): string =>
-  `| ${t.connections} | ${fmt(t.mock.rps)} | ${t.mock.p50} / ${t.mock.p99} | ${fmt(t.bare.rps)} | ${t.bare.p50} / ${t.bare.p99} | **${t.ratio.toFixed(3)}** | ${t.pairedRatio.toFixed(3)} | ${fmt(t.mock.cpuUs)} / ${fmt(t.bare.cpuUs)} | ${t.mock.errors + t.mock.non2xx} |`;
+  `| ${t.connections} | ${fmt(t.mock.rps)} | ${t.mock.p50} / ${t.mock.p99} | ${fmt(t.bare.rps)} | ${t.bare.p50} / ${t.bare.p99} | **${t.ratio.toFixed(3)}** | ${t.pairedRatio.toFixed(3)} | ${t.floorRatio === undefined ? '–' : t.floorRatio.toFixed(3)} | ${fmt(t.mock.cpuUs)} / ${t.floor ? fmt(t.floor.cpuUs) : '–'} / ${fmt(t.bare.cpuUs)} | ${t.mock.errors + t.mock.non2xx} |`;
+
+/** The plumbing floor's sentence for one kind of answer at the judged concurrency, if it was measured. */
+function floorSentence(label: string, part: ResponsesResult['json'] | ResponsesResult['stream']): string[] {
+  const t = part.throughput.find((x) => x.connections === JUDGED_CONNECTIONS);
+  if (!t?.floor || t.floorRatio === undefined) return [];
+  const verdict =
+    t.floorRatio < part.target
+      ? `below the target of ${part.target}: no mock that reads and journals its request can meet it on this machine`
+      : `${(t.floorRatio - part.target).toFixed(3)} above the target of ${part.target}: what computing the answer may cost to meet it`;
+  return [
+    `- ${label}, c=${t.connections}: the plumbing floor scores ${t.floorRatio.toFixed(3)} of bare (${fmt(t.floor.cpuUs)} µs CPU per request against bare's ${fmt(t.bare.cpuUs)}), ${verdict}; the mock scores ${t.ratio.toFixed(3)} (${fmt(t.mock.cpuUs)} µs).`,
+  ];
+}
 
 export function renderResponses(r: ResponsesResult): string[] {
   const L: string[] = ['## Throughput (/v1/responses)', ''];
@@ -48,11 +61,19 @@ export function renderResponses(r: ResponsesResult): string[] {
     `${r.stream.events} events, ${fmt(r.stream.bodyBytes)} bytes). The bare server replays the mock's exact bytes; ${r.rounds} rounds of`,
     `${r.seconds} s per side, alternating; judged at c=${JUDGED_CONNECTIONS}: non-streamed ≥ ${r.json.target}, streamed ≥ ${r.stream.target}.`,
     '',
-    '| Concurrency | Mock req/s | Mock p50 / p99 | Bare req/s | Bare p50 / p99 | **Ratio** | Paired ratio | Mock / bare CPU µs per req | Mock errors |',
-    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '',
+    "The plumbing floor (`serve-plumbing-floor.ts`) is the mock's own request path with nothing computed: its server",
+    'settings, journal, body reader (size, nesting and deadline checks, decoding, JSON.parse) and reply path, replaying',
+    "the same bytes. It is the most any mock that reads its request can score; the mock's distance below it is the",
+    'answer itself (translation, checks, plan, render, serialisation, the response store).',
+    '',
+    '| Concurrency | Mock req/s | Mock p50 / p99 | Bare req/s | Bare p50 / p99 | **Ratio** | Paired ratio | Floor ÷ bare | Mock / floor / bare CPU µs per req | Mock errors |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   );
-  L.push('| **non-streamed** | | | | | | | | |', ...r.json.throughput.map(row));
-  L.push('| **streamed** | | | | | | | | |', ...r.stream.throughput.map(row), '');
+  L.push('| **non-streamed** | | | | | | | | | |', ...r.json.throughput.map(row));
+  L.push('| **streamed** | | | | | | | | | |', ...r.stream.throughput.map(row), '');
+  const floors = [...floorSentence('Non-streamed', r.json), ...floorSentence('Streamed', r.stream)];
+  if (floors.length > 0) L.push(...floors, '');
   if (r.aimock && 'rows' in r.aimock) {
     L.push(
       `Against aimock's \`/v1/responses\` per request (${r.aimock.describe}); streamed, the mock child sends`,

@@ -47,14 +47,17 @@ const replayConfig = (r: RecordedResponse): RecordedResponse => ({
 const text = (r: RecordedResponse): string => Buffer.from(r.bodyBase64, 'base64').toString('utf8');
 const sseEvents = (body: string): number => body.split('\n').filter((l) => l.startsWith('event:')).length;
 
-/** Records the mock's answer, checks it, and starts a bare child replaying it. */
+/**
+ * Records the mock's answer, checks it, and starts a bare child replaying it, and the mock's
+ * plumbing floor (serve-plumbing-floor.ts) replaying it through the mock's own request path.
+ */
 async function bareFor(
   mock: ServerChild,
   body: string,
   name: string,
   stream: boolean,
   children: ServerChild[],
-): Promise<{ bare: ServerChild; recorded: RecordedResponse }> {
+): Promise<{ bare: ServerChild; floor: ServerChild; recorded: RecordedResponse }> {
   const recorded = await recordResponse(mock.url, 10_000, body, RESPONSES_PATH);
   const answer = text(recorded);
   if (recorded.status !== 200 || (stream && !answer.includes('event: response.completed')))
@@ -63,9 +66,18 @@ async function bareFor(
     firstMessage: { type: 'config', response: replayConfig(recorded) },
   });
   children.push(bare);
-  const replayed = await recordResponse(bare.url, 10_000, body, RESPONSES_PATH);
-  if (replayed.bodyBase64 !== recorded.bodyBase64) throw new Error(`the bare server does not replay the ${name} bytes`);
-  return { bare, recorded };
+  const floor = await startChild(`plumbing floor (responses, ${name})`, './serve-plumbing-floor.ts', {
+    firstMessage: { type: 'config', response: replayConfig(recorded) },
+  });
+  children.push(floor);
+  for (const [side, child] of [
+    ['bare server', bare],
+    ['plumbing floor', floor],
+  ] as const) {
+    const replayed = await recordResponse(child.url, 10_000, body, RESPONSES_PATH);
+    if (replayed.bodyBase64 !== recorded.bodyBase64) throw new Error(`the ${side} does not replay the ${name} bytes`);
+  }
+  return { bare, floor, recorded };
 }
 
 export async function measureResponses(
@@ -86,21 +98,23 @@ export async function measureResponses(
   const common = { connectionsList: opts.connectionsList, rounds: opts.rounds, log, path: RESPONSES_PATH };
 
   const j = await bareFor(mock, RESPONSES_BODY, 'JSON', false, opts.children);
-  log(`bench: /v1/responses non-streamed, ${opts.rounds} rounds × ${opts.seconds} s per side (mock, bare)`);
+  log(`bench: /v1/responses non-streamed, ${opts.rounds} rounds × ${opts.seconds} s per side (mock, bare, floor)`);
   const jsonThroughput = await measureThroughput(
-    { mock, bare: j.bare },
+    { mock, bare: j.bare, floor: j.floor },
     { ...common, seconds: opts.seconds, warmupSeconds: opts.warmupSeconds, body: RESPONSES_BODY },
   );
   await j.bare.stop();
+  await j.floor.stop();
 
   const s = await bareFor(mock, RESPONSES_STREAM_BODY, 'stream', true, opts.children);
   const events = sseEvents(text(s.recorded));
   log(`bench: /v1/responses streamed (${events} events), ${opts.rounds} rounds × ${opts.seconds} s per side`);
   const streamThroughput = await measureThroughput(
-    { mock, bare: s.bare },
+    { mock, bare: s.bare, floor: s.floor },
     { ...common, seconds: opts.seconds, warmupSeconds: 1, body: RESPONSES_STREAM_BODY },
   );
   await s.bare.stop();
+  await s.floor.stop();
 
   const result: ResponsesResult = {
     json: {

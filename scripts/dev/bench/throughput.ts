@@ -1,4 +1,5 @@
-// Throughput: mock vs bare replay (and, for reference, the Express floor), alternating
+// Throughput: mock vs bare replay (and, for reference, a floor: for chat the smallest Express
+// app, for Responses the mock's own plumbing, each replaying the same bytes), alternating
 // A/B/C/A/B/C at each concurrency, so drift in the machine's load hits every side alike. The
 // figure quoted is the ratio of the medians.
 import type { ServerChild } from './children.js';
@@ -22,7 +23,7 @@ export interface ConcurrencyResult {
   connections: number;
   mock: SideSummary;
   bare: SideSummary;
-  /** The minimal Express app replaying the same bytes, if it was measured. */
+  /** A floor replaying the same bytes (chat: a minimal Express app; Responses: the mock's plumbing), if measured. */
   floor?: SideSummary;
   /** median(mock rps) / median(bare rps). */
   ratio: number;
@@ -31,7 +32,7 @@ export interface ConcurrencyResult {
   /** median bare CPU per request / median mock CPU per request: what the ratio would be if
    * the server, not the load generator sharing its cores, were the only limit. */
   cpuRatio: number;
-  /** median(floor rps) / median(bare rps): the best an Express app can score here. */
+  /** median(floor rps) / median(bare rps): the best a server built on that floor can score here. */
   floorRatio?: number;
 }
 
@@ -112,7 +113,7 @@ export async function measureThroughput(
     opts.log(
       `  c=${connections}: median mock ${fmt(m.rps)} req/s, bare ${fmt(b.rps)} req/s, ratio ${result.ratio.toFixed(3)} (CPU ratio ${result.cpuRatio.toFixed(3)})` +
         (result.floorRatio !== undefined
-          ? `; Express floor ${fmt(f!.rps)} req/s, ${result.floorRatio.toFixed(3)} of bare`
+          ? `; floor ${fmt(f!.rps)} req/s, ${result.floorRatio.toFixed(3)} of bare`
           : ''),
     );
   }

@@ -65,6 +65,23 @@ describe('responsesVerdicts', () => {
     expect(broken).toEqual([{ target: '/v1/responses vs aimock', figure: 'no response.completed', pass: false }]);
   });
 
+  it('states where the plumbing floor leaves each target: below it, or the margin it leaves the answer', () => {
+    const withFloor = (t: ConcurrencyResult, floor: number): ConcurrencyResult => ({
+      ...t,
+      floor: side(floor),
+      floorRatio: floor / t.bare.rps,
+    });
+    const md = renderResponses(result([withFloor(at(50, 50, 100), 83)], [withFloor(at(50, 30, 100), 100)])).join('\n');
+    expect(md).toContain('| 50 | 50 | 1 / 2 | 100 | 1 / 2 | **0.500** | 0.500 | 0.830 |');
+    expect(md).toContain(
+      "Non-streamed, c=50: the plumbing floor scores 0.830 of bare (10 µs CPU per request against bare's 10), below the target of 0.85: no mock that reads and journals its request can meet it on this machine",
+    );
+    expect(md).toContain('Streamed, c=50: the plumbing floor scores 1.000 of bare');
+    expect(md).toContain('0.450 above the target of 0.55');
+    // Without a floor measured, no sentence claims anything about it.
+    expect(renderResponses(result([at(50, 86, 100)], [])).join('\n')).not.toContain('plumbing floor scores');
+  });
+
   it('renders both tables', () => {
     const md = renderResponses(result([at(50, 86, 100)], [at(50, 54, 100)])).join('\n');
     expect(md).toContain('## Throughput (/v1/responses)');
