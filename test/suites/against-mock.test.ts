@@ -184,7 +184,7 @@ describe('the suite against the faithful mock', () => {
     }, 0);
     expect(cost.amount).toBeLessThan(uncached);
     expect(costLine(messages)).toContain(
-      `${claude.cacheReadTokens.toLocaleString('en-US')} prompt tokens at the cached rate; ${claude.cacheWriteTokens.toLocaleString('en-US')} written to the cache at 1.25× input`,
+      `${(claude.cacheReadTokens ?? 0).toLocaleString('en-US')} prompt tokens at the cached rate; ${(claude.cacheWriteTokens ?? 0).toLocaleString('en-US')} written to the cache at 1.25× input`,
     );
     // usage.cache's second prompt read from the cache, on the chat model.
     const chat = faithful.usage.byModel!.find((r) => r.model === MODELS.model)!;
