@@ -1714,6 +1714,10 @@ export interface PriceTable {
    * @minItems 1
    */
   prices: ModelPrice[];
+  /**
+   * How a provider bills the prompt tokens a request writes to its prompt cache (Anthropic's cache_creation_input_tokens), as a multiple of the model's `input` price: the first rule whose pattern matches the model id applies. A model no rule matches is billed its `input` price for them (OpenAI bills no write).
+   */
+  cacheWrites?: CacheWriteRule[];
 }
 /**
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
@@ -1729,7 +1733,7 @@ export interface ModelPrice {
    */
   input: number;
   /**
-   * Input tokens read from the prompt cache; absent when no source stated it.
+   * Input tokens read from the prompt cache; absent when no source stated it (a report then prices them at `input`, and says so).
    */
   cachedInput?: number;
   /**
@@ -1748,6 +1752,27 @@ export interface ModelPrice {
    * True when the figures come from the provider's own pricing page (or a dated quote of it); false when only secondary sources state them.
    */
   confirmed: boolean;
+  note?: string;
+}
+/**
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "CacheWriteRule".
+ */
+export interface CacheWriteRule {
+  provider: string;
+  /**
+   * A regular expression the model id (as priced, the alias) must match.
+   */
+  models: string;
+  /**
+   * Cache-write tokens cost `multiplier` × the model's `input` price.
+   */
+  multiplier: number;
+  /**
+   * Where the rule was read.
+   */
+  source: string;
+  asOf?: IsoDate;
   note?: string;
 }
 /**
@@ -2073,9 +2098,17 @@ export interface ReportUsage {
     model: string;
     promptTokens: number;
     completionTokens: number;
+    /**
+     * Of promptTokens, those the relay reported as read from the prompt cache (chat: usage.prompt_tokens_details.cached_tokens; Responses: usage.input_tokens_details.cached_tokens; Messages: usage.cache_read_input_tokens), priced at the model's cached-input price. Absent in reports written before it (their prompt tokens are priced as uncached).
+     */
+    cacheReadTokens?: number;
+    /**
+     * Of promptTokens, those the relay reported as written to the prompt cache (Messages: usage.cache_creation_input_tokens), priced at the provider's cache-write rule (spec/prices.yaml `cacheWrites`). Absent in reports written before it.
+     */
+    cacheWriteTokens?: number;
   }[];
   /**
-   * The tokens at their models' list prices (spec/prices.yaml, per `byModel`), every prompt token as uncached input; absent when the table prices none of the models ("price unknown").
+   * The tokens at their models' list prices (spec/prices.yaml, per `byModel`): uncached prompt tokens at `input`, cache reads at `cachedInput` (at `input` where the table has none), cache writes at the provider's rule, completion at `output`; absent when the table prices none of the models ("price unknown").
    */
   cost?: {
     amount: number;
@@ -2096,6 +2129,18 @@ export interface ReportUsage {
      * False when the price rests on secondary sources only.
      */
     confirmed: boolean;
+    /**
+     * Prompt tokens in `amount` priced as cache reads (the priced models' byModel cacheReadTokens); absent when none.
+     */
+    cacheReadTokens?: number;
+    /**
+     * Prompt tokens in `amount` priced as cache writes (the priced models' byModel cacheWriteTokens); absent when none.
+     */
+    cacheWriteTokens?: number;
+    /**
+     * Models with cache reads whose cached-input price the table does not state: their cache reads are in `amount` at the input price.
+     */
+    cachedAtInput?: string[];
   };
 }
 /**

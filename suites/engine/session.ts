@@ -45,8 +45,20 @@ export interface SessionUsage {
   logicalRequests: number;
   promptTokens: number;
   completionTokens: number;
-  /** The same tokens by the model each request named, so each is priced at its own price. */
-  byModel: { model: string; promptTokens: number; completionTokens: number }[];
+  /**
+   * The same tokens by the model each request named, so each is priced at its own price, with
+   * the prompt tokens the relay reported as read from (cacheReadTokens) or written to
+   * (cacheWriteTokens) the prompt cache: both are part of promptTokens.
+   */
+  byModel: ModelUsage[];
+}
+
+export interface ModelUsage {
+  model: string;
+  promptTokens: number;
+  completionTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
 }
 
 export type KeyScheme = 'bearer' | 'api-key' | 'x-api-key';
@@ -82,8 +94,45 @@ function canonical(v: unknown): unknown {
   return v;
 }
 
+/**
+ * The tokens one exchange used, as the relay reported them. `prompt` is the whole prompt,
+ * cached or not; `cacheRead` and `cacheWrite` are the parts of it billed apart (read from the
+ * prompt cache; written to it, Anthropic only), so prompt - cacheRead - cacheWrite is the
+ * uncached input.
+ */
+export interface UsedTokens {
+  prompt: number;
+  completion: number;
+  cacheRead: number;
+  cacheWrite: number;
+}
+
+const nonNegative = (n: number | undefined): number => (n !== undefined && n > 0 ? n : 0);
+
+/**
+ * One usage object's prompt, in any surface's shape. OpenAI's counts INCLUDE the cached
+ * tokens (chat: prompt_tokens ⊇ prompt_tokens_details.cached_tokens; Responses: input_tokens ⊇
+ * input_tokens_details.cached_tokens); Anthropic's input_tokens EXCLUDES them (the prompt is
+ * input_tokens + cache_read_input_tokens + cache_creation_input_tokens). A cached count above
+ * its prompt (a hostile relay) is cut to the prompt, so no part is ever negative.
+ */
+export function promptParts(u: Record<string, unknown>): Omit<UsedTokens, 'completion'> {
+  const chat = nonNegative(usageInt(u, 'prompt_tokens'));
+  if (chat > 0)
+    return {
+      prompt: chat,
+      cacheRead: Math.min(chat, nonNegative(usageInt(u, 'prompt_tokens_details', 'cached_tokens'))),
+      cacheWrite: 0,
+    };
+  const input = nonNegative(usageInt(u, 'input_tokens'));
+  const read = nonNegative(usageInt(u, 'cache_read_input_tokens'));
+  const write = nonNegative(usageInt(u, 'cache_creation_input_tokens'));
+  const responsesCached = Math.min(input, nonNegative(usageInt(u, 'input_tokens_details', 'cached_tokens')));
+  return { prompt: input + read + write, cacheRead: read + responsesCached, cacheWrite: write };
+}
+
 /** The usage the relay reported in an exchange (JSON body, or the last usage of a stream). */
-export function reportedUsage(result: ExchangeResult): { prompt: number; completion: number } {
+export function reportedUsage(result: ExchangeResult): UsedTokens {
   // A Responses stream's usage is in its terminal event's `response`, an Anthropic stream's
   // input in message_start's `message` (message_delta may carry only output_tokens).
   const usageIn = (o: Record<string, unknown>): Record<string, unknown> | undefined => {
@@ -91,24 +140,17 @@ export function reportedUsage(result: ExchangeResult): { prompt: number; complet
       if (isObject(holder) && isObject(holder['usage'])) return holder['usage'];
     return undefined;
   };
-  const nonNegative = (n: number | undefined): number => (n !== undefined && n > 0 ? n : 0);
-  // Chat's names, else the Responses API's and Anthropic's (whose input_tokens leave out the cache's).
-  const prompt = (u: Record<string, unknown> | undefined): number =>
-    nonNegative(usageInt(u, 'prompt_tokens')) ||
-    ['input_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens'].reduce(
-      (n, k) => n + nonNegative(usageInt(u, k)),
-      0,
-    );
   const completion = (u: Record<string, unknown> | undefined): number =>
     nonNegative(usageInt(u, 'completion_tokens') ?? usageInt(u, 'output_tokens'));
   const usages = result.sse
     ? streamChunks(result).map(usageIn)
     : [isObject(result.json) ? usageIn(result.json) : undefined];
   const found = usages.filter((u): u is Record<string, unknown> => u !== undefined);
-  return {
-    prompt: Math.max(0, ...found.map(prompt)),
-    completion: found.length > 0 ? completion(found[found.length - 1]) : 0,
-  };
+  // The prompt of the usage that reports the most (a stream may repeat it, or report it once).
+  const prompt = found
+    .map(promptParts)
+    .reduce((best, p) => (p.prompt > best.prompt ? p : best), { prompt: 0, cacheRead: 0, cacheWrite: 0 });
+  return { ...prompt, completion: found.length > 0 ? completion(found[found.length - 1]) : 0 };
 }
 
 export class TargetSession {
@@ -213,13 +255,18 @@ export class TargetSession {
   }
 
   /** Tokens to the model the request named (a request without one, e.g. raw bytes: the chat model's). */
-  private countFor(named: unknown, used: { prompt: number; completion: number }): void {
+  private countFor(named: unknown, used: UsedTokens): void {
     if (used.prompt === 0 && used.completion === 0) return;
     const model = typeof named === 'string' ? named : (this.modelFor('model') ?? 'unknown');
     let row = this.usage.byModel.find((r) => r.model === model);
-    if (!row) this.usage.byModel.push((row = { model, promptTokens: 0, completionTokens: 0 }));
+    if (!row)
+      this.usage.byModel.push(
+        (row = { model, promptTokens: 0, completionTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 }),
+      );
     row.promptTokens += used.prompt;
     row.completionTokens += used.completion;
+    row.cacheReadTokens += used.cacheRead;
+    row.cacheWriteTokens += used.cacheWrite;
   }
 
   /** A curl command replaying a sent request; the key is read from the target's variable. */

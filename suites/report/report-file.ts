@@ -40,6 +40,9 @@ function withCost(t: ReportTarget): ReportTarget {
     priceRead: c.read,
     confirmed: c.confirmed,
     ...(c.unpriced.length > 0 ? { unpriced: c.unpriced } : {}),
+    ...(c.cacheReadTokens > 0 ? { cacheReadTokens: c.cacheReadTokens } : {}),
+    ...(c.cacheWriteTokens > 0 ? { cacheWriteTokens: c.cacheWriteTokens } : {}),
+    ...(c.cachedAtInput.length > 0 ? { cachedAtInput: c.cachedAtInput } : {}),
   };
   return { ...t, usage: { ...usage, cost } };
 }

@@ -5,7 +5,7 @@
 // - each relay dialect of spec/relays/ gets the verdicts it expects.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { costOf, priceFor, priceTable } from '../../spec/prices.js';
+import { costOf, priceFor, priceTable, type TokenCounts } from '../../spec/prices.js';
 import { featureIds, features } from '../../spec/features.js';
 import { BREAK_HEADER, createMockProvider, type MockProvider } from '../../mock-server/index.js';
 import { breaks } from '../../spec/breaks.js';
@@ -13,7 +13,7 @@ import type { ReportTarget } from '../../spec/generated/types.js';
 import { loadRelays } from '../../spec/relays.js';
 import { runAgainstMock } from '../../suites/against-mock.js';
 import { validate } from '../../spec/validators.js';
-import { buildReport, renderTable } from '../../suites/report/report-file.js';
+import { buildReport, costLine, renderTable } from '../../suites/report/report-file.js';
 import { runTarget } from '../../suites/run.js';
 import { KEY, target } from './helpers.js';
 
@@ -46,9 +46,24 @@ function differences(results: ReportTarget['results'], want: Record<string, stri
     .map((r) => `${r.feature}: got ${r.verdict}, want ${want[r.feature]} (${r.summary})`);
 }
 
-/** The README's budget sentence: requests, tokens, dollars, and the price it used (input, output, read). */
+/**
+ * The README's budget sentence: requests, tokens, dollars, the price it used (input, cached
+ * input, output, read), and the prompt tokens billed at the cached rate.
+ */
 const BUDGET =
-  /costs about (\d+) requests and ([\d,]+) tokens per model \(measured on the reference mock with gpt-4o-mini: ≈ \$([\d.]+) at its list price of \$([\d.]+) input and \$([\d.]+) output per 1M tokens, read (\d{4}-\d{2}-\d{2})/;
+  /costs about (\d+) requests and ([\d,]+) tokens per model \(measured on the reference mock with gpt-4o-mini: ≈ \$([\d.]+) at its list price of \$([\d.]+) input, \$([\d.]+) cached input and \$([\d.]+) output per 1M tokens, read (\d{4}-\d{2}-\d{2}), with ([\d,]+) prompt tokens at the cached rate/;
+
+/** A run's tokens summed over its models, cache parts included (rows of old reports have none). */
+function totals(t: ReportTarget): Required<TokenCounts> {
+  const rows = t.usage.byModel ?? [];
+  const sum = (k: keyof Required<TokenCounts>): number => rows.reduce((n, r) => n + (r[k] ?? 0), 0);
+  return {
+    promptTokens: sum('promptTokens'),
+    completionTokens: sum('completionTokens'),
+    cacheReadTokens: sum('cacheReadTokens'),
+    cacheWriteTokens: sum('cacheWriteTokens'),
+  };
+}
 
 /** The chat model is an OpenAI id, so usage.tokenizer is judged too (the mock counts it with its real tokenizer). */
 const MODELS = { model: 'gpt-4o-mini', reasoning: 'mock-reasoner', vision: 'mock-model' };
@@ -108,11 +123,26 @@ describe('the suite against the faithful mock', () => {
     const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
     const m = BUDGET.exec(readme);
     expect(m, 'the budget sentence').not.toBeNull();
-    const [requests, tokens, dollars, input, output, read] = m!.slice(1).map((x) => x.replaceAll(',', ''));
+    const [requests, tokens, dollars, input, cachedInput, output, read, cached] = m!
+      .slice(1)
+      .map((x) => x.replaceAll(',', ''));
     const price = priceFor(MODELS.model)!;
-    expect([Number(input), Number(output), read]).toEqual([price.input, price.output, priceTable().read]);
+    expect([Number(input), Number(cachedInput), Number(output), read]).toEqual([
+      price.input,
+      price.cachedInput,
+      price.output,
+      priceTable().read,
+    ]);
     const u = faithful.usage;
-    const cost = costOf(price, u.promptTokens, u.completionTokens);
+    // Every model's tokens at gpt-4o-mini's price, the cached ones (usage.cache's) at its cached rate.
+    const all = totals(faithful);
+    expect(all.promptTokens + all.completionTokens).toBe(u.promptTokens + u.completionTokens);
+    expect(all.cacheReadTokens).toBeGreaterThan(0);
+    expect(
+      Math.abs(Number(cached) - all.cacheReadTokens) / all.cacheReadTokens,
+      `README ${cached} cached, measured ${all.cacheReadTokens}`,
+    ).toBeLessThan(0.05);
+    const cost = costOf(price, all);
     expect(
       Math.abs(Number(requests) - u.requests),
       `README ${requests} requests, measured ${u.requests}`,
@@ -136,10 +166,30 @@ describe('the suite against the faithful mock', () => {
     const rows = messages.usage.byModel!;
     const want = rows.reduce((n, r) => {
       const price = priceFor(r.model);
-      return price ? n + costOf(price, r.promptTokens, r.completionTokens) : n;
+      return price ? n + costOf(price, r) : n;
     }, 0);
     expect(cost.amount).toBeCloseTo(want, 12);
-    expect(cost.amount).toBeGreaterThan(costOf(priceFor(MODELS.model)!, total, 0) * 2);
+    expect(cost.amount).toBeGreaterThan(
+      costOf(priceFor(MODELS.model)!, { promptTokens: total, completionTokens: 0 }) * 2,
+    );
+    // messages.cache wrote its prefix to the cache, then read it: both counted and priced apart
+    // (writes at 1.25× input, reads at a tenth), so the run costs less than all prompt as input.
+    const claude = rows.find((r) => r.model === MESSAGES_MODEL)!;
+    expect(claude.cacheWriteTokens).toBeGreaterThan(1000);
+    expect(claude.cacheReadTokens).toBeGreaterThan(1000);
+    expect(cost).toMatchObject({ cacheReadTokens: claude.cacheReadTokens, cacheWriteTokens: claude.cacheWriteTokens });
+    const uncached = rows.reduce((n, r) => {
+      const price = priceFor(r.model);
+      return price ? n + costOf(price, { promptTokens: r.promptTokens, completionTokens: r.completionTokens }) : n;
+    }, 0);
+    expect(cost.amount).toBeLessThan(uncached);
+    expect(costLine(messages)).toContain(
+      `${(claude.cacheReadTokens ?? 0).toLocaleString('en-US')} prompt tokens at the cached rate; ${(claude.cacheWriteTokens ?? 0).toLocaleString('en-US')} written to the cache at 1.25× input`,
+    );
+    // usage.cache's second prompt read from the cache, on the chat model.
+    const chat = faithful.usage.byModel!.find((r) => r.model === MODELS.model)!;
+    expect(chat.cacheReadTokens).toBeGreaterThanOrEqual(1024);
+    expect(buildReport([faithful]).targets[0]!.usage.cost?.cacheReadTokens).toBe(chat.cacheReadTokens);
     // The faithful run's reasoning and vision models are mock ids: no price, said so.
     expect(buildReport([faithful]).targets[0]!.usage.cost?.unpriced).toEqual(
       expect.arrayContaining([MODELS.reasoning, MODELS.vision]),

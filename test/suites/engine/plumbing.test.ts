@@ -2,27 +2,107 @@
 // concurrency limiter and the report's text forms.
 import { describe, expect, it } from 'vitest';
 import type { ReportTarget } from '../../../spec/generated/types.js';
+import { costOf, priceFor } from '../../../spec/prices.js';
 import { createLimiter } from '../../../suites/engine/concurrency.js';
 import { buildReport, progressLine, renderTable } from '../../../suites/report/report-file.js';
 import { reportedUsage, TargetSession } from '../../../suites/engine/session.js';
 import type { ExchangeResult } from '../../../suites/transport/http.js';
 import { ConfigError, parseConfig, parseHeaderFlag, resolveTarget } from '../../../suites/target.js';
-import { KEY, completion, json, localServer, sse, target } from '../helpers.js';
+import { KEY, completion, json, localServer, sse, sseOf, target } from '../helpers.js';
+
+/** An SSE stream of named events, as the Responses and Messages APIs send them. */
+const named = (events: readonly { type: string }[]): string =>
+  events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join('');
+
+/** The tally of one exchange, priced as a report row would be. */
+const priced = (model: string, used: ReturnType<typeof reportedUsage>): number =>
+  costOf(priceFor(model)!, {
+    promptTokens: used.prompt,
+    completionTokens: used.completion,
+    cacheReadTokens: used.cacheRead,
+    cacheWriteTokens: used.cacheWrite,
+  });
 
 describe('cost accounting', () => {
   it("counts the Responses API's usage (input/output tokens, a stream's terminal response) as Chat's", () => {
     const usage = { input_tokens: 11, output_tokens: 4, total_tokens: 15 };
-    expect(reportedUsage(json({ object: 'response', usage }) as ExchangeResult)).toEqual({ prompt: 11, completion: 4 });
+    const none = { cacheRead: 0, cacheWrite: 0 };
+    expect(reportedUsage(json({ object: 'response', usage }) as ExchangeResult)).toEqual({
+      prompt: 11,
+      completion: 4,
+      ...none,
+    });
     const events = [
       { type: 'response.created', response: { usage: null } },
       { type: 'response.completed', response: { usage } },
     ];
-    const raw = events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join('');
-    expect(reportedUsage(sse(raw) as ExchangeResult)).toEqual({ prompt: 11, completion: 4 });
+    expect(reportedUsage(sse(named(events)) as ExchangeResult)).toEqual({ prompt: 11, completion: 4, ...none });
     expect(reportedUsage(json({ usage: { prompt_tokens: 2, completion_tokens: 1 } }) as ExchangeResult)).toEqual({
       prompt: 2,
       completion: 1,
+      ...none,
     });
+  });
+
+  // OpenAI's cached tokens are part of the prompt count (the prompt-caching guide's example:
+  // prompt_tokens 2006 with cached_tokens 1920); Anthropic's input_tokens leaves the cache's out
+  // ("total_input_tokens = cache_read_input_tokens + cache_creation_input_tokens + input_tokens").
+  it("chat: cached_tokens are within prompt_tokens, read at gpt-4o-mini's cached price", () => {
+    const usage = { prompt_tokens: 2006, completion_tokens: 300, prompt_tokens_details: { cached_tokens: 1920 } };
+    const used = reportedUsage(json({ object: 'chat.completion', usage }) as ExchangeResult);
+    expect(used).toEqual({ prompt: 2006, completion: 300, cacheRead: 1920, cacheWrite: 0 });
+    // 86 uncached at $0.15, 1,920 cached at $0.075, 300 out at $0.60 per 1M.
+    expect(priced('gpt-4o-mini', used)).toBeCloseTo((86 * 0.15 + 1920 * 0.075 + 300 * 0.6) / 1e6, 15);
+    // Streamed: the usage chunk at the end.
+    const stream = sseOf([{ choices: [{ index: 0, delta: { content: 'x' } }] }, { choices: [], usage }]);
+    expect(reportedUsage(sse(stream) as ExchangeResult)).toEqual(used);
+  });
+
+  it('responses: input_tokens_details.cached_tokens are within input_tokens, read at the cached price', () => {
+    const usage = { input_tokens: 1200, output_tokens: 10, input_tokens_details: { cached_tokens: 1152 } };
+    const events = [
+      { type: 'response.created', response: { usage: null } },
+      { type: 'response.completed', response: { usage } },
+    ];
+    const used = reportedUsage(sse(named(events)) as ExchangeResult);
+    expect(used).toEqual({ prompt: 1200, completion: 10, cacheRead: 1152, cacheWrite: 0 });
+    expect(priced('gpt-4.1', used)).toBeCloseTo((48 * 2 + 1152 * 0.5 + 10 * 8) / 1e6, 15);
+  });
+
+  it("messages: input_tokens exclude the cache's reads and writes; writes at 1.25× input, reads at the cached price", () => {
+    const usage = {
+      input_tokens: 50,
+      cache_read_input_tokens: 1000,
+      cache_creation_input_tokens: 200,
+      output_tokens: 7,
+    };
+    const used = reportedUsage(json({ type: 'message', usage }) as ExchangeResult);
+    expect(used).toEqual({ prompt: 1250, completion: 7, cacheRead: 1000, cacheWrite: 200 });
+    // claude-sonnet-4-5: $3 input, $0.30 cache reads, $3.75 (1.25 × 3) cache writes, $15 output.
+    const want = (50 * 3 + 1000 * 0.3 + 200 * 3.75 + 7 * 15) / 1e6;
+    expect(priced('claude-sonnet-4-5', used)).toBeCloseTo(want, 15);
+    // Streamed: the input and cache counts in message_start, only output_tokens in message_delta.
+    const events = [
+      { type: 'message_start', message: { usage: { ...usage, output_tokens: 1 } } },
+      { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 7 } },
+      { type: 'message_stop' },
+    ];
+    expect(reportedUsage(sse(named(events)) as ExchangeResult)).toEqual(used);
+  });
+
+  it('never lets a cached count exceed its prompt, and prices cache reads at input where no cached price is known', () => {
+    const inflated = { prompt_tokens: 100, completion_tokens: 1, prompt_tokens_details: { cached_tokens: 5000 } };
+    const used = reportedUsage(json({ usage: inflated }) as ExchangeResult);
+    expect(used).toEqual({ prompt: 100, completion: 1, cacheRead: 100, cacheWrite: 0 });
+    const responses = { input_tokens: 10, output_tokens: 1, input_tokens_details: { cached_tokens: -3 } };
+    expect(reportedUsage(json({ usage: responses }) as ExchangeResult).cacheRead).toBe(0);
+    // gpt-5's table row has no cachedInput: cache reads cost the input price, as if uncached.
+    expect(priced('gpt-5', used)).toBeCloseTo(priced('gpt-5', { ...used, cacheRead: 0 }), 15);
+    // OpenAI bills no cache write: a model no rule matches pays input for them.
+    expect(priced('gpt-4o-mini', { prompt: 100, completion: 0, cacheRead: 0, cacheWrite: 100 })).toBeCloseTo(
+      (100 * 0.15) / 1e6,
+      15,
+    );
   });
 });
 
@@ -119,7 +199,10 @@ describe('TargetSession', () => {
         }
         setTimeout(() => {
           res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(completion({ usage: { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 } })));
+          const usage = { prompt_tokens: 7, completion_tokens: 3, total_tokens: 10 };
+          // One answer says 4 of its 7 prompt tokens came from the cache.
+          const cached = body.includes('"max_tokens":2') ? { prompt_tokens_details: { cached_tokens: 4 } } : {};
+          res.end(JSON.stringify(completion({ usage: { ...usage, ...cached } })));
         }, 10);
       });
     });
@@ -133,17 +216,21 @@ describe('TargetSession', () => {
       await session.send({ ...spec, auth: 'none' }, 'model');
       await session.send({ label: 'x', body: { fail: true }, noRetry: true }, 'model');
       await session.send({ label: 'y', body: { fail: 'retried' } }, 'model');
-      expect(seen).toHaveLength(6);
+      await session.send({ label: 'c', body: { messages: [], max_tokens: 2 } }, 'model');
+      expect(seen).toHaveLength(7);
       expect(seen[0]).toContain(`Bearer ${KEY}`);
       expect(seen[0]).toContain('"model":"mock-model"');
       expect(seen[2]).toMatch(/^none /);
       expect(session.usage).toEqual({
-        requests: 6,
-        logicalRequests: 5,
-        promptTokens: 21,
-        completionTokens: 9,
+        requests: 7,
+        logicalRequests: 6,
+        promptTokens: 28,
+        completionTokens: 12,
         // Split by the model each request named, for pricing each at its own price.
-        byModel: [{ model: 'mock-model', promptTokens: 21, completionTokens: 9 }],
+        // With the prompt tokens the relay reported cached, priced apart.
+        byModel: [
+          { model: 'mock-model', promptTokens: 28, completionTokens: 12, cacheReadTokens: 4, cacheWriteTokens: 0 },
+        ],
       });
     } finally {
       await server.close();

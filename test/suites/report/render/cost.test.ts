@@ -66,6 +66,81 @@ describe('the cost of a run', () => {
     expect(costStatement(none)).toBe('price unknown for mock-model');
   });
 
+  it('prices the prompt tokens the relay reported cached at the cache rates, and every format says how many', () => {
+    // A chat model whose relay read 2,048 prompt tokens from the cache, and a Messages model
+    // that wrote 1,100 and read 1,000 (all within promptTokens).
+    const byModel = [
+      {
+        model: 'gpt-4o-mini',
+        promptTokens: 10_000,
+        completionTokens: 2_000,
+        cacheReadTokens: 2_048,
+        cacheWriteTokens: 0,
+      },
+      {
+        model: 'claude-sonnet-4-5',
+        promptTokens: 2_345,
+        completionTokens: 345,
+        cacheReadTokens: 1_000,
+        cacheWriteTokens: 1_100,
+      },
+    ];
+    const cached = target('g', {}, { messagesModel: 'claude-sonnet-4-5' });
+    cached.usage = { requests: 60, promptTokens: 12_345, completionTokens: 2_345, byModel };
+    const mini = ((10_000 - 2_048) * 0.15 + 2_048 * 0.075 + 2_000 * 0.6) / 1e6;
+    const claude = (245 * 3 + 1_000 * 0.3 + 1_100 * 3.75 + 345 * 15) / 1e6;
+    const c = runCost(cached)!;
+    expect(c.amount).toBeCloseTo(mini + claude, 12);
+    // Less than the same tokens all priced as uncached input.
+    const uncached = (10_000 * 0.15 + 2_000 * 0.6 + 2_345 * 3 + 345 * 15) / 1e6;
+    expect(c.amount).toBeLessThan(uncached);
+    const clause = '(3,048 prompt tokens at the cached rate; 1,100 written to the cache at 1.25× input)';
+    expect(costStatement(cached)).toBe(
+      `≈ ${formatMoney(mini + claude, 'USD')} ${clause} at each model's list price of 2026-12-07: ` +
+        `gpt-4o-mini ${formatMoney(mini, 'USD')} (12,000 tokens), claude-sonnet-4-5 ${formatMoney(claude, 'USD')} (2,690 tokens) (secondary sources)`,
+    );
+    const r = report([cached]);
+    for (const text of [renderMarkdown(r), renderHtml(r), renderJunit(r), costLine(cached)])
+      expect(text).toContain('3,048 prompt tokens at the cached rate');
+    const json = buildReport([cached]);
+    expect(validate('report', json).errors).toEqual([]);
+    expect(json.targets[0]!.usage.cost).toMatchObject({ cacheReadTokens: 3_048, cacheWriteTokens: 1_100 });
+    expect(json.targets[0]!.usage.cost?.amount).toBeCloseTo(mini + claude, 12);
+
+    // A model without a cached price: its reads at the input price, and said so.
+    const gpt5 = target('h', {}, { model: 'gpt-5' });
+    gpt5.usage = {
+      requests: 3,
+      promptTokens: 2_000,
+      completionTokens: 10,
+      byModel: [
+        { model: 'gpt-5', promptTokens: 2_000, completionTokens: 10, cacheReadTokens: 1_024, cacheWriteTokens: 0 },
+      ],
+    };
+    expect(runCost(gpt5)!.amount).toBeCloseTo((2_000 * 1.25 + 10 * 10) / 1e6, 12);
+    expect(costStatement(gpt5)).toContain(
+      '(1,024 cached prompt tokens at the input price (no cached price known for gpt-5))',
+    );
+    expect(buildReport([gpt5]).targets[0]!.usage.cost).toMatchObject({
+      cacheReadTokens: 1_024,
+      cachedAtInput: ['gpt-5'],
+    });
+
+    // A report written before cached tokens were counted: still valid, priced as uncached, no clause.
+    const old = target('i');
+    old.usage = {
+      requests: 10,
+      promptTokens: 12_345,
+      completionTokens: 2_345,
+      byModel: [{ model: 'gpt-4o-mini', promptTokens: 12_345, completionTokens: 2_345 }],
+    };
+    const oldJson = buildReport([old]);
+    expect(validate('report', oldJson).errors).toEqual([]);
+    expect(oldJson.targets[0]!.usage.cost?.amount).toBeCloseTo(EXPECTED, 12);
+    expect(oldJson.targets[0]!.usage.cost).not.toHaveProperty('cacheReadTokens');
+    expect(costStatement(old)).toBe(`≈ $0.0033 at gpt-4o-mini's list price of 2026-12-07`);
+  });
+
   it('spells money with two significant digits below a dollar', () => {
     expect(formatMoney(0.00325875, 'USD')).toBe('$0.0033');
     expect(formatMoney(0.42, 'USD')).toBe('$0.42');
