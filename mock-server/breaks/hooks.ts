@@ -63,6 +63,14 @@ export interface MessagesContext {
   stream: boolean;
 }
 
+/** What a Messages request carried besides its body, as the relay received it. */
+export interface MessagesReceived {
+  /** Lower-case names, as Node parses them. */
+  headers: Readonly<Record<string, string | string[] | undefined>>;
+  /** The query string (Claude Code's `?beta=true`). */
+  query: URLSearchParams;
+}
+
 /** One named event of an Anthropic stream. */
 export interface MessagesEvent {
   event: string;
@@ -103,7 +111,7 @@ export interface BreakImpl {
   /** POST /messages: the key is read from Authorization: Bearer only (x-api-key ignored). */
   bearerOnly?: true;
   /** POST /messages and count_tokens, on a copy of the body, untranslated: what the relay forwards, or a refusal. */
-  messagesRequest?(body: JsonObject, params: BreakParams | undefined): ApiError | void;
+  messagesRequest?(body: JsonObject, params: BreakParams | undefined, received: MessagesReceived): ApiError | void;
   /** POST /messages, the non-streamed message as sent. */
   messagesBody?(body: JsonObject, ctx: MessagesContext): void;
   /** POST /messages, the events of a stream (each a fresh object), as sent. */

@@ -15,6 +15,7 @@ import type {
   MessagesContext,
   MessagesErrorReply,
   MessagesEvent,
+  MessagesReceived,
   ResponsesContext,
   StageContext,
   StreamShape,
@@ -67,7 +68,7 @@ export interface Quirks {
   responsesEvents(events: JsonObject[], ctx: Omit<ResponsesContext, 'params'>): JsonObject[];
   /** Some break reads the key from Authorization only on the Messages surface. */
   bearerOnly: boolean;
-  messagesRequest(body: JsonObject): ApiError | null;
+  messagesRequest(body: JsonObject, received: MessagesReceived): ApiError | null;
   messagesBody(body: JsonObject, ctx: Omit<MessagesContext, 'params'>): void;
   /** Whether some break edits a Messages stream (the events must be handled as objects). */
   editsMessagesEvents: boolean;
@@ -164,9 +165,9 @@ export function composeQuirks(active: readonly ActiveBreak[]): Quirks {
       return out;
     },
     bearerOnly: ordered.some((b) => b.impl.bearerOnly),
-    messagesRequest(body) {
+    messagesRequest(body, received) {
       for (const b of withHook('messagesRequest')) {
-        const refusal = b.impl.messagesRequest(body, b.params);
+        const refusal = b.impl.messagesRequest(body, b.params, received);
         if (refusal) return refusal;
       }
       return null;

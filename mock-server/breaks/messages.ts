@@ -2,7 +2,7 @@
 // Anthropic carelessly, get wrong. Each edits what the relay forwards (the request body, or
 // refuses it), the message it sends, the events of its stream, count_tokens' answer, or a
 // refusal's shape.
-import { anthropicError } from '../protocols/anthropic.js';
+import { anthropicError, betasOf, unexpectedBetas } from '../protocols/anthropic.js';
 import { countTokens } from '../core/tokens.js';
 import type { BreakImpl, JsonObject, MessagesEvent } from './hooks.js';
 import { isObject } from './json.js';
@@ -261,6 +261,16 @@ export const messagesBreaks: Record<string, BreakImpl> = {
           'invalid_request_error',
           `messages.${at}.role: Input should be 'user' or 'assistant'`,
         );
+    },
+  },
+  'messages-beta-refused': {
+    // A relay that knows no beta (or forwards to an upstream that knows none) refuses Claude
+    // Code's every request: its anthropic-beta list, or the ?beta=true on its path.
+    messagesRequest(_body, _params, { headers, query }) {
+      const betas = betasOf(headers['anthropic-beta']);
+      if (betas.length > 0) return unexpectedBetas(betas);
+      if (query.has('beta'))
+        return anthropicError(400, 'invalid_request_error', 'beta: Extra inputs are not permitted (query parameter)');
     },
   },
 };

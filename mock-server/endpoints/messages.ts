@@ -18,6 +18,7 @@ import { writeSse } from '../http/sse-writer.js';
 import {
   anthropicError,
   anthropicErrorBody,
+  checkBetas,
   checkThinkingHistory,
   countPromptTokens,
   errorEvent,
@@ -58,7 +59,10 @@ function messagesSurface(required: readonly string[], bearerOnly = false): Surfa
     wrongKey: () => anthropicError(401, 'authentication_error', 'invalid x-api-key'),
     headers(req: IncomingMessage) {
       const missing = required.find((h) => typeof req.headers[h] !== 'string');
-      return missing ? anthropicError(400, 'invalid_request_error', `${missing}: header is required`) : null;
+      if (missing) return anthropicError(400, 'invalid_request_error', `${missing}: header is required`);
+      // Claude Code's betas (and its ?beta=true, which no route reads) are accepted; a value
+      // that is no beta name is refused, as Anthropic refuses a beta it does not know.
+      return checkBetas(req.headers['anthropic-beta']);
     },
     parseFault: parseMessagesFault,
   };
@@ -90,10 +94,11 @@ function surfaceFor(ctx: AppContext, req: IncomingMessage, surfaces: { plain: Su
 }
 
 /** What the relay forwards: a copy of the body bent by the request's breaks, or a refusal. */
-function forwarded(quirks: Quirks, json: unknown): unknown {
+function forwarded(quirks: Quirks, json: unknown, req: IncomingMessage): unknown {
   if (quirks.ids.length === 0 || !isRecord(json)) return json;
   const copy = structuredClone(json);
-  const refusal = quirks.messagesRequest(copy);
+  const query = new URL(req.url ?? '/', 'http://relay').searchParams;
+  const refusal = quirks.messagesRequest(copy, { headers: req.headers, query });
   if (refusal) throw refusal;
   return copy;
 }
@@ -138,7 +143,7 @@ export function messagesHandler(ctx: AppContext, endpoint: Pick<RelayEndpoint, '
     try {
       const surface = surfaceFor(ctx, req, surfaces);
       const { body, fault: asked, quirks } = await openRequest(ctx, req, state, surface);
-      const json = forwarded(quirks, body.json);
+      const json = forwarded(quirks, body.json, req);
       const request = toChatRequest(json);
       if (request instanceof ApiError) throw request;
       const raw = json as Record<string, unknown>;
@@ -209,7 +214,7 @@ export function countTokensHandler(ctx: AppContext, endpoint: Pick<RelayEndpoint
     const state: ErrorState = { quirks: undefined, stream: false };
     try {
       const { body, quirks } = await openRequest(ctx, req, state, surfaceFor(ctx, req, surfaces));
-      const json = forwarded(quirks, body.json);
+      const json = forwarded(quirks, body.json, req);
       const request = toChatRequest(json, { countOnly: true });
       if (request instanceof ApiError) throw request;
       const model = modelFor(options, endpoint.models, request.model);

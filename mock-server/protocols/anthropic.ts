@@ -39,6 +39,37 @@ export function anthropicErrorBody(error: ApiError): unknown {
   return { type: 'error', error: { type, message: error.message } };
 }
 
+/**
+ * Anthropic's beta names: a feature and the date it shipped (`interleaved-thinking-2025-05-14`,
+ * `claude-code-20250219`). Anthropic refuses a value it does not know; the mock cannot know
+ * tomorrow's betas (Claude Code adds some in every release), so it refuses only what cannot
+ * be a beta name and accepts every dated one.
+ */
+const BETA_NAME = /^[a-z][a-z0-9-]*-\d{4}-?\d{2}-?\d{2}$/;
+
+/** The values of an `anthropic-beta` header (a comma list; repeated headers arrive joined). */
+export function betasOf(header: string | readonly string[] | undefined): string[] {
+  const joined = typeof header === 'string' ? header : (header ?? []).join(',');
+  return joined
+    .split(',')
+    .map((b) => b.trim())
+    .filter((b) => b !== '');
+}
+
+/** Anthropic's refusal of beta values it does not know, in its words (a 400 invalid_request_error). */
+export const unexpectedBetas = (values: readonly string[]): ApiError =>
+  anthropicError(
+    400,
+    'invalid_request_error',
+    `Unexpected value(s) ${values.map((v) => `\`${v}\``).join(', ')} for the \`anthropic-beta\` header. Please consult our documentation at docs.anthropic.com or try again without the header.`,
+  );
+
+/** The refusal of an `anthropic-beta` header holding a value that is no beta name, or null. */
+export function checkBetas(header: string | readonly string[] | undefined): ApiError | null {
+  const unknown = betasOf(header).filter((b) => !BETA_NAME.test(b));
+  return unknown.length > 0 ? unexpectedBetas(unknown) : null;
+}
+
 function textOf(content: unknown): string {
   if (typeof content === 'string') return content;
   if (!Array.isArray(content)) return '';

@@ -1158,3 +1158,68 @@ export const messagesSystemInMessages: Probe = {
     });
   },
 };
+
+// ---------------------------------------------------------------- Claude Code's beta header and query
+
+/**
+ * Betas Claude Code sends that Anthropic accepts on every model: it refuses a beta it does not
+ * know (400 invalid_request_error naming it), and some newer ones for some models or accounts
+ * (effort-2025-11-24, advisor-tool-2026-03-01). claude-code-20250219 is on every Claude Code
+ * request; interleaved-thinking-2025-05-14 is accepted where it has no effect.
+ */
+export const CLAUDE_CODE_BETAS: readonly string[] = ['claude-code-20250219', 'interleaved-thinking-2025-05-14'];
+export const BETA_QUERY = 'beta=true';
+
+/** The basic request as Claude Code sends it: the same body, so the header and the query are the only difference. */
+const BETA_REQUEST = messagesRequest('messages anthropic-beta, ?beta=true', MESSAGES_BASIC, {
+  path: `${MESSAGES_PATH}?${BETA_QUERY}`,
+  headers: { 'anthropic-version': ANTHROPIC_VERSION, 'anthropic-beta': CLAUDE_CODE_BETAS.join(',') },
+});
+
+/** What of Claude Code's additions a refusal's message names, for the summary. */
+function namedBy(message: string): string {
+  const named = [
+    ...CLAUDE_CODE_BETAS.filter((b) => message.includes(b)),
+    ...(/anthropic-beta/i.test(message) ? ['the anthropic-beta header'] : []),
+    ...(/beta=true|query/i.test(message) ? ['the query'] : []),
+  ];
+  return named.length > 0
+    ? `it names ${named.join(', ')}`
+    : 'it names neither, but the header and the query are all that differs';
+}
+
+/** Statuses that say nothing of the request itself: tried again by the transport, then unmeasured. */
+const TRANSIENT = new Set([408, 429]);
+
+export const messagesBetaHeader: Probe = {
+  feature: 'messages.beta_header',
+  needs: 'messages-model',
+  steps: afterBasic([BETA_REQUEST]),
+  judge(seen) {
+    const basic = read(seen, BASIC_REQUEST, 'the basic Messages request');
+    if (isJudgement(basic)) return basic;
+    const decisive = BETA_REQUEST.label;
+    const o = seen[decisive];
+    const what = `the basic request as Claude Code sends it (POST ${MESSAGES_PATH}?${BETA_QUERY}, anthropic-beta: ${CLAUDE_CODE_BETAS.join(',')})`;
+    const transport = failure(o);
+    if (!o || o.status === null) return judgement('error', `could not measure: ${what}: ${transport}`, { decisive });
+    if (o.status >= 500 || TRANSIENT.has(o.status))
+      return judgement('error', `could not measure: ${what}: HTTP ${o.status}: ${errorMessage(o)}`, { decisive });
+    if (o.status >= 400 || isAnyErrorBody(o.json)) {
+      const message = errorMessage(o);
+      return judgement(
+        'broken',
+        `${what} was refused with HTTP ${o.status}: ${quote(message)} (${namedBy(message)}), while the same request without them was answered: Claude Code fails on its first turn`,
+        { decisive },
+      );
+    }
+    if (transport) return judgement('error', `could not measure: ${what}: ${transport}`, { decisive });
+    if (!isObject(o.json) || o.json['type'] !== basic['type'])
+      return judgement(
+        'broken',
+        `${what} got HTTP ${o.status} but not a message like the basic request's: ${quote(o.text)}`,
+        { decisive },
+      );
+    return judgement('supported', `${what} was answered with a message: ${quote(textOf(o.json))}`, { decisive });
+  },
+};

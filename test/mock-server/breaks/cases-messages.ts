@@ -407,4 +407,32 @@ export const messagesCases: BreakCases = {
     },
     changes: [],
   },
+
+  'messages-beta-refused': {
+    scenario: [
+      M(TEXT, { headers: { ...VERSION, 'anthropic-beta': 'claude-code-20250219, interleaved-thinking-2025-05-14' } }),
+      M(TEXT, { path: '/messages?beta=true' }),
+      { ...COUNT(TEXT), path: '/messages/count_tokens?beta=true' },
+      M(TEXT),
+    ],
+    check([fh, fq, fc, ft], [bh, bq, bc, bt]) {
+      // The faithful mock answers Claude Code's betas and its query.
+      message(fh!);
+      message(fq!);
+      expect([bh!.status, bq!.status]).toEqual([400, 400]);
+      expect(json(bh!)).toEqual({
+        type: 'error',
+        error: {
+          type: 'invalid_request_error',
+          message:
+            'Unexpected value(s) `claude-code-20250219`, `interleaved-thinking-2025-05-14` for the `anthropic-beta` header. Please consult our documentation at docs.anthropic.com or try again without the header.',
+        },
+      });
+      expect(json(bq!).error.message).toMatch(/^beta: .*query/);
+      // count_tokens too; without either, nothing changes.
+      expect([fc!.status, bc!.status]).toEqual([200, 400]);
+      expect(message(bt!)).toEqual(message(ft!));
+    },
+    changes: [],
+  },
 };

@@ -110,6 +110,35 @@ describe('the reference profile serves Claude Code', () => {
     expect(forced.status).toBe(400);
     expect(forced.body.error.message).toBe('Thinking may not be enabled when tool_choice forces tool use.');
   });
+
+  it("accepts Claude Code 2.1's whole beta list and ?beta=true; refuses a value that is no beta name, as Anthropic does", async () => {
+    // claude 2.1.185's list to api.anthropic.com (ex-machina-co/opencode-anthropic-auth#174).
+    const betas =
+      'claude-code-20250219,oauth-2025-04-20,interleaved-thinking-2025-05-14,thinking-token-count-2026-05-13,' +
+      'context-management-2025-06-27,prompt-caching-scope-2026-01-05,mid-conversation-system-2026-04-07,' +
+      'advisor-tool-2026-03-01,effort-2025-11-24,extended-cache-ttl-2025-04-11';
+    const post = (beta: string, path = '/v1/messages?beta=true') =>
+      request(app)
+        .post(path)
+        .set({ ...HEADERS, 'anthropic-beta': beta })
+        .send({ model: 'claude-sonnet-4-5', max_tokens: 16, messages: [{ role: 'user', content: 'hi' }] });
+    expect((await post(betas)).status).toBe(200);
+    const refused = await post('claude-code-20250219, not-a-beta,bash_20250124');
+    expect(refused.status).toBe(400);
+    expect(refused.body).toEqual({
+      type: 'error',
+      error: {
+        type: 'invalid_request_error',
+        message:
+          'Unexpected value(s) `not-a-beta`, `bash_20250124` for the `anthropic-beta` header. Please consult our documentation at docs.anthropic.com or try again without the header.',
+      },
+    });
+    const counted = await post('not-a-beta', '/v1/messages/count_tokens?beta=true');
+    expect([counted.status, counted.body.error.message]).toEqual([
+      400,
+      expect.stringMatching(/^Unexpected value\(s\) `not-a-beta`/),
+    ]);
+  });
 });
 
 describe('thinking signatures across a tool turn', () => {

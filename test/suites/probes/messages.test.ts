@@ -7,6 +7,7 @@ import {
   cachePrefix,
   messagesAuth,
   messagesBasic,
+  messagesBetaHeader,
   messagesCache,
   messagesCountTokens,
   messagesErrors,
@@ -18,7 +19,7 @@ import {
 } from '../../../suites/probes/messages.js';
 import { countTokens } from '../../../mock-server/core/tokens.js';
 import type { Observed, ProbeContext, Seen, Step } from '../../../suites/wire/types.js';
-import { json, sse } from '../helpers.js';
+import { failed, json, sse } from '../helpers.js';
 
 const CTX: ProbeContext = { model: 'claude-sonnet-4-5', models: { 'messages-model': 'claude-sonnet-4-5' } };
 type J = Record<string, unknown>;
@@ -309,5 +310,65 @@ describe('messages.errors and messages.auth', () => {
     expect(j.verdict).toBe('partial');
     expect(j.summary).toMatch(/ANTHROPIC_AUTH_TOKEN works/);
     expect(messagesAuth.judge(seen(json(MESSAGE), json(MESSAGE)), CTX).verdict).toBe('ignored');
+  });
+});
+
+describe('messages.beta_header', () => {
+  const BETA = 'messages anthropic-beta, ?beta=true';
+  const judge = (o: Observed) => messagesBetaHeader.judge({ [BASIC]: json(MESSAGE), [BETA]: o }, CTX);
+  const refusal = (status: number, message: string) =>
+    json({ type: 'error', error: { type: 'invalid_request_error', message } }, status);
+
+  it("sends the basic request to ?beta=true with Claude Code's betas, once the basic one was answered", () => {
+    const steps = messagesBetaHeader.steps.flatMap((s) =>
+      typeof s === 'function' ? s({ [BASIC]: json(MESSAGE) }, CTX) : s,
+    );
+    const beta = steps.find((r) => r.label === BETA)!;
+    expect(beta.path).toBe('/messages?beta=true');
+    expect(beta.headers).toEqual({
+      'anthropic-version': '2023-06-01',
+      'anthropic-beta': 'claude-code-20250219,interleaved-thinking-2025-05-14',
+    });
+    expect(beta.body).toEqual(steps.find((r) => r.label === BASIC)!.body);
+  });
+
+  it('a message is supported', () => {
+    const j = judge(json(MESSAGE));
+    expect(j.verdict).toBe('supported');
+    expect(j.decisive).toBe(BETA);
+  });
+
+  it('a refusal is broken, naming what the relay named; not taken for a model not served', () => {
+    const header = judge(
+      refusal(
+        400,
+        'Unexpected value(s) `claude-code-20250219` for the `anthropic-beta` header. Please consult our documentation.',
+      ),
+    );
+    expect(header.verdict).toBe('broken');
+    expect(header.summary).toMatch(/HTTP 400: .*Unexpected value/);
+    expect(header.summary).toMatch(/it names claude-code-20250219, the anthropic-beta header/);
+    // A 404 for the path with a query, once the path without it answered: broken, not skipped.
+    const route = judge(json({ error: { message: 'Invalid URL (POST /v1/messages?beta=true)' } }, 404));
+    expect(route.verdict).toBe('broken');
+    expect(route.summary).toMatch(/HTTP 404: .*it names the query/);
+    const neither = judge(refusal(403, 'Forbidden'));
+    expect(`${neither.verdict}: ${neither.summary}`).toMatch(/^broken: .*names neither/);
+    // An error body with 200 is a refusal too.
+    expect(judge(refusal(200, 'beta not allowed')).verdict).toBe('broken');
+  });
+
+  it('a 5xx, a 429 or no answer is not measured; a basic request refused proposes that refusal alone', () => {
+    expect(judge(refusal(529, 'Overloaded')).verdict).toBe('error');
+    expect(judge(refusal(429, 'slow down')).verdict).toBe('error');
+    expect(judge(failed()).verdict).toBe('error');
+    const notFound = json({ type: 'error', error: { type: 'not_found_error', message: 'model: gpt-4o-mini' } }, 404);
+    expect(labels(messagesBetaHeader.steps, { [BASIC]: notFound })).toEqual([BASIC]);
+    const j = messagesBetaHeader.judge({ [BASIC]: notFound }, CTX);
+    expect([j.verdict, j.decisive]).toEqual(['rejected', BASIC]);
+  });
+
+  it('an answer that is not a message like the basic one is broken', () => {
+    expect(judge(json({ choices: [] })).verdict).toBe('broken');
   });
 });
