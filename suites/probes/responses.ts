@@ -25,7 +25,9 @@ import {
   type Judgement,
   type Observed,
   type Probe,
+  type ProbeContext,
   type RequestSpec,
+  type Seen,
 } from '../wire/types.js';
 
 export const RESPONSES_PATH = SURFACES.responses.path;
@@ -723,7 +725,20 @@ export const RESPONSES_STORED: Record<string, unknown> = {
   store: true,
   max_output_tokens: 16,
 };
-const STORED_REQUEST = responsesRequest('responses stored', RESPONSES_STORED);
+const STORED_LABEL = 'responses stored';
+/**
+ * The stored turn, new to this run: the mock (and a relay caching by request) derives ids from
+ * the request's bytes, so two runs on one target would share one response, and one run's
+ * DELETE (responses.retrieve) would pull it from under the other.
+ */
+const storedRequest = (_seen: Seen, ctx: ProbeContext): RequestSpec[] => [
+  responsesRequest(
+    STORED_LABEL,
+    ctx.runId
+      ? { ...RESPONSES_STORED, input: `Session ${ctx.runId}. ${String(RESPONSES_STORED['input'])}` }
+      : RESPONSES_STORED,
+  ),
+];
 const FOLLOW_UP_LABEL = 'responses previous_response_id';
 const UNKNOWN_PREVIOUS_LABEL = 'responses unknown previous_response_id';
 export const UNKNOWN_PREVIOUS_ID = 'resp_relaycheck_unknown_000000000000';
@@ -737,7 +752,7 @@ const refused = (o: Observed | undefined): boolean =>
 
 /** The stored Response's id, when it has one. */
 const storedId = (seen: Readonly<Record<string, Observed | undefined>>): string | undefined => {
-  const o = seen[STORED_REQUEST.label];
+  const o = seen[STORED_LABEL];
   return isObject(o?.json) && typeof o.json['id'] === 'string' ? o.json['id'] : undefined;
 };
 
@@ -749,7 +764,7 @@ export const responsesStore: Probe = {
   feature: 'responses.store',
   needs: 'model',
   steps: [
-    [STORED_REQUEST],
+    storedRequest,
     (seen) => {
       return [
         followUpRequest(seen),
@@ -761,7 +776,7 @@ export const responsesStore: Probe = {
     },
   ],
   judge(seen) {
-    const first = responseOf(seen[STORED_REQUEST.label], 'the stored request');
+    const first = responseOf(seen[STORED_LABEL], 'the stored request');
     if (isJudgement(first)) return first;
     const next = responseOf(seen[FOLLOW_UP_LABEL], 'the follow-up with previous_response_id');
     if (isJudgement(next)) return judgement(next.verdict, next.summary, { decisive: FOLLOW_UP_LABEL });
@@ -874,7 +889,7 @@ export const responsesRetrieve: Probe = {
   feature: 'responses.retrieve',
   needs: 'model',
   steps: [
-    [STORED_REQUEST],
+    storedRequest,
     (seen) => {
       const path = storedPath(seen);
       return path ? [followUpRequest(seen), byIdRequest(GET_LABEL, 'GET', path)] : [];
@@ -890,14 +905,14 @@ export const responsesRetrieve: Probe = {
     },
   ],
   judge(seen) {
-    const created = responseOf(seen[STORED_REQUEST.label], 'the stored request');
+    const created = responseOf(seen[STORED_LABEL], 'the stored request');
     if (isJudgement(created)) return created;
     const id = storedId(seen);
     if (id === undefined || storedPath(seen) === undefined)
       return judgement(
         'error',
         `could not measure: the Response created with store: true has no id a URL can carry (${quote(String(created['id']))})`,
-        { decisive: STORED_REQUEST.label },
+        { decisive: STORED_LABEL },
       );
 
     // The GET: a refusal is a relay that keeps no responses, an honest answer.
@@ -926,7 +941,8 @@ export const responsesRetrieve: Probe = {
         verdict: 'broken',
         text: `GET returned status ${JSON.stringify(response['status'])}, but the create answer was ${JSON.stringify(created['status'])}`,
       });
-    const [was, is] = [outputText(created), outputText(response)];
+    // Any part type: a mistyped part is responses.basic's finding.
+    const [was, is] = [anyText(created), anyText(response)];
     if (was !== is)
       findings.push({
         verdict: 'broken',

@@ -43,6 +43,13 @@ function judge(over: Partial<Record<string, Observed>> = {}) {
 }
 
 describe('responses.retrieve: the requests', () => {
+  it('shares responses.store’s stored turn, new to each run (ids derived from request bytes never collide across runs)', () => {
+    const first = (ctx: ProbeContext) => (responsesRetrieve.steps[0] as StepFn)({}, ctx);
+    const run = (runId: string): ProbeContext => ({ ...CTX, runId });
+    expect(first(run('a1'))).toEqual((responsesStore.steps[0] as StepFn)({}, run('a1')));
+    expect(first(run('a1'))[0]!.body).toMatchObject({ store: true, input: expect.stringMatching(/^Session a1\. /) });
+    expect(first(run('a1'))[0]!.body).not.toEqual(first(run('b2'))[0]!.body);
+  });
   it('reads the stored response by its id, beside responses.store’s own follow-up (shared, not sent twice)', () => {
     const seen = { 'responses stored': json(STORED) };
     const [followUp, get] = step(1, seen);
