@@ -966,11 +966,12 @@ export const responsesRetrieve: Probe = {
         `GET returns the stored response, but DELETE was refused (HTTP ${deleted.status}: ${quote(errorMessage(deleted), 120)}): stored responses cannot be erased through the relay`,
         { decisive: DELETE_LABEL },
       );
-    const gone = goneFindings(seen[GET_AFTER_LABEL], deleted.status);
+    const [answered, gone] = [deletedFindings(deleted, id), goneFindings(seen[GET_AFTER_LABEL], deleted.status)];
+    // The reproducer replays what went wrong; when nothing did, the GET (replaying it changes nothing).
     return verdictOf(
-      [...deletedFindings(deleted, id), ...gone],
+      [...answered, ...gone],
       `GET returned the stored response (same id and text), DELETE answered deleted: true, and a GET after it got 404 in the error envelope`,
-      gone.length > 0 ? GET_AFTER_LABEL : DELETE_LABEL,
+      gone.length > 0 ? GET_AFTER_LABEL : answered.length > 0 ? DELETE_LABEL : GET_LABEL,
     );
   },
 };

@@ -79,7 +79,8 @@ describe('responses.retrieve: the requests', () => {
 
 describe('responses.retrieve: the verdicts', () => {
   it('passes GET, DELETE (object "response" or "response.deleted"), then a 404 in the envelope', () => {
-    expect(judge()).toMatchObject({ verdict: 'supported', decisive: 'responses delete' });
+    expect(judge()).toMatchObject({ verdict: 'supported', decisive: 'responses retrieve' });
+    expect(judge({ 'responses delete': json({ ...DELETED, deleted: false }) }).decisive).toBe('responses delete');
     expect(judge({ 'responses delete': json({ ...DELETED, object: 'response.deleted' }) }).verdict).toBe('supported');
   });
   it('says rejected, not broken, for a relay that keeps no responses (404 or 405 to the GET)', () => {
