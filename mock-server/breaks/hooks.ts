@@ -106,6 +106,10 @@ export interface BreakImpl {
   responsesBody?(body: JsonObject, ctx: ResponsesContext): void;
   /** POST /responses, the list of events of a stream (each a fresh object), as sent. */
   responsesEvents?(events: JsonObject[], ctx: ResponsesContext): JsonObject[];
+  /** GET and DELETE /responses/{id} are unknown routes (a relay that forwards POST /responses only). */
+  noResponseRoutes?: true;
+  /** DELETE /responses/{id} answers deleted but the response stays retrievable. */
+  keepDeleted?: true;
   /** POST /responses refused before its 200: a body to send with 200 instead of the error (null: the error stands). */
   responsesError?(error: ApiError, params: BreakParams | undefined): JsonObject | null;
   /** POST /messages: the key is read from Authorization: Bearer only (x-api-key ignored). */

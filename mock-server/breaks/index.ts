@@ -62,6 +62,10 @@ export interface Quirks {
   stream(shape: StreamShape, ctx: Omit<StageContext, 'params'>): void;
   error(reply: ErrorReply, ctx: Omit<ErrorContext, 'params'>): void;
   models(list: JsonObject): ApiError | null;
+  /** Some break drops the routes GET and DELETE /responses/{id}. */
+  noResponseRoutes: boolean;
+  /** Some break answers DELETE /responses/{id} without deleting. */
+  keepDeleted: boolean;
   responsesRequest(body: JsonObject): void;
   responsesError(error: ApiError): JsonObject | null;
   responsesBody(body: JsonObject, ctx: Omit<ResponsesContext, 'params'>): void;
@@ -146,6 +150,8 @@ export function composeQuirks(active: readonly ActiveBreak[]): Quirks {
     error(reply, ctx) {
       for (const b of withHook('error')) b.impl.error(reply, { ...ctx, params: b.params });
     },
+    noResponseRoutes: ordered.some((b) => b.impl.noResponseRoutes),
+    keepDeleted: ordered.some((b) => b.impl.keepDeleted),
     responsesRequest(body) {
       for (const b of withHook('responsesRequest')) b.impl.responsesRequest(body, b.params);
     },

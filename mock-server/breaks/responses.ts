@@ -159,6 +159,8 @@ export const responsesBreaks: Record<string, BreakImpl> = {
       delete body.previous_response_id;
     },
   },
+  'responses-retrieve-missing': { noResponseRoutes: true },
+  'responses-delete-ignored': { keepDeleted: true },
   'responses-error-as-failed-response': {
     // A refused request (400/404) answered as a 200 Response that failed.
     responsesError: (error) =>

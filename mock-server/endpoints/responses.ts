@@ -9,8 +9,9 @@ import type { ChatMessage } from '../../spec/generated/types.js';
 import { checkRequest } from '../completion/check.js';
 import { planCompletion } from '../completion/plan.js';
 import { drawRealism } from '../completion/realistic.js';
-import { ApiError } from '../core/api-error.js';
+import { ApiError, routeNotFound } from '../core/api-error.js';
 import { lastUserText } from '../core/instructions.js';
+import type { Quirks } from '../breaks/index.js';
 import { isObject } from '../breaks/json.js';
 import { sendError, sendJson, sendText, type ErrorState } from '../http/reply.js';
 import { writeSse } from '../http/sse-writer.js';
@@ -218,15 +219,17 @@ export function responsesHandlers(ctx: AppContext, storeSize = RESPONSE_STORE_SI
 
   /** GET and DELETE share the key check and the lookup. */
   const byId =
-    (answer: (id: string, res: ServerResponse) => void): Handler =>
+    (answer: (id: string, res: ServerResponse, quirks: Quirks) => void): Handler =>
     async (req, res) => {
       const state: ErrorState = { quirks: options.quirks, stream: false };
       try {
-        state.quirks = selectQuirks(ctx, req);
-        const refused = authError(ctx, state.quirks, req);
+        const quirks = (state.quirks = selectQuirks(ctx, req));
+        const refused = authError(ctx, quirks, req);
         if (refused) throw refused;
+        // A relay forwarding POST only: the route is unknown, whatever the id.
+        if (quirks.noResponseRoutes) throw routeNotFound(req.method ?? 'GET', (req.url ?? '').split('?')[0]!);
         const id = req.params?.id;
-        answer(typeof id === 'string' ? id : '', res);
+        answer(typeof id === 'string' ? id : '', res, quirks);
       } catch (err) {
         sendError(err, req, res, state);
       }
@@ -240,9 +243,11 @@ export function responsesHandlers(ctx: AppContext, storeSize = RESPONSE_STORE_SI
       if (!found) throw responseNotFound(id);
       sendText(res, 200, found.text, JSON_TYPE);
     }),
-    delete: byId((id, res) => {
-      if (!store.delete(id)) throw responseNotFound(id);
-      sendJson(res, 200, { id, object: 'response.deleted', deleted: true });
+    delete: byId((id, res, quirks) => {
+      const found = quirks.keepDeleted ? store.get(id) !== undefined : store.delete(id);
+      if (!found) throw responseNotFound(id);
+      // OpenAI's reference (openai-openapi, deleteResponse): object "response", not "response.deleted".
+      sendJson(res, 200, { id, object: 'response', deleted: true });
     }),
   };
 }

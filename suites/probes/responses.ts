@@ -25,7 +25,9 @@ import {
   type Judgement,
   type Observed,
   type Probe,
+  type ProbeContext,
   type RequestSpec,
+  type Seen,
 } from '../wire/types.js';
 
 export const RESPONSES_PATH = SURFACES.responses.path;
@@ -723,7 +725,20 @@ export const RESPONSES_STORED: Record<string, unknown> = {
   store: true,
   max_output_tokens: 16,
 };
-const STORED_REQUEST = responsesRequest('responses stored', RESPONSES_STORED);
+const STORED_LABEL = 'responses stored';
+/**
+ * The stored turn, new to this run: the mock (and a relay caching by request) derives ids from
+ * the request's bytes, so two runs on one target would share one response, and one run's
+ * DELETE (responses.retrieve) would pull it from under the other.
+ */
+const storedRequest = (_seen: Seen, ctx: ProbeContext): RequestSpec[] => [
+  responsesRequest(
+    STORED_LABEL,
+    ctx.runId
+      ? { ...RESPONSES_STORED, input: `Session ${ctx.runId}. ${String(RESPONSES_STORED['input'])}` }
+      : RESPONSES_STORED,
+  ),
+];
 const FOLLOW_UP_LABEL = 'responses previous_response_id';
 const UNKNOWN_PREVIOUS_LABEL = 'responses unknown previous_response_id';
 export const UNKNOWN_PREVIOUS_ID = 'resp_relaycheck_unknown_000000000000';
@@ -735,16 +750,24 @@ const refused = (o: Observed | undefined): boolean =>
   o.status !== null &&
   (o.status >= 400 || isErrorBody(o.json) || (isObject(o.json) && o.json['status'] === 'failed'));
 
+/** The stored Response's id, when it has one. */
+const storedId = (seen: Readonly<Record<string, Observed | undefined>>): string | undefined => {
+  const o = seen[STORED_LABEL];
+  return isObject(o?.json) && typeof o.json['id'] === 'string' ? o.json['id'] : undefined;
+};
+
+/** The turn continuing the stored response (shared by responses.store and responses.retrieve). */
+const followUpRequest = (seen: Readonly<Record<string, Observed | undefined>>): RequestSpec =>
+  responsesRequest(FOLLOW_UP_LABEL, { ...FOLLOW_UP, previous_response_id: storedId(seen) ?? UNKNOWN_PREVIOUS_ID });
+
 export const responsesStore: Probe = {
   feature: 'responses.store',
   needs: 'model',
   steps: [
-    [STORED_REQUEST],
+    storedRequest,
     (seen) => {
-      const o = seen[STORED_REQUEST.label];
-      const id = isObject(o?.json) && typeof o.json['id'] === 'string' ? o.json['id'] : UNKNOWN_PREVIOUS_ID;
       return [
-        responsesRequest(FOLLOW_UP_LABEL, { ...FOLLOW_UP, previous_response_id: id }),
+        followUpRequest(seen),
         {
           ...responsesRequest(UNKNOWN_PREVIOUS_LABEL, { ...FOLLOW_UP, previous_response_id: UNKNOWN_PREVIOUS_ID }),
           noRetry: true,
@@ -753,7 +776,7 @@ export const responsesStore: Probe = {
     },
   ],
   judge(seen) {
-    const first = responseOf(seen[STORED_REQUEST.label], 'the stored request');
+    const first = responseOf(seen[STORED_LABEL], 'the stored request');
     if (isJudgement(first)) return first;
     const next = responseOf(seen[FOLLOW_UP_LABEL], 'the follow-up with previous_response_id');
     if (isJudgement(next)) return judgement(next.verdict, next.summary, { decisive: FOLLOW_UP_LABEL });
@@ -776,6 +799,179 @@ export const responsesStore: Probe = {
       findings,
       `the follow-up with previous_response_id carried the stored turn (input_tokens ${String(inB)} ≥ ${String(inA)} + ${String(outA)}); an unknown id was refused`,
       findings.length > 0 && findings[0]!.text.startsWith('an unknown') ? UNKNOWN_PREVIOUS_LABEL : FOLLOW_UP_LABEL,
+    );
+  },
+};
+
+// ---------------------------------------------------------------- GET and DELETE /responses/{id}
+
+const GET_LABEL = 'responses retrieve';
+const DELETE_LABEL = 'responses delete';
+const GET_AFTER_LABEL = 'responses retrieve after delete';
+/** Statuses of a relay that has no route to stored responses (or keeps none). */
+const NOT_KEPT = new Set([404, 405]);
+
+/**
+ * The path of the stored response, or undefined for an id no URL can carry faithfully (the
+ * relay's text: empty, huge, or dots that URL parsing would resolve as a parent folder).
+ */
+function storedPath(seen: Readonly<Record<string, Observed | undefined>>): string | undefined {
+  const id = storedId(seen);
+  if (id === undefined || id.length === 0 || id.length > 512 || /^\.+$/.test(id)) return undefined;
+  return `${RESPONSES_PATH}/${encodeURIComponent(id)}`;
+}
+
+/** A request to the stored response's path; sent once, never retried (a retried DELETE would find nothing). */
+const byIdRequest = (label: string, method: 'GET' | 'DELETE', path: string, repeat = 0): RequestSpec => ({
+  label,
+  method,
+  path,
+  noRetry: true,
+  ...(repeat > 0 ? { repeat } : {}),
+});
+
+/** The first GET found the response: the rest of the round trip goes on. */
+const retrieved = (seen: Readonly<Record<string, Observed | undefined>>): boolean => {
+  const o = seen[GET_LABEL];
+  return o !== undefined && o.status !== null && o.status < 400;
+};
+
+/** What is wrong with the DELETE's answer (a refusal is judged apart). */
+function deletedFindings(o: Observed, id: string): Finding[] {
+  const body = isObject(o.json) ? o.json : undefined;
+  if (!body)
+    return [{ verdict: 'partial', text: `DELETE answered HTTP ${o.status} without a JSON object: ${quote(o.text)}` }];
+  const out: Finding[] = [];
+  if (body['deleted'] !== true)
+    out.push({
+      verdict: 'partial',
+      text: `DELETE answered deleted ${JSON.stringify(body['deleted'])}, not true: clients that check it think the delete failed`,
+    });
+  if (body['id'] !== id)
+    out.push({ verdict: 'partial', text: `DELETE answered for the id ${quote(String(body['id']))}, not ${quote(id)}` });
+  // OpenAI's reference documents "response"; servers modelled on it also say "response.deleted".
+  if (body['object'] !== 'response' && body['object'] !== 'response.deleted')
+    out.push({ verdict: 'partial', text: `DELETE answered object ${JSON.stringify(body['object'])}, not "response"` });
+  return out;
+}
+
+/** What is wrong with the GET after the DELETE (its status `deleted`): it must be a 404 in OpenAI's envelope. */
+function goneFindings(o: Observed | undefined, deleted: number): Finding[] {
+  const transport = failure(o);
+  if (!o || o.status === null)
+    return [{ verdict: 'error', text: `could not measure: the GET after DELETE: ${transport ?? 'no response'}` }];
+  if (o.status < 400 && !isErrorBody(o.json))
+    return [
+      {
+        verdict: 'broken',
+        text: `DELETE answered HTTP ${deleted}, but the GET after it still returned the response (HTTP ${o.status}): the relay did not delete it`,
+      },
+    ];
+  if (o.status >= 500)
+    return [{ verdict: 'error', text: `could not measure: the GET after DELETE got HTTP ${o.status}` }];
+  const out: Finding[] = [];
+  if (o.status !== 404) out.push({ verdict: 'partial', text: `the GET after DELETE got HTTP ${o.status}, not 404` });
+  const error = isObject(o.json) && isObject(o.json['error']) ? o.json['error'] : undefined;
+  if (!error || typeof error['message'] !== 'string' || typeof error['type'] !== 'string')
+    out.push({
+      verdict: 'partial',
+      text: `the GET after DELETE was refused without OpenAI's {"error": {"message", "type"}} envelope: ${quote(o.text)}`,
+    });
+  return out;
+}
+
+/**
+ * GET, DELETE, GET of the response responses.store created: 3 requests and no token on top of
+ * responses.store's. The DELETE waits for responses.store's follow-up (the same request, shared),
+ * so it never removes a response another probe is still continuing.
+ */
+export const responsesRetrieve: Probe = {
+  feature: 'responses.retrieve',
+  needs: 'model',
+  steps: [
+    storedRequest,
+    (seen) => {
+      const path = storedPath(seen);
+      return path ? [followUpRequest(seen), byIdRequest(GET_LABEL, 'GET', path)] : [];
+    },
+    (seen) => {
+      const path = storedPath(seen);
+      return path && retrieved(seen) ? [byIdRequest(DELETE_LABEL, 'DELETE', path)] : [];
+    },
+    (seen) => {
+      const path = storedPath(seen);
+      const o = seen[DELETE_LABEL];
+      return path && o && o.status !== null && o.status < 400 ? [byIdRequest(GET_AFTER_LABEL, 'GET', path, 1)] : [];
+    },
+  ],
+  judge(seen) {
+    const created = responseOf(seen[STORED_LABEL], 'the stored request');
+    if (isJudgement(created)) return created;
+    const id = storedId(seen);
+    if (id === undefined || storedPath(seen) === undefined)
+      return judgement(
+        'error',
+        `could not measure: the Response created with store: true has no id a URL can carry (${quote(String(created['id']))})`,
+        { decisive: STORED_LABEL },
+      );
+
+    // The GET: a refusal is a relay that keeps no responses, an honest answer.
+    const got = seen[GET_LABEL];
+    if (got && got.status !== null && NOT_KEPT.has(got.status))
+      return judgement(
+        'rejected',
+        `GET ${RESPONSES_PATH}/${oneLine(id, 80)} of the response just created with store: true answered HTTP ${got.status}: ${quote(errorMessage(got), 120)}: the relay does not keep responses or serve their retrieval`,
+        { decisive: GET_LABEL },
+      );
+    const response = responseOf(got, 'GET of the stored response');
+    if (isJudgement(response)) return judgement(response.verdict, response.summary, { decisive: GET_LABEL });
+    const findings: Finding[] = [];
+    if (response['id'] !== id)
+      findings.push({
+        verdict: 'broken',
+        text: `GET of ${quote(id)} returned the response ${quote(String(response['id']))}: another response`,
+      });
+    if (response['object'] !== 'response')
+      findings.push({
+        verdict: 'broken',
+        text: `GET returned object ${JSON.stringify(response['object'])}, not "response"`,
+      });
+    if (response['status'] !== created['status'])
+      findings.push({
+        verdict: 'broken',
+        text: `GET returned status ${JSON.stringify(response['status'])}, but the create answer was ${JSON.stringify(created['status'])}`,
+      });
+    // Any part type: a mistyped part is responses.basic's finding.
+    const [was, is] = [anyText(created), anyText(response)];
+    if (was !== is)
+      findings.push({
+        verdict: 'broken',
+        text: `GET returned the output text ${quote(is)}, but the create answer was ${quote(was)}`,
+      });
+    if (findings.length > 0) return verdictOf(findings, '', GET_LABEL);
+
+    // The DELETE, then the GET that must no longer find it.
+    const deleted = seen[DELETE_LABEL];
+    if (!deleted || deleted.status === null)
+      return judgement(
+        'error',
+        `could not measure: DELETE of the stored response: ${failure(deleted) ?? 'no response'}`,
+        {
+          decisive: DELETE_LABEL,
+        },
+      );
+    if (deleted.status >= 400)
+      return judgement(
+        deleted.status >= 500 ? 'error' : 'partial',
+        `GET returns the stored response, but DELETE was refused (HTTP ${deleted.status}: ${quote(errorMessage(deleted), 120)}): stored responses cannot be erased through the relay`,
+        { decisive: DELETE_LABEL },
+      );
+    const [answered, gone] = [deletedFindings(deleted, id), goneFindings(seen[GET_AFTER_LABEL], deleted.status)];
+    // The reproducer replays what went wrong; when nothing did, the GET (replaying it changes nothing).
+    return verdictOf(
+      [...answered, ...gone],
+      `GET returned the stored response (same id and text), DELETE answered deleted: true, and a GET after it got 404 in the error envelope`,
+      gone.length > 0 ? GET_AFTER_LABEL : answered.length > 0 ? DELETE_LABEL : GET_LABEL,
     );
   },
 };

@@ -13,7 +13,7 @@ export interface RequestSpec {
   /** What the request is for ("with stop", "baseline"); also its key in the judge's input. */
   label: string;
   /** Default POST. */
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'DELETE';
   /** Relative to the base URL, e.g. "/chat/completions". Default "/chat/completions". */
   path?: string;
   /**

@@ -66,6 +66,12 @@ describe('the realistic model: no false alarm', () => {
     expect(`${r.verdict}: ${r.summary}`).toMatch(/^supported: /);
   });
 
+  it.each(SEEDS)('seed %i: the stored response is read back and deleted (responses.retrieve)', (seed) => {
+    // Whatever the style drew for the create answer, GET returns that answer.
+    const r = runs.get(seed)!.results.find((x) => x.feature === 'responses.retrieve')!;
+    expect(`${r.verdict}: ${r.summary}`).toMatch(/^supported: /);
+  });
+
   it("Anthropic's Messages: every feature supported in every seed, but a stop word restyled in another case", () => {
     const group = new Set(
       features()

@@ -1,10 +1,24 @@
 // The Responses API breaks (POST /responses): each break's scenario and the exact change it
 // must make. None touches a chat request, so none changes a battery item.
 import { expect } from 'vitest';
-import { json, MODEL, post, REASONER, send, start, type BreakCases, type J, type Reply } from './harness.js';
+import {
+  expectSame,
+  json,
+  MODEL,
+  post,
+  REASONER,
+  send,
+  start,
+  type BreakCases,
+  type J,
+  type Reply,
+  type Req,
+} from './harness.js';
 
 const BODY = { model: MODEL, input: 'Output exactly: alpha beta gamma delta epsilon', store: false };
 const P = post(BODY, { path: '/responses' });
+/** A response the mock keeps (GET and DELETE /responses/{id}). */
+const STORED = { ...BODY, input: 'Reply with exactly: OK', store: true };
 const S = post({ ...BODY, stream: true }, { path: '/responses' });
 
 /** The events of a Responses stream, each `event:` name checked against its data's type. */
@@ -245,6 +259,77 @@ export const responsesCases: BreakCases = {
           );
           expect(faithful.usage.input_tokens).toBeGreaterThan(first.usage.input_tokens + first.usage.output_tokens - 1);
           expect(broken.usage.input_tokens).toBeLessThan(first.usage.input_tokens + first.usage.output_tokens);
+        } finally {
+          await server.provider.stop();
+        }
+      },
+    },
+    changes: [],
+  },
+
+  'responses-retrieve-missing': {
+    scenario: [
+      { method: 'GET', path: '/responses/resp_unknown' },
+      { method: 'DELETE', path: '/responses/resp_unknown' },
+    ],
+    check([fg, fd], [bg, bd]) {
+      // Faithful: the route exists and the id is unknown; broken: the route itself is unknown.
+      expect(json(fg!).error.message).toBe("Response with id 'resp_unknown' not found.");
+      expect(json(fd!).error.message).toBe("Response with id 'resp_unknown' not found.");
+      expect(bg!.status).toBe(404);
+      expect(json(bg!).error).toMatchObject({
+        message: 'Unknown request URL: GET /v1/responses/resp_unknown.',
+        code: 'unknown_url',
+      });
+      expect(json(bd!).error.message).toBe('Unknown request URL: DELETE /v1/responses/resp_unknown.');
+    },
+    more: {
+      'a stored response is not found, yet previous_response_id still continues it': async () => {
+        const server = await start();
+        try {
+          const first = json(await send(server, post(STORED, { path: '/responses' }), 'responses-retrieve-missing'));
+          const byId: Req = { method: 'GET', path: `/responses/${first.id as string}` };
+          expect((await send(server, byId)).status).toBe(200);
+          expect((await send(server, byId, 'responses-retrieve-missing')).status).toBe(404);
+          const next = await send(
+            server,
+            post({ ...BODY, input: 'And now?', previous_response_id: first.id }, { path: '/responses' }),
+            'responses-retrieve-missing',
+          );
+          expect(json(next).previous_response_id).toBe(first.id);
+          const deleted = await send(server, { ...byId, method: 'DELETE' }, 'responses-retrieve-missing');
+          expect(deleted.status).toBe(404);
+          expect((await send(server, byId)).status, 'the DELETE deleted nothing').toBe(200);
+        } finally {
+          await server.provider.stop();
+        }
+      },
+    },
+    changes: [],
+  },
+
+  'responses-delete-ignored': {
+    // An unknown id is still refused: only a real response is "deleted" and kept.
+    scenario: [{ method: 'DELETE', path: '/responses/resp_unknown' }],
+    check([f], [b]) {
+      expect(f!.status).toBe(404);
+      expectSame(b!, f!);
+    },
+    more: {
+      'answers deleted, and the response is still returned': async () => {
+        const server = await start();
+        try {
+          const first = json(await send(server, post(STORED, { path: '/responses' })));
+          const byId: Req = { method: 'GET', path: `/responses/${first.id as string}` };
+          const remove: Req = { ...byId, method: 'DELETE' };
+          const said = await send(server, remove, 'responses-delete-ignored');
+          expect(json(said)).toEqual({ id: first.id, object: 'response', deleted: true });
+          const still = await send(server, byId, 'responses-delete-ignored');
+          expect(still.status).toBe(200);
+          expect(json(still)).toEqual(first);
+          // Faithful: the same DELETE removes it.
+          expectSame(await send(server, remove), said);
+          expect((await send(server, byId)).status).toBe(404);
         } finally {
           await server.provider.stop();
         }

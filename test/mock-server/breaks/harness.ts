@@ -27,7 +27,7 @@ export const KEY = 'sk-relaycheck-breaks-0123456789';
 // ------------------------------------------------------------------ requests and replies
 
 export interface Req {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'DELETE';
   /** Under the mock's base path (default `/chat/completions`). */
   path?: string;
   /** From the root instead (other protocols, base path aliases). */

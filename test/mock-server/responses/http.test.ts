@@ -271,14 +271,20 @@ describe('store, previous_response_id, GET and DELETE', () => {
     const deleted = await request(m.app)
       .delete(`${PATH}/${first.id as string}`)
       .set(AUTH);
-    expect(deleted.body).toEqual({ id: first.id, object: 'response.deleted', deleted: true });
-    expect(
-      (
-        await request(m.app)
-          .get(`${PATH}/${first.id as string}`)
-          .set(AUTH)
-      ).status,
-    ).toBe(404);
+    // OpenAI's reference (openai-openapi, deleteResponse) documents object "response".
+    expect(deleted.body).toEqual({ id: first.id, object: 'response', deleted: true });
+    const after = await request(m.app)
+      .get(`${PATH}/${first.id as string}`)
+      .set(AUTH);
+    expect(after.status).toBe(404);
+    expect(after.body).toEqual({
+      error: {
+        message: `Response with id '${first.id as string}' not found.`,
+        type: 'invalid_request_error',
+        param: null,
+        code: null,
+      },
+    });
     const gone = await post(m, { model: 'mock-model', previous_response_id: first.id, input: 'hi' });
     expect(gone.status).toBe(404);
     expect(gone.body.error).toEqual({
