@@ -39,9 +39,12 @@ describe('the gateway report passes', () => {
   it('paced, the stream comes in many reads after the first-token delay; unpaced, at once', async () => {
     const paced = await readsOf(PACINGS[1]!.pacing);
     const unpaced = await readsOf(PACINGS[0]!.pacing);
-    // Seven content deltas, the finish chunk and [DONE], each written on its own schedule.
-    expect(paced.reads).toBeGreaterThanOrEqual(7);
-    expect(paced.ms).toBeGreaterThanOrEqual(PACINGS[1]!.pacing.firstTokenMs!);
+    // Seven content deltas, the finish chunk and [DONE], each written on its own schedule: the
+    // stream lasts at least the first-token delay plus the eight gaps between them. A loaded
+    // machine may read two writes 2 ms apart at once, so the reads are only bounded below by a few.
+    const { firstTokenMs, tokensPerSecond } = PACINGS[1]!.pacing;
+    expect(paced.ms).toBeGreaterThanOrEqual(firstTokenMs! + 8 * (1000 / tokensPerSecond!) * 0.9);
+    expect(paced.reads).toBeGreaterThanOrEqual(3);
     expect(unpaced.reads).toBeLessThan(paced.reads);
   });
 
