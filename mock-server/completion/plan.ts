@@ -1,7 +1,7 @@
 // The heart of the mock: from a validated request, decide what every choice says and why it
 // stops. Pure and deterministic: the same request always gives the same plan. Rendering the
 // plan as a JSON response or as stream chunks is done elsewhere (render-*.ts).
-import type { ChatCompletionRequest, FinishReason, ToolCall, Usage } from '../../spec/generated/types.js';
+import type { ChatCompletionRequest, FinishReason, ToolCall, Usage, UsageReply } from '../../spec/generated/types.js';
 import { conversationText, interpretPrompt, lastUserText, type Interpretation } from '../core/instructions.js';
 import { generateInstance } from '../core/json-instance.js';
 import { buildLogprobs } from '../core/logprobs.js';
@@ -24,6 +24,8 @@ export interface ScriptedAnswer {
   toolCalls?: { name: string; arguments?: object | string; id?: string }[];
   reasoning?: string;
   refusal?: string;
+  /** The usage to report instead of the counted one (a recorded relay's): neutral, each surface renders it. */
+  usage?: UsageReply;
 }
 
 export interface CompletionPlan {
@@ -33,6 +35,12 @@ export interface CompletionPlan {
   systemFingerprint: string;
   choices: PlannedChoice[];
   usage: Usage;
+  /**
+   * Set when the answer states its usage (a fixture's): `usage` is that, as given, and the
+   * endpoints count no prompt cache of their own on top. `cacheWriteTokens`: the prompt tokens
+   * written to the cache, which only Anthropic's usage shows.
+   */
+  usageStated?: { cacheWriteTokens: number };
 }
 
 export interface PlanInput {
@@ -91,14 +99,18 @@ export function planCompletion({
     adjustChoice?.(choice);
     choices.push(choice);
   }
-  return {
+  // A fixture's usage is reported as given; otherwise the tokens are counted.
+  const stated = scripted?.usage;
+  const plan: CompletionPlan = {
     id: `chatcmpl-${idFromHash(requestHash, 29)}`,
     created: clock(requestHash),
     model: realism ? echoedModel(request.model, realism) : request.model,
     systemFingerprint: fingerprintOf(request.model),
     choices,
-    usage: usageOf(request, choices),
+    usage: stated ? statedUsage(stated) : usageOf(request, choices),
   };
+  if (stated) plan.usageStated = { cacheWriteTokens: stated.cacheWriteTokens ?? 0 };
+  return plan;
 }
 
 /** system_fingerprint per model name: derived from the name alone, so worked out once. */
@@ -422,6 +434,22 @@ function usageOf(request: ChatCompletionRequest, choices: readonly PlannedChoice
     prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
     completion_tokens_details: {
       reasoning_tokens: reasoning,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
+  };
+}
+
+/** A stated usage in chat's shape, which the other surfaces' usage is rendered from. */
+function statedUsage(u: UsageReply): Usage {
+  return {
+    prompt_tokens: u.promptTokens,
+    completion_tokens: u.completionTokens,
+    total_tokens: u.promptTokens + u.completionTokens,
+    prompt_tokens_details: { cached_tokens: u.cachedTokens ?? 0, audio_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: u.reasoningTokens ?? 0,
       audio_tokens: 0,
       accepted_prediction_tokens: 0,
       rejected_prediction_tokens: 0,

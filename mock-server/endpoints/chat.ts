@@ -101,7 +101,8 @@ async function chatCompletions(
   });
   if (plan instanceof ApiError) throw plan;
   // After the request stage: a relay that drops prompt_cache_key lands in the keyless bucket.
-  cachePrompt(ctx, request, request.prompt_cache_key, plan.usage, realism?.cacheWarmup);
+  // A stated usage already says what the cache read.
+  if (!plan.usageStated) cachePrompt(ctx, request, request.prompt_cache_key, plan.usage, realism?.cacheWarmup);
   const output = { ...stage, usage: plan.usage };
 
   await awaitLatency(answer);

@@ -23,6 +23,7 @@ import {
   countPromptTokens,
   errorEvent,
   promptSegments,
+  promptUsage,
   renderMessage,
   renderMessageEvents,
   signThinking,
@@ -174,7 +175,9 @@ export function messagesHandler(ctx: AppContext, endpoint: Pick<RelayEndpoint, '
       });
       if (plan instanceof ApiError) throw anthropicError(400, 'invalid_request_error', plan.message);
       const chunkTokens = realism ? (realism.chunkTokens === 0 ? 1000 : realism.chunkTokens) : options.chunkTokens;
-      const extras: MessageExtras = { usage: cache.use(request.model, segments), chunkTokens };
+      // A stated usage (a fixture's) already says what the cache read and wrote.
+      const usage = plan.usageStated ? promptUsage(plan) : cache.use(request.model, segments);
+      const extras: MessageExtras = { usage, chunkTokens };
       if (thinking) {
         const choice = plan.choices[0]!;
         const text = choice.reasoning || (choice.toolCalls.length > 0 ? TOOL_THOUGHT : TEXT_THOUGHT);

@@ -170,7 +170,7 @@ export function responsesHandlers(ctx: AppContext, storeSize = RESPONSE_STORE_SI
         realism,
       });
       if (plan instanceof ApiError) throw asResponsesError(plan);
-      cachePrompt(ctx, request, translated.promptCacheKey, plan.usage, realism?.cacheWarmup);
+      if (!plan.usageStated) cachePrompt(ctx, request, translated.promptCacheKey, plan.usage, realism?.cacheWarmup);
       // Chunking as chat's: the realistic model's (0: the whole text at once), else the option.
       const chunkTokens = realism ? realism.chunkTokens || 1000 : options.chunkTokens;
       const render: RenderContext = { request: translated, createdAt: plan.created, seal, chunkTokens };

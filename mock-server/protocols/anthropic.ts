@@ -379,13 +379,26 @@ function toolInput(args: string): unknown {
   }
 }
 
-/** Output tokens: the plan's, and the thinking the message shows. */
+/**
+ * Output tokens: the plan's, and the endpoint's stand-in thought when the message shows one
+ * (the plan's own reasoning is in its count already; a stated usage is reported as given).
+ */
 const outputTokens = (plan: CompletionPlan, extras: MessageExtras): number =>
-  plan.usage.completion_tokens + (extras.thinking ? countTokens(extras.thinking.text) : 0);
+  plan.usage.completion_tokens +
+  (extras.thinking && !plan.choices[0]!.reasoning && !plan.usageStated ? countTokens(extras.thinking.text) : 0);
 
-const NO_CACHE = (plan: CompletionPlan): MessageExtras => ({
-  usage: { input_tokens: plan.usage.prompt_tokens, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 },
-});
+/** The plan's prompt usage in Anthropic's terms: input_tokens leaves out what the cache read and wrote. */
+export function promptUsage(plan: CompletionPlan): CacheUsage {
+  const read = plan.usage.prompt_tokens_details?.cached_tokens ?? 0;
+  const write = plan.usageStated?.cacheWriteTokens ?? 0;
+  return {
+    input_tokens: Math.max(0, plan.usage.prompt_tokens - read - write),
+    cache_creation_input_tokens: write,
+    cache_read_input_tokens: read,
+  };
+}
+
+const NO_CACHE = (plan: CompletionPlan): MessageExtras => ({ usage: promptUsage(plan) });
 
 export function renderMessage(plan: CompletionPlan, extras: MessageExtras = NO_CACHE(plan)): Record<string, unknown> {
   const choice = plan.choices[0]!;

@@ -1,7 +1,9 @@
 // Reading a recorded answer of the Responses API or of Anthropic's Messages into what a fixture
-// keeps (text, reasoning, refusal, tool calls, how it ended): pure and tolerant, since the
+// keeps (text, reasoning, refusal, tool calls, usage, how it ended): pure and tolerant, since the
 // answer is a relay's and may be missing parts. Chat's own reading stays in exchange.ts.
+import type { UsageReply } from '../../spec/generated/types.js';
 import { isRecord } from '../core/schema-check.js';
+import { mergeMessagesUsage, messagesUsage, responsesUsage } from './usage.js';
 
 /** An answer reduced to what a fixture reply keeps. */
 export interface Assembled {
@@ -12,6 +14,8 @@ export interface Assembled {
   toolCalls: { id?: string; name: string; arguments: string; custom?: boolean }[];
   /** Chat's finish reason: `length` for an answer cut by its token limit. */
   finish?: string;
+  /** The relay's usage, when it gave a sound one. */
+  usage?: UsageReply;
 }
 
 /** A stream reduced so, and how it ended. */
@@ -106,6 +110,7 @@ export function fromResponse(json: unknown): Assembled | undefined {
   if (!isRecord(json) || !Array.isArray(json.output)) return undefined;
   const a = fromOutputItems(json.output);
   a.finish = json.status === 'incomplete' ? 'length' : str(json.status);
+  a.usage = responsesUsage(json.usage);
   return a;
 }
 
@@ -159,7 +164,7 @@ export function fromResponsesStream(text: string): StreamRead {
   const answer =
     fromFinal && isRecord(final) && Array.isArray(final.output) && final.output.length > 0
       ? fromFinal
-      : { ...fromOutputItems(built), finish: fromFinal?.finish };
+      : { ...fromOutputItems(built), finish: fromFinal?.finish, usage: fromFinal?.usage };
   return { ...read, ...answer };
 }
 
@@ -196,14 +201,20 @@ export function fromMessage(json: unknown): Assembled | undefined {
   const a = fromBlocks(json.content);
   const stop = str(json.stop_reason);
   if (stop !== undefined) a.finish = FINISH[stop] ?? stop;
+  a.usage = messagesUsage(json.usage);
   return a;
 }
 
-/** A Messages stream: blocks built from their start and deltas (tool input from input_json_delta). */
+/**
+ * A Messages stream: blocks built from their start and deltas (tool input from input_json_delta),
+ * usage from message_start's and message_delta's.
+ */
 export function fromMessagesStream(text: string): StreamRead {
   const blocks = new Map<number, Record<string, unknown>>();
   const read: StreamRead = { toolCalls: [], done: false, events: 0 };
   let stop: string | undefined;
+  let startUsage: unknown;
+  let deltaUsage: unknown;
   for (const event of sseObjects(text)) {
     if (event.type === 'error') {
       read.errorAfter = read.events;
@@ -222,8 +233,11 @@ export function fromMessagesStream(text: string): StreamRead {
       if (delta.type === 'text_delta') block.text = join(str(block.text), str(delta.text) ?? '');
       else if (delta.type === 'thinking_delta') block.thinking = join(str(block.thinking), str(delta.thinking) ?? '');
       else if (delta.type === 'input_json_delta') block.input = join(str(block.input), str(delta.partial_json) ?? '');
+    } else if (event.type === 'message_start' && isRecord(event.message)) {
+      startUsage = event.message.usage;
     } else if (event.type === 'message_delta') {
       stop = str(delta.stop_reason) ?? stop;
+      deltaUsage = event.usage ?? deltaUsage;
     } else if (event.type === 'message_stop') {
       read.done = true;
       break;
@@ -232,5 +246,7 @@ export function fromMessagesStream(text: string): StreamRead {
   for (const b of blocks.values()) if (b.type === 'tool_use' && b.input === '') b.input = '{}';
   const answer = fromBlocks([...blocks.entries()].sort(([x], [y]) => x - y).map(([, b]) => b));
   if (stop !== undefined) answer.finish = FINISH[stop] ?? stop;
+  // message_start's output_tokens is a placeholder: without a message_delta's, no usage is final.
+  if (deltaUsage !== undefined) answer.usage = messagesUsage(mergeMessagesUsage(startUsage, deltaUsage));
   return { ...read, ...answer };
 }

@@ -14,6 +14,7 @@ import {
   type Assembled,
   type StreamRead,
 } from './answers.js';
+import { chatUsage } from './usage.js';
 
 /** The protocol an exchange was recorded on. */
 export type RecordedSurface = 'chat' | 'responses' | 'messages';
@@ -80,6 +81,7 @@ function toReply(a: Assembled): FixtureReply {
   }
   if (a.reasoning) reply.reasoning = a.reasoning;
   if (a.refusal) reply.refusal = a.refusal;
+  if (a.usage) reply.usage = a.usage;
   return reply;
 }
 
@@ -99,6 +101,7 @@ function fromCompletion(json: unknown): Assembled | undefined {
       return { id: str(c.id), name: str(fn.name) ?? '', arguments: str(fn.arguments) ?? '' };
     }),
     finish: str(choice.finish_reason),
+    usage: isObject(json) ? chatUsage(json.usage) : undefined,
   };
 }
 
@@ -115,7 +118,7 @@ export function ssePayloads(text: string): string[] {
   return out;
 }
 
-/** Choice 0 of a streamed completion, from its deltas. */
+/** Choice 0 of a streamed completion, from its deltas; usage from the last chunk that carries one (include_usage). */
 function fromStream(text: string): StreamRead {
   const a: StreamRead = { toolCalls: [], done: false, events: ssePayloads(text).length };
   const calls = new Map<number, { id?: string; name: string; arguments: string }>();
@@ -137,6 +140,7 @@ function fromStream(text: string): StreamRead {
       break;
     }
     chunks += 1;
+    if (isObject(json.usage)) a.usage = chatUsage(json.usage);
     const choices = Array.isArray(json.choices) ? json.choices.filter(isObject) : [];
     const choice = choices.find((c) => (c.index ?? 0) === 0);
     if (!choice) continue;

@@ -138,6 +138,13 @@ export type TextMatch =
       regex: string;
     };
 /**
+ * A token count, bounded so a relay's absurd figure (1e12) cannot pass for one.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "TokenCount".
+ */
+export type TokenCount = number;
+/**
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
  * via the `definition` "IsoDate".
  */
@@ -1654,6 +1661,7 @@ export interface FixtureReply {
    */
   fault?: string;
   pacing?: PacingReply;
+  usage?: UsageReply;
 }
 /**
  * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
@@ -1690,6 +1698,34 @@ export interface PacingReply {
   latencyMs?: number;
   firstTokenMs?: number;
   tokensPerSecond?: number;
+}
+/**
+ * The usage the reply reports, in one form every surface renders in its own shape (chat's usage and its details, Responses' usage and its details, Anthropic's usage with its cache fields), as given: whatever n, stop or max_tokens do to the reply, and with no prompt cache of the mock's counted on top. A recording keeps the relay's usage here. Absent, the mock counts the tokens itself. An absent detail is 0. The parts of the prompt read from and written to the cache are within promptTokens together; reasoning is within completionTokens.
+ *
+ * This interface was referenced by `RelaycheckSpec`'s JSON-Schema
+ * via the `definition` "UsageReply".
+ */
+export interface UsageReply {
+  /**
+   * Every input token billed: chat's prompt_tokens, Responses' input_tokens, Anthropic's input_tokens + cache_read_input_tokens + cache_creation_input_tokens.
+   */
+  promptTokens: TokenCount;
+  /**
+   * Every output token, reasoning included (completion_tokens, output_tokens).
+   */
+  completionTokens: TokenCount;
+  /**
+   * Prompt tokens read from the cache (cached_tokens in prompt_tokens_details or input_tokens_details, Anthropic's cache_read_input_tokens).
+   */
+  cachedTokens?: TokenCount;
+  /**
+   * Prompt tokens written to the cache (Anthropic's cache_creation_input_tokens; only Anthropic's usage shows them).
+   */
+  cacheWriteTokens?: TokenCount;
+  /**
+   * Completion tokens spent reasoning (reasoning_tokens in completion_tokens_details or output_tokens_details).
+   */
+  reasoningTokens?: TokenCount;
 }
 /**
  * spec/prices.yaml: list prices of the models the catalogue and the dialects name, so a report can state what a run cost in currency and the README's budget is derived, not typed. Per model id; every price carries where it was read and when. A model not listed has no known price ("price unknown").

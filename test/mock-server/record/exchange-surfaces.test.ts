@@ -183,3 +183,134 @@ describe('which Responses requests are recorded', () => {
     });
   });
 });
+
+describe("a relay's usage, kept in the neutral form", () => {
+  const chatBody = (usage: unknown): string =>
+    JSON.stringify({ choices: [{ index: 0, message: { content: 'Hi' }, finish_reason: 'stop' }], usage });
+  const responseBody = (usage: unknown): string =>
+    JSON.stringify({
+      object: 'response',
+      status: 'completed',
+      output: [{ type: 'message', content: [{ type: 'output_text', text: 'Hi' }] }],
+      usage,
+    });
+  const messageBody = (usage: unknown): string =>
+    JSON.stringify({ type: 'message', content: [{ type: 'text', text: 'Hi' }], stop_reason: 'end_turn', usage });
+  const usageOf = (surface: RecordedExchange['surface'], body: string, headers = JSON_TYPE) =>
+    reply({ surface, status: 200, headers, body }).usage;
+
+  it('reads chat usage with its details, from a JSON answer and from the include_usage chunk', () => {
+    const usage = {
+      prompt_tokens: 1234,
+      completion_tokens: 567,
+      total_tokens: 1801,
+      prompt_tokens_details: { cached_tokens: 1024, audio_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 123 },
+    };
+    const neutral = { promptTokens: 1234, completionTokens: 567, cachedTokens: 1024, reasoningTokens: 123 };
+    expect(usageOf('chat', chatBody(usage))).toEqual(neutral);
+    const chunk = (o: object): string => `data: ${JSON.stringify(o)}\n\n`;
+    const stream =
+      chunk({ choices: [{ index: 0, delta: { content: 'Hi' }, finish_reason: null }] }) +
+      chunk({ choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] }) +
+      chunk({ choices: [], usage }) +
+      'data: [DONE]\n\n';
+    expect(usageOf('chat', stream, SSE)).toEqual(neutral);
+    // A relay without details: the totals alone.
+    expect(usageOf('chat', chatBody({ prompt_tokens: 9, completion_tokens: 4, prompt_tokens_details: null }))).toEqual({
+      promptTokens: 9,
+      completionTokens: 4,
+    });
+  });
+
+  it('reads Responses usage from the JSON answer and from response.completed', () => {
+    const usage = {
+      input_tokens: 2048,
+      input_tokens_details: { cached_tokens: 1536 },
+      output_tokens: 77,
+      output_tokens_details: { reasoning_tokens: 64 },
+      total_tokens: 2125,
+    };
+    const neutral = { promptTokens: 2048, completionTokens: 77, cachedTokens: 1536, reasoningTokens: 64 };
+    expect(usageOf('responses', responseBody(usage))).toEqual(neutral);
+    const stream = sse(
+      { type: 'response.created', response: { output: [], usage: null } },
+      { type: 'response.output_text.delta', output_index: 0, delta: 'Hi' },
+      { type: 'response.completed', response: JSON.parse(responseBody(usage)) as object },
+    );
+    expect(usageOf('responses', stream, SSE)).toEqual(neutral);
+  });
+
+  it("reads Anthropic's usage: the prompt billed is input + cache reads + cache writes", () => {
+    const usage = {
+      input_tokens: 300,
+      cache_read_input_tokens: 2000,
+      cache_creation_input_tokens: 700,
+      output_tokens: 88,
+    };
+    const neutral = { promptTokens: 3000, completionTokens: 88, cachedTokens: 2000, cacheWriteTokens: 700 };
+    expect(usageOf('messages', messageBody(usage))).toEqual(neutral);
+    // Streamed: message_start's input and cache counts, message_delta's output (null: not given).
+    const stream = sse(
+      {
+        type: 'message_start',
+        message: {
+          content: [],
+          usage: {
+            input_tokens: 300,
+            cache_read_input_tokens: 2000,
+            cache_creation_input_tokens: 700,
+            output_tokens: 1,
+          },
+        },
+      },
+      { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hi' } },
+      { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 88, input_tokens: null } },
+      { type: 'message_stop' },
+    );
+    expect(usageOf('messages', stream, SSE)).toEqual(neutral);
+  });
+
+  it('keeps no usage a hostile relay reports: negative, strings, NaN, 1e12, fractions, parts over their totals', () => {
+    // Each hostile usage beside the same usage made sound: only the bad field makes the difference.
+    const SOUND = { prompt_tokens: 12, completion_tokens: 3 };
+    const CHAT: [string, object][] = [
+      ['negative', { prompt_tokens: -5 }],
+      ['a number as a string', { prompt_tokens: '12' }],
+      ['NaN as a string', { prompt_tokens: 'NaN' }],
+      ['1e12', { prompt_tokens: 1e12 }],
+      ['a fraction', { completion_tokens: 2.5 }],
+      ['a missing total', { completion_tokens: undefined }],
+      // One bad detail spoils the whole usage: the replay then counts as the mock does.
+      ['a negative detail', { prompt_tokens_details: { cached_tokens: -1 } }],
+      ['details not an object', { prompt_tokens_details: 'lots' }],
+      ['more cached than prompt', { prompt_tokens_details: { cached_tokens: 13 } }],
+      ['more reasoning than completion', { completion_tokens_details: { reasoning_tokens: 4 } }],
+    ];
+    expect(usageOf('chat', chatBody(SOUND))).toEqual({ promptTokens: 12, completionTokens: 3 });
+    for (const [why, bad] of CHAT) expect(usageOf('chat', chatBody({ ...SOUND, ...bad })), why).toBeUndefined();
+
+    // JSON's 1e400 parses as Infinity.
+    const sound = responseBody({ input_tokens: 10, output_tokens: 0 });
+    expect(usageOf('responses', sound)).toEqual({ promptTokens: 10, completionTokens: 0 });
+    expect(usageOf('responses', sound.replace('"output_tokens":0', '"output_tokens":1e400'))).toBeUndefined();
+    expect(usageOf('responses', responseBody('usage'))).toBeUndefined();
+
+    // Each of Anthropic's counts within the bound, their sum not; a cache count as a string.
+    const big = 60_000_000;
+    const anthropic = { input_tokens: big, cache_read_input_tokens: 1, output_tokens: 1 };
+    expect(usageOf('messages', messageBody(anthropic))).toEqual({
+      promptTokens: big + 1,
+      completionTokens: 1,
+      cachedTokens: 1,
+    });
+    expect(usageOf('messages', messageBody({ ...anthropic, cache_read_input_tokens: big }))).toBeUndefined();
+    expect(usageOf('messages', messageBody({ ...anthropic, cache_creation_input_tokens: '5' }))).toBeUndefined();
+
+    // The answer itself is still recorded.
+    expect(
+      reply({ surface: 'chat', status: 200, headers: JSON_TYPE, body: chatBody({ prompt_tokens: 1e12 }) }),
+    ).toEqual({ content: 'Hi' });
+  });
+});

@@ -272,6 +272,219 @@ describe('mock --record on /v1/responses and /v1/messages, then replay', () => {
     expect(upstream.requests()).toHaveLength(2);
   });
 
+  it("records the relay's usage on every surface, and replays it on each surface in that surface's shape", async () => {
+    // Each surface's answer, JSON and streamed, with usage no mock would count.
+    type Usage = {
+      promptTokens: number;
+      completionTokens: number;
+      cachedTokens?: number;
+      cacheWriteTokens?: number;
+      reasoningTokens?: number;
+    };
+    const chatUsage = (p: number, c: number, cached: number, reasoning: number) => ({
+      prompt_tokens: p,
+      completion_tokens: c,
+      total_tokens: p + c,
+      prompt_tokens_details: { cached_tokens: cached },
+      completion_tokens_details: { reasoning_tokens: reasoning },
+    });
+    const responsesUsage = (p: number, c: number, cached: number, reasoning: number) => ({
+      input_tokens: p,
+      input_tokens_details: { cached_tokens: cached },
+      output_tokens: c,
+      output_tokens_details: { reasoning_tokens: reasoning },
+      total_tokens: p + c,
+    });
+    const sseOf = (list: Json[]): string =>
+      list.map((e) => `${e.type ? `event: ${String(e.type)}\n` : ''}data: ${JSON.stringify(e)}\n\n`).join('');
+    const response = (usage: object): Json => ({
+      object: 'response',
+      status: 'completed',
+      output: [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'Relayed.' }] }],
+      usage,
+    });
+    const ANSWERS: Record<string, { json: Json; stream: string }> = {
+      '/v1/chat/completions': {
+        json: {
+          object: 'chat.completion',
+          choices: [{ index: 0, message: { role: 'assistant', content: 'Relayed.' }, finish_reason: 'stop' }],
+          usage: chatUsage(1234, 567, 1024, 123),
+        },
+        stream:
+          sseOf([
+            { choices: [{ index: 0, delta: { role: 'assistant', content: 'Relayed.' }, finish_reason: null }] },
+            { choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
+            { choices: [], usage: chatUsage(4321, 99, 0, 0) },
+          ]) + 'data: [DONE]\n\n',
+      },
+      '/v1/responses': {
+        json: response(responsesUsage(2048, 77, 1536, 64)),
+        stream: sseOf([
+          { type: 'response.created', response: { ...response(responsesUsage(0, 0, 0, 0)), output: [], usage: null } },
+          { type: 'response.output_text.delta', output_index: 0, delta: 'Relayed.' },
+          { type: 'response.completed', response: response(responsesUsage(3072, 12, 2048, 0)) },
+        ]),
+      },
+      '/v1/messages': {
+        json: {
+          type: 'message',
+          role: 'assistant',
+          content: [{ type: 'text', text: 'Relayed.' }],
+          stop_reason: 'end_turn',
+          usage: {
+            input_tokens: 300,
+            cache_read_input_tokens: 2000,
+            cache_creation_input_tokens: 700,
+            output_tokens: 88,
+          },
+        },
+        stream: sseOf([
+          {
+            type: 'message_start',
+            message: {
+              type: 'message',
+              role: 'assistant',
+              content: [],
+              usage: {
+                input_tokens: 11,
+                cache_read_input_tokens: 5000,
+                cache_creation_input_tokens: 0,
+                output_tokens: 1,
+              },
+            },
+          },
+          { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
+          { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Relayed.' } },
+          { type: 'content_block_stop', index: 0 },
+          { type: 'message_delta', delta: { stop_reason: 'end_turn' }, usage: { output_tokens: 222 } },
+          { type: 'message_stop' },
+        ]),
+      },
+    };
+    // A hostile relay's usage, for the last exchange: nothing of it is kept.
+    const HOSTILE = { prompt_tokens: 1e12, completion_tokens: -3, prompt_tokens_details: { cached_tokens: 'NaN' } };
+    const server = createServer((req, res) => {
+      let raw = '';
+      req.on('data', (d: Buffer) => (raw += d.toString()));
+      req.on('end', () => {
+        const body = JSON.parse(raw) as { stream?: boolean };
+        const answer = ANSWERS[req.url ?? '']!;
+        if (body.stream) {
+          res.writeHead(200, { 'content-type': 'text/event-stream' });
+          res.end(answer.stream);
+          return;
+        }
+        const hostile = raw.includes('hostile');
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(hostile ? { ...answer.json, usage: HOSTILE } : answer.json));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const upstreamUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    const file = tmpFile('usage.yaml');
+    // A model no profile lists: the replay serves a fixture's model on every surface.
+    const MODEL = 'relay-model-x';
+    type Surface = 'chat' | 'responses' | 'messages';
+    /** One request on a surface, and its usage (streamed: the usage chunk's, response.completed's, message_delta's). */
+    const ask = async (base: string, surface: Surface, text: string, stream: boolean): Promise<Json | undefined> => {
+      const [path, body, headers] =
+        surface === 'chat'
+          ? [
+              '/chat/completions',
+              {
+                messages: [{ role: 'user', content: text }],
+                ...(stream ? { stream_options: { include_usage: true } } : {}),
+              },
+              { authorization: `Bearer ${CLIENT_KEY}` },
+            ]
+          : surface === 'responses'
+            ? ['/responses', { input: text }, { authorization: `Bearer ${CLIENT_KEY}` }]
+            : [
+                '/messages',
+                { max_tokens: 256, messages: [{ role: 'user', content: text }] },
+                { 'x-api-key': CLIENT_KEY, 'anthropic-version': '2023-06-01' },
+              ];
+      const res = await fetch(`${base}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ model: MODEL, ...body, ...(stream ? { stream: true } : {}) }),
+      });
+      expect(res.status, `${surface} ${text}`).toBe(200);
+      if (!stream) return ((await res.json()) as { usage?: Json }).usage;
+      const list = events((await res.text()).replace('data: [DONE]', ''));
+      const last =
+        list.findLast((e) => e.usage !== undefined && e.usage !== null) ??
+        list.findLast((e) => e.type === 'response.completed');
+      return (last?.type === 'response.completed' ? (last.response as Json).usage : last?.usage) as Json | undefined;
+    };
+    const EXCHANGES: [Surface, boolean, Usage | undefined][] = [
+      ['chat', false, { promptTokens: 1234, completionTokens: 567, cachedTokens: 1024, reasoningTokens: 123 }],
+      ['chat', true, { promptTokens: 4321, completionTokens: 99 }],
+      ['responses', false, { promptTokens: 2048, completionTokens: 77, cachedTokens: 1536, reasoningTokens: 64 }],
+      ['responses', true, { promptTokens: 3072, completionTokens: 12, cachedTokens: 2048 }],
+      ['messages', false, { promptTokens: 3000, completionTokens: 88, cachedTokens: 2000, cacheWriteTokens: 700 }],
+      ['messages', true, { promptTokens: 5011, completionTokens: 222, cachedTokens: 5000 }],
+      ['chat', false, undefined],
+    ];
+    const textOf = (i: number): string => (EXCHANGES[i]![2] ? `usage exchange ${i}` : 'a hostile usage');
+    try {
+      const recorderUrl = await start(
+        createMockProvider({ record: { file, upstream: upstreamUrl, upstreamKey: UPSTREAM_KEY } }),
+      );
+      for (const [i, [surface, stream]] of EXCHANGES.entries()) await ask(recorderUrl, surface, textOf(i), stream);
+      await started[0]!.stop();
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+    const fixtures = loadFixtureFile(file);
+    expect(fixtures.map((f) => f.reply!.usage)).toEqual(EXCHANGES.map(([, , usage]) => usage));
+
+    // Each surface's own shape, written out here from the neutral form.
+    const shapes: Record<Surface, (u: Usage) => Json> = {
+      chat: (u) => ({
+        prompt_tokens: u.promptTokens,
+        completion_tokens: u.completionTokens,
+        total_tokens: u.promptTokens + u.completionTokens,
+        prompt_tokens_details: { cached_tokens: u.cachedTokens ?? 0 },
+        completion_tokens_details: { reasoning_tokens: u.reasoningTokens ?? 0 },
+      }),
+      responses: (u) => ({
+        input_tokens: u.promptTokens,
+        input_tokens_details: { cached_tokens: u.cachedTokens ?? 0 },
+        output_tokens: u.completionTokens,
+        output_tokens_details: { reasoning_tokens: u.reasoningTokens ?? 0 },
+        total_tokens: u.promptTokens + u.completionTokens,
+      }),
+      messages: (u) => ({
+        input_tokens: u.promptTokens - (u.cachedTokens ?? 0) - (u.cacheWriteTokens ?? 0),
+        cache_read_input_tokens: u.cachedTokens ?? 0,
+        cache_creation_input_tokens: u.cacheWriteTokens ?? 0,
+        output_tokens: u.completionTokens,
+      }),
+    };
+    const replayUrl = await start(createMockProvider({ fixtures, strict: true }));
+    for (const [i, [, , usage]] of EXCHANGES.entries()) {
+      for (const surface of ['chat', 'responses', 'messages'] as const) {
+        for (const stream of [false, true]) {
+          const got = await ask(replayUrl, surface, textOf(i), stream);
+          const label = `exchange ${i} replayed on ${surface}${stream ? ', streamed' : ''}`;
+          if (usage) expect(got, label).toMatchObject(shapes[surface](usage));
+          // The hostile usage was dropped: the replay counts the prompt as the mock does.
+          else expect(JSON.stringify(got), label).not.toMatch(/1000000000000|-3|NaN/);
+        }
+      }
+    }
+    // A break that edits usage acts on the replayed usage as on a computed one.
+    const bentUrl = await start(
+      createMockProvider({ fixtures, strict: true, breaks: [{ id: 'usage-total-mismatch' }] }),
+    );
+    expect(await ask(bentUrl, 'chat', textOf(0), false)).toMatchObject({
+      prompt_tokens: 1234,
+      total_tokens: 1234 + 567 + 7,
+    });
+  });
+
   it('forwards count_tokens upstream without recording it, with the recorder key and only `beta` of the query', async () => {
     const hits: { url?: string; headers: IncomingMessage['headers'] }[] = [];
     const server = createServer((req, res) => {
