@@ -35,12 +35,15 @@ export const chatPaths = (ctx: AppContext): string[] =>
 
 /** Record mode: the handler that forwards a route instead, `mock` answering its fixture hits. */
 export type Forward = (route: 'responses' | 'messages' | 'count_tokens', mock: PlainHandler) => PlainHandler;
+/** Record mode: GET/DELETE of a stored response forwarded instead, `mock` answering the ids `held` knows. */
+export type ForwardById = (mock: PlainHandler, held: (id: string) => boolean) => PlainHandler;
 
 export function buildApp(
   ctx: AppContext,
   chat: PlainHandler = chatCompletionsHandler(ctx),
   access: ControlAccess = {},
   forward?: Forward,
+  forwardById?: ForwardById,
 ): Express {
   const app = express();
   app.disable('x-powered-by');
@@ -79,8 +82,10 @@ export function buildApp(
       const responses = responsesFor(ctx, endpoint.path);
       const create = forward?.('responses', responses.create) ?? responses.create;
       app.post(endpoint.path, (req, res) => create(req, res));
-      app.get(`${endpoint.path}/:id`, (req, res) => responses.get(req, res));
-      app.delete(`${endpoint.path}/:id`, (req, res) => responses.delete(req, res));
+      const get = forwardById?.(responses.get, responses.held) ?? responses.get;
+      const remove = forwardById?.(responses.delete, responses.held) ?? responses.delete;
+      app.get(`${endpoint.path}/:id`, (req, res) => get(req, res));
+      app.delete(`${endpoint.path}/:id`, (req, res) => remove(req, res));
       continue;
     }
     app.post(endpoint.path, routed(messagesHandler(ctx, endpoint), 'messages', forward));

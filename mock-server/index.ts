@@ -69,7 +69,7 @@ export function createMockProvider(options: MockOptions = {}): MockProvider {
   const chat = recorder?.handler ?? computed;
   // The host start() listens on, for the control endpoints' Host check.
   const access: ControlAccess = {};
-  const app = buildApp(ctx, chat, access, recorder?.forward);
+  const app = buildApp(ctx, chat, access, recorder?.forward, recorder?.byId);
   const chatPathSet = new Set(chatPaths(ctx));
   // POST of a Responses endpoint takes the same direct path (the app shares its handlers and store).
   const responsesPaths = new Map(

@@ -10,11 +10,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import type { Fixture } from '../../spec/generated/types.js';
 import { normalizeChatRequest } from '../fixtures/request.js';
-import { ApiError } from '../core/api-error.js';
-import { openRequest, type AppContext, type PlainHandler } from './prologue.js';
+import { ApiError, routeNotFound } from '../core/api-error.js';
+import { authError, openRequest, selectQuirks, type AppContext, type PlainHandler } from './prologue.js';
 import { sendError, sendJson, type ErrorState } from '../http/reply.js';
 import { serveFixtureModels, type RecordOptions } from '../assembly/options.js';
-import { createRedactor } from '../core/redact.js';
+import { createRedactor, type Redactor } from '../core/redact.js';
 import { FixtureAppender } from '../record/append.js';
 import { clientSecrets, DROP_REQUEST, forwardBounded, recordLimits, shown, upstreamBase } from '../record/upstream.js';
 import { exchangeToFixture, redactFixture, type RecordedSurface } from '../record/exchange.js';
@@ -35,6 +35,8 @@ export interface Recorder {
   handler: PlainHandler;
   /** The handler of another route, `mock` answering its fixture hits (onMiss). */
   forward(route: RecordRoute, mock: PlainHandler): PlainHandler;
+  /** GET/DELETE of a stored response, forwarded; `mock` answers an id its store holds (onMiss). */
+  byId(mock: PlainHandler, held: (id: string) => boolean): PlainHandler;
   appender: FixtureAppender;
   /** Resolves once every finished exchange is written. */
   flush(): Promise<void>;
@@ -100,6 +102,90 @@ export function createRecorder(ctx: AppContext, mock: PlainHandler, options: Rec
     serveFixtureModels(ctx.options.models, [fixture]);
   };
 
+  /** The client's headers for the upstream: its own credentials dropped, the recorder's key in their place. */
+  const upstreamHeaders = (surface: RecordSurface, req: IncomingMessage): Record<string, string> => {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value === undefined || DROP_REQUEST.test(name)) continue;
+      headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    return Object.assign(headers, surface.credentials(options.upstreamKey, req.headers));
+  };
+
+  /** An exchange the upstream did not finish, told to the client in the route's words. */
+  const failed = (
+    surface: RecordSurface,
+    outcome: { status: number; code: string; message: string; clientLeft?: boolean },
+    redactor: Redactor,
+    req: IncomingMessage,
+    res: ServerResponse,
+    stream: boolean,
+  ): void => {
+    const message = redactor.text(outcome.message);
+    notify({ kind: 'upstream-error', message });
+    if (outcome.clientLeft) return;
+    // Mid-stream: the status is gone, so the failure is the stream's in-band error frame.
+    if (res.headersSent) {
+      res.end(surface.streamError(message, outcome.code));
+      return;
+    }
+    // The plain envelope, not the profile's: this is the recorder's failure, not a relay's.
+    const failure = new ApiError(outcome.status, 'upstream_error', message, null, outcome.code);
+    sendRouteError(surface, failure, req, res, { quirks: undefined, stream });
+  };
+
+  /**
+   * GET or DELETE of a stored response: the relay stored what was forwarded to it, so these go
+   * there too (never recorded: a retrieval is no answer to replay). With onMiss, an id the
+   * mock's own store holds (a fixture hit it answered) is the mock's.
+   */
+  const byId = (own: PlainHandler, held: (id: string) => boolean): PlainHandler => {
+    const surface = RECORD_SURFACES.responses;
+    return async (req, res) => {
+      const state: ErrorState = { quirks: ctx.options.quirks, stream: false };
+      const raw = (req as IncomingMessage & { params?: Record<string, unknown> }).params?.id;
+      const id = typeof raw === 'string' ? raw : '';
+      if (options.onMiss && held(id)) {
+        notify({ kind: 'served' });
+        await own(req, res);
+        return;
+      }
+      try {
+        const quirks = (state.quirks = selectQuirks(ctx, req));
+        const refused = authError(ctx, quirks, req, surface.prologue);
+        if (refused) throw refused;
+        // A decoded slash or a dot segment would change the upstream path: the route would not match either.
+        if (id.includes('/') || /^\.*$/.test(id))
+          throw routeNotFound(req.method ?? 'GET', (req.url ?? '').split('?')[0]!);
+      } catch (err) {
+        sendError(err, req, res, state);
+        return;
+      }
+      const method = req.method === 'DELETE' ? 'DELETE' : 'GET';
+      const redactor = createRedactor([options.upstreamKey, ...clientSecrets(req.headers)]);
+      const path = `${surface.upstreamPath}/${encodeURIComponent(id)}`;
+      const endpoint = upstreamUrl(base, { ...surface, upstreamPath: path }, req.url);
+      const outcome = await forwardBounded(
+        endpoint,
+        shown(base),
+        upstreamHeaders(surface, req),
+        { method },
+        limits,
+        res,
+        redactor,
+      );
+      if (outcome.kind === 'failed') {
+        failed(surface, outcome, redactor, req, res, false);
+        return;
+      }
+      notify({
+        kind: 'not-recorded',
+        status: outcome.status,
+        reason: `${method} ${surface.upstreamPath}/{id} is forwarded, never recorded`,
+      });
+    };
+  };
+
   const forward = (route: RecordRoute, own: PlainHandler): PlainHandler => {
     const surface = RECORD_SURFACES[route];
     return async (req, res) => {
@@ -119,29 +205,22 @@ export function createRecorder(ctx: AppContext, mock: PlainHandler, options: Rec
         return;
       }
 
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(req.headers)) {
-        if (value === undefined || DROP_REQUEST.test(name)) continue;
-        headers[name] = Array.isArray(value) ? value.join(', ') : value;
-      }
+      const headers = upstreamHeaders(surface, req);
       headers['content-type'] = 'application/json';
-      Object.assign(headers, surface.credentials(options.upstreamKey, req.headers));
       const secrets = [options.upstreamKey, ...clientSecrets(req.headers)];
       const redactor = createRedactor(secrets);
       const endpoint = upstreamUrl(base, surface, req.url);
-      const outcome = await forwardBounded(endpoint, shown(base), headers, text, limits, res, redactor);
+      const outcome = await forwardBounded(
+        endpoint,
+        shown(base),
+        headers,
+        { method: 'POST', body: text },
+        limits,
+        res,
+        redactor,
+      );
       if (outcome.kind === 'failed') {
-        const message = redactor.text(outcome.message);
-        notify({ kind: 'upstream-error', message });
-        if (outcome.clientLeft) return;
-        // Mid-stream: the status is gone, so the failure is the stream's in-band error frame.
-        if (res.headersSent) {
-          res.end(surface.streamError(message, outcome.code));
-          return;
-        }
-        // The plain envelope, not the profile's: this is the recorder's failure, not a relay's.
-        const failure = new ApiError(outcome.status, 'upstream_error', message, null, outcome.code);
-        sendRouteError(surface, failure, req, res, { quirks: undefined, stream: state.stream });
+        failed(surface, outcome, redactor, req, res, state.stream);
         return;
       }
       if (!isRecorded(route)) {
@@ -183,5 +262,5 @@ export function createRecorder(ctx: AppContext, mock: PlainHandler, options: Rec
     };
   };
 
-  return { handler: forward('chat', mock), forward, appender, flush: () => appender.flush() };
+  return { handler: forward('chat', mock), forward, byId, appender, flush: () => appender.flush() };
 }

@@ -111,6 +111,8 @@ export interface ResponsesHandlers {
   create: Handler;
   get: Handler;
   delete: Handler;
+  /** Whether the store holds this id (record mode's onMiss answers it itself). */
+  held(id: string): boolean;
 }
 
 /** One set of handlers (one store, one secret) per mock and path: the app and start()'s direct path share it. */
@@ -249,5 +251,6 @@ export function responsesHandlers(ctx: AppContext, storeSize = RESPONSE_STORE_SI
       // OpenAI's reference (openai-openapi, deleteResponse): object "response", not "response.deleted".
       sendJson(res, 200, { id, object: 'response', deleted: true });
     }),
+    held: (id) => store.get(id) !== undefined,
   };
 }

@@ -1,4 +1,4 @@
-// Record mode's upstream leg: one bounded POST to the relay (size, time, stream silence; no
+// Record mode's upstream leg: one bounded request to the relay (size, time, stream silence; no
 // redirect followed), the headers that may pass back to the client, and the secrets to mask.
 // Bounded like the suite's own exchange, but streaming: the client sees the answer as it comes.
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -120,7 +120,7 @@ interface Stop {
 }
 
 /**
- * One POST upstream, bounded: headers within firstByteTimeoutMs, a JSON answer whole within
+ * One request upstream, bounded: headers within firstByteTimeoutMs, a JSON answer whole within
  * timeoutMs, a stream within maxStreamMs with no silence over idleTimeoutMs, at most
  * maxBodyBytes kept, redirects never followed. A stream is passed to `res` as it comes (its
  * headers written first); a JSON answer is written only once it is whole, so an oversized or
@@ -131,7 +131,8 @@ export async function forwardBounded(
   /** The upstream as messages name it (no credentials). */
   origin: string,
   headers: Record<string, string>,
-  body: string,
+  /** POST with the client's body, or a body-less GET/DELETE of a stored response. */
+  request: { method: 'POST' | 'GET' | 'DELETE'; body?: string },
   limits: RecordLimits,
   res: ServerResponse,
   /** Masks the passed-on header values (a relay may echo the key in x-request-id). */
@@ -179,7 +180,7 @@ export async function forwardBounded(
   try {
     let upstream: Response;
     try {
-      upstream = await fetch(endpoint, { method: 'POST', headers, body, redirect: 'manual', signal: abort.signal });
+      upstream = await fetch(endpoint, { ...request, headers, redirect: 'manual', signal: abort.signal });
     } catch (err) {
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
       const why = cause?.code ?? cause?.message ?? (err as Error).message;
