@@ -118,4 +118,42 @@ describe('mock --record: GET and DELETE /v1/responses/{id}', () => {
     await started[0]!.stop();
     expect(loadFixtureFile(file)).toEqual([]);
   });
+
+  it('--record-on-miss answers an id its own store holds, and forwards any other', async () => {
+    const upstream = createMockProvider({ apiKeys: [UPSTREAM_KEY] });
+    started.push(upstream);
+    const upstreamUrl = (await upstream.start({ port: 0 })).baseUrl;
+    const provider = createMockProvider({
+      record: { file: tmpFile('on-miss.yaml'), upstream: upstreamUrl, upstreamKey: UPSTREAM_KEY, onMiss: true },
+    });
+    started.push(provider);
+    const base = (await provider.start({ port: 0 })).baseUrl;
+    const auth = { authorization: `Bearer ${CLIENT_KEY}` };
+    const create = async (): Promise<string> => {
+      const res = await fetch(`${base}/responses`, {
+        method: 'POST',
+        headers: { ...auth, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'mock-model', input: 'Keep this one', store: true }),
+      });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { id: string }).id;
+    };
+    const get = (id: string): Promise<Response> => fetch(`${base}/responses/${id}`, { headers: auth });
+    const remove = (id: string): Promise<Response> =>
+      fetch(`${base}/responses/${id}`, { method: 'DELETE', headers: auth });
+    // A miss: the relay answered and stored it, the mock did not: a retrieval is forwarded.
+    const id = await create();
+    expect((await get(id)).status).toBe(200);
+    // A repeat is a hit the mock answers and stores (the same id, as the mock's ids are the
+    // request's). Once the relay forgets it, only the mock's own store can answer it.
+    expect(await create()).toBe(id);
+    const relay = `${upstreamUrl}/responses/${id}`;
+    expect(
+      (await fetch(relay, { method: 'DELETE', headers: { authorization: `Bearer ${UPSTREAM_KEY}` } })).status,
+    ).toBe(200);
+    expect((await get(id)).status).toBe(200);
+    expect((await remove(id)).status).toBe(200);
+    // Gone from the mock's store: forwarded again, to a relay that no longer has it.
+    expect((await get(id)).status).toBe(404);
+  });
 });
