@@ -19,7 +19,6 @@ import {
   binaryPath,
   CACHE,
   CLAUDE_CODE_VERSION,
-  freePort,
   install,
   log,
   NOTE_FILE,
@@ -39,6 +38,7 @@ import {
   type Check,
   type JournalRow,
 } from './summary.js';
+import { freePort } from '../free-port.js';
 
 const INSIDE = 'RELAYCHECK_AGENTS_INSIDE_NETNS';
 

@@ -5,11 +5,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { arch, platform } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Fixture } from '../../../mock-server/index.js';
+import { freePort } from '../free-port.js';
 
 // The pinned Claude Code. 2.1.337 (the newest 2.1 in December 2026) defaults to
 // claude-opus-5-5, which the default profile serves too: `--version 2.1.337` passes as well.
@@ -100,17 +100,6 @@ export function install(version: string): string {
   if (nativeVersion(bin) !== version)
     throw new Error(`installed ${nativeVersion(bin) ?? 'no'} native binary for ${CLAUDE_CODE_PACKAGE}@${version}`);
   return bin;
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
 }
 
 /** A proxy that forwards nothing: it lists each host asked for and refuses it. */

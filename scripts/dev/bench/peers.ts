@@ -3,7 +3,6 @@
 // default echo rule). A peer that cannot start is reported with the reason, never fatal.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +12,7 @@ import { runLoad, type LoadResult } from './load.js';
 import { recordResponse } from './request.js';
 import { fmt } from './stats.js';
 import { summarize, type SideSummary } from './throughput.js';
+import { freePort } from '../free-port.js';
 
 export interface PeerServer {
   name: string;
@@ -91,17 +91,6 @@ export function version(pkg: string): string {
   } catch {
     return '(not installed)';
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 const CLK_TCK = 100;

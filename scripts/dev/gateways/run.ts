@@ -4,7 +4,6 @@
 // and writes docs/GATEWAYS.md plus docs/gateways/<name>.{json,md} (<name>.paced.* when paced).
 // Not part of `npm test`: it installs from the npm registry. The runs stay on loopback.
 import { rmSync, mkdirSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { features } from '../../../spec/features.js';
@@ -24,22 +23,12 @@ import {
 } from './render.js';
 import { MOCK_MODELS, runSuite, startMock } from './suite.js';
 import { GATEWAYS, PACINGS, WATCHED, type GatewaySpec, type PacingSpec } from './table.js';
+import { freePort } from '../free-port.js';
 
 const RUN_TIMEOUT_MS = 300_000;
 
 function log(line: string): void {
   process.stderr.write(`[gateways] ${line}\n`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
