@@ -2,10 +2,12 @@
 // readiness generator (scripts/dev/clients/agents.ts): the pinned install in .cache/agents/,
 // the check for a loopback-only namespace, and one `codex exec` run.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CODEX_PACKAGE, CODEX_VERSION, KEY_ENV } from './codex-plan.js';
+import { CODEX_PACKAGE, CODEX_VERSION, KEY_ENV, NOTES_FILE } from './codex-plan.js';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 const CACHE = join(REPO_ROOT, '.cache', 'agents', `codex-${CODEX_VERSION}`);
@@ -46,6 +48,30 @@ export function install(): void {
 /** `unshare -rn` works here (a user namespace with a network namespace of its own). */
 export function canUnshare(): boolean {
   return spawnSync('unshare', ['-rn', 'true'], { stdio: 'ignore' }).status === 0;
+}
+
+/** One run's throwaway world: the mock's key, the note's secret word, and Codex's folders. */
+export interface CodexScratch {
+  key: string;
+  secret: string;
+  /** The folder holding the rest; the caller removes it. */
+  scratch: string;
+  workspace: string;
+  home: string;
+  codexHome: string;
+}
+
+/** A fresh key and secret, and a workspace holding the note the tool task reads. */
+export function codexScratch(prefix: string): CodexScratch {
+  const key = `sk-relaycheck-${randomBytes(8).toString('hex')}`;
+  const secret = `marmalade-${randomBytes(4).toString('hex')}`;
+  const scratch = mkdtempSync(join(tmpdir(), prefix));
+  const workspace = join(scratch, 'workspace');
+  const home = join(scratch, 'home');
+  const codexHome = join(scratch, 'codex-home');
+  for (const d of [workspace, home, codexHome]) mkdirSync(d);
+  writeFileSync(join(workspace, NOTES_FILE), `The secret word is ${secret}.\n`);
+  return { key, secret, scratch, workspace, home, codexHome };
 }
 
 /**

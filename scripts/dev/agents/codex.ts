@@ -6,13 +6,11 @@
 // streamed back; `--save` writes one run to docs/AGENTS-codex.md. Exit 1 when a case fails.
 // Too heavy for `npm test` (a 300 MB binary, seconds per case).
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createMockProvider } from '../../../mock-server/index.js';
-import { canUnshare, codexEnv, install, log, REPO_ROOT, runCodex } from './codex-launch.js';
+import { canUnshare, codexEnv, codexScratch, install, log, REPO_ROOT, runCodex } from './codex-launch.js';
 import { close, outsideReachable, refusingProxy, sseTap } from './codex-net.js';
 import {
   caseProblems,
@@ -22,7 +20,6 @@ import {
   CODEX_PACKAGE,
   CODEX_VERSION,
   formatCase,
-  NOTES_FILE,
   renderConfig,
   summarise,
   type CaseResult,
@@ -65,14 +62,7 @@ async function journalSince(mockUrl: string, key: string, after: number): Promis
 }
 
 async function runIsolated(save: boolean, isolated: string): Promise<number> {
-  const key = `sk-relaycheck-${randomBytes(8).toString('hex')}`;
-  const secret = `marmalade-${randomBytes(4).toString('hex')}`;
-  const scratch = mkdtempSync(join(tmpdir(), 'relaycheck-codex-'));
-  const workspace = join(scratch, 'workspace');
-  const home = join(scratch, 'home');
-  const codexHome = join(scratch, 'codex-home');
-  for (const d of [workspace, home, codexHome]) mkdirSync(d);
-  writeFileSync(join(workspace, NOTES_FILE), `The secret word is ${secret}.\n`);
+  const { key, secret, scratch, workspace, home, codexHome } = codexScratch('relaycheck-codex-');
 
   const mock = createMockProvider({ apiKeys: key, fixtures: codexFixtures() });
   const { url: mockUrl } = await mock.start({ port: 0 });

@@ -26,7 +26,7 @@ import {
   runClaude,
   startRecorder,
 } from '../agents/claude-launch.js';
-import { CODEX_BIN, codexEnv, codexInstalled, runCodex } from '../agents/codex-launch.js';
+import { CODEX_BIN, codexEnv, codexInstalled, codexScratch, runCodex } from '../agents/codex-launch.js';
 import { close, refusingProxy } from '../agents/codex-net.js';
 import {
   caseProblems,
@@ -35,7 +35,6 @@ import {
   CODEX_MODEL,
   CODEX_PACKAGE,
   CODEX_VERSION,
-  NOTES_FILE,
   renderConfig,
   summarise,
 } from '../agents/codex-plan.js';
@@ -129,14 +128,7 @@ function codexModel(profile: string): string {
 }
 
 async function runCodexCase(which: 'plain task' | 'tool task', column: AgentColumn): Promise<void> {
-  const key = `sk-relaycheck-${randomBytes(8).toString('hex')}`;
-  const secret = `marmalade-${randomBytes(4).toString('hex')}`;
-  const scratch = mkdtempSync(join(tmpdir(), 'relaycheck-readiness-codex-'));
-  const workspace = join(scratch, 'workspace');
-  const home = join(scratch, 'home');
-  const codexHome = join(scratch, 'codex-home');
-  for (const d of [workspace, home, codexHome]) mkdirSync(d);
-  writeFileSync(join(workspace, NOTES_FILE), `The secret word is ${secret}.\n`);
+  const { key, secret, scratch, workspace, home, codexHome } = codexScratch('relaycheck-readiness-codex-');
   const mock = createMockProvider({
     profile: column.profile,
     apiKeys: key,
