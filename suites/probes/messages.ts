@@ -13,6 +13,7 @@ import { UNKNOWN_MODEL } from '../wire/requests.js';
 import { judgeIntegrity, pickStreamedUsage, type ToolArgsPair, type UsageCounts } from '../wire/integrity.js';
 import {
   errorMessage,
+  eventFindings,
   failure,
   isObject,
   namedEvents,
@@ -231,14 +232,10 @@ export function streamFindings(events: readonly NamedEvent[]): Finding[] {
   const out: Finding[] = [];
   const real = events.filter((e) => typeOf(e) !== 'ping');
   if (real.length === 0) return [{ verdict: 'broken', text: 'no event in the stream' }];
-  const bad = events.filter((e) => e.data === null).length;
-  if (bad > 0) out.push({ verdict: 'broken', text: `${bad} event(s) whose data is not a JSON object` });
+  out.push(...eventFindings(events));
   const types = real.map(typeOf);
   if (types[0] !== 'message_start')
     out.push({ verdict: 'broken', text: `the first event is ${types[0]}, not message_start` });
-  const misnamed = events.filter((e) => e.name !== 'message' && e.data !== null && e.name !== e.data['type']).length;
-  if (misnamed > 0)
-    out.push({ verdict: 'partial', text: `${misnamed} event(s) whose event: name differs from their data's type` });
   // Blocks: started in order 0, 1, ...; deltas only inside an open block; every block stopped.
   const open = new Set<number>();
   let next = 0;

@@ -9,6 +9,7 @@ import { judgeIntegrity } from '../wire/integrity.js';
 import { schemaProblems } from './json-schema.js';
 import {
   errorMessage,
+  eventFindings,
   failure,
   isErrorBody,
   isObject,
@@ -150,8 +151,7 @@ export function terminalResponse(events: readonly NamedEvent[]): { type: string;
 export function streamFindings(events: readonly NamedEvent[]): Finding[] {
   const out: Finding[] = [];
   if (events.length === 0) return [{ verdict: 'broken', text: 'no event in the stream' }];
-  const bad = events.filter((e) => e.data === null).length;
-  if (bad > 0) out.push({ verdict: 'broken', text: `${bad} event(s) whose data is not a JSON object` });
+  out.push(...eventFindings(events));
   const types = events.map(typeOf);
   if (types[0] !== 'response.created')
     out.push({ verdict: 'broken', text: `the first event is ${types[0]}, not response.created` });
@@ -160,9 +160,6 @@ export function streamFindings(events: readonly NamedEvent[]): Finding[] {
       verdict: 'partial',
       text: `response.created is followed by ${types[1] ?? 'nothing'}, not response.in_progress`,
     });
-  const misnamed = events.filter((e) => e.name !== 'message' && e.data !== null && e.name !== e.data['type']).length;
-  if (misnamed > 0)
-    out.push({ verdict: 'partial', text: `${misnamed} event(s) whose event: name differs from their data's type` });
 
   // sequence_number: on every event, 0 first, strictly increasing.
   const seq = events.map((e) => e.data?.['sequence_number']);

@@ -2,7 +2,7 @@
 // assembled from its chunks), an honest refusal, a transport failure, or something no client
 // can use. Pure; shared by every judge so they all draw the same lines.
 import { inert } from '../transport/inert.js';
-import type { Observed } from './types.js';
+import type { Finding, Observed } from './types.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -75,14 +75,13 @@ function transportReason(o: Observed): string | undefined {
   }
 }
 
-/** Shortened to one line for summaries. */
-/** Relay text for a summary: one inert line (suites/transport/inert.ts), at most `max` characters. */
 /** One event of a named-event stream (Responses, Messages): its `event:` name, its data (null if not a JSON object). */
 export interface NamedEvent {
   name: string;
   data: JsonObject | null;
 }
 
+/** The exchange's SSE events as named events, each data parsed as JSON. */
 export function namedEvents(o: Observed): NamedEvent[] {
   return (o.sse?.events ?? []).map((e) => {
     let data: JsonObject | null = null;
@@ -96,6 +95,21 @@ export function namedEvents(o: Observed): NamedEvent[] {
   });
 }
 
+/**
+ * What is wrong with a named-event stream whatever its protocol: data that is not a JSON object
+ * (broken), and an `event:` name other than the data's `type` (partial; `message` is SSE's default).
+ */
+export function eventFindings(events: readonly NamedEvent[]): Finding[] {
+  const out: Finding[] = [];
+  const bad = events.filter((e) => e.data === null).length;
+  if (bad > 0) out.push({ verdict: 'broken', text: `${bad} event(s) whose data is not a JSON object` });
+  const misnamed = events.filter((e) => e.name !== 'message' && e.data !== null && e.name !== e.data['type']).length;
+  if (misnamed > 0)
+    out.push({ verdict: 'partial', text: `${misnamed} event(s) whose event: name differs from their data's type` });
+  return out;
+}
+
+/** Relay text for a summary: one inert line (suites/transport/inert.ts), at most `max` characters. */
 export function oneLine(s: string, max = 140): string {
   return inert(s, max);
 }
