@@ -25,6 +25,7 @@ import {
 import {
   judgement,
   verdictOf,
+  verdictOverRequests,
   type Finding,
   type Judgement,
   type Observed,
@@ -1061,14 +1062,13 @@ export const messagesErrors: Probe = {
   judge(seen) {
     const failed = basicFailed(seen);
     if (failed) return failed;
-    const findings = ERROR_REQUESTS.flatMap((r) =>
-      envelopeFindings(seen[r.label], r.label.replace('messages ', 'the request: ')),
+    return verdictOverRequests(
+      seen,
+      ERROR_REQUESTS,
+      envelopeFindings,
+      (label) => label.replace('messages ', 'the request: '),
+      (statuses) => `refusals before any 200, in Anthropic's envelope (HTTP ${statuses})`,
     );
-    const decisive =
-      ERROR_REQUESTS.find((r) => envelopeFindings(seen[r.label], r.label).length > 0)?.label ??
-      ERROR_REQUESTS[0]!.label;
-    const statuses = ERROR_REQUESTS.map((r) => seen[r.label]?.status ?? '—').join(', ');
-    return verdictOf(findings, `refusals before any 200, in Anthropic's envelope (HTTP ${statuses})`, decisive);
   },
 };
 

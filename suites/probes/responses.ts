@@ -22,6 +22,7 @@ import {
 import {
   judgement,
   verdictOf,
+  verdictOverRequests,
   type Finding,
   type Judgement,
   type Observed,
@@ -1026,13 +1027,12 @@ export const responsesErrors: Probe = {
   // The valid request first: the surface is served if it answers (see engine/verdict.ts).
   steps: [[BASIC_REQUEST], ERROR_REQUESTS],
   judge(seen) {
-    const findings = ERROR_REQUESTS.flatMap((r) =>
-      envelopeFindings(seen[r.label], r.label.replace('responses ', 'the ')),
+    return verdictOverRequests(
+      seen,
+      ERROR_REQUESTS,
+      envelopeFindings,
+      (label) => label.replace('responses ', 'the '),
+      (statuses) => `refusals before the 200, in the error envelope (HTTP ${statuses})`,
     );
-    const decisive =
-      ERROR_REQUESTS.find((r) => envelopeFindings(seen[r.label], r.label).length > 0)?.label ??
-      ERROR_REQUESTS[0]!.label;
-    const statuses = ERROR_REQUESTS.map((r) => seen[r.label]?.status ?? '—').join(', ');
-    return verdictOf(findings, `refusals before the 200, in the error envelope (HTTP ${statuses})`, decisive);
   },
 };

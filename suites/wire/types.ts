@@ -129,6 +129,28 @@ export function verdictOf(findings: readonly Finding[], ok: string, decisive: st
 }
 
 /**
+ * One judgement over several requests judged alike (the refusals of an errors probe): each
+ * request's findings, worded by `what` its label, joined by verdictOf; the first request with
+ * a finding is decisive, and `ok` is told the statuses seen.
+ */
+export function verdictOverRequests(
+  seen: Seen,
+  requests: readonly RequestSpec[],
+  findingsOf: (o: Observed | undefined, what: string) => Finding[],
+  what: (label: string) => string,
+  ok: (statuses: string) => string,
+): Judgement {
+  const each = requests.map((r) => ({ label: r.label, findings: findingsOf(seen[r.label], what(r.label)) }));
+  const decisive = each.find((e) => e.findings.length > 0)?.label ?? requests[0]!.label;
+  const statuses = requests.map((r) => seen[r.label]?.status ?? '—').join(', ');
+  return verdictOf(
+    each.flatMap((e) => e.findings),
+    ok(statuses),
+    decisive,
+  );
+}
+
+/**
  * The worse of several verdicts, by the severity column of suites/verdicts.ts: broken,
  * ignored, rejected (the gate's order), then error, inconclusive, partial, supported, skipped.
  */
